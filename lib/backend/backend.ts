@@ -1,0 +1,115 @@
+import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-ids';
+
+/** The names of the backends myelin can run on. */
+export type BackendName = 'cuda' | 'cpu' | 'reference';
+
+/**
+ * The kernel contract every backend implements. `S` is the backend's storage: a Float32Array on `cpu` and
+ * `reference`, an opaque device-buffer handle on `cuda`. All kernels write into preallocated outputs;
+ * sizes and shapes were validated by the ops layer before a kernel is called. Every buffer is a dense,
+ * row-major float32 array.
+ */
+export interface Backend<S = unknown> {
+  readonly name: BackendName;
+
+  // ---- memory ---------------------------------------------------------------------------------------
+  /** A zero-filled buffer of `size` floats. */
+  alloc(size: number): S;
+  /** A buffer holding a copy of `data`. */
+  upload(data: Float32Array): S;
+  /** A host copy of the buffer's contents (waits for pending device work). */
+  download(buf: S): Float32Array;
+  /** Releases the buffer; it must not be used again. Idempotent. */
+  free(buf: S): void;
+  /** out[offset .. offset + length) = value */
+  fill(out: S, value: number, offset?: number, length?: number): void;
+
+  // ---- elementwise ------------------------------------------------------------------------------------
+  /** out[i] = f(x[i]; param) for i < n. */
+  unary(op: UnaryOp, x: S, out: S, n: number, param: number): void;
+  /** dx[i] = dy[i] * f'(x[i]; param); y = f(x) is passed so kernels may reuse it. */
+  unaryGrad(op: UnaryOp, x: S, y: S, dy: S, dx: S, n: number, param: number): void;
+  /**
+   * Broadcasting binary op. `outShape` is the result shape; `aStrides` / `bStrides` are the inputs'
+   * element strides aligned to `outShape` (0 along broadcast dimensions).
+   */
+  binary(op: BinaryOp, a: S, aStrides: number[], b: S, bStrides: number[], out: S, outShape: number[]): void;
+
+  // ---- reductions -------------------------------------------------------------------------------------
+  /**
+   * Views x as [outer, mid, inner] and reduces the middle axis: out[o, i] = op_m x[o, m, i].
+   * `argmax` writes the index (as a float). `mid` may be 0 only for `sum` (result 0).
+   */
+  reduce(op: ReduceOp, x: S, out: S, outer: number, mid: number, inner: number): void;
+  /** Row-wise softmax (or log-softmax) of a [rows, cols] matrix. */
+  softmax(x: S, out: S, rows: number, cols: number, log: boolean): void;
+  /**
+   * Gradient of the row-wise softmax given its output y:
+   * softmax: dx = y * (dy - sum_j dy_j y_j); log-softmax: dx = dy - exp(y) * sum_j dy_j.
+   */
+  softmaxGrad(y: S, dy: S, dx: S, rows: number, cols: number, log: boolean): void;
+
+  // ---- linear algebra ---------------------------------------------------------------------------------
+  /**
+   * out[m, n] = alpha * op(a) @ op(b) + beta * out, op(a) of shape [m, k] (a is [k, m] when transA),
+   * op(b) of shape [k, n] (b is [n, k] when transB).
+   */
+  gemm(a: S, b: S, out: S, m: number, n: number, k: number, transA: boolean, transB: boolean,
+       alpha: number, beta: number): void;
+
+  // ---- data movement ----------------------------------------------------------------------------------
+  /**
+   * For every index tuple idx over `shape`:
+   * out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides]. With `accumulate` the value is
+   * added instead of written. Serves transpose, slice, concat, pad and broadcast expansion.
+   */
+  copyStrided(x: S, xOffset: number, xStrides: number[], out: S, outOffset: number, outStrides: number[],
+              shape: number[], accumulate: boolean): void;
+  /** out[i, :] = x[indices[i], :] for rows of `rowSize` floats. Indices were range-checked. */
+  gatherRows(x: S, indices: Int32Array, out: S, rowSize: number): void;
+  /** dx[indices[i], :] += dy[i, :] (dx is not cleared first). */
+  scatterAddRows(dy: S, indices: Int32Array, dx: S, rowSize: number): void;
+
+  // ---- optimizers: one call updates every parameter in place ------------------------------------------
+  /**
+   * SGD: g = grad + wd * p; with momentum: v = momentum * v + g, and the step is v (or g + momentum * v
+   * with nesterov); p -= lr * step. `velocity` is empty when momentum is 0.
+   */
+  sgdStep(params: S[], grads: S[], velocity: S[], lr: number, momentum: number, nesterov: boolean,
+          weightDecay: number): void;
+  /**
+   * Adam (Kingma & Ba) with PyTorch/Keras conventions: g = grad (+ wd * p when not decoupled);
+   * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad;
+   * p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps), v' = vmax or v;
+   * decoupled (AdamW): p -= lr * wd * p before the step.
+   */
+  adamStep(params: S[], grads: S[], m: S[], v: S[], vmax: S[], lr: number, beta1: number, beta2: number,
+           epsilon: number, step: number, weightDecay: number, decoupled: boolean): void;
+  /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
+  adagradStep(params: S[], grads: S[], accum: S[], lr: number, epsilon: number, weightDecay: number): void;
+  /**
+   * RMSprop: g = grad + wd * p; sq = rho sq + (1 - rho) g^2; denom = sqrt(sq - mg^2) + eps when centered
+   * (mg = rho mg + (1 - rho) g) else sqrt(sq) + eps; with momentum: buf = momentum buf + g / denom,
+   * p -= lr buf; else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
+   */
+  rmspropStep(params: S[], grads: S[], sq: S[], meanGrad: S[], momentumBuf: S[], lr: number, rho: number,
+              momentum: number, epsilon: number, centered: boolean, weightDecay: number): void;
+
+  // ---- fused training ops -----------------------------------------------------------------------------
+  /**
+   * Dense layer forward in one pass after the GEMM: z = x[m, k] @ w[k, n] + bias[n] (bias may be null);
+   * out = activation(z; param). `z` receives the pre-activation (it may be the same buffer as `out` when
+   * the activation is `linear`).
+   */
+  denseForward(x: S, w: S, bias: S | null, z: S, out: S, m: number, n: number, k: number,
+               activation: UnaryOp, param: number): void;
+  /**
+   * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
+   * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
+   * loss[r] = -sum_j t[r, j] log probs[r, j] (computed as logsumexp - dot, stable for any logits).
+   */
+  softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S, rows: number, cols: number, sparse: boolean): void;
+  /** dLogits[r, j] = dLoss[r] * (probs[r, j] - t[r, j]). */
+  softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S, rows: number, cols: number,
+                          sparse: boolean): void;
+}

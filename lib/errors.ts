@@ -1,0 +1,38 @@
+/**
+ * Typed errors thrown by myelin. Every message names the argument, what was expected and what came.
+ */
+
+/** Base class of every error myelin throws on purpose. */
+export class MyelinError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or array has a shape that the operation cannot accept. */
+export class ShapeError extends MyelinError {}
+
+/** A value is of the wrong type or outside its allowed range (NaN, negative size, unknown name...). */
+export class ValueError extends MyelinError {}
+
+/** A tensor was used after `dispose()` (directly or through a `tidy` scope that ended). */
+export class DisposedError extends MyelinError {}
+
+/** A backend cannot be loaded or cannot run the requested work. */
+export class BackendError extends MyelinError {}
+
+/** A saved model directory or weights file is malformed, truncated or hostile. */
+export class ModelFormatError extends MyelinError {}
+
+/** Short, readable description of any value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  return typeof value;
+}

@@ -1,0 +1,19 @@
+/**
+ * myelin: deep-learning training for Node.js on native kernels.
+ * @packageDocumentation
+ */
+export * from './ops/index';
+export { Tensor } from './tensor/tensor';
+export type { NestedArray } from './tensor/tensor';
+export { Variable, variable } from './tensor/variable';
+export { tidy, keep } from './tensor/scope';
+export { memory } from './tensor/memory';
+export type { MemoryInfo } from './tensor/memory';
+export { setSeed, Random } from './tensor/random';
+export { valueAndGrads, grads } from './autograd/gradients';
+export type { ValueAndGrads } from './autograd/gradients';
+export { noGrad } from './autograd/tape';
+export { backendInfo, setBackend } from './backend/select';
+export type { BackendInfo, BackendOptions } from './backend/select';
+export type { BackendName } from './backend/backend';
+export { MyelinError, ShapeError, ValueError, DisposedError, BackendError, ModelFormatError } from './errors';

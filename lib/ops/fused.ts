@@ -1,0 +1,81 @@
+/**
+ * Fused training ops. Each has the same meaning as the composed ops it replaces (tested against them)
+ * but runs as one backend kernel forward and few kernels backward.
+ */
+import { record, retainForGradient } from '../autograd/tape';
+import type { UnaryOp } from '../backend/kernel-ids';
+import { ShapeError, ValueError, describe } from '../errors';
+import type { Tensor } from '../tensor/tensor';
+import { checkRank, checkTensor, commonBackend } from './checks';
+import { empty } from './creation';
+import { matmul } from './matmul';
+import { sum } from './reduce';
+
+/** Activations the fused dense op applies in its epilogue. */
+export const DENSE_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus'] as const;
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+
+/**
+ * activation(x @ w + bias): x [m, k], w [k, n], bias [n] or null. `param` is the activation's parameter
+ * (leakyRelu / elu alpha). Backward: dz = dy * act'(z); dx = dz w^T; dw = x^T dz; dbias = sum_rows dz.
+ */
+export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: DenseActivation = 'linear', param = 0): Tensor {
+  checkTensor(x, 'dense', 'x');
+  checkTensor(w, 'dense', 'kernel');
+  if (bias !== null) checkTensor(bias, 'dense', 'bias');
+  if (!DENSE_ACTIVATIONS.includes(activation)) throw new ValueError(`dense: activation must be one of ${DENSE_ACTIVATIONS.join(', ')}, got ${describe(activation)}`);
+  checkRank(x, 2, 'dense', 'x');
+  checkRank(w, 2, 'dense', 'kernel');
+  const backend = bias ? commonBackend('dense', x, w, bias) : commonBackend('dense', x, w);
+  const [m, k] = x.shape;
+  const n = w.shape[1];
+  if (w.shape[0] !== k) throw new ShapeError(`dense: x has ${k} features per row but the kernel expects ${w.shape[0]} (kernel shape [${w.shape.join(', ')}])`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias must have shape [${n}], got [${bias.shape.join(', ')}]`);
+  const op = activation as UnaryOp;
+  const y = empty([m, n]);
+  const z = op === 'linear' ? y : empty([m, n]);
+  if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
+  const inputs = bias ? [x, w, bias] : [x, w];
+  const recorded = record('dense', inputs, y, (dy) => {
+    let dz = dy;
+    if (op !== 'linear') {
+      dz = empty([m, n]);
+      if (m * n > 0) backend.unaryGrad(op, z.storage, y.storage, dy.storage, dz.storage, m * n, param);
+    }
+    const grads: Tensor[] = [matmul(dz, w, false, true), matmul(x, dz, true, false)];
+    if (bias) grads.push(sum(dz, 0));
+    return grads;
+  });
+  if (z !== y) {
+    if (recorded) retainForGradient(z);
+    else z.dispose();
+  }
+  return y;
+}
+
+/**
+ * Per-row softmax cross-entropy from logits [rows, cols]: loss_r = -sum_j t_rj log softmax(logits)_rj.
+ * `targets` are class indices [rows] when `sparse`, else distributions [rows, cols]. Returns [rows].
+ * Backward: dlogits = dloss_r * (softmax(logits) - t); targets get no gradient.
+ */
+export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse: boolean): Tensor {
+  checkTensor(logits, 'softmaxCrossEntropy', 'logits');
+  checkTensor(targets, 'softmaxCrossEntropy', 'targets');
+  checkRank(logits, 2, 'softmaxCrossEntropy', 'logits');
+  const backend = commonBackend('softmaxCrossEntropy', logits, targets);
+  const [rows, cols] = logits.shape;
+  if (sparse ? targets.rank !== 1 || targets.shape[0] !== rows : targets.rank !== 2 || targets.shape[0] !== rows || targets.shape[1] !== cols) {
+    throw new ShapeError(`softmaxCrossEntropy: targets must have shape [${sparse ? rows : `${rows}, ${cols}`}], got [${targets.shape.join(', ')}]`);
+  }
+  const probs = empty([rows, cols]);
+  const loss = empty([rows]);
+  if (rows > 0) backend.softmaxCrossEntropy(logits.storage, targets.storage, probs.storage, loss.storage, rows, cols, sparse);
+  const recorded = record('softmaxCrossEntropy', [logits, targets], loss, (dLoss) => {
+    const dLogits = empty([rows, cols]);
+    if (rows > 0) backend.softmaxCrossEntropyGrad(probs.storage, targets.storage, dLoss.storage, dLogits.storage, rows, cols, sparse);
+    return [dLogits, null];
+  });
+  if (recorded) retainForGradient(probs);
+  else probs.dispose();
+  return loss;
+}

@@ -1,0 +1,13 @@
+/** The differentiable ops, re-exported in one place. */
+export { tensor, scalar, fill, zeros, ones, zerosLike, onesLike, randomNormal, randomUniform, truncatedNormal } from './creation';
+export type { TensorLike, RandomOptions } from './creation';
+export { neg, exp, log, sqrt, square, abs, sign, reciprocal, relu, sigmoid, tanh, leakyRelu, elu, gelu, silu, softplus, mulScalar, addScalar, clipAbs } from './unary';
+export { add, sub, mul, div, pow, maximum, minimum, equal, greater } from './binary';
+export type { Operand } from './binary';
+export { sum, mean, max, min, argmax } from './reduce';
+export { softmax, logSoftmax } from './softmax';
+export { matmul } from './matmul';
+export { reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
+export { slice, concat, gather, flatten } from './indexing';
+export { dense, softmaxCrossEntropy, DENSE_ACTIVATIONS } from './fused';
+export type { DenseActivation } from './fused';

@@ -1,0 +1,80 @@
+/**
+ * The library's own seeded random generator (xoshiro128**, seeded through splitmix32), so that a seed
+ * gives the same numbers on every backend and platform.
+ */
+import { ValueError, describe } from '../errors';
+
+/** A seeded stream of random numbers. */
+export class Random {
+  private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
+  private spareNormal: number | null = null;
+
+  /** @param seed any finite number; the same seed gives the same stream. */
+  constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(`seed must be a finite number, got ${describe(seed)}`);
+    let x = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    const next = () => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A uniform number in [0, 1). */
+  uniform(): number {
+    return (this.nextUint32() >>> 8) / 16777216;
+  }
+
+  /** A standard normal number (Box-Muller). */
+  normal(): number {
+    if (this.spareNormal !== null) { const s = this.spareNormal; this.spareNormal = null; return s; }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Shuffles an array in place (Fisher-Yates). */
+  shuffle<T>(items: T[] | Int32Array): void {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = items[i]; items[i] = items[j]; items[j] = tmp as never;
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+let global = new Random(Date.now() % 2147483647);
+
+/** Seeds the global generator used when no seed is given (like `torch.manual_seed`). */
+export function setSeed(seed: number): void {
+  global = new Random(seed);
+}
+
+/** The generator for an optional seed: a fresh one for a seed, else the global stream. */
+export function generatorFor(seed?: number): Random {
+  return seed === undefined ? global : new Random(seed);
+}

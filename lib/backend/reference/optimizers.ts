@@ -1,0 +1,110 @@
+/**
+ * Reference optimizer steps. Each call updates every parameter tensor (and its state) in place; the math of
+ * one element is done in float64 and the results are stored back as float32. The formulas are those of the
+ * Backend interface, which follow PyTorch's torch.optim (checked in test/reference/golden.test.ts).
+ */
+
+/**
+ * SGD: g = grad + wd * p; with momentum: v = momentum * v + g and step = nesterov ? g + momentum * v : v;
+ * without: step = g; p -= lr * step. `velocity` is empty when momentum is 0.
+ */
+export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], lr: number,
+                        momentum: number, nesterov: boolean, weightDecay: number): void {
+  params.forEach((p, t) => {
+    const grad = grads[t];
+    const v = momentum !== 0 ? velocity[t] : null;
+    for (let i = 0; i < p.length; i++) {
+      const g = grad[i] + weightDecay * p[i];
+      let step = g;
+      if (v) {
+        const vi = momentum * v[i] + g;
+        v[i] = vi;
+        step = nesterov ? g + momentum * vi : vi;
+      }
+      p[i] = p[i] - lr * step;
+    }
+  });
+}
+
+/**
+ * Adam / AdamW at step t (1-based): g = grad (+ wd * p when not decoupled); m = b1 m + (1 - b1) g;
+ * v = b2 v + (1 - b2) g^2; with amsgrad (vmax non-empty) vmax = max(vmax, v) and v' = vmax else v' = v;
+ * decoupled: p -= lr * wd * p first; then p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps).
+ */
+export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
+                         vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number,
+                         step: number, weightDecay: number, decoupled: boolean): void {
+  const bc1 = 1 - beta1 ** step;
+  const bc2 = 1 - beta2 ** step;
+  params.forEach((p, t) => {
+    const grad = grads[t];
+    const mt = m[t];
+    const vt = v[t];
+    const vm = vmax.length > 0 ? vmax[t] : null;
+    for (let i = 0; i < p.length; i++) {
+      let pi = p[i];
+      const g = decoupled ? grad[i] : grad[i] + weightDecay * pi;
+      if (decoupled) pi -= lr * weightDecay * pi;
+      const mi = beta1 * mt[i] + (1 - beta1) * g;
+      const vi = beta2 * vt[i] + (1 - beta2) * g * g;
+      mt[i] = mi;
+      vt[i] = vi;
+      let vUsed = vi;
+      if (vm) {
+        vUsed = Math.max(vm[i], vi);
+        vm[i] = vUsed;
+      }
+      p[i] = pi - (lr * (mi / bc1)) / (Math.sqrt(vUsed / bc2) + epsilon);
+    }
+  });
+}
+
+/** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
+export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number,
+                            epsilon: number, weightDecay: number): void {
+  params.forEach((p, t) => {
+    const grad = grads[t];
+    const acc = accum[t];
+    for (let i = 0; i < p.length; i++) {
+      const g = grad[i] + weightDecay * p[i];
+      const a = acc[i] + g * g;
+      acc[i] = a;
+      p[i] = p[i] - (lr * g) / (Math.sqrt(a) + epsilon);
+    }
+  });
+}
+
+/**
+ * RMSprop: g = grad + wd * p; sq = rho sq + (1 - rho) g^2; centered: mg = rho mg + (1 - rho) g and
+ * denom = sqrt(sq - mg^2) + eps, else denom = sqrt(sq) + eps; with momentum > 0: buf = momentum buf + g / denom
+ * and p -= lr buf, else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
+ */
+export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: Float32Array[],
+                            meanGrad: Float32Array[], momentumBuf: Float32Array[], lr: number, rho: number,
+                            momentum: number, epsilon: number, centered: boolean, weightDecay: number): void {
+  params.forEach((p, t) => {
+    const grad = grads[t];
+    const s = sq[t];
+    const mg = centered ? meanGrad[t] : null;
+    const buf = momentum > 0 ? momentumBuf[t] : null;
+    for (let i = 0; i < p.length; i++) {
+      const g = grad[i] + weightDecay * p[i];
+      const si = rho * s[i] + (1 - rho) * g * g;
+      s[i] = si;
+      let variance = si;
+      if (mg) {
+        const mgi = rho * mg[i] + (1 - rho) * g;
+        mg[i] = mgi;
+        variance = si - mgi * mgi;
+      }
+      const update = g / (Math.sqrt(variance) + epsilon);
+      if (buf) {
+        const b = momentum * buf[i] + update;
+        buf[i] = b;
+        p[i] = p[i] - lr * b;
+      } else {
+        p[i] = p[i] - lr * update;
+      }
+    }
+  });
+}

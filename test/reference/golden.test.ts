@@ -1,0 +1,108 @@
+/**
+ * The reference backend against numbers it did not compute: float64 PyTorch / NumPy values pasted in
+ * golden-data.ts (see that file for versions; regenerate with test/reference/make-golden.py).
+ */
+import type { UnaryOp } from '../../lib/backend/kernel-ids';
+import { createReferenceBackend } from '../../lib/backend/reference';
+import { erf } from '../../lib/backend/reference/unary-math';
+import { expectClose, type Tolerance } from '../conformance/compare';
+import { GOLDEN } from './golden-data';
+
+const be = createReferenceBackend();
+const f32 = (a: readonly number[]) => Float32Array.from(a);
+/** Float32 storage of float64 golden values: a few ulps of float32 plus float32 state between steps. */
+const TOL: Tolerance = { rtol: 2e-6, atol: 1e-9 };
+
+describe('reference backend vs PyTorch/NumPy golden values', () => {
+  test('erf matches Python math.erf to 1e-14', () => {
+    GOLDEN.erf.x.forEach((x, i) => expect(Math.abs(erf(x) - GOLDEN.erf.y[i])).toBeLessThanOrEqual(1e-14 * Math.abs(GOLDEN.erf.y[i])));
+  });
+
+  test.each(Object.keys(GOLDEN.unary))('unary %s and its gradient (dy = 1)', (name) => {
+    const { param, y, dx } = GOLDEN.unary[name as keyof typeof GOLDEN.unary];
+    const op = name as UnaryOp;
+    const x = f32(GOLDEN.unary_x);
+    const n = x.length;
+    const out = new Float32Array(n);
+    be.unary(op, x, out, n, param);
+    expectClose(out, y, TOL, `${name} forward`);
+    const grad = new Float32Array(n);
+    be.unaryGrad(op, x, out, new Float32Array(n).fill(1), grad, n, param);
+    expectClose(grad, dx, TOL, `${name} gradient`);
+  });
+
+  test.each(['sub', 'mul', 'pow'] as const)('broadcast %s of [2,3,1] and [1,4]', (op) => {
+    const g = GOLDEN.broadcast;
+    const out = new Float32Array(24);
+    be.binary(op, f32(g.a), [3, 1, 0], f32(g.b), [0, 0, 1], out, [2, 3, 4]);
+    expectClose(out, g[op], TOL, op);
+  });
+
+  test.each([[false, false], [true, false], [false, true], [true, true]])('gemm 3x4 @ 4x2 transA=%s transB=%s', (ta, tb) => {
+    const g = GOLDEN.gemm;
+    const out = f32(g.C);
+    be.gemm(f32(ta ? g.At : g.A), f32(tb ? g.Bt : g.B), out, 3, 2, 4, ta, tb, g.alpha, g.beta);
+    expectClose(out, g.out, TOL, 'gemm');
+  });
+
+  test('softmax / log-softmax and gradients, incl. logits near 1000', () => {
+    const g = GOLDEN.softmax;
+    for (const log of [false, true]) {
+      const y = new Float32Array(10);
+      be.softmax(f32(g.z), y, 2, 5, log);
+      expectClose(y, log ? g.logSoftmax : g.softmax, TOL, `log=${log} forward`);
+      const dx = new Float32Array(10);
+      be.softmaxGrad(y, f32(g.dy), dx, 2, 5, log);
+      expectClose(dx, log ? g.dLogSoftmax : g.dSoftmax, { rtol: 2e-6, atol: 1e-7 }, `log=${log} gradient`);
+    }
+  });
+
+  test.each([true, false])('softmax cross-entropy sparse=%s: loss, probs, gradient', (sparse) => {
+    const g = GOLDEN.sce;
+    const targets = f32(sparse ? g.idx : g.target);
+    const probs = new Float32Array(9);
+    const loss = new Float32Array(3);
+    be.softmaxCrossEntropy(f32(g.logits), targets, probs, loss, 3, 3, sparse);
+    const want = sparse ? g.sparse : g.dense;
+    expectClose(probs, g.probs, TOL, 'probs');
+    expectClose(loss, want.loss, TOL, 'loss');
+    const dLogits = new Float32Array(9);
+    be.softmaxCrossEntropyGrad(probs, targets, f32(g.dLoss), dLogits, 3, 3, sparse);
+    expectClose(dLogits, want.grad, { rtol: 2e-6, atol: 1e-7 }, 'gradient');
+  });
+});
+
+type OptName = Exclude<keyof typeof GOLDEN.optim, 'p0' | 'grads'>;
+/** One optimizer step on the reference backend at step t, with state kept in `state` (created on first use). */
+type Stepper = (p: Float32Array, g: Float32Array, t: number) => void;
+
+function stepper(name: OptName): Stepper {
+  const n = GOLDEN.optim.p0.length;
+  const s = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  switch (name) {
+    case 'sgd': return (p, g) => be.sgdStep([p], [g], [], 0.1, 0, false, 0);
+    case 'sgdMomentum': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, false, 0.01);
+    case 'sgdNesterov': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, true, 0.01);
+    case 'adam': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.01, false);
+    case 'adamw': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.1, true);
+    case 'adamAmsgrad':
+      return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.8, 0.99, 1e-7, t, 0, false);
+    case 'adagrad': return (p, g) => be.adagradStep([p], [g], [s[0]], 0.1, 1e-10, 0.01);
+    case 'rmsprop': return (p, g) => be.rmspropStep([p], [g], [s[0]], [], [], 0.01, 0.9, 0, 1e-7, false, 0);
+    case 'rmspropCenteredMomentum':
+      return (p, g) => be.rmspropStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.9, 0.9, 1e-7, true, 0.01);
+  }
+}
+
+describe('reference optimizers vs torch.optim (same hyperparameters as make-golden.py)', () => {
+  const names = Object.keys(GOLDEN.optim).filter((k) => k !== 'p0' && k !== 'grads') as OptName[];
+  test.each(names)('%s: parameters after step 1 and step 3', (name) => {
+    const step = stepper(name);
+    const p = f32(GOLDEN.optim.p0);
+    GOLDEN.optim.grads.forEach((g, i) => {
+      step(p, f32(g), i + 1);
+      if (i === 0) expectClose(p, GOLDEN.optim[name].step1, { rtol: 2e-6, atol: 1e-7 }, `${name} step 1`);
+    });
+    expectClose(p, GOLDEN.optim[name].step3, { rtol: 2e-6, atol: 1e-7 }, `${name} step 3`);
+  });
+});

@@ -1,0 +1,70 @@
+/** Conformance cases: gemm (all transpose combos, alpha / beta, empty dimensions) and the fused dense forward. */
+import type { UnaryOp } from '../../../lib/backend/kernel-ids';
+import type { BackendEntry } from '../backends';
+import { accumulationTol, ELEMENTWISE_TOL, type Tolerance } from '../compare';
+import { checkAgainstReference, maxAbs } from '../harness';
+import { Rng } from '../prng';
+
+/** [m, n, k]: every size of the list appears in every position; products stay small enough for the reference. */
+const GEMM_SIZES: Array<[number, number, number]> = [
+  [1, 1, 1], [7, 7, 7], [1, 129, 7], [129, 1, 1000], [7, 1000, 129], [1000, 7, 1], [129, 129, 129],
+  [1000, 129, 7], [7, 7, 1000], [1, 1000, 129], [0, 7, 7], [7, 0, 7], [7, 7, 0],
+];
+const ALPHA_BETA: Array<[number, number]> = [[1, 0], [0.5, -2], [1, 1]];
+
+/** Tolerance of a k-term dot product scaled by alpha and the input magnitudes, plus the beta * out term. */
+function gemmTol(k: number, alpha: number, beta: number, a: Float32Array, b: Float32Array, c: Float32Array): Tolerance {
+  const t = accumulationTol(k, Math.abs(alpha) * maxAbs(a) * maxAbs(b));
+  return { rtol: t.rtol, atol: t.atol + 1e-6 * Math.abs(beta) * maxAbs(c) };
+}
+
+/** Activations the fused dense op is called with. */
+const ACTIVATIONS: Array<[UnaryOp, number]> = [['linear', 0], ['relu', 0], ['sigmoid', 0], ['tanh', 0], ['leakyRelu', 0.2],
+  ['elu', 1], ['gelu', 0], ['silu', 0], ['softplus', 0]];
+
+/** Registers the linear-algebra cases for one backend. */
+export function linalgCases(entry: BackendEntry): void {
+  describe.each(GEMM_SIZES)('gemm m=%i n=%i k=%i', (m, n, k) => {
+    test.each([[false, false], [true, false], [false, true], [true, true]])('transA=%s transB=%s, every alpha/beta', (ta, tb) => {
+      const rng = new Rng(m * 131 + n * 17 + k + (ta ? 5 : 0) + (tb ? 11 : 0));
+      const a = rng.uniform(m * k);
+      const b = rng.uniform(k * n);
+      for (const [alpha, beta] of ALPHA_BETA) {
+        const c = rng.uniform(m * n, -2, 2);
+        checkAgainstReference(entry, { a, b, c }, (be, buf) => be.gemm(buf.a, buf.b, buf.c, m, n, k, ta, tb, alpha, beta),
+          { c: gemmTol(k, alpha, beta, a, b, c) }, `gemm ${m}x${n}x${k} tA=${ta} tB=${tb} alpha=${alpha} beta=${beta}`);
+      }
+    });
+  });
+
+  test('gemm with beta = 0 does not read out (NaN already there does not propagate, as in BLAS)', () => {
+    const rng = new Rng(99);
+    const [m, n, k] = [7, 129, 7];
+    const a = rng.uniform(m * k);
+    const b = rng.uniform(k * n);
+    const got = checkAgainstReference(entry, { a, b, c: new Float32Array(m * n).fill(NaN) },
+      (be, buf) => be.gemm(buf.a, buf.b, buf.c, m, n, k, false, false, 1, 0), { c: accumulationTol(k) }, 'gemm beta=0 over NaN');
+    expect(Array.from(got.c).every(Number.isFinite)).toBe(true);
+  });
+
+  describe.each(ACTIVATIONS)('denseForward activation=%s(%d)', (activation, param) => {
+    test.each([[1, 1, 1], [7, 129, 7], [129, 7, 1000], [1000, 7, 129], [0, 7, 7], [7, 7, 0]])('m=%i n=%i k=%i, with and without bias', (m, n, k) => {
+      const rng = new Rng(m + 3 * n + 7 * k);
+      const x = rng.uniform(m * k);
+      const w = rng.uniform(k * n, -0.5, 0.5);
+      const bias = rng.uniform(n);
+      const zTol = accumulationTol(k + 1, maxAbs(x) * maxAbs(w) + maxAbs(bias));
+      // out = f(z): an error dz in z moves out by at most ~1.1 dz for these activations.
+      const outTol = { rtol: zTol.rtol + ELEMENTWISE_TOL.rtol, atol: 1.2 * zTol.atol + ELEMENTWISE_TOL.atol };
+      for (const withBias of [true, false]) {
+        checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n), out: new Float32Array(m * n) },
+          (be, b) => be.denseForward(b.x, b.w, withBias ? b.bias : null, b.z, b.out, m, n, k, activation, param),
+          { z: zTol, out: outTol }, `denseForward ${activation} bias=${withBias} ${m}x${n}x${k}`);
+      }
+      if (activation === 'linear') {
+        checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n) },
+          (be, b) => be.denseForward(b.x, b.w, b.bias, b.z, b.z, m, n, k, 'linear', 0), { z: zTol }, 'denseForward z === out');
+      }
+    });
+  });
+}

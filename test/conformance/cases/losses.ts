@@ -1,0 +1,39 @@
+/** Conformance cases: softmax cross-entropy forward and gradient with sparse and dense targets. */
+import type { BackendEntry } from '../backends';
+import { accumulationTol, ELEMENTWISE_TOL } from '../compare';
+import { checkAgainstReference } from '../harness';
+import { Rng } from '../prng';
+
+/** Dense target rows that sum to 1 (random non-negative weights, normalized in float64). */
+function distributions(rng: Rng, rows: number, cols: number): Float32Array {
+  const t = rng.uniform(rows * cols, 0, 1);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += t[r * cols + j];
+    for (let j = 0; j < cols; j++) t[r * cols + j] /= s;
+  }
+  return t;
+}
+
+/** Registers the softmax cross-entropy cases for one backend. */
+export function lossCases(entry: BackendEntry): void {
+  const SHAPES: Array<[number, number]> = [[1, 1], [1, 7], [7, 129], [129, 7], [3, 1000], [1000, 7], [0, 7]];
+  const RANGES: Array<[number, number]> = [[-3, 3], [990, 1010], [-1010, -990], [-50, 50]];
+  describe.each([true, false])('softmaxCrossEntropy (sparse=%s)', (sparse) => {
+    test.each(SHAPES)('[%i, %i] loss, probs and gradient, logits near 0 and near +-1000', (rows, cols) => {
+      for (const [lo, hi] of RANGES) {
+        const rng = new Rng(rows * 13 + cols + lo);
+        const logits = rng.uniform(rows * cols, lo, hi);
+        const targets = sparse ? Float32Array.from(rng.indices(rows, cols)) : distributions(rng, rows, cols);
+        const fwd = checkAgainstReference(entry, { logits, targets, probs: new Float32Array(rows * cols), loss: new Float32Array(rows) },
+          (be, b) => be.softmaxCrossEntropy(b.logits, b.targets, b.probs, b.loss, rows, cols, sparse),
+          { probs: { rtol: 1e-5 + 6e-8 * cols, atol: 1e-9 }, loss: accumulationTol(cols, 1 + (hi - lo) / 100) },
+          `softmaxCrossEntropy sparse=${sparse} [${rows},${cols}] logits [${lo},${hi}]`);
+        expect(Array.from(fwd.loss).every(Number.isFinite)).toBe(true);
+        checkAgainstReference(entry, { probs: fwd.probs, targets, dLoss: rng.uniform(rows, 0, 2), dLogits: new Float32Array(rows * cols) },
+          (be, b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse),
+          { dLogits: ELEMENTWISE_TOL }, `softmaxCrossEntropyGrad sparse=${sparse} [${rows},${cols}]`);
+      }
+    });
+  });
+}

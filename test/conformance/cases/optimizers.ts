@@ -1,0 +1,55 @@
+/** Conformance cases: every optimizer variant, 3 steps on three parameter tensors (sizes 1, 129, 1000). */
+import type { Backend } from '../../../lib/backend/backend';
+import type { BackendEntry } from '../backends';
+import type { Tolerance } from '../compare';
+import { checkAgainstReference } from '../harness';
+import { Rng } from '../prng';
+
+const PARAM_SIZES = [1, 129, 1000];
+const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
+
+/** The state slots an optimizer keeps per parameter (each one a buffer of the parameter's size). */
+type Slot = 'a' | 'b' | 'c';
+/** One optimizer call at step t, given per-tensor lists of params, grads and state slots. */
+type StepCall = (be: Backend<unknown>, p: unknown[], g: unknown[], s: Record<Slot, unknown[]>, t: number) => void;
+
+const VARIANTS: Array<[string, Slot[], StepCall]> = [
+  ['sgd', [], (be, p, g) => be.sgdStep(p, g, [], 0.1, 0, false, 0)],
+  ['sgd + weight decay', [], (be, p, g) => be.sgdStep(p, g, [], 0.05, 0, false, 0.01)],
+  ['sgd momentum', ['a'], (be, p, g, s) => be.sgdStep(p, g, s.a, 0.1, 0.9, false, 0)],
+  ['sgd momentum nesterov + wd', ['a'], (be, p, g, s) => be.sgdStep(p, g, s.a, 0.1, 0.9, true, 0.01)],
+  ['adam', ['a', 'b'], (be, p, g, s, t) => be.adamStep(p, g, s.a, s.b, [], 1e-3, 0.9, 0.999, 1e-7, t, 0, false)],
+  ['adam + L2 weight decay', ['a', 'b'], (be, p, g, s, t) => be.adamStep(p, g, s.a, s.b, [], 1e-2, 0.9, 0.999, 1e-8, t, 0.01, false)],
+  ['adamw (decoupled)', ['a', 'b'], (be, p, g, s, t) => be.adamStep(p, g, s.a, s.b, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.1, true)],
+  ['adam amsgrad', ['a', 'b', 'c'], (be, p, g, s, t) => be.adamStep(p, g, s.a, s.b, s.c, 1e-2, 0.8, 0.99, 1e-7, t, 0, false)],
+  ['adamw amsgrad', ['a', 'b', 'c'], (be, p, g, s, t) => be.adamStep(p, g, s.a, s.b, s.c, 1e-2, 0.9, 0.999, 1e-7, t, 0.05, true)],
+  ['adagrad', ['a'], (be, p, g, s) => be.adagradStep(p, g, s.a, 0.1, 1e-7, 0)],
+  ['adagrad + wd', ['a'], (be, p, g, s) => be.adagradStep(p, g, s.a, 0.05, 1e-10, 0.01)],
+  ['rmsprop', ['a'], (be, p, g, s) => be.rmspropStep(p, g, s.a, [], [], 1e-3, 0.9, 0, 1e-7, false, 0)],
+  ['rmsprop centered', ['a', 'b'], (be, p, g, s) => be.rmspropStep(p, g, s.a, s.b, [], 1e-3, 0.9, 0, 1e-7, true, 0)],
+  ['rmsprop momentum + wd', ['a', 'c'], (be, p, g, s) => be.rmspropStep(p, g, s.a, [], s.c, 1e-2, 0.99, 0.9, 1e-8, false, 0.01)],
+  ['rmsprop centered momentum', ['a', 'b', 'c'], (be, p, g, s) => be.rmspropStep(p, g, s.a, s.b, s.c, 1e-2, 0.9, 0.5, 1e-7, true, 0)],
+];
+
+/** Registers the optimizer cases for one backend. */
+export function optimizerCases(entry: BackendEntry): void {
+  test.each(VARIANTS)('%s: 3 steps on tensors of sizes 1, 129, 1000', (name, slots, step) => {
+    const rng = new Rng(name.length * 97);
+    // State carried over between steps: the reference's results feed both backends' next step.
+    const host: Record<string, Float32Array> = {};
+    PARAM_SIZES.forEach((n, i) => {
+      host[`p${i}`] = rng.uniform(n, -2, 2);
+      for (const s of slots) host[`${s}${i}`] = new Float32Array(n);
+    });
+    for (let t = 1; t <= 3; t++) {
+      PARAM_SIZES.forEach((n, i) => { host[`g${i}`] = rng.uniform(n, -1, 1); });
+      const check: Record<string, Tolerance> = {};
+      for (const k of Object.keys(host)) if (!k.startsWith('g')) check[k] = TOL;
+      const want = checkAgainstReference(entry, host, (be, b) => {
+        const list = (prefix: string) => PARAM_SIZES.map((_, i) => b[`${prefix}${i}`]);
+        step(be, list('p'), list('g'), { a: list('a'), b: list('b'), c: list('c') }, t);
+      }, check, `${name} step ${t}`);
+      Object.assign(host, want);
+    }
+  });
+}

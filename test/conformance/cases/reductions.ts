@@ -1,0 +1,70 @@
+/** Conformance cases: reduce over [outer, mid, inner], argmax ties, softmax / log-softmax and their gradients. */
+import { REDUCE_OPS, type ReduceOp } from '../../../lib/backend/kernel-ids';
+import type { BackendEntry } from '../backends';
+import { accumulationTol, type Tolerance } from '../compare';
+import { checkAgainstReference, maxAbs } from '../harness';
+import { Rng } from '../prng';
+
+/** [outer, mid, inner] views covering mid = 1, a long middle axis, strided inner and the size list. */
+const VIEWS: Array<[number, number, number]> = [
+  [1, 1, 1], [1, 7, 1], [1, 1000, 1], [7, 129, 1], [1, 7, 129], [129, 1, 7], [7, 1, 1000], [3, 1000, 7],
+  [129, 7, 7], [1000, 7, 1], [2, 129, 129], [0, 7, 3], [3, 7, 0],
+];
+
+/** Tolerance of softmax outputs over `cols` terms: float32 sums lose up to ~cols ulps in the worst case. */
+function softmaxTol(cols: number, log: boolean): Tolerance {
+  return log ? { rtol: 1e-5, atol: 1e-6 + 6e-8 * cols } : { rtol: 1e-5 + 6e-8 * cols, atol: 1e-9 };
+}
+
+/** Registers the reduction and softmax cases for one backend. */
+export function reductionCases(entry: BackendEntry): void {
+  describe.each(Object.keys(REDUCE_OPS) as ReduceOp[])('reduce %s', (op) => {
+    test.each(VIEWS)('[%i, %i, %i]', (outer, mid, inner) => {
+      const x = new Rng(outer * 7919 + mid * 31 + inner).uniform(outer * mid * inner, -2, 2);
+      const tol = op === 'sum' ? accumulationTol(mid, maxAbs(x)) : { rtol: 0, atol: 0 };
+      checkAgainstReference(entry, { x, out: new Float32Array(outer * inner).fill(NaN) },
+        (be, b) => be.reduce(op, b.x, b.out, outer, mid, inner), { out: tol }, `reduce ${op} [${outer},${mid},${inner}]`);
+    });
+  });
+
+  test('reduce sum over an empty middle axis gives 0', () => {
+    checkAgainstReference(entry, { x: new Float32Array(0), out: new Float32Array(15).fill(NaN) },
+      (be, b) => be.reduce('sum', b.x, b.out, 3, 0, 5), { out: { rtol: 0, atol: 0 } }, 'reduce sum mid=0');
+  });
+
+  test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {
+    const x = new Rng(mid).smallInts(outer * mid * inner, -1, 1);
+    for (const op of ['argmax', 'max', 'min'] as const) {
+      checkAgainstReference(entry, { x, out: new Float32Array(outer * inner) },
+        (be, b) => be.reduce(op, b.x, b.out, outer, mid, inner), { out: { rtol: 0, atol: 0 } }, `${op} ties`);
+    }
+  });
+
+  const SHAPES: Array<[number, number]> = [[1, 1], [1, 7], [7, 129], [129, 7], [3, 1000], [1000, 7], [0, 7]];
+  const RANGES: Array<[string, number, number]> = [['[-3, 3]', -3, 3], ['around +1000', 990, 1010], ['around -1000', -1010, -990],
+    ['spread [-50, 50]', -50, 50]];
+  describe.each([false, true])('softmax (log=%s)', (log) => {
+    test.each(SHAPES)('[%i, %i] forward and gradient, every logit range', (rows, cols) => {
+      for (const [label, lo, hi] of RANGES) {
+        const rng = new Rng(rows * 1009 + cols + lo);
+        const x = rng.uniform(rows * cols, lo, hi);
+        const fwd = checkAgainstReference(entry, { x, y: new Float32Array(rows * cols) },
+          (be, b) => be.softmax(b.x, b.y, rows, cols, log), { y: softmaxTol(cols, log) }, `softmax log=${log} ${label} [${rows},${cols}]`);
+        const dy = rng.uniform(rows * cols, -1, 1);
+        checkAgainstReference(entry, { y: fwd.y, dy, dx: new Float32Array(rows * cols) },
+          (be, b) => be.softmaxGrad(b.y, b.dy, b.dx, rows, cols, log), { dx: accumulationTol(cols) },
+          `softmaxGrad log=${log} ${label} [${rows},${cols}]`);
+      }
+    });
+  });
+
+  test('softmax and log-softmax of logits spread over +-1e4 stay finite', () => {
+    const x = Float32Array.from([10000, -10000, 0, 9999]);
+    const got = checkAgainstReference(entry, { x, y: new Float32Array(4), ly: new Float32Array(4) }, (be, b) => {
+      be.softmax(b.x, b.y, 1, 4, false);
+      be.softmax(b.x, b.ly, 1, 4, true);
+    }, { y: softmaxTol(4, false), ly: softmaxTol(4, true) }, 'extreme softmax');
+    expect(Array.from(got.y).every(Number.isFinite)).toBe(true);
+    expect(Array.from(got.ly).every(Number.isFinite)).toBe(true);
+  });
+}

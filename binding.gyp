@@ -1,0 +1,34 @@
+{
+  "targets": [
+    {
+      "target_name": "myelin",
+      "sources": [
+        "native/common/addon.cc",
+        "native/common/args.cc",
+        "native/common/thread_pool.cc",
+        "native/cpu/blas_loader.cc",
+        "native/cpu/data_movement.cc",
+        "native/cpu/dense.cc",
+        "native/cpu/elementwise.cc",
+        "native/cpu/gemm.cc",
+        "native/cpu/gemm_builtin.cc",
+        "native/cpu/info.cc",
+        "native/cpu/optimizers.cc",
+        "native/cpu/reduce.cc",
+        "native/cpu/softmax.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp-simd", "-fvisibility=hidden"],
+      "libraries": ["-ldl", "-lpthread"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fopenmp-simd"]
+      }
+    }
+  ]
+}

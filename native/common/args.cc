@@ -1,0 +1,140 @@
+#include "args.h"
+
+#include <cmath>
+
+namespace myelin {
+
+namespace {
+float g_empty[1];  // data pointer of empty arrays (napi may report nullptr)
+}
+
+Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_(info), fn_(fn) {
+  if (info.Length() < count) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(count) +
+                                               " arguments, got " + std::to_string(info.Length()));
+  }
+}
+
+void Args::typeError(const char* name, const std::string& expected) const {
+  throw Napi::TypeError::New(info_.Env(), std::string(fn_) + ": argument '" + name + "' must be " + expected);
+}
+
+void Args::rangeError(const std::string& message) const {
+  throw Napi::RangeError::New(info_.Env(), std::string(fn_) + ": " + message);
+}
+
+F32 Args::f32(size_t i, const char* name) const {
+  napi_typedarray_type type;
+  size_t len = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(info_.Env(), info_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    typeError(name, "a Float32Array");
+  }
+  return F32{data ? static_cast<float*>(data) : g_empty, len};
+}
+
+F32 Args::f32OrNull(size_t i, const char* name) const {
+  if (info_[i].IsNull() || info_[i].IsUndefined()) return F32{nullptr, 0};
+  return f32(i, name);
+}
+
+I32 Args::i32(size_t i, const char* name) const {
+  napi_typedarray_type type;
+  size_t len = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(info_.Env(), info_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array) {
+    typeError(name, "an Int32Array");
+  }
+  return I32{data ? static_cast<int32_t*>(data) : reinterpret_cast<int32_t*>(g_empty), len};
+}
+
+std::vector<F32> Args::f32List(size_t i, const char* name) const {
+  napi_env env = info_.Env();
+  bool isArray = false;
+  napi_is_array(env, info_[i], &isArray);
+  if (!isArray) typeError(name, "an array of Float32Arrays");
+  uint32_t n = 0;
+  napi_get_array_length(env, info_[i], &n);
+  std::vector<F32> out(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    napi_value el;
+    napi_typedarray_type type;
+    size_t len = 0;
+    void* data = nullptr;
+    if (napi_get_element(env, info_[i], k, &el) != napi_ok ||
+        napi_get_typedarray_info(env, el, &type, &len, &data, nullptr, nullptr) != napi_ok ||
+        type != napi_float32_array) {
+      typeError(name, "an array of Float32Arrays (element " + std::to_string(k) + " is not)");
+    }
+    out[k] = F32{data ? static_cast<float*>(data) : g_empty, len};
+  }
+  return out;
+}
+
+double Args::num(size_t i, const char* name) const {
+  double v;
+  if (napi_get_value_double(info_.Env(), info_[i], &v) != napi_ok) typeError(name, "a number");
+  return v;
+}
+
+size_t Args::size(size_t i, const char* name, double max) const {
+  const double v = num(i, name);
+  if (!(v >= 0) || v > max || std::floor(v) != v) {
+    rangeError(std::string("argument '") + name + "' must be an integer in [0, " + std::to_string((long long)max) +
+               "], got " + std::to_string(v));
+  }
+  return static_cast<size_t>(v);
+}
+
+int Args::op(size_t i, const char* name, int count) const {
+  return static_cast<int>(size(i, name, count - 1));
+}
+
+bool Args::flag(size_t i, const char* name) const {
+  bool b;
+  if (napi_get_value_bool(info_.Env(), info_[i], &b) != napi_ok) typeError(name, "a boolean");
+  return b;
+}
+
+Dims Args::dims(size_t i, const char* name, bool allowNegative) const {
+  napi_env env = info_.Env();
+  bool isArray = false;
+  napi_is_array(env, info_[i], &isArray);
+  if (!isArray) typeError(name, "an array of integers");
+  uint32_t n = 0;
+  napi_get_array_length(env, info_[i], &n);
+  if (n > kMaxRank) {
+    rangeError(std::string("argument '") + name + "' has rank " + std::to_string(n) + ", at most " +
+               std::to_string(kMaxRank) + " is supported");
+  }
+  Dims d;
+  d.rank = static_cast<int>(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    napi_value el;
+    double v = NAN;
+    if (napi_get_element(env, info_[i], k, &el) != napi_ok || napi_get_value_double(env, el, &v) != napi_ok ||
+        std::floor(v) != v || std::fabs(v) > 4.0e15 || (!allowNegative && v < 0)) {
+      typeError(name, allowNegative ? "an array of integers" : "an array of non-negative integers");
+    }
+    d.v[k] = static_cast<int64_t>(v);
+  }
+  return d;
+}
+
+void Args::need(const F32& buf, size_t need, const char* name) const {
+  if (buf.len < need) {
+    rangeError(std::string("argument '") + name + "' has " + std::to_string(buf.len) + " elements, needs " +
+               std::to_string(need));
+  }
+}
+
+void Args::needList(const std::vector<F32>& list, size_t count, const char* name) const {
+  if (list.size() != count) {
+    rangeError(std::string("argument '") + name + "' has " + std::to_string(list.size()) + " tensors, expected " +
+               std::to_string(count));
+  }
+}
+
+}  // namespace myelin

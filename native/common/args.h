@@ -1,0 +1,66 @@
+// Argument checks for every native entry point. A mismatch throws a JS TypeError (wrong type) or
+// RangeError (wrong length, value out of range) whose message names the function and the argument;
+// nothing here aborts the process. Raw napi calls keep the per-call cost low.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace myelin {
+
+constexpr int kMaxRank = 8;
+
+struct F32 {
+  float* data;
+  size_t len;
+};
+struct I32 {
+  int32_t* data;
+  size_t len;
+};
+// Up to kMaxRank signed integers (shapes, strides).
+struct Dims {
+  int rank = 0;
+  int64_t v[kMaxRank];
+};
+
+// The arguments of one call, with the function's name for messages.
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* fn, size_t count);
+
+  F32 f32(size_t i, const char* name) const;
+  F32 f32OrNull(size_t i, const char* name) const;  // data == nullptr for null/undefined
+  I32 i32(size_t i, const char* name) const;
+  std::vector<F32> f32List(size_t i, const char* name) const;
+  double num(size_t i, const char* name) const;
+  // A non-negative integer (a size, a count, an offset) no larger than max.
+  size_t size(size_t i, const char* name, double max = 9007199254740991.0) const;
+  int op(size_t i, const char* name, int count) const;
+  bool flag(size_t i, const char* name) const;
+  Dims dims(size_t i, const char* name, bool allowNegative) const;
+
+  // a * b, or a RangeError naming `what` when the product overflows.
+  size_t mul(size_t a, size_t b, const char* what) const {
+    size_t r;
+    if (__builtin_mul_overflow(a, b, &r)) rangeError(std::string(what) + " is too large");
+    return r;
+  }
+  // RangeError unless buf holds at least `need` floats.
+  void need(const F32& buf, size_t need, const char* name) const;
+  void needList(const std::vector<F32>& list, size_t count, const char* name) const;
+
+  [[noreturn]] void typeError(const char* name, const std::string& expected) const;
+  [[noreturn]] void rangeError(const std::string& message) const;
+  Napi::Env env() const { return info_.Env(); }
+
+ private:
+  const Napi::CallbackInfo& info_;
+  const char* fn_;
+};
+
+}  // namespace myelin

@@ -1,0 +1,37 @@
+// Internal interfaces shared between the files of the CPU flavour.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace myelin {
+
+// ---- GEMM (row-major): C[m, n] = alpha op(A) op(B) + beta C --------------------------------------------
+// op(A) is [m, k] (A stored [k, m] when ta); op(B) is [k, n] (B stored [n, k] when tb).
+void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b,
+           float beta, float* c);
+void sgemm_builtin(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
+                   const float* b, float beta, float* c);
+// 'avx512' | 'avx2' | 'scalar': the instruction set the built-in kernels use on this processor.
+const char* simd_level();
+
+// ---- BLAS loaded at run time ---------------------------------------------------------------------------
+using CblasSgemm = void (*)(int order, int transA, int transB, int m, int n, int k, float alpha,
+                            const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
+struct BlasLibrary {
+  CblasSgemm sgemm = nullptr;  // null: use the built-in GEMM
+  std::string library = "builtin";
+  std::string path;            // empty for builtin
+  std::vector<std::string> tried;
+};
+// Loads the BLAS named by `request` ("" searches the usual places, "builtin" uses none, else a file
+// path) and caps its threads. Returns false with `error` set when an explicit path cannot be used.
+bool load_blas(const std::string& request, int threads, std::string* error);
+const BlasLibrary& blas();
+
+// ---- elementwise helpers used by other kernels -----------------------------------------------------------
+// out[i] = f(x[i]; p) for i < n (x may equal out). op is a valid UnaryOp id.
+void apply_unary(int op, const float* x, float* out, size_t n, float p);
+
+}  // namespace myelin

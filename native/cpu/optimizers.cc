@@ -1,0 +1,122 @@
+// Multi-tensor optimizer steps: one call updates every parameter in place with the per-element math of
+// native/common/optimizer_math.h (formulas in lib/backend/backend.ts). All list lengths and tensor
+// lengths are checked before anything is written.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../common/args.h"
+#include "../common/exports.h"
+#include "../common/optimizer_math.h"
+#include "../common/thread_pool.h"
+
+namespace myelin {
+
+namespace {
+
+// A state list must have one tensor per parameter with the parameter's length; an optional list may
+// be empty instead (returns false then).
+bool check_state(const Args& args, const std::vector<F32>& params, const std::vector<F32>& state, const char* name,
+                 bool required) {
+  if (state.empty() && !required) return false;
+  args.needList(state, params.size(), name);
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (state[i].len != params[i].len) {
+      args.rangeError(std::string("argument '") + name + "[" + std::to_string(i) + "]' has " +
+                      std::to_string(state[i].len) + " elements, expected " + std::to_string(params[i].len) +
+                      " like params[" + std::to_string(i) + "]");
+    }
+  }
+  return true;
+}
+
+// Runs fn(tensor, begin, end) over every element of every tensor, threaded inside large tensors.
+template <class F>
+void for_each_element(const std::vector<F32>& params, F&& fn) {
+  for (size_t t = 0; t < params.size(); ++t) {
+    parallel_for(params[t].len, kParallelMin, [&](size_t b, size_t e) { fn(t, b, e); });
+  }
+}
+
+float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty() ? nullptr : list[t].data + i; }
+
+}  // namespace
+
+// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
+Napi::Value SgdStep(const Napi::CallbackInfo& info) {
+  Args args(info, "sgdStep", 7);
+  const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), v = args.f32List(2, "velocity");
+  const float lr = args.num(3, "lr"), mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
+  const bool nesterov = args.flag(5, "nesterov");
+  check_state(args, p, g, "grads", true);
+  const bool useV = check_state(args, p, v, "velocity", mu != 0.f) && mu != 0.f;
+  for_each_element(p, [&](size_t t, size_t b, size_t e) {
+    float *pp = p[t].data, *gg = g[t].data;
+    for (size_t i = b; i < e; ++i) sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd);
+  });
+  return info.Env().Undefined();
+}
+
+// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled)
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  Args args(info, "adamStep", 12);
+  const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), m = args.f32List(2, "m");
+  const auto v = args.f32List(3, "v"), vmax = args.f32List(4, "vmax");
+  AdamScalars s;
+  s.lr = args.num(5, "lr"), s.beta1 = args.num(6, "beta1"), s.beta2 = args.num(7, "beta2");
+  s.eps = args.num(8, "epsilon");
+  const double step = args.num(9, "step");
+  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
+  s.wd = args.num(10, "weightDecay");
+  s.decoupled = args.flag(11, "decoupled");
+  // Bias corrections in double: bc1 = 1 - b1^t, bc2 = 1 - b2^t.
+  s.inv_bc1 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(s.beta1), step)));
+  s.inv_bc2 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(s.beta2), step)));
+  check_state(args, p, g, "grads", true);
+  check_state(args, p, m, "m", true);
+  check_state(args, p, v, "v", true);
+  const bool ams = check_state(args, p, vmax, "vmax", false);
+  for_each_element(p, [&](size_t t, size_t b, size_t e) {
+    float *pp = p[t].data, *gg = g[t].data, *mm = m[t].data, *vv = v[t].data;
+    for (size_t i = b; i < e; ++i) adam_update(pp[i], gg[i], mm[i], vv[i], ams ? at(vmax, t, i) : nullptr, s);
+  });
+  return info.Env().Undefined();
+}
+
+// adagradStep(params, grads, accum, lr, epsilon, weightDecay)
+Napi::Value AdagradStep(const Napi::CallbackInfo& info) {
+  Args args(info, "adagradStep", 6);
+  const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), acc = args.f32List(2, "accum");
+  const float lr = args.num(3, "lr"), eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
+  check_state(args, p, g, "grads", true);
+  check_state(args, p, acc, "accum", true);
+  for_each_element(p, [&](size_t t, size_t b, size_t e) {
+    float *pp = p[t].data, *gg = g[t].data, *aa = acc[t].data;
+    for (size_t i = b; i < e; ++i) adagrad_update(pp[i], gg[i], aa[i], lr, eps, wd);
+  });
+  return info.Env().Undefined();
+}
+
+// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay)
+Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
+  Args args(info, "rmspropStep", 11);
+  const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), sq = args.f32List(2, "sq");
+  const auto mg = args.f32List(3, "meanGrad"), buf = args.f32List(4, "momentumBuf");
+  const float lr = args.num(5, "lr"), rho = args.num(6, "rho"), mu = args.num(7, "momentum");
+  const float eps = args.num(8, "epsilon"), wd = args.num(10, "weightDecay");
+  const bool centered = args.flag(9, "centered");
+  check_state(args, p, g, "grads", true);
+  check_state(args, p, sq, "sq", true);
+  const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
+  const bool useBuf = check_state(args, p, buf, "momentumBuf", mu > 0.f) && mu > 0.f;
+  for_each_element(p, [&](size_t t, size_t b, size_t e) {
+    float *pp = p[t].data, *gg = g[t].data, *ss = sq[t].data;
+    for (size_t i = b; i < e; ++i) {
+      rmsprop_update(pp[i], gg[i], ss[i], useMg ? at(mg, t, i) : nullptr, useBuf ? at(buf, t, i) : nullptr, lr, rho,
+                     mu, eps, wd);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace myelin

@@ -1,0 +1,149 @@
+// Row-wise softmax / log-softmax of a [rows, cols] matrix, their gradients, and the fused softmax
+// cross-entropy. Every row subtracts its maximum first, so any finite logits are safe.
+#include <cmath>
+
+#include "../common/args.h"
+#include "../common/exports.h"
+#include "../common/thread_pool.h"
+
+namespace myelin {
+
+namespace {
+
+// Returns lse = log sum_j exp(x_j) of one row, computed as max + log sum exp(x_j - max).
+float log_sum_exp(const float* x, size_t cols) {
+  float mx = x[0];
+  for (size_t j = 1; j < cols; ++j) mx = x[j] > mx ? x[j] : mx;
+  if (!std::isfinite(mx)) return mx;  // +inf or NaN: the row is NaN / degenerate either way
+  double sum = 0.0;
+  for (size_t j = 0; j < cols; ++j) sum += std::exp(x[j] - mx);
+  return mx + static_cast<float>(std::log(sum));
+}
+
+template <class F>
+void for_rows(size_t rows, size_t cols, F&& fn) {
+  parallel_for(rows, std::max<size_t>(1, kParallelMin / (cols ? cols : 1)), [&](size_t b, size_t e) {
+    for (size_t r = b; r < e; ++r) fn(r);
+  });
+}
+
+// Reads the sparse target of row r as a class index; throws on a non-integer or out-of-range class.
+size_t target_class(const Args& args, const float* targets, size_t r, size_t cols) {
+  const float t = targets[r];
+  if (!(t >= 0.f) || t >= static_cast<float>(cols) || std::floor(t) != t) {
+    args.rangeError("argument 'targets' holds class " + std::to_string(t) + " at row " + std::to_string(r) +
+                    ", expected an integer in [0, " + std::to_string(cols) + ")");
+  }
+  return static_cast<size_t>(t);
+}
+
+}  // namespace
+
+// softmax(x, out, rows, cols, log): out = exp(x - lse) or x - lse per row
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args args(info, "softmax", 5);
+  const F32 x = args.f32(0, "x"), out = args.f32(1, "out");
+  const size_t rows = args.size(2, "rows"), cols = args.size(3, "cols");
+  const bool log = args.flag(4, "log");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  args.need(x, n, "x");
+  args.need(out, n, "out");
+  if (cols == 0) return info.Env().Undefined();
+  for_rows(rows, cols, [&](size_t r) {
+    const float* xr = x.data + r * cols;
+    float* o = out.data + r * cols;
+    const float lse = log_sum_exp(xr, cols);
+    if (log) for (size_t j = 0; j < cols; ++j) o[j] = xr[j] - lse;
+    else for (size_t j = 0; j < cols; ++j) o[j] = std::exp(xr[j] - lse);
+  });
+  return info.Env().Undefined();
+}
+
+// softmaxGrad(y, dy, dx, rows, cols, log):
+//   softmax: dx = y (dy - sum_j dy_j y_j); log-softmax: dx = dy - exp(y) sum_j dy_j
+Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxGrad", 6);
+  const F32 y = args.f32(0, "y"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  const size_t rows = args.size(3, "rows"), cols = args.size(4, "cols");
+  const bool log = args.flag(5, "log");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  args.need(y, n, "y");
+  args.need(dy, n, "dy");
+  args.need(dx, n, "dx");
+  for_rows(rows, cols, [&](size_t r) {
+    const float *yr = y.data + r * cols, *g = dy.data + r * cols;
+    float* o = dx.data + r * cols;
+    double s = 0.0;
+    if (log) {
+      for (size_t j = 0; j < cols; ++j) s += g[j];
+      for (size_t j = 0; j < cols; ++j) o[j] = g[j] - std::exp(yr[j]) * static_cast<float>(s);
+    } else {
+      for (size_t j = 0; j < cols; ++j) s += static_cast<double>(g[j]) * yr[j];
+      for (size_t j = 0; j < cols; ++j) o[j] = yr[j] * (g[j] - static_cast<float>(s));
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse):
+//   probs = softmax(logits); loss[r] = lse_r sum_j t_rj - sum_j t_rj x_rj (sparse: lse_r - x_r,c)
+Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossEntropy", 7);
+  const F32 x = args.f32(0, "logits"), t = args.f32(1, "targets"), probs = args.f32(2, "probs");
+  const F32 loss = args.f32(3, "loss");
+  const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
+  const bool sparse = args.flag(6, "sparse");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  args.need(x, n, "logits");
+  args.need(t, sparse ? rows : n, "targets");
+  args.need(probs, n, "probs");
+  args.need(loss, rows, "loss");
+  if (cols == 0) args.rangeError("argument 'cols' must be at least 1");
+  if (sparse) for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);  // validate first
+  for_rows(rows, cols, [&](size_t r) {
+    const float* xr = x.data + r * cols;
+    float* p = probs.data + r * cols;
+    const float lse = log_sum_exp(xr, cols);
+    for (size_t j = 0; j < cols; ++j) p[j] = std::exp(xr[j] - lse);
+    if (sparse) {
+      loss.data[r] = lse - xr[static_cast<size_t>(t.data[r])];
+    } else {
+      const float* tr = t.data + r * cols;
+      double tsum = 0.0, dot = 0.0;
+      for (size_t j = 0; j < cols; ++j) tsum += tr[j], dot += static_cast<double>(tr[j]) * xr[j];
+      loss.data[r] = static_cast<float>(lse * tsum - dot);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse):
+//   dLogits[r, j] = dLoss[r] (probs[r, j] - t[r, j])
+Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossEntropyGrad", 7);
+  const F32 p = args.f32(0, "probs"), t = args.f32(1, "targets"), dl = args.f32(2, "dLoss");
+  const F32 dx = args.f32(3, "dLogits");
+  const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
+  const bool sparse = args.flag(6, "sparse");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  args.need(p, n, "probs");
+  args.need(t, sparse ? rows : n, "targets");
+  args.need(dl, rows, "dLoss");
+  args.need(dx, n, "dLogits");
+  if (sparse) for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);
+  for_rows(rows, cols, [&](size_t r) {
+    const float* pr = p.data + r * cols;
+    float* o = dx.data + r * cols;
+    const float g = dl.data[r];
+    if (sparse) {
+      for (size_t j = 0; j < cols; ++j) o[j] = g * pr[j];
+      o[static_cast<size_t>(t.data[r])] = g * (pr[static_cast<size_t>(t.data[r])] - 1.f);
+    } else {
+      const float* tr = t.data + r * cols;
+      for (size_t j = 0; j < cols; ++j) o[j] = g * (pr[j] - tr[j]);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace myelin

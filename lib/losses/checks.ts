@@ -1,0 +1,46 @@
+/** Argument checks shared by the losses and metrics. */
+import { ShapeError, ValueError, describe } from '../errors';
+import { shapesEqual } from '../tensor/shape';
+import { Tensor } from '../tensor/tensor';
+
+/** Throws unless yTrue and yPred are live tensors of the same shape and rank >= 1. */
+export function checkPair(owner: string, yTrue: unknown, yPred: unknown): void {
+  checkLive(owner, 'yTrue', yTrue);
+  checkLive(owner, 'yPred', yPred);
+  const t = yTrue as Tensor;
+  const p = yPred as Tensor;
+  if (p.rank < 1) throw new ShapeError(`${owner}: yPred must have rank >= 1 ([batch, ...]), got shape []`);
+  if (!shapesEqual(t.shape, p.shape)) {
+    throw new ShapeError(`${owner}: yTrue and yPred must have the same shape, got yTrue [${t.shape.join(', ')}] and yPred [${p.shape.join(', ')}]`);
+  }
+}
+
+/** Throws unless x is a live Tensor. */
+export function checkLive(owner: string, arg: string, x: unknown): void {
+  if (!(x instanceof Tensor)) throw new ValueError(`${owner}: ${arg} must be a Tensor, got ${describe(x)}`);
+  void x.storage;
+}
+
+/** Validates an options object (undefined gives {}). */
+export function checkOptions<T extends object>(owner: string, o: T | undefined): T {
+  if (o === undefined) return {} as T;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ValueError(`${owner}: options must be an object, got ${describe(o)}`);
+  return o;
+}
+
+/** Validates a boolean option. */
+export function checkBool(owner: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(`${owner}: ${arg} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** Validates a number in [min, max]. */
+export function checkRange(owner: string, arg: string, v: unknown, min: number, max: number, strictMin = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (strictMin ? v <= min : v < min) || v > max) {
+    throw new ValueError(`${owner}: ${arg} must be a finite number in ${strictMin ? '(' : '['}${min}, ${max}], got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** Probability clip bound of the cross-entropies (Keras epsilon). */
+export const EPSILON = 1e-7;

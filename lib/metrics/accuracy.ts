@@ -1,0 +1,107 @@
+/** Streaming accuracies: binary (threshold), categorical (argmax), sparse (index vs argmax), and Keras' 'accuracy'. */
+import { ShapeError, ValueError, describe } from '../errors';
+import { checkLive } from '../losses/checks';
+import type { Tensor } from '../tensor/tensor';
+import { Mean, readPair } from './checks';
+import type { Metric } from './metric';
+
+function argmaxRow(x: Float32Array, off: number, c: number): number {
+  let best = 0;
+  for (let j = 1; j < c; j++) if (x[off + j] > x[off + best]) best = j;
+  return best;
+}
+
+type Counter = (yTrue: Tensor, yPred: Tensor) => { correct: number; count: number };
+
+function streaming(name: string, counter: Counter): Metric {
+  const acc = new Mean();
+  return {
+    name,
+    update(yTrue, yPred) {
+      const { correct, count } = counter(yTrue, yPred);
+      acc.add(correct, count);
+    },
+    result: () => acc.value(),
+    reset: () => acc.reset(),
+  };
+}
+
+function binaryCounter(owner: string, threshold: number): Counter {
+  return (yTrue, yPred) => {
+    const { t, p } = readPair(owner, yTrue, yPred);
+    let correct = 0;
+    for (let i = 0; i < p.length; i++) if ((p[i] > threshold ? 1 : 0) === t[i]) correct++;
+    return { correct, count: p.length };
+  };
+}
+
+function categoricalCounter(owner: string): Counter {
+  return (yTrue, yPred) => {
+    const { t, p } = readPair(owner, yTrue, yPred);
+    const c = yPred.shape[yPred.rank - 1];
+    const rows = c === 0 ? 0 : p.length / c;
+    let correct = 0;
+    for (let r = 0; r < rows; r++) if (argmaxRow(t, r * c, c) === argmaxRow(p, r * c, c)) correct++;
+    return { correct, count: rows };
+  };
+}
+
+function sparseCounter(owner: string): Counter {
+  return (yTrue, yPred) => {
+    checkLive(owner, 'yTrue', yTrue);
+    checkLive(owner, 'yPred', yPred);
+    if (yPred.rank < 2) throw new ShapeError(`${owner}: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
+    const c = yPred.shape[yPred.rank - 1];
+    const rows = yPred.size / Math.max(c, 1);
+    if (yTrue.size !== rows || !(yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1))) {
+      throw new ShapeError(`${owner}: yTrue must hold one class index per sample ([${yPred.shape.slice(0, -1).join(', ')}] or with a trailing 1), got [${yTrue.shape.join(', ')}]`);
+    }
+    const t = yTrue.dataSync();
+    const p = yPred.dataSync();
+    let correct = 0;
+    for (let r = 0; r < rows; r++) if (argmaxRow(p, r * c, c) === t[r]) correct++;
+    return { correct, count: rows };
+  };
+}
+
+/** Fraction of elements with (yPred > threshold) equal to yTrue (labels 0/1). Default threshold 0.5. */
+export function binaryAccuracy(options?: { threshold?: number; name?: string }): Metric {
+  const o = options ?? {};
+  const threshold = o.threshold ?? 0.5;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new ValueError(`binaryAccuracy: threshold must be a finite number, got ${describe(threshold)}`);
+  const name = o.name ?? 'binaryAccuracy';
+  return streaming(name, binaryCounter(name, threshold));
+}
+
+/** Fraction of rows where argmax(yPred) equals argmax(yTrue) (one-hot targets). */
+export function categoricalAccuracy(options?: { name?: string }): Metric {
+  const name = options?.name ?? 'categoricalAccuracy';
+  return streaming(name, categoricalCounter(name));
+}
+
+/** Fraction of rows where argmax(yPred) equals the class index in yTrue ([batch] or [batch, 1]). */
+export function sparseCategoricalAccuracy(options?: { name?: string }): Metric {
+  const name = options?.name ?? 'sparseCategoricalAccuracy';
+  return streaming(name, sparseCounter(name));
+}
+
+/**
+ * Keras' 'accuracy': binary for binaryCrossentropy, categorical for categoricalCrossentropy, sparse for
+ * sparseCategoricalCrossentropy; for other losses the kind is chosen from the shapes of the first batch.
+ */
+export function accuracy(name: string, lossName: string): Metric {
+  if (lossName === 'binaryCrossentropy') return binaryAccuracy({ name });
+  if (lossName === 'categoricalCrossentropy') return categoricalAccuracy({ name });
+  if (lossName === 'sparseCategoricalCrossentropy') return sparseCategoricalAccuracy({ name });
+  let counter: Counter | null = null;
+  return streaming(name, (yTrue, yPred) => {
+    if (counter === null) {
+      checkLive(name, 'yTrue', yTrue);
+      checkLive(name, 'yPred', yPred);
+      const c = yPred.rank > 0 ? yPred.shape[yPred.rank - 1] : 1;
+      const sparse = yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 && c > 1);
+      counter = yPred.rank < 2 || c === 1 ? binaryCounter(name, 0.5) : sparse ? sparseCounter(name) : categoricalCounter(name);
+    }
+    return counter(yTrue, yPred);
+  });
+}

@@ -1,0 +1,41 @@
+/** Streaming precision and recall at a threshold (Keras defaults). */
+import { ValueError, describe } from '../errors';
+import { readPair } from './checks';
+import type { Metric } from './metric';
+
+function confusion(kind: 'precision' | 'recall', options?: { threshold?: number; name?: string }): Metric {
+  const threshold = options?.threshold ?? 0.5;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new ValueError(`${kind}: threshold must be a finite number, got ${describe(threshold)}`);
+  const name = options?.name ?? kind;
+  let tp = 0; let fp = 0; let fn = 0;
+  return {
+    name,
+    update(yTrue, yPred) {
+      const { t, p } = readPair(name, yTrue, yPred);
+      for (let i = 0; i < p.length; i++) {
+        const predicted = p[i] > threshold;
+        const actual = t[i] !== 0;
+        if (predicted && actual) tp++;
+        else if (predicted) fp++;
+        else if (actual) fn++;
+      }
+    },
+    result() {
+      const denom = kind === 'precision' ? tp + fp : tp + fn;
+      return denom === 0 ? 0 : tp / denom;
+    },
+    reset() {
+      tp = 0; fp = 0; fn = 0;
+    },
+  };
+}
+
+/** tp / (tp + fp) with predictions yPred > threshold (default 0.5), labels non-zero = positive; 0 when undefined. */
+export function precision(options?: { threshold?: number; name?: string }): Metric {
+  return confusion('precision', options);
+}
+
+/** tp / (tp + fn) with predictions yPred > threshold (default 0.5), labels non-zero = positive; 0 when undefined. */
+export function recall(options?: { threshold?: number; name?: string }): Metric {
+  return confusion('recall', options);
+}

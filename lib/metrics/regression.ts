@@ -1,0 +1,29 @@
+/** Streaming mean squared / absolute error metrics. */
+import type { Tensor } from '../tensor/tensor';
+import { Mean, readPair } from './checks';
+import type { Metric } from './metric';
+
+function meanError(name: string, f: (e: number) => number): Metric {
+  const acc = new Mean();
+  return {
+    name,
+    update(yTrue: Tensor, yPred: Tensor) {
+      const { t, p } = readPair(name, yTrue, yPred);
+      let s = 0;
+      for (let i = 0; i < p.length; i++) s += f(p[i] - t[i]);
+      acc.add(s, p.length);
+    },
+    result: () => acc.value(),
+    reset: () => acc.reset(),
+  };
+}
+
+/** Mean of (yPred - yTrue)^2 over every element seen since the last reset. */
+export function meanSquaredError(name = 'mse'): Metric {
+  return meanError(name, (e) => e * e);
+}
+
+/** Mean of |yPred - yTrue| over every element seen since the last reset. */
+export function meanAbsoluteError(name = 'mae'): Metric {
+  return meanError(name, Math.abs);
+}

@@ -1,0 +1,47 @@
+/** Adagrad (Duchi et al.). */
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+
+/** Options of `adagrad`. */
+export interface AdagradOptions extends OptimizerOptions {
+  /** Starting value of the accumulator (>= 0). Default 0.1 (Keras; torch's default is 0). */
+  initialAccumulatorValue?: number;
+  /** Added to sqrt(acc) (>= 0). Default 1e-7. */
+  epsilon?: number;
+}
+
+/**
+ * Adagrad: g = grad + wd p; acc += g^2; p -= lr g / (sqrt(acc) + epsilon). Defaults (Keras):
+ * learningRate 1e-3, initialAccumulatorValue 0.1, epsilon 1e-7, weightDecay 0.
+ */
+export class Adagrad extends Optimizer {
+  readonly className = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+
+  constructor(options: AdagradOptions = {}) {
+    super('adagrad', options, { learningRate: 1e-3 });
+    this.initialAccumulatorValue = checkHyper(options.initialAccumulatorValue ?? 0.1, 'adagrad', 'initialAccumulatorValue');
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'adagrad', 'epsilon');
+  }
+
+  protected slotNames(): string[] {
+    return ['accumulator'];
+  }
+
+  protected override slotInitialValue(): number {
+    return this.initialAccumulatorValue;
+  }
+
+  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
+    backend.adagradStep(params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay);
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+/** A new Adagrad optimizer (see `Adagrad`). */
+export function adagrad(options: AdagradOptions = {}): Adagrad {
+  return new Adagrad(options);
+}

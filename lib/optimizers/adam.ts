@@ -1,0 +1,59 @@
+/** Adam (Kingma & Ba), with the AMSGrad variant. */
+import { ValueError, describe } from '../errors';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+
+/** Options of `adam`. */
+export interface AdamOptions extends OptimizerOptions {
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Added to sqrt(v_hat) (> 0). Default 1e-7. */
+  epsilon?: number;
+  /** Use max(v) over steps (Reddi et al.). Default false. */
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam at step t (1-based): g = grad (+ wd p); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * m_hat = m / (1 - b1^t); v_hat = v / (1 - b2^t) (with amsgrad the running max of v is used);
+ * p -= lr m_hat / (sqrt(v_hat) + epsilon). Defaults (Keras): learningRate 1e-3, beta1 0.9,
+ * beta2 0.999, epsilon 1e-7, amsgrad false, weightDecay 0 (L2 form, as torch.optim.Adam).
+ */
+export class Adam extends Optimizer {
+  readonly className: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  /** Whether weight decay is decoupled (AdamW). */
+  protected readonly decoupled: boolean = false;
+
+  constructor(options: AdamOptions = {}, owner = 'adam', defaultWeightDecay = 0) {
+    super(owner, options, { learningRate: 1e-3, weightDecay: defaultWeightDecay });
+    this.beta1 = checkHyper(options.beta1 ?? 0.9, owner, 'beta1', 0, 1, true);
+    this.beta2 = checkHyper(options.beta2 ?? 0.999, owner, 'beta2', 0, 1, true);
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, owner, 'epsilon');
+    const amsgrad = options.amsgrad ?? false;
+    if (typeof amsgrad !== 'boolean') throw new ValueError(`${owner}: amsgrad must be a boolean, got ${describe(amsgrad)}`);
+    this.amsgrad = amsgrad;
+  }
+
+  protected slotNames(): string[] {
+    return this.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
+  }
+
+  protected runStep({ backend, params, grads, slots, lr, step }: StepInput): void {
+    backend.adamStep(params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon,
+      step, this.weightDecay, this.decoupled);
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** A new Adam optimizer (see `Adam`). */
+export function adam(options: AdamOptions = {}): Adam {
+  return new Adam(options);
+}

@@ -1,0 +1,288 @@
+/**
+ * The base class of every optimizer: argument checks, gradient clipping, learning-rate schedules, lazily
+ * allocated slots, iteration count, config and state. Subclasses only say which slots they need and make
+ * ONE fused backend call per step that updates all parameters at once.
+ */
+import type { Backend } from '../backend/backend';
+import { ShapeError, ValueError, describe } from '../errors';
+import { tensor } from '../ops/creation';
+import { keep, tidy } from '../tensor/scope';
+import { shapesEqual } from '../tensor/shape';
+import { Tensor } from '../tensor/tensor';
+import { Variable } from '../tensor/variable';
+import { clipGradients, type ClipOptions } from './clipping';
+import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
+
+/** Options every optimizer accepts. */
+export interface OptimizerOptions extends ClipOptions {
+  /** A constant (>= 0) or a schedule evaluated at the optimizer's iteration count (Keras semantics). */
+  learningRate?: LearningRate;
+  /**
+   * Weight decay (>= 0). For sgd, adam, adagrad and rmsprop it is PyTorch's L2 form (g += wd * p);
+   * adamw decouples it (p -= lr * wd * p). Default 0 (adamw: 0.004).
+   */
+  weightDecay?: number;
+}
+
+/** One gradient for one variable, as `applyGradients` takes them. */
+export interface GradientPair {
+  variable: Variable;
+  grad: Tensor;
+}
+
+/** One named tensor of an optimizer's state (see `getState`). */
+export interface OptimizerStateEntry {
+  name: string;
+  tensor: Tensor;
+}
+
+/** @internal What a subclass gets for one step: parameters and gradients in the same order, and its slots. */
+export interface StepInput {
+  backend: Backend;
+  params: unknown[];
+  grads: unknown[];
+  /** slots[slotName][i] is the storage of that slot for params[i]. */
+  slots: Record<string, unknown[]>;
+  /** Learning rate of this step (schedule evaluated at `iterations` before the step). */
+  lr: number;
+  /** 1-based step number (iterations + 1). */
+  step: number;
+}
+
+/** Throws a ValueError unless `v` is a finite number >= min. */
+export function checkHyper(v: unknown, owner: string, arg: string, min = 0, max = Infinity, openMax = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMax ? v >= max : v > max)) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${openMax ? ')' : ']'}`;
+    throw new ValueError(`${owner}: ${arg} must be a finite number ${range}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Base of all optimizers (`sgd`, `adam`, `adamw`, `adagrad`, `rmsprop`).
+ *
+ * `applyGradients` clips (clipValue, then clipNorm per gradient, then globalClipNorm), skips
+ * non-trainable variables, allocates the slots at the first step of each variable (zeros on the
+ * variable's backend, `backend.alloc`), runs one fused backend call, then increments `iterations`.
+ */
+export abstract class Optimizer {
+  /** Name used in configs ('SGD', 'Adam', 'AdamW', 'Adagrad', 'RMSprop'). */
+  abstract readonly className: string;
+  /** Number of steps applied so far. */
+  iterations = 0;
+
+  private learningRate: LearningRate;
+  protected readonly weightDecay: number;
+  private readonly clip: ClipOptions;
+  /** Slots per variable, in order of first appearance. */
+  private readonly slotsOf = new Map<Variable, Record<string, Tensor>>();
+  private readonly order: Variable[] = [];
+  /** State loaded by setState before the variables were seen: index -> slot name -> tensor. */
+  private pending = new Map<number, Record<string, Tensor>>();
+  private disposed = false;
+
+  protected constructor(owner: string, options: OptimizerOptions, defaults: { learningRate: number; weightDecay?: number }) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new ValueError(`${owner}: options must be an object, got ${describe(options)}`);
+    }
+    this.learningRate = checkLearningRate(options.learningRate ?? defaults.learningRate, owner);
+    this.weightDecay = checkHyper(options.weightDecay ?? defaults.weightDecay ?? 0, owner, 'weightDecay');
+    const clip: ClipOptions = {};
+    for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
+      const v = options[key];
+      if (v !== undefined && v !== null) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+          throw new ValueError(`${owner}: ${key} must be a finite number > 0, got ${describe(v)}`);
+        }
+        clip[key] = v;
+      }
+    }
+    this.clip = clip;
+  }
+
+  /** Slot names of this optimizer for the current hyper-parameters (e.g. ['m', 'v'] for Adam). */
+  protected abstract slotNames(): string[];
+  /** Initial value of every slot element (Adagrad: initialAccumulatorValue). */
+  protected slotInitialValue(_slot: string): number {
+    return 0;
+  }
+  /** The ONE fused backend call that updates every parameter in place. */
+  protected abstract runStep(input: StepInput): void;
+  /** Hyper-parameters specific to the subclass, for getConfig. */
+  protected abstract ownConfig(): Record<string, unknown>;
+
+  /** The learning rate of the next step: the constant, or the schedule evaluated at `iterations`. */
+  getLearningRate(): number {
+    return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.valueAt(this.iterations);
+  }
+
+  /** Replaces the learning rate (or schedule) by a constant >= 0 (used by callbacks). */
+  setLearningRate(lr: number): void {
+    this.learningRate = checkHyper(lr, `${this.className}.setLearningRate`, 'lr');
+  }
+
+  /**
+   * Applies one step: for each pair the gradient (same shape as the variable) moves the variable in
+   * place. Non-trainable variables are skipped. Gradients are not disposed (the caller owns them).
+   */
+  applyGradients(pairs: GradientPair[]): void {
+    const owner = `${this.className}.applyGradients`;
+    if (this.disposed) throw new ValueError(`${owner}: the optimizer was disposed`);
+    if (!Array.isArray(pairs)) throw new ValueError(`${owner}: pairs must be an array of { variable, grad }, got ${describe(pairs)}`);
+    const seen = new Set<Variable>();
+    pairs.forEach((p, i) => {
+      if (p === null || typeof p !== 'object') throw new ValueError(`${owner}: pairs[${i}] must be { variable, grad }, got ${describe(p)}`);
+      if (!(p.variable instanceof Variable)) throw new ValueError(`${owner}: pairs[${i}].variable must be a Variable, got ${describe(p.variable)}`);
+      if (!(p.grad instanceof Tensor)) throw new ValueError(`${owner}: pairs[${i}].grad must be a Tensor, got ${describe(p.grad)}`);
+      void p.variable.storage; void p.grad.storage;
+      if (!shapesEqual(p.variable.shape, p.grad.shape)) {
+        throw new ShapeError(`${owner}: pairs[${i}].grad has shape [${p.grad.shape.join(', ')}] but variable ${p.variable.name} has shape [${p.variable.shape.join(', ')}]`);
+      }
+      if (p.grad.backend !== p.variable.backend) throw new ValueError(`${owner}: pairs[${i}] grad and variable live on different backends`);
+      if (seen.has(p.variable)) throw new ValueError(`${owner}: variable ${p.variable.name} appears twice in pairs`);
+      seen.add(p.variable);
+    });
+    const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
+    const lr = this.getLearningRate();
+    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
+    if (active.length > 0) {
+      const backend = active[0].variable.backend;
+      if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
+      tidy(() => {
+        const grads = clipGradients(active.map((p) => p.grad), this.clip);
+        const names = this.slotNames();
+        const slots: Record<string, unknown[]> = {};
+        for (const n of names) slots[n] = [];
+        for (const p of active) {
+          const own = this.slotsFor(p.variable, names);
+          for (const n of names) slots[n].push(own[n].storage);
+        }
+        this.runStep({
+          backend, lr, step: this.iterations + 1, slots,
+          params: active.map((p) => p.variable.storage),
+          grads: grads.map((g) => g.storage),
+        });
+      });
+    }
+    this.iterations++;
+  }
+
+  private slotsFor(v: Variable, names: string[]): Record<string, Tensor> {
+    let own = this.slotsOf.get(v);
+    if (!own) {
+      own = {};
+      this.slotsOf.set(v, own);
+      this.order.push(v);
+      const loaded = this.pending.get(this.order.length - 1);
+      if (loaded) {
+        this.pending.delete(this.order.length - 1);
+        for (const [n, t] of Object.entries(loaded)) {
+          if (!shapesEqual(t.shape, v.shape)) {
+            throw new ShapeError(`${this.className}: loaded slot ${n} for parameter ${this.order.length - 1} has shape [${t.shape.join(', ')}] but variable ${v.name} has shape [${v.shape.join(', ')}]`);
+          }
+          own[n] = keep(new Tensor(v.backend, v.backend.upload(t.dataSync()), v.shape.slice()));
+        }
+      }
+    }
+    for (const n of names) {
+      if (!own[n]) {
+        const storage = v.backend.alloc(v.size);
+        const init = this.slotInitialValue(n);
+        if (init !== 0) v.backend.fill(storage, init, 0, v.size);
+        own[n] = keep(new Tensor(v.backend, storage, v.shape.slice()));
+      }
+    }
+    return own;
+  }
+
+  /** Keras-style config: learningRate (a number or a schedule config), clipping, weightDecay and own hyper-parameters. */
+  getConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    const cfg: Record<string, unknown> = {
+      learningRate: typeof lr === 'number' ? lr : { className: lr.className, config: lr.getConfig() },
+      weightDecay: this.weightDecay,
+    };
+    for (const [k, v] of Object.entries(this.clip)) cfg[k] = v;
+    return { ...cfg, ...this.ownConfig() };
+  }
+
+  /**
+   * The state to save: 'iterations' (a scalar tensor) and one entry per slot named
+   * `<slot>/<index>`, index being the order in which variables were first updated. The tensors are
+   * copies owned by the caller.
+   */
+  getState(): OptimizerStateEntry[] {
+    const out: OptimizerStateEntry[] = [];
+    const backend = this.order[0]?.backend;
+    const it = new Float32Array([this.iterations]);
+    out.push({ name: 'iterations', tensor: backend ? new Tensor(backend, backend.upload(it), []) : iterationsTensor(it) });
+    this.order.forEach((v, i) => {
+      const own = this.slotsOf.get(v)!;
+      for (const [n, t] of Object.entries(own)) {
+        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Restores a state from `getState` (of an optimizer of the same kind, used with the same variables in
+   * the same order). Existing slots are replaced; slots are taken by variables in order of first update.
+   */
+  setState(state: OptimizerStateEntry[]): void {
+    const owner = `${this.className}.setState`;
+    if (!Array.isArray(state)) throw new ValueError(`${owner}: state must be an array of { name, tensor }, got ${describe(state)}`);
+    const names = new Set(this.slotNames());
+    let iterations: number | null = null;
+    const pending = new Map<number, Record<string, Tensor>>();
+    state.forEach((e, i) => {
+      if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || !(e.tensor instanceof Tensor)) {
+        throw new ValueError(`${owner}: state[${i}] must be { name: string, tensor: Tensor }, got ${describe(e)}`);
+      }
+      if (e.name === 'iterations') {
+        const v = e.tensor.size === 1 ? e.tensor.dataSync()[0] : NaN;
+        if (!Number.isInteger(v) || v < 0) throw new ValueError(`${owner}: iterations must be a scalar integer >= 0, got ${describe(v)}`);
+        iterations = v;
+        return;
+      }
+      const m = /^([A-Za-z]+)\/(\d+)$/.exec(e.name);
+      if (!m || !names.has(m[1])) {
+        throw new ValueError(`${owner}: state[${i}].name must be 'iterations' or '<slot>/<index>' with slot one of ${[...names].join(', ')}, got ${describe(e.name)}`);
+      }
+      const idx = Number(m[2]);
+      const rec = pending.get(idx) ?? {};
+      rec[m[1]] = e.tensor;
+      pending.set(idx, rec);
+    });
+    if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
+    // Replace current slots: those of known variables now, the rest when their variable first appears.
+    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
+    const known = this.order.slice();
+    this.slotsOf.clear();
+    this.order.length = 0;
+    this.pending = new Map();
+    for (const [idx, rec] of pending) {
+      const copy: Record<string, Tensor> = {};
+      for (const [n, t] of Object.entries(rec)) copy[n] = keep(new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()));
+      this.pending.set(idx, copy);
+    }
+    for (const v of known) this.slotsFor(v, []);
+    this.iterations = iterations;
+  }
+
+  /** Releases every slot. The optimizer cannot be used afterwards. */
+  dispose(): void {
+    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
+    for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();
+    this.slotsOf.clear();
+    this.pending.clear();
+    this.order.length = 0;
+    this.disposed = true;
+  }
+}
+
+function iterationsTensor(it: Float32Array): Tensor {
+  return tensor(it, []);
+}
+
+export type { LearningRate, LearningRateSchedule };

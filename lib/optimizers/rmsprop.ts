@@ -1,0 +1,60 @@
+/** RMSprop (Hinton), optionally centered and with momentum. */
+import { ValueError, describe } from '../errors';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+
+/** Options of `rmsprop`. */
+export interface RmspropOptions extends OptimizerOptions {
+  /** Decay of the squared-gradient average, in [0, 1). Default 0.9. */
+  rho?: number;
+  /** Momentum in [0, 1). Default 0. */
+  momentum?: number;
+  /** Added to the root (>= 0). Default 1e-7. */
+  epsilon?: number;
+  /** Divide by the estimated variance instead of the second moment. Default false. */
+  centered?: boolean;
+}
+
+/**
+ * RMSprop (PyTorch placement of epsilon): g = grad + wd p; sq = rho sq + (1 - rho) g^2;
+ * denom = sqrt(sq) + eps (centered: mg = rho mg + (1 - rho) g, denom = sqrt(sq - mg^2) + eps);
+ * with momentum buf = momentum buf + g / denom, p -= lr buf; else p -= lr g / denom.
+ * Defaults (Keras): learningRate 1e-3, rho 0.9, momentum 0, epsilon 1e-7, centered false.
+ */
+export class RMSprop extends Optimizer {
+  readonly className = 'RMSprop';
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+
+  constructor(options: RmspropOptions = {}) {
+    super('rmsprop', options, { learningRate: 1e-3 });
+    this.rho = checkHyper(options.rho ?? 0.9, 'rmsprop', 'rho', 0, 1, true);
+    this.momentum = checkHyper(options.momentum ?? 0, 'rmsprop', 'momentum', 0, 1, true);
+    this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'rmsprop', 'epsilon');
+    const centered = options.centered ?? false;
+    if (typeof centered !== 'boolean') throw new ValueError(`rmsprop: centered must be a boolean, got ${describe(centered)}`);
+    this.centered = centered;
+  }
+
+  protected slotNames(): string[] {
+    const names = ['rms'];
+    if (this.centered) names.push('mg');
+    if (this.momentum > 0) names.push('momentum');
+    return names;
+  }
+
+  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
+    backend.rmspropStep(params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum,
+      this.epsilon, this.centered, this.weightDecay);
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+/** A new RMSprop optimizer (see `RMSprop`). */
+export function rmsprop(options: RmspropOptions = {}): RMSprop {
+  return new RMSprop(options);
+}

@@ -1,0 +1,146 @@
+/**
+ * Learning-rate schedules with Keras semantics: evaluated at the optimizer's iteration count (0 at the
+ * first step).
+ */
+import { ValueError, describe } from '../errors';
+
+/** A learning rate as a function of the step (the optimizer's `iterations` before the step). */
+export interface LearningRateSchedule {
+  readonly className: string;
+  /** The learning rate at `step` (>= 0). */
+  valueAt(step: number): number;
+  getConfig(): Record<string, unknown>;
+}
+
+/** A constant learning rate or a schedule. */
+export type LearningRate = number | LearningRateSchedule;
+
+function finite(v: unknown, owner: string, arg: string, min = -Infinity, strict = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
+    throw new ValueError(`${owner}: ${arg} must be a finite number ${strict ? '>' : '>='} ${min}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function options<T>(o: T, owner: string): T {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ValueError(`${owner}: options must be an object, got ${describe(o)}`);
+  return o;
+}
+
+/** Options of `exponentialDecay`. */
+export interface ExponentialDecayOptions {
+  initialLearningRate: number;
+  decaySteps: number;
+  decayRate: number;
+  /** Default false. */
+  staircase?: boolean;
+}
+
+/**
+ * Keras ExponentialDecay: lr(step) = initialLearningRate * decayRate ^ (step / decaySteps), with the
+ * exponent floored when `staircase`.
+ */
+export function exponentialDecay(opts: ExponentialDecayOptions): LearningRateSchedule {
+  const o = options(opts, 'exponentialDecay');
+  const lr0 = finite(o.initialLearningRate, 'exponentialDecay', 'initialLearningRate', 0);
+  const steps = finite(o.decaySteps, 'exponentialDecay', 'decaySteps', 0, true);
+  const rate = finite(o.decayRate, 'exponentialDecay', 'decayRate', 0);
+  const staircase = o.staircase ?? false;
+  if (typeof staircase !== 'boolean') throw new ValueError(`exponentialDecay: staircase must be a boolean, got ${describe(staircase)}`);
+  return {
+    className: 'ExponentialDecay',
+    valueAt(step) {
+      const p = step / steps;
+      return lr0 * rate ** (staircase ? Math.floor(p) : p);
+    },
+    getConfig: () => ({ initialLearningRate: lr0, decaySteps: steps, decayRate: rate, staircase }),
+  };
+}
+
+/** Options of `cosineDecay`. */
+export interface CosineDecayOptions {
+  initialLearningRate: number;
+  decaySteps: number;
+  /** Floor as a fraction of initialLearningRate. Default 0. */
+  alpha?: number;
+}
+
+/**
+ * Keras CosineDecay (without warmup): p = min(step, decaySteps) / decaySteps;
+ * lr(step) = initialLearningRate * ((1 - alpha) * 0.5 * (1 + cos(pi * p)) + alpha).
+ */
+export function cosineDecay(opts: CosineDecayOptions): LearningRateSchedule {
+  const o = options(opts, 'cosineDecay');
+  const lr0 = finite(o.initialLearningRate, 'cosineDecay', 'initialLearningRate', 0);
+  const steps = finite(o.decaySteps, 'cosineDecay', 'decaySteps', 0, true);
+  const alpha = finite(o.alpha ?? 0, 'cosineDecay', 'alpha', 0);
+  if (alpha > 1) throw new ValueError(`cosineDecay: alpha must be in [0, 1], got ${alpha}`);
+  return {
+    className: 'CosineDecay',
+    valueAt(step) {
+      const p = Math.min(step, steps) / steps;
+      return lr0 * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * p)) + alpha);
+    },
+    getConfig: () => ({ initialLearningRate: lr0, decaySteps: steps, alpha }),
+  };
+}
+
+/** Options of `piecewiseConstantDecay`. */
+export interface PiecewiseConstantDecayOptions {
+  /** Increasing step boundaries. */
+  boundaries: number[];
+  /** One more value than boundaries. */
+  values: number[];
+}
+
+/**
+ * Keras PiecewiseConstantDecay: values[0] while step <= boundaries[0], values[i] while
+ * boundaries[i-1] < step <= boundaries[i], values[n] after the last boundary.
+ */
+export function piecewiseConstantDecay(opts: PiecewiseConstantDecayOptions): LearningRateSchedule {
+  const o = options(opts, 'piecewiseConstantDecay');
+  if (!Array.isArray(o.boundaries)) throw new ValueError(`piecewiseConstantDecay: boundaries must be an array of numbers, got ${describe(o.boundaries)}`);
+  if (!Array.isArray(o.values) || o.values.length !== o.boundaries.length + 1) {
+    throw new ValueError(`piecewiseConstantDecay: values must be an array of ${o.boundaries.length + 1} numbers (one more than boundaries), got ${describe(o.values)}`);
+  }
+  const boundaries = o.boundaries.map((b, i) => finite(b, 'piecewiseConstantDecay', `boundaries[${i}]`));
+  for (let i = 1; i < boundaries.length; i++) {
+    if (boundaries[i] <= boundaries[i - 1]) throw new ValueError(`piecewiseConstantDecay: boundaries must increase, got ${boundaries[i - 1]} then ${boundaries[i]}`);
+  }
+  const values = o.values.map((v, i) => finite(v, 'piecewiseConstantDecay', `values[${i}]`, 0));
+  return {
+    className: 'PiecewiseConstantDecay',
+    valueAt(step) {
+      for (let i = 0; i < boundaries.length; i++) if (step <= boundaries[i]) return values[i];
+      return values[values.length - 1];
+    },
+    getConfig: () => ({ boundaries: boundaries.slice(), values: values.slice() }),
+  };
+}
+
+const SCHEDULES: Record<string, (cfg: never) => LearningRateSchedule> = {
+  ExponentialDecay: exponentialDecay,
+  CosineDecay: cosineDecay,
+  PiecewiseConstantDecay: piecewiseConstantDecay,
+};
+
+/** A schedule from `{ className, config }` (the form `getConfig` of an optimizer stores). */
+export function deserializeSchedule(spec: { className: string; config: Record<string, unknown> }): LearningRateSchedule {
+  const make = spec && typeof spec === 'object' ? SCHEDULES[spec.className] : undefined;
+  if (!make) throw new ValueError(`learningRate: schedule className must be one of ${Object.keys(SCHEDULES).join(', ')}, got ${describe(spec?.className)}`);
+  return make(spec.config as never);
+}
+
+/** Validates a learning rate: a finite number >= 0, a schedule, or a `{ className, config }` of one. */
+export function checkLearningRate(lr: unknown, owner: string): LearningRate {
+  if (typeof lr === 'number') {
+    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: learningRate must be a finite number >= 0, got ${describe(lr)}`);
+    return lr;
+  }
+  if (lr !== null && typeof lr === 'object') {
+    const s = lr as Partial<LearningRateSchedule> & { config?: unknown };
+    if (typeof s.valueAt === 'function' && typeof s.getConfig === 'function') return lr as LearningRateSchedule;
+    if (typeof s.className === 'string' && s.config !== undefined) return deserializeSchedule(lr as never);
+  }
+  throw new ValueError(`${owner}: learningRate must be a number >= 0 or a schedule, got ${describe(lr)}`);
+}

@@ -1,0 +1,48 @@
+/** Stochastic gradient descent with optional (Nesterov) momentum. */
+import { ValueError, describe } from '../errors';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+
+/** Options of `sgd`. */
+export interface SgdOptions extends OptimizerOptions {
+  /** Momentum factor in [0, 1). Default 0. */
+  momentum?: number;
+  /** Nesterov momentum (needs momentum > 0). Default false. */
+  nesterov?: boolean;
+}
+
+/**
+ * SGD (PyTorch form, equal to Keras' for a constant learning rate): g = grad + wd p; with momentum
+ * v = momentum v + g and step = v (Nesterov: g + momentum v), else step = g; p -= lr step.
+ * Defaults: learningRate 0.01, momentum 0, nesterov false, weightDecay 0.
+ */
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(options: SgdOptions = {}) {
+    super('sgd', options, { learningRate: 0.01 });
+    this.momentum = checkHyper(options.momentum ?? 0, 'sgd', 'momentum', 0, 1, true);
+    const nesterov = options.nesterov ?? false;
+    if (typeof nesterov !== 'boolean') throw new ValueError(`sgd: nesterov must be a boolean, got ${describe(nesterov)}`);
+    if (nesterov && this.momentum === 0) throw new ValueError('sgd: nesterov needs momentum > 0, got momentum 0');
+    this.nesterov = nesterov;
+  }
+
+  protected slotNames(): string[] {
+    return this.momentum > 0 ? ['momentum'] : [];
+  }
+
+  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
+    backend.sgdStep(params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay);
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+/** A new SGD optimizer (see `SGD`). */
+export function sgd(options: SgdOptions = {}): SGD {
+  return new SGD(options);
+}

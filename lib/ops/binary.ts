@@ -16,15 +16,14 @@ function operand(x: Operand, op: string, arg: string): Tensor {
   return typeof x === 'number' ? scalar(x) : checkTensor(x, op, arg);
 }
 
+const UNIT_STRIDE = [1];
+
 /** @internal The forward kernel without gradient recording. */
 export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
   const backend = commonBackend(name, a, b);
   if (shapesEqual(a.shape, b.shape)) {
     const out = empty(a.shape);
-    if (out.size > 0) {
-      const flat = [out.size];
-      backend.binary(op, a.storage, [1], b.storage, [1], out.storage, flat);
-    }
+    if (out.size > 0) backend.binary(op, a.storage, UNIT_STRIDE, b.storage, UNIT_STRIDE, out.storage, [out.size]);
     return out;
   }
   const shape = broadcastShapes(a.shape, b.shape, name);

@@ -33,7 +33,8 @@ export class Tensor {
   constructor(backend: Backend, storage: unknown, shape: Shape) {
     this.id = nextId++;
     this.backend = backend;
-    this.shape = Object.freeze(shape.slice());
+    // Shapes are never mutated after construction; ops hand over arrays they own or share a tensor's shape.
+    this.shape = shape;
     this.size = sizeOf(shape);
     this.held = track(this, backend, storage, this.size * 4);
     registerInScope(this);

@@ -1,0 +1,51 @@
+/** Activation functions by name, with the name (and parameter) the fused dense op understands. */
+import { ValueError, describe } from '../errors';
+import type { DenseActivation } from '../ops/fused';
+import { softmax } from '../ops/softmax';
+import { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/unary';
+import type { Tensor } from '../tensor/tensor';
+
+/** An activation: the op and how the fused dense op can apply it. */
+export interface Activation {
+  /** The canonical name ('swish' is an alias of 'silu' and keeps its own name). */
+  readonly name: ActivationName;
+  /** Applies the activation (softmax over the last axis). */
+  apply(x: Tensor): Tensor;
+  /** The activation name `dense(x, w, b, activation, param)` applies in its epilogue, or null (softmax). */
+  readonly fused: DenseActivation | null;
+  /** The parameter for the fused op (leakyRelu alpha 0.3, elu alpha 1, else 0). */
+  readonly param: number;
+}
+
+/** Names `getActivation` accepts. */
+export const ACTIVATION_NAMES = ['linear', 'relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'swish', 'sigmoid', 'tanh', 'softplus', 'softmax'] as const;
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+
+const TABLE: Record<ActivationName, Omit<Activation, 'name'>> = {
+  linear: { apply: (x) => x, fused: 'linear', param: 0 },
+  relu: { apply: relu, fused: 'relu', param: 0 },
+  /** x > 0 ? x : 0.3 x (Keras 2 / tfjs default alpha). */
+  leakyRelu: { apply: (x) => leakyRelu(x, 0.3), fused: 'leakyRelu', param: 0.3 },
+  /** x > 0 ? x : exp(x) - 1. */
+  elu: { apply: (x) => elu(x, 1), fused: 'elu', param: 1 },
+  /** x Phi(x), exact erf form. */
+  gelu: { apply: gelu, fused: 'gelu', param: 0 },
+  silu: { apply: silu, fused: 'silu', param: 0 },
+  swish: { apply: silu, fused: 'silu', param: 0 },
+  sigmoid: { apply: sigmoid, fused: 'sigmoid', param: 0 },
+  tanh: { apply: tanh, fused: 'tanh', param: 0 },
+  softplus: { apply: softplus, fused: 'softplus', param: 0 },
+  softmax: { apply: (x) => softmax(x), fused: null, param: 0 },
+};
+
+/**
+ * The activation for a name ('linear', 'relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'swish', 'sigmoid',
+ * 'tanh', 'softplus', 'softmax'); null and undefined mean 'linear'.
+ */
+export function getActivation(id: ActivationName | string | null | undefined): Activation {
+  const name = id ?? 'linear';
+  if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
+    throw new ValueError(`getActivation: activation must be one of ${ACTIVATION_NAMES.join(', ')}, got ${describe(id)}`);
+  }
+  return { name: name as ActivationName, ...TABLE[name as ActivationName] };
+}

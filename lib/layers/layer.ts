@@ -1,0 +1,192 @@
+/**
+ * The base class of every layer: weights as Variables, lazy building from the first input shape,
+ * regularization penalties and a config that round-trips through `deserializeLayer`.
+ */
+import { ShapeError, ValueError, describe } from '../errors';
+import { add } from '../ops/binary';
+import { tensor } from '../ops/creation';
+import { tidy } from '../tensor/scope';
+import { shapesEqual } from '../tensor/shape';
+import { Tensor } from '../tensor/tensor';
+import { Variable, variable } from '../tensor/variable';
+import type { Initializer } from '../initializers/initializer';
+import type { Regularizer } from '../regularizers/regularizer';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** Unique name; default `<className>_<n>` in snake case (as Keras). */
+  name?: string;
+  /** Whether optimizers update the layer's weights. Default true. */
+  trainable?: boolean;
+  /** Shape of one sample (no batch dimension); only needed on the first layer of a model. */
+  inputShape?: number[];
+}
+
+const counters = new Map<string, number>();
+
+function defaultName(className: string): string {
+  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const n = counters.get(base) ?? 0;
+  counters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/** A weight with the penalty that applies to it. */
+interface WeightEntry {
+  variable: Variable;
+  regularizer: Regularizer | null;
+}
+
+/** Checks that `shape` is an array of positive integers; returns a copy. */
+export function checkSampleShape(shape: unknown, what: string): number[] {
+  if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new ValueError(`${what} must be a non-empty array of positive integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}`);
+  }
+  return shape.slice();
+}
+
+/**
+ * A layer maps a batch `x` of shape [batch, ...inputShape] to [batch, ...outputShape]. Subclasses
+ * implement `build` (create weights with `addWeight`), `call` (written only in ops, so gradients come from
+ * the ops) and `computeOutputShape`.
+ */
+export abstract class Layer {
+  /** Registered class name, used by `getConfig`/`deserializeLayer` ('Dense', 'Dropout', ...). */
+  abstract readonly className: string;
+  /** The layer's name. */
+  readonly name: string;
+  /** True once `build` created the weights. */
+  built = false;
+  /** Shape of one input sample, known after `build` (or from `inputShape`). */
+  inputShape: number[] | null;
+  private _trainable: boolean;
+  private readonly entries: WeightEntry[] = [];
+
+  constructor(args: LayerArgs = {}, className: string) {
+    if (args === null || typeof args !== 'object') throw new ValueError(`${className}: options must be an object, got ${describe(args)}`);
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
+      throw new ValueError(`${className}: name must be a non-empty string, got ${describe(args.name)}`);
+    }
+    if (args.trainable !== undefined && typeof args.trainable !== 'boolean') throw new ValueError(`${className}: trainable must be a boolean, got ${describe(args.trainable)}`);
+    this.name = args.name ?? defaultName(className);
+    this._trainable = args.trainable ?? true;
+    this.inputShape = args.inputShape === undefined ? null : checkSampleShape(args.inputShape, `${className}: inputShape`);
+  }
+
+  /** Whether optimizers update this layer's weights (setting it updates every weight). */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+
+  set trainable(value: boolean) {
+    this._trainable = value;
+  }
+
+  /** Creates the weights for samples of `inputShape` (batch dimension excluded). */
+  build(inputShape: number[]): void {
+    this.inputShape = inputShape.slice();
+    this.built = true;
+  }
+
+  /** The forward computation on a batch; `training` switches dropout / batch statistics. */
+  abstract call(x: Tensor, training: boolean): Tensor;
+
+  /** The output shape of one sample for an input sample of `inputShape`. */
+  abstract computeOutputShape(inputShape: number[]): number[];
+
+  /**
+   * Builds on first use, checks the input's sample shape against the built one, then runs `call`.
+   * Throws `ShapeError` naming the layer when the shapes disagree.
+   */
+  apply(x: Tensor, training = false): Tensor {
+    if (!(x instanceof Tensor)) throw new ValueError(`${this.name}: input must be a Tensor, got ${describe(x)}`);
+    const sample = x.shape.slice(1);
+    if (x.rank < 2) throw new ShapeError(`${this.name}: input must have a batch dimension and at least one feature dimension, got shape [${x.shape.join(', ')}]`);
+    if (!this.built) {
+      if (this.inputShape && !shapesEqual(this.inputShape, sample)) {
+        throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got input of shape [${x.shape.join(', ')}]`);
+      }
+      this.build(sample);
+    } else if (this.inputShape && !shapesEqual(this.inputShape, sample)) {
+      throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got input of shape [${x.shape.join(', ')}]`);
+    }
+    return this.call(x, training);
+  }
+
+  /** Creates a weight Variable from an initializer and registers its optional penalty. */
+  protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null = null, trainable = true): Variable {
+    const v = tidy(() => variable(initializer.init(shape), trainable, `${this.name}/${name}`));
+    this.entries.push({ variable: v, regularizer });
+    return v;
+  }
+
+  /** Every weight, in creation order (trainable and not). */
+  get weights(): Variable[] {
+    return this.entries.map((e) => e.variable);
+  }
+
+  /** The weights an optimizer updates (none when the layer is not trainable). */
+  get trainableWeights(): Variable[] {
+    return this._trainable ? this.entries.filter((e) => e.variable.trainable).map((e) => e.variable) : [];
+  }
+
+  /** The weights optimizers never update (e.g. batch-norm moving statistics), plus all when frozen. */
+  get nonTrainableWeights(): Variable[] {
+    return this._trainable ? this.entries.filter((e) => !e.variable.trainable).map((e) => e.variable) : this.weights;
+  }
+
+  /** Copies of the weights' current values, in `weights` order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape.slice()));
+  }
+
+  /** Replaces the weights' values (same order and shapes as `getWeights`); throws `ShapeError` otherwise. */
+  setWeights(ws: Tensor[]): void {
+    const own = this.weights;
+    if (!Array.isArray(ws) || ws.length !== own.length) {
+      throw new ShapeError(`${this.name}.setWeights: expected ${own.length} tensors, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
+    }
+    ws.forEach((w, i) => {
+      if (!(w instanceof Tensor)) throw new ValueError(`${this.name}.setWeights: weights[${i}] must be a Tensor, got ${describe(w)}`);
+      if (!shapesEqual(w.shape, own[i].shape)) {
+        throw new ShapeError(`${this.name}.setWeights: weights[${i}] (${own[i].name}) must have shape [${own[i].shape.join(', ')}], got [${w.shape.join(', ')}]`);
+      }
+    });
+    ws.forEach((w, i) => own[i].assign(w));
+  }
+
+  /** Sum of the weight penalties (kernel/bias regularizers), or null when there are none. */
+  regularizationLoss(): Tensor | null {
+    let total: Tensor | null = null;
+    for (const e of this.entries) {
+      if (!e.regularizer || !e.variable.trainable || !this._trainable) continue;
+      const p = e.regularizer.penalty(e.variable);
+      total = total ? add(total, p) : p;
+    }
+    return total;
+  }
+
+  /** Penalty on this layer's output (activity regularizer), or null. Computed by the model in training. */
+  activityLoss(_output: Tensor): Tensor | null {
+    return null;
+  }
+
+  /** Number of scalar weights. */
+  countParams(): number {
+    return this.weights.reduce((acc, w) => acc + w.size, 0);
+  }
+
+  /** The constructor options that recreate this layer (without weights). */
+  getConfig(): Record<string, unknown> {
+    const cfg: Record<string, unknown> = { name: this.name, trainable: this._trainable };
+    if (this.inputShape) cfg.inputShape = this.inputShape.slice();
+    return cfg;
+  }
+
+  /** Disposes every weight. */
+  dispose(): void {
+    for (const e of this.entries) e.variable.dispose();
+    this.entries.length = 0;
+    this.built = false;
+  }
+}

@@ -1,0 +1,45 @@
+/** Layer classes by name, for rebuilding models from a config (`deserializeLayer`). */
+import { ModelFormatError, describe } from '../errors';
+import { Activation } from './activation';
+import { BatchNormalization } from './batch-normalization';
+import { Dense } from './dense';
+import { Dropout } from './dropout';
+import { Flatten } from './flatten';
+import type { Layer } from './layer';
+
+type LayerFactory = (config: Record<string, unknown>) => Layer;
+
+const registry = new Map<string, LayerFactory>([
+  ['Dense', (c) => new Dense(c as never)],
+  ['Activation', (c) => new Activation(c as never)],
+  ['Dropout', (c) => new Dropout(c as never)],
+  ['BatchNormalization', (c) => new BatchNormalization(c as never)],
+  ['Flatten', (c) => new Flatten(c as never)],
+]);
+
+/** Registers a custom layer class under `className` so that saved models using it can be loaded. */
+export function registerLayer(className: string, factory: LayerFactory): void {
+  if (typeof className !== 'string' || className.length === 0) throw new ModelFormatError(`registerLayer: className must be a non-empty string, got ${describe(className)}`);
+  registry.set(className, factory);
+}
+
+/**
+ * A new (unbuilt) layer from `{ className, config }` as produced by `{ className: l.className, config:
+ * l.getConfig() }`. Throws `ModelFormatError` for an unknown class or a malformed entry; errors of the
+ * layer's own option checks (ValueError) are rethrown as ModelFormatError naming the layer.
+ */
+export function deserializeLayer(entry: { className: string; config: Record<string, unknown> }): Layer {
+  if (entry === null || typeof entry !== 'object' || typeof entry.className !== 'string') {
+    throw new ModelFormatError(`deserializeLayer: expected { className: string, config: object }, got ${describe(entry)}`);
+  }
+  const factory = registry.get(entry.className);
+  if (!factory) throw new ModelFormatError(`deserializeLayer: unknown layer class ${describe(entry.className)}; known: ${[...registry.keys()].join(', ')}`);
+  const config = entry.config ?? {};
+  if (typeof config !== 'object' || Array.isArray(config)) throw new ModelFormatError(`deserializeLayer: config of ${entry.className} must be an object, got ${describe(config)}`);
+  try {
+    return factory({ ...config });
+  } catch (err) {
+    if (err instanceof ModelFormatError) throw err;
+    throw new ModelFormatError(`deserializeLayer: invalid config for ${entry.className}: ${(err as Error).message}`);
+  }
+}

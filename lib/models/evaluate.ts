@@ -1,0 +1,97 @@
+/** `evaluate` and `predict`: batched inference. */
+import { noGrad } from '../autograd/tape';
+import { ValueError, describe } from '../errors';
+import { concat, slice } from '../ops/indexing';
+import { tidy } from '../tensor/scope';
+import { mulScalar } from '../ops/unary';
+import type { Tensor } from '../tensor/tensor';
+import type { Compiled } from './compile';
+import { prepareXY } from './fit-data';
+import { toTensor, type InputData } from './input-data';
+import type { Sequential } from './sequential';
+import { batchLoss, metricInput } from './step';
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Samples per forward pass. Default 32 (only memory use depends on it). */
+  batchSize?: number;
+}
+
+/** Options of `predict`. */
+export interface PredictOptions {
+  /** Samples per forward pass. Default 32. */
+  batchSize?: number;
+}
+
+function checkBatchSize(v: unknown, op: string): number {
+  if (v === undefined) return 32;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(`${op}: batchSize must be an integer >= 1, got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * @internal Loss and metric results over (x, y) in inference mode. The loss is averaged over samples
+ * (batch losses weighted by batch size) and includes the regularization penalties, as Keras.
+ */
+export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): { loss: number; metrics: Record<string, number> } {
+  for (const m of compiled.metrics) m.reset();
+  const n = x.shape[0];
+  let lossSum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    lossSum += count * noGrad(() => tidy(() => {
+      const xb = slice(x, start, count);
+      const yb = slice(y, start, count);
+      const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
+      if (compiled.metrics.length > 0) {
+        const pred = metricInput(compiled, output);
+        for (const m of compiled.metrics) m.update(yb, pred);
+      }
+      return total.dataSync()[0];
+    }));
+  }
+  const metrics: Record<string, number> = {};
+  for (const m of compiled.metrics) metrics[m.name] = m.result();
+  return { loss: lossSum / n, metrics };
+}
+
+/** See `Sequential.evaluate`. */
+export function evaluateModel(model: Sequential, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+  if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
+  const compiled = model.requireCompiled('evaluate');
+  const batchSize = checkBatchSize(options.batchSize, 'evaluate');
+  const data = prepareXY(model, compiled, x, y, 'evaluate');
+  try {
+    const r = evaluateCompiled(model, compiled, data.x, data.y, batchSize);
+    return compiled.metrics.length === 0 ? r.loss : [r.loss, ...compiled.metrics.map((m) => r.metrics[m.name])];
+  } finally {
+    data.dispose();
+  }
+}
+
+/** See `Sequential.predict`. */
+export function predictModel(model: Sequential, x: InputData, options: PredictOptions = {}): Tensor {
+  if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
+  const batchSize = checkBatchSize(options.batchSize, 'predict');
+  const cx = toTensor(x, 'predict: x');
+  try {
+    model.ensureBuilt(cx.tensor, 'predict');
+    const n = cx.tensor.shape[0];
+    return noGrad(() => tidy(() => {
+      if (n <= batchSize) return ownCopy(model.call(cx.tensor, false), cx.tensor);
+      const parts: Tensor[] = [];
+      for (let start = 0; start < n; start += batchSize) {
+        const count = Math.min(batchSize, n - start);
+        parts.push(tidy(() => { const xb = slice(cx.tensor, start, count); return ownCopy(model.call(xb, false), xb); }));
+      }
+      return concat(parts, 0);
+    }));
+  } finally {
+    if (cx.owned) cx.tensor.dispose();
+  }
+}
+
+/** The output, copied when a model of identity layers returned its input itself. */
+function ownCopy(out: Tensor, input: Tensor): Tensor {
+  return out === input ? mulScalar(out, 1) : out;
+}

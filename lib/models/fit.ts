@@ -1,0 +1,161 @@
+/** The training loop of `Sequential.fit`. */
+import { ValueError, describe } from '../errors';
+import { tensor } from '../ops/creation';
+import { gather } from '../ops/indexing';
+import { generatorFor, Random } from '../tensor/random';
+import type { Tensor } from '../tensor/tensor';
+import { CallbackList, type Logs } from '../callbacks/callback';
+import { ProgressLogger, type ProgressStream } from '../callbacks/progress';
+import { makeBatches, pick } from './batching';
+import { evaluateCompiled } from './evaluate';
+import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
+import { History } from './history';
+import { toSampleWeights, type InputData } from './input-data';
+import type { Sequential } from './sequential';
+import { trainStep } from './step';
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Number of passes over the data. Default 1. */
+  epochs?: number;
+  /** Samples per gradient step; >= the number of samples gives full-batch gradient descent. Default 32. */
+  batchSize?: number;
+  /** Reshuffle the training samples before each epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the shuffling; default: the global generator (`setSeed`). */
+  seed?: number;
+  /** Fraction in [0, 1) of the samples, taken from the end before shuffling, used as validation data. */
+  validationSplit?: number;
+  /** Validation data [x, y] (takes precedence over validationSplit). */
+  validationData?: [InputData, InputData];
+  /** Epoch to start from (history and callbacks count from it). Default 0. */
+  initialEpoch?: number;
+  /** Weight of each class in the loss, { classIndex: weight } (missing classes weigh 1). */
+  classWeight?: Record<number, number>;
+  /** Weight of each training sample in the loss (n values >= 0). */
+  sampleWeight?: ArrayLike<number> | Tensor;
+  /** 0 silent, 1 progress bar (one line per epoch without a TTY), 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Callbacks (instances of my.callbacks.* or objects with onEpochEnd / onBatchEnd / ... methods). */
+  callbacks?: unknown[] | unknown;
+  /** Where progress goes (default process.stdout). */
+  progressStream?: ProgressStream;
+  /** Longest time (ms) fit runs without yielding to the event loop. Default 10. */
+  yieldEveryMs?: number;
+}
+
+function intOption(v: unknown, name: string, min: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`fit: ${name} must be an integer >= ${min}, got ${describe(v)}`);
+  return v;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Trains `model` (see `FitOptions`). Each epoch: shuffle, then per batch one `trainStep`; the epoch's
+ * 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
+ * Keras; validation runs in inference mode after the epoch. The event loop gets a turn at least every
+ * `yieldEveryMs`. A failure leaves the model usable (weights as of the last finished step).
+ */
+export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+  if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);
+  model.beginTraining();
+  const cleanups: (() => void)[] = [];
+  try {
+    const compiled = model.requireCompiled('fit');
+    const epochs = intOption(options.epochs, 'epochs', 1, 1);
+    const batchSize = intOption(options.batchSize, 'batchSize', 1, 32);
+    const initialEpoch = intOption(options.initialEpoch, 'initialEpoch', 0, 0);
+    const verbose = options.verbose ?? 1;
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`fit: verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+    const shuffle = options.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ValueError(`fit: shuffle must be a boolean, got ${describe(shuffle)}`);
+    if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) throw new ValueError(`fit: seed must be a finite number, got ${describe(options.seed)}`);
+    const split = options.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be a number in [0, 1), got ${describe(split)}`);
+    const yieldMs = options.yieldEveryMs ?? 10;
+
+    const all = prepareXY(model, compiled, x, y, 'fit');
+    cleanups.push(all.dispose);
+    let weights = toSampleWeights(options.sampleWeight, all.n, 'fit: sampleWeight');
+    const cw = classWeights(options.classWeight, all.y, compiled.loss.name);
+    if (cw) weights = weights ? weights.map((w, i) => w * cw[i]) : cw;
+
+    let train: Prepared = all;
+    let val: Prepared | null = null;
+    if (options.validationData !== undefined) {
+      const vd = options.validationData;
+      if (!Array.isArray(vd) || vd.length < 2) throw new ValueError(`fit: validationData must be [xVal, yVal], got ${describe(vd)}`);
+      val = prepareXY(model, compiled, vd[0], vd[1], 'fit: validationData');
+      cleanups.push(val.dispose);
+    } else if (split > 0) {
+      const parts = splitTail(all, split);
+      cleanups.push(parts.train.dispose, parts.val.dispose);
+      train = parts.train;
+      val = parts.val;
+      if (weights) weights = weights.subarray(0, train.n);
+    }
+
+    const history = new History();
+    const stepsPerEpoch = Math.ceil(train.n / batchSize);
+    history.params = { epochs, steps: stepsPerEpoch, samples: train.n };
+    const extra = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    const hooks: unknown[] = [...extra];
+    if (verbose > 0) hooks.push(new ProgressLogger({ verbose, epochs, stepsPerEpoch, stream: options.progressStream }));
+    const callbacks = new CallbackList(hooks, model);
+    const batchHooks = callbacks.wantsBatches;
+    const rng: Random | null = shuffle ? (options.seed === undefined ? generatorFor() : new Random(options.seed)) : null;
+
+    let lastYield = Date.now();
+    await callbacks.trainBegin({});
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await callbacks.epochBegin(epoch, {});
+      for (const m of compiled.metrics) m.reset();
+      let lossSum = 0;
+      let seen = 0;
+      const batches = makeBatches(train.n, batchSize, rng);
+      for (let b = 0; b < batches.length; b++) {
+        const idx = batches[b];
+        if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: idx.length });
+        const xb = gather(train.x, idx);
+        const yb = gather(train.y, idx);
+        const wb = weights ? tensor(pick(weights, idx)) : null;
+        let batchLossValue: number;
+        try {
+          batchLossValue = trainStep(model, compiled, xb, yb, wb);
+        } finally {
+          xb.dispose(); yb.dispose(); wb?.dispose();
+        }
+        lossSum += batchLossValue * idx.length;
+        seen += idx.length;
+        if (batchHooks) {
+          const logs: Logs = { batch: b, size: idx.length, loss: lossSum / seen };
+          for (const m of compiled.metrics) logs[m.name] = m.result();
+          await callbacks.batchEnd(b, logs);
+        }
+        if (model.stopTraining) break;
+        if (Date.now() - lastYield >= yieldMs) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      const logs: Logs = { loss: lossSum / seen };
+      for (const m of compiled.metrics) logs[m.name] = m.result();
+      if (val) {
+        const r = evaluateCompiled(model, compiled, val.x, val.y, batchSize);
+        logs.val_loss = r.loss;
+        for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
+      }
+      await callbacks.epochEnd(epoch, logs);
+      history.record(epoch, logs);
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
+    await callbacks.trainEnd({});
+    return history;
+  } finally {
+    for (const c of cleanups.reverse()) c();
+    model.endTraining();
+  }
+}

@@ -1,0 +1,23 @@
+/** The record of a `fit` run. */
+
+/**
+ * What `fit` returns: `history[key][i]` is the value of `key` ('loss', 'accuracy', 'val_loss',
+ * 'val_accuracy', 'lr', ...) at the end of epoch `epoch[i]` (0-based, offset by `initialEpoch`).
+ */
+export class History {
+  /** Per-key lists of epoch values. */
+  readonly history: Record<string, number[]> = {};
+  /** The epoch indices recorded. */
+  readonly epoch: number[] = [];
+  /** The fit parameters: epochs, steps per epoch, samples. */
+  params: Record<string, number> = {};
+
+  /** @internal Appends an epoch's logs. */
+  record(epoch: number, logs: Record<string, number>): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) {
+      if (!this.history[k]) this.history[k] = [];
+      this.history[k].push(v);
+    }
+  }
+}

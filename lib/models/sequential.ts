@@ -1,0 +1,273 @@
+/** The Sequential model: a stack of layers with compile / fit / evaluate / predict (Keras semantics). */
+import { ShapeError, ValueError, describe } from '../errors';
+import { tensor } from '../ops/creation';
+import { Tensor } from '../tensor/tensor';
+import type { Variable } from '../tensor/variable';
+import type { Optimizer } from '../optimizers/optimizer';
+import { Activation } from '../layers/activation';
+import { Dense } from '../layers/dense';
+import { Layer } from '../layers/layer';
+import { deserializeLayer } from '../layers/registry';
+import { resolveCompile, type CompileArgs, type Compiled } from './compile';
+import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
+import { fitModel, type FitOptions } from './fit';
+import type { History } from './history';
+import type { InputData } from './input-data';
+import { ModelStateError } from './model-state-error';
+import { summarize } from './summary';
+
+/** The serializable architecture of a Sequential model. */
+export interface SequentialConfig {
+  name?: string;
+  layers: { className: string; config: Record<string, unknown> }[];
+  /** Shape of one input sample (batch excluded), null when not built yet. */
+  inputShape: number[] | null;
+}
+
+let modelCounter = 0;
+
+/**
+ * A linear stack of layers. Build it with `sequential([...])` or `add`, then `compile`, `fit`,
+ * `evaluate`, `predict`. The first layer needs `inputShape`, or the model builds itself from the first
+ * data it sees.
+ */
+export class Sequential {
+  /** The layers, in order. */
+  readonly layers: Layer[] = [];
+  /** The model's name. */
+  readonly name: string;
+  /** Set to true (e.g. by a callback) to end `fit` after the current batch. */
+  stopTraining = false;
+  private compiled: Compiled | null = null;
+  private _inputShape: number[] | null = null;
+  private training = false;
+
+  constructor(layers: Layer[] = [], name?: string) {
+    if (!Array.isArray(layers)) throw new ValueError(`sequential: layers must be an array of layers, got ${describe(layers)}`);
+    this.name = name ?? (modelCounter++ === 0 ? 'sequential' : `sequential_${modelCounter - 1}`);
+    for (const l of layers) this.add(l);
+  }
+
+  /** Appends a layer (built at once when the model is already built). */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: layer must be a Layer (e.g. layers.dense(...)), got ${describe(layer)}`);
+    if (this.training) throw new ModelStateError('Sequential.add: cannot add layers while fit() runs');
+    if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential.add: a layer named ${describe(layer.name)} is already in the model; names must be unique`);
+    if (this.layers.includes(layer)) throw new ValueError(`Sequential.add: layer ${layer.name} is already in the model`);
+    this.layers.push(layer);
+    if (this.layers.length === 1 && layer.inputShape) this.build(layer.inputShape);
+    else if (this._inputShape) this.build(this._inputShape);
+    if (this.compiled) this.compiled = null;
+  }
+
+  /** Shape of one input sample, null until built. */
+  get inputShape(): number[] | null {
+    return this._inputShape ? this._inputShape.slice() : null;
+  }
+
+  /** Shape of one output sample, null until built. */
+  get outputShape(): number[] | null {
+    if (!this._inputShape) return null;
+    return this.layers.reduce((s, l) => l.computeOutputShape(s), this._inputShape);
+  }
+
+  /** Builds every layer for samples of `inputShape`; throws ShapeError when it contradicts the built shape. */
+  build(inputShape: number[]): void {
+    if (this._inputShape) {
+      const same = this._inputShape.length === inputShape.length && this._inputShape.every((d, i) => d === inputShape[i]);
+      if (!same) throw new ShapeError(`${this.name}: expected samples of shape [${this._inputShape.join(', ')}], got samples of shape [${inputShape.join(', ')}]`);
+    }
+    let shape = inputShape.slice();
+    for (const layer of this.layers) {
+      if (!layer.built) {
+        if (layer.inputShape && (layer.inputShape.length !== shape.length || layer.inputShape.some((d, i) => d !== shape[i]))) {
+          throw new ShapeError(`${layer.name}: declared inputShape [${layer.inputShape.join(', ')}] but receives samples of shape [${shape.join(', ')}]`);
+        }
+        layer.build(shape);
+      }
+      shape = layer.computeOutputShape(shape);
+    }
+    this._inputShape = inputShape.slice();
+  }
+
+  /** Every weight of every layer, in order. */
+  get weights(): Variable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  /** The weights the optimizer updates. */
+  get trainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  /** Whether the model ends in a softmax that the loss can take as fused logits. */
+  get endsInSoftmax(): boolean {
+    const last = this.layers[this.layers.length - 1];
+    return (last instanceof Dense && last.activation === 'softmax' && last.activityRegularizer === null) ||
+      (last instanceof Activation && last.activation === 'softmax');
+  }
+
+  /**
+   * Configures training: optimizer, loss and metrics. With a softmax output and a (sparse) categorical
+   * cross-entropy, training computes the loss from the logits with the fused softmax cross-entropy.
+   */
+  compile(args: CompileArgs): void {
+    if (this.training) throw new ModelStateError('compile: cannot compile while fit() runs');
+    if (this.layers.length === 0) throw new ModelStateError('compile: the model has no layers; add layers first');
+    this.compiled = resolveCompile(args, this.endsInSoftmax);
+  }
+
+  /** The optimizer set by `compile` (null before). */
+  get optimizer(): Optimizer | null {
+    return this.compiled ? this.compiled.optimizer : null;
+  }
+
+  /** The serializable compile arguments, null when not compiled. */
+  get compileConfig(): Compiled['config'] | null {
+    return this.compiled ? this.compiled.config : null;
+  }
+
+  /** @internal The compiled state; throws ModelStateError when not compiled. */
+  requireCompiled(op: string): Compiled {
+    if (!this.compiled) throw new ModelStateError(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
+    return this.compiled;
+  }
+
+  /** @internal Marks fit as running; throws ModelStateError when it already is. */
+  beginTraining(): void {
+    if (this.training) throw new ModelStateError('fit: this model is already training; wait for the running fit() to finish');
+    this.training = true;
+    this.stopTraining = false;
+  }
+
+  /** @internal */
+  endTraining(): void {
+    this.training = false;
+  }
+
+  /** True while `fit` runs. */
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  /** @internal Builds from data when needed and checks the sample shape of x. */
+  ensureBuilt(x: Tensor, op: string): void {
+    if (this.layers.length === 0) throw new ModelStateError(`${op}: the model has no layers`);
+    const sample = x.shape.slice(1);
+    if (!this._inputShape) this.build(sample);
+    const expected = this._inputShape as number[];
+    if (sample.length !== expected.length || sample.some((d, i) => d !== expected[i])) {
+      throw new ShapeError(`${op}: x must have shape [n, ${expected.join(', ')}], got [${x.shape.join(', ')}]`);
+    }
+  }
+
+  /**
+   * @internal The forward pass with the activity penalties of each layer. With `logits`, the final
+   * softmax is left out.
+   */
+  forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[] } {
+    let h = x;
+    const activity: Tensor[] = [];
+    this.layers.forEach((layer, i) => {
+      const last = i === this.layers.length - 1;
+      if (last && logits) {
+        if (layer instanceof Activation) return;
+        h = (layer as Dense).forward(h, true);
+        return;
+      }
+      h = layer.apply(h, training);
+      const a = layer.activityLoss(h);
+      if (a) activity.push(a);
+    });
+    return { output: h, activity };
+  }
+
+  /** The model's output for a batch (training switches dropout / batch statistics). */
+  call(x: Tensor, training = false): Tensor {
+    this.ensureBuilt(x, 'call');
+    let h = x;
+    for (const layer of this.layers) h = layer.apply(h, training);
+    return h;
+  }
+
+  /**
+   * Trains for `epochs` epochs of mini-batches and returns the History. See `FitOptions` for the
+   * options and their defaults.
+   */
+  fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+    return fitModel(this, x, y, options);
+  }
+
+  /**
+   * The loss (with regularization penalties, as Keras) and metrics over (x, y), in inference mode.
+   * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
+   */
+  evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+    return evaluateModel(this, x, y, options);
+  }
+
+  /** The model's output for x (inference mode), computed in batches of `batchSize` (default 32). */
+  predict(x: InputData, options: PredictOptions = {}): Tensor {
+    return predictModel(this, x, options);
+  }
+
+  /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */
+  summary(printFn: (line: string) => void = console.log): void {
+    for (const line of summarize(this)) printFn(line);
+  }
+
+  /** Number of scalar weights. */
+  countParams(): number {
+    return this.layers.reduce((a, l) => a + l.countParams(), 0);
+  }
+
+  /** Copies of every weight, in layer order (as `weights`). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape.slice()));
+  }
+
+  /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */
+  setWeights(ws: Tensor[]): void {
+    const own = this.weights;
+    if (!Array.isArray(ws) || ws.length !== own.length) {
+      throw new ShapeError(`setWeights: the model has ${own.length} weights, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
+    }
+    let at = 0;
+    const slices = this.layers.map((l) => { const part = ws.slice(at, at + l.weights.length); at += l.weights.length; return part; });
+    ws.forEach((w, i) => {
+      if (!(w instanceof Tensor)) throw new ValueError(`setWeights: weights[${i}] must be a Tensor, got ${describe(w)}`);
+      if (w.shape.length !== own[i].shape.length || w.shape.some((d, j) => d !== own[i].shape[j])) {
+        throw new ShapeError(`setWeights: weights[${i}] (${own[i].name}) must have shape [${own[i].shape.join(', ')}], got [${w.shape.join(', ')}]`);
+      }
+    });
+    this.layers.forEach((l, i) => l.setWeights(slices[i]));
+  }
+
+  /** The architecture: layer configs and input shape (no weights). */
+  getConfig(): SequentialConfig {
+    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })), inputShape: this.inputShape };
+  }
+
+  /** A new, uncompiled model with the architecture of `config` (fresh weights). */
+  static fromConfig(config: SequentialConfig): Sequential {
+    if (config === null || typeof config !== 'object' || !Array.isArray(config.layers)) {
+      throw new ValueError(`Sequential.fromConfig: expected { layers: [...], inputShape }, got ${describe(config)}`);
+    }
+    const model = new Sequential(config.layers.map((entry) => deserializeLayer(entry)), typeof config.name === 'string' ? config.name : undefined);
+    if (Array.isArray(config.inputShape) && !model._inputShape) model.build(config.inputShape);
+    return model;
+  }
+
+  /** Disposes every weight and the optimizer's state. */
+  dispose(): void {
+    for (const l of this.layers) l.dispose();
+    this.compiled?.optimizer.dispose();
+    this.compiled = null;
+    this._inputShape = null;
+  }
+}
+
+/** A Sequential model from a list of layers: `sequential([layers.dense({ units: 1, inputShape: [3] })])`. */
+export function sequential(layers: Layer[] = []): Sequential {
+  return new Sequential(layers);
+}

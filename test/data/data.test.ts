@@ -7,7 +7,6 @@ import * as my from '../../lib/index';
 import { loadDataset, oneHot, parseCsv, readCsv, trainTestSplit } from '../../lib/data/index';
 import { ShapeError, ValueError } from '../../lib/errors';
 
-beforeAll(() => { my.setBackend((process.env.MYELIN_BACKEND as 'cpu' | 'reference' | undefined) ?? 'reference'); });
 
 describe('readCsv', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-csv-'));

@@ -1,0 +1,28 @@
+/**
+ * Model files: the safetensors reader/writer, `loadModel`, and `Sequential.prototype.save` (attached here,
+ * so importing the library gives every Sequential a `save(dir)` method).
+ */
+import { Sequential } from '../models/sequential';
+import { saveModel, type SaveOptions } from './model-io';
+
+export { loadModel, saveModel } from './model-io';
+export type { SaveOptions, LoadOptions } from './model-io';
+export { readSafetensors, decodeSafetensors } from './safetensors-read';
+export type { SafetensorsContent, StoredArray } from './safetensors-read';
+export { writeSafetensors, encodeSafetensors } from './safetensors-write';
+export type { NamedArray } from './safetensors-write';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
+
+declare module '../models/sequential' {
+  interface Sequential {
+    /**
+     * Saves the model into the folder `dir`: model.json (format, version, architecture, compile config),
+     * weights.safetensors and, by default, optimizer.safetensors. Load it with `loadModel(dir)`.
+     */
+    save(dir: string, options?: SaveOptions): void;
+  }
+}
+
+Sequential.prototype.save = function save(this: Sequential, dir: string, options?: SaveOptions): void {
+  saveModel(this, dir, options);
+};

@@ -1,0 +1,92 @@
+/** The model.json document of a saved model: its shape, and the validation of an untrusted one. */
+import { ModelFormatError, describe } from '../errors';
+
+/** Name written in every model.json. */
+export const MODEL_FORMAT = 'myelin-sequential';
+/** Version of the layout below; loaders accept versions up to this one. */
+export const MODEL_FORMAT_VERSION = 1;
+/** Fixed file names inside a saved model folder (model.json never names files, so it cannot point elsewhere). */
+export const FILES = { model: 'model.json', weights: 'weights.safetensors', optimizer: 'optimizer.safetensors' } as const;
+
+/** A layer entry of the architecture. */
+export interface LayerEntry {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** The content of model.json. */
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  /** Version of myelin that wrote the model (informative). */
+  myelinVersion: string;
+  /** `model.getConfig()`. */
+  architecture: { name?: string; layers: LayerEntry[]; inputShape: number[] };
+  /** `model.compileConfig`, or null when the model was not compiled. */
+  compileConfig: {
+    optimizer: { className: string; config: Record<string, unknown> };
+    loss: string | { name: string; config: Record<string, unknown> };
+    metrics: string[];
+  } | null;
+  /** Names of the tensors of weights.safetensors, in the order of `model.weights`. */
+  weights: string[];
+  /** Whether optimizer.safetensors holds the optimizer state. */
+  hasOptimizerState: boolean;
+}
+
+const TOP_KEYS = ['architecture', 'compileConfig', 'format', 'formatVersion', 'hasOptimizerState', 'myelinVersion', 'weights'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Parses and validates the text of model.json; `source` names the file in errors.
+ * @throws ModelFormatError for invalid JSON, another format, a newer version, or any field of the wrong shape.
+ */
+export function parseModelJSON(text: string, source: string): ModelJSON {
+  const fail = (msg: string): never => { throw new ModelFormatError(`${source}: ${msg}`); };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return fail(`not valid JSON (${(err as Error).message})`);
+  }
+  if (!isObject(doc)) return fail(`must be a JSON object, got ${describe(doc)}`);
+  if (doc.format !== MODEL_FORMAT) fail(`format must be ${JSON.stringify(MODEL_FORMAT)}, got ${describe(doc.format)}`);
+  const v = doc.formatVersion;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(`formatVersion must be a positive integer, got ${describe(v)}`);
+  if ((v as number) > MODEL_FORMAT_VERSION) fail(`formatVersion ${v} is newer than this myelin understands (${MODEL_FORMAT_VERSION}); upgrade myelin`);
+  const extra = Object.keys(doc).filter((k) => !TOP_KEYS.includes(k));
+  if (extra.length > 0) fail(`unknown keys ${extra.join(', ')}`);
+  if (typeof doc.myelinVersion !== 'string') fail(`myelinVersion must be a string, got ${describe(doc.myelinVersion)}`);
+  const arch = doc.architecture;
+  if (!isObject(arch)) return fail(`architecture must be an object, got ${describe(arch)}`);
+  if (!Array.isArray(arch.layers) || arch.layers.length === 0) fail('architecture.layers must be a non-empty array');
+  (arch.layers as unknown[]).forEach((l, i) => {
+    if (!isObject(l) || typeof l.className !== 'string' || !isObject(l.config)) {
+      fail(`architecture.layers[${i}] must be { className: string, config: object }, got ${describe(l)}`);
+    }
+  });
+  if (!Array.isArray(arch.inputShape) || arch.inputShape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+    fail(`architecture.inputShape must be an array of positive integers, got ${JSON.stringify(arch.inputShape)}`);
+  }
+  if (arch.name !== undefined && typeof arch.name !== 'string') fail(`architecture.name must be a string, got ${describe(arch.name)}`);
+  const cc = doc.compileConfig;
+  if (cc !== null) {
+    if (!isObject(cc)) return fail(`compileConfig must be an object or null, got ${describe(cc)}`);
+    if (!isObject(cc.optimizer) || typeof cc.optimizer.className !== 'string' || !isObject(cc.optimizer.config)) {
+      fail('compileConfig.optimizer must be { className: string, config: object }');
+    }
+    const loss = cc.loss;
+    if (typeof loss !== 'string' && !(isObject(loss) && typeof loss.name === 'string' && isObject(loss.config))) {
+      fail(`compileConfig.loss must be a name or { name, config }, got ${describe(loss)}`);
+    }
+    if (!Array.isArray(cc.metrics) || cc.metrics.some((m) => typeof m !== 'string')) fail('compileConfig.metrics must be an array of strings');
+  }
+  const w = doc.weights;
+  if (!Array.isArray(w) || w.some((n) => typeof n !== 'string' || n === '') || new Set(w).size !== w.length) {
+    fail('weights must be an array of distinct non-empty names');
+  }
+  if (typeof doc.hasOptimizerState !== 'boolean') fail(`hasOptimizerState must be a boolean, got ${describe(doc.hasOptimizerState)}`);
+  if (doc.hasOptimizerState && cc === null) fail('hasOptimizerState is true but compileConfig is null');
+  return doc as unknown as ModelJSON;
+}

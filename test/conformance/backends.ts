@@ -9,8 +9,18 @@ import { createReferenceBackend } from '../../lib/backend/reference';
 /** One backend under test, with a name for test titles. */
 export interface BackendEntry { name: string; backend: Backend<unknown> }
 
+/** A factory's result: a Backend, or `{ backend, info }` as createCpuBackend returns. */
+type Created = Backend<unknown> | { backend: Backend<unknown>; info?: { blas?: { library?: string } } };
+
+function unwrap(created: Created): { backend: Backend<unknown>; library?: string } {
+  if ('backend' in created) return { backend: created.backend, library: created.info?.blas?.library };
+  return { backend: created };
+}
+
+/** The error's message on one line, shortened (loader errors list every file they tried). */
 function errorText(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const text = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  return text.length > 400 ? `${text.slice(0, 400)}...` : text;
 }
 
 /** Loads `lib/backend/<file>` lazily (it may not exist or its addon may not be built) and returns its exports. */
@@ -25,19 +35,32 @@ function tryRequire(file: string): { mod?: Record<string, unknown>; error?: stri
 
 function cpuEntries(): BackendEntry[] {
   const { mod, error } = tryRequire('cpu');
-  const create = mod?.createCpuBackend as ((o: { blas?: string }) => Backend<unknown>) | undefined;
+  const create = mod?.createCpuBackend as ((o: { blas?: string }) => Created) | undefined;
   if (!create) {
     console.warn(`conformance: cpu backend skipped (${error ?? 'lib/backend/cpu.ts exports no createCpuBackend'})`);
     return [];
   }
   const entries: BackendEntry[] = [];
+  const failures: string[] = [];
+  // The BLAS variant is named after the library the addon found (cpu-openblas, cpu-mkl...); when it found
+  // none it falls back to the built-in GEMM, which the second entry covers, so the first is then dropped.
   const variants: Array<[string, string | undefined]> = [['cpu-blas', undefined], ['cpu-builtin', 'builtin']];
   for (const [name, blas] of variants) {
     try {
-      entries.push({ name, backend: create({ blas }) });
+      const { backend, library } = unwrap(create({ blas }));
+      if (blas === undefined && library === 'builtin') {
+        console.warn('conformance: cpu with a BLAS library skipped (none found; the built-in GEMM is tested as cpu-builtin)');
+        continue;
+      }
+      entries.push({ name: blas === undefined && library ? `cpu-${library}` : name, backend });
     } catch (e) {
-      console.warn(`conformance: ${name} skipped (${errorText(e)})`);
+      failures.push(`${name}: ${errorText(e)}`);
     }
+  }
+  if (failures.length === variants.length) {
+    console.warn(`conformance: cpu backend skipped (${failures[failures.length - 1].replace(/^cpu-builtin: /, '')})`);
+  } else if (failures.length > 0) {
+    console.warn(`conformance: skipped ${failures.join(' | ')}`);
   }
   return entries;
 }
@@ -50,10 +73,10 @@ function cudaEntries(): BackendEntry[] {
     }
     return [];
   }
-  const create = mod.createCudaBackend as ((o?: object) => Backend<unknown>) | undefined;
+  const create = mod.createCudaBackend as ((o?: object) => Created) | undefined;
   if (!create) return [];
   try {
-    return [{ name: 'cuda', backend: create({}) }];
+    return [{ name: 'cuda', backend: unwrap(create({})).backend }];
   } catch (e) {
     console.warn(`conformance: cuda backend skipped (${errorText(e)})`);
     return [];

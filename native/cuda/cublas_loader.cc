@@ -1,0 +1,172 @@
+// cuBLAS opened at run time, so the addon loads on machines without it (the tiled kernel serves then).
+// Search order: an explicit path; else libcublas.so.13 then .12 by the dynamic loader's own path
+// (LD_LIBRARY_PATH, ldconfig), then in $CUDA_HOME/lib64, $CUDA_PATH/lib64, /usr/local/cuda/lib64 and
+// /usr/local/cuda/targets/x86_64-linux/lib. The symbols are resolved with dlsym against prototypes declared
+// here (no cuBLAS header is needed). TF32 tensor-core math only when asked (init option tf32 / MYELIN_TF32).
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cuda.h"
+
+namespace myelin {
+namespace cuda {
+
+namespace {
+
+// ---- the part of the cuBLAS API we use (cublas_api.h, stable since CUDA 11) --------------------------------
+using cublasHandle_t = void*;
+using CreateFn = int (*)(cublasHandle_t*);
+using SetStreamFn = int (*)(cublasHandle_t, cudaStream_t);
+using SgemmFn = int (*)(cublasHandle_t, int transa, int transb, int m, int n, int k, const float* alpha,
+                        const float* a, int lda, const float* b, int ldb, const float* beta, float* c, int ldc);
+using SetMathModeFn = int (*)(cublasHandle_t, int mode);
+using GetVersionFn = int (*)(cublasHandle_t, int* version);
+using GetPropertyFn = int (*)(int type, int* value);  // libraryPropertyType: 0 major, 1 minor, 2 patch
+constexpr int kOpN = 0, kOpT = 1;                       // cublasOperation_t
+constexpr int kDefaultMath = 0, kTf32Math = 3;          // cublasMath_t: DEFAULT, TF32_TENSOR_OP
+
+struct Api {
+  void* lib = nullptr;
+  CreateFn create = nullptr;
+  SetStreamFn setStream = nullptr;
+  SgemmFn sgemm = nullptr;
+  SetMathModeFn setMathMode = nullptr;
+  GetVersionFn getVersion = nullptr;
+  GetPropertyFn getProperty = nullptr;
+};
+
+Api g_api;
+cublasHandle_t g_handle = nullptr;
+CublasInfo g_info;
+std::string g_request = "\x01";  // the request g_info answers ("\x01": none yet)
+
+std::string env_dir(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : std::string();
+}
+
+// Opens `file` and resolves every symbol; on failure returns false with the reason.
+bool open_api(const std::string& file, Api* api, std::string* why) {
+  void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) {
+    const char* e = dlerror();
+    *why = std::string("dlopen failed: ") + (e ? e : "unknown error");
+    return false;
+  }
+  Api a;
+  a.lib = h;
+  a.create = reinterpret_cast<CreateFn>(dlsym(h, "cublasCreate_v2"));
+  a.setStream = reinterpret_cast<SetStreamFn>(dlsym(h, "cublasSetStream_v2"));
+  a.sgemm = reinterpret_cast<SgemmFn>(dlsym(h, "cublasSgemm_v2"));
+  a.setMathMode = reinterpret_cast<SetMathModeFn>(dlsym(h, "cublasSetMathMode"));
+  a.getVersion = reinterpret_cast<GetVersionFn>(dlsym(h, "cublasGetVersion_v2"));
+  a.getProperty = reinterpret_cast<GetPropertyFn>(dlsym(h, "cublasGetProperty"));
+  const char* missing = !a.create ? "cublasCreate_v2" : !a.setStream ? "cublasSetStream_v2" : !a.sgemm ? "cublasSgemm_v2"
+                        : !a.setMathMode ? "cublasSetMathMode" : !a.getVersion ? "cublasGetVersion_v2" : nullptr;
+  if (missing != nullptr) {
+    dlclose(h);
+    *why = std::string("no ") + missing;
+    return false;
+  }
+  *api = a;
+  return true;
+}
+
+// major * 10000 + minor * 100 + patch from cublasGetProperty (works without a device), else 0.
+int library_version(const Api& a) {
+  if (a.getProperty == nullptr) return 0;
+  int major = 0, minor = 0, patch = 0;
+  if (a.getProperty(0, &major) != 0 || a.getProperty(1, &minor) != 0 || a.getProperty(2, &patch) != 0) return 0;
+  return major * 10000 + minor * 100 + patch;
+}
+
+// Probes the candidates; fills info (tried, path, version) and api. Loads nothing for "builtin".
+void probe(const std::string& request, CublasInfo* info, Api* api) {
+  *info = CublasInfo();
+  if (request == "builtin") {
+    info->tried.push_back("builtin: cuBLAS not used (requested)");
+    return;
+  }
+  for (const std::string& file : cublas_candidates(request)) {
+    std::string why;
+    if (open_api(file, api, &why)) {
+      info->loaded = true;
+      info->path = file;
+      info->version = library_version(*api);
+      info->tried.push_back(file + ": loaded");
+      return;
+    }
+    info->tried.push_back(file + ": " + why);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> cublas_candidates(const std::string& request) {
+  if (!request.empty()) return {request};
+  const char* names[] = {"libcublas.so.13", "libcublas.so.12"};
+  std::vector<std::string> dirs;
+  for (const char* var : {"CUDA_HOME", "CUDA_PATH"}) {
+    const std::string d = env_dir(var);
+    if (!d.empty()) dirs.push_back(d + "/lib64");
+  }
+  dirs.push_back("/usr/local/cuda/lib64");
+  dirs.push_back("/usr/local/cuda/targets/x86_64-linux/lib");
+  std::vector<std::string> out;
+  for (const char* n : names) out.push_back(n);  // the loader's own search path first
+  for (const std::string& d : dirs)
+    for (const char* n : names) out.push_back(d + "/" + n);
+  return out;
+}
+
+CublasInfo cublas_probe(const std::string& request) {
+  CublasInfo info;
+  Api api;
+  probe(request, &info, &api);
+  if (info.loaded) dlclose(api.lib);
+  return info;
+}
+
+const CublasInfo& cublas_init(const std::string& request, bool tf32) {
+  if (request != g_request) {
+    // A different library request: drop the old handle (the library stays mapped: cuBLAS is not
+    // dlclose-safe while its handle's resources may still be referenced).
+    g_handle = nullptr;
+    g_api = Api();
+    probe(request, &g_info, &g_api);
+    g_request = request;
+    if (g_info.loaded) {
+      int st = g_api.create(&g_handle);
+      if (st == 0) st = g_api.setStream(g_handle, stream());
+      if (st != 0) {
+        g_info.tried.push_back(g_info.path + ": cublasCreate/cublasSetStream failed with status " + std::to_string(st) +
+                               "; using the built-in tiled kernel");
+        g_info.loaded = false;
+        g_handle = nullptr;
+      } else {
+        int v = 0;
+        if (g_api.getVersion(g_handle, &v) == 0 && v > 0) g_info.version = v;
+      }
+    }
+  }
+  if (g_handle != nullptr) {
+    g_info.tf32 = g_api.setMathMode(g_handle, tf32 ? kTf32Math : kDefaultMath) == 0 && tf32;
+  } else {
+    g_info.tf32 = false;
+  }
+  return g_info;
+}
+
+bool cublas_ready() { return g_handle != nullptr; }
+
+bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                  float beta, float* c, int ldc, int* status) {
+  *status = g_api.sgemm(g_handle, ta ? kOpT : kOpN, tb ? kOpT : kOpN, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
+  return *status == 0;
+}
+
+}  // namespace cuda
+}  // namespace myelin

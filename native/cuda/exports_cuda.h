@@ -1,0 +1,20 @@
+// Entry points only the CUDA flavour has (on top of native/common/exports.h). JS signatures:
+// NativeCudaAddon in lib/native/addon-types.ts.
+#pragma once
+
+#include <napi.h>
+
+namespace myelin {
+
+// Buffers (buffers.cc).
+Napi::Value Alloc(const Napi::CallbackInfo& info);
+Napi::Value Upload(const Napi::CallbackInfo& info);
+Napi::Value Download(const Napi::CallbackInfo& info);
+Napi::Value Free(const Napi::CallbackInfo& info);
+Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
+Napi::Value Synchronize(const Napi::CallbackInfo& info);
+Napi::Value EmptyCache(const Napi::CallbackInfo& info);
+// Host-side logic exposed for tests that run without a GPU (internals.cc).
+Napi::Value Internals(const Napi::CallbackInfo& info);
+
+}  // namespace myelin

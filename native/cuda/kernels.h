@@ -1,0 +1,94 @@
+// Host-side launchers of the CUDA kernels (defined in the .cu files). Plain C++ types only, so that the
+// napi entry points (.cc, g++) and the kernels (.cu, nvcc) meet here. Every launcher enqueues on
+// `stream` and returns at once; the caller checks the launch with cudaGetLastError. Sizes were validated
+// by the caller; n == 0 launches nothing.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace myelin {
+namespace cuda {
+
+constexpr int kLaunchMaxRank = 8;
+
+// Shape and per-operand element strides of a strided iteration space, passed to kernels by value.
+struct StridedSpace {
+  int rank;
+  int64_t dim[kLaunchMaxRank];
+  int64_t s0[kLaunchMaxRank];
+  int64_t s1[kLaunchMaxRank];
+};
+
+// ---- elementwise.cu -----------------------------------------------------------------------------------
+void launch_fill(cudaStream_t s, float* out, size_t n, float value);
+void launch_unary(cudaStream_t s, int op, const float* x, float* out, size_t n, float param);
+void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, const float* dy, float* dx,
+                       size_t n, float param);
+// out[i] = f(a[idx . s0], b[idx . s1]) over the space (out is contiguous, `total` elements).
+void launch_binary(cudaStream_t s, int op, const float* a, const float* b, float* out, const StridedSpace& sp,
+                   size_t total);
+
+// ---- reduce.cu ----------------------------------------------------------------------------------------
+// out[o, i] = op_m x[o, m, i] with mid >= 1; op is a ReduceOp id.
+void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner);
+
+// ---- softmax.cu ---------------------------------------------------------------------------------------
+void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, size_t cols, bool log);
+void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float* dx, size_t rows, size_t cols,
+                         bool log);
+// Sparse targets hold class indices as floats; an invalid class (not an integer in [0, cols)) gives NaN
+// loss and NaN gradients for that row, never an out-of-bounds access.
+void launch_softmax_xent(cudaStream_t s, const float* logits, const float* targets, float* probs, float* loss,
+                         size_t rows, size_t cols, bool sparse);
+void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* targets, const float* dloss,
+                              float* dlogits, size_t rows, size_t cols, bool sparse);
+
+// ---- data_movement.cu ---------------------------------------------------------------------------------
+// out[outOffset + idx . s1] (+)= x[xOffset + idx . s0]; pointers are already offset. accumulate uses atomicAdd.
+void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,
+                         bool accumulate);
+// out[i, :] = x[idx[i], :]; dx[idx[i], :] += dy[i, :] (atomicAdd: indices may repeat). idx is on the device.
+void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count,
+                        size_t row_size);
+void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx, float* dx, size_t count,
+                             size_t row_size);
+
+// ---- dense.cu -----------------------------------------------------------------------------------------
+// z[r, j] += bias[j] (bias may be null); out[r, j] = act(z[r, j]; param). z may equal out.
+void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* out, size_t m, size_t n, int act,
+                            float param);
+
+// ---- gemm_tiled.cu ------------------------------------------------------------------------------------
+// Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C.
+void launch_gemm_tiled(cudaStream_t s, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
+                       const float* b, float beta, float* c);
+
+// ---- optimizers.cu ------------------------------------------------------------------------------------
+// One chunk of one tensor: pointers already offset to the chunk's first element; optional state is null.
+struct TensorChunk {
+  float* p;
+  const float* g;
+  float* s0;  // sgd: velocity | adam: m | adagrad: accum | rmsprop: sq
+  float* s1;  // adam: v | rmsprop: meanGrad
+  float* s2;  // adam: vmax | rmsprop: momentumBuf
+  uint32_t n;
+};
+enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
+// Every scalar any optimizer needs, in double as the CPU flavour; unused ones are ignored.
+struct OptimizerScalars {
+  double lr, momentum, wd;       // sgd: lr, momentum, wd
+  double beta1, beta2, eps;      // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
+  double inv_bc1, inv_bc2;       // adam bias corrections
+  bool nesterov, decoupled;
+};
+// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk.
+void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
+                         const OptimizerScalars& sc);
+// The largest chunk the kernel is given (elements).
+constexpr size_t kOptimizerChunk = 65536;
+
+}  // namespace cuda
+}  // namespace myelin

@@ -1,0 +1,55 @@
+// Launch geometry and block-level reductions shared by the .cu files.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+
+namespace myelin {
+namespace cuda {
+
+constexpr int kThreads = 256;
+
+// Blocks for a grid-stride loop over n elements (capped: every kernel loops).
+inline unsigned grid_for(size_t n, int threads = kThreads) {
+  const size_t blocks = (n + threads - 1) / threads;
+  return static_cast<unsigned>(blocks < 65535u * 8u ? (blocks > 0 ? blocks : 1) : 65535u * 8u);
+}
+
+// Sum of v over the block (blockDim.x a multiple of 32, at most 1024). Every thread gets the result.
+// `scratch` holds at least 32 floats; the call synchronizes the block and may be reused right after.
+__device__ __forceinline__ float block_sum(float v, float* scratch) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+  __syncthreads();  // scratch may still be read by a previous call
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = lane < warps ? scratch[lane] : 0.f;
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+
+// max(a, b) where NaN wins (so a NaN anywhere in a row propagates).
+__device__ __forceinline__ float nan_max(float a, float b) { return (b > a || b != b) ? b : a; }
+
+// Maximum of v over the block, NaN propagating. Same contract as block_sum.
+__device__ __forceinline__ float block_max(float v, float* scratch) {
+  for (int o = 16; o > 0; o >>= 1) v = nan_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+  __syncthreads();
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = lane < warps ? scratch[lane] : -INFINITY;
+  for (int o = 16; o > 0; o >>= 1) v = nan_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// Threads per row for row-wise kernels: a multiple of 32 covering cols, at most 256.
+inline int row_threads(size_t cols) {
+  size_t t = (cols + 31) / 32 * 32;
+  if (t < 32) t = 32;
+  return static_cast<int>(t > 256 ? 256 : t);
+}
+
+}  // namespace cuda
+}  // namespace myelin

@@ -1,0 +1,158 @@
+// Entry points of the elementwise, reduction and softmax kernels: argument checks, then one launch on the
+// stream. Kernels are in elementwise.cu, reduce.cu and softmax.cu.
+#include "../common/exports.h"
+#include "../common/kernel_ids.h"
+#include "cuda.h"
+#include "kernels.h"
+
+namespace myelin {
+
+using namespace cuda;
+
+// unary(op, x, out, n, param)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Args args(info, "unary", 5);
+  const int op = args.op(0, "op", kUnaryOpCount);
+  DeviceBuffer *x = buffer_arg(args, info, 1, "x"), *out = buffer_arg(args, info, 2, "out");
+  const size_t n = args.size(3, "n");
+  const float p = static_cast<float>(args.num(4, "param"));
+  need(args, x, n, "x");
+  need(args, out, n, "out");
+  require_ready(info.Env(), "unary");
+  launch_unary(stream(), op, x->ptr, out->ptr, n, p);
+  check_launch(info.Env(), "unary");
+  return info.Env().Undefined();
+}
+
+// unaryGrad(op, x, y, dy, dx, n, param): dx = dy * f'(x)
+Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "unaryGrad", 7);
+  const int op = args.op(0, "op", kUnaryOpCount);
+  DeviceBuffer *x = buffer_arg(args, info, 1, "x"), *y = buffer_arg(args, info, 2, "y");
+  DeviceBuffer *dy = buffer_arg(args, info, 3, "dy"), *dx = buffer_arg(args, info, 4, "dx");
+  const size_t n = args.size(5, "n");
+  const float p = static_cast<float>(args.num(6, "param"));
+  need(args, x, n, "x");
+  need(args, y, n, "y");
+  need(args, dy, n, "dy");
+  need(args, dx, n, "dx");
+  require_ready(info.Env(), "unaryGrad");
+  launch_unary_grad(stream(), op, x->ptr, y->ptr, dy->ptr, dx->ptr, n, p);
+  check_launch(info.Env(), "unaryGrad");
+  return info.Env().Undefined();
+}
+
+// binary(op, a, aStrides, b, bStrides, out, outShape)
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Args args(info, "binary", 7);
+  const int op = args.op(0, "op", kBinaryOpCount);
+  DeviceBuffer *a = buffer_arg(args, info, 1, "a"), *b = buffer_arg(args, info, 3, "b"), *out = buffer_arg(args, info, 5, "out");
+  const Dims as = args.dims(2, "aStrides", false), bs = args.dims(4, "bStrides", false);
+  const Dims shape = args.dims(6, "outShape", false);
+  if (as.rank != shape.rank || bs.rank != shape.rank) {
+    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
+                    ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
+  }
+  size_t total = 1, aMax = 0, bMax = 0;
+  for (int d = 0; d < shape.rank; ++d) {
+    total = args.mul(total, static_cast<size_t>(shape.v[d]), "the product of outShape");
+    if (shape.v[d] == 0) return info.Env().Undefined();
+    aMax += (shape.v[d] - 1) * as.v[d];
+    bMax += (shape.v[d] - 1) * bs.v[d];
+  }
+  need(args, out, total, "out");
+  if (aMax >= a->len) args.rangeError("aStrides reach element " + std::to_string(aMax) + " of 'a' (length " + std::to_string(a->len) + ")");
+  if (bMax >= b->len) args.rangeError("bStrides reach element " + std::to_string(bMax) + " of 'b' (length " + std::to_string(b->len) + ")");
+  require_ready(info.Env(), "binary");
+  launch_binary(stream(), op, a->ptr, b->ptr, out->ptr, to_space(coalesce(shape, as, bs)), total);
+  check_launch(info.Env(), "binary");
+  return info.Env().Undefined();
+}
+
+// reduce(op, x, out, outer, mid, inner)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Args args(info, "reduce", 6);
+  const int op = args.op(0, "op", kReduceOpCount);
+  DeviceBuffer *x = buffer_arg(args, info, 1, "x"), *out = buffer_arg(args, info, 2, "out");
+  const size_t outer = args.size(3, "outer"), mid = args.size(4, "mid"), inner = args.size(5, "inner");
+  const size_t outSize = args.mul(outer, inner, "outer * inner");
+  need(args, x, args.mul(outSize, mid, "outer * mid * inner"), "x");
+  need(args, out, outSize, "out");
+  if (mid == 0 && op != static_cast<int>(ReduceOp::sum)) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
+  require_ready(info.Env(), "reduce");
+  if (mid == 0) launch_fill(stream(), out->ptr, outSize, 0.f);
+  else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner);
+  check_launch(info.Env(), "reduce");
+  return info.Env().Undefined();
+}
+
+// softmax(x, out, rows, cols, log)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args args(info, "softmax", 5);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *out = buffer_arg(args, info, 1, "out");
+  const size_t rows = args.size(2, "rows"), cols = args.size(3, "cols");
+  const bool log = args.flag(4, "log");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  need(args, x, n, "x");
+  need(args, out, n, "out");
+  require_ready(info.Env(), "softmax");
+  launch_softmax(stream(), x->ptr, out->ptr, rows, cols, log);
+  check_launch(info.Env(), "softmax");
+  return info.Env().Undefined();
+}
+
+// softmaxGrad(y, dy, dx, rows, cols, log)
+Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxGrad", 6);
+  DeviceBuffer *y = buffer_arg(args, info, 0, "y"), *dy = buffer_arg(args, info, 1, "dy"), *dx = buffer_arg(args, info, 2, "dx");
+  const size_t rows = args.size(3, "rows"), cols = args.size(4, "cols");
+  const bool log = args.flag(5, "log");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  need(args, y, n, "y");
+  need(args, dy, n, "dy");
+  need(args, dx, n, "dx");
+  require_ready(info.Env(), "softmaxGrad");
+  launch_softmax_grad(stream(), y->ptr, dy->ptr, dx->ptr, rows, cols, log);
+  check_launch(info.Env(), "softmaxGrad");
+  return info.Env().Undefined();
+}
+
+// softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse). Sparse targets live on the device,
+// so they are not range-checked here: an invalid class gives a NaN loss for its row (no memory access).
+Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossEntropy", 7);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "logits"), *t = buffer_arg(args, info, 1, "targets");
+  DeviceBuffer *probs = buffer_arg(args, info, 2, "probs"), *loss = buffer_arg(args, info, 3, "loss");
+  const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
+  const bool sparse = args.flag(6, "sparse");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  need(args, x, n, "logits");
+  need(args, t, sparse ? rows : n, "targets");
+  need(args, probs, n, "probs");
+  need(args, loss, rows, "loss");
+  if (cols == 0) args.rangeError("argument 'cols' must be at least 1");
+  require_ready(info.Env(), "softmaxCrossEntropy");
+  launch_softmax_xent(stream(), x->ptr, t->ptr, probs->ptr, loss->ptr, rows, cols, sparse);
+  check_launch(info.Env(), "softmaxCrossEntropy");
+  return info.Env().Undefined();
+}
+
+// softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse)
+Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxCrossEntropyGrad", 7);
+  DeviceBuffer *p = buffer_arg(args, info, 0, "probs"), *t = buffer_arg(args, info, 1, "targets");
+  DeviceBuffer *dl = buffer_arg(args, info, 2, "dLoss"), *dx = buffer_arg(args, info, 3, "dLogits");
+  const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
+  const bool sparse = args.flag(6, "sparse");
+  const size_t n = args.mul(rows, cols, "rows * cols");
+  need(args, p, n, "probs");
+  need(args, t, sparse ? rows : n, "targets");
+  need(args, dl, rows, "dLoss");
+  need(args, dx, n, "dLogits");
+  require_ready(info.Env(), "softmaxCrossEntropyGrad");
+  launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, dx->ptr, rows, cols, sparse);
+  check_launch(info.Env(), "softmaxCrossEntropyGrad");
+  return info.Env().Undefined();
+}
+
+}  // namespace myelin

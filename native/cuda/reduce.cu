@@ -1,0 +1,124 @@
+// Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i] (mid >= 1).
+// inner == 1: one block per row, tree reduction. inner > 1: a block of 32 columns x 8 row-lanes, each
+// lane walks every 8th row, then the 8 partials are combined in shared memory. max/min propagate NaN;
+// argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
+#include <cmath>
+
+#include "../common/kernel_ids.h"
+#include "kernels.h"
+#include "launch.cuh"
+
+namespace myelin {
+namespace cuda {
+
+namespace {
+
+// A running value with its index; combining is commutative and associative, so any tree order gives the
+// result of a left-to-right scan.
+struct Acc {
+  float v;
+  unsigned long long i;
+};
+
+template <int OP>
+__device__ __forceinline__ Acc combine(Acc a, Acc b) {
+  constexpr ReduceOp op = static_cast<ReduceOp>(OP);
+  if constexpr (op == ReduceOp::sum) {
+    return Acc{a.v + b.v, 0};
+  } else if constexpr (op == ReduceOp::max) {
+    return Acc{(b.v > a.v || b.v != b.v) ? b.v : a.v, 0};
+  } else if constexpr (op == ReduceOp::min) {
+    return Acc{(b.v < a.v || b.v != b.v) ? b.v : a.v, 0};
+  } else {  // argmax: NaN beats everything; ties (and NaN vs NaN) go to the lower index
+    const bool an = a.v != a.v, bn = b.v != b.v;
+    bool take_b;
+    if (an || bn) take_b = an && bn ? b.i < a.i : bn;
+    else take_b = b.v > a.v || (b.v == a.v && b.i < a.i);
+    return take_b ? b : a;
+  }
+}
+
+template <int OP>
+__device__ __forceinline__ Acc identity() {
+  constexpr ReduceOp op = static_cast<ReduceOp>(OP);
+  if constexpr (op == ReduceOp::sum) return Acc{0.f, 0};
+  else if constexpr (op == ReduceOp::max) return Acc{-INFINITY, 0};
+  else if constexpr (op == ReduceOp::min) return Acc{INFINITY, 0};
+  else return Acc{-INFINITY, ~0ull};  // loses every tie against a real element
+}
+
+template <int OP>
+__device__ __forceinline__ float result(Acc a) {
+  return static_cast<ReduceOp>(OP) == ReduceOp::argmax ? static_cast<float>(a.i) : a.v;
+}
+
+// One block per row of `mid` contiguous floats (inner == 1).
+template <int OP>
+__global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size_t mid) {
+  __shared__ Acc scratch[256];
+  for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float* row = x + r * mid;
+    Acc acc = identity<OP>();
+    for (size_t m = threadIdx.x; m < mid; m += blockDim.x) acc = combine<OP>(acc, Acc{row[m], m});
+    scratch[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned h = blockDim.x / 2; h > 0; h >>= 1) {
+      if (threadIdx.x < h) scratch[threadIdx.x] = combine<OP>(scratch[threadIdx.x], scratch[threadIdx.x + h]);
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) out[r] = result<OP>(scratch[0]);
+    __syncthreads();  // scratch[0] is read before the next row overwrites it
+  }
+}
+
+constexpr int kCols = 32, kLanes = 8;
+
+// blockDim = (32, 8); grid.x covers inner in steps of 32, grid.y walks outer.
+template <int OP>
+__global__ void reduce_columns_kernel(const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  __shared__ Acc scratch[kLanes][kCols];
+  const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
+  for (size_t o = blockIdx.y; o < outer; o += gridDim.y) {
+    Acc acc = identity<OP>();
+    if (i < inner) {
+      const float* base = x + o * mid * inner + i;
+      for (size_t m = threadIdx.y; m < mid; m += kLanes) acc = combine<OP>(acc, Acc{base[m * inner], m});
+    }
+    scratch[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && i < inner) {
+      Acc total = scratch[0][threadIdx.x];
+      for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
+      out[o * inner + i] = result<OP>(total);
+    }
+    __syncthreads();
+  }
+}
+
+template <int OP>
+void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  if (inner == 1) {
+    const unsigned blocks = static_cast<unsigned>(outer < 65535u * 4u ? outer : 65535u * 4u);
+    reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid);
+  } else {
+    const size_t gx = (inner + kCols - 1) / kCols;
+    const unsigned gy = static_cast<unsigned>(outer < 65535u ? outer : 65535u);
+    // grid.x may hold 2^31 - 1 blocks, enough for any inner that fits in memory.
+    reduce_columns_kernel<OP><<<dim3(static_cast<unsigned>(gx), gy), dim3(kCols, kLanes), 0, s>>>(x, out, outer, mid, inner);
+  }
+}
+
+}  // namespace
+
+void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  if (outer == 0 || inner == 0) return;
+  switch (static_cast<ReduceOp>(op)) {
+    case ReduceOp::sum: return reduce_launch<0>(s, x, out, outer, mid, inner);
+    case ReduceOp::max: return reduce_launch<1>(s, x, out, outer, mid, inner);
+    case ReduceOp::min: return reduce_launch<2>(s, x, out, outer, mid, inner);
+    case ReduceOp::argmax: return reduce_launch<3>(s, x, out, outer, mid, inner);
+  }
+}
+
+}  // namespace cuda
+}  // namespace myelin

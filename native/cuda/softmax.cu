@@ -1,0 +1,125 @@
+// Row-wise softmax / log-softmax of [rows, cols], their gradients, and the fused softmax cross-entropy with
+// its gradient. One block per row; every row subtracts its maximum first (lse = max + log sum exp(x - max)),
+// and a row whose maximum is not finite gets lse = max, like the CPU flavour.
+#include <cmath>
+
+#include "kernels.h"
+#include "launch.cuh"
+
+namespace myelin {
+namespace cuda {
+
+namespace {
+
+// log sum_j exp(x_j) of one row, computed by the whole block; every thread gets it.
+__device__ float row_lse(const float* x, size_t cols, float* scratch) {
+  float mx = -INFINITY;
+  for (size_t j = threadIdx.x; j < cols; j += blockDim.x) mx = nan_max(mx, x[j]);
+  mx = block_max(mx, scratch);
+  if (!isfinite(mx)) return mx;
+  float s = 0.f;
+  for (size_t j = threadIdx.x; j < cols; j += blockDim.x) s += expf(x[j] - mx);
+  s = block_sum(s, scratch);
+  return mx + logf(s);
+}
+
+unsigned row_blocks(size_t rows) { return static_cast<unsigned>(rows < 65535u * 16u ? rows : 65535u * 16u); }
+
+__global__ void softmax_kernel(const float* x, float* out, size_t rows, size_t cols, bool log) {
+  __shared__ float scratch[32];
+  for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float* xr = x + r * cols;
+    float* o = out + r * cols;
+    const float lse = row_lse(xr, cols, scratch);
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) o[j] = log ? xr[j] - lse : expf(xr[j] - lse);
+  }
+}
+
+// softmax: dx = y (dy - sum_j dy_j y_j); log-softmax: dx = dy - exp(y) sum_j dy_j
+__global__ void softmax_grad_kernel(const float* y, const float* dy, float* dx, size_t rows, size_t cols, bool log) {
+  __shared__ float scratch[32];
+  for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float *yr = y + r * cols, *g = dy + r * cols;
+    float* o = dx + r * cols;
+    float s = 0.f;
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) s += log ? g[j] : g[j] * yr[j];
+    s = block_sum(s, scratch);
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) o[j] = log ? g[j] - expf(yr[j]) * s : yr[j] * (g[j] - s);
+  }
+}
+
+// The class of a sparse target, or -1 when it is not an integer in [0, cols).
+__device__ __forceinline__ long long target_class(float t, size_t cols) {
+  if (!(t >= 0.f) || t >= static_cast<float>(cols) || floorf(t) != t) return -1;
+  return static_cast<long long>(t);
+}
+
+// probs = softmax(logits); loss_r = lse_r sum_j t_rj - sum_j t_rj x_rj (sparse: lse_r - x_r,c)
+__global__ void softmax_xent_kernel(const float* x, const float* t, float* probs, float* loss, size_t rows,
+                                    size_t cols, bool sparse) {
+  __shared__ float scratch[32];
+  for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float* xr = x + r * cols;
+    float* p = probs + r * cols;
+    const float lse = row_lse(xr, cols, scratch);
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) p[j] = expf(xr[j] - lse);
+    if (sparse) {
+      if (threadIdx.x == 0) {
+        const long long c = target_class(t[r], cols);
+        loss[r] = c < 0 ? NAN : lse - xr[c];
+      }
+    } else {
+      const float* tr = t + r * cols;
+      float tsum = 0.f, dot = 0.f;
+      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) tsum += tr[j], dot += tr[j] * xr[j];
+      tsum = block_sum(tsum, scratch);
+      dot = block_sum(dot, scratch);
+      if (threadIdx.x == 0) loss[r] = lse * tsum - dot;
+    }
+  }
+}
+
+// dLogits[r, j] = dLoss[r] (probs[r, j] - t[r, j]); one thread per element.
+__global__ void softmax_xent_grad_kernel(const float* p, const float* t, const float* dl, float* dx, size_t rows,
+                                         size_t cols, bool sparse) {
+  const size_t n = rows * cols;
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    const size_t r = i / cols, j = i - r * cols;
+    float target;
+    if (sparse) {
+      const long long c = target_class(t[r], cols);
+      target = c < 0 ? NAN : (static_cast<size_t>(c) == j ? 1.f : 0.f);
+    } else {
+      target = t[i];
+    }
+    dx[i] = dl[r] * (p[i] - target);
+  }
+}
+
+}  // namespace
+
+void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, size_t cols, bool log) {
+  if (rows == 0 || cols == 0) return;
+  softmax_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(x, out, rows, cols, log);
+}
+
+void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float* dx, size_t rows, size_t cols, bool log) {
+  if (rows == 0 || cols == 0) return;
+  softmax_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(y, dy, dx, rows, cols, log);
+}
+
+void launch_softmax_xent(cudaStream_t s, const float* logits, const float* targets, float* probs, float* loss,
+                         size_t rows, size_t cols, bool sparse) {
+  if (rows == 0 || cols == 0) return;
+  softmax_xent_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(logits, targets, probs, loss, rows, cols, sparse);
+}
+
+void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* targets, const float* dloss,
+                              float* dlogits, size_t rows, size_t cols, bool sparse) {
+  const size_t n = rows * cols;
+  if (n == 0) return;
+  softmax_xent_grad_kernel<<<grid_for(n), kThreads, 0, s>>>(probs, targets, dloss, dlogits, rows, cols, sparse);
+}
+
+}  // namespace cuda
+}  // namespace myelin

@@ -52,7 +52,8 @@ export interface Backend<S = unknown> {
   // ---- linear algebra ---------------------------------------------------------------------------------
   /**
    * out[m, n] = alpha * op(a) @ op(b) + beta * out, op(a) of shape [m, k] (a is [k, m] when transA),
-   * op(b) of shape [k, n] (b is [n, k] when transB).
+   * op(b) of shape [k, n] (b is [n, k] when transB). With beta = 0, `out` is not read (NaN or garbage
+   * in it does not propagate), as in BLAS.
    */
   gemm(a: S, b: S, out: S, m: number, n: number, k: number, transA: boolean, transB: boolean,
        alpha: number, beta: number): void;
@@ -106,10 +107,14 @@ export interface Backend<S = unknown> {
   /**
    * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
    * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
-   * loss[r] = -sum_j t[r, j] log probs[r, j] (computed as logsumexp - dot, stable for any logits).
+   * loss[r] = -sum_j t[r, j] log probs[r, j] = sum_j t[r, j] (logsumexp_r - logits[r, j]), stable for any
+   * logits. Sparse class indices must lie in [0, cols) (the ops layer checks them).
    */
   softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S, rows: number, cols: number, sparse: boolean): void;
-  /** dLogits[r, j] = dLoss[r] * (probs[r, j] - t[r, j]). */
+  /**
+   * dLogits[r, j] = dLoss[r] * (probs[r, j] * sum_i t[r, i] - t[r, j]); for targets that sum to 1 per row
+   * (one-hot, smoothed labels, sparse) this is dLoss[r] * (probs - t). Exact for any non-negative targets.
+   */
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S, rows: number, cols: number,
                           sparse: boolean): void;
 }

@@ -124,4 +124,13 @@ describeEachBackend('op semantics', () => {
       expect(Math.abs(v - dense[i])).toBeLessThan(1e-5);
     });
   });
+  test('softmax cross-entropy with soft targets that do not sum to 1 matches PyTorch', () => {
+    // torch.nn.functional.cross_entropy(logits, target_probs, reduction='none') on logits [1, 2, 0.5] and
+    // targets [0.5, 0.5, 0.5]: loss 1.89802 (= 1.5 * logsumexp - 1.75), gradient [-0.153164, 0.442798, -0.289634].
+    const logits = my.variable(my.tensor([[1, 2, 0.5]]));
+    const targets = my.tensor([[0.5, 0.5, 0.5]]);
+    const { value, grads } = my.valueAndGrads(() => my.softmaxCrossEntropy(logits, targets, false), [logits]);
+    close(value, [1.5 * Math.log(Math.exp(1) + Math.exp(2) + Math.exp(0.5)) - 1.75]);
+    close(grads[0], [[-0.153164, 0.442798, -0.289634]]);
+  });
 });

@@ -51,15 +51,17 @@ export function softmaxCrossEntropy(logits: Float32Array, targets: Float32Array,
 }
 
 /**
- * dLogits[r, j] = dLoss[r] * (probs[r, j] - t[r, j]) — the exact gradient when each target row sums to 1
- * (always true for sparse targets).
+ * dLogits[r, j] = dLoss[r] * (probs[r, j] * sum_i t[r, i] - t[r, j]): the exact gradient for any targets;
+ * probs - t when each target row sums to 1 (always true for sparse targets).
  */
 export function softmaxCrossEntropyGrad(probs: Float32Array, targets: Float32Array, dLoss: Float32Array,
                                         dLogits: Float32Array, rows: number, cols: number, sparse: boolean): void {
   for (let r = 0; r < rows; r++) {
+    let total = 0;
+    for (let j = 0; j < cols; j++) total += targetAt(targets, r, j, cols, sparse);
     for (let j = 0; j < cols; j++) {
       const o = r * cols + j;
-      dLogits[o] = dLoss[r] * (probs[o] - targetAt(targets, r, j, cols, sparse));
+      dLogits[o] = dLoss[r] * (probs[o] * total - targetAt(targets, r, j, cols, sparse));
     }
   }
 }

@@ -1,5 +1,5 @@
 // Multi-tensor optimizer steps: one call updates every parameter in place with the per-element math of
-// native/common/optimizer_math.h (formulas in lib/backend/backend.ts). All list lengths and tensor
+// native/common/optimizer_math.h (formulas in lib/backend/backend.ts), computed in double, stored as float. All list lengths and tensor
 // lengths are checked before anything is written.
 #include <cmath>
 #include <string>
@@ -46,10 +46,10 @@ float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty(
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   Args args(info, "sgdStep", 7);
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), v = args.f32List(2, "velocity");
-  const float lr = args.num(3, "lr"), mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
+  const double lr = args.num(3, "lr"), mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
   const bool nesterov = args.flag(5, "nesterov");
   check_state(args, p, g, "grads", true);
-  const bool useV = check_state(args, p, v, "velocity", mu != 0.f) && mu != 0.f;
+  const bool useV = check_state(args, p, v, "velocity", mu != 0.0) && mu != 0.0;
   for_each_element(p, [&](size_t t, size_t b, size_t e) {
     float *pp = p[t].data, *gg = g[t].data;
     for (size_t i = b; i < e; ++i) sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd);
@@ -62,7 +62,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   Args args(info, "adamStep", 12);
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), m = args.f32List(2, "m");
   const auto v = args.f32List(3, "v"), vmax = args.f32List(4, "vmax");
-  AdamScalars s;
+  AdamScalars<double> s;
   s.lr = args.num(5, "lr"), s.beta1 = args.num(6, "beta1"), s.beta2 = args.num(7, "beta2");
   s.eps = args.num(8, "epsilon");
   const double step = args.num(9, "step");
@@ -70,8 +70,8 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   s.wd = args.num(10, "weightDecay");
   s.decoupled = args.flag(11, "decoupled");
   // Bias corrections in double: bc1 = 1 - b1^t, bc2 = 1 - b2^t.
-  s.inv_bc1 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(s.beta1), step)));
-  s.inv_bc2 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(s.beta2), step)));
+  s.inv_bc1 = 1.0 / (1.0 - std::pow(s.beta1, step));
+  s.inv_bc2 = 1.0 / (1.0 - std::pow(s.beta2, step));
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
@@ -87,7 +87,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
 Napi::Value AdagradStep(const Napi::CallbackInfo& info) {
   Args args(info, "adagradStep", 6);
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), acc = args.f32List(2, "accum");
-  const float lr = args.num(3, "lr"), eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
+  const double lr = args.num(3, "lr"), eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
   for_each_element(p, [&](size_t t, size_t b, size_t e) {
@@ -102,13 +102,13 @@ Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
   Args args(info, "rmspropStep", 11);
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), sq = args.f32List(2, "sq");
   const auto mg = args.f32List(3, "meanGrad"), buf = args.f32List(4, "momentumBuf");
-  const float lr = args.num(5, "lr"), rho = args.num(6, "rho"), mu = args.num(7, "momentum");
-  const float eps = args.num(8, "epsilon"), wd = args.num(10, "weightDecay");
+  const double lr = args.num(5, "lr"), rho = args.num(6, "rho"), mu = args.num(7, "momentum");
+  const double eps = args.num(8, "epsilon"), wd = args.num(10, "weightDecay");
   const bool centered = args.flag(9, "centered");
   check_state(args, p, g, "grads", true);
   check_state(args, p, sq, "sq", true);
   const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
-  const bool useBuf = check_state(args, p, buf, "momentumBuf", mu > 0.f) && mu > 0.f;
+  const bool useBuf = check_state(args, p, buf, "momentumBuf", mu > 0.0) && mu > 0.0;
   for_each_element(p, [&](size_t t, size_t b, size_t e) {
     float *pp = p[t].data, *gg = g[t].data, *ss = sq[t].data;
     for (size_t i = b; i < e; ++i) {

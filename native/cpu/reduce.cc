@@ -69,6 +69,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const size_t outSize = args.mul(outer, inner, "outer * inner");
   args.need(x, args.mul(outSize, mid, "outer * mid * inner"), "x");
   args.need(out, outSize, "out");
+  if (outSize == 0) return info.Env().Undefined();
   if (mid == 0) {
     if (op != ReduceOp::sum) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
     std::fill(out.data, out.data + outSize, 0.f);

@@ -10,14 +10,20 @@ namespace myelin {
 
 namespace {
 
-// Returns lse = log sum_j exp(x_j) of one row, computed as max + log sum exp(x_j - max).
-float log_sum_exp(const float* x, size_t cols) {
+// Row statistics for a stable softmax: mx = max_j x_j, sum = sum_j exp(x_j - mx), lse = mx + log(sum).
+// x_j - mx is exact in float for logits close to the maximum, so outputs are formed from it rather than
+// from x_j - lse (which would lose digits for logits around +-1000).
+struct RowStats {
+  float mx;
+  double sum, logSum;
+};
+
+RowStats row_stats(const float* x, size_t cols) {
   float mx = x[0];
-  for (size_t j = 1; j < cols; ++j) mx = x[j] > mx ? x[j] : mx;
-  if (!std::isfinite(mx)) return mx;  // +inf or NaN: the row is NaN / degenerate either way
+  for (size_t j = 1; j < cols; ++j) mx = (x[j] > mx || x[j] != x[j]) ? x[j] : mx;
   double sum = 0.0;
-  for (size_t j = 0; j < cols; ++j) sum += std::exp(x[j] - mx);
-  return mx + static_cast<float>(std::log(sum));
+  for (size_t j = 0; j < cols; ++j) sum += std::exp(static_cast<double>(x[j] - mx));
+  return RowStats{mx, sum, std::log(sum)};
 }
 
 template <class F>
@@ -52,9 +58,13 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   for_rows(rows, cols, [&](size_t r) {
     const float* xr = x.data + r * cols;
     float* o = out.data + r * cols;
-    const float lse = log_sum_exp(xr, cols);
-    if (log) for (size_t j = 0; j < cols; ++j) o[j] = xr[j] - lse;
-    else for (size_t j = 0; j < cols; ++j) o[j] = std::exp(xr[j] - lse);
+    const RowStats st = row_stats(xr, cols);
+    if (log) {
+      for (size_t j = 0; j < cols; ++j) o[j] = static_cast<float>((xr[j] - st.mx) - st.logSum);
+    } else {
+      const double inv = 1.0 / st.sum;
+      for (size_t j = 0; j < cols; ++j) o[j] = static_cast<float>(std::exp(static_cast<double>(xr[j] - st.mx)) * inv);
+    }
   });
   return info.Env().Undefined();
 }
@@ -103,15 +113,16 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   for_rows(rows, cols, [&](size_t r) {
     const float* xr = x.data + r * cols;
     float* p = probs.data + r * cols;
-    const float lse = log_sum_exp(xr, cols);
-    for (size_t j = 0; j < cols; ++j) p[j] = std::exp(xr[j] - lse);
-    if (sparse) {
-      loss.data[r] = lse - xr[static_cast<size_t>(t.data[r])];
-    } else {
+    const RowStats st = row_stats(xr, cols);
+    const double inv = 1.0 / st.sum;
+    for (size_t j = 0; j < cols; ++j) p[j] = static_cast<float>(std::exp(static_cast<double>(xr[j] - st.mx)) * inv);
+    if (sparse) {  // lse - x_c = (mx - x_c) + log(sum)
+      loss.data[r] = static_cast<float>((st.mx - xr[static_cast<size_t>(t.data[r])]) + st.logSum);
+    } else {       // sum_j t_j (lse - x_j) = sum_j t_j ((mx - x_j) + log(sum))
       const float* tr = t.data + r * cols;
-      double tsum = 0.0, dot = 0.0;
-      for (size_t j = 0; j < cols; ++j) tsum += tr[j], dot += static_cast<double>(tr[j]) * xr[j];
-      loss.data[r] = static_cast<float>(lse * tsum - dot);
+      double l = 0.0;
+      for (size_t j = 0; j < cols; ++j) l += static_cast<double>(tr[j]) * ((st.mx - xr[j]) + st.logSum);
+      loss.data[r] = static_cast<float>(l);
     }
   });
   return info.Env().Undefined();

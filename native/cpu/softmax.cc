@@ -129,7 +129,7 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
 }
 
 // softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse):
-//   dLogits[r, j] = dLoss[r] (probs[r, j] - t[r, j])
+//   dLogits[r, j] = dLoss[r] (probs[r, j] sum_i t[r, i] - t[r, j])  (sparse: t is one-hot)
 Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
   Args args(info, "softmaxCrossEntropyGrad", 7);
   const F32 p = args.f32(0, "probs"), t = args.f32(1, "targets"), dl = args.f32(2, "dLoss");
@@ -150,8 +150,11 @@ Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
       for (size_t j = 0; j < cols; ++j) o[j] = g * pr[j];
       o[static_cast<size_t>(t.data[r])] = g * (pr[static_cast<size_t>(t.data[r])] - 1.f);
     } else {
-      const float* tr = t.data + r * cols;
-      for (size_t j = 0; j < cols; ++j) o[j] = g * (pr[j] - tr[j]);
+      const float* tr = t.data + r * cols;  // exact for unnormalized targets: p_j sum_i t_i - t_j
+      double tsum = 0.0;
+      for (size_t j = 0; j < cols; ++j) tsum += tr[j];
+      const float ts = static_cast<float>(tsum);
+      for (size_t j = 0; j < cols; ++j) o[j] = g * (pr[j] * ts - tr[j]);
     }
   });
   return info.Env().Undefined();

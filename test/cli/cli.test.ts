@@ -1,0 +1,108 @@
+/** The `myelin` command: option parsing, exit codes, a short training run on a CSV file, --save. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as my from '../../lib/index';
+import { parseTrainArgs, UsageError } from '../../lib/cli/args';
+import { main } from '../../lib/cli/main';
+
+function capture(): { out: string[]; err: string[]; restore: () => void } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err.push(String(s)); return true; });
+  return { out, err, restore: () => { o.mockRestore(); e.mockRestore(); } };
+}
+
+describe('parseTrainArgs', () => {
+  test('defaults and every option', () => {
+    expect(parseTrainArgs([])).toMatchObject({ data: null, target: -1, hidden: [64], epochs: 50, batchSize: 32, lr: 1e-3, optimizer: 'adam', loss: null });
+    expect(parseTrainArgs(['train', '--data', 'a.csv', '--target', 'price', '--hidden', '64,32', '--epochs=3', '--batch-size', '8',
+      '--lr', '0.01', '--optimizer', 'SGD', '--loss', 'mse', '--save', 'out', '--seed', '4', '--test-size', '0.3', '--quiet'])).toMatchObject({
+      data: 'a.csv', target: 'price', hidden: [64, 32], epochs: 3, batchSize: 8, lr: 0.01, optimizer: 'sgd', loss: 'mse', save: 'out', seed: 4, testSize: 0.3, verbose: 0,
+    });
+    expect(parseTrainArgs(['--target', '-2']).target).toBe(-2);
+  });
+
+  test.each([
+    [['--epochs', '0'], /--epochs must be an integer >= 1, got "0"/],
+    [['--epochs', 'ten'], /--epochs/],
+    [['--hidden', '64,x'], /--hidden/],
+    [['--lr', '-1'], /--lr must be a number > 0/],
+    [['--test-size', '1'], /--test-size/],
+    [['--optimizer', 'lbfgs'], /--optimizer must be one of/],
+    [['--loss', 'hinge'], /--loss must be one of/],
+    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['--data'], /--data needs a value/],
+    [['--data', '--epochs', '3'], /--data needs a value/],
+    [['fly'], /unknown command "fly"/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseTrainArgs(argv as string[])).toThrow(UsageError);
+    expect(() => parseTrainArgs(argv as string[])).toThrow(message);
+  });
+});
+
+describe('main', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-cli-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('--help prints the usage and exits 0; a bad option exits 2 with a message', async () => {
+    const c = capture();
+    try {
+      expect(await main(['--help'])).toBe(0);
+      expect(await main(['train', '--epochs', '-3'])).toBe(2);
+      expect(await main(['--data', path.join(dir, 'missing.csv')])).toBe(2);
+    } finally {
+      c.restore();
+    }
+    expect(c.out.join('')).toMatch(/Usage: myelin/);
+    expect(c.err.join('')).toMatch(/myelin: --epochs must be an integer/);
+    expect(c.err.join('')).toMatch(/cannot read/);
+  });
+
+  test('trains on a CSV with a named target, reports accuracy, backend and time, and saves a loadable model', async () => {
+    // Two well separated blobs: the class is whether x0 + x1 > 0.
+    const lines = ['x0,x1,noise,label'];
+    for (let i = 0; i < 120; i++) {
+      const a = Math.sin(i * 12.9898) * 3;
+      const b = Math.cos(i * 78.233) * 3;
+      lines.push(`${a.toFixed(4)},${b.toFixed(4)},${((i * 7) % 5) / 5},${a + b > 0 ? 1 : 0}`);
+    }
+    const csv = path.join(dir, 'blobs.csv');
+    fs.writeFileSync(csv, lines.join('\n'));
+    const save = path.join(dir, 'model');
+    const c = capture();
+    let code: number;
+    try {
+      code = await main(['train', '--data', csv, '--target', 'label', '--hidden', '16', '--epochs', '40', '--lr', '0.02', '--quiet', '--save', save]);
+    } finally {
+      c.restore();
+    }
+    const out = c.out.join('');
+    expect(c.err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/task: classification, 2 classes/);
+    expect(out).toMatch(/backend: (cpu|reference|cuda)/);
+    expect(out).toMatch(/time: fit \d+\.\d\d s/);
+    const acc = Number(/test accuracy: ([\d.]+)/.exec(out)![1]);
+    expect(acc).toBeGreaterThanOrEqual(0.9);
+    const model = my.loadModel(save);
+    expect(model.predict([[1, 1, 0]]).shape).toEqual([1, 2]);
+  });
+
+  test('a real-valued target is a regression', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `${i / 10} ${(i % 7) / 7} ${(2 * i) / 10 + 0.5}`);
+    const file = path.join(dir, 'reg.txt');
+    fs.writeFileSync(file, lines.join('\n'));
+    const c = capture();
+    let code: number;
+    try {
+      code = await main(['--data', file, '--epochs', '5', '--quiet']);
+    } finally {
+      c.restore();
+    }
+    expect(code).toBe(0);
+    expect(c.out.join('')).toMatch(/task: regression \(loss meanSquaredError\)/);
+    expect(c.out.join('')).toMatch(/test mae: /);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Runs the workers: each run of each framework is its own process (a fair peak-memory figure), and the
+ * frameworks alternate within every repetition (rotated order), so slow phases of a noisy machine hit
+ * all of them alike.
+ */
+import { spawn } from 'child_process';
+import { RESULT_PREFIX, type RunResult } from './workers/common';
+import type { Peer } from './peers';
+
+/** One run's outcome: the worker's result, or why it failed. */
+export interface RunOutcome {
+  peer: string;
+  workload: string;
+  repetition: number;
+  result?: RunResult;
+  error?: string;
+}
+
+/** Starts one worker process and parses its result line; never throws. */
+export function runWorkerProcess(peer: Peer, workload: string, specPath: string, timeoutSeconds: number, repetition: number): Promise<RunOutcome> {
+  const { cmd, args, cwd, env } = peer.command(specPath);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+    const done = (error?: string) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (line && !error) {
+        try {
+          resolve({ peer: peer.id, workload, repetition, result: JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult });
+          return;
+        } catch (e) {
+          error = `unparsable result: ${String(e)}`;
+        }
+      }
+      const tail = err.trim().split('\n').slice(-3).join(' | ');
+      resolve({ peer: peer.id, workload, repetition, error: error ?? `no result (${tail || 'no output'})` });
+    };
+    child.on('error', (e) => done(e.message));
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL') done(`killed after ${timeoutSeconds} s`);
+      else if (code !== 0) done(`exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
+      else done();
+    });
+  });
+}
+
+/**
+ * `repetitions` rounds over `peers`; round r starts at peer r (mod count). `onRun` sees every outcome as
+ * it arrives (for progress lines).
+ */
+export async function runAlternating(peers: Peer[], workload: string, specPath: string, repetitions: number,
+  timeoutSeconds: number, onRun: (o: RunOutcome) => void): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    for (let i = 0; i < peers.length; i++) {
+      const peer = peers[(i + r) % peers.length];
+      const o = await runWorkerProcess(peer, workload, specPath, timeoutSeconds, r);
+      outcomes.push(o);
+      onRun(o);
+    }
+  }
+  return outcomes;
+}

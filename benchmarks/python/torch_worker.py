@@ -1,0 +1,134 @@
+"""PyTorch peer of the benchmarks: the usual hand-written training loop (randperm batches, zero_grad,
+backward, Adam step, loss.item() per batch as Keras-style fit reports it).
+
+Usage: python3 torch_worker.py <spec.json> <threads> [cpu|cuda]
+Losses from logits: BCEWithLogitsLoss for the sigmoid output, CrossEntropyLoss for softmax outputs (the
+same functions as myelin's fused paths). Adam(lr, betas=(0.9, 0.999), eps=1e-7) as Keras/myelin.
+"""
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from bench_common import initial_weights, load, peak_rss_mib, read_spec, report, steps_per_epoch
+
+
+def build(spec, device):
+    mods = []
+    for i, layer in enumerate(spec["layers"]):
+        fan_in = spec["inputDim"] if i == 0 else spec["layers"][i - 1]["units"]
+        mods.append(torch.nn.Linear(fan_in, layer["units"]))
+        if layer["activation"] == "relu":
+            mods.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*mods)
+    linears = [m for m in mods if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for lin, (w, b) in zip(linears, initial_weights(spec)):
+            lin.weight.copy_(torch.from_numpy(w.T.copy()))
+            lin.bias.copy_(torch.from_numpy(b))
+    return model.to(device)
+
+
+def loss_fn(spec):
+    if spec["loss"] == "binary":
+        return torch.nn.BCEWithLogitsLoss()
+    return torch.nn.CrossEntropyLoss()
+
+
+def targets(spec, y, device):
+    t = torch.from_numpy(y)
+    if spec["loss"] == "sparse":
+        t = t.long()
+    return t.to(device)
+
+
+def full_loss(model, crit, x, y, batch=4096):
+    total = 0.0
+    with torch.no_grad():
+        for i in range(0, x.shape[0], batch):
+            xb, yb = x[i:i + batch], y[i:i + batch]
+            total += crit(model(xb), yb).item() * xb.shape[0]
+    return total / x.shape[0]
+
+
+def accuracy(model, x, y):
+    with torch.no_grad():
+        return (model(x).argmax(dim=1) == y).float().mean().item()
+
+
+def main():
+    spec = read_spec()
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    device = sys.argv[3] if len(sys.argv) > 3 else "cpu"
+    torch.set_num_threads(threads)
+    torch.manual_seed(7)
+    x = torch.from_numpy(load(spec, "x_train")).to(device)
+    y = targets(spec, load(spec, "y_train"), device)
+    crit = loss_fn(spec)
+    n, bs = spec["samples"], spec["batchSize"]
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    # Warm-up on a throwaway model.
+    warm = build(spec, device)
+    wopt = torch.optim.Adam(warm.parameters(), lr=spec["learningRate"], eps=1e-7)
+    for s in range(min(spec["warmupSteps"], steps_per_epoch(spec))):
+        xb, yb = x[s * bs:(s + 1) * bs], y[s * bs:(s + 1) * bs]
+        wopt.zero_grad(set_to_none=True)
+        crit(warm(xb), yb).backward()
+        wopt.step()
+    del warm, wopt
+
+    model = build(spec, device)
+    opt = torch.optim.Adam(model.parameters(), lr=spec["learningRate"], eps=1e-7)
+    to_acc = spec["kind"] == "to-accuracy"
+    if to_acc:
+        x_test = torch.from_numpy(load(spec, "x_test")).to(device)
+        y_test = torch.from_numpy(load(spec, "y_test")).long().to(device)
+    steps, seen, epochs, partial, acc = 0, 0, 0, False, None
+    sync()
+    t0 = time.perf_counter()
+    for epoch in range(spec["epochs"]):
+        model.train()
+        perm = torch.randperm(n, device=device)
+        running = 0.0
+        for i in range(0, n, bs):
+            idx = perm[i:i + bs]
+            xb, yb = x[idx], y[idx]
+            opt.zero_grad(set_to_none=True)
+            loss = crit(model(xb), yb)
+            loss.backward()
+            opt.step()
+            running += loss.item() * idx.shape[0]
+            steps += 1
+            seen += idx.shape[0]
+            if time.perf_counter() - t0 > spec["timeLimitSeconds"]:
+                partial = True
+                break
+        epochs = epoch + 1
+        if partial:
+            break
+        if to_acc:
+            model.eval()
+            acc = accuracy(model, x_test, y_test)
+            if acc >= spec["targetAccuracy"]:
+                break
+    sync()
+    seconds = time.perf_counter() - t0
+    result = {
+        "trainSeconds": seconds, "steps": steps, "samplesSeen": seen, "epochs": epochs,
+        "finalLoss": None if partial else full_loss(model, crit, x, y),
+        "partial": partial, "peakRssMiB": peak_rss_mib(),
+        "details": "torch %s, %d thread%s, %s" % (torch.__version__, threads, "" if threads == 1 else "s", device),
+    }
+    if to_acc:
+        result["testAccuracy"] = acc
+        result["reached"] = acc is not None and acc >= spec["targetAccuracy"]
+    if device == "cuda":
+        result["details"] += ", peak GPU memory %.0f MiB" % (torch.cuda.max_memory_allocated() / 2**20)
+    report(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench [-- --quick] [-- --gpu] [-- --parity] [-- --only=tiny,digits] [-- --reps=N]`
+ *
+ * Runs every workload on myelin and on every installed peer (PyTorch 1 and 2 threads, a NumPy MLP,
+ * TensorFlow.js cpu and wasm, brain.js on tiny), alternating, repeated, and reports medians. Writes
+ * benchmarks/results/latest.{json,md,svg} (latest-quick.* with --quick) and, after a full run, the table
+ * into the marked section of benchmarks/README.md (and README.md when it has the markers).
+ * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { checkTargets, summarizeWorkload, type WorkloadSummary } from './report/aggregate';
+import { describeMachine, machineLine } from './report/machine';
+import { markdownReport } from './report/markdown';
+import { svgChart } from './report/svg';
+import { runAlternating, type RunOutcome } from './harness';
+import { detectPeers, peerRuns, repoRoot } from './peers';
+import { prepareWorkload } from './prepare';
+import { runParityCli } from './parity/cli';
+import { workloads } from './workloads';
+
+interface Args {
+  quick: boolean;
+  gpu: boolean;
+  parity: boolean;
+  only: string[] | null;
+  reps: number | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, gpu: false, parity: false, only: null, reps: null };
+  for (const arg of argv) {
+    if (arg === '--quick') a.quick = true;
+    else if (arg === '--gpu') a.gpu = true;
+    else if (arg === '--parity') a.parity = true;
+    else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
+    else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
+    else if (arg === '--help' || arg === '-h') {
+      console.log('npm run bench -- [--quick] [--gpu] [--parity] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg} (see --help)`);
+  }
+  return a;
+}
+
+const MARK_START = '<!-- bench:start -->';
+const MARK_END = '<!-- bench:end -->';
+
+/** Replaces the text between the bench markers of `file` (when the file has them). */
+function updateMarkedSection(file: string, content: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  const text = fs.readFileSync(file, 'utf8');
+  const i = text.indexOf(MARK_START);
+  const j = text.indexOf(MARK_END);
+  if (i < 0 || j < i) return false;
+  fs.writeFileSync(file, `${text.slice(0, i + MARK_START.length)}\n${content}\n${text.slice(j)}`);
+  return true;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.parity) {
+    process.exitCode = await runParityCli({ steps: args.quick ? 20 : 100 });
+    return;
+  }
+  const root = repoRoot();
+  const reps = args.reps ?? (args.quick ? 3 : 5);
+  const { peers, skipped } = detectPeers({ gpu: args.gpu });
+  for (const s of skipped) console.log(`skipping ${s.label}: ${s.reason}`);
+  const machine = describeMachine();
+  console.log(`machine: ${machineLine(machine)}`);
+  const specs = workloads({ quick: args.quick, gpu: args.gpu }).filter((w) => !args.only || args.only.includes(w.name));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-bench-'));
+  const summaries: WorkloadSummary[] = [];
+  const allRuns: RunOutcome[] = [];
+  try {
+    for (const base of specs) {
+      const spec = prepareWorkload(base, work);
+      const specPath = path.join(spec.dataDir as string, 'spec.json');
+      const runners = peers.filter((p) => peerRuns(p, spec));
+      if (spec.gpuOnly && runners.length === 0) {
+        console.log(`${spec.name}: no GPU framework available, skipped`);
+        continue;
+      }
+      console.log(`\n${spec.name}: ${spec.description}; ${runners.length} frameworks x ${reps} runs`);
+      const timeout = spec.timeLimitSeconds * 2 + 120;
+      const outcomes = await runAlternating(runners, spec.name, specPath, reps, timeout, (o) => {
+        const r = o.result;
+        console.log(r
+          ? `  [${o.repetition + 1}/${reps}] ${o.peer.padEnd(12)} ${(r.samplesSeen / r.trainSeconds).toFixed(0).padStart(9)} samples/s ${((r.trainSeconds / r.steps) * 1e6).toFixed(1).padStart(9)} us/step  ${r.trainSeconds.toFixed(3)} s  rss ${r.peakRssMiB.toFixed(0)} MiB  loss ${r.finalLoss === null ? '-' : r.finalLoss.toPrecision(5)}${r.testAccuracy !== undefined ? `  acc ${r.testAccuracy.toFixed(4)} (${r.epochs} epochs)` : ''}${r.partial ? '  (partial)' : ''}`
+          : `  [${o.repetition + 1}/${reps}] ${o.peer.padEnd(12)} FAILED: ${o.error}`);
+      });
+      allRuns.push(...outcomes);
+      summaries.push(summarizeWorkload(spec, runners, outcomes));
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  const targets = checkTargets(summaries);
+  const flags = process.argv.slice(2);
+  const command = `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+  const title = `myelin vs peers${args.quick ? ' (quick run: smaller data, fewer epochs)' : ''}`;
+  const md = markdownReport({ title, command, machine, repetitions: reps, summaries, targets, skipped });
+  const outDir = path.join(root, 'benchmarks', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const name = args.quick ? 'latest-quick' : 'latest';
+  fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify({ command, machine, repetitions: reps, summaries, targets, skipped, runs: allRuns }, null, 2));
+  fs.writeFileSync(path.join(outDir, `${name}.md`), md);
+  fs.writeFileSync(path.join(outDir, `${name}.svg`), svgChart(summaries, title));
+  console.log(`\n${md}`);
+  console.log(`wrote benchmarks/results/${name}.json, .md, .svg`);
+  if (!args.quick && !args.only) {
+    const section = `${md}\n![benchmark chart](${'results/latest.svg'})`;
+    if (updateMarkedSection(path.join(root, 'benchmarks', 'README.md'), section)) console.log('updated the table in benchmarks/README.md');
+    if (updateMarkedSection(path.join(root, 'README.md'), `${md}\n![benchmark chart](benchmarks/results/latest.svg)`)) console.log('updated the table in README.md');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.exit(1);
+});

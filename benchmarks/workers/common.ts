@@ -1,0 +1,82 @@
+/**
+ * What every benchmark worker process shares: reading the workload spec and its .npy files, measuring
+ * the process's peak resident memory, and printing the one result line the harness parses.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { readNpy, type NpyArray } from '../npy';
+import type { WorkloadSpec } from '../workloads';
+
+/** The line prefix of a worker's result (one JSON object after it). */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/** What one worker process reports for one run of one workload. */
+export interface RunResult {
+  /** Seconds of the timed training (fixed-epochs: the epochs; to-accuracy: training plus the test evaluations). */
+  trainSeconds: number;
+  /** Optimizer steps taken in the timed part. */
+  steps: number;
+  /** Training samples processed in the timed part. */
+  samplesSeen: number;
+  /** Epochs run (to-accuracy: until the target was reached). */
+  epochs: number;
+  /** Mean loss over the whole training set after the timed training (null when not computed). */
+  finalLoss: number | null;
+  /** Test accuracy at the end (to-accuracy workloads). */
+  testAccuracy?: number;
+  /** to-accuracy: whether the target accuracy was reached within the epoch limit. */
+  reached?: boolean;
+  /** True when the time limit cut the run short (speed from the steps done; no comparable loss). */
+  partial?: boolean;
+  /** Peak resident set size of the whole process, MiB. */
+  peakRssMiB: number;
+  /** Free-form details (threads, backend, library version). */
+  details?: string;
+}
+
+/** The workload spec from the path given as the worker's first argument. */
+export function readSpec(argv: string[] = process.argv): WorkloadSpec {
+  const file = argv[2];
+  if (!file) throw new Error('usage: worker <spec.json> [options]');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as WorkloadSpec;
+}
+
+/** One .npy file of the workload's data folder. */
+export function load(spec: WorkloadSpec, name: string): NpyArray {
+  return readNpy(path.join(spec.dataDir as string, `${name}.npy`));
+}
+
+/** The initial weights [w0, b0, w1, b1, ...] of the workload. */
+export function loadInitialWeights(spec: WorkloadSpec): NpyArray[] {
+  const out: NpyArray[] = [];
+  for (let i = 0; i < spec.layers.length; i++) out.push(load(spec, `w${i}`), load(spec, `b${i}`));
+  return out;
+}
+
+/** Peak resident memory of this process so far, MiB (Linux maxRSS is in KiB). */
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Prints the result line the harness reads. */
+export function report(result: RunResult): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+/** Runs `main`, printing an error (and exiting 1) when it throws. */
+export function runWorker(main: () => Promise<void>): void {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
+
+/** Mean binary cross-entropy of probabilities p against targets y (p clipped to [1e-7, 1 - 1e-7], Keras). */
+export function binaryCrossEntropy(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const q = Math.min(Math.max(p[i], 1e-7), 1 - 1e-7);
+    s -= y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q);
+  }
+  return s / y.length;
+}

@@ -1,0 +1,90 @@
+/**
+ * Benchmark worker: trains one workload with myelin's `Sequential.fit` (what users run) and prints a
+ * RunResult line. Usage: node dist/benchmarks/workers/myelin.js <spec.json> [cpu|cuda]
+ */
+import { setBackend, backendInfo, tensor, type Tensor } from '../../lib/index';
+import { dense } from '../../lib/layers/dense';
+import { sequential, type Sequential } from '../../lib/models/sequential';
+import { adam } from '../../lib/optimizers/adam';
+import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, type RunResult } from './common';
+import type { WorkloadSpec } from '../workloads';
+
+const LOSS_NAMES = { binary: 'binaryCrossentropy', categorical: 'categoricalCrossentropy', sparse: 'sparseCategoricalCrossentropy' } as const;
+
+function build(spec: WorkloadSpec): Sequential {
+  const model = sequential(spec.layers.map((l, i) => dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputDim] } : {}) })));
+  model.compile({
+    optimizer: adam({ learningRate: spec.learningRate }),
+    loss: LOSS_NAMES[spec.loss],
+    metrics: spec.kind === 'to-accuracy' ? ['accuracy'] : [],
+  });
+  return model;
+}
+
+/** The first `rows` rows of a [n, ...] tensor's data as a new tensor. */
+function head(data: Float32Array, shape: number[], rows: number): Tensor {
+  const row = shape.slice(1).reduce((a, b) => a * b, 1);
+  return tensor(data.subarray(0, rows * row), [rows, ...shape.slice(1)]);
+}
+
+async function main(): Promise<void> {
+  const spec = readSpec();
+  const device = process.argv[3] ?? 'cpu';
+  setBackend(device === 'cuda' ? 'cuda' : 'cpu');
+  const xs = load(spec, 'x_train');
+  const ys = load(spec, 'y_train');
+  const x = tensor(xs.data as Float32Array, xs.shape);
+  const y = tensor(ys.data as Float32Array, ys.shape);
+
+  // Warm-up on a throwaway model: first calls, BLAS thread start, JIT.
+  const warmRows = Math.min(spec.samples, spec.warmupSteps * spec.batchSize);
+  const warm = build(spec);
+  const wx = head(xs.data as Float32Array, xs.shape, warmRows);
+  const wy = head(ys.data as Float32Array, ys.shape, warmRows);
+  await warm.fit(wx, wy, { epochs: 1, batchSize: spec.batchSize, verbose: 0 });
+  warm.dispose(); wx.dispose(); wy.dispose();
+
+  const model = build(spec);
+  const init = loadInitialWeights(spec).map((a) => tensor(a.data as Float32Array, a.shape));
+  model.setWeights(init);
+  for (const t of init) t.dispose();
+
+  let result: RunResult;
+  if (spec.kind === 'fixed-epochs') {
+    const t0 = process.hrtime.bigint();
+    await model.fit(x, y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, seed: 7, verbose: 0 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const finalLoss = model.evaluate(x, y, { batchSize: 4096 }) as number;
+    const stepsPerEpoch = Math.ceil(spec.samples / spec.batchSize);
+    result = { trainSeconds: seconds, steps: stepsPerEpoch * spec.epochs, samplesSeen: spec.samples * spec.epochs, epochs: spec.epochs, finalLoss, peakRssMiB: 0 };
+  } else {
+    const xt = load(spec, 'x_test');
+    const yt = load(spec, 'y_test');
+    const xTest = tensor(xt.data as Float32Array, xt.shape);
+    const yTest = tensor(yt.data as Float32Array, yt.shape);
+    const target = spec.targetAccuracy as number;
+    let epochs = 0;
+    let accuracy = 0;
+    const stopAtTarget = {
+      onEpochEnd: (epoch: number, logs: Record<string, number>) => {
+        epochs = epoch + 1;
+        accuracy = logs.val_accuracy;
+        if (accuracy >= target) model.stopTraining = true;
+      },
+    };
+    const t0 = process.hrtime.bigint();
+    await model.fit(x, y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, seed: 7, verbose: 0, validationData: [xTest, yTest], callbacks: [stopAtTarget] });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const finalLoss = (model.evaluate(x, y, { batchSize: 4096 }) as number[])[0];
+    result = {
+      trainSeconds: seconds, steps: epochs * Math.ceil(spec.samples / spec.batchSize), samplesSeen: epochs * spec.samples, epochs,
+      finalLoss, testAccuracy: accuracy, reached: accuracy >= target, peakRssMiB: 0,
+    };
+  }
+  result.peakRssMiB = peakRssMiB();
+  const info = backendInfo();
+  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}`;
+  report(result);
+}
+
+runWorker(main);

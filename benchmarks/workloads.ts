@@ -1,0 +1,94 @@
+/**
+ * The benchmark workloads: the same network, data, loss, optimizer (Adam, lr 1e-3, beta1 0.9,
+ * beta2 0.999, epsilon 1e-7 where the framework lets us set it) and initial weights for every framework.
+ */
+
+/** How a workload ends and what it measures. */
+export type WorkloadKind = 'fixed-epochs' | 'to-accuracy';
+
+/** The loss of a workload: binary cross-entropy on a sigmoid output, or a softmax cross-entropy. */
+export type WorkloadLoss = 'binary' | 'categorical' | 'sparse';
+
+/** One dense layer of the network. */
+export interface LayerSpec {
+  units: number;
+  activation: 'relu' | 'sigmoid' | 'softmax';
+}
+
+/** Everything a worker process needs to run one workload (written as JSON next to the data files). */
+export interface WorkloadSpec {
+  name: string;
+  kind: WorkloadKind;
+  /** Features per sample. */
+  inputDim: number;
+  layers: LayerSpec[];
+  loss: WorkloadLoss;
+  batchSize: number;
+  /** fixed-epochs: epochs timed. to-accuracy: the most epochs tried before giving up. */
+  epochs: number;
+  /** to-accuracy: the test accuracy to reach. */
+  targetAccuracy?: number;
+  /** digits: seed of the stratified 80/20 train/test split. */
+  splitSeed?: number;
+  learningRate: number;
+  /** Training samples (the data files hold exactly this many). */
+  samples: number;
+  /** Whether the workload only runs with --gpu. */
+  gpuOnly: boolean;
+  /** One-line description for the report. */
+  description: string;
+  /** Folder with x_train.npy, y_train.npy (x_test, y_test for to-accuracy) and w{i}.npy / b{i}.npy. */
+  dataDir?: string;
+  /** Untimed warm-up steps each worker runs on a throwaway copy of the model first. */
+  warmupSteps: number;
+  /** Seconds after which a (slow) worker stops a timed epoch early and reports a partial run. */
+  timeLimitSeconds: number;
+}
+
+/** Which workloads to build, and how large. */
+export interface WorkloadOptions {
+  quick: boolean;
+  gpu: boolean;
+}
+
+/** The workload list of the issue; `quick` shrinks data so the whole run stays short. */
+export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
+  const list: WorkloadSpec[] = [
+    {
+      name: 'tiny', kind: 'fixed-epochs', inputDim: 2,
+      layers: [{ units: 10, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+      loss: 'binary', batchSize: 32, epochs: quick ? 5 : 20, learningRate: 1e-3, samples: 1000, gpuOnly: false,
+      description: '2-10-1 ReLU/sigmoid, binary cross-entropy, batch 32, 1000 samples',
+      warmupSteps: 20, timeLimitSeconds: quick ? 20 : 60,
+    },
+    {
+      name: 'mnist-mlp', kind: 'fixed-epochs', inputDim: 784,
+      layers: [{ units: 512, activation: 'relu' }, { units: 512, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+      loss: 'categorical', batchSize: 128, epochs: 1, learningRate: 1e-3, samples: quick ? 6400 : 60000, gpuOnly: false,
+      description: '784-512-512-10 ReLU, softmax cross-entropy, batch 128, synthetic MNIST-sized data',
+      warmupSteps: 3, timeLimitSeconds: quick ? 10 : 40,
+    },
+    {
+      name: 'digits', kind: 'to-accuracy', inputDim: 64,
+      layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+      loss: 'sparse', batchSize: 32, epochs: 100, targetAccuracy: 0.97, splitSeed: 1, learningRate: 1e-3, samples: 1437, gpuOnly: false,
+      description: '64-64-10 ReLU on the digits data set (80/20 stratified split, seed 1, standard-scaled), sparse cross-entropy, batch 32, time to 97% test accuracy',
+      warmupSteps: 10, timeLimitSeconds: quick ? 30 : 60,
+    },
+  ];
+  if (gpu) {
+    list.push({
+      name: 'wide', kind: 'fixed-epochs', inputDim: 1024,
+      layers: [{ units: 4096, activation: 'relu' }, { units: 4096, activation: 'relu' }, { units: 1024, activation: 'softmax' }],
+      loss: 'sparse', batchSize: 1024, epochs: 1, learningRate: 1e-3, samples: quick ? 8192 : 65536, gpuOnly: true,
+      description: '1024-4096-4096-1024 ReLU, softmax cross-entropy, batch 1024 (GPU)',
+      warmupSteps: 3, timeLimitSeconds: 120,
+    });
+  }
+  return list;
+}
+
+/** Layer sizes of a workload, input first: [inputDim, units...]. */
+export function layerSizes(spec: WorkloadSpec): number[] {
+  return [spec.inputDim, ...spec.layers.map((l) => l.units)];
+}

@@ -16,6 +16,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"upload", myelin::Upload},
       {"download", myelin::Download},
       {"free", myelin::Free},
+      {"length", myelin::Length},
       {"fill", myelin::Fill},
       {"memoryInfo", myelin::MemoryInfo},
       {"synchronize", myelin::Synchronize},

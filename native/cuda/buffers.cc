@@ -162,6 +162,12 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// length(handle) -> the buffer's number of floats
+Napi::Value Length(const Napi::CallbackInfo& info) {
+  Args args(info, "length", 1);
+  return Napi::Number::New(info.Env(), static_cast<double>(buffer_arg(args, info, 0, "buf")->len));
+}
+
 // memoryInfo() -> { inUseBytes, cachedBytes, mallocCalls, freeCalls, cacheHits } (works without a device)
 Napi::Value MemoryInfo(const Napi::CallbackInfo& info) {
   const AllocatorStats s = allocator_stats();

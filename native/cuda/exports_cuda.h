@@ -11,6 +11,7 @@ Napi::Value Alloc(const Napi::CallbackInfo& info);
 Napi::Value Upload(const Napi::CallbackInfo& info);
 Napi::Value Download(const Napi::CallbackInfo& info);
 Napi::Value Free(const Napi::CallbackInfo& info);
+Napi::Value Length(const Napi::CallbackInfo& info);
 Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
 Napi::Value EmptyCache(const Napi::CallbackInfo& info);

@@ -1,0 +1,165 @@
+/**
+ * The `cuda` backend: an adapter from the addon's CUDA flavour (build-cuda/Release/myelin_cuda.node) to the
+ * {@link Backend} interface. Storage is an opaque device-buffer handle; every kernel is one native call that
+ * enqueues work on the addon's one stream, and only `download` waits for the device.
+ */
+import { BackendError, ValueError, describe } from '../errors';
+import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
+import { loadCudaAddon } from '../native/loader';
+import type { Backend } from './backend';
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
+
+/** Options of {@link createCudaBackend} (the cpu options of `setBackend` are accepted and ignored). */
+export interface CudaBackendOptions {
+  /** Allow TF32 tensor-core math in GEMMs (faster, ~1e-3 relative error). Default: MYELIN_TF32=1, else false. */
+  tf32?: boolean;
+  /** A cuBLAS library path, or 'builtin' for the own tiled GEMM. Default: MYELIN_CUBLAS, else the usual places. */
+  cublas?: string;
+  /** The GPU to use. Default: MYELIN_CUDA_DEVICE, else 0. */
+  device?: number;
+}
+
+/** What {@link createCudaBackend} returns: the backend and the facts `backendInfo()` reports. */
+export interface CudaBackendResult {
+  backend: Backend<NativeCudaBuffer>;
+  info: { backend: 'cuda'; device: string; details: Record<string, unknown> };
+  /** The addon's own report (GPU, compute capability, cuBLAS, TF32). */
+  native: NativeCudaInfo;
+}
+
+// The init options last applied to the addon (it keeps one cuBLAS configuration per process).
+let activeConfig: string | undefined;
+
+function envFlag(name: string): boolean | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ValueError(`${name} must be 1 or 0, got ${describe(raw)}`);
+}
+
+function envDevice(): number | undefined {
+  const raw = process.env.MYELIN_CUDA_DEVICE;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`MYELIN_CUDA_DEVICE must be a non-negative integer, got ${describe(raw)}`);
+  return n;
+}
+
+/** Loads the CUDA flavour or throws BackendError saying why it is not available. */
+export function loadCudaFlavour(): NativeCudaAddon {
+  const loaded = loadCudaAddon();
+  if ('reason' in loaded) {
+    throw new BackendError(`${loaded.reason}. To build it: \`npm run build:cuda\` (needs nvcc, the CUDA toolkit, and cmake)`);
+  }
+  return loaded.addon as NativeCudaAddon;
+}
+
+/** Rethrows the addon's out-of-memory and no-device errors as BackendError (others unchanged). */
+function rethrow(err: unknown): never {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MYELIN_CUDA_OOM' || code === 'ERR_MYELIN_CUDA_NO_DEVICE') {
+    const e = new BackendError((err as Error).message);
+    (e as BackendError & { code: unknown }).code = code;
+    throw e;
+  }
+  throw err;
+}
+
+/**
+ * Creates the cuda backend: loads the flavour and initialises it on a GPU.
+ * @throws BackendError when the flavour is not built, no CUDA device is present ("no CUDA device:
+ *   cudaGetDeviceCount returned ..."), the GPU is older than compute capability 8.0, or it cannot run kernels.
+ */
+export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackendResult {
+  const addon = loadCudaFlavour();
+  const envCublas = process.env.MYELIN_CUBLAS;
+  const initOptions: NativeCudaInitOptions = {
+    tf32: options.tf32 ?? envFlag('MYELIN_TF32') ?? false,
+    cublas: options.cublas ?? (envCublas !== undefined && envCublas !== '' ? envCublas : undefined),
+    device: options.device ?? envDevice(),
+  };
+  let native: NativeCudaInfo;
+  try {
+    native = addon.init(initOptions);
+  } catch (err) {
+    throw new BackendError((err as Error).message.replace(/^init: /, ''));
+  }
+  // The addon keeps one cuBLAS configuration; a backend re-applies its own before GEMMs when another
+  // backend created in this process changed it (as the cpu backend does with its BLAS choice).
+  const config = JSON.stringify(initOptions);
+  activeConfig = config;
+  const activate = (): void => {
+    if (activeConfig !== config) {
+      addon.init(initOptions);
+      activeConfig = config;
+    }
+  };
+
+  const backend: Backend<NativeCudaBuffer> = {
+    name: 'cuda',
+    alloc: (size) => {
+      try { return addon.alloc(size); } catch (err) { return rethrow(err); }
+    },
+    upload: (data) => {
+      try { return addon.upload(data); } catch (err) { return rethrow(err); }
+    },
+    download: (buf) => addon.download(buf),
+    free: (buf) => addon.free(buf),
+    fill: (out, value, offset = 0, length) => addon.fill(out, value, offset, length ?? addon.length(out) - offset),
+    unary: (op, x, out, n, param) => addon.unary(UNARY_OPS[op], x, out, n, param),
+    unaryGrad: (op, x, y, dy, dx, n, param) => addon.unaryGrad(UNARY_OPS[op], x, y, dy, dx, n, param),
+    binary: (op, a, aStrides, b, bStrides, out, outShape) =>
+      addon.binary(BINARY_OPS[op], a, aStrides, b, bStrides, out, outShape),
+    reduce: (op, x, out, outer, mid, inner) => addon.reduce(REDUCE_OPS[op], x, out, outer, mid, inner),
+    softmax: (x, out, rows, cols, log) => addon.softmax(x, out, rows, cols, log),
+    softmaxGrad: (y, dy, dx, rows, cols, log) => addon.softmaxGrad(y, dy, dx, rows, cols, log),
+    gemm: (a, b, out, m, n, k, transA, transB, alpha, beta) => {
+      activate();
+      addon.gemm(a, b, out, m, n, k, transA, transB, alpha, beta);
+    },
+    copyStrided: (x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate) =>
+      addon.copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate),
+    gatherRows: (x, indices, out, rowSize) => addon.gatherRows(x, indices, out, rowSize),
+    scatterAddRows: (dy, indices, dx, rowSize) => addon.scatterAddRows(dy, indices, dx, rowSize),
+    sgdStep: (params, grads, velocity, lr, momentum, nesterov, weightDecay) =>
+      addon.sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay),
+    adamStep: (params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled) =>
+      addon.adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled),
+    adagradStep: (params, grads, accum, lr, epsilon, weightDecay) =>
+      addon.adagradStep(params, grads, accum, lr, epsilon, weightDecay),
+    rmspropStep: (params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay) =>
+      addon.rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay),
+    denseForward: (x, w, bias, z, out, m, n, k, activation, param) => {
+      activate();
+      addon.denseForward(x, w, bias, z, out, m, n, k, UNARY_OPS[activation], param);
+    },
+    softmaxCrossEntropy: (logits, targets, probs, loss, rows, cols, sparse) =>
+      addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
+    softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse) =>
+      addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse),
+  };
+
+  const cublas = native.cublas.loaded
+    ? `${native.cublas.path}${native.cublas.version !== null ? ` (version ${native.cublas.version})` : ''}`
+    : 'builtin tiled kernel';
+  return {
+    backend,
+    native,
+    info: {
+      backend: 'cuda',
+      device: `${native.device} (compute capability ${native.computeCapability})`,
+      details: {
+        gpu: native.device,
+        computeCapability: native.computeCapability,
+        memoryBytes: native.memoryBytes,
+        gemm: native.gemm,
+        cublas,
+        cublasTried: native.cublas.tried,
+        tf32: native.tf32 ? 'on' : 'off',
+        runtimeVersion: native.runtimeVersion,
+        driverVersion: native.driverVersion,
+      },
+    },
+  };
+}

@@ -36,7 +36,7 @@ function packageVersion(): string {
  * `<layer>/<weight>`), `optimizer.safetensors` (the optimizer's `getState()`, when compiled and
  * `includeOptimizer`), then `model.json` (format, version, architecture, compile config). Every file is
  * written to a temporary name and renamed into place; model.json comes last, so a folder with a model.json
- * is complete.
+ * is complete. Calling it from a callback while `fit` runs is fine: it runs between two steps.
  * @throws ValueError when the model is not built (no weights yet) or `dir` is not a string.
  */
 export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): void {
@@ -45,7 +45,6 @@ export function saveModel(model: Sequential, dir: string, options: SaveOptions =
   if (options === null || typeof options !== 'object') throw new ValueError(`save: options must be an object, got ${describe(options)}`);
   const includeOptimizer = options.includeOptimizer ?? true;
   if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save: includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
-  if (model.isTraining) throw new ValueError('save: the model is training; save from a callback (onEpochEnd) or after fit() resolves');
   const architecture = model.getConfig();
   if (!architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
   fs.mkdirSync(dir, { recursive: true });

@@ -50,6 +50,24 @@ describe('save / loadModel', () => {
     expect(flat(b.getWeights())).toEqual(flat(a.getWeights()));
   });
 
+  test('a learning-rate schedule, clipping and a configured loss are restored; training continues identically', async () => {
+    const { x, y } = irisData();
+    const schedule = my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.02, decaySteps: 5, decayRate: 0.5 });
+    my.setSeed(5);
+    const a = my.sequential([my.layers.dense({ units: 6, activation: 'tanh', inputShape: [4] }), my.layers.dense({ units: 3, activation: 'softmax' })]);
+    a.compile({ optimizer: my.optimizers.adam({ learningRate: schedule, clipNorm: 0.5 }), loss: my.losses.categoricalCrossentropy({ labelSmoothing: 0.1 }) });
+    const yOne = my.data.oneHot(y, 3);
+    await a.fit(x, yOne, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
+    const dir = tmpDir();
+    a.save(dir);
+    const b = my.loadModel(dir);
+    expect(b.compileConfig).toEqual(a.compileConfig);
+    expect(b.optimizer!.getLearningRate()).toBe(a.optimizer!.getLearningRate());
+    await a.fit(x, yOne, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
+    await b.fit(x, yOne, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
+    expect(flat(b.getWeights())).toEqual(flat(a.getWeights()));
+  });
+
   test('without the optimizer state the loaded model restarts its optimizer (and differs after training)', async () => {
     const { x, y } = irisData();
     const a = makeModel();
@@ -76,6 +94,26 @@ describe('save / loadModel', () => {
     const dir2 = tmpDir();
     a.save(dir2);
     expect(my.loadModel(dir2, { compile: false }).compileConfig).toBeNull();
+  });
+
+  test('batch normalization and dropout: moving statistics are saved; saving from a callback during fit works', async () => {
+    const { x, y } = irisData();
+    my.setSeed(11);
+    const a = my.sequential([
+      my.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }),
+      my.layers.batchNormalization(),
+      my.layers.dropout({ rate: 0.2 }),
+      my.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+    a.compile({ optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const dir = tmpDir();
+    let savedAtEpoch = -1;
+    await a.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0, seed: 1, callbacks: [{ onEpochEnd: (epoch: number) => { a.save(dir); savedAtEpoch = epoch; } }] });
+    expect(savedAtEpoch).toBe(1);
+    const b = my.loadModel(dir);
+    expect(b.weights.length).toBe(a.weights.length);
+    expect(flat(b.getWeights())).toEqual(flat(a.getWeights()));
+    expect(Array.from(b.predict(x).dataSync())).toEqual(Array.from(a.predict(x).dataSync()));
   });
 
   test('save refuses an unbuilt model and bad arguments', () => {

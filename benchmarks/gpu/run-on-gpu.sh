@@ -11,6 +11,11 @@
 #   /work/shared/tools/gpu/prepare.sh --with-node-modules
 # Run on the device with the working tree plus .device, build, build-cuda, dist and node_modules-free tree:
 #   carry: [".device", "build", "build-cuda", "dist"]; command: bash benchmarks/gpu/run-on-gpu.sh
+# Size: carry is limited to 64 MiB in all. node.xz is ~24 MiB; node_modules is ~400 MiB now (tfjs, brain.js
+# for the CPU benchmarks), so a full --with-node-modules tarball may not fit: pack only what jest needs, e.g.
+#   d=$(mktemp -d) && echo {} > "$d/package.json" && (cd "$d" && npm install --no-save --omit=optional --ignore-scripts \
+#     jest ts-jest typescript @types/jest @types/node node-addon-api) && tar -C "$d" -cf - node_modules | xz -T0 -6 \
+#     > .device/node_modules.tar.xz
 # Results land in $OUT (or /tmp/myelin-gpu-results): test logs, jest JSON reports, benchmark JSON lines, summary.txt.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,7 +46,7 @@ $JEST -c test-gpu/jest.config.js --ci 2>&1 | tee "$OUT_DIR/test-gpu.log"
 step "conformance + op suites (cuda included)"
 $JEST --ci test/cuda test/conformance test/ops --json --outputFile="$OUT_DIR/conformance.json" > "$OUT_DIR/conformance.log" 2>&1
 tail -n 40 "$OUT_DIR/conformance.log"
-node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" || { echo "FAILED: conformance on cuda"; status=1; }
+node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" test/conformance/ test/ops/ test/cuda/ || { echo "FAILED: conformance on cuda"; status=1; }
 
 step "benchmarks"
 node dist/benchmarks/gpu/myelin-mlp.js 2>&1 | tee "$OUT_DIR/myelin.jsonl" || status=1

@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,16 @@ struct Api {
   GetPropertyFn getProperty = nullptr;
 };
 
-Api g_api;
-cublasHandle_t g_handle = nullptr;
-CublasInfo g_info;
-std::string g_request = "\x01";  // the request g_info answers ("\x01": none yet)
+// One opened library + handle per request (""=search, or a path), kept for the life of the process: backends
+// with different requests may alternate (init is re-applied before their GEMMs), and re-creating a handle on
+// every switch would leak its workspace. cuBLAS is never dlclose'd while a handle of it may be in use.
+struct Loaded {
+  Api api;
+  cublasHandle_t handle = nullptr;
+  CublasInfo info;
+};
+std::map<std::string, Loaded>& g_loaded = *new std::map<std::string, Loaded>;
+Loaded* g_active = nullptr;  // the request of the last init
 
 std::string env_dir(const char* name) {
   const char* v = std::getenv(name);
@@ -131,40 +138,36 @@ CublasInfo cublas_probe(const std::string& request) {
 }
 
 const CublasInfo& cublas_init(const std::string& request, bool tf32) {
-  if (request != g_request) {
-    // A different library request: drop the old handle (the library stays mapped: cuBLAS is not
-    // dlclose-safe while its handle's resources may still be referenced).
-    g_handle = nullptr;
-    g_api = Api();
-    probe(request, &g_info, &g_api);
-    g_request = request;
-    if (g_info.loaded) {
-      int st = g_api.create(&g_handle);
-      if (st == 0) st = g_api.setStream(g_handle, stream());
+  auto it = g_loaded.find(request);
+  if (it == g_loaded.end()) {
+    Loaded l;
+    probe(request, &l.info, &l.api);
+    if (l.info.loaded) {
+      int st = l.api.create(&l.handle);
+      if (st == 0) st = l.api.setStream(l.handle, stream());
       if (st != 0) {
-        g_info.tried.push_back(g_info.path + ": cublasCreate/cublasSetStream failed with status " + std::to_string(st) +
+        l.info.tried.push_back(l.info.path + ": cublasCreate/cublasSetStream failed with status " + std::to_string(st) +
                                "; using the built-in tiled kernel");
-        g_info.loaded = false;
-        g_handle = nullptr;
+        l.info.loaded = false;
+        l.handle = nullptr;
       } else {
         int v = 0;
-        if (g_api.getVersion(g_handle, &v) == 0 && v > 0) g_info.version = v;
+        if (l.api.getVersion(l.handle, &v) == 0 && v > 0) l.info.version = v;
       }
     }
+    it = g_loaded.emplace(request, l).first;
   }
-  if (g_handle != nullptr) {
-    g_info.tf32 = g_api.setMathMode(g_handle, tf32 ? kTf32Math : kDefaultMath) == 0 && tf32;
-  } else {
-    g_info.tf32 = false;
-  }
-  return g_info;
+  g_active = &it->second;
+  Loaded& l = *g_active;
+  l.info.tf32 = l.handle != nullptr && l.api.setMathMode(l.handle, tf32 ? kTf32Math : kDefaultMath) == 0 && tf32;
+  return l.info;
 }
 
-bool cublas_ready() { return g_handle != nullptr; }
+bool cublas_ready() { return g_active != nullptr && g_active->handle != nullptr; }
 
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
                   float beta, float* c, int ldc, int* status) {
-  *status = g_api.sgemm(g_handle, ta ? kOpT : kOpN, tb ? kOpT : kOpN, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
+  *status = g_active->api.sgemm(g_active->handle, ta ? kOpT : kOpN, tb ? kOpT : kOpN, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
   return *status == 0;
 }
 

@@ -13,13 +13,16 @@ export interface Backend<S = unknown> {
   readonly name: BackendName;
 
   // ---- memory ---------------------------------------------------------------------------------------
-  /** A zero-filled buffer of `size` floats. */
-  alloc(size: number): S;
+  /**
+   * A buffer of `size` floats, zero-filled unless `zeroed` is false (then its contents are unspecified:
+   * for outputs that a kernel overwrites entirely). Backends may hand out pooled buffers.
+   */
+  alloc(size: number, zeroed?: boolean): S;
   /** A buffer holding a copy of `data`. */
   upload(data: Float32Array): S;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
-  /** Releases the buffer; it must not be used again. Idempotent. */
+  /** Releases the buffer (possibly back to a pool); it must not be used again. Called once per buffer. */
   free(buf: S): void;
   /** out[offset .. offset + length) = value */
   fill(out: S, value: number, offset?: number, length?: number): void;

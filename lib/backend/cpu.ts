@@ -1,11 +1,13 @@
 /**
  * The `cpu` backend: an adapter from the native addon's CPU flavour to the {@link Backend} interface.
- * Storage is a plain Float32Array owned by JavaScript; every kernel is one native call with no allocation.
+ * Storage is a plain Float32Array owned by JavaScript, recycled through a pool; every kernel is one native
+ * call with no allocation.
  */
 import { ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend } from './backend';
+import { HostBufferPool } from './host-pool';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
 
 /** Options of {@link createCpuBackend}. */
@@ -52,17 +54,27 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     }
   };
 
+  const pool = new HostBufferPool();
   const backend: Backend<Float32Array> = {
     name: 'cpu',
-    alloc: (size) => new Float32Array(size),
-    upload: (data) => data.slice(),
+    alloc: (size, zeroed = true) => pool.take(size, zeroed),
+    upload: (data) => {
+      const buf = pool.take(data.length, false);
+      buf.set(data);
+      return buf;
+    },
     download: (buf) => buf.slice(),
-    free: () => undefined,
+    free: (buf) => pool.give(buf),
     fill: (out, value, offset = 0, length = out.length - offset) => addon.fill(out, value, offset, length),
     unary: (op, x, out, n, param) => addon.unary(UNARY_OPS[op], x, out, n, param),
     unaryGrad: (op, x, y, dy, dx, n, param) => addon.unaryGrad(UNARY_OPS[op], x, y, dy, dx, n, param),
-    binary: (op, a, aStrides, b, bStrides, out, outShape) =>
-      addon.binary(BINARY_OPS[op], a, aStrides, b, bStrides, out, outShape),
+    binary: (op, a, aStrides, b, bStrides, out, outShape) => {
+      if (outShape.length === 1 && aStrides[0] === 1 && bStrides[0] === 1) {
+        addon.binarySame(BINARY_OPS[op], a, b, out, outShape[0]);
+      } else {
+        addon.binary(BINARY_OPS[op], a, aStrides, b, bStrides, out, outShape);
+      }
+    },
     reduce: (op, x, out, outer, mid, inner) => addon.reduce(REDUCE_OPS[op], x, out, outer, mid, inner),
     softmax: (x, out, rows, cols, log) => addon.softmax(x, out, rows, cols, log),
     softmaxGrad: (y, dy, dx, rows, cols, log) => addon.softmaxGrad(y, dy, dx, rows, cols, log),

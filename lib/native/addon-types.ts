@@ -37,6 +37,8 @@ export interface NativeCpuAddon {
             param: number): void;
   binary(op: number, a: Float32Array, aStrides: number[], b: Float32Array, bStrides: number[],
          out: Float32Array, outShape: number[]): void;
+  /** out[i] = f(a[i], b[i]) for i < n: the same-shape case of `binary` without stride arrays. */
+  binarySame(op: number, a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, log: boolean): void;

@@ -13,10 +13,13 @@ export function wrap(storage: unknown, shape: Shape): Tensor {
   return new Tensor(getBackend(), storage, shape);
 }
 
-/** @internal A new zero-filled tensor on `backend`. */
-export function empty(shape: Shape): Tensor {
+/**
+ * @internal A new tensor on the active backend for a kernel to write. Its contents are unspecified unless
+ * `zeroed` (pass true when the kernel writes only part of it or accumulates into it).
+ */
+export function empty(shape: Shape, zeroed = false): Tensor {
   const backend = getBackend();
-  return new Tensor(backend, backend.alloc(sizeOf(shape)), shape);
+  return new Tensor(backend, backend.alloc(sizeOf(shape), zeroed), shape);
 }
 
 /** Infers the shape of nested arrays and flattens them, rejecting ragged and non-numeric input. */
@@ -80,7 +83,7 @@ export function scalar(value: number): Tensor {
 export function fill(shape: number[], value: number): Tensor {
   const s = checkShape(shape, 'fill: shape');
   if (typeof value !== 'number') throw new ValueError(`fill: value must be a number, got ${describe(value)}`);
-  const t = empty(s);
+  const t = empty(s, value === 0);
   if (value !== 0 && t.size > 0) t.backend.fill(t.storage, value, 0, t.size);
   return t;
 }

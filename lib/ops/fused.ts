@@ -32,8 +32,8 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   if (w.shape[0] !== k) throw new ShapeError(`dense: x has ${k} features per row but the kernel expects ${w.shape[0]} (kernel shape [${w.shape.join(', ')}])`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias must have shape [${n}], got [${bias.shape.join(', ')}]`);
   const op = activation as UnaryOp;
-  const y = empty([m, n]);
-  const z = op === 'linear' ? y : empty([m, n]);
+  const y = empty([m, n], k === 0);
+  const z = op === 'linear' ? y : empty([m, n], k === 0);
   if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const inputs = bias ? [x, w, bias] : [x, w];
   const recorded = record('dense', inputs, y, (dy) => {

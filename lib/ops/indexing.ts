@@ -31,7 +31,7 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
   const y = empty(extent);
   if (y.size > 0) x.backend.copyStrided(x.storage, offset, strides, y.storage, 0, stridesOf(extent), extent, false);
   record('slice', [x], y, (dy) => {
-    const dx = empty(x.shape);
+    const dx = empty(x.shape, true);
     if (dy.size > 0) x.backend.copyStrided(dy.storage, 0, stridesOf(extent), dx.storage, offset, strides, extent, false);
     return [dx];
   });
@@ -95,7 +95,7 @@ export function gather(x: Tensor, indices: number[] | Int32Array | Tensor, axis 
   const y = empty(shape);
   if (y.size > 0) x.backend.gatherRows(x.storage, idx, y.storage, rowSize);
   record('gather', [x], y, (dy) => {
-    const dx = empty(x.shape);
+    const dx = empty(x.shape, true);
     if (dy.size > 0) x.backend.scatterAddRows(dy.storage, idx, dx.storage, rowSize);
     return [dx];
   });

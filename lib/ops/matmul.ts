@@ -24,8 +24,8 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   if (ka !== kb) {
     throw new ShapeError(`matmul: inner dimensions differ: a${transposeA ? '^T' : ''} is [${m}, ${ka}] and b${transposeB ? '^T' : ''} is [${kb}, ${n}]`);
   }
-  const y = empty([m, n]);
-  if (m > 0 && n > 0) backend.gemm(a.storage, b.storage, y.storage, m, n, ka, transposeA, transposeB, 1, 0);
+  const y = empty([m, n], ka === 0);
+  if (m > 0 && n > 0 && ka > 0) backend.gemm(a.storage, b.storage, y.storage, m, n, ka, transposeA, transposeB, 1, 0);
   record('matmul', [a, b], y, (dy) => {
     if (!transposeA && !transposeB) return [matmul(dy, b, false, true), matmul(a, dy, true, false)];
     if (!transposeA && transposeB) return [matmul(dy, b, false, false), matmul(dy, a, true, false)];

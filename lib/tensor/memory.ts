@@ -22,14 +22,40 @@ let numBytes = 0;
 /** Safety net: storage of tensors that were never disposed is released when JS collects them. */
 const finalizer = new FinalizationRegistry<Held>((held) => release(held));
 
+/**
+ * Tensors created since the last flush. Registering every tensor with the FinalizationRegistry costs more
+ * than a small op itself, and most tensors are disposed right away (tidy scopes, training steps), so new
+ * tensors wait here and only those still alive at the end of the current task (or once the nursery is
+ * full) are registered. Forgotten tensors are therefore still released when JS collects them.
+ */
+const nurseryOwners: object[] = [];
+const nurseryHeld: Held[] = [];
+const NURSERY_LIMIT = 4096;
+let flushQueued = false;
+
+function flushNursery(): void {
+  flushQueued = false;
+  for (let i = 0; i < nurseryOwners.length; i++) {
+    const held = nurseryHeld[i];
+    // No unregister token: release() marks `held`, and the finalizer then does nothing.
+    if (!held.released) finalizer.register(nurseryOwners[i], held);
+  }
+  nurseryOwners.length = 0;
+  nurseryHeld.length = 0;
+}
+
 /** Registers new storage; `owner` is the tensor object whose collection frees it. */
 export function track(owner: object, backend: Backend, storage: unknown, bytes: number): Held {
   const held: Held = { backend, storage, bytes, released: false };
   numTensors++;
   numBytes += bytes;
-  // No unregister token: release() marks `held` and the finalizer then does nothing. This keeps both
-  // registration and dispose cheap (a small op costs well under a microsecond).
-  finalizer.register(owner, held);
+  nurseryOwners.push(owner);
+  nurseryHeld.push(held);
+  if (nurseryOwners.length >= NURSERY_LIMIT) flushNursery();
+  else if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(flushNursery);
+  }
   return held;
 }
 

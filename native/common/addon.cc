@@ -15,6 +15,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"unary", myelin::Unary},
       {"unaryGrad", myelin::UnaryGrad},
       {"binary", myelin::Binary},
+      {"binarySame", myelin::BinarySame},
       {"reduce", myelin::Reduce},
       {"softmax", myelin::Softmax},
       {"softmaxGrad", myelin::SoftmaxGrad},

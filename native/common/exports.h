@@ -13,6 +13,7 @@ Napi::Value Fill(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value UnaryGrad(const Napi::CallbackInfo& info);
 Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value BinarySame(const Napi::CallbackInfo& info);
 Napi::Value Reduce(const Napi::CallbackInfo& info);
 Napi::Value Softmax(const Napi::CallbackInfo& info);
 Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info);

@@ -170,4 +170,19 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// binarySame(op, a, b, out, n): out[i] = f(a[i], b[i]) for i < n — the common same-shape case with no
+// stride arrays to read (a small op's cost is dominated by argument conversion).
+Napi::Value BinarySame(const Napi::CallbackInfo& info) {
+  Args args(info, "binarySame", 5);
+  const int op = args.op(0, "op", kBinaryOpCount);
+  const F32 a = args.f32(1, "a"), b = args.f32(2, "b"), out = args.f32(3, "out");
+  const size_t n = args.size(4, "n");
+  args.need(a, n, "a");
+  args.need(b, n, "b");
+  args.need(out, n, "out");
+  const BinaryRow row = kBinary[op];
+  parallel_for(n, kParallelMin, [&](size_t s, size_t e) { row(a.data + s, 1, b.data + s, 1, out.data + s, e - s); });
+  return info.Env().Undefined();
+}
+
 }  // namespace myelin

@@ -4,6 +4,7 @@
  * the conformance suite and the last resort when no native addon loads.
  */
 import type { Backend } from '../backend';
+import { HostBufferPool } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
 import { binary, fill, unary, unaryGrad } from './elementwise';
@@ -12,16 +13,21 @@ import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers';
 import { reduce, softmax, softmaxGrad } from './reductions';
 
 /**
- * Creates the pure-TypeScript backend. Buffers are Float32Arrays owned by JavaScript: `alloc` is
- * `new Float32Array(size)`, `upload` / `download` copy, `free` does nothing (the garbage collector owns them).
+ * Creates the pure-TypeScript backend. Buffers are Float32Arrays owned by JavaScript and recycled through a
+ * pool: `alloc` takes one (zero-filled unless asked otherwise), `upload` / `download` copy, `free` returns it.
  */
 export function createReferenceBackend(): Backend<Float32Array> {
+  const pool = new HostBufferPool();
   return {
     name: 'reference',
-    alloc: (size) => new Float32Array(size),
-    upload: (data) => Float32Array.from(data),
+    alloc: (size, zeroed = true) => pool.take(size, zeroed),
+    upload: (data) => {
+      const buf = pool.take(data.length, false);
+      buf.set(data);
+      return buf;
+    },
     download: (buf) => Float32Array.from(buf),
-    free: () => undefined,
+    free: (buf) => pool.give(buf),
     fill,
     unary,
     unaryGrad,

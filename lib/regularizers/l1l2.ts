@@ -38,15 +38,15 @@ function make(className: string, a: number, b: number, config: () => Record<stri
   };
 }
 
-/** L1 penalty: l1 * sum |w|. Default l1 = 0.01. */
-export function l1(options?: { l1?: number }): Regularizer {
-  const c = coefficient('l1', 'l1', opts('l1', options).l1 ?? 0.01);
+/** L1 penalty: l1 * sum |w|. Default l1 = 0.01. Takes the factor itself (`l1(1e-4)`) or `{ l1 }`. */
+export function l1(options?: number | { l1?: number }): Regularizer {
+  const c = coefficient('l1', 'l1', typeof options === 'number' ? options : opts('l1', options).l1 ?? 0.01);
   return make('L1', c, 0, () => ({ l1: c }));
 }
 
-/** L2 penalty: l2 * sum w^2. Default l2 = 0.01. */
-export function l2(options?: { l2?: number }): Regularizer {
-  const c = coefficient('l2', 'l2', opts('l2', options).l2 ?? 0.01);
+/** L2 penalty: l2 * sum w^2. Default l2 = 0.01. Takes the factor itself (`l2(1e-4)`) or `{ l2 }`. */
+export function l2(options?: number | { l2?: number }): Regularizer {
+  const c = coefficient('l2', 'l2', typeof options === 'number' ? options : opts('l2', options).l2 ?? 0.01);
   return make('L2', 0, c, () => ({ l2: c }));
 }
 

@@ -12,6 +12,10 @@ const W = [[0.5, -1.5], [2, -0.25]]; // sum|w| = 4.25, sum w^2 = 6.5625
 test('Keras formulas and defaults: l1 0.01 sum|w|, l2 0.01 sum w^2, l1l2 defaults 0', () => {
   expect(l1().penalty(tensor(W)).dataSync()[0]).toBeCloseTo(0.0425, 7);
   expect(l2().penalty(tensor(W)).dataSync()[0]).toBeCloseTo(0.065625, 7);
+  // The factor alone, as in l2(1e-4), equals the options form.
+  expect(l2(0.02).penalty(tensor(W)).dataSync()[0]).toBeCloseTo(2 * 0.065625, 7);
+  expect(l1(0.3).getConfig()).toEqual(l1({ l1: 0.3 }).getConfig());
+  expect(() => l2(-1)).toThrow(ValueError);
   expect(l1l2({ l1: 0.1, l2: 0.2 }).penalty(tensor(W)).dataSync()[0]).toBeCloseTo(0.425 + 1.3125, 6);
   const zero = l1l2().penalty(tensor(W));
   expect(zero.shape).toEqual([]);

@@ -59,21 +59,21 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
       layers: [{ units: 10, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
       loss: 'binary', batchSize: 32, epochs: quick ? 5 : 20, learningRate: 1e-3, samples: 1000, gpuOnly: false,
       description: '2-10-1 ReLU/sigmoid, binary cross-entropy, batch 32, 1000 samples',
-      warmupSteps: 20, timeLimitSeconds: quick ? 20 : 60,
+      warmupSteps: 20, timeLimitSeconds: quick ? 10 : 60,
     },
     {
       name: 'mnist-mlp', kind: 'fixed-epochs', inputDim: 784,
       layers: [{ units: 512, activation: 'relu' }, { units: 512, activation: 'relu' }, { units: 10, activation: 'softmax' }],
       loss: 'categorical', batchSize: 128, epochs: 1, learningRate: 1e-3, samples: quick ? 6400 : 60000, gpuOnly: false,
       description: '784-512-512-10 ReLU, softmax cross-entropy, batch 128, synthetic MNIST-sized data',
-      warmupSteps: 3, timeLimitSeconds: quick ? 10 : 40,
+      warmupSteps: 3, timeLimitSeconds: quick ? 5 : 20,
     },
     {
       name: 'digits', kind: 'to-accuracy', inputDim: 64,
       layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
       loss: 'sparse', batchSize: 32, epochs: 100, targetAccuracy: 0.97, splitSeed: 1, learningRate: 1e-3, samples: 1437, gpuOnly: false,
       description: '64-64-10 ReLU on the digits data set (80/20 stratified split, seed 1, standard-scaled), sparse cross-entropy, batch 32, time to 97% test accuracy',
-      warmupSteps: 10, timeLimitSeconds: quick ? 30 : 60,
+      warmupSteps: 10, timeLimitSeconds: quick ? 8 : 30,
     },
   ];
   if (gpu) {

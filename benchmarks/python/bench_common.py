@@ -32,7 +32,15 @@ def initial_weights(spec):
 
 
 def peak_rss_mib():
-    """Peak resident memory of this process, MiB (Linux ru_maxrss is in KiB)."""
+    """Peak resident memory of this process, MiB: VmHWM of /proc/self/status on Linux (ru_maxrss would also
+    count the forked parent's pages from before exec), else ru_maxrss (KiB)."""
+    try:
+        with open("/proc/self/status", "r", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

@@ -53,8 +53,18 @@ export function loadInitialWeights(spec: WorkloadSpec): NpyArray[] {
   return out;
 }
 
-/** Peak resident memory of this process so far, MiB (Linux maxRSS is in KiB). */
+/**
+ * Peak resident memory of this process so far, MiB: VmHWM from /proc/self/status on Linux (the high-water
+ * mark of this program's own memory; getrusage's maxRSS would also count the forked parent's pages from
+ * before exec), else process.resourceUsage().maxRSS (KiB).
+ */
 export function peakRssMiB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
   return process.resourceUsage().maxRSS / 1024;
 }
 

@@ -22,7 +22,7 @@ export interface Backend<S = unknown> {
   upload(data: Float32Array): S;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
-  /** Releases the buffer (possibly back to a pool); it must not be used again. Called once per buffer. */
+  /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */
   free(buf: S): void;
   /** out[offset .. offset + length) = value */
   fill(out: S, value: number, offset?: number, length?: number): void;

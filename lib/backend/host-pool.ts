@@ -12,6 +12,8 @@ const MAX_FREE_PER_SIZE = 64;
 /** Size-keyed free lists of Float32Arrays. */
 export class HostBufferPool {
   private readonly free = new Map<number, Float32Array[]>();
+  /** Buffers now idle in the pool: a second `give` of the same buffer is ignored (free is idempotent). */
+  private readonly idleSet = new WeakSet<Float32Array>();
   private idleBytes = 0;
 
   constructor(private readonly maxIdleBytes = DEFAULT_MAX_IDLE_BYTES) {}
@@ -21,6 +23,7 @@ export class HostBufferPool {
     const list = this.free.get(size);
     const buf = list?.pop();
     if (buf === undefined) return new Float32Array(size);
+    this.idleSet.delete(buf);
     this.idleBytes -= size * 4;
     if (zeroed) buf.fill(0);
     return buf;
@@ -29,7 +32,7 @@ export class HostBufferPool {
   /** Returns a buffer that no tensor uses any more. */
   give(buf: Float32Array): void {
     const size = buf.length;
-    if (size === 0 || this.idleBytes + size * 4 > this.maxIdleBytes) return;
+    if (size === 0 || this.idleBytes + size * 4 > this.maxIdleBytes || this.idleSet.has(buf)) return;
     let list = this.free.get(size);
     if (list === undefined) {
       list = [];
@@ -37,6 +40,7 @@ export class HostBufferPool {
     }
     if (list.length >= MAX_FREE_PER_SIZE) return;
     list.push(buf);
+    this.idleSet.add(buf);
     this.idleBytes += size * 4;
   }
 

@@ -12,7 +12,7 @@ import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
 import { History } from './history';
 import { toSampleWeights, type InputData } from './input-data';
 import type { Sequential } from './sequential';
-import { trainStep } from './step';
+import { stepRecorder, trainStep } from './step';
 
 /** Options of `fit`. */
 export interface FitOptions {
@@ -107,6 +107,8 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     const batchHooks = callbacks.wantsBatches;
     const rng: Random | null = shuffle ? (options.seed === undefined ? generatorFor() : new Random(options.seed)) : null;
 
+    const recorder = stepRecorder(model, compiled);
+    cleanups.push(() => recorder.dispose());
     let lastYield = Date.now();
     await callbacks.trainBegin({});
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -123,7 +125,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
         const wb = weights ? tensor(pick(weights, idx)) : null;
         let batchLossValue: number;
         try {
-          batchLossValue = trainStep(model, compiled, xb, yb, wb);
+          batchLossValue = trainStep(model, compiled, recorder, xb, yb, wb);
         } finally {
           xb.dispose(); yb.dispose(); wb?.dispose();
         }

@@ -1,13 +1,13 @@
 /** The loss of one batch and one training step (valueAndGrads, then one fused optimizer call). */
-import { valueAndGrads } from '../autograd/gradients';
 import { noGrad } from '../autograd/tape';
 import { add, div, mul } from '../ops/binary';
 import { mean, sum } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
-import { keep, tidy } from '../tensor/scope';
+import { tidy } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import type { Sequential } from './sequential';
+import { StepRecorder } from './step-program';
 
 /** The total loss of a batch and the model's output (logits when the softmax is fused into the loss). */
 export interface BatchLoss {
@@ -41,32 +41,26 @@ export function metricInput(compiled: Compiled, output: Tensor): Tensor {
   return compiled.logitsLoss !== null ? softmax(output, -1) : output;
 }
 
+/** The per-fit step runner: records the step of each batch shape and replays it (lib/models/step-program.ts). */
+export function stepRecorder(model: Sequential, compiled: Compiled): StepRecorder {
+  return new StepRecorder((x, y, w) => batchLoss(model, compiled, x, y, w, true));
+}
+
 /**
- * One training step on a batch: gradients of `batchLoss` with respect to every trainable weight by
- * `valueAndGrads`, one `optimizer.applyGradients` call, then the metrics update. Returns the batch loss.
- * Every tensor it creates is disposed before it returns (also when it throws).
+ * One training step on a batch: gradients of `batchLoss` with respect to every trainable weight (recorded
+ * once per batch shape and replayed), one `optimizer.applyGradients` call, then the metrics update.
+ * Returns the batch loss. Tensors it creates are released before it returns or by the recorder.
  */
-export function trainStep(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, w: Tensor | null): number {
+export function trainStep(model: Sequential, compiled: Compiled, recorder: StepRecorder, x: Tensor, y: Tensor, w: Tensor | null): number {
   const vars = model.trainableWeights;
-  let output: Tensor | null = null;
-  try {
-    return tidy(() => {
-      const { value, grads } = valueAndGrads(() => {
-        const r = batchLoss(model, compiled, x, y, w, true);
-        output = keep(r.output);
-        return r.total;
-      }, vars);
-      compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: grads[i] })));
-      const lossValue = value.dataSync()[0];
-      if (compiled.metrics.length > 0) {
-        noGrad(() => {
-          const pred = metricInput(compiled, output as unknown as Tensor);
-          for (const m of compiled.metrics) m.update(y, pred);
-        });
-      }
-      return lossValue;
-    });
-  } finally {
-    (output as Tensor | null)?.dispose();
+  const step = recorder.run(vars, x, y, w);
+  compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: step.grads[i] })));
+  const lossValue = step.value.dataSync()[0];
+  if (compiled.metrics.length > 0) {
+    tidy(() => noGrad(() => {
+      const pred = metricInput(compiled, step.output);
+      for (const m of compiled.metrics) m.update(step.y, pred);
+    }));
   }
+  return lossValue;
 }

@@ -1,0 +1,156 @@
+/**
+ * Recording of backend kernel calls, for replaying a training step without the ops, tape and tidy layers.
+ *
+ * While `record(backend, fn)` runs `fn`, every kernel call on `backend` runs as usual and is also logged
+ * (the original method and its arguments), zero-filled allocations are logged as fills, uploads keep a copy
+ * of their data, downloads are noted (a step that reads values on the host cannot be replayed), and freed
+ * buffers are retained instead of released, so that the logged calls can run again on the same buffers.
+ * Two recordings of consecutive steps that agree call for call (same kernels, same scalar arguments, the
+ * same buffers up to renaming, the same uploaded data) describe a step that does not depend on its data
+ * other than through its input buffers: that is the test `sameStructure` makes before a replay is trusted.
+ */
+import type { Backend } from './backend';
+
+/** The Backend methods that compute (everything but memory management). */
+const KERNELS = [
+  'fill', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
+  'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
+  'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+] as const;
+
+type Method = (...args: unknown[]) => unknown;
+
+/** One logged kernel call. */
+export interface RecordedCall {
+  name: string;
+  fn: Method;
+  args: unknown[];
+}
+
+/** What `record` saw. */
+export interface Recording {
+  backend: Backend;
+  calls: RecordedCall[];
+  /** Copies of the data of every upload, in order. */
+  uploads: Float32Array[];
+  /** Buffers freed while recording; the calls may use them, so they are released only by `discard`. */
+  retained: unknown[];
+  /** True when the recorded code read values back to the host (then it must not be replayed). */
+  readBack: boolean;
+}
+
+/** Runs `fn` while logging the kernel calls it makes on `backend` (see the file comment). */
+export function record<T>(backend: Backend, fn: () => T): { result: T; recording: Recording } {
+  const target = backend as unknown as Record<string, Method>;
+  const recording: Recording = { backend, calls: [], uploads: [], retained: [], readBack: false };
+  const saved = new Map<string, Method>();
+  const patch = (name: string, replacement: Method): void => {
+    saved.set(name, target[name]);
+    target[name] = replacement;
+  };
+  for (const name of KERNELS) {
+    const original = target[name];
+    patch(name, (...args: unknown[]) => {
+      recording.calls.push({ name, fn: original, args });
+      return original.apply(backend, args);
+    });
+  }
+  const alloc = target.alloc;
+  const fill = target.fill;
+  patch('alloc', (size: unknown, zeroed: unknown = true) => {
+    const buf = alloc.call(backend, size, zeroed);
+    if (zeroed !== false && (size as number) > 0) recording.calls.push({ name: 'fill', fn: fill, args: [buf, 0, 0, size] });
+    return buf;
+  });
+  const upload = target.upload;
+  patch('upload', (data: unknown) => {
+    recording.uploads.push(Float32Array.from(data as Float32Array));
+    return upload.call(backend, data);
+  });
+  const download = target.download;
+  patch('download', (buf: unknown) => {
+    recording.readBack = true;
+    return download.call(backend, buf);
+  });
+  patch('free', (buf: unknown) => {
+    recording.retained.push(buf);
+  });
+  try {
+    return { result: fn(), recording };
+  } finally {
+    for (const [name, method] of saved) target[name] = method;
+  }
+}
+
+/** Runs the logged calls again, in order, on the buffers they were recorded with. */
+export function replay(recording: Recording): void {
+  const { backend, calls } = recording;
+  for (let i = 0; i < calls.length; i++) calls[i].fn.apply(backend, calls[i].args);
+}
+
+/** Releases the buffers the recording retained. The recording must not be replayed afterwards. */
+export function discard(recording: Recording): void {
+  const released = new Set<unknown>();
+  for (const buf of recording.retained) {
+    if (released.has(buf)) continue;
+    released.add(buf);
+    recording.backend.free(buf);
+  }
+  recording.retained.length = 0;
+  recording.calls.length = 0;
+}
+
+/** True for arguments that are backend buffers (as opposed to numbers, flags, shapes and index arrays). */
+function isBuffer(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Int32Array);
+}
+
+/** Canonical form of one argument: buffers are numbered by first appearance, everything else by value. */
+function canonical(v: unknown, names: Map<unknown, number>): string {
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, names)).join(',')}]`;
+  if (v instanceof Int32Array) return `i[${Array.from(v).join(',')}]`;
+  if (!isBuffer(v)) return String(v);
+  let id = names.get(v);
+  if (id === undefined) {
+    id = names.size;
+    names.set(v, id);
+  }
+  return `#${id}`;
+}
+
+/**
+ * True when both recordings made the same kernel calls with the same scalar arguments on buffers that
+ * correspond one to one, uploaded the same data, and neither read values back to the host.
+ */
+export function sameStructure(a: Recording, b: Recording): boolean {
+  const why = difference(a, b);
+  if (why !== null && process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`step replay refused: ${why}`);
+  return why === null;
+}
+
+/** The first difference between two recordings, or null when they agree (see `sameStructure`). */
+export function difference(a: Recording, b: Recording): string | null {
+  if (a.readBack || b.readBack) return 'the step reads values back to the host';
+  if (a.calls.length !== b.calls.length) return `${a.calls.length} vs ${b.calls.length} kernel calls`;
+  if (a.uploads.length !== b.uploads.length) return `${a.uploads.length} vs ${b.uploads.length} uploads`;
+  for (let i = 0; i < a.uploads.length; i++) {
+    const x = a.uploads[i];
+    const y = b.uploads[i];
+    if (x.length !== y.length) return `upload ${i} has ${x.length} vs ${y.length} values`;
+    for (let j = 0; j < x.length; j++) if (!Object.is(x[j], y[j])) return `upload ${i} differs at ${j}`;
+  }
+  const namesA = new Map<unknown, number>();
+  const namesB = new Map<unknown, number>();
+  for (let i = 0; i < a.calls.length; i++) {
+    const ca = a.calls[i];
+    const cb = b.calls[i];
+    if (ca.name !== cb.name || ca.args.length !== cb.args.length) return `call ${i}: ${ca.name} vs ${cb.name}`;
+    for (let j = 0; j < ca.args.length; j++) {
+      const x = canonical(ca.args[j], namesA);
+      const y = canonical(cb.args[j], namesB);
+      if (x !== y) return `call ${i} (${ca.name}) argument ${j}: ${x.slice(0, 40)} vs ${y.slice(0, 40)}`;
+    }
+  }
+  return null;
+}

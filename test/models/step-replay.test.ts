@@ -1,0 +1,78 @@
+/**
+ * Recorded-step replay (lib/models/step-program.ts): a fit that replays its steps ends with exactly the
+ * weights and losses of a fit that runs every step through the ops, and steps that differ from batch to
+ * batch (dropout) are never replayed.
+ */
+import * as my from '../../lib/index';
+import * as recorder from '../../lib/backend/recorder';
+import { difference, record } from '../../lib/backend/recorder';
+import { describeEachBackend } from '../helpers/backends';
+
+async function trainTwice(build: () => my.Sequential, fitOptions: Record<string, unknown>, compile: () => Parameters<my.Sequential['compile']>[0]) {
+  const x = my.randomNormal([100, 3], { seed: 11 });
+  const labels = Float32Array.from(x.dataSync().filter((_, i) => i % 3 === 0), (v) => (v > 0 ? 1 : 0));
+  const y = my.tensor(labels, [100, 1]);
+  const results: { weights: Float32Array[]; loss: number[] }[] = [];
+  for (const replay of ['1', '0']) {
+    process.env.MYELIN_STEP_REPLAY = replay;
+    my.setSeed(5);
+    const model = build();
+    model.compile(compile());
+    const history = await model.fit(x, y, { epochs: 4, batchSize: 16, seed: 3, verbose: 0, ...fitOptions });
+    results.push({ weights: model.getWeights().map((w) => w.dataSync()), loss: history.history.loss as number[] });
+  }
+  delete process.env.MYELIN_STEP_REPLAY;
+  return results;
+}
+
+describeEachBackend('step replay', () => {
+  test('replayed fit equals the ordinary fit bit for bit (weights and losses)', async () => {
+    const [replayed, plain] = await trainTwice(() => my.sequential([
+      my.layers.dense({ units: 8, activation: 'tanh', inputShape: [3], kernelRegularizer: my.regularizers.l2(1e-3) }),
+      my.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]), {}, () => ({ optimizer: my.optimizers.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] }));
+    expect(replayed.loss).toEqual(plain.loss);
+    replayed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+  });
+
+  test('steps after the first two of each batch shape are replayed', async () => {
+    const spy = jest.spyOn(recorder, 'replay');
+    const model = my.sequential([my.layers.dense({ units: 4, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    // 40 samples in batches of 16: shapes 16, 16, 8 per epoch; 3 epochs = 6 steps of 16 and 3 of 8.
+    await model.fit(my.randomNormal([40, 2], { seed: 1 }), my.randomNormal([40, 1], { seed: 2 }), { epochs: 3, batchSize: 16, verbose: 0 });
+    expect(spy).toHaveBeenCalledTimes((6 - 2) + (3 - 2));
+    spy.mockRestore();
+  });
+
+  test('a model with dropout is never replayed and still trains as without replay', async () => {
+    const [replayed, plain] = await trainTwice(() => my.sequential([
+      my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
+      my.layers.dropout({ rate: 0.5, seed: 9 }),
+      my.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]), {}, () => ({ optimizer: 'sgd', loss: 'binaryCrossentropy' }));
+    expect(replayed.loss).toEqual(plain.loss);
+  });
+
+  test('the recorder tells two steps apart when their uploads differ, and agrees on identical steps', () => {
+    const backend = my.tensor([0]).backend;
+    const a = record(backend, () => my.tidy(() => { my.add(my.tensor([1, 2]), 1); }));
+    const b = record(backend, () => my.tidy(() => { my.add(my.tensor([1, 3]), 1); }));
+    const c = record(backend, () => my.tidy(() => { my.add(my.tensor([1, 2]), 1); }));
+    expect(difference(a.recording, b.recording)).toMatch(/upload 0 differs/);
+    expect(difference(a.recording, c.recording)).toBeNull();
+    const d = record(backend, () => my.tidy(() => { my.tensor([1]).dataSync(); }));
+    expect(difference(d.recording, d.recording)).toMatch(/reads values back/);
+  });
+
+  test('no tensors leak across fits that replay', async () => {
+    const model = my.sequential([my.layers.dense({ units: 4, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const x = my.randomNormal([64, 2], { seed: 1 });
+    const y = my.randomNormal([64, 1], { seed: 2 });
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    const before = my.memory().numTensors;
+    await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
+    expect(my.memory().numTensors).toBe(before);
+  });
+});

@@ -88,14 +88,15 @@ export class Dense extends Layer {
   }
 
   /**
-   * @internal The forward pass; with `logits` true a final softmax is left out (the model then applies a
-   * fused softmax cross-entropy to the logits).
+   * @internal The forward pass; with `logits` true the activation (softmax or sigmoid) is left out (the
+   * model then applies the cross-entropy to the logits).
    */
   forward(x: Tensor, logits: boolean): Tensor {
     const kernel = this.kernel as Variable;
     const act = getActivation(this.activation);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
-    let y = denseOp(flat, kernel, this.bias, act.fused ?? 'linear', act.fused ? act.param : 0);
+    const fusedAct = logits ? 'linear' : act.fused ?? 'linear';
+    let y = denseOp(flat, kernel, this.bias, fusedAct, fusedAct === 'linear' ? 0 : act.param);
     if (act.fused === null && !logits) y = act.apply(y);
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }

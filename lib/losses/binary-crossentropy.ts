@@ -1,6 +1,6 @@
 /** Binary cross-entropy (Keras semantics), from probabilities or from logits. */
 import { add, maximum, minimum, mul, sub } from '../ops/binary';
-import { abs, log, neg, relu, softplus } from '../ops/unary';
+import { log, neg, softplus } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
 import { EPSILON, checkBool, checkOptions, checkPair, checkRange } from './checks';
 import type { Loss } from './loss';
@@ -17,7 +17,7 @@ export interface BinaryCrossentropyOptions {
 /**
  * Binary cross-entropy per sample, mean over the last axis:
  * -(t log p + (1 - t) log(1 - p)) with p = clip(yPred, 1e-7, 1 - 1e-7); from logits x it is the
- * stable form max(x, 0) - x t + log(1 + exp(-|x|)). Label smoothing s: t <- t (1 - s) + 0.5 s.
+ * stable form softplus(x) - x t = max(x, 0) - x t + log(1 + exp(-|x|)) (softplus is computed stably). Label smoothing s: t <- t (1 - s) + 0.5 s.
  */
 export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
   const o = checkOptions('binaryCrossentropy', options);
@@ -31,7 +31,7 @@ export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
       const t = s > 0 ? add(mul(yTrue, 1 - s), 0.5 * s) : yTrue;
       let elementwise: Tensor;
       if (fromLogits) {
-        elementwise = add(sub(relu(yPred), mul(yPred, t)), softplus(neg(abs(yPred))));
+        elementwise = sub(softplus(yPred), mul(yPred, t));
       } else {
         const p = minimum(maximum(yPred, EPSILON), 1 - EPSILON);
         elementwise = neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p)))));

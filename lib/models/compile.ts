@@ -23,15 +23,24 @@ export interface Compiled {
   loss: Loss;
   /** The same loss from logits, used when the last layer's softmax is fused into it; else null. */
   logitsLoss: Loss | null;
+  /** The activation left out of the model's output when `logitsLoss` is used. */
+  outputActivation: 'softmax' | 'sigmoid' | null;
   metrics: Metric[];
   /** Serializable form (see `Sequential.compileConfig`). */
   config: { optimizer: { className: string; config: Record<string, unknown> }; loss: string | { name: string; config: Record<string, unknown> }; metrics: string[] };
 }
 
-const FUSABLE = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
+/** The losses that take logits in place of each final activation. */
+const FUSABLE: Record<'softmax' | 'sigmoid', string[]> = {
+  softmax: ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
+  sigmoid: ['binaryCrossentropy'],
+};
 
-/** Validates and resolves compile arguments. `softmaxOutput`: whether the model ends in a softmax. */
-export function resolveCompile(args: CompileArgs, softmaxOutput: boolean): Compiled {
+/**
+ * Validates and resolves compile arguments. `outputActivation`: the model's final softmax or sigmoid that
+ * a matching cross-entropy can take as logits (null when there is none).
+ */
+export function resolveCompile(args: CompileArgs, outputActivation: 'softmax' | 'sigmoid' | null): Compiled {
   if (args === null || typeof args !== 'object') throw new ValueError(`compile: expected { optimizer, loss, metrics? }, got ${describe(args)}`);
   if (args.optimizer === undefined) throw new ValueError('compile: optimizer is required (e.g. "adam")');
   if (args.loss === undefined) throw new ValueError('compile: loss is required (e.g. "meanSquaredError")');
@@ -45,7 +54,7 @@ export function resolveCompile(args: CompileArgs, softmaxOutput: boolean): Compi
     if (names.has(m.name) || m.name === 'loss') throw new ValueError(`compile: metric name ${describe(m.name)} appears twice (or clashes with 'loss')`);
     names.add(m.name);
   }
-  const logitsLoss = softmaxOutput && FUSABLE.includes(loss.name) && !loss.fromLogits
+  const logitsLoss = outputActivation !== null && FUSABLE[outputActivation].includes(loss.name) && !loss.fromLogits
     ? getLoss({ name: loss.name, config: { ...loss.getConfig(), fromLogits: true } })
     : null;
   const lossConfig = typeof args.loss === 'string' ? args.loss : { name: loss.name, config: loss.getConfig() };
@@ -53,6 +62,7 @@ export function resolveCompile(args: CompileArgs, softmaxOutput: boolean): Compi
     optimizer,
     loss,
     logitsLoss,
+    outputActivation: logitsLoss ? outputActivation : null,
     metrics,
     config: {
       optimizer: { className: optimizer.className, config: optimizer.getConfig() },

@@ -3,6 +3,7 @@ import { noGrad } from '../autograd/tape';
 import { add, div, mul } from '../ops/binary';
 import { mean, sum } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
+import { sigmoid } from '../ops/unary';
 import { tidy } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
@@ -36,9 +37,12 @@ export function batchLoss(model: Sequential, compiled: Compiled, x: Tensor, y: T
   return { total, output };
 }
 
-/** Probabilities for metrics from a batch output (softmax of fused logits). */
+/** Probabilities for metrics from a batch output (softmax or sigmoid of fused logits). */
 export function metricInput(compiled: Compiled, output: Tensor): Tensor {
-  return compiled.logitsLoss !== null ? softmax(output, -1) : output;
+  if (compiled.logitsLoss === null) return output;
+  if (compiled.outputActivation === 'softmax') return softmax(output, -1);
+  if (compiled.outputActivation === 'sigmoid') return sigmoid(output);
+  return output;
 }
 
 /** The per-fit step runner: records the step of each batch shape and replays it (lib/models/step-program.ts). */

@@ -45,6 +45,31 @@ describe('fused softmax cross-entropy', () => {
     });
   });
 
+  test('sigmoid output + binaryCrossentropy: the logits path equals sigmoid then the clipped loss (value and gradients)', () => {
+    my.setSeed(7);
+    const model = my.sequential([
+      my.layers.dense({ units: 5, activation: 'relu', inputShape: [3] }),
+      my.layers.dense({ units: 2, activation: 'sigmoid' }),
+    ]);
+    model.compile({ optimizer: 'sgd', loss: my.losses.binaryCrossentropy({ labelSmoothing: 0.1 }) });
+    const compiled = model.requireCompiled('test');
+    expect(compiled.logitsLoss).not.toBeNull();
+    expect(compiled.outputActivation).toBe('sigmoid');
+    const composed = { ...compiled, logitsLoss: null };
+    const d = blobs(10, 4);
+    const x = my.tensor(d.x);
+    const y = my.tensor(d.labels.map((c) => [c === 1 ? 1 : 0, c === 2 ? 1 : 0]));
+    const vars = model.trainableWeights;
+    const fused = my.valueAndGrads(() => batchLoss(model, compiled, x, y, null, true).total, vars);
+    const plain = my.valueAndGrads(() => batchLoss(model, composed, x, y, null, true).total, vars);
+    expect(fused.value.dataSync()[0]).toBeCloseTo(plain.value.dataSync()[0], 5);
+    fused.grads.forEach((g, i) => {
+      const a = g.dataSync();
+      const b = plain.grads[i].dataSync();
+      a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThan(1e-5));
+    });
+  });
+
   test('not used with fromLogits losses or without a softmax output', () => {
     const m1 = classifier(1);
     m1.compile({ optimizer: 'sgd', loss: my.losses.categoricalCrossentropy({ fromLogits: true }) });

@@ -33,13 +33,21 @@ function tryRequire(file: string): { mod?: Record<string, unknown>; error?: stri
   }
 }
 
+/**
+ * A backend that does not load is left out with a warning, unless the environment requires it
+ * (MYELIN_REQUIRE_NATIVE=1 in CI for cpu, MYELIN_REQUIRE_CUDA=1 on a GPU machine): then the suite fails.
+ */
+function skip(name: 'cpu' | 'cuda', reason: string): BackendEntry[] {
+  const required = name === 'cpu' ? process.env.MYELIN_REQUIRE_NATIVE === '1' : process.env.MYELIN_REQUIRE_CUDA === '1';
+  if (required) throw new Error(`conformance: the ${name} backend is required here but did not load: ${reason}`);
+  console.warn(`conformance: ${name} backend skipped (${reason})`);
+  return [];
+}
+
 function cpuEntries(): BackendEntry[] {
   const { mod, error } = tryRequire('cpu');
   const create = mod?.createCpuBackend as ((o: { blas?: string }) => Created) | undefined;
-  if (!create) {
-    console.warn(`conformance: cpu backend skipped (${error ?? 'lib/backend/cpu.ts exports no createCpuBackend'})`);
-    return [];
-  }
+  if (!create) return skip('cpu', error ?? 'lib/backend/cpu.ts exports no createCpuBackend');
   const entries: BackendEntry[] = [];
   const failures: string[] = [];
   // The BLAS variant is named after the library the addon found (cpu-openblas, cpu-mkl...); when it found
@@ -58,7 +66,7 @@ function cpuEntries(): BackendEntry[] {
     }
   }
   if (failures.length === variants.length) {
-    console.warn(`conformance: cpu backend skipped (${failures[failures.length - 1].replace(/^cpu-builtin: /, '')})`);
+    return skip('cpu', failures[failures.length - 1].replace(/^cpu-builtin: /, ''));
   } else if (failures.length > 0) {
     console.warn(`conformance: skipped ${failures.join(' | ')}`);
   }
@@ -67,19 +75,13 @@ function cpuEntries(): BackendEntry[] {
 
 function cudaEntries(): BackendEntry[] {
   const { mod, error } = tryRequire('cuda');
-  if (!mod) {
-    if (error && !/Cannot find module '\.\.\/\.\.\/lib\/backend\/cuda'/.test(error)) {
-      console.warn(`conformance: cuda backend skipped (${error})`);
-    }
-    return [];
-  }
+  if (!mod) return skip('cuda', error ?? 'lib/backend/cuda.ts is missing');
   const create = mod.createCudaBackend as ((o?: object) => Created) | undefined;
-  if (!create) return [];
+  if (!create) return skip('cuda', 'lib/backend/cuda.ts exports no createCudaBackend');
   try {
     return [{ name: 'cuda', backend: unwrap(create({})).backend }];
   } catch (e) {
-    console.warn(`conformance: cuda backend skipped (${errorText(e)})`);
-    return [];
+    return skip('cuda', errorText(e));
   }
 }
 

@@ -16,7 +16,10 @@ function loads(name: BackendName, options: BackendOptions): boolean {
     setBackend(name, options);
     return true;
   } catch (err) {
+    // CI sets MYELIN_REQUIRE_NATIVE=1 and a GPU run MYELIN_REQUIRE_CUDA=1: then a backend that does not
+    // load fails the suite instead of being left out.
     if (process.env.MYELIN_REQUIRE_NATIVE === '1' && name === 'cpu') throw err;
+    if (process.env.MYELIN_REQUIRE_CUDA === '1' && name === 'cuda') throw err;
     return false;
   }
 }

@@ -3,7 +3,9 @@
  * validates it: non-empty, finite (NaN / Infinity is a ValueError naming row and column), rows agree.
  */
 import { ShapeError, ValueError, describe } from '../errors';
+import { noGrad } from '../autograd/tape';
 import { tensor } from '../ops/creation';
+import { sum } from '../ops/reduce';
 import { Tensor, type NestedArray } from '../tensor/tensor';
 
 /** Data accepted by fit / evaluate / predict. */
@@ -50,6 +52,13 @@ export function toTensor(value: unknown, arg: string): Converted {
 function checkContents(t: Tensor, arg: string): void {
   if (t.rank === 0) throw new ShapeError(`${arg} must have a first (sample) dimension, got a scalar`);
   if (t.shape[0] === 0 || t.size === 0) throw new ValueError(`${arg} must not be empty, got shape [${t.shape.join(', ')}]`);
+  // The sum of every value is NaN or infinite whenever one value is NaN or infinite, so one reduction on
+  // the backend (no host copy of the data) clears the usual case. Only a non-finite sum (a bad value, or
+  // finite values whose sum overflows float32) is followed by a scan on the host to name the position.
+  const total = noGrad(() => sum(t));
+  const finite = Number.isFinite(total.dataSync()[0]);
+  total.dispose();
+  if (finite) return;
   const values = t.dataSync();
   const perRow = t.size / t.shape[0];
   for (let i = 0; i < values.length; i++) {
@@ -59,6 +68,7 @@ function checkContents(t: Tensor, arg: string): void {
       throw new ValueError(`${arg} contains ${describe(values[i])} at row ${row}, column ${col}; every value must be a finite number`);
     }
   }
+  // Every value is finite: the sum overflowed.
 }
 
 /** Throws ShapeError unless every named tensor has the same number of rows. */

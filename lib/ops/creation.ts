@@ -55,7 +55,8 @@ export function tensor(values: TensorLike, shape?: number[]): Tensor {
     data = Float32Array.of(values);
     finalShape = [];
   } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
-    data = values instanceof Float32Array ? values.slice() : Float32Array.from(values as unknown as ArrayLike<number>);
+    // A Float32Array goes to the backend as is: `upload` copies it (one copy, not two).
+    data = values instanceof Float32Array ? values : Float32Array.from(values as unknown as ArrayLike<number>);
     finalShape = [data.length];
   } else if (Array.isArray(values)) {
     ({ data, shape: finalShape } = flatten(values, 'values'));

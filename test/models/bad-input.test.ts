@@ -84,6 +84,10 @@ describe('evaluate, predict, compile, weights', () => {
     expect(() => m.predict([[1, 2, 3]])).toThrow(my.ShapeError);
     expect(() => m.predict([])).toThrow(/predict: x must not be empty/);
     expect(() => m.predict([[0, Number.NaN]])).toThrow(/row 0, column 1/);
+    // Infinity and -Infinity sum to NaN: still found and named.
+    expect(() => m.predict([[Infinity, -Infinity]])).toThrow(/predict: x contains Infinity at row 0, column 0/);
+    // Finite values whose sum overflows float32 (the check sums x first) are accepted.
+    expect(m.predict([[3e38, 3e38], [0, 1]]).shape).toEqual([2, 3]);
     const disposed = my.tensor(X);
     disposed.dispose();
     expect(() => m.predict(disposed)).toThrow(/disposed/);

@@ -5,6 +5,13 @@
 #include <string>
 #include <vector>
 
+// Loops cloned for AVX-512 / AVX2 / baseline, the variant picked at load time.
+#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
+#define MYELIN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MYELIN_CLONES
+#endif
+
 namespace myelin {
 
 // ---- GEMM (row-major): C[m, n] = alpha op(A) op(B) + beta C --------------------------------------------

@@ -12,12 +12,6 @@
 #include "../common/unary_math.h"
 #include "cpu.h"
 
-#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
-#define MYELIN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MYELIN_CLONES
-#endif
-
 namespace myelin {
 
 namespace {

@@ -9,6 +9,7 @@
 #include "../common/exports.h"
 #include "../common/optimizer_math.h"
 #include "../common/thread_pool.h"
+#include "cpu.h"
 
 namespace myelin {
 
@@ -39,6 +40,14 @@ void for_each_element(const std::vector<F32>& params, F&& fn) {
 }
 
 float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty() ? nullptr : list[t].data + i; }
+
+// Adam without amsgrad over n contiguous elements: a branch-free loop the compiler vectorizes (double
+// lanes; the same math as adam_update, element by element). The scalars are copied so their branches
+// are loop-invariant.
+MYELIN_CLONES void adam_span(float* p, const float* g, float* m, float* v, size_t n, const AdamScalars<double>& scalars) {
+  const AdamScalars<double> s = scalars;
+  for (size_t i = 0; i < n; ++i) adam_update(p[i], g[i], m[i], v[i], static_cast<float*>(nullptr), s);
+}
 
 }  // namespace
 
@@ -78,7 +87,8 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const bool ams = check_state(args, p, vmax, "vmax", false);
   for_each_element(p, [&](size_t t, size_t b, size_t e) {
     float *pp = p[t].data, *gg = g[t].data, *mm = m[t].data, *vv = v[t].data;
-    for (size_t i = b; i < e; ++i) adam_update(pp[i], gg[i], mm[i], vv[i], ams ? at(vmax, t, i) : nullptr, s);
+    if (!ams) return adam_span(pp + b, gg + b, mm + b, vv + b, e - b, s);
+    for (size_t i = b; i < e; ++i) adam_update(pp[i], gg[i], mm[i], vv[i], at(vmax, t, i), s);
   });
   return info.Env().Undefined();
 }

@@ -1,6 +1,9 @@
 // A tiny fixed thread pool. The calling thread works too; a call made while the pool is busy (another
 // Node worker thread, or a nested call) simply runs serially. Kernels below kParallelMin elements stay on
-// the calling thread: waking workers costs a few microseconds.
+// the calling thread: waking workers costs 10-30 microseconds (measured on a 2-core VM: a relu gradient
+// over 65536 floats took 7.5 us on one thread and 17.7 us split over two), while one thread streams a
+// simple elementwise op at several floats per nanosecond. Kernels with more work per element than a
+// streaming op (optimizer steps) pass a smaller grain.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +11,7 @@
 
 namespace myelin {
 
-constexpr size_t kParallelMin = 32768;
+constexpr size_t kParallelMin = size_t{1} << 18;
 
 // Sets the number of threads (callers included) used by the pool; 0 means every available core.
 void set_num_threads(int n);

@@ -31,11 +31,15 @@ bool check_state(const Args& args, const std::vector<F32>& params, const std::ve
   return true;
 }
 
+// Elements per thread of an optimizer step: a few tens of flops per element (a division and a square root
+// in double for Adam), so the split pays off on smaller tensors than a streaming elementwise op.
+constexpr size_t kOptimizerGrain = kParallelMin / 8;
+
 // Runs fn(tensor, begin, end) over every element of every tensor, threaded inside large tensors.
 template <class F>
 void for_each_element(const std::vector<F32>& params, F&& fn) {
   for (size_t t = 0; t < params.size(); ++t) {
-    parallel_for(params[t].len, kParallelMin, [&](size_t b, size_t e) { fn(t, b, e); });
+    parallel_for(params[t].len, kOptimizerGrain, [&](size_t b, size_t e) { fn(t, b, e); });
   }
 }
 

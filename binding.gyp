@@ -21,13 +21,13 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp-simd", "-fno-math-errno", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp-simd", "-fno-math-errno", "-ffp-contract=off", "-fvisibility=hidden"],
       "libraries": ["-ldl", "-lpthread"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "MACOSX_DEPLOYMENT_TARGET": "11.0",
-        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fopenmp-simd", "-fno-math-errno"]
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fopenmp-simd", "-fno-math-errno", "-ffp-contract=off"]
       }
     }
   ]

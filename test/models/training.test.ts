@@ -194,7 +194,10 @@ describe('resources and concurrency', () => {
     const stamps: number[] = [];
     const timer = setInterval(() => { stamps.push(Date.now()); }, 5);
     const start = Date.now();
-    await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+    // Train for about 600 ms whatever the speed (a fast backend finishes 3 epochs in ~100 ms, too short
+    // for the tick count below to mean anything).
+    const longEnough = { onEpochEnd: () => { if (Date.now() - start >= 600) model.stopTraining = true; } };
+    await model.fit(x, y, { epochs: 200, batchSize: 16, verbose: 0, callbacks: [longEnough] });
     const end = Date.now();
     clearInterval(timer);
     // A blocked loop would give no tick until the end (one gap as long as the whole fit). fit yields at least

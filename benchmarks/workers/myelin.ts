@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   setBackend(device === 'cuda' ? 'cuda' : 'cpu');
   const xs = load(spec, 'x_train');
   const ys = load(spec, 'y_train');
-  const x = tensor(xs.data as Float32Array, xs.shape);
-  const y = tensor(ys.data as Float32Array, ys.shape);
+  // The .npy buffers are not used again: the tensors take them over (no copy), as torch.from_numpy shares.
+  const x = tensor(xs.data as Float32Array, xs.shape, { copy: false });
+  const y = tensor(ys.data as Float32Array, ys.shape, { copy: false });
 
   // Warm-up on a throwaway model: first calls, BLAS thread start, JIT.
   const warmRows = Math.min(spec.samples, spec.warmupSteps * spec.batchSize);

@@ -20,6 +20,11 @@ export interface Backend<S = unknown> {
   alloc(size: number, zeroed?: boolean): S;
   /** A buffer holding a copy of `data`. */
   upload(data: Float32Array): S;
+  /**
+   * Optional: a buffer that takes `data` over without copying it (host backends); the caller must not use
+   * `data` afterwards. Backends without it are given a copy through `upload`.
+   */
+  adopt?(data: Float32Array): S;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

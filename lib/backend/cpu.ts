@@ -63,6 +63,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       buf.set(data);
       return buf;
     },
+    adopt: (data) => data,
     download: (buf) => buf.slice(),
     free: (buf) => pool.give(buf),
     fill: (out, value, offset = 0, length = out.length - offset) => addon.fill(out, value, offset, length),

@@ -2,8 +2,8 @@
  * Recording of backend kernel calls, for replaying a training step without the ops, tape and tidy layers.
  *
  * While `record(backend, fn)` runs `fn`, every kernel call on `backend` runs as usual and is also logged
- * (the original method and its arguments), zero-filled allocations are logged as fills, uploads keep a copy
- * of their data, downloads are noted (a step that reads values on the host cannot be replayed), and freed
+ * (the original method and its arguments), zero-filled allocations are logged as fills, uploads (and
+ * adopted arrays) keep a copy of their data, downloads are noted (a step that reads values on the host cannot be replayed), and freed
  * buffers are retained instead of released, so that the logged calls can run again on the same buffers.
  * Two recordings of consecutive steps that agree call for call (same kernels, same scalar arguments, the
  * same buffers up to renaming, the same uploaded data) describe a step that does not depend on its data
@@ -62,11 +62,14 @@ export function record<T>(backend: Backend, fn: () => T): { result: T; recording
     if (zeroed !== false && (size as number) > 0) recording.calls.push({ name: 'fill', fn: fill, args: [buf, 0, 0, size] });
     return buf;
   });
-  const upload = target.upload;
-  patch('upload', (data: unknown) => {
-    recording.uploads.push(Float32Array.from(data as Float32Array));
-    return upload.call(backend, data);
-  });
+  for (const name of ['upload', 'adopt'] as const) {
+    const original = target[name];
+    if (original === undefined) continue;
+    patch(name, (data: unknown) => {
+      recording.uploads.push(Float32Array.from(data as Float32Array));
+      return original.call(backend, data);
+    });
+  }
   const download = target.download;
   patch('download', (buf: unknown) => {
     recording.readBack = true;

@@ -44,19 +44,33 @@ function flatten(values: NestedArray, arg: string): { data: Float32Array; shape:
   return { data, shape };
 }
 
+/** Options of `tensor`. */
+export interface TensorOptions {
+  /**
+   * false: a Float32Array is taken over instead of copied where the backend keeps host memory (like
+   * `torch.from_numpy`, but the tensor then owns it: do not write the array afterwards, nor read it once the
+   * tensor is disposed). Saves a copy of large data sets. Default true.
+   */
+  copy?: boolean;
+}
+
 /**
  * A float32 tensor from values. `tensor([[1, 2], [3, 4]])` infers the shape; `tensor(float32Array, [2, 2])`
- * takes a flat array (any TypedArray or number array) with an explicit shape (copied).
+ * takes a flat array (any TypedArray or number array) with an explicit shape (copied unless
+ * `{ copy: false }`).
  */
-export function tensor(values: TensorLike, shape?: number[]): Tensor {
+export function tensor(values: TensorLike, shape?: number[], options: TensorOptions = {}): Tensor {
+  if (options === null || typeof options !== 'object') throw new ValueError(`tensor: options must be an object, got ${describe(options)}`);
   let data: Float32Array;
   let finalShape: number[];
+  // Whether `data` is an array made here (or handed over by the caller) that the backend may keep.
+  let owned = true;
   if (typeof values === 'number') {
     data = Float32Array.of(values);
     finalShape = [];
   } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
-    // A Float32Array goes to the backend as is: `upload` copies it (one copy, not two).
     data = values instanceof Float32Array ? values : Float32Array.from(values as unknown as ArrayLike<number>);
+    owned = values !== data || options.copy === false;
     finalShape = [data.length];
   } else if (Array.isArray(values)) {
     ({ data, shape: finalShape } = flatten(values, 'values'));
@@ -71,7 +85,8 @@ export function tensor(values: TensorLike, shape?: number[]): Tensor {
     finalShape = s;
   }
   const backend = getBackend();
-  return new Tensor(backend, backend.upload(data), finalShape);
+  const storage = owned && backend.adopt ? backend.adopt(data) : backend.upload(data);
+  return new Tensor(backend, storage, finalShape);
 }
 
 /** A rank-0 tensor holding one number. */
@@ -120,7 +135,7 @@ function randomTensor(op: string, shape: number[], sample: () => number): Tensor
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = sample();
   const backend = getBackend();
-  return new Tensor(backend, backend.upload(data), s);
+  return new Tensor(backend, backend.adopt ? backend.adopt(data) : backend.upload(data), s);
 }
 
 function finite(op: string, name: string, v: number): number {

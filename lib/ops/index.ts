@@ -1,6 +1,6 @@
 /** The differentiable ops, re-exported in one place. */
 export { tensor, scalar, fill, zeros, ones, zerosLike, onesLike, randomNormal, randomUniform, truncatedNormal } from './creation';
-export type { TensorLike, RandomOptions } from './creation';
+export type { TensorLike, TensorOptions, RandomOptions } from './creation';
 export { neg, exp, log, sqrt, square, abs, sign, reciprocal, relu, sigmoid, tanh, leakyRelu, elu, gelu, silu, softplus, mulScalar, addScalar, clipAbs } from './unary';
 export { add, sub, mul, div, pow, maximum, minimum, equal, greater } from './binary';
 export type { Operand } from './binary';

@@ -20,6 +20,15 @@ describeEachBackend('op semantics', () => {
     expect(my.fill([2], 7).arraySync()).toEqual([7, 7]);
     expect(my.ones([1, 2]).arraySync()).toEqual([[1, 1]]);
   });
+  test('tensor copies a Float32Array unless told to take it over', () => {
+    const data = new Float32Array([1, 2, 3, 4]);
+    const copied = my.tensor(data, [2, 2]);
+    data[0] = 9;
+    expect(copied.dataSync()[0]).toBe(1);
+    const taken = my.tensor(data, [4], { copy: false });
+    expect(Array.from(taken.dataSync())).toEqual([9, 2, 3, 4]);
+    expect(() => my.tensor(data, [4], null as never)).toThrow(my.ValueError);
+  });
   test('seeded random tensors repeat bit for bit', () => {
     const a = my.randomNormal([50], { seed: 3 }).dataSync();
     const b = my.randomNormal([50], { seed: 3 }).dataSync();

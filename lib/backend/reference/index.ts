@@ -26,6 +26,7 @@ export function createReferenceBackend(): Backend<Float32Array> {
       buf.set(data);
       return buf;
     },
+    adopt: (data) => data,
     download: (buf) => Float32Array.from(buf),
     free: (buf) => pool.give(buf),
     fill,

@@ -84,6 +84,14 @@ export function retainForGradient(t: Tensor): boolean {
   return true;
 }
 
+/** Whether `record` would record an op with these inputs (a tape is active and one input is tracked). */
+export function willRecord(inputs: readonly Tensor[]): boolean {
+  const tape = current;
+  if (tape === null) return false;
+  for (let i = 0; i < inputs.length; i++) if (tape.tracked.has(inputs[i].id)) return true;
+  return false;
+}
+
 /** Runs `fn` without recording (e.g. optimizer updates, metrics). */
 export function noGrad<T>(fn: () => T): T {
   return withTape(null, fn);

@@ -107,8 +107,8 @@ export interface Backend<S = unknown> {
   // ---- fused training ops -----------------------------------------------------------------------------
   /**
    * Dense layer forward in one pass after the GEMM: z = x[m, k] @ w[k, n] + bias[n] (bias may be null);
-   * out = activation(z; param). `z` receives the pre-activation (it may be the same buffer as `out` when
-   * the activation is `linear`).
+   * out = activation(z; param). `z` receives the pre-activation; it may be the same buffer as `out` (then
+   * the activation is applied in place and only `out` remains, as in inference).
    */
   denseForward(x: S, w: S, bias: S | null, z: S, out: S, m: number, n: number, k: number,
                activation: UnaryOp, param: number): void;

@@ -2,7 +2,7 @@
  * Fused training ops. Each has the same meaning as the composed ops it replaces (tested against them)
  * but runs as one backend kernel forward and few kernels backward.
  */
-import { record, retainForGradient } from '../autograd/tape';
+import { record, retainForGradient, willRecord } from '../autograd/tape';
 import type { UnaryOp } from '../backend/kernel-ids';
 import { ShapeError, ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
@@ -32,10 +32,11 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   if (w.shape[0] !== k) throw new ShapeError(`dense: x has ${k} features per row but the kernel expects ${w.shape[0]} (kernel shape [${w.shape.join(', ')}])`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias must have shape [${n}], got [${bias.shape.join(', ')}]`);
   const op = activation as UnaryOp;
-  const y = empty([m, n], k === 0);
-  const z = op === 'linear' ? y : empty([m, n], k === 0);
-  if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const inputs = bias ? [x, w, bias] : [x, w];
+  const y = empty([m, n], k === 0);
+  // The pre-activation is kept only for a gradient rule; without one the activation runs in place.
+  const z = op === 'linear' || !willRecord(inputs) ? y : empty([m, n], k === 0);
+  if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const recorded = record('dense', inputs, y, (dy) => {
     let dz = dy;
     if (op !== 'linear') {

@@ -8,6 +8,8 @@
 const DEFAULT_MAX_IDLE_BYTES = 256 * 1024 * 1024;
 /** Buffers at most this long are always pooled; larger ones only while the idle budget allows. */
 const MAX_FREE_PER_SIZE = 64;
+/** Requests at least this long (floats) may be served by a view of a larger idle buffer. */
+const MIN_VIEW_SIZE = 1 << 16;
 
 /** Size-keyed free lists of Float32Arrays. */
 export class HostBufferPool {
@@ -18,11 +20,23 @@ export class HostBufferPool {
 
   constructor(private readonly maxIdleBytes = DEFAULT_MAX_IDLE_BYTES) {}
 
-  /** A buffer of `size` floats: zero-filled when `zeroed`, else with unspecified contents. */
+  /**
+   * A buffer of `size` floats: zero-filled when `zeroed`, else with unspecified contents. When no idle
+   * buffer has that size, an idle one up to twice as large serves as a view of its first `size` floats
+   * (e.g. the short last batch of an epoch reuses a full batch's buffer instead of adding to the peak).
+   */
   take(size: number, zeroed: boolean): Float32Array {
     const list = this.free.get(size);
-    const buf = list?.pop();
-    if (buf === undefined) return new Float32Array(size);
+    let buf = list?.pop();
+    if (buf === undefined) {
+      const larger = size >= MIN_VIEW_SIZE ? this.largerIdle(size) : undefined;
+      if (larger === undefined) return new Float32Array(size);
+      this.idleSet.delete(larger);
+      this.idleBytes -= larger.length * 4;
+      const view = larger.subarray(0, size);
+      if (zeroed) view.fill(0);
+      return view;
+    }
     this.idleSet.delete(buf);
     this.idleBytes -= size * 4;
     if (zeroed) buf.fill(0);
@@ -42,6 +56,15 @@ export class HostBufferPool {
     list.push(buf);
     this.idleSet.add(buf);
     this.idleBytes += size * 4;
+  }
+
+  /** An idle buffer longer than `size` but at most twice as long, taken off its list; or undefined. */
+  private largerIdle(size: number): Float32Array | undefined {
+    let best = 0;
+    for (const [length, list] of this.free) {
+      if (list.length > 0 && length > size && length <= 2 * size && (best === 0 || length < best)) best = length;
+    }
+    return best === 0 ? undefined : this.free.get(best)!.pop();
   }
 
   /** Bytes held idle (for tests and diagnostics). */

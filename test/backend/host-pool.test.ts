@@ -30,3 +30,20 @@ test('the idle budget bounds what the pool keeps', () => {
   pool.give(new Float32Array(10));
   expect(pool.idle).toBe(40);
 });
+
+test('a large request with no idle buffer of its size takes a view of a slightly larger idle one', () => {
+  const pool = new HostBufferPool();
+  const big = pool.take(1 << 17, false);
+  pool.give(big);
+  const view = pool.take(100000, true);
+  expect(view.buffer).toBe(big.buffer);
+  expect(view.length).toBe(100000);
+  expect(view.every((v) => v === 0)).toBe(true);
+  expect(pool.idle).toBe(0);
+  // More than twice the size is not used: a fresh buffer instead.
+  const other = new HostBufferPool();
+  const huge = other.take(1 << 19, false);
+  other.give(huge);
+  expect(other.take(70000, false).buffer).not.toBe(huge.buffer);
+  expect(other.idle).toBe((1 << 19) * 4);
+});

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const outcomes = await runAlternating(runners, spec.name, specPath, reps, timeout, (o) => {
         const r = o.result;
         console.log(r
-          ? `  [${o.repetition + 1}/${reps}] ${o.peer.padEnd(12)} ${(r.samplesSeen / r.trainSeconds).toFixed(0).padStart(9)} samples/s ${((r.trainSeconds / r.steps) * 1e6).toFixed(1).padStart(9)} us/step  ${r.trainSeconds.toFixed(3)} s  rss ${r.peakRssMiB.toFixed(0)} MiB  loss ${r.finalLoss === null ? '-' : r.finalLoss.toPrecision(5)}${r.testAccuracy !== undefined ? `  acc ${r.testAccuracy.toFixed(4)} (${r.epochs} epochs)` : ''}${r.partial ? '  (partial)' : ''}`
+          ? `  [${o.repetition + 1}/${reps}] ${o.peer.padEnd(12)} ${(r.samplesSeen / r.trainSeconds).toFixed(0).padStart(9)} samples/s ${((r.trainSeconds / r.steps) * 1e6).toFixed(1).padStart(9)} us/step  ${r.trainSeconds.toFixed(3)} s  rss ${r.peakRssMiB.toFixed(0)} MiB  loss ${r.finalLoss === null ? '-' : r.finalLoss.toPrecision(5)}${r.testAccuracy !== undefined && r.testAccuracy !== null ? `  acc ${r.testAccuracy.toFixed(4)} (${r.epochs} epochs)` : ''}${r.partial ? '  (partial)' : ''}`
           : `  [${o.repetition + 1}/${reps}] ${o.peer.padEnd(12)} FAILED: ${o.error}`);
       });
       allRuns.push(...outcomes);

@@ -1,4 +1,6 @@
 /** The work of `myelin train`: load, split, scale, build, fit, evaluate, report, save. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { backendInfo } from '../backend/select';
 import { loadDataset } from '../data/datasets';
 import { readCsv } from '../data/csv';
@@ -94,7 +96,11 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
     saveModel(model, args.save);
-    print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs are standardized: mean ${JSON.stringify(scaler.mean!.slice(0, 3).map((v) => +v.toPrecision(4)))}...)`);
+    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back).
+    const scalerFile = path.join(args.save, 'scaler.json');
+    fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));
+    fs.renameSync(`${scalerFile}.tmp`, scalerFile);
+    print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
   }
   model.dispose();
   return { task: classification ? 'classification' : 'regression', testAccuracy: classification ? metric : null, testLoss, backend: info.backend, seconds };

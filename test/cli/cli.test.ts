@@ -88,6 +88,10 @@ describe('main', () => {
     expect(acc).toBeGreaterThanOrEqual(0.9);
     const model = my.loadModel(save);
     expect(model.predict([[1, 1, 0]]).shape).toEqual([1, 2]);
+    // The scaler the model was trained with is saved beside it.
+    const scaler = my.scalers.fromJSON(JSON.parse(fs.readFileSync(path.join(save, 'scaler.json'), 'utf8')));
+    expect(scaler.transform([[1, 1, 0]]).shape).toEqual([1, 3]);
+    expect(out).toMatch(/scaler\.json/);
   });
 
   test('a real-valued target is a regression', async () => {

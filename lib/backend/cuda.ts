@@ -7,7 +7,7 @@ import { BackendError, ValueError, describe } from '../errors';
 import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
 import { loadCudaAddon } from '../native/loader';
 import type { Backend } from './backend';
-import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
+import { nativeKernelMethods } from './native-kernels';
 
 /** Options of {@link createCudaBackend} (the cpu options of `setBackend` are accepted and ignored). */
 export interface CudaBackendOptions {
@@ -107,37 +107,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     download: (buf) => addon.download(buf),
     free: (buf) => addon.free(buf),
     fill: (out, value, offset = 0, length) => addon.fill(out, value, offset, length ?? addon.length(out) - offset),
-    unary: (op, x, out, n, param) => addon.unary(UNARY_OPS[op], x, out, n, param),
-    unaryGrad: (op, x, y, dy, dx, n, param) => addon.unaryGrad(UNARY_OPS[op], x, y, dy, dx, n, param),
-    binary: (op, a, aStrides, b, bStrides, out, outShape) =>
-      addon.binary(BINARY_OPS[op], a, aStrides, b, bStrides, out, outShape),
-    reduce: (op, x, out, outer, mid, inner) => addon.reduce(REDUCE_OPS[op], x, out, outer, mid, inner),
-    softmax: (x, out, rows, cols, log) => addon.softmax(x, out, rows, cols, log),
-    softmaxGrad: (y, dy, dx, rows, cols, log) => addon.softmaxGrad(y, dy, dx, rows, cols, log),
-    gemm: (a, b, out, m, n, k, transA, transB, alpha, beta) => {
-      activate();
-      addon.gemm(a, b, out, m, n, k, transA, transB, alpha, beta);
-    },
-    copyStrided: (x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate) =>
-      addon.copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate),
-    gatherRows: (x, indices, out, rowSize) => addon.gatherRows(x, indices, out, rowSize),
-    scatterAddRows: (dy, indices, dx, rowSize) => addon.scatterAddRows(dy, indices, dx, rowSize),
-    sgdStep: (params, grads, velocity, lr, momentum, nesterov, weightDecay) =>
-      addon.sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay),
-    adamStep: (params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled) =>
-      addon.adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled),
-    adagradStep: (params, grads, accum, lr, epsilon, weightDecay) =>
-      addon.adagradStep(params, grads, accum, lr, epsilon, weightDecay),
-    rmspropStep: (params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay) =>
-      addon.rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay),
-    denseForward: (x, w, bias, z, out, m, n, k, activation, param) => {
-      activate();
-      addon.denseForward(x, w, bias, z, out, m, n, k, UNARY_OPS[activation], param);
-    },
-    softmaxCrossEntropy: (logits, targets, probs, loss, rows, cols, sparse) =>
-      addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
-    softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse) =>
-      addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse),
+    ...nativeKernelMethods(addon, activate),
   };
 
   const cublas = native.cublas.loaded

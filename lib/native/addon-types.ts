@@ -28,42 +28,49 @@ export interface NativeCpuInitOptions {
   threads?: number;
 }
 
-/** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */
-export interface NativeCpuAddon {
-  init(options: NativeCpuInitOptions): NativeCpuInfo;
-  fill(out: Float32Array, value: number, offset: number, length: number): void;
-  unary(op: number, x: Float32Array, out: Float32Array, n: number, param: number): void;
-  unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number,
+/**
+ * The kernel entry points both flavours export, over their storage `S` (a S on the CPU, a device
+ * buffer handle on CUDA). Kernel ids are the numbers of lib/backend/kernel-ids.ts.
+ */
+export interface NativeKernels<S> {
+  fill(out: S, value: number, offset: number, length: number): void;
+  unary(op: number, x: S, out: S, n: number, param: number): void;
+  unaryGrad(op: number, x: S, y: S, dy: S, dx: S, n: number,
             param: number): void;
-  binary(op: number, a: Float32Array, aStrides: number[], b: Float32Array, bStrides: number[],
-         out: Float32Array, outShape: number[]): void;
+  binary(op: number, a: S, aStrides: number[], b: S, bStrides: number[],
+         out: S, outShape: number[]): void;
+  reduce(op: number, x: S, out: S, outer: number, mid: number, inner: number): void;
+  softmax(x: S, out: S, rows: number, cols: number, log: boolean): void;
+  softmaxGrad(y: S, dy: S, dx: S, rows: number, cols: number, log: boolean): void;
+  gemm(a: S, b: S, out: S, m: number, n: number, k: number, transA: boolean,
+       transB: boolean, alpha: number, beta: number): void;
+  copyStrided(x: S, xOffset: number, xStrides: number[], out: S, outOffset: number,
+              outStrides: number[], shape: number[], accumulate: boolean): void;
+  gatherRows(x: S, indices: Int32Array, out: S, rowSize: number): void;
+  scatterAddRows(dy: S, indices: Int32Array, dx: S, rowSize: number): void;
+  sgdStep(params: S[], grads: S[], velocity: S[], lr: number, momentum: number,
+          nesterov: boolean, weightDecay: number): void;
+  adamStep(params: S[], grads: S[], m: S[], v: S[],
+           vmax: S[], lr: number, beta1: number, beta2: number, epsilon: number, step: number,
+           weightDecay: number, decoupled: boolean): void;
+  adagradStep(params: S[], grads: S[], accum: S[], lr: number, epsilon: number,
+              weightDecay: number): void;
+  rmspropStep(params: S[], grads: S[], sq: S[], meanGrad: S[],
+              momentumBuf: S[], lr: number, rho: number, momentum: number, epsilon: number,
+              centered: boolean, weightDecay: number): void;
+  denseForward(x: S, w: S, bias: S | null, z: S, out: S,
+               m: number, n: number, k: number, activation: number, param: number): void;
+  softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S,
+                      rows: number, cols: number, sparse: boolean): void;
+  softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S,
+                          rows: number, cols: number, sparse: boolean): void;
+}
+
+/** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */
+export interface NativeCpuAddon extends NativeKernels<Float32Array> {
+  init(options: NativeCpuInitOptions): NativeCpuInfo;
   /** out[i] = f(a[i], b[i]) for i < n: the same-shape case of `binary` without stride arrays. */
   binarySame(op: number, a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
-  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number): void;
-  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
-  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, log: boolean): void;
-  gemm(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number, transA: boolean,
-       transB: boolean, alpha: number, beta: number): void;
-  copyStrided(x: Float32Array, xOffset: number, xStrides: number[], out: Float32Array, outOffset: number,
-              outStrides: number[], shape: number[], accumulate: boolean): void;
-  gatherRows(x: Float32Array, indices: Int32Array, out: Float32Array, rowSize: number): void;
-  scatterAddRows(dy: Float32Array, indices: Int32Array, dx: Float32Array, rowSize: number): void;
-  sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], lr: number, momentum: number,
-          nesterov: boolean, weightDecay: number): void;
-  adamStep(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
-           vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number, step: number,
-           weightDecay: number, decoupled: boolean): void;
-  adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number, epsilon: number,
-              weightDecay: number): void;
-  rmspropStep(params: Float32Array[], grads: Float32Array[], sq: Float32Array[], meanGrad: Float32Array[],
-              momentumBuf: Float32Array[], lr: number, rho: number, momentum: number, epsilon: number,
-              centered: boolean, weightDecay: number): void;
-  denseForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, z: Float32Array, out: Float32Array,
-               m: number, n: number, k: number, activation: number, param: number): void;
-  softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, probs: Float32Array, loss: Float32Array,
-                      rows: number, cols: number, sparse: boolean): void;
-  softmaxCrossEntropyGrad(probs: Float32Array, targets: Float32Array, dLoss: Float32Array, dLogits: Float32Array,
-                          rows: number, cols: number, sparse: boolean): void;
 }
 
 /** An opaque handle to a device buffer of the CUDA flavour (a napi External); only the addon reads it. */
@@ -131,7 +138,7 @@ export interface NativeCudaInternals {
  * and only `download` / `synchronize` wait. Errors carry `code`: 'ERR_MYELIN_CUDA_NO_DEVICE' (no device or
  * init failed), 'ERR_MYELIN_CUDA_OOM' (device memory exhausted), 'ERR_MYELIN_CUDA' (other CUDA failures).
  */
-export interface NativeCudaAddon {
+export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
   init(options: NativeCudaInitOptions): NativeCudaInfo;
   alloc(size: number): NativeCudaBuffer;
   upload(data: Float32Array): NativeCudaBuffer;
@@ -139,39 +146,8 @@ export interface NativeCudaAddon {
   free(buf: NativeCudaBuffer): void;
   /** The buffer's number of floats. */
   length(buf: NativeCudaBuffer): number;
-  fill(out: NativeCudaBuffer, value: number, offset: number, length: number): void;
   memoryInfo(): NativeCudaMemoryInfo;
   synchronize(): void;
   emptyCache(): void;
   internals(): NativeCudaInternals;
-  unary(op: number, x: NativeCudaBuffer, out: NativeCudaBuffer, n: number, param: number): void;
-  unaryGrad(op: number, x: NativeCudaBuffer, y: NativeCudaBuffer, dy: NativeCudaBuffer, dx: NativeCudaBuffer, n: number,
-            param: number): void;
-  binary(op: number, a: NativeCudaBuffer, aStrides: number[], b: NativeCudaBuffer, bStrides: number[],
-         out: NativeCudaBuffer, outShape: number[]): void;
-  reduce(op: number, x: NativeCudaBuffer, out: NativeCudaBuffer, outer: number, mid: number, inner: number): void;
-  softmax(x: NativeCudaBuffer, out: NativeCudaBuffer, rows: number, cols: number, log: boolean): void;
-  softmaxGrad(y: NativeCudaBuffer, dy: NativeCudaBuffer, dx: NativeCudaBuffer, rows: number, cols: number, log: boolean): void;
-  gemm(a: NativeCudaBuffer, b: NativeCudaBuffer, out: NativeCudaBuffer, m: number, n: number, k: number, transA: boolean,
-       transB: boolean, alpha: number, beta: number): void;
-  copyStrided(x: NativeCudaBuffer, xOffset: number, xStrides: number[], out: NativeCudaBuffer, outOffset: number,
-              outStrides: number[], shape: number[], accumulate: boolean): void;
-  gatherRows(x: NativeCudaBuffer, indices: Int32Array, out: NativeCudaBuffer, rowSize: number): void;
-  scatterAddRows(dy: NativeCudaBuffer, indices: Int32Array, dx: NativeCudaBuffer, rowSize: number): void;
-  sgdStep(params: NativeCudaBuffer[], grads: NativeCudaBuffer[], velocity: NativeCudaBuffer[], lr: number, momentum: number,
-          nesterov: boolean, weightDecay: number): void;
-  adamStep(params: NativeCudaBuffer[], grads: NativeCudaBuffer[], m: NativeCudaBuffer[], v: NativeCudaBuffer[],
-           vmax: NativeCudaBuffer[], lr: number, beta1: number, beta2: number, epsilon: number, step: number,
-           weightDecay: number, decoupled: boolean): void;
-  adagradStep(params: NativeCudaBuffer[], grads: NativeCudaBuffer[], accum: NativeCudaBuffer[], lr: number, epsilon: number,
-              weightDecay: number): void;
-  rmspropStep(params: NativeCudaBuffer[], grads: NativeCudaBuffer[], sq: NativeCudaBuffer[], meanGrad: NativeCudaBuffer[],
-              momentumBuf: NativeCudaBuffer[], lr: number, rho: number, momentum: number, epsilon: number,
-              centered: boolean, weightDecay: number): void;
-  denseForward(x: NativeCudaBuffer, w: NativeCudaBuffer, bias: NativeCudaBuffer | null, z: NativeCudaBuffer,
-               out: NativeCudaBuffer, m: number, n: number, k: number, activation: number, param: number): void;
-  softmaxCrossEntropy(logits: NativeCudaBuffer, targets: NativeCudaBuffer, probs: NativeCudaBuffer, loss: NativeCudaBuffer,
-                      rows: number, cols: number, sparse: boolean): void;
-  softmaxCrossEntropyGrad(probs: NativeCudaBuffer, targets: NativeCudaBuffer, dLoss: NativeCudaBuffer,
-                          dLogits: NativeCudaBuffer, rows: number, cols: number, sparse: boolean): void;
 }

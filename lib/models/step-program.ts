@@ -11,6 +11,7 @@
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { valueAndGrads } from '../autograd/gradients';
+import { mulScalar } from '../ops/unary';
 import { keep } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
@@ -34,7 +35,6 @@ interface Program {
 export type StepForward = (x: Tensor, y: Tensor, w: Tensor | null) => { total: Tensor; output: Tensor };
 
 function copyOf(t: Tensor): Tensor {
-  const { mulScalar } = require('../ops/unary') as typeof import('../ops/unary');
   return keep(mulScalar(t, 1));
 }
 

@@ -6,6 +6,13 @@ import { Tensor } from './tensor';
 
 let nextVariableId = 0;
 
+/** A new buffer on the tensor's backend holding a copy of its values (copied on the backend, not via the host). */
+function copyStorage(t: Tensor): unknown {
+  const storage = t.backend.alloc(t.size, false);
+  if (t.size > 0) t.backend.copyStrided(t.storage, 0, [1], storage, 0, [1], [t.size], false);
+  return storage;
+}
+
 /**
  * A tensor whose values can change in place (`assign`), used for trainable parameters. Variables are
  * never disposed by `tidy`; dispose them explicitly when done.
@@ -20,7 +27,7 @@ export class Variable extends Tensor {
 
   /** @internal Use `variable()`. */
   constructor(initial: Tensor, trainable: boolean, name: string) {
-    super(initial.backend, initial.backend.upload(initial.dataSync()), initial.shape);
+    super(initial.backend, copyStorage(initial), initial.shape);
     this.trainable = trainable;
     this.name = name;
     keep(this);

@@ -1,6 +1,6 @@
 /** The Sequential model: a stack of layers with compile / fit / evaluate / predict (Keras semantics). */
 import { ShapeError, ValueError, describe } from '../errors';
-import { tensor } from '../ops/creation';
+import { clone } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import type { Optimizer } from '../optimizers/optimizer';
@@ -228,7 +228,7 @@ export class Sequential {
 
   /** Copies of every weight, in layer order (as `weights`). */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => tensor(w.dataSync(), w.shape.slice()));
+    return this.weights.map((w) => clone(w));
   }
 
   /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */

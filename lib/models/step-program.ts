@@ -11,7 +11,7 @@
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { valueAndGrads } from '../autograd/gradients';
-import { mulScalar } from '../ops/unary';
+import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
@@ -35,7 +35,7 @@ interface Program {
 export type StepForward = (x: Tensor, y: Tensor, w: Tensor | null) => { total: Tensor; output: Tensor };
 
 function copyOf(t: Tensor): Tensor {
-  return keep(mulScalar(t, 1));
+  return keep(clone(t));
 }
 
 function disposeAll(t: StepTensors): void {

@@ -7,7 +7,7 @@ export type { Operand } from './binary';
 export { sum, mean, max, min, argmax } from './reduce';
 export { softmax, logSoftmax } from './softmax';
 export { matmul } from './matmul';
-export { reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
+export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
 export { slice, concat, gather, flatten } from './indexing';
 export { dense, softmaxCrossEntropy, DENSE_ACTIVATIONS } from './fused';
 export type { DenseActivation } from './fused';

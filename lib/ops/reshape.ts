@@ -13,6 +13,14 @@ function copyAs(x: Tensor, shape: number[]): Tensor {
   return out;
 }
 
+/** A copy of `x` (same shape, own storage), made on the backend. The gradient passes through unchanged. */
+export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone', 'x');
+  const y = copyAs(x, x.shape.slice());
+  record('clone', [x], y, (dy) => [copyAs(dy, x.shape.slice())]);
+  return y;
+}
+
 /**
  * The same values with another shape of the same size. One dimension may be -1: it is inferred.
  */

@@ -71,6 +71,7 @@ describeEachBackend('gradients', () => {
     checkGradients((x) => my.broadcastTo(x, [2, 3, 4]), [v([3, 1], 31)]);
     checkGradients((x) => my.squeeze(my.expandDims(x, 1)), [v([3, 2], 32)]);
     checkGradients((x) => my.flatten(x), [v([2, 3, 2], 33)]);
+    checkGradients((x) => my.clone(x), [v([2, 3], 48)]);
   });
   test('slice, concat, gather', () => {
     checkGradients((x) => my.slice(x, [1, 0, 2], [1, -1, 2]), [v([3, 2, 5], 34)]);

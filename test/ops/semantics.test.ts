@@ -111,6 +111,9 @@ describeEachBackend('op semantics', () => {
     expect(my.expandDims(x, -1).shape).toEqual([2, 3, 1]);
     expect(my.squeeze(my.zeros([1, 3, 1])).shape).toEqual([3]);
     expect(my.flatten(my.zeros([2, 3, 4])).shape).toEqual([2, 12]);
+    const c = my.clone(x);
+    expect(c.arraySync()).toEqual(x.arraySync());
+    expect(c.storage).not.toBe(x.storage);
   });
   test('fused ops equal the composed ops', () => {
     const x = my.randomNormal([5, 4], { seed: 1 });

@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
 # The ONE script a GPU session runs. It checks the cuda backend end to end and benchmarks it against PyTorch:
 #   1. preflight: the cuda backend loads and sees the GPU (prints backendInfo)
-#   2. npm run test:gpu (test-gpu/: cuda vs cpu loss curves, allocator steady state, OOM, tiled GEMM, optimizer)
-#   3. the kernel conformance suite and the op suites, which include cuda automatically where it loads; the run
-#      fails unless tests naming cuda ran and passed (MYELIN_REQUIRE_CUDA=1 is exported for suites that honour it)
-#   4. the benchmark pair (myelin-mlp.js vs torch_mlp.py) and a summary table
+#   2. in parallel: npm run test:gpu (test-gpu/: cuda vs cpu loss curves, allocator steady state, OOM, tiled
+#      GEMM, optimizer) and the kernel conformance + op suites restricted to cuda (MYELIN_TEST_BACKENDS=cuda;
+#      MYELIN_REQUIRE_CUDA=1 makes a cuda backend that does not load fail them instead of skipping)
+#   3. the benchmarks, one at a time: myelin's core loop (myelin-mlp.js), myelin's Sequential.fit
+#      (myelin-fit.js) and PyTorch eager with fused Adam (torch_mlp.py), then a summary table
+# Every step has a time limit, so one hang cannot eat the session; logs and JSON land in $OUT.
 #
 # Prepare on the development machine (the GPU machine has no Node.js, no npm and no network):
-#   npm run build:native && npm run build:cuda && npx tsc -p tsconfig.json
-#   /work/shared/tools/gpu/prepare.sh --with-node-modules
-# Run on the device with the working tree plus .device, build, build-cuda, dist and node_modules-free tree:
-#   carry: [".device", "build", "build-cuda", "dist"]; command: bash benchmarks/gpu/run-on-gpu.sh
-# Size: carry is limited to 64 MiB in all. node.xz is ~24 MiB; node_modules is ~400 MiB now (tfjs, brain.js
-# for the CPU benchmarks), so a full --with-node-modules tarball may not fit: pack only what jest needs, e.g.
-#   d=$(mktemp -d) && echo {} > "$d/package.json" && (cd "$d" && npm install --no-save --omit=optional --ignore-scripts \
-#     jest ts-jest typescript @types/jest @types/node node-addon-api) && tar -C "$d" -cf - node_modules | xz -T0 -6 \
-#     > .device/node_modules.tar.xz
-# Results land in $OUT (or /tmp/myelin-gpu-results): test logs, jest JSON reports, benchmark JSON lines, summary.txt.
+#   npm run build:native && npm run build:cuda && npm run build:ts && rm -rf prebuilds
+#   bash benchmarks/gpu/prepare-device.sh      (node, and the few node_modules jest needs, into .device/)
+# Run with the device tool: carry [".device", "build", "build-cuda", "dist"], command
+#   bash benchmarks/gpu/run-on-gpu.sh [quick]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT_DIR=${OUT:-/tmp/myelin-gpu-results}
@@ -26,11 +22,12 @@ source .device/env.sh
 export MYELIN_REQUIRE_CUDA=1
 JEST="node node_modules/jest/bin/jest.js"
 status=0
-step() { echo; echo "==== $*"; }
+t_start=$(date +%s)
+step() { echo; echo "==== [$(( $(date +%s) - t_start ))s] $*"; }
 
 step "preflight"
-nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version --format=csv,noheader || true
-if ! node -e "
+nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version,clocks.sm --format=csv,noheader || true
+if ! timeout 60 node -e "
   const { createCudaBackend } = require('./dist/lib/backend/cuda');
   const r = createCudaBackend({});
   console.log(JSON.stringify(r.info));
@@ -39,21 +36,34 @@ if ! node -e "
 fi
 grep -q '"backend":"cuda"' "$OUT_DIR/preflight.txt" || { echo "FAILED: preflight did not report cuda"; exit 1; }
 
-step "test:gpu"
-$JEST -c test-gpu/jest.config.js --ci 2>&1 | tee "$OUT_DIR/test-gpu.log"
-[ "${PIPESTATUS[0]}" = 0 ] || { echo "FAILED: test:gpu"; status=1; }
-
-step "conformance + op suites (cuda included)"
-$JEST --ci test/cuda test/conformance test/ops --json --outputFile="$OUT_DIR/conformance.json" > "$OUT_DIR/conformance.log" 2>&1
-tail -n 40 "$OUT_DIR/conformance.log"
+step "test:gpu and conformance + op suites on cuda (in parallel)"
+timeout 150 $JEST -c test-gpu/jest.config.js --ci > "$OUT_DIR/test-gpu.log" 2>&1 &
+gpu_pid=$!
+MYELIN_TEST_BACKENDS=cuda timeout 150 $JEST --ci -w 10 test/cuda test/conformance test/ops --json \
+  --outputFile="$OUT_DIR/conformance.json" > "$OUT_DIR/conformance.log" 2>&1 &
+conf_pid=$!
+wait $gpu_pid; gpu_rc=$?
+wait $conf_pid
+step "test:gpu (rc $gpu_rc)"
+grep -E "✓|✕|Tests:|●" "$OUT_DIR/test-gpu.log" | head -40
+[ "$gpu_rc" = 0 ] || { echo "FAILED: test:gpu"; status=1; }
+step "conformance"
+grep -E "✕|Tests:|Test Suites:" "$OUT_DIR/conformance.log" | head -40
 node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" test/conformance/ test/ops/ test/cuda/ || { echo "FAILED: conformance on cuda"; status=1; }
 
 step "benchmarks"
-node dist/benchmarks/gpu/myelin-mlp.js 2>&1 | tee "$OUT_DIR/myelin.jsonl" || status=1
-python3 benchmarks/gpu/torch_mlp.py 2>&1 | tee "$OUT_DIR/torch.jsonl" || echo "(the PyTorch runner failed; the table shows myelin only)"
+timeout 70 node dist/benchmarks/gpu/myelin-mlp.js > "$OUT_DIR/myelin.jsonl" 2>&1 || { echo "myelin-mlp failed"; status=1; }
+cat "$OUT_DIR/myelin.jsonl"
+timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.jsonl" 2>&1 || { echo "myelin-fit failed"; status=1; }
+cat "$OUT_DIR/myelin-fit.jsonl"
+PYTHONUNBUFFERED=1 timeout 80 python3 benchmarks/gpu/torch_mlp.py > "$OUT_DIR/torch.jsonl" 2>&1 || echo "(the PyTorch runner failed; the table shows myelin only)"
+cat "$OUT_DIR/torch.jsonl"
 
 step "summary"
-node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" | tee "$OUT_DIR/summary.txt"
+node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" | tee "$OUT_DIR/summary.txt"
 echo
+echo "failing tests, first lines:"
+grep -A12 "●.*›" "$OUT_DIR/conformance.log" | head -80
+grep -A12 "●.*›" "$OUT_DIR/test-gpu.log" | head -60
 [ "$status" = 0 ] && echo "GPU RUN: ALL CHECKS PASSED" || echo "GPU RUN: SOME CHECKS FAILED (see above)"
 exit $status

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Joins the JSON lines of the myelin and PyTorch GPU runners by workload name and prints a table:
-//   node benchmarks/gpu/summary.js myelin.jsonl torch.jsonl
+// Joins the JSON lines of the GPU runners by workload name and prints one table, each myelin runner against
+// the PyTorch runner (the file whose lines say runner 'torch ...'):
+//   node benchmarks/gpu/summary.js myelin.jsonl torch.jsonl [myelin-fit.jsonl ...]
 const fs = require('fs');
 
 function read(file) {
@@ -8,15 +9,16 @@ function read(file) {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-const [mine, theirs] = process.argv.slice(2).map(read);
-const names = [...new Set([...mine, ...theirs].map((r) => r.name))];
+const rows = process.argv.slice(2).flatMap(read);
+const torch = rows.filter((r) => r.runner.startsWith('torch'));
+const mine = rows.filter((r) => !r.runner.startsWith('torch'));
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`${pad('workload', 52)} ${pad('myelin samples/s', 17)} ${pad('torch samples/s', 16)} ${pad('myelin/torch', 13)} ${pad('myelin step ms', 15)} ${pad('torch step ms', 14)} last loss myelin / torch`);
-for (const name of names) {
-  const a = mine.find((r) => r.name === name), b = theirs.find((r) => r.name === name);
-  const ratio = a && b ? (a.samplesPerSecond / b.samplesPerSecond).toFixed(2) : '-';
-  console.log(`${pad(name, 52)} ${pad(a ? a.samplesPerSecond : '-', 17)} ${pad(b ? b.samplesPerSecond : '-', 16)} ${pad(ratio, 13)} ` +
-    `${pad(a ? a.stepMs : '-', 15)} ${pad(b ? b.stepMs : '-', 14)} ${a ? a.lastLoss.toPrecision(4) : '-'} / ${b ? b.lastLoss.toPrecision(4) : '-'}`);
+console.log(`${pad('workload', 52)} ${pad('runner', 11)} ${pad('samples/s', 11)} ${pad('torch', 11)} ${pad('x torch', 8)} ${pad('step ms', 9)} ${pad('torch ms', 9)} last loss / torch`);
+for (const a of mine) {
+  const b = torch.find((r) => r.name === a.name);
+  const ratio = b ? (a.samplesPerSecond / b.samplesPerSecond).toFixed(2) : '-';
+  console.log(`${pad(a.name, 52)} ${pad(a.runner, 11)} ${pad(a.samplesPerSecond, 11)} ${pad(b ? b.samplesPerSecond : '-', 11)} ${pad(ratio, 8)} ` +
+    `${pad(a.stepMs, 9)} ${pad(b ? b.stepMs : '-', 9)} ${Number(a.lastLoss).toPrecision(4)} / ${b ? Number(b.lastLoss).toPrecision(4) : '-'}`);
 }
 if (mine[0]) console.log(`myelin: ${mine[0].device}, GEMM ${mine[0].gemm}`);
-if (theirs[0]) console.log(`${theirs[0].runner}: ${theirs[0].device}`);
+if (torch[0]) console.log(`${torch[0].runner}: ${torch[0].device}`);

@@ -5,6 +5,7 @@
  */
 import type { Backend } from '../../lib/backend/backend';
 import { createReferenceBackend } from '../../lib/backend/reference';
+import { onlyListed } from '../helpers/backends';
 
 /** One backend under test, with a name for test titles. */
 export interface BackendEntry { name: string; backend: Backend<unknown> }
@@ -89,8 +90,8 @@ function cudaEntries(): BackendEntry[] {
 export const REFERENCE = createReferenceBackend();
 
 /** Every backend that loads here, reference first. */
-export const BACKENDS: BackendEntry[] = [
+export const BACKENDS: BackendEntry[] = onlyListed([
   { name: 'reference', backend: REFERENCE as Backend<unknown> },
   ...cpuEntries(),
   ...cudaEntries(),
-];
+], (e) => e.name);

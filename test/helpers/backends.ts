@@ -24,6 +24,16 @@ function loads(name: BackendName, options: BackendOptions): boolean {
   }
 }
 
+/**
+ * MYELIN_TEST_BACKENDS=cuda (a comma list of labels or their prefixes) keeps only those cases, so a GPU run
+ * spends its minutes on the backend it is there for. Unset: every case.
+ */
+export function onlyListed<T>(cases: T[], label: (c: T) => string): T[] {
+  const list = (process.env.MYELIN_TEST_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) return cases;
+  return cases.filter((c) => list.some((want) => label(c).startsWith(want)));
+}
+
 let cached: BackendCase[] | null = null;
 
 /** Backend cases that load on this machine (computed once per test file). */
@@ -39,8 +49,8 @@ export function availableBackends(): BackendCase[] {
   }
   if (loads('cuda', {})) cases.push({ label: 'cuda', name: 'cuda', options: {} });
   setBackend('reference');
-  cached = cases;
-  return cases;
+  cached = onlyListed(cases, (c) => c.label);
+  return cached;
 }
 
 /** Runs `body` once per available backend inside a describe block named after it. */

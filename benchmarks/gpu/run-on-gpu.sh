@@ -56,6 +56,8 @@ timeout 70 node dist/benchmarks/gpu/myelin-mlp.js > "$OUT_DIR/myelin.jsonl" 2>&1
 cat "$OUT_DIR/myelin.jsonl"
 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.jsonl" 2>&1 || { echo "myelin-fit failed"; status=1; }
 cat "$OUT_DIR/myelin-fit.jsonl"
+echo "the same fit on the cpu backend of this machine (its losses must match the cuda ones above):"
+timeout 40 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"
 PYTHONUNBUFFERED=1 timeout 80 python3 benchmarks/gpu/torch_mlp.py > "$OUT_DIR/torch.jsonl" 2>&1 || echo "(the PyTorch runner failed; the table shows myelin only)"
 cat "$OUT_DIR/torch.jsonl"
 

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --gpu] [-- --parity] [-- --only=tiny,digits] [-- --reps=N]`
+ * `npm run bench [-- --quick] [-- --gpu | --gpu-only] [-- --parity] [-- --only=tiny,digits] [-- --reps=N]`
  *
  * Runs every workload on myelin and on every installed peer (PyTorch 1 and 2 threads, a NumPy MLP,
  * TensorFlow.js cpu and wasm, brain.js on tiny), alternating, repeated, and reports medians. Writes
  * benchmarks/results/latest.{json,md,svg} (latest-quick.* with --quick) and, after a full run, the table
  * into the marked section of benchmarks/README.md (and README.md when it has the markers).
+ * `--gpu` adds myelin's cuda backend and PyTorch CUDA (and the GPU-only 'wide' workload); `--gpu-only` runs just
+ * those two and writes benchmarks/results/latest-gpu.* instead.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
  */
 import * as fs from 'fs';
@@ -23,21 +25,23 @@ import { workloads } from './workloads';
 interface Args {
   quick: boolean;
   gpu: boolean;
+  gpuOnly: boolean;
   parity: boolean;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, parity: false, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
+    else if (arg === '--gpu-only') a.gpu = a.gpuOnly = true;
     else if (arg === '--parity') a.parity = true;
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu] [--parity] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -66,7 +70,9 @@ async function main(): Promise<void> {
   }
   const root = repoRoot();
   const reps = args.reps ?? (args.quick ? 3 : 5);
-  const { peers, skipped } = detectPeers({ gpu: args.gpu });
+  const detected = detectPeers({ gpu: args.gpu });
+  const peers = args.gpuOnly ? detected.peers.filter((p) => p.gpu) : detected.peers;
+  const skipped = args.gpuOnly ? [] : detected.skipped;
   for (const s of skipped) console.log(`skipping ${s.label}: ${s.reason}`);
   const machine = describeMachine();
   console.log(`machine: ${machineLine(machine)}`);
@@ -105,13 +111,13 @@ async function main(): Promise<void> {
   const md = markdownReport({ title, command, machine, repetitions: reps, summaries, targets, skipped });
   const outDir = path.join(root, 'benchmarks', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const name = args.quick ? 'latest-quick' : 'latest';
+  const name = `latest${args.gpuOnly ? '-gpu' : ''}${args.quick ? '-quick' : ''}`;
   fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify({ command, machine, repetitions: reps, summaries, targets, skipped, runs: allRuns }, null, 2));
   fs.writeFileSync(path.join(outDir, `${name}.md`), md);
   fs.writeFileSync(path.join(outDir, `${name}.svg`), svgChart(summaries, title));
   console.log(`\n${md}`);
   console.log(`wrote benchmarks/results/${name}.json, .md, .svg`);
-  if (!args.quick && !args.only) {
+  if (!args.quick && !args.only && !args.gpuOnly) {
     const section = `${md}\n![benchmark chart](${'results/latest.svg'})`;
     if (updateMarkedSection(path.join(root, 'benchmarks', 'README.md'), section)) console.log('updated the table in benchmarks/README.md');
     if (updateMarkedSection(path.join(root, 'README.md'), `${md}\n![benchmark chart](benchmarks/results/latest.svg)`)) console.log('updated the table in README.md');

@@ -1,6 +1,6 @@
 /**
- * Device-level behaviour only a GPU can show: the caching allocator reaches a steady state (no cudaMalloc in
- * a repeated training step), out-of-memory is a recoverable BackendError, the tiled GEMM matches cuBLAS for
+ * Device-level behaviour only a GPU can show: the caching allocator reaches a steady state (more training
+ * steps make no more cudaMalloc calls), out-of-memory is a recoverable BackendError, the tiled GEMM matches cuBLAS for
  * every transpose on awkward sizes, and the optimizer step is one launch whatever the number of tensors
  * (checked by result: 300 tensors of mixed sizes updated like the cpu backend).
  */
@@ -25,12 +25,17 @@ describe('cuda device behaviour', () => {
   const { backend: gpu, native } = requireCuda();
   const addon = loadCudaFlavour();
 
-  test('allocator steady state: a second identical training run makes no cudaMalloc call', () => {
+  test('allocator steady state: training steps stop calling cudaMalloc (40 steps allocate no more than 8)', () => {
+    // Counted over whole runs after a warm-up run, so that blocks released late (by the garbage collector's
+    // finalizers rather than dispose) cannot make the count depend on when the collector ran.
     const spec = { layers: [32, 64, 10], batch: 16, samples: 64, steps: 8, seed: 3 };
     trainMlp(spec, { name: 'cuda' });
-    const before = addon.memoryInfo().mallocCalls;
+    const c0 = addon.memoryInfo().mallocCalls;
     trainMlp(spec, { name: 'cuda' });
-    expect(addon.memoryInfo().mallocCalls).toBe(before);
+    const short = addon.memoryInfo().mallocCalls - c0;
+    trainMlp({ ...spec, steps: 40 }, { name: 'cuda' });
+    const long = addon.memoryInfo().mallocCalls - c0 - short;
+    expect(long).toBeLessThanOrEqual(short);
   });
 
   test('out of memory is a BackendError with code ERR_MYELIN_CUDA_OOM, and the device stays usable', () => {

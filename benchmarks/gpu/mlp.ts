@@ -94,6 +94,7 @@ export function trainMlp(spec: MlpSpec, where: MlpBackend, lossEvery = 1): MlpRu
   }
   const trainMs = Number(process.hrtime.bigint() - t0) / 1e6;
   for (const p of params) p.dispose();
+  opt.dispose();
   x.dispose();
   y.dispose();
   return { losses, trainMs, steps: spec.steps, samplesPerSecond: (spec.steps * batch) / (trainMs / 1000) };

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     }
     const build = () => {
       const m = sequential(layers.slice(1).map((units, i) => dense({
-        units, activation: i + 2 < layers.length ? 'relu' : 'linear', ...(i === 0 ? { inputShape: [layers[0]] } : {}),
+        // Hidden layers relu; the output softmax (fused into the cross-entropy on logits) or linear for regression.
+        units, activation: i + 2 < layers.length ? 'relu' : regression ? 'linear' : 'softmax', ...(i === 0 ? { inputShape: [layers[0]] } : {}),
       })));
       m.compile({ optimizer: adam({ learningRate: w.spec.lr ?? 1e-3 }), loss: regression ? 'meanSquaredError' : 'sparseCategoricalCrossentropy', metrics: [] });
       return m;
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     const losses = history.history.loss as number[];
     const info = backendInfo();
     console.log(JSON.stringify({
-      runner: 'myelin fit', name: w.name, device: info.device,
+      runner: process.env.MYELIN_STEP_GRAPHS === '0' ? 'fit nograph' : 'myelin fit', name: w.name, device: info.device,
       samplesPerSecond: Math.round((steps * batch) / (ms / 1000)), stepMs: +(ms / steps).toFixed(4),
       firstLoss: losses[0], lastLoss: losses[losses.length - 1],
     }));

@@ -6,7 +6,7 @@
 #      MYELIN_REQUIRE_CUDA=1 makes a cuda backend that does not load fail them instead of skipping)
 #   3. the benchmarks, one at a time: myelin's core loop (myelin-mlp.js), myelin's Sequential.fit
 #      (myelin-fit.js) and PyTorch eager with fused Adam (torch_mlp.py), then a summary table
-# Every step has a time limit, so one hang cannot eat the session; logs and JSON land in $OUT.
+# Every step has a time limit, so one hang cannot eat the session.
 #
 # Prepare on the development machine (the GPU machine has no Node.js, no npm and no network):
 #   npm run build:native && npm run build:cuda && npm run build:ts && rm -rf prebuilds
@@ -15,8 +15,11 @@
 #   bash benchmarks/gpu/run-on-gpu.sh [quick]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-OUT_DIR=${OUT:-/tmp/myelin-gpu-results}
-mkdir -p "$OUT_DIR"
+# Logs go to a scratch folder; at the end they are packed into $OUT/results.tgz (the device tool brings back
+# at most 8 files), next to summary.txt and the benchmark report.
+OUT_DIR=/tmp/myelin-gpu-results
+BACK=${OUT:-/tmp/myelin-gpu-out}
+mkdir -p "$OUT_DIR" "$BACK"
 # shellcheck disable=SC1091
 source .device/env.sh
 export MYELIN_REQUIRE_CUDA=1
@@ -56,16 +59,26 @@ timeout 70 node dist/benchmarks/gpu/myelin-mlp.js > "$OUT_DIR/myelin.jsonl" 2>&1
 cat "$OUT_DIR/myelin.jsonl"
 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.jsonl" 2>&1 || { echo "myelin-fit failed"; status=1; }
 cat "$OUT_DIR/myelin-fit.jsonl"
+MYELIN_STEP_GRAPHS=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
+cat "$OUT_DIR/myelin-fit-nograph.jsonl"
 echo "the same fit on the cpu backend of this machine (its losses must match the cuda ones above):"
 timeout 40 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"
 PYTHONUNBUFFERED=1 timeout 80 python3 benchmarks/gpu/torch_mlp.py > "$OUT_DIR/torch.jsonl" 2>&1 || echo "(the PyTorch runner failed; the table shows myelin only)"
 cat "$OUT_DIR/torch.jsonl"
 
+step "npm run bench -- --gpu-only (myelin cuda vs PyTorch CUDA, each run its own process, 3 repetitions)"
+MYELIN_BENCH_PYTHON=python3 timeout ${BENCH_LIMIT:-240} node dist/benchmarks/run.js --gpu-only --reps=3 > "$OUT_DIR/bench-gpu.log" 2>&1 || { echo "bench --gpu-only failed"; status=1; }
+grep -E "^\s+\[|FAILED|skipping" "$OUT_DIR/bench-gpu.log" | head -40
+cp benchmarks/results/latest-gpu.* "$BACK/" 2>/dev/null
+
 step "summary"
-node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" | tee "$OUT_DIR/summary.txt"
+node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" | tee "$OUT_DIR/summary.txt"
 echo
 echo "failing tests, first lines:"
 grep -A12 "●.*›" "$OUT_DIR/conformance.log" | head -80
 grep -A12 "●.*›" "$OUT_DIR/test-gpu.log" | head -60
+sed -n '/^\*\*Targets/,$p' benchmarks/results/latest-gpu.md 2>/dev/null
+cp "$OUT_DIR/summary.txt" "$BACK/" 2>/dev/null
+tar -czf "$BACK/results.tgz" -C "$OUT_DIR" .
 [ "$status" = 0 ] && echo "GPU RUN: ALL CHECKS PASSED" || echo "GPU RUN: SOME CHECKS FAILED (see above)"
 exit $status

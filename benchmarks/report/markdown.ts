@@ -53,7 +53,7 @@ export function markdownReport(r: ReportInput): string {
     lines.push('');
   }
   if (r.targets.length) {
-    lines.push('**Targets** (CPU, this machine, same run):', '');
+    lines.push('**Targets** (this machine, same run; GPU targets against PyTorch CUDA on the same GPU):', '');
     lines.push('| workload | target | measured | met |', '| --- | --- | --- | --- |');
     for (const t of r.targets) lines.push(`| ${t.workload} | ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
     lines.push('');

@@ -92,6 +92,14 @@ export function willRecord(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
+/**
+ * Whether a gradient must flow into `t`: a tape is active and `t` depends on a watched variable. Gradient
+ * rules use it to skip work for inputs nothing differentiates (the data batch of a first layer, say).
+ */
+export function needsGradient(t: Tensor): boolean {
+  return current !== null && current.tracked.has(t.id);
+}
+
 /** Runs `fn` without recording (e.g. optimizer updates, metrics). */
 export function noGrad<T>(fn: () => T): T {
   return withTape(null, fn);

@@ -25,6 +25,16 @@ export interface Backend<S = unknown> {
    * `data` afterwards. Backends without it are given a copy through `upload`.
    */
   adopt?(data: Float32Array): S;
+  /**
+   * Optional (device backends): records the kernels `fn` launches as one graph instead of running them, and
+   * returns the graph, or null when that work cannot run as a graph (it uploads, allocates or waits for the
+   * device midway). Nothing `fn` launched has run yet when this returns: run the graph with `launchGraph`.
+   */
+  captureGraph?(fn: () => void): unknown | null;
+  /** Runs a graph from `captureGraph`, in order with the other work of the backend. */
+  launchGraph?(graph: unknown): void;
+  /** Releases a graph from `captureGraph` (idempotent). */
+  releaseGraph?(graph: unknown): void;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

@@ -4,7 +4,7 @@
  * enqueues work on the addon's one stream, and only `download` waits for the device.
  */
 import { BackendError, ValueError, describe } from '../errors';
-import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
+import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaGraph, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
 import { loadCudaAddon } from '../native/loader';
 import type { Backend } from './backend';
 import { nativeKernelMethods } from './native-kernels';
@@ -107,6 +107,19 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     download: (buf) => addon.download(buf),
     free: (buf) => addon.free(buf),
     fill: (out, value, offset = 0, length) => addon.fill(out, value, offset, length ?? addon.length(out) - offset),
+    captureGraph: (fn) => {
+      activate();  // GEMM settings are applied before the capture, not inside it
+      addon.graphBegin();
+      try {
+        fn();
+      } catch {
+        addon.graphEnd();
+        return null;
+      }
+      return addon.graphEnd();
+    },
+    launchGraph: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
+    releaseGraph: (graph) => addon.graphRelease(graph as NativeCudaGraph),
     ...nativeKernelMethods(addon, activate),
   };
 

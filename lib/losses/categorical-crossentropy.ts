@@ -90,6 +90,22 @@ export function sparseCategoricalCrossentropy(options?: SparseCategoricalCrossen
   };
 }
 
+let prevalidated = 0;
+
+/**
+ * Runs `fn` with the host-side check of sparse label values skipped (shapes are still checked). For callers
+ * that validated every label once beforehand, as `fit` and `evaluate` do: reading the labels on the host each
+ * batch would make a GPU wait for every batch and keeps a training step from being replayed.
+ */
+export function withPrevalidatedLabels<T>(fn: () => T): T {
+  prevalidated++;
+  try {
+    return fn();
+  } finally {
+    prevalidated--;
+  }
+}
+
 /** Checks sparse labels against yPred and returns them flattened to [rows]. */
 export function checkSparseLabels(owner: string, yTrue: Tensor, yPred: Tensor): Tensor {
   if (yPred.rank < 2) throw new ShapeError(`${owner}: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
@@ -101,11 +117,13 @@ export function checkSparseLabels(owner: string, yTrue: Tensor, yPred: Tensor): 
   if (!matches) {
     throw new ShapeError(`${owner}: yTrue must hold one class index per sample, shape [${lead.join(', ')}] or [${[...lead, 1].join(', ')}], got [${ts.join(', ')}] (yPred [${yPred.shape.join(', ')}])`);
   }
-  const values = yTrue.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v >= c) {
-      throw new ValueError(`${owner}: yTrue[${i}] must be a class index (an integer in [0, ${c})), got ${v}`);
+  if (prevalidated === 0) {
+    const values = yTrue.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isInteger(v) || v < 0 || v >= c) {
+        throw new ValueError(`${owner}: yTrue[${i}] must be a class index (an integer in [0, ${c})), got ${v}`);
+      }
     }
   }
   const rows = lead.reduce((a, b) => a * b, 1);

@@ -1,5 +1,7 @@
 /** `evaluate` and `predict`: batched inference. */
 import { noGrad } from '../autograd/tape';
+import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
+import { DeviceLossSum } from './loss-sum';
 import { ValueError, describe } from '../errors';
 import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
@@ -36,23 +38,28 @@ function checkBatchSize(v: unknown, op: string): number {
 export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): { loss: number; metrics: Record<string, number> } {
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
-  let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const count = Math.min(batchSize, n - start);
-    lossSum += count * noGrad(() => tidy(() => {
-      const xb = slice(x, start, count);
-      const yb = slice(y, start, count);
-      const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
-      if (compiled.metrics.length > 0) {
-        const pred = metricInput(compiled, output);
-        for (const m of compiled.metrics) m.update(yb, pred);
-      }
-      return total.dataSync()[0];
-    }));
+  // Batch losses are summed on the backend and read once (x and y were validated by prepareXY).
+  const lossSum = new DeviceLossSum();
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      noGrad(() => tidy(() => withPrevalidatedLabels(() => {
+        const xb = slice(x, start, count);
+        const yb = slice(y, start, count);
+        const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
+        if (compiled.metrics.length > 0) {
+          const pred = metricInput(compiled, output);
+          for (const m of compiled.metrics) m.update(yb, pred);
+        }
+        lossSum.add(total, count);
+      })));
+    }
+    const metrics: Record<string, number> = {};
+    for (const m of compiled.metrics) metrics[m.name] = m.result();
+    return { loss: lossSum.mean(), metrics };
+  } finally {
+    lossSum.dispose();
   }
-  const metrics: Record<string, number> = {};
-  for (const m of compiled.metrics) metrics[m.name] = m.result();
-  return { loss: lossSum / n, metrics };
 }
 
 /** See `Sequential.evaluate`. */

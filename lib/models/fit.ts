@@ -10,6 +10,7 @@ import { makeBatches, pick } from './batching';
 import { evaluateCompiled } from './evaluate';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
 import { History } from './history';
+import { DeviceLossSum } from './loss-sum';
 import { toSampleWeights, type InputData } from './input-data';
 import type { Sequential } from './sequential';
 import { stepRecorder, trainStep } from './step';
@@ -109,11 +110,15 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
 
     const recorder = stepRecorder(model, compiled);
     cleanups.push(() => recorder.dispose());
+    // Without batch callbacks the batch losses are summed on the backend and read once per epoch.
+    const deviceLoss = new DeviceLossSum();
+    cleanups.push(() => deviceLoss.dispose());
     let lastYield = Date.now();
     await callbacks.trainBegin({});
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.epochBegin(epoch, {});
       for (const m of compiled.metrics) m.reset();
+      deviceLoss.reset();
       let lossSum = 0;
       let seen = 0;
       const batches = makeBatches(train.n, batchSize, rng);
@@ -123,13 +128,13 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
         const xb = gather(train.x, idx);
         const yb = gather(train.y, idx);
         const wb = weights ? tensor(pick(weights, idx)) : null;
-        let batchLossValue: number;
         try {
-          batchLossValue = trainStep(model, compiled, recorder, xb, yb, wb);
+          const batchLoss = trainStep(model, compiled, recorder, xb, yb, wb);
+          if (batchHooks) lossSum += batchLoss.dataSync()[0] * idx.length;
+          else deviceLoss.add(batchLoss, idx.length);
         } finally {
           xb.dispose(); yb.dispose(); wb?.dispose();
         }
-        lossSum += batchLossValue * idx.length;
         seen += idx.length;
         if (batchHooks) {
           const logs: Logs = { batch: b, size: idx.length, loss: lossSum / seen };
@@ -142,7 +147,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
           lastYield = Date.now();
         }
       }
-      const logs: Logs = { loss: lossSum / seen };
+      const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
       if (val) {
         const r = evaluateCompiled(model, compiled, val.x, val.y, batchSize);

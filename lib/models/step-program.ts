@@ -6,7 +6,8 @@
  * and the metrics run as usual. A replayed step computes exactly what the recorded one did (same kernels,
  * same order, same inputs), so results are bit for bit those of the ordinary path.
  *
- * Steps that draw random numbers (dropout), read values on the host, or otherwise differ from batch to
+ * On a device backend with graphs (cuda) the replay is captured once as a graph and later batches launch it
+ * in one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from batch to
  * batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
@@ -29,6 +30,8 @@ export interface StepTensors {
 interface Program {
   recording: Recording;
   tensors: StepTensors;
+  /** The replay as one device graph: undefined until tried, null where the backend cannot (or must not). */
+  graph?: unknown | null;
 }
 
 /** The forward pass of a step: the total loss (differentiated) and the model output (kept for metrics). */
@@ -44,6 +47,18 @@ function disposeAll(t: StepTensors): void {
 
 function replayEnabled(): boolean {
   return process.env.MYELIN_STEP_REPLAY !== '0';
+}
+
+/**
+ * The recorded calls captured as one device graph (cuda), so that a replay is one launch instead of one per
+ * kernel; null where the backend has no graphs, the capture is refused, or MYELIN_STEP_GRAPHS=0.
+ */
+function captureReplay(recording: Recording): unknown | null {
+  const { backend } = recording;
+  if (backend.captureGraph === undefined || process.env.MYELIN_STEP_GRAPHS === '0') return null;
+  const graph = backend.captureGraph(() => replay(recording));
+  if (graph === null && process.env.MYELIN_DEBUG_REPLAY === '1') console.error('step graph refused: the step uploads, allocates or waits midway');
+  return graph;
 }
 
 /** Per-fit cache of recorded steps, one per batch shape. Call `dispose` when the fit ends. */
@@ -66,7 +81,9 @@ export class StepRecorder {
       x.backend.copyStrided(x.storage, 0, [1], t.x.storage, 0, [1], [x.size], false);
       y.backend.copyStrided(y.storage, 0, [1], t.y.storage, 0, [1], [y.size], false);
       if (w && t.w) w.backend.copyStrided(w.storage, 0, [1], t.w.storage, 0, [1], [w.size], false);
-      replay(program.recording);
+      if (program.graph === undefined) program.graph = captureReplay(program.recording);
+      if (program.graph) program.recording.backend.launchGraph?.(program.graph);
+      else replay(program.recording);
       return t;
     }
     this.releaseTransient();
@@ -144,6 +161,7 @@ export class StepRecorder {
   }
 
   private drop(p: Program): void {
+    if (p.graph) p.recording.backend.releaseGraph?.(p.graph);
     disposeAll(p.tensors);
     discard(p.recording);
   }

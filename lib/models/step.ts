@@ -1,5 +1,6 @@
 /** The loss of one batch and one training step (valueAndGrads, then one fused optimizer call). */
 import { noGrad } from '../autograd/tape';
+import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
 import { add, div, mul } from '../ops/binary';
 import { mean, sum } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
@@ -47,24 +48,26 @@ export function metricInput(compiled: Compiled, output: Tensor): Tensor {
 
 /** The per-fit step runner: records the step of each batch shape and replays it (lib/models/step-program.ts). */
 export function stepRecorder(model: Sequential, compiled: Compiled): StepRecorder {
-  return new StepRecorder((x, y, w) => batchLoss(model, compiled, x, y, w, true));
+  // fit validated every label before training (lib/models/fit-data.ts), so the loss need not read them again.
+  return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => batchLoss(model, compiled, x, y, w, true)));
 }
 
 /**
  * One training step on a batch: gradients of `batchLoss` with respect to every trainable weight (recorded
  * once per batch shape and replayed), one `optimizer.applyGradients` call, then the metrics update.
- * Returns the batch loss. Tensors it creates are released before it returns or by the recorder.
+ * Returns the batch loss as a scalar tensor that the recorder owns: read it (or add it to a device sum) before
+ * the next step, never dispose it. It is not read back here, so a GPU does not wait for the step.
+ * Tensors the step creates are released before it returns or by the recorder.
  */
-export function trainStep(model: Sequential, compiled: Compiled, recorder: StepRecorder, x: Tensor, y: Tensor, w: Tensor | null): number {
+export function trainStep(model: Sequential, compiled: Compiled, recorder: StepRecorder, x: Tensor, y: Tensor, w: Tensor | null): Tensor {
   const vars = model.trainableWeights;
   const step = recorder.run(vars, x, y, w);
   compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: step.grads[i] })));
-  const lossValue = step.value.dataSync()[0];
   if (compiled.metrics.length > 0) {
     tidy(() => noGrad(() => {
       const pred = metricInput(compiled, step.output);
       for (const m of compiled.metrics) m.update(step.y, pred);
     }));
   }
-  return lossValue;
+  return step.value;
 }

@@ -138,6 +138,9 @@ export interface NativeCudaInternals {
  * and only `download` / `synchronize` wait. Errors carry `code`: 'ERR_MYELIN_CUDA_NO_DEVICE' (no device or
  * init failed), 'ERR_MYELIN_CUDA_OOM' (device memory exhausted), 'ERR_MYELIN_CUDA' (other CUDA failures).
  */
+/** An executable CUDA graph (a napi External). */
+export type NativeCudaGraph = { readonly __cudaGraph: unique symbol };
+
 export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
   init(options: NativeCudaInitOptions): NativeCudaInfo;
   alloc(size: number): NativeCudaBuffer;
@@ -149,5 +152,13 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
   memoryInfo(): NativeCudaMemoryInfo;
   synchronize(): void;
   emptyCache(): void;
+  /** Starts capturing the stream's work into a graph (native/cuda/graphs.cc). */
+  graphBegin(): void;
+  /** Ends the capture: the graph, or null when the captured work cannot run as a graph. */
+  graphEnd(): NativeCudaGraph | null;
+  graphLaunch(graph: NativeCudaGraph): void;
+  graphRelease(graph: NativeCudaGraph): void;
+  /** Nodes (kernels and copies) in the graph. */
+  graphNodes(graph: NativeCudaGraph): number;
   internals(): NativeCudaInternals;
 }

@@ -2,7 +2,7 @@
  * Fused training ops. Each has the same meaning as the composed ops it replaces (tested against them)
  * but runs as one backend kernel forward and few kernels backward.
  */
-import { record, retainForGradient, willRecord } from '../autograd/tape';
+import { needsGradient, record, retainForGradient, willRecord } from '../autograd/tape';
 import type { UnaryOp } from '../backend/kernel-ids';
 import { ShapeError, ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
@@ -37,13 +37,15 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   // The pre-activation is kept only for a gradient rule; without one the activation runs in place.
   const z = op === 'linear' || !willRecord(inputs) ? y : empty([m, n], k === 0);
   if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
+  const wantDx = needsGradient(x);
   const recorded = record('dense', inputs, y, (dy) => {
     let dz = dy;
     if (op !== 'linear') {
       dz = empty([m, n]);
       if (m * n > 0) backend.unaryGrad(op, z.storage, y.storage, dy.storage, dz.storage, m * n, param);
     }
-    const grads: Tensor[] = [matmul(dz, w, false, true), matmul(x, dz, true, false)];
+    // No dx for an input that nothing differentiates (the batch itself): one GEMM of three saved.
+    const grads: (Tensor | null)[] = [wantDx ? matmul(dz, w, false, true) : null, matmul(x, dz, true, false)];
     if (bias) grads.push(sum(dz, 0));
     return grads;
   });

@@ -1,5 +1,5 @@
 /** Matrix product of two rank-2 tensors, with optional transposes, through the backend GEMM. */
-import { record } from '../autograd/tape';
+import { needsGradient, record } from '../autograd/tape';
 import { ShapeError, ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { checkRank, checkTensor, commonBackend } from './checks';
@@ -26,11 +26,13 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   }
   const y = empty([m, n], ka === 0);
   if (m > 0 && n > 0 && ka > 0) backend.gemm(a.storage, b.storage, y.storage, m, n, ka, transposeA, transposeB, 1, 0);
+  const wantA = needsGradient(a), wantB = needsGradient(b);
   record('matmul', [a, b], y, (dy) => {
-    if (!transposeA && !transposeB) return [matmul(dy, b, false, true), matmul(a, dy, true, false)];
-    if (!transposeA && transposeB) return [matmul(dy, b, false, false), matmul(dy, a, true, false)];
-    if (transposeA && !transposeB) return [matmul(b, dy, false, true), matmul(a, dy, false, false)];
-    return [matmul(b, dy, true, true), matmul(dy, a, true, true)];
+    const da = !wantA ? null : !transposeA && !transposeB ? matmul(dy, b, false, true)
+      : !transposeA ? matmul(dy, b, false, false) : !transposeB ? matmul(b, dy, false, true) : matmul(b, dy, true, true);
+    const db = !wantB ? null : !transposeA && !transposeB ? matmul(a, dy, true, false)
+      : !transposeA ? matmul(dy, a, true, false) : !transposeB ? matmul(a, dy, false, false) : matmul(dy, a, true, true);
+    return [da, db];
   });
   return y;
 }

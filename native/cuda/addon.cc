@@ -38,6 +38,11 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"denseForward", myelin::DenseForward},
       {"softmaxCrossEntropy", myelin::SoftmaxCrossEntropy},
       {"softmaxCrossEntropyGrad", myelin::SoftmaxCrossEntropyGrad},
+      {"graphBegin", myelin::GraphBegin},
+      {"graphEnd", myelin::GraphEnd},
+      {"graphLaunch", myelin::GraphLaunch},
+      {"graphRelease", myelin::GraphRelease},
+      {"graphNodes", myelin::GraphNodes},
       {"internals", myelin::Internals},
   };
   for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

@@ -47,6 +47,7 @@ size_t size_class(size_t bytes) {
 
 void* device_alloc(Napi::Env env, size_t bytes) {
   if (bytes == 0) return nullptr;
+  spoil_capture();  // a block handed out during a capture could be reused while the graph still runs
   const size_t cls = size_class(bytes);
   std::lock_guard<std::mutex> lock(g_mu);
   auto it = g_free.find(cls);

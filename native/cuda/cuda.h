@@ -38,6 +38,10 @@ bool ready();
 void require_ready(Napi::Env env, const char* fn);
 // The one stream every kernel and copy is enqueued on (valid only when ready()).
 cudaStream_t stream();
+// True while graphBegin() captures the stream (graphs.cc). Work that needs the host in the middle of a step
+// (staged uploads, allocations) calls spoil_capture(), so that graphEnd() discards the capture.
+bool capturing();
+void spoil_capture();
 
 // ---- caching allocator ---------------------------------------------------------------------------------
 // Rounds a request up to its size class: at least 512 bytes, then 4 classes per power of two

@@ -15,6 +15,12 @@ Napi::Value Length(const Napi::CallbackInfo& info);
 Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
 Napi::Value EmptyCache(const Napi::CallbackInfo& info);
+// CUDA graphs of recorded steps (graphs.cc).
+Napi::Value GraphBegin(const Napi::CallbackInfo& info);
+Napi::Value GraphEnd(const Napi::CallbackInfo& info);
+Napi::Value GraphLaunch(const Napi::CallbackInfo& info);
+Napi::Value GraphRelease(const Napi::CallbackInfo& info);
+Napi::Value GraphNodes(const Napi::CallbackInfo& info);
 // Host-side logic exposed for tests that run without a GPU (internals.cc).
 Napi::Value Internals(const Napi::CallbackInfo& info);
 

@@ -11,16 +11,23 @@ namespace cuda {
 
 namespace {
 
-// log sum_j exp(x_j) of one row, computed by the whole block; every thread gets it.
-__device__ float row_lse(const float* x, size_t cols, float* scratch) {
+// The maximum of one row and log sum_j exp(x_j - max), computed by the whole block; every thread gets both.
+// Outputs are formed from (x_j - max) so that large logits lose no precision to the cancellation x_j - lse.
+struct RowStats {
+  float mx;
+  float sum;     // sum_j exp(x_j - mx)
+  float logSum;  // log(sum)
+};
+
+__device__ RowStats row_stats(const float* x, size_t cols, float* scratch) {
   float mx = -INFINITY;
   for (size_t j = threadIdx.x; j < cols; j += blockDim.x) mx = nan_max(mx, x[j]);
   mx = block_max(mx, scratch);
-  if (!isfinite(mx)) return mx;
+  if (!isfinite(mx)) return {mx, 1.f, 0.f};
   float s = 0.f;
   for (size_t j = threadIdx.x; j < cols; j += blockDim.x) s += expf(x[j] - mx);
   s = block_sum(s, scratch);
-  return mx + logf(s);
+  return {mx, s, logf(s)};
 }
 
 unsigned row_blocks(size_t rows) { return static_cast<unsigned>(rows < 65535u * 16u ? rows : 65535u * 16u); }
@@ -30,8 +37,11 @@ __global__ void softmax_kernel(const float* x, float* out, size_t rows, size_t c
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* xr = x + r * cols;
     float* o = out + r * cols;
-    const float lse = row_lse(xr, cols, scratch);
-    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) o[j] = log ? xr[j] - lse : expf(xr[j] - lse);
+    const RowStats st = row_stats(xr, cols, scratch);
+    const float inv = 1.f / st.sum;
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) {
+      o[j] = log ? (xr[j] - st.mx) - st.logSum : expf(xr[j] - st.mx) * inv;
+    }
   }
 }
 
@@ -54,45 +64,52 @@ __device__ __forceinline__ long long target_class(float t, size_t cols) {
   return static_cast<long long>(t);
 }
 
-// probs = softmax(logits); loss_r = lse_r sum_j t_rj - sum_j t_rj x_rj (sparse: lse_r - x_r,c)
+// probs = softmax(logits); loss_r = sum_j t_rj ((mx_r - x_rj) + log sum_r) (sparse: (mx_r - x_r,c) + log sum_r)
 __global__ void softmax_xent_kernel(const float* x, const float* t, float* probs, float* loss, size_t rows,
                                     size_t cols, bool sparse) {
   __shared__ float scratch[32];
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* xr = x + r * cols;
     float* p = probs + r * cols;
-    const float lse = row_lse(xr, cols, scratch);
-    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) p[j] = expf(xr[j] - lse);
+    const RowStats st = row_stats(xr, cols, scratch);
+    const float inv = 1.f / st.sum;
+    for (size_t j = threadIdx.x; j < cols; j += blockDim.x) p[j] = expf(xr[j] - st.mx) * inv;
     if (sparse) {
       if (threadIdx.x == 0) {
         const long long c = target_class(t[r], cols);
-        loss[r] = c < 0 ? NAN : lse - xr[c];
+        loss[r] = c < 0 ? NAN : (st.mx - xr[c]) + st.logSum;
       }
     } else {
       const float* tr = t + r * cols;
-      float tsum = 0.f, dot = 0.f;
-      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) tsum += tr[j], dot += tr[j] * xr[j];
-      tsum = block_sum(tsum, scratch);
-      dot = block_sum(dot, scratch);
-      if (threadIdx.x == 0) loss[r] = lse * tsum - dot;
+      float l = 0.f;
+      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) l += tr[j] * ((st.mx - xr[j]) + st.logSum);
+      l = block_sum(l, scratch);
+      if (threadIdx.x == 0) loss[r] = l;
     }
   }
 }
 
-// dLogits[r, j] = dLoss[r] (probs[r, j] - t[r, j]); one thread per element.
+// dLogits[r, j] = dLoss[r] (probs[r, j] sum_i t[r, i] - t[r, j]) (sparse: t one-hot); one block per row.
+// The sum of the targets keeps the gradient exact for rows that do not sum to 1, as the CPU flavour.
 __global__ void softmax_xent_grad_kernel(const float* p, const float* t, const float* dl, float* dx, size_t rows,
                                          size_t cols, bool sparse) {
-  const size_t n = rows * cols;
-  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
-    const size_t r = i / cols, j = i - r * cols;
-    float target;
+  __shared__ float scratch[32];
+  for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float* pr = p + r * cols;
+    float* o = dx + r * cols;
+    const float g = dl[r];
     if (sparse) {
       const long long c = target_class(t[r], cols);
-      target = c < 0 ? NAN : (static_cast<size_t>(c) == j ? 1.f : 0.f);
+      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) {
+        o[j] = c < 0 ? NAN : g * (pr[j] - (static_cast<size_t>(c) == j ? 1.f : 0.f));
+      }
     } else {
-      target = t[i];
+      const float* tr = t + r * cols;
+      float ts = 0.f;
+      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) ts += tr[j];
+      ts = block_sum(ts, scratch);
+      for (size_t j = threadIdx.x; j < cols; j += blockDim.x) o[j] = g * (pr[j] * ts - tr[j]);
     }
-    dx[i] = dl[r] * (p[i] - target);
   }
 }
 
@@ -116,9 +133,8 @@ void launch_softmax_xent(cudaStream_t s, const float* logits, const float* targe
 
 void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* targets, const float* dloss,
                               float* dlogits, size_t rows, size_t cols, bool sparse) {
-  const size_t n = rows * cols;
-  if (n == 0) return;
-  softmax_xent_grad_kernel<<<grid_for(n), kThreads, 0, s>>>(probs, targets, dloss, dlogits, rows, cols, sparse);
+  if (rows == 0 || cols == 0) return;
+  softmax_xent_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(probs, targets, dloss, dlogits, rows, cols, sparse);
 }
 
 }  // namespace cuda

@@ -79,6 +79,7 @@ Block* new_block(size_t bytes) {
 
 void upload_async(Napi::Env env, void* dst, const void* src, size_t bytes) {
   if (bytes == 0) return;
+  spoil_capture();  // a graph would re-read the staging block later, after it was reused
   Block* b = nullptr;
   if (bytes <= kMaxStaged) {
     b = find_block(bytes);

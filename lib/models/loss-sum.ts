@@ -1,0 +1,73 @@
+/**
+ * The batch losses of an epoch kept on the backend: each batch copies its scalar loss into the next slot of
+ * a device vector (one kernel call, no read-back), and `mean()` downloads the vector once, at the end of
+ * the epoch, and averages in float64 on the host, exactly as reading each batch loss would have. On a GPU
+ * this keeps the host from waiting for every batch.
+ *
+ *   epoch loss = sum_b size_b * loss_b / sum_b size_b
+ */
+import type { Backend } from '../backend/backend';
+import type { Tensor } from '../tensor/tensor';
+
+/** Batch losses of one epoch (or one evaluation) on the backend, with their batch sizes on the host. */
+export class DeviceLossSum {
+  private backend: Backend<unknown> | null = null;
+  private storage: unknown = null;
+  private capacity = 0;
+  private sizes: number[] = [];
+
+  /** Records a batch's scalar `loss` (a tensor of one value) for a batch of `size` samples. */
+  add(loss: Tensor, size: number): void {
+    const backend = loss.backend as Backend<unknown>;
+    if (this.backend !== backend) {
+      if (this.sizes.length > 0) throw new Error('DeviceLossSum: every loss of one epoch must be on one backend');
+      this.release();
+      this.backend = backend;
+    }
+    const slot = this.sizes.length;
+    if (slot >= this.capacity) this.grow(backend, Math.max(64, this.capacity * 2));
+    backend.copyStrided(loss.storage, 0, [1], this.storage, slot, [1], [1], false);
+    this.sizes.push(size);
+  }
+
+  /** The sample-weighted mean of the losses recorded since the last reset (one download), NaN when none. */
+  mean(): number {
+    const count = this.sizes.length;
+    if (count === 0 || this.backend === null) return NaN;
+    const values = this.backend.download(this.storage);
+    let total = 0;
+    let samples = 0;
+    for (let b = 0; b < count; b++) {
+      total += this.sizes[b] * values[b];
+      samples += this.sizes[b];
+    }
+    return total / samples;
+  }
+
+  /** Forgets the recorded losses (the device vector stays for the next epoch). */
+  reset(): void {
+    this.sizes = [];
+  }
+
+  /** Releases the device vector. */
+  dispose(): void {
+    this.release();
+    this.sizes = [];
+  }
+
+  private grow(backend: Backend<unknown>, capacity: number): void {
+    const bigger = backend.alloc(capacity, false);
+    if (this.storage !== null && this.sizes.length > 0) {
+      backend.copyStrided(this.storage, 0, [1], bigger, 0, [1], [this.sizes.length], false);
+    }
+    if (this.storage !== null) backend.free(this.storage);
+    this.storage = bigger;
+    this.capacity = capacity;
+  }
+
+  private release(): void {
+    if (this.backend !== null && this.storage !== null) this.backend.free(this.storage);
+    this.storage = null;
+    this.capacity = 0;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and launched in one call: the
+ * graph path must give exactly the losses and weights of replaying call by call (MYELIN_STEP_GRAPHS=0), it
+ * must actually launch graphs, and both must follow the cpu backend's curve within float32 rounding.
+ * Data and initial weights are made on the host, so every run starts from the same numbers.
+ */
+import { setBackend, getBackend } from '../lib/backend/select';
+import { tensor } from '../lib/ops/creation';
+import { dense } from '../lib/layers/dense';
+import { sequential } from '../lib/models/sequential';
+import { adam } from '../lib/optimizers/adam';
+import { requireCuda } from './require-gpu';
+
+const N = 320, IN = 20, HIDDEN = 64, CLASSES = 5;
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+}
+
+const r = lcg(11);
+const X = Float32Array.from({ length: N * IN }, r);
+const Y = Float32Array.from({ length: N }, (_, i) => {
+  let best = 0;
+  for (let c = 1; c < CLASSES; c++) if (X[i * IN + c] > X[i * IN + best]) best = c;
+  return best;
+});
+const INIT = [[IN, HIDDEN], [HIDDEN], [HIDDEN, HIDDEN], [HIDDEN], [HIDDEN, CLASSES], [CLASSES]].map((shape) => ({
+  shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 0.3),
+}));
+
+interface FitRun { losses: number[]; weights: Float32Array[]; graphLaunches: number }
+
+async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean): Promise<FitRun> {
+  setBackend(backend);
+  process.env.MYELIN_STEP_GRAPHS = graphs ? '1' : '0';
+  const b = getBackend();
+  let graphLaunches = 0;
+  const launch = b.launchGraph;
+  if (launch) b.launchGraph = (g: unknown) => { graphLaunches++; launch.call(b, g); };
+  try {
+    const model = sequential([
+      dense({ units: HIDDEN, activation: 'relu', inputShape: [IN] }),
+      dense({ units: HIDDEN, activation: 'relu' }),
+      dense({ units: CLASSES, activation: 'softmax' }),
+    ]);
+    model.compile({ optimizer: adam({ learningRate: 3e-3 }), loss: 'sparseCategoricalCrossentropy' });
+    model.setWeights(INIT.map((w) => tensor(w.data, w.shape)));
+    const history = await model.fit(tensor(X, [N, IN]), tensor(Y, [N]), { epochs: 4, batchSize: 32, shuffle: true, seed: 5, verbose: 0 });
+    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    model.dispose();
+    return { losses: history.history.loss, weights, graphLaunches };
+  } finally {
+    if (launch) b.launchGraph = launch;
+    delete process.env.MYELIN_STEP_GRAPHS;
+  }
+}
+
+describe('Sequential.fit on cuda with CUDA graphs', () => {
+  requireCuda();
+
+  test('graphs launch, and give exactly the call-by-call replay; both follow the cpu curve', async () => {
+    const graphed = await fitOn('cuda', true);
+    const replayed = await fitOn('cuda', false);
+    const cpu = await fitOn('cpu', false);
+    expect(graphed.graphLaunches).toBeGreaterThan(20);
+    expect(replayed.graphLaunches).toBe(0);
+    expect(graphed.losses).toEqual(replayed.losses);
+    graphed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(replayed.weights[i])));
+    graphed.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]) / cpu.losses[i]).toBeLessThan(1e-4));
+    expect(graphed.losses[3]).toBeLessThan(graphed.losses[0]);
+  });
+});

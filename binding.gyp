@@ -10,10 +10,12 @@
         "native/cpu/data_movement.cc",
         "native/cpu/dense.cc",
         "native/cpu/elementwise.cc",
+        "native/cpu/entries.cc",
         "native/cpu/gemm.cc",
         "native/cpu/gemm_builtin.cc",
         "native/cpu/info.cc",
         "native/cpu/optimizers.cc",
+        "native/cpu/program.cc",
         "native/cpu/reduce.cc",
         "native/cpu/softmax.cc"
       ],

@@ -1,6 +1,6 @@
 /**
  * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and launched in one call: the
- * graph path must give exactly the losses and weights of replaying call by call (MYELIN_STEP_GRAPHS=0), it
+ * graph path must give exactly the losses and weights of replaying call by call (MYELIN_STEP_COMPILE=0), it
  * must actually launch graphs, and both must follow the cpu backend's curve within float32 rounding.
  * Data and initial weights are made on the host, so every run starts from the same numbers.
  */
@@ -33,11 +33,11 @@ interface FitRun { losses: number[]; weights: Float32Array[]; graphLaunches: num
 
 async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean): Promise<FitRun> {
   setBackend(backend);
-  process.env.MYELIN_STEP_GRAPHS = graphs ? '1' : '0';
+  process.env.MYELIN_STEP_COMPILE = graphs ? '1' : '0';
   const b = getBackend();
   let graphLaunches = 0;
-  const launch = b.launchGraph;
-  if (launch) b.launchGraph = (g: unknown) => { graphLaunches++; launch.call(b, g); };
+  const launch = b.runCompiled;
+  if (launch) b.runCompiled = (g: unknown) => { graphLaunches++; launch.call(b, g); };
   try {
     const model = sequential([
       dense({ units: HIDDEN, activation: 'relu', inputShape: [IN] }),
@@ -51,8 +51,8 @@ async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean): Promise<FitRun> 
     model.dispose();
     return { losses: history.history.loss, weights, graphLaunches };
   } finally {
-    if (launch) b.launchGraph = launch;
-    delete process.env.MYELIN_STEP_GRAPHS;
+    if (launch) b.runCompiled = launch;
+    delete process.env.MYELIN_STEP_COMPILE;
   }
 }
 

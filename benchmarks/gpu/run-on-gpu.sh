@@ -59,7 +59,7 @@ timeout 70 node dist/benchmarks/gpu/myelin-mlp.js > "$OUT_DIR/myelin.jsonl" 2>&1
 cat "$OUT_DIR/myelin.jsonl"
 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.jsonl" 2>&1 || { echo "myelin-fit failed"; status=1; }
 cat "$OUT_DIR/myelin-fit.jsonl"
-MYELIN_STEP_GRAPHS=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
+MYELIN_STEP_COMPILE=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
 cat "$OUT_DIR/myelin-fit-nograph.jsonl"
 echo "the same fit on the cpu backend of this machine (its losses must match the cuda ones above):"
 timeout 40 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"

@@ -26,15 +26,16 @@ export interface Backend<S = unknown> {
    */
   adopt?(data: Float32Array): S;
   /**
-   * Optional (device backends): records the kernels `fn` launches as one graph instead of running them, and
-   * returns the graph, or null when that work cannot run as a graph (it uploads, allocates or waits for the
-   * device midway). Nothing `fn` launched has run yet when this returns: run the graph with `launchGraph`.
+   * Optional: recorded kernel `calls` (name and arguments of Backend kernel methods, on buffers that stay
+   * allocated) compiled into one unit that runs them all with a single call: a CUDA graph captured while
+   * `replayAll` runs them (cuda), a native list of prepared kernels (cpu). null when they cannot be compiled
+   * (a call uploads, allocates or waits midway; a kernel a program cannot hold). Nothing runs here.
    */
-  captureGraph?(fn: () => void): unknown | null;
-  /** Runs a graph from `captureGraph`, in order with the other work of the backend. */
-  launchGraph?(graph: unknown): void;
-  /** Releases a graph from `captureGraph` (idempotent). */
-  releaseGraph?(graph: unknown): void;
+  compileCalls?(calls: ReadonlyArray<{ name: string; args: readonly unknown[] }>, replayAll: () => void): unknown | null;
+  /** Runs a unit from `compileCalls`, in order with the backend's other work. */
+  runCompiled?(compiled: unknown): void;
+  /** Releases a unit from `compileCalls` now (otherwise the garbage collector does). Idempotent. */
+  releaseCompiled?(compiled: unknown): void;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

@@ -4,12 +4,12 @@
  * call with no allocation.
  */
 import { ValueError, describe } from '../errors';
-import type { NativeCpuAddon, NativeCpuInfo } from '../native/addon-types';
+import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend } from './backend';
 import { HostBufferPool } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
-import { nativeKernelMethods } from './native-kernels';
+import { nativeCall, nativeKernelMethods } from './native-kernels';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -70,6 +70,21 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     free: (buf) => pool.give(buf),
     fill: (out, value, offset = 0, length = out.length - offset) => addon.fill(out, value, offset, length),
     ...kernels,
+    // Compiled replays are native programs: every call converted and checked once, then run in one call.
+    compileCalls: (calls) => {
+      const list: unknown[][] = [];
+      for (const c of calls) {
+        const call = nativeCall(c.name, c.args, (buf) => (buf as Float32Array).length);
+        if (call === null) return null;
+        list.push(call);
+      }
+      return addon.compileProgram(list);
+    },
+    runCompiled: (program) => {
+      activate();
+      addon.runProgram(program as NativeCpuProgram);
+    },
+    releaseCompiled: () => {},  // the program is freed with its handle
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {
       if (outShape.length === 1 && aStrides[0] === 1 && bStrides[0] === 1) {

@@ -107,19 +107,20 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     download: (buf) => addon.download(buf),
     free: (buf) => addon.free(buf),
     fill: (out, value, offset = 0, length) => addon.fill(out, value, offset, length ?? addon.length(out) - offset),
-    captureGraph: (fn) => {
+    // Compiled replays are CUDA graphs: the calls are captured while they replay, then launched at once.
+    compileCalls: (_calls, replayAll) => {
       activate();  // GEMM settings are applied before the capture, not inside it
       addon.graphBegin();
       try {
-        fn();
+        replayAll();
       } catch {
         addon.graphEnd();
         return null;
       }
       return addon.graphEnd();
     },
-    launchGraph: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
-    releaseGraph: (graph) => addon.graphRelease(graph as NativeCudaGraph),
+    runCompiled: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
+    releaseCompiled: (graph) => addon.graphRelease(graph as NativeCudaGraph),
     ...nativeKernelMethods(addon, activate),
   };
 

@@ -50,3 +50,35 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
       addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse),
   };
 }
+
+/** Kernel methods whose addon entry takes the same arguments (no op name to translate, no defaults). */
+const PASS_THROUGH = new Set([
+  'softmax', 'softmaxGrad', 'gemm', 'copyStrided', 'gatherRows', 'scatterAddRows', 'softmaxCrossEntropy',
+  'softmaxCrossEntropyGrad',
+]);
+
+/**
+ * A recorded Backend kernel call as the addon entry it becomes: [entryName, ...arguments], with op names
+ * translated to ids and `fill`'s defaults filled in (`length` gives a buffer's size). null for calls a
+ * compiled program does not hold (the optimizer steps).
+ */
+export function nativeCall(name: string, args: readonly unknown[], length: (buf: unknown) => number): unknown[] | null {
+  const a = args as unknown[];
+  switch (name) {
+    case 'fill': {
+      const offset = (a[2] as number | undefined) ?? 0;
+      return ['fill', a[0], a[1], offset, (a[3] as number | undefined) ?? length(a[0]) - offset];
+    }
+    case 'unary':
+    case 'unaryGrad':
+      return [name, UNARY_OPS[a[0] as keyof typeof UNARY_OPS], ...a.slice(1)];
+    case 'binary':
+      return [name, BINARY_OPS[a[0] as keyof typeof BINARY_OPS], ...a.slice(1)];
+    case 'reduce':
+      return [name, REDUCE_OPS[a[0] as keyof typeof REDUCE_OPS], ...a.slice(1)];
+    case 'denseForward':
+      return [name, ...a.slice(0, 8), UNARY_OPS[a[8] as keyof typeof UNARY_OPS], a[9]];
+    default:
+      return PASS_THROUGH.has(name) ? [name, ...a] : null;
+  }
+}

@@ -1,7 +1,6 @@
 /** The training loop of `Sequential.fit`. */
 import { ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
-import { gather } from '../ops/indexing';
 import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { CallbackList, type Logs } from '../callbacks/callback';
@@ -122,18 +121,18 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       let lossSum = 0;
       let seen = 0;
       const batches = makeBatches(train.n, batchSize, rng);
+      // Read once per epoch: a change of a layer's trainable flag takes effect at the next epoch.
+      const vars = model.trainableWeights;
       for (let b = 0; b < batches.length; b++) {
         const idx = batches[b];
         if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: idx.length });
-        const xb = gather(train.x, idx);
-        const yb = gather(train.y, idx);
         const wb = weights ? tensor(pick(weights, idx)) : null;
         try {
-          const batchLoss = trainStep(model, compiled, recorder, xb, yb, wb);
+          const batchLoss = trainStep(vars, compiled, recorder, { x: train.x, y: train.y, idx, w: wb });
           if (batchHooks) lossSum += batchLoss.dataSync()[0] * idx.length;
           else deviceLoss.add(batchLoss, idx.length);
         } finally {
-          xb.dispose(); yb.dispose(); wb?.dispose();
+          wb?.dispose();
         }
         seen += idx.length;
         if (batchHooks) {

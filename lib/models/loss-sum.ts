@@ -9,6 +9,8 @@
 import type { Backend } from '../backend/backend';
 import type { Tensor } from '../tensor/tensor';
 
+const UNIT = [1];
+
 /** Batch losses of one epoch (or one evaluation) on the backend, with their batch sizes on the host. */
 export class DeviceLossSum {
   private backend: Backend<unknown> | null = null;
@@ -26,7 +28,7 @@ export class DeviceLossSum {
     }
     const slot = this.sizes.length;
     if (slot >= this.capacity) this.grow(backend, Math.max(64, this.capacity * 2));
-    backend.copyStrided(loss.storage, 0, [1], this.storage, slot, [1], [1], false);
+    backend.copyStrided(loss.storage, 0, UNIT, this.storage, slot, UNIT, UNIT, false);
     this.sizes.push(size);
   }
 

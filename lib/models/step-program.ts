@@ -6,12 +6,13 @@
  * and the metrics run as usual. A replayed step computes exactly what the recorded one did (same kernels,
  * same order, same inputs), so results are bit for bit those of the ordinary path.
  *
- * On a device backend with graphs (cuda) the replay is captured once as a graph and later batches launch it
- * in one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from batch to
+ * Where the backend can compile the recorded calls (a CUDA graph on cuda, a native program on cpu), a replay
+ * is one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from batch to
  * batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { valueAndGrads } from '../autograd/gradients';
+import { gather } from '../ops/indexing';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
@@ -30,9 +31,26 @@ export interface StepTensors {
 interface Program {
   recording: Recording;
   tensors: StepTensors;
-  /** The replay as one device graph: undefined until tried, null where the backend cannot (or must not). */
-  graph?: unknown | null;
+  /** The replay compiled by the backend (a CUDA graph, a native program): undefined until tried, null where
+   * the backend cannot compile it (or must not). */
+  compiled?: unknown | null;
 }
+
+/** The rows `idx` of a fit's x and y that make one batch, and the batch's sample weights (if any). */
+export interface BatchRows {
+  x: Tensor;
+  y: Tensor;
+  idx: Int32Array;
+  w: Tensor | null;
+}
+
+/** A step's tensors and the release of the batch copies made for it (call once the step is used up). */
+export interface BatchStep {
+  step: StepTensors;
+  release(): void;
+}
+
+const NOTHING_TO_RELEASE = (): void => {};
 
 /** The forward pass of a step: the total loss (differentiated) and the model output (kept for metrics). */
 export type StepForward = (x: Tensor, y: Tensor, w: Tensor | null) => { total: Tensor; output: Tensor };
@@ -50,15 +68,20 @@ function replayEnabled(): boolean {
 }
 
 /**
- * The recorded calls captured as one device graph (cuda), so that a replay is one launch instead of one per
- * kernel; null where the backend has no graphs, the capture is refused, or MYELIN_STEP_GRAPHS=0.
+ * The recorded calls compiled by the backend (a CUDA graph on cuda, a native program on cpu), so that a
+ * replay is one call instead of one per kernel; null where the backend cannot, or MYELIN_STEP_COMPILE=0.
  */
-function captureReplay(recording: Recording): unknown | null {
+function compileReplay(recording: Recording): unknown | null {
   const { backend } = recording;
-  if (backend.captureGraph === undefined || process.env.MYELIN_STEP_GRAPHS === '0') return null;
-  const graph = backend.captureGraph(() => replay(recording));
-  if (graph === null && process.env.MYELIN_DEBUG_REPLAY === '1') console.error('step graph refused: the step uploads, allocates or waits midway');
-  return graph;
+  if (backend.compileCalls === undefined || process.env.MYELIN_STEP_COMPILE === '0') return null;
+  let compiled: unknown | null;
+  try {
+    compiled = backend.compileCalls(recording.calls, () => replay(recording));
+  } catch {
+    compiled = null;  // the plain replay reports whatever is wrong with a call
+  }
+  if (compiled === null && process.env.MYELIN_DEBUG_REPLAY === '1') console.error('compiled step refused by the backend; replaying call by call');
+  return compiled;
 }
 
 /** Per-fit cache of recorded steps, one per batch shape. Call `dispose` when the fit ends. */
@@ -74,16 +97,13 @@ export class StepRecorder {
    * The returned tensors belong to the recorder: read them, do not dispose them.
    */
   run(vars: Variable[], x: Tensor, y: Tensor, w: Tensor | null): StepTensors {
-    const key = `${x.shape.join('x')}|${y.shape.join('x')}|${w ? w.shape.join('x') : '-'}|${vars.map((v) => v.id).join(',')}`;
+    const key = this.keyOf(vars, x.shape, y.shape, w);
     const program = this.programs.get(key);
     if (program) {
       const t = program.tensors;
       x.backend.copyStrided(x.storage, 0, [1], t.x.storage, 0, [1], [x.size], false);
       y.backend.copyStrided(y.storage, 0, [1], t.y.storage, 0, [1], [y.size], false);
-      if (w && t.w) w.backend.copyStrided(w.storage, 0, [1], t.w.storage, 0, [1], [w.size], false);
-      if (program.graph === undefined) program.graph = captureReplay(program.recording);
-      if (program.graph) program.recording.backend.launchGraph?.(program.graph);
-      else replay(program.recording);
+      this.launch(program, w);
       return t;
     }
     this.releaseTransient();
@@ -106,12 +126,77 @@ export class StepRecorder {
     return recorded.tensors;
   }
 
+  /**
+   * `run` for the rows `idx` of x and y: with a recorded program the rows are gathered straight into its input
+   * buffers (no batch tensors, no copies); otherwise gathered into batch tensors that `release` frees.
+   */
+  runRows(vars: Variable[], batch: BatchRows): BatchStep {
+    const { x, y, idx, w } = batch;
+    const rows = idx.length;
+    let program = w === null && this.sameVars(vars) ? this.byRows.get(rows) : undefined;
+    if (program === undefined) {
+      program = this.programs.get(this.keyOf(vars, [rows, ...x.shape.slice(1)], [rows, ...y.shape.slice(1)], w));
+      if (program && w === null) this.byRows.set(rows, program);
+    }
+    if (program) {
+      const t = program.tensors;
+      x.backend.gatherRows(x.storage, idx, t.x.storage, x.size / x.shape[0]);
+      y.backend.gatherRows(y.storage, idx, t.y.storage, y.size / y.shape[0]);
+      this.launch(program, w);
+      return { step: t, release: NOTHING_TO_RELEASE };
+    }
+    const xb = gather(x, idx);
+    let yb: Tensor | null = null;
+    try {
+      yb = gather(y, idx);
+      const step = this.run(vars, xb, yb, w);
+      const gathered = yb;
+      return { step, release: () => { xb.dispose(); gathered.dispose(); } };
+    } catch (err) {
+      xb.dispose();
+      yb?.dispose();
+      throw err;
+    }
+  }
+
+  /** Copies the batch weights in and runs the program: compiled where the backend can, else call by call. */
+  private launch(program: Program, w: Tensor | null): void {
+    const t = program.tensors;
+    if (w && t.w) w.backend.copyStrided(w.storage, 0, [1], t.w.storage, 0, [1], [w.size], false);
+    if (program.compiled === undefined) program.compiled = compileReplay(program.recording);
+    if (program.compiled) program.recording.backend.runCompiled?.(program.compiled);
+    else replay(program.recording);
+  }
+
+  private lastVars: Variable[] | null = null;
+  private lastVarsKey = '';
+  /** Programs of unweighted batches of `runRows` for the variables `lastVars`, by batch rows. */
+  private readonly byRows = new Map<number, Program>();
+
+  private sameVars(vars: Variable[]): boolean {
+    const last = this.lastVars;
+    if (last === null || last.length !== vars.length) return false;
+    for (let i = 0; i < vars.length; i++) if (last[i] !== vars[i]) return false;
+    return true;
+  }
+
+  /** The program key of a batch: its shapes and the variables differentiated (their ids, cached per array). */
+  private keyOf(vars: Variable[], xShape: readonly number[], yShape: readonly number[], w: Tensor | null): string {
+    if (!this.sameVars(vars)) {
+      this.lastVars = vars.slice();
+      this.lastVarsKey = vars.map((v) => v.id).join(',');
+      this.byRows.clear();
+    }
+    return `${xShape.join('x')}|${yShape.join('x')}|${w ? w.shape.join('x') : '-'}|${this.lastVarsKey}`;
+  }
+
   /** Releases every recorded program and candidate. */
   dispose(): void {
     this.releaseTransient();
     for (const p of [...this.candidates.values(), ...this.programs.values()]) this.drop(p);
     this.candidates.clear();
     this.programs.clear();
+    this.byRows.clear();
   }
 
   /** Tensors of the last step that no program keeps: released at the next step (or dispose). */
@@ -161,7 +246,7 @@ export class StepRecorder {
   }
 
   private drop(p: Program): void {
-    if (p.graph) p.recording.backend.releaseGraph?.(p.graph);
+    if (p.compiled) p.recording.backend.releaseCompiled?.(p.compiled);
     disposeAll(p.tensors);
     discard(p.recording);
   }

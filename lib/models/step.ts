@@ -9,7 +9,8 @@ import { tidy } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import type { Sequential } from './sequential';
-import { StepRecorder } from './step-program';
+import { StepRecorder, type BatchRows, type StepTensors } from './step-program';
+import type { Variable } from '../tensor/variable';
 
 /** The total loss of a batch and the model's output (logits when the softmax is fused into the loss). */
 export interface BatchLoss {
@@ -53,15 +54,23 @@ export function stepRecorder(model: Sequential, compiled: Compiled): StepRecorde
 }
 
 /**
- * One training step on a batch: gradients of `batchLoss` with respect to every trainable weight (recorded
+ * One training step on a batch: gradients of `batchLoss` with respect to `vars` (the model's trainable weights) (recorded
  * once per batch shape and replayed), one `optimizer.applyGradients` call, then the metrics update.
  * Returns the batch loss as a scalar tensor that the recorder owns: read it (or add it to a device sum) before
  * the next step, never dispose it. It is not read back here, so a GPU does not wait for the step.
  * Tensors the step creates are released before it returns or by the recorder.
  */
-export function trainStep(model: Sequential, compiled: Compiled, recorder: StepRecorder, x: Tensor, y: Tensor, w: Tensor | null): Tensor {
-  const vars = model.trainableWeights;
-  const step = recorder.run(vars, x, y, w);
+export function trainStep(vars: Variable[], compiled: Compiled, recorder: StepRecorder, batch: BatchRows): Tensor {
+  const { step, release } = recorder.runRows(vars, batch);
+  try {
+    return finishStep(compiled, vars, step);
+  } finally {
+    release();
+  }
+}
+
+/** The optimizer update and the metrics of a step whose forward and backward pass ran; returns the loss. */
+function finishStep(compiled: Compiled, vars: Variable[], step: StepTensors): Tensor {
   compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: step.grads[i] })));
   if (compiled.metrics.length > 0) {
     tidy(() => noGrad(() => {

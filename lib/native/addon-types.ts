@@ -71,7 +71,16 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array> {
   init(options: NativeCpuInitOptions): NativeCpuInfo;
   /** out[i] = f(a[i], b[i]) for i < n: the same-shape case of `binary` without stride arrays. */
   binarySame(op: number, a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
+  /**
+   * Converts and checks a list of kernel calls once ([entryName, ...the entry's arguments] each) and returns a
+   * program that runs them all in one call (native/cpu/program.cc). Throws like the entries on bad arguments.
+   */
+  compileProgram(calls: unknown[][]): NativeCpuProgram;
+  runProgram(program: NativeCpuProgram): void;
 }
+
+/** A compiled list of kernel calls of the CPU flavour (a napi External). */
+export interface NativeCpuProgram { readonly __myelinCpuProgram: never }
 
 /** An opaque handle to a device buffer of the CUDA flavour (a napi External); only the addon reads it. */
 export interface NativeCudaBuffer { readonly __myelinCudaBuffer: never }

@@ -129,6 +129,72 @@ export abstract class Optimizer {
     const owner = `${this.className}.applyGradients`;
     if (this.disposed) throw new ValueError(`${owner}: the optimizer was disposed`);
     if (!Array.isArray(pairs)) throw new ValueError(`${owner}: pairs must be an array of { variable, grad }, got ${describe(pairs)}`);
+    // A training loop passes the same variables and gradient tensors every step (fit's recorded steps do):
+    // then the checks below passed already and are skipped.
+    if (!this.sameAsLastPairs(pairs)) {
+      this.validatePairs(pairs, owner);
+      this.lastPairs = pairs.map((p) => ({ variable: p.variable, grad: p.grad }));
+    }
+    const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
+    const lr = this.getLearningRate();
+    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
+    if (active.length > 0) {
+      const backend = active[0].variable.backend;
+      if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
+      const clipping = this.clip.clipValue !== undefined || this.clip.clipNorm !== undefined || this.clip.globalClipNorm !== undefined;
+      const update = () => {
+        const input = clipping ? null : this.cachedInput(active);
+        if (input) {
+          this.runStep({ backend, lr, step: this.iterations + 1, ...input });
+          return;
+        }
+        const grads = clipping ? clipGradients(active.map((p) => p.grad), this.clip) : active.map((p) => p.grad);
+        const names = this.slotNames();
+        const slots: Record<string, unknown[]> = {};
+        for (const n of names) slots[n] = [];
+        for (const p of active) {
+          const own = this.slotsFor(p.variable, names);
+          for (const n of names) slots[n].push(own[n].storage);
+        }
+        const built = { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
+        if (!clipping) this.stepCache = { active: active.map((p) => ({ variable: p.variable, grad: p.grad })), ...built };
+        this.runStep({ backend, lr, step: this.iterations + 1, ...built });
+      };
+      if (clipping) tidy(update);
+      else update();
+    }
+    this.iterations++;
+  }
+
+  /**
+   * The storage lists of the last unclipped step and the pairs they were built from: a loop that passes the
+   * same variables and gradient tensors again (fit's recorded steps) reuses them instead of rebuilding.
+   */
+  private stepCache: { active: GradientPair[]; params: unknown[]; grads: unknown[]; slots: Record<string, unknown[]> } | null = null;
+
+  private cachedInput(active: GradientPair[]): { params: unknown[]; grads: unknown[]; slots: Record<string, unknown[]> } | null {
+    const c = this.stepCache;
+    if (c === null || c.active.length !== active.length) return null;
+    for (let i = 0; i < active.length; i++) {
+      if (c.active[i].variable !== active[i].variable || c.active[i].grad !== active[i].grad) return null;
+    }
+    return c;
+  }
+
+  /** The pairs of the last call that passed validation (shallow copies). */
+  private lastPairs: GradientPair[] | null = null;
+
+  private sameAsLastPairs(pairs: GradientPair[]): boolean {
+    const last = this.lastPairs;
+    if (last === null || last.length !== pairs.length) return false;
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i];
+      if (p === null || typeof p !== 'object' || p.variable !== last[i].variable || p.grad !== last[i].grad) return false;
+    }
+    return true;
+  }
+
+  private validatePairs(pairs: GradientPair[], owner: string): void {
     const seen = new Set<Variable>();
     pairs.forEach((p, i) => {
       if (p === null || typeof p !== 'object') throw new ValueError(`${owner}: pairs[${i}] must be { variable, grad }, got ${describe(p)}`);
@@ -142,29 +208,6 @@ export abstract class Optimizer {
       if (seen.has(p.variable)) throw new ValueError(`${owner}: variable ${p.variable.name} appears twice in pairs`);
       seen.add(p.variable);
     });
-    const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
-    const lr = this.getLearningRate();
-    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
-    if (active.length > 0) {
-      const backend = active[0].variable.backend;
-      if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
-      tidy(() => {
-        const grads = clipGradients(active.map((p) => p.grad), this.clip);
-        const names = this.slotNames();
-        const slots: Record<string, unknown[]> = {};
-        for (const n of names) slots[n] = [];
-        for (const p of active) {
-          const own = this.slotsFor(p.variable, names);
-          for (const n of names) slots[n].push(own[n].storage);
-        }
-        this.runStep({
-          backend, lr, step: this.iterations + 1, slots,
-          params: active.map((p) => p.variable.storage),
-          grads: grads.map((g) => g.storage),
-        });
-      });
-    }
-    this.iterations++;
   }
 
   private slotsFor(v: Variable, names: string[]): Record<string, Tensor> {
@@ -256,6 +299,7 @@ export abstract class Optimizer {
     });
     if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
     // Replace current slots: those of known variables now, the rest when their variable first appears.
+    this.stepCache = null;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     const known = this.order.slice();
     this.slotsOf.clear();
@@ -272,6 +316,8 @@ export abstract class Optimizer {
 
   /** Releases every slot. The optimizer cannot be used afterwards. */
   dispose(): void {
+    this.lastPairs = null;
+    this.stepCache = null;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();
     this.slotsOf.clear();

@@ -1,7 +1,8 @@
-// The export table of the addon: JS name -> entry point. Nothing else lives here.
+// The export table of the CPU flavour (myelin.node): JS name -> entry point. Nothing else lives here.
 #include <napi.h>
 
 #include "exports.h"
+#include "../cpu/exports_cpu.h"
 
 namespace {
 
@@ -30,6 +31,8 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"denseForward", myelin::DenseForward},
       {"softmaxCrossEntropy", myelin::SoftmaxCrossEntropy},
       {"softmaxCrossEntropyGrad", myelin::SoftmaxCrossEntropyGrad},
+      {"compileProgram", myelin::CompileProgram},
+      {"runProgram", myelin::RunProgram},
   };
   for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -8,26 +8,40 @@ namespace {
 float g_empty[1];  // data pointer of empty arrays (napi may report nullptr)
 }
 
-Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_(info), fn_(fn) {
-  if (info.Length() < count) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(count) +
-                                               " arguments, got " + std::to_string(info.Length()));
+Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : env_(info.Env()), argc_(info.Length()), fn_(fn) {
+  for (size_t i = 0; i < argc_ && i < kMaxArgs; ++i) argv_[i] = info[i];
+  init(count);
+}
+
+Args::Args(napi_env env, const napi_value* argv, size_t argc, const char* fn, size_t count) : env_(env), argc_(argc), fn_(fn) {
+  for (size_t i = 0; i < argc_ && i < kMaxArgs; ++i) argv_[i] = argv[i];
+  init(count);
+}
+
+void Args::init(size_t count) {
+  if (argc_ < count) {
+    throw Napi::TypeError::New(env_, std::string(fn_) + ": expected " + std::to_string(count) + " arguments, got " +
+                                         std::to_string(argc_));
   }
+  if (argc_ > kMaxArgs) argc_ = kMaxArgs;
+  napi_value undefined;
+  napi_get_undefined(env_, &undefined);
+  for (size_t i = argc_; i < kMaxArgs; ++i) argv_[i] = undefined;
 }
 
 void Args::typeError(const char* name, const std::string& expected) const {
-  throw Napi::TypeError::New(info_.Env(), std::string(fn_) + ": argument '" + name + "' must be " + expected);
+  throw Napi::TypeError::New(env_, std::string(fn_) + ": argument '" + name + "' must be " + expected);
 }
 
 void Args::rangeError(const std::string& message) const {
-  throw Napi::RangeError::New(info_.Env(), std::string(fn_) + ": " + message);
+  throw Napi::RangeError::New(env_, std::string(fn_) + ": " + message);
 }
 
 F32 Args::f32(size_t i, const char* name) const {
   napi_typedarray_type type;
   size_t len = 0;
   void* data = nullptr;
-  if (napi_get_typedarray_info(info_.Env(), info_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
+  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
       type != napi_float32_array) {
     typeError(name, "a Float32Array");
   }
@@ -35,7 +49,8 @@ F32 Args::f32(size_t i, const char* name) const {
 }
 
 F32 Args::f32OrNull(size_t i, const char* name) const {
-  if (info_[i].IsNull() || info_[i].IsUndefined()) return F32{nullptr, 0};
+  napi_valuetype t;
+  if (napi_typeof(env_, argv_[i], &t) == napi_ok && (t == napi_null || t == napi_undefined)) return F32{nullptr, 0};
   return f32(i, name);
 }
 
@@ -43,7 +58,7 @@ I32 Args::i32(size_t i, const char* name) const {
   napi_typedarray_type type;
   size_t len = 0;
   void* data = nullptr;
-  if (napi_get_typedarray_info(info_.Env(), info_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
+  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
       type != napi_int32_array) {
     typeError(name, "an Int32Array");
   }
@@ -51,19 +66,19 @@ I32 Args::i32(size_t i, const char* name) const {
 }
 
 std::vector<F32> Args::f32List(size_t i, const char* name) const {
-  napi_env env = info_.Env();
+  napi_env env = env_;
   bool isArray = false;
-  napi_is_array(env, info_[i], &isArray);
+  napi_is_array(env, argv_[i], &isArray);
   if (!isArray) typeError(name, "an array of Float32Arrays");
   uint32_t n = 0;
-  napi_get_array_length(env, info_[i], &n);
+  napi_get_array_length(env, argv_[i], &n);
   std::vector<F32> out(n);
   for (uint32_t k = 0; k < n; ++k) {
     napi_value el;
     napi_typedarray_type type;
     size_t len = 0;
     void* data = nullptr;
-    if (napi_get_element(env, info_[i], k, &el) != napi_ok ||
+    if (napi_get_element(env, argv_[i], k, &el) != napi_ok ||
         napi_get_typedarray_info(env, el, &type, &len, &data, nullptr, nullptr) != napi_ok ||
         type != napi_float32_array) {
       typeError(name, "an array of Float32Arrays (element " + std::to_string(k) + " is not)");
@@ -75,7 +90,7 @@ std::vector<F32> Args::f32List(size_t i, const char* name) const {
 
 double Args::num(size_t i, const char* name) const {
   double v;
-  if (napi_get_value_double(info_.Env(), info_[i], &v) != napi_ok) typeError(name, "a number");
+  if (napi_get_value_double(env_, argv_[i], &v) != napi_ok) typeError(name, "a number");
   return v;
 }
 
@@ -94,17 +109,17 @@ int Args::op(size_t i, const char* name, int count) const {
 
 bool Args::flag(size_t i, const char* name) const {
   bool b;
-  if (napi_get_value_bool(info_.Env(), info_[i], &b) != napi_ok) typeError(name, "a boolean");
+  if (napi_get_value_bool(env_, argv_[i], &b) != napi_ok) typeError(name, "a boolean");
   return b;
 }
 
 Dims Args::dims(size_t i, const char* name, bool allowNegative) const {
-  napi_env env = info_.Env();
+  napi_env env = env_;
   bool isArray = false;
-  napi_is_array(env, info_[i], &isArray);
+  napi_is_array(env, argv_[i], &isArray);
   if (!isArray) typeError(name, "an array of integers");
   uint32_t n = 0;
-  napi_get_array_length(env, info_[i], &n);
+  napi_get_array_length(env, argv_[i], &n);
   if (n > kMaxRank) {
     rangeError(std::string("argument '") + name + "' has rank " + std::to_string(n) + ", at most " +
                std::to_string(kMaxRank) + " is supported");
@@ -114,7 +129,7 @@ Dims Args::dims(size_t i, const char* name, bool allowNegative) const {
   for (uint32_t k = 0; k < n; ++k) {
     napi_value el;
     double v = NAN;
-    if (napi_get_element(env, info_[i], k, &el) != napi_ok || napi_get_value_double(env, el, &v) != napi_ok ||
+    if (napi_get_element(env, argv_[i], k, &el) != napi_ok || napi_get_value_double(env, el, &v) != napi_ok ||
         std::floor(v) != v || std::fabs(v) > 4.0e15 || (!allowNegative && v < 0)) {
       typeError(name, allowNegative ? "an array of integers" : "an array of non-negative integers");
     }

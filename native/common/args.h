@@ -28,10 +28,14 @@ struct Dims {
   int64_t v[kMaxRank];
 };
 
-// The arguments of one call, with the function's name for messages.
+constexpr size_t kMaxArgs = 16;
+
+// The arguments of one call, with the function's name for messages: a live call's, or those of a call a
+// compiled program recorded (native/cpu/program.cc).
 class Args {
  public:
   Args(const Napi::CallbackInfo& info, const char* fn, size_t count);
+  Args(napi_env env, const napi_value* argv, size_t argc, const char* fn, size_t count);
 
   F32 f32(size_t i, const char* name) const;
   F32 f32OrNull(size_t i, const char* name) const;  // data == nullptr for null/undefined
@@ -56,10 +60,15 @@ class Args {
 
   [[noreturn]] void typeError(const char* name, const std::string& expected) const;
   [[noreturn]] void rangeError(const std::string& message) const;
-  Napi::Env env() const { return info_.Env(); }
+  Napi::Env env() const { return Napi::Env(env_); }
+  const char* fn() const { return fn_; }
 
  private:
-  const Napi::CallbackInfo& info_;
+  void init(size_t count);
+
+  napi_env env_;
+  napi_value argv_[kMaxArgs];  // missing arguments are undefined
+  size_t argc_;
   const char* fn_;
 };
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "../common/args.h"
-#include "../common/exports.h"
+#include "kernel.h"
 
 namespace myelin {
 
@@ -24,12 +24,13 @@ void check_span(const Args& args, const char* name, int64_t offset, const Dims& 
   }
 }
 
+void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r, bool acc);
+
 }  // namespace
 
 // copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate):
 //   out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides] for every idx over shape
-Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
-  Args args(info, "copyStrided", 8);
+Kernel PrepareCopyStrided(const Args& args) {
   const F32 x = args.f32(0, "x"), out = args.f32(3, "out");
   const int64_t xOff = static_cast<int64_t>(args.size(1, "xOffset")), oOff = static_cast<int64_t>(args.size(4, "outOffset"));
   const Dims xs = args.dims(2, "xStrides", true), os = args.dims(5, "outStrides", true);
@@ -40,7 +41,7 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
                     ", " + std::to_string(os.rank) + " and " + std::to_string(shape.rank));
   }
   for (int d = 0; d < shape.rank; ++d)
-    if (shape.v[d] == 0) return info.Env().Undefined();
+    if (shape.v[d] == 0) return Kernel();
   check_span(args, "x", xOff, xs, shape, x.len);
   check_span(args, "out", oOff, os, shape, out.len);
   // Coalesce dims (drop size 1, merge affine neighbours) so the inner loop is as long as possible.
@@ -56,10 +57,21 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
     }
   }
   if (r == 0) dim[0] = 1, sx[0] = so[0] = 0, r = 1;
+  struct Space {
+    int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
+  } sp;
+  std::copy(dim, dim + r, sp.dim);
+  std::copy(sx, sx + r, sp.sx);
+  std::copy(so, so + r, sp.so);
+  return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.sx, sp.so, r, acc); };
+}
+
+namespace {
+
+// The copy itself, over a coalesced space of rank r (inner dimension last).
+void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r, bool acc) {
   const int64_t inner = dim[r - 1], ix = sx[r - 1], io = so[r - 1];
   int64_t idx[kMaxRank] = {};
-  const float* xp = x.data + xOff;
-  float* op = out.data + oOff;
   for (;;) {
     if (acc) {
       for (int64_t i = 0; i < inner; ++i) op[i * io] += xp[i * ix];
@@ -76,8 +88,9 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
     }
     if (d < 0) break;
   }
-  return info.Env().Undefined();
 }
+
+}  // namespace
 
 namespace {
 
@@ -94,36 +107,36 @@ void check_indices(const Args& args, const I32& idx, size_t rows, const char* ta
 }  // namespace
 
 // gatherRows(x, indices, out, rowSize): out[i, :] = x[indices[i], :]
-Napi::Value GatherRows(const Napi::CallbackInfo& info) {
-  Args args(info, "gatherRows", 4);
+Kernel PrepareGatherRows(const Args& args) {
   const F32 x = args.f32(0, "x"), out = args.f32(2, "out");
   const I32 idx = args.i32(1, "indices");
   const size_t rowSize = args.size(3, "rowSize");
   args.need(out, args.mul(idx.len, rowSize, "indices.length * rowSize"), "out");
-  if (rowSize == 0) return info.Env().Undefined();
+  if (rowSize == 0) return Kernel();
   check_indices(args, idx, x.len / rowSize, "x");
-  for (size_t i = 0; i < idx.len; ++i) {
-    const float* src = x.data + static_cast<size_t>(idx.data[i]) * rowSize;
-    std::copy(src, src + rowSize, out.data + i * rowSize);
-  }
-  return info.Env().Undefined();
+  return [=] {
+    for (size_t i = 0; i < idx.len; ++i) {
+      const float* src = x.data + static_cast<size_t>(idx.data[i]) * rowSize;
+      std::copy(src, src + rowSize, out.data + i * rowSize);
+    }
+  };
 }
 
 // scatterAddRows(dy, indices, dx, rowSize): dx[indices[i], :] += dy[i, :]
-Napi::Value ScatterAddRows(const Napi::CallbackInfo& info) {
-  Args args(info, "scatterAddRows", 4);
+Kernel PrepareScatterAddRows(const Args& args) {
   const F32 dy = args.f32(0, "dy"), dx = args.f32(2, "dx");
   const I32 idx = args.i32(1, "indices");
   const size_t rowSize = args.size(3, "rowSize");
   args.need(dy, args.mul(idx.len, rowSize, "indices.length * rowSize"), "dy");
-  if (rowSize == 0) return info.Env().Undefined();
+  if (rowSize == 0) return Kernel();
   check_indices(args, idx, dx.len / rowSize, "dx");
-  for (size_t i = 0; i < idx.len; ++i) {
-    float* dst = dx.data + static_cast<size_t>(idx.data[i]) * rowSize;
-    const float* src = dy.data + i * rowSize;
-    for (size_t j = 0; j < rowSize; ++j) dst[j] += src[j];
-  }
-  return info.Env().Undefined();
+  return [=] {
+    for (size_t i = 0; i < idx.len; ++i) {
+      float* dst = dx.data + static_cast<size_t>(idx.data[i]) * rowSize;
+      const float* src = dy.data + i * rowSize;
+      for (size_t j = 0; j < rowSize; ++j) dst[j] += src[j];
+    }
+  };
 }
 
 }  // namespace myelin

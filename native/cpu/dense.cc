@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "../common/args.h"
-#include "../common/exports.h"
+#include "kernel.h"
 #include "../common/kernel_ids.h"
 #include "../common/thread_pool.h"
 #include "cpu.h"
@@ -11,8 +11,7 @@
 namespace myelin {
 
 // denseForward(x, w, bias, z, out, m, n, k, activation, param)
-Napi::Value DenseForward(const Napi::CallbackInfo& info) {
-  Args args(info, "denseForward", 10);
+Kernel PrepareDenseForward(const Args& args) {
   const F32 x = args.f32(0, "x"), w = args.f32(1, "w"), bias = args.f32OrNull(2, "bias");
   const F32 z = args.f32(3, "z"), out = args.f32(4, "out");
   const size_t m = args.size(5, "m"), n = args.size(6, "n"), k = args.size(7, "k");
@@ -24,21 +23,22 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   if (bias.data != nullptr) args.need(bias, n, "bias");
   args.need(z, mn, "z");
   args.need(out, mn, "out");
-  sgemm(false, false, m, n, k, 1.f, x.data, w.data, 0.f, z.data);
-  const bool linear = act == static_cast<int>(UnaryOp::linear);
-  if (bias.data == nullptr) {
-    if (!linear || z.data != out.data) apply_unary(act, z.data, out.data, mn, param);
-    return info.Env().Undefined();
-  }
-  // One pass per row: z += bias, out = f(z).
-  parallel_for(m, std::max<size_t>(1, kParallelMin / (n ? n : 1)), [&](size_t b, size_t e) {
-    for (size_t r = b; r < e; ++r) {
-      float* zr = z.data + r * n;
-      for (size_t j = 0; j < n; ++j) zr[j] += bias.data[j];
-      if (!linear || zr != out.data + r * n) apply_unary(act, zr, out.data + r * n, n, param);  // nested: serial
+  return [=] {
+    sgemm(false, false, m, n, k, 1.f, x.data, w.data, 0.f, z.data);
+    const bool linear = act == static_cast<int>(UnaryOp::linear);
+    if (bias.data == nullptr) {
+      if (!linear || z.data != out.data) apply_unary(act, z.data, out.data, mn, param);
+      return;
     }
-  });
-  return info.Env().Undefined();
+    // One pass per row: z += bias, out = f(z).
+    parallel_for(m, std::max<size_t>(1, kParallelMin / (n ? n : 1)), [&](size_t b, size_t e) {
+      for (size_t r = b; r < e; ++r) {
+        float* zr = z.data + r * n;
+        for (size_t j = 0; j < n; ++j) zr[j] += bias.data[j];
+        if (!linear || zr != out.data + r * n) apply_unary(act, zr, out.data + r * n, n, param);  // nested: serial
+      }
+    });
+  };
 }
 
 }  // namespace myelin

@@ -7,7 +7,7 @@
 
 #include "../common/args.h"
 #include "../common/binary_math.h"
-#include "../common/exports.h"
+#include "kernel.h"
 #include "../common/thread_pool.h"
 #include "../common/unary_math.h"
 #include "cpu.h"
@@ -67,8 +67,7 @@ void apply_unary(int op, const float* x, float* out, size_t n, float p) {
 }
 
 // fill(out, value, offset, length): out[offset .. offset + length) = value
-Napi::Value Fill(const Napi::CallbackInfo& info) {
-  Args args(info, "fill", 4);
+Kernel PrepareFill(const Args& args) {
   const F32 out = args.f32(0, "out");
   const float value = static_cast<float>(args.num(1, "value"));
   const size_t offset = args.size(2, "offset"), length = args.size(3, "length");
@@ -76,26 +75,24 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
     args.rangeError("offset + length (" + std::to_string(offset + length) + ") exceeds the length of 'out' (" +
                     std::to_string(out.len) + ")");
   }
-  parallel_for(length, kParallelMin, [&](size_t b, size_t e) { std::fill(out.data + offset + b, out.data + offset + e, value); });
-  return info.Env().Undefined();
+  return [=] {
+    parallel_for(length, kParallelMin, [&](size_t b, size_t e) { std::fill(out.data + offset + b, out.data + offset + e, value); });
+  };
 }
 
 // unary(op, x, out, n, param)
-Napi::Value Unary(const Napi::CallbackInfo& info) {
-  Args args(info, "unary", 5);
+Kernel PrepareUnary(const Args& args) {
   const int op = args.op(0, "op", kUnaryOpCount);
   const F32 x = args.f32(1, "x"), out = args.f32(2, "out");
   const size_t n = args.size(3, "n");
   const float p = static_cast<float>(args.num(4, "param"));
   args.need(x, n, "x");
   args.need(out, n, "out");
-  apply_unary(op, x.data, out.data, n, p);
-  return info.Env().Undefined();
+  return [=] { apply_unary(op, x.data, out.data, n, p); };
 }
 
 // unaryGrad(op, x, y, dy, dx, n, param): dx = dy * f'(x)
-Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
-  Args args(info, "unaryGrad", 7);
+Kernel PrepareUnaryGrad(const Args& args) {
   const int op = args.op(0, "op", kUnaryOpCount);
   const F32 x = args.f32(1, "x"), y = args.f32(2, "y"), dy = args.f32(3, "dy"), dx = args.f32(4, "dx");
   const size_t n = args.size(5, "n");
@@ -105,13 +102,13 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
   args.need(dy, n, "dy");
   args.need(dx, n, "dx");
   const UnaryGradLoop loop = kUnaryGrad[op];
-  parallel_for(n, kParallelMin, [&](size_t b, size_t e) { loop(x.data + b, y.data + b, dy.data + b, dx.data + b, e - b, p); });
-  return info.Env().Undefined();
+  return [=] {
+    parallel_for(n, kParallelMin, [&](size_t b, size_t e) { loop(x.data + b, y.data + b, dy.data + b, dx.data + b, e - b, p); });
+  };
 }
 
 // binary(op, a, aStrides, b, bStrides, out, outShape)
-Napi::Value Binary(const Napi::CallbackInfo& info) {
-  Args args(info, "binary", 7);
+Kernel PrepareBinary(const Args& args) {
   const int op = args.op(0, "op", kBinaryOpCount);
   const F32 a = args.f32(1, "a"), b = args.f32(3, "b"), out = args.f32(5, "out");
   const Dims as = args.dims(2, "aStrides", false), bs = args.dims(4, "bStrides", false);
@@ -127,7 +124,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   for (int d = 0; d < shape.rank; ++d) {
     const int64_t s = shape.v[d];
     total = args.mul(total, static_cast<size_t>(s), "the product of outShape");
-    if (s == 0) return info.Env().Undefined();
+    if (s == 0) return Kernel();
     aMax += (s - 1) * as.v[d];
     bMax += (s - 1) * bs.v[d];
     if (s == 1) continue;
@@ -145,29 +142,36 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const BinaryRow row = kBinary[op];
   if (r <= 1) {
     const ptrdiff_t ia = r ? sa[0] : 0, ib = r ? sb[0] : 0;
-    parallel_for(total, kParallelMin, [&](size_t s, size_t e) { row(a.data + s * ia, ia, b.data + s * ib, ib, out.data + s, e - s); });
-    return info.Env().Undefined();
+    return [=] {
+      parallel_for(total, kParallelMin, [&](size_t s, size_t e) { row(a.data + s * ia, ia, b.data + s * ib, ib, out.data + s, e - s); });
+    };
   }
-  const size_t inner = static_cast<size_t>(dim[r - 1]), rows = total / inner;
-  parallel_for(rows, std::max<size_t>(1, kParallelMin / inner), [&](size_t s, size_t e) {
-    for (size_t q = s; q < e; ++q) {
-      size_t rest = q, offA = 0, offB = 0;
-      for (int d = r - 2; d >= 0; --d) {
-        const size_t i = rest % dim[d];
-        rest /= dim[d];
-        offA += i * sa[d];
-        offB += i * sb[d];
+  struct Space {
+    int64_t dim[kMaxRank], sa[kMaxRank], sb[kMaxRank];
+  } sp;
+  std::copy(dim, dim + r, sp.dim);
+  std::copy(sa, sa + r, sp.sa);
+  std::copy(sb, sb + r, sp.sb);
+  return [=] {
+    const size_t inner = static_cast<size_t>(sp.dim[r - 1]), rows = total / inner;
+    parallel_for(rows, std::max<size_t>(1, kParallelMin / inner), [&](size_t s, size_t e) {
+      for (size_t q = s; q < e; ++q) {
+        size_t rest = q, offA = 0, offB = 0;
+        for (int d = r - 2; d >= 0; --d) {
+          const size_t i = rest % sp.dim[d];
+          rest /= sp.dim[d];
+          offA += i * sp.sa[d];
+          offB += i * sp.sb[d];
+        }
+        row(a.data + offA, sp.sa[r - 1], b.data + offB, sp.sb[r - 1], out.data + q * inner, inner);
       }
-      row(a.data + offA, sa[r - 1], b.data + offB, sb[r - 1], out.data + q * inner, inner);
-    }
-  });
-  return info.Env().Undefined();
+    });
+  };
 }
 
 // binarySame(op, a, b, out, n): out[i] = f(a[i], b[i]) for i < n — the common same-shape case with no
 // stride arrays to read (a small op's cost is dominated by argument conversion).
-Napi::Value BinarySame(const Napi::CallbackInfo& info) {
-  Args args(info, "binarySame", 5);
+Kernel PrepareBinarySame(const Args& args) {
   const int op = args.op(0, "op", kBinaryOpCount);
   const F32 a = args.f32(1, "a"), b = args.f32(2, "b"), out = args.f32(3, "out");
   const size_t n = args.size(4, "n");
@@ -175,8 +179,7 @@ Napi::Value BinarySame(const Napi::CallbackInfo& info) {
   args.need(b, n, "b");
   args.need(out, n, "out");
   const BinaryRow row = kBinary[op];
-  parallel_for(n, kParallelMin, [&](size_t s, size_t e) { row(a.data + s, 1, b.data + s, 1, out.data + s, e - s); });
-  return info.Env().Undefined();
+  return [=] { parallel_for(n, kParallelMin, [&](size_t s, size_t e) { row(a.data + s, 1, b.data + s, 1, out.data + s, e - s); }); };
 }
 
 }  // namespace myelin

@@ -1,6 +1,6 @@
 // GEMM entry point: CBLAS sgemm from the loaded library, or the built-in kernel.
 #include "../common/args.h"
-#include "../common/exports.h"
+#include "kernel.h"
 #include "cpu.h"
 
 namespace myelin {
@@ -23,8 +23,7 @@ void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const fl
 }
 
 // gemm(a, b, out, m, n, k, transA, transB, alpha, beta)
-Napi::Value Gemm(const Napi::CallbackInfo& info) {
-  Args args(info, "gemm", 10);
+Kernel PrepareGemm(const Args& args) {
   const F32 a = args.f32(0, "a"), b = args.f32(1, "b"), out = args.f32(2, "out");
   const size_t m = args.size(3, "m"), n = args.size(4, "n"), k = args.size(5, "k");
   const bool ta = args.flag(6, "transA"), tb = args.flag(7, "transB");
@@ -32,8 +31,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   args.need(a, args.mul(m, k, "m * k"), "a");
   args.need(b, args.mul(k, n, "k * n"), "b");
   args.need(out, args.mul(m, n, "m * n"), "out");
-  sgemm(ta, tb, m, n, k, alpha, a.data, b.data, beta, out.data);
-  return info.Env().Undefined();
+  return [=] { sgemm(ta, tb, m, n, k, alpha, a.data, b.data, beta, out.data); };
 }
 
 }  // namespace myelin

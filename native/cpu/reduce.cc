@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../common/args.h"
-#include "../common/exports.h"
+#include "kernel.h"
 #include "../common/kernel_ids.h"
 #include "../common/thread_pool.h"
 
@@ -61,35 +61,34 @@ void reduce_columns(ReduceOp op, const float* x, float* out, size_t mid, size_t 
 }  // namespace
 
 // reduce(op, x, out, outer, mid, inner)
-Napi::Value Reduce(const Napi::CallbackInfo& info) {
-  Args args(info, "reduce", 6);
+Kernel PrepareReduce(const Args& args) {
   const ReduceOp op = static_cast<ReduceOp>(args.op(0, "op", kReduceOpCount));
   const F32 x = args.f32(1, "x"), out = args.f32(2, "out");
   const size_t outer = args.size(3, "outer"), mid = args.size(4, "mid"), inner = args.size(5, "inner");
   const size_t outSize = args.mul(outer, inner, "outer * inner");
   args.need(x, args.mul(outSize, mid, "outer * mid * inner"), "x");
   args.need(out, outSize, "out");
-  if (outSize == 0) return info.Env().Undefined();
+  if (outSize == 0) return Kernel();
   if (mid == 0) {
     if (op != ReduceOp::sum) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
-    std::fill(out.data, out.data + outSize, 0.f);
-    return info.Env().Undefined();
+    return [=] { std::fill(out.data, out.data + outSize, 0.f); };
   }
-  const size_t total = outSize * mid;
-  if (inner == 1 && op == ReduceOp::sum) {  // rows are contiguous
-    parallel_for(outer, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
-      for (size_t o = b; o < e; ++o) out.data[o] = static_cast<float>(sum_contiguous(x.data + o * mid, mid));
-    });
-  } else if (outer >= 2 || total < kParallelMin) {
-    parallel_for(outer, std::max<size_t>(1, kParallelMin / (mid * inner)), [&](size_t b, size_t e) {
-      for (size_t o = b; o < e; ++o) reduce_columns(op, x.data + o * mid * inner, out.data + o * inner, mid, inner, 0, inner);
-    });
-  } else {  // one outer slice: split the inner columns
-    parallel_for(inner, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
-      reduce_columns(op, x.data, out.data, mid, inner, b, e);
-    });
-  }
-  return info.Env().Undefined();
+  return [=] {
+    const size_t total = outSize * mid;
+    if (inner == 1 && op == ReduceOp::sum) {  // rows are contiguous
+      parallel_for(outer, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
+        for (size_t o = b; o < e; ++o) out.data[o] = static_cast<float>(sum_contiguous(x.data + o * mid, mid));
+      });
+    } else if (outer >= 2 || total < kParallelMin) {
+      parallel_for(outer, std::max<size_t>(1, kParallelMin / (mid * inner)), [&](size_t b, size_t e) {
+        for (size_t o = b; o < e; ++o) reduce_columns(op, x.data + o * mid * inner, out.data + o * inner, mid, inner, 0, inner);
+      });
+    } else {  // one outer slice: split the inner columns
+      parallel_for(inner, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
+        reduce_columns(op, x.data, out.data, mid, inner, b, e);
+      });
+    }
+  };
 }
 
 }  // namespace myelin

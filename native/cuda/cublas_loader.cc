@@ -26,6 +26,7 @@ using SgemmFn = int (*)(cublasHandle_t, int transa, int transb, int m, int n, in
 using SetMathModeFn = int (*)(cublasHandle_t, int mode);
 using GetVersionFn = int (*)(cublasHandle_t, int* version);
 using GetPropertyFn = int (*)(int type, int* value);  // libraryPropertyType: 0 major, 1 minor, 2 patch
+using SetWorkspaceFn = int (*)(cublasHandle_t, void* workspace, size_t bytes);  // cuBLAS >= 11.4, optional
 constexpr int kOpN = 0, kOpT = 1;                       // cublasOperation_t
 constexpr int kDefaultMath = 0, kTf32Math = 3;          // cublasMath_t: DEFAULT, TF32_TENSOR_OP
 
@@ -37,6 +38,7 @@ struct Api {
   SetMathModeFn setMathMode = nullptr;
   GetVersionFn getVersion = nullptr;
   GetPropertyFn getProperty = nullptr;
+  SetWorkspaceFn setWorkspace = nullptr;
 };
 
 // One opened library + handle per request (""=search, or a path), kept for the life of the process: backends
@@ -71,6 +73,7 @@ bool open_api(const std::string& file, Api* api, std::string* why) {
   a.setMathMode = reinterpret_cast<SetMathModeFn>(dlsym(h, "cublasSetMathMode"));
   a.getVersion = reinterpret_cast<GetVersionFn>(dlsym(h, "cublasGetVersion_v2"));
   a.getProperty = reinterpret_cast<GetPropertyFn>(dlsym(h, "cublasGetProperty"));
+  a.setWorkspace = reinterpret_cast<SetWorkspaceFn>(dlsym(h, "cublasSetWorkspace_v2"));
   const char* missing = !a.create ? "cublasCreate_v2" : !a.setStream ? "cublasSetStream_v2" : !a.sgemm ? "cublasSgemm_v2"
                         : !a.setMathMode ? "cublasSetMathMode" : !a.getVersion ? "cublasGetVersion_v2" : nullptr;
   if (missing != nullptr) {
@@ -129,6 +132,22 @@ std::vector<std::string> cublas_candidates(const std::string& request) {
   return out;
 }
 
+// Gives the handle a workspace of its own (32 MiB, MYELIN_CUBLAS_WORKSPACE_MB to change; 0 leaves cuBLAS its
+// default), as PyTorch does on Hopper: GEMMs captured into a CUDA graph then keep the algorithms that need one.
+// Allocated once per handle, for the life of the process, outside the caching allocator.
+static void set_workspace(Loaded& l) {
+  if (l.api.setWorkspace == nullptr) return;
+  const char* env = std::getenv("MYELIN_CUBLAS_WORKSPACE_MB");
+  const size_t mb = env != nullptr && *env != '\0' ? std::strtoul(env, nullptr, 10) : 32;
+  if (mb == 0) return;
+  void* ws = nullptr;
+  if (cudaMalloc(&ws, mb << 20) != cudaSuccess) {
+    cudaGetLastError();
+    return;
+  }
+  if (l.api.setWorkspace(l.handle, ws, mb << 20) != 0) cudaFree(ws);
+}
+
 CublasInfo cublas_probe(const std::string& request) {
   CublasInfo info;
   Api api;
@@ -153,6 +172,7 @@ const CublasInfo& cublas_init(const std::string& request, bool tf32) {
       } else {
         int v = 0;
         if (l.api.getVersion(l.handle, &v) == 0 && v > 0) l.info.version = v;
+        set_workspace(l);
       }
     }
     it = g_loaded.emplace(request, l).first;

@@ -1,7 +1,7 @@
 /**
- * Recorded-step replay (lib/models/step-program.ts): a fit that replays its steps ends with exactly the
- * weights and losses of a fit that runs every step through the ops, and steps that differ from batch to
- * batch (dropout) are never replayed.
+ * Recorded-step replay (lib/models/step-program.ts): a fit that replays its steps, compiled by the backend
+ * (a native program on cpu) or call by call, ends with exactly the weights and losses of a fit that runs
+ * every step through the ops, and steps that differ from batch to batch (dropout) are never replayed.
  */
 import * as my from '../../lib/index';
 import * as recorder from '../../lib/backend/recorder';
@@ -13,8 +13,10 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
   const labels = Float32Array.from(x.dataSync().filter((_, i) => i % 3 === 0), (v) => (v > 0 ? 1 : 0));
   const y = my.tensor(labels, [100, 1]);
   const results: { weights: Float32Array[]; loss: number[] }[] = [];
-  for (const replay of ['1', '0']) {
+  // Compiled replay (the default), replay call by call, no replay.
+  for (const [replay, compiled] of [['1', '1'], ['1', '0'], ['0', '0']]) {
     process.env.MYELIN_STEP_REPLAY = replay;
+    process.env.MYELIN_STEP_COMPILE = compiled;
     my.setSeed(5);
     const model = build();
     model.compile(compile());
@@ -22,36 +24,50 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
     results.push({ weights: model.getWeights().map((w) => w.dataSync()), loss: history.history.loss as number[] });
   }
   delete process.env.MYELIN_STEP_REPLAY;
+  delete process.env.MYELIN_STEP_COMPILE;
   return results;
 }
 
 describeEachBackend('step replay', () => {
   test('replayed fit equals the ordinary fit bit for bit (weights and losses)', async () => {
-    const [replayed, plain] = await trainTwice(() => my.sequential([
+    const [compiled, replayed, plain] = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'tanh', inputShape: [3], kernelRegularizer: my.regularizers.l2(1e-3) }),
       my.layers.dense({ units: 1, activation: 'sigmoid' }),
     ]), {}, () => ({ optimizer: my.optimizers.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] }));
-    expect(replayed.loss).toEqual(plain.loss);
-    replayed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+    for (const run of [compiled, replayed]) {
+      expect(run.loss).toEqual(plain.loss);
+      run.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+    }
   });
 
-  test('steps after the first two of each batch shape are replayed', async () => {
+  test('steps after the first two of each batch shape are replayed (compiled where the backend can)', async () => {
     const spy = jest.spyOn(recorder, 'replay');
-    const model = my.sequential([my.layers.dense({ units: 4, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
-    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
-    // 40 samples in batches of 16: shapes 16, 16, 8 per epoch; 3 epochs = 6 steps of 16 and 3 of 8.
-    await model.fit(my.randomNormal([40, 2], { seed: 1 }), my.randomNormal([40, 1], { seed: 2 }), { epochs: 3, batchSize: 16, verbose: 0 });
-    expect(spy).toHaveBeenCalledTimes((6 - 2) + (3 - 2));
-    spy.mockRestore();
+    const backend = my.tensor([0]).backend;
+    let compiledRuns = 0;
+    const run = backend.runCompiled;
+    if (run) backend.runCompiled = (p: unknown) => { compiledRuns++; run.call(backend, p); };
+    try {
+      const model = my.sequential([my.layers.dense({ units: 4, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
+      model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      // 40 samples in batches of 16: shapes 16, 16, 8 per epoch; 3 epochs = 6 steps of 16 and 3 of 8.
+      await model.fit(my.randomNormal([40, 2], { seed: 1 }), my.randomNormal([40, 1], { seed: 2 }), { epochs: 3, batchSize: 16, verbose: 0 });
+      // The cpu backend compiles the recorded steps into native programs; reference replays call by call.
+      if (backend.name === 'cpu') expect([compiledRuns, spy.mock.calls.length]).toEqual([5, 0]);
+      else expect(spy.mock.calls.length + compiledRuns).toBe((6 - 2) + (3 - 2));
+    } finally {
+      if (run) backend.runCompiled = run;
+      spy.mockRestore();
+    }
   });
 
   test('a model with dropout is never replayed and still trains as without replay', async () => {
-    const [replayed, plain] = await trainTwice(() => my.sequential([
+    const [compiled, replayed, plain] = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
       my.layers.dropout({ rate: 0.5, seed: 9 }),
       my.layers.dense({ units: 1, activation: 'sigmoid' }),
     ]), {}, () => ({ optimizer: 'sgd', loss: 'binaryCrossentropy' }));
     expect(replayed.loss).toEqual(plain.loss);
+    expect(compiled.loss).toEqual(plain.loss);
   });
 
   test('the recorder tells two steps apart when their uploads differ, and agrees on identical steps', () => {

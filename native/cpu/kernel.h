@@ -1,0 +1,41 @@
+// Kernels whose arguments are converted and checked once and that run later on the raw pointers they captured.
+// A live call prepares and runs at once (the entry points below); a compiled program (program.cc) prepares
+// every recorded call once and runs the list many times, while it holds the JS arrays behind the pointers.
+#pragma once
+
+#include <napi.h>
+
+#include <functional>
+
+#include "../common/args.h"
+
+namespace myelin {
+
+// A prepared kernel; empty when the call has nothing to do (a zero-sized operand).
+using Kernel = std::function<void()>;
+using PrepareFn = Kernel (*)(const Args& args);
+
+// The kernels a program can hold: X(jsName, EntryName, argumentCount). Each has a `Kernel Prepare<EntryName>(const
+// Args&)` and an entry point `EntryName` that prepares and runs it (entries.cc).
+#define MYELIN_CPU_KERNELS(X)                   \
+  X(fill, Fill, 4)                              \
+  X(unary, Unary, 5)                            \
+  X(unaryGrad, UnaryGrad, 7)                    \
+  X(binary, Binary, 7)                          \
+  X(binarySame, BinarySame, 5)                  \
+  X(reduce, Reduce, 6)                          \
+  X(softmax, Softmax, 5)                        \
+  X(softmaxGrad, SoftmaxGrad, 6)                \
+  X(gemm, Gemm, 10)                             \
+  X(copyStrided, CopyStrided, 8)                \
+  X(gatherRows, GatherRows, 4)                  \
+  X(scatterAddRows, ScatterAddRows, 4)          \
+  X(denseForward, DenseForward, 10)             \
+  X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7) \
+  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 7)
+
+#define MYELIN_DECLARE_PREPARE(js, Name, count) Kernel Prepare##Name(const Args& args);
+MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)
+#undef MYELIN_DECLARE_PREPARE
+
+}  // namespace myelin

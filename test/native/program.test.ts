@@ -1,0 +1,90 @@
+/**
+ * Compiled programs of the CPU flavour (native/cpu/program.cc): a list of kernel calls converted and checked
+ * once gives, run, exactly what the same calls give one by one; it runs again on whatever its input buffers
+ * then hold; bad calls are refused when compiling, with the entry's own message; only program handles run.
+ */
+import { loadCpuAddon } from '../../lib/native/loader';
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from '../../lib/backend/kernel-ids';
+
+const addon = loadCpuAddon();
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+}
+
+/** A small dense + relu + softmax cross-entropy forward and backward, as [entry, ...args] calls. */
+function stepCalls(x: Float32Array, w: Float32Array, b: Float32Array, t: Float32Array) {
+  const [m, k, n] = [5, 7, 3];
+  const z = new Float32Array(m * n), h = new Float32Array(m * n), p = new Float32Array(m * n);
+  const loss = new Float32Array(m), ones = new Float32Array(m), dlogits = new Float32Array(m * n);
+  const dz = new Float32Array(m * n), dw = new Float32Array(k * n), db = new Float32Array(n), sq = new Float32Array(m * n);
+  const calls: unknown[][] = [
+    ['denseForward', x, w, b, z, h, m, n, k, UNARY_OPS.relu, 0],
+    ['softmaxCrossEntropy', h, t, p, loss, m, n, true],
+    ['fill', ones, 1, 0, m],
+    ['softmaxCrossEntropyGrad', p, t, ones, dlogits, m, n, true],
+    ['unaryGrad', UNARY_OPS.relu, z, h, dlogits, dz, m * n, 0],
+    ['gemm', x, dz, dw, k, n, m, true, false, 1, 0],
+    ['reduce', REDUCE_OPS.sum, dz, db, 1, m, n],
+    ['binary', BINARY_OPS.mul, dz, [n, 1], dz, [n, 1], sq, [m, n]],
+    ['copyStrided', sq, 0, [1], dz, 0, [1], [m * n], true],
+  ];
+  return { calls, outputs: [z, h, p, loss, dlogits, dz, dw, db, sq] };
+}
+
+function inputs(seed: number) {
+  const r = lcg(seed);
+  return {
+    x: Float32Array.from({ length: 35 }, r), w: Float32Array.from({ length: 21 }, r),
+    b: Float32Array.from({ length: 3 }, r), t: Float32Array.from([0, 2, 1, 1, 0]),
+  };
+}
+
+function runDirectly(calls: unknown[][]): void {
+  const entries = addon as unknown as Record<string, (...a: unknown[]) => void>;
+  for (const [name, ...args] of calls) entries[name as string](...args);
+}
+
+describe('cpu compiled programs', () => {
+  test('a program computes exactly what its calls compute one by one, and again on new inputs', () => {
+    const a = inputs(1);
+    const compiled = stepCalls(a.x, a.w, a.b, a.t);
+    const program = addon.compileProgram(compiled.calls);
+    addon.runProgram(program);
+    const direct = stepCalls(a.x, a.w, a.b, a.t);
+    runDirectly(direct.calls);
+    compiled.outputs.forEach((o, i) => expect(Array.from(o)).toEqual(Array.from(direct.outputs[i])));
+
+    // New data in the same input buffers: the program reads them at run time.
+    const fresh = inputs(2);
+    a.x.set(fresh.x);
+    a.t.set([2, 2, 0, 1, 1]);
+    addon.runProgram(program);
+    const again = stepCalls(fresh.x, a.w, a.b, Float32Array.from([2, 2, 0, 1, 1]));
+    runDirectly(again.calls);
+    compiled.outputs.forEach((o, i) => expect(Array.from(o)).toEqual(Array.from(again.outputs[i])));
+  });
+
+  test('a class target that turns invalid after compiling gives NaN, never a read out of bounds', () => {
+    const a = inputs(3);
+    const { calls, outputs } = stepCalls(a.x, a.w, a.b, a.t);
+    const program = addon.compileProgram(calls);
+    a.t[1] = 7;  // 3 classes
+    addon.runProgram(program);
+    const loss = outputs[3];
+    expect(Number.isNaN(loss[1])).toBe(true);
+    expect(Number.isFinite(loss[0])).toBe(true);
+  });
+
+  test('bad calls are refused when compiling, naming the call or the entry', () => {
+    expect(() => addon.compileProgram([['adamStep']])).toThrow(/calls\[0\] names 'adamStep', which is not a kernel a program can hold/);
+    expect(() => addon.compileProgram([['unary', UNARY_OPS.relu, new Float32Array(2), new Float32Array(1), 2, 0]])).toThrow(/unary: argument 'out' has 1 elements, needs 2/);
+    expect(() => addon.compileProgram([[42]])).toThrow(/calls\[0\] must be \[kernelName, \.\.\.arguments\]/);
+    expect(() => addon.compileProgram('no' as unknown as unknown[][])).toThrow(/argument 'calls' must be an array/);
+  });
+
+  test('runProgram takes only program handles', () => {
+    expect(() => addon.runProgram({} as never)).toThrow(/must be a program from compileProgram/);
+  });
+});

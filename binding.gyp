@@ -17,7 +17,8 @@
         "native/cpu/optimizers.cc",
         "native/cpu/program.cc",
         "native/cpu/reduce.cc",
-        "native/cpu/softmax.cc"
+        "native/cpu/softmax.cc",
+        "native/cpu/train_steps.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

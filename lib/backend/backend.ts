@@ -9,6 +9,23 @@ export type BackendName = 'cuda' | 'cpu' | 'reference';
  * sizes and shapes were validated by the ops layer before a kernel is called. Every buffer is a dense,
  * row-major float32 array.
  */
+/** What `Backend.runTrainingSteps` runs (see there). */
+export interface TrainingStepsPlan<S = unknown> {
+  compiled: unknown;
+  /** One recorded optimizer kernel call (sgdStep, adamStep, adagradStep or rmspropStep) and its arguments. */
+  optimizerCall: { name: string; args: readonly unknown[] };
+  lrs: Float64Array;
+  firstStep: number;
+  x: S;
+  xIn: S;
+  y: S;
+  yIn: S;
+  indices: Int32Array;
+  loss: S;
+  losses: S;
+  lossOffset: number;
+}
+
 export interface Backend<S = unknown> {
   readonly name: BackendName;
 
@@ -36,6 +53,14 @@ export interface Backend<S = unknown> {
   runCompiled?(compiled: unknown): void;
   /** Releases a unit from `compileCalls` now (otherwise the garbage collector does). Idempotent. */
   releaseCompiled?(compiled: unknown): void;
+  /**
+   * Optional (cpu): runs `plan.lrs.length` training steps back to back without returning in between. Per
+   * step s: the rows plan.indices[s * batch ..] of x and y are copied into the program's inputs xIn and yIn,
+   * the compiled program (from `compileCalls`) runs, the recorded optimizer call runs with learning rate
+   * lrs[s] and step number firstStep + s, and the loss scalar is stored in losses[lossOffset + s]. Exactly
+   * what the same steps compute one by one.
+   */
+  runTrainingSteps?(plan: TrainingStepsPlan<S>): void;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

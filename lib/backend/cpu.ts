@@ -85,6 +85,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       addon.runProgram(program as NativeCpuProgram);
     },
     releaseCompiled: () => {},  // the program is freed with its handle
+    runTrainingSteps: (p) => {
+      activate();
+      addon.trainSteps(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
+        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
+    },
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {
       if (outShape.length === 1 && aStrides[0] === 1 && bStrides[0] === 1) {

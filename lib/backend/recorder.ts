@@ -108,18 +108,48 @@ function isBuffer(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Int32Array);
 }
 
-/** Canonical form of one argument: buffers are numbered by first appearance, everything else by value. */
-function canonical(v: unknown, names: Map<unknown, number>): string {
-  if (v === null || v === undefined || typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, names)).join(',')}]`;
-  if (v instanceof Int32Array) return `i[${Array.from(v).join(',')}]`;
-  if (!isBuffer(v)) return String(v);
-  let id = names.get(v);
-  if (id === undefined) {
-    id = names.size;
-    names.set(v, id);
+/** Buffer correspondence between two recordings: each buffer of one maps to exactly one of the other. */
+class Renaming {
+  private readonly ab = new Map<unknown, unknown>();
+  private readonly ba = new Map<unknown, unknown>();
+
+  /** Whether `x` (first recording) and `y` (second) can be the same buffer under the renaming so far. */
+  pair(x: unknown, y: unknown): boolean {
+    const seenX = this.ab.get(x);
+    const seenY = this.ba.get(y);
+    if (seenX === undefined && seenY === undefined) {
+      this.ab.set(x, y);
+      this.ba.set(y, x);
+      return true;
+    }
+    return seenX === y && seenY === x;
   }
-  return `#${id}`;
+}
+
+/** Whether two arguments agree: buffers under the renaming, everything else by value. */
+function sameArgument(x: unknown, y: unknown, names: Renaming): boolean {
+  if (x === null || x === undefined || typeof x !== 'object') return Object.is(x, y);
+  if (y === null || y === undefined || typeof y !== 'object') return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameArgument(x[i], y[i], names)) return false;
+    return true;
+  }
+  if (x instanceof Int32Array) {
+    if (!(y instanceof Int32Array) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  if (!isBuffer(x)) return String(x) === String(y);
+  return isBuffer(y) && !Array.isArray(y) && !(y instanceof Int32Array) && names.pair(x, y);
+}
+
+/** A short description of an argument for messages. */
+function describeArgument(v: unknown): string {
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `[${v.map(describeArgument).join(',')}]`.slice(0, 40);
+  if (v instanceof Int32Array) return `Int32Array(${v.length})`;
+  return 'buffer';
 }
 
 /**
@@ -143,16 +173,15 @@ export function difference(a: Recording, b: Recording): string | null {
     if (x.length !== y.length) return `upload ${i} has ${x.length} vs ${y.length} values`;
     for (let j = 0; j < x.length; j++) if (!Object.is(x[j], y[j])) return `upload ${i} differs at ${j}`;
   }
-  const namesA = new Map<unknown, number>();
-  const namesB = new Map<unknown, number>();
+  const names = new Renaming();
   for (let i = 0; i < a.calls.length; i++) {
     const ca = a.calls[i];
     const cb = b.calls[i];
     if (ca.name !== cb.name || ca.args.length !== cb.args.length) return `call ${i}: ${ca.name} vs ${cb.name}`;
     for (let j = 0; j < ca.args.length; j++) {
-      const x = canonical(ca.args[j], namesA);
-      const y = canonical(cb.args[j], namesB);
-      if (x !== y) return `call ${i} (${ca.name}) argument ${j}: ${x.slice(0, 40)} vs ${y.slice(0, 40)}`;
+      if (!sameArgument(ca.args[j], cb.args[j], names)) {
+        return `call ${i} (${ca.name}) argument ${j}: ${describeArgument(ca.args[j])} vs ${describeArgument(cb.args[j])}`;
+      }
     }
   }
   return null;

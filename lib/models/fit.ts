@@ -10,6 +10,7 @@ import { evaluateCompiled } from './evaluate';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
 import { History } from './history';
 import { DeviceLossSum } from './loss-sum';
+import { NativeSteps } from './native-steps';
 import { toSampleWeights, type InputData } from './input-data';
 import type { Sequential } from './sequential';
 import { stepRecorder, trainStep } from './step';
@@ -112,23 +113,42 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     // Without batch callbacks the batch losses are summed on the backend and read once per epoch.
     const deviceLoss = new DeviceLossSum();
     cleanups.push(() => deviceLoss.dispose());
+    // Runs of full-size batches handed to the backend at once (cpu), when nothing needs the batches one by one.
+    const native = !batchHooks && compiled.metrics.length === 0 && weights === null
+      ? NativeSteps.forFit(train.x.backend, recorder, compiled.optimizer, yieldMs) : null;
     let lastYield = Date.now();
+    const yieldWhenDue = async (): Promise<void> => {
+      if (Date.now() - lastYield < yieldMs) return;
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    };
     await callbacks.trainBegin({});
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.epochBegin(epoch, {});
       for (const m of compiled.metrics) m.reset();
       deviceLoss.reset();
+      native?.startEpoch();
       let lossSum = 0;
       let seen = 0;
       const batches = makeBatches(train.n, batchSize, rng);
       // Read once per epoch: a change of a layer's trainable flag takes effect at the next epoch.
       const vars = model.trainableWeights;
       for (let b = 0; b < batches.length; b++) {
+        const ran = native ? native.run(vars, batches, b, batchSize, train.x, train.y, deviceLoss) : 0;
+        if (ran > 0) {
+          seen += ran * batchSize;
+          b += ran - 1;
+          if (model.stopTraining) break;
+          await yieldWhenDue();
+          continue;
+        }
         const idx = batches[b];
         if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: idx.length });
         const wb = weights ? tensor(pick(weights, idx)) : null;
         try {
+          const capture = native !== null && native.wantsCapture(vars, idx.length, batchSize);
           const batchLoss = trainStep(vars, compiled, recorder, { x: train.x, y: train.y, idx, w: wb });
+          if (capture) native?.captureLastUpdate();
           if (batchHooks) lossSum += batchLoss.dataSync()[0] * idx.length;
           else deviceLoss.add(batchLoss, idx.length);
         } finally {
@@ -141,10 +161,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
           await callbacks.batchEnd(b, logs);
         }
         if (model.stopTraining) break;
-        if (Date.now() - lastYield >= yieldMs) {
-          await yieldToEventLoop();
-          lastYield = Date.now();
-        }
+        await yieldWhenDue();
       }
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();

@@ -32,6 +32,22 @@ export class DeviceLossSum {
     this.sizes.push(size);
   }
 
+  /**
+   * Reserves the next `count` slots for batches of `size` samples and returns where they are, for a backend
+   * call that writes `count` losses itself (Backend.runTrainingSteps).
+   */
+  reserve(backend: Backend<unknown>, count: number, size: number): { storage: unknown; offset: number } {
+    if (this.backend !== backend) {
+      if (this.sizes.length > 0) throw new Error('DeviceLossSum: every loss of one epoch must be on one backend');
+      this.release();
+      this.backend = backend;
+    }
+    const offset = this.sizes.length;
+    if (offset + count > this.capacity) this.grow(backend, Math.max(64, this.capacity * 2, offset + count));
+    for (let i = 0; i < count; i++) this.sizes.push(size);
+    return { storage: this.storage, offset };
+  }
+
   /** The sample-weighted mean of the losses recorded since the last reset (one download), NaN when none. */
   mean(): number {
     const count = this.sizes.length;

@@ -159,6 +159,16 @@ export class StepRecorder {
     }
   }
 
+  /**
+   * The compiled program of unweighted batches of `rows` rows for `vars` (once a batch of that shape has run
+   * compiled), or null.
+   */
+  compiledFor(vars: Variable[], rows: number): { compiled: unknown; tensors: StepTensors } | null {
+    if (!this.sameVars(vars)) return null;
+    const program = this.byRows.get(rows);
+    return program && program.compiled ? { compiled: program.compiled, tensors: program.tensors } : null;
+  }
+
   /** Copies the batch weights in and runs the program: compiled where the backend can, else call by call. */
   private launch(program: Program, w: Tensor | null): void {
     const t = program.tensors;

@@ -77,6 +77,14 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array> {
    */
   compileProgram(calls: unknown[][]): NativeCpuProgram;
   runProgram(program: NativeCpuProgram): void;
+  /**
+   * Runs lrs.length training steps back to back (native/cpu/train_steps.cc): per step, gathers the batch rows
+   * `indices` of x and y into the program's inputs xIn and yIn, runs the program, applies `optimizerCall` with
+   * that step's learning rate and number (firstStep + s), and stores the loss scalar in losses[lossOffset + s].
+   */
+  trainSteps(program: NativeCpuProgram, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: Float32Array,
+    xIn: Float32Array, y: Float32Array, yIn: Float32Array, indices: Int32Array, loss: Float32Array, losses: Float32Array,
+    lossOffset: number): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */

@@ -1,5 +1,5 @@
 /** Adagrad (Duchi et al.). */
-import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `adagrad`. */
 export interface AdagradOptions extends OptimizerOptions {
@@ -32,8 +32,8 @@ export class Adagrad extends Optimizer {
     return this.initialAccumulatorValue;
   }
 
-  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
-    backend.adagradStep(params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay);
+  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
+    return { name: 'adagradStep', args: [params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay] };
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 /** Adam (Kingma & Ba), with the AMSGrad variant. */
 import { ValueError, describe } from '../errors';
-import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `adam`. */
 export interface AdamOptions extends OptimizerOptions {
@@ -43,9 +43,11 @@ export class Adam extends Optimizer {
     return this.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
   }
 
-  protected runStep({ backend, params, grads, slots, lr, step }: StepInput): void {
-    backend.adamStep(params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon,
-      step, this.weightDecay, this.decoupled);
+  protected kernelCall({ params, grads, slots, lr, step }: StepInput): OptimizerKernelCall {
+    return {
+      name: 'adamStep',
+      args: [params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon, step, this.weightDecay, this.decoupled],
+    };
   }
 
   protected ownConfig(): Record<string, unknown> {

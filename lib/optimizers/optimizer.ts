@@ -49,6 +49,15 @@ export interface StepInput {
   step: number;
 }
 
+/**
+ * The one fused backend call of an optimizer step: the Backend method (sgdStep, adamStep, adagradStep,
+ * rmspropStep) and its arguments.
+ */
+export interface OptimizerKernelCall {
+  name: 'sgdStep' | 'adamStep' | 'adagradStep' | 'rmspropStep';
+  args: unknown[];
+}
+
 /** Throws a ValueError unless `v` is a finite number >= min. */
 export function checkHyper(v: unknown, owner: string, arg: string, min = 0, max = Infinity, openMax = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMax ? v >= max : v > max)) {
@@ -107,13 +116,32 @@ export abstract class Optimizer {
     return 0;
   }
   /** The ONE fused backend call that updates every parameter in place. */
-  protected abstract runStep(input: StepInput): void;
+  protected abstract kernelCall(input: StepInput): OptimizerKernelCall;
+
+  /**
+   * The kernel call of the last step when it ran on gradients as given (no clipping), else null. Training
+   * loops that run steps on the backend directly replay it with new learning rates and step numbers
+   * (lib/models/native-steps.ts).
+   */
+  lastKernelCall: OptimizerKernelCall | null = null;
+
+  private runStep(input: StepInput, clipped: boolean): void {
+    const call = this.kernelCall(input);
+    const method = input.backend[call.name] as (...args: unknown[]) => void;
+    method.apply(input.backend, call.args);
+    this.lastKernelCall = clipped ? null : call;
+  }
   /** Hyper-parameters specific to the subclass, for getConfig. */
   protected abstract ownConfig(): Record<string, unknown>;
 
   /** The learning rate of the next step: the constant, or the schedule evaluated at `iterations`. */
   getLearningRate(): number {
-    return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.valueAt(this.iterations);
+    return this.learningRateAt(this.iterations);
+  }
+
+  /** The learning rate of the step after `iteration` steps: the constant, or the schedule evaluated there. */
+  learningRateAt(iteration: number): number {
+    return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.valueAt(iteration);
   }
 
   /** Replaces the learning rate (or schedule) by a constant >= 0 (used by callbacks). */
@@ -138,6 +166,7 @@ export abstract class Optimizer {
     const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
     const lr = this.getLearningRate();
     if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
+    this.lastKernelCall = null;
     if (active.length > 0) {
       const backend = active[0].variable.backend;
       if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
@@ -145,7 +174,7 @@ export abstract class Optimizer {
       const update = () => {
         const input = clipping ? null : this.cachedInput(active);
         if (input) {
-          this.runStep({ backend, lr, step: this.iterations + 1, ...input });
+          this.runStep({ backend, lr, step: this.iterations + 1, ...input }, false);
           return;
         }
         const grads = clipping ? clipGradients(active.map((p) => p.grad), this.clip) : active.map((p) => p.grad);
@@ -158,7 +187,7 @@ export abstract class Optimizer {
         }
         const built = { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
         if (!clipping) this.stepCache = { active: active.map((p) => ({ variable: p.variable, grad: p.grad })), ...built };
-        this.runStep({ backend, lr, step: this.iterations + 1, ...built });
+        this.runStep({ backend, lr, step: this.iterations + 1, ...built }, clipping);
       };
       if (clipping) tidy(update);
       else update();
@@ -300,6 +329,7 @@ export abstract class Optimizer {
     if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
     // Replace current slots: those of known variables now, the rest when their variable first appears.
     this.stepCache = null;
+    this.lastKernelCall = null;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     const known = this.order.slice();
     this.slotsOf.clear();
@@ -317,6 +347,7 @@ export abstract class Optimizer {
   /** Releases every slot. The optimizer cannot be used afterwards. */
   dispose(): void {
     this.lastPairs = null;
+    this.lastKernelCall = null;
     this.stepCache = null;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();

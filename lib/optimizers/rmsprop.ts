@@ -1,6 +1,6 @@
 /** RMSprop (Hinton), optionally centered and with momentum. */
 import { ValueError, describe } from '../errors';
-import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `rmsprop`. */
 export interface RmspropOptions extends OptimizerOptions {
@@ -44,9 +44,11 @@ export class RMSprop extends Optimizer {
     return names;
   }
 
-  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
-    backend.rmspropStep(params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum,
-      this.epsilon, this.centered, this.weightDecay);
+  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
+    return {
+      name: 'rmspropStep',
+      args: [params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum, this.epsilon, this.centered, this.weightDecay],
+    };
   }
 
   protected ownConfig(): Record<string, unknown> {

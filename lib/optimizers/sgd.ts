@@ -1,6 +1,6 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum. */
 import { ValueError, describe } from '../errors';
-import { Optimizer, checkHyper, type OptimizerOptions, type StepInput } from './optimizer';
+import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `sgd`. */
 export interface SgdOptions extends OptimizerOptions {
@@ -33,8 +33,8 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? ['momentum'] : [];
   }
 
-  protected runStep({ backend, params, grads, slots, lr }: StepInput): void {
-    backend.sgdStep(params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay);
+  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
+    return { name: 'sgdStep', args: [params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay] };
   }
 
   protected ownConfig(): Record<string, unknown> {

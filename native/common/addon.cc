@@ -33,6 +33,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"softmaxCrossEntropyGrad", myelin::SoftmaxCrossEntropyGrad},
       {"compileProgram", myelin::CompileProgram},
       {"runProgram", myelin::RunProgram},
+      {"trainSteps", myelin::TrainSteps},
   };
   for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

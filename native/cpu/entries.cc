@@ -1,8 +1,14 @@
-// The entry points of the kernels in kernel.h: convert and check the call's arguments, run the kernel now.
+// The entry points of the kernels and optimizer steps in kernel.h: convert and check the call's arguments, run
+// the kernel now.
 #include "../common/exports.h"
 #include "kernel.h"
 
 namespace myelin {
+
+namespace {
+// The step number of an optimizer call (1 for the optimizers that do not take one).
+double step_of(const Args& args, int stepArg) { return stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0; }
+}  // namespace
 
 #define MYELIN_DEFINE_ENTRY(js, Name, count)                  \
   Napi::Value Name(const Napi::CallbackInfo& info) {          \
@@ -12,5 +18,15 @@ namespace myelin {
   }
 MYELIN_CPU_KERNELS(MYELIN_DEFINE_ENTRY)
 #undef MYELIN_DEFINE_ENTRY
+
+#define MYELIN_DEFINE_OPTIMIZER_ENTRY(js, Name, count, lrArg, stepArg)              \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                                \
+    const Args args(info, #js, count);                                              \
+    const OptimizerKernel kernel = Prepare##Name(args);                             \
+    kernel(args.num(lrArg, "lr"), step_of(args, stepArg));                         \
+    return info.Env().Undefined();                                                  \
+  }
+MYELIN_CPU_OPTIMIZERS(MYELIN_DEFINE_OPTIMIZER_ENTRY)
+#undef MYELIN_DEFINE_OPTIMIZER_ENTRY
 
 }  // namespace myelin

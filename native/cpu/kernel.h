@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <functional>
+#include <vector>
 
 #include "../common/args.h"
 
@@ -17,7 +18,7 @@ using PrepareFn = Kernel (*)(const Args& args);
 
 // The kernels a program can hold: X(jsName, EntryName, argumentCount). Each has a `Kernel Prepare<EntryName>(const
 // Args&)` and an entry point `EntryName` that prepares and runs it (entries.cc).
-#define MYELIN_CPU_KERNELS(X)                   \
+#define MYELIN_CPU_KERNELS(X) \
   X(fill, Fill, 4)                              \
   X(unary, Unary, 5)                            \
   X(unaryGrad, UnaryGrad, 7)                    \
@@ -37,5 +38,25 @@ using PrepareFn = Kernel (*)(const Args& args);
 #define MYELIN_DECLARE_PREPARE(js, Name, count) Kernel Prepare##Name(const Args& args);
 MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)
 #undef MYELIN_DECLARE_PREPARE
+
+// A prepared optimizer step: everything but the learning rate and the step number (1-based) is fixed.
+using OptimizerKernel = std::function<void(double lr, double step)>;
+using PrepareOptimizerFn = OptimizerKernel (*)(const Args& args);
+
+// The optimizer steps: X(jsName, EntryName, argumentCount, lrArgument, stepArgument or -1), each with
+// `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point that runs it with the call's own
+// learning rate and step (entries.cc).
+#define MYELIN_CPU_OPTIMIZERS(X)            \
+  X(sgdStep, SgdStep, 7, 3, -1)             \
+  X(adamStep, AdamStep, 12, 5, 9)           \
+  X(adagradStep, AdagradStep, 6, 3, -1)     \
+  X(rmspropStep, RmspropStep, 11, 5, -1)
+
+#define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count, lrArg, stepArg) OptimizerKernel Prepare##Name(const Args& args);
+MYELIN_CPU_OPTIMIZERS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
+#undef MYELIN_DECLARE_PREPARE_OPTIMIZER
+
+// The kernels of a program handle from compileProgram (program.cc); TypeError naming `args`' function otherwise.
+const std::vector<Kernel>& program_kernels(const Args& args, const Napi::Value& handle);
 
 }  // namespace myelin

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../common/args.h"
-#include "../common/exports.h"
+#include "kernel.h"
 #include "../common/optimizer_math.h"
 #include "../common/thread_pool.h"
 #include "cpu.h"
@@ -45,6 +45,10 @@ void for_each_element(const std::vector<F32>& params, F&& fn) {
 
 float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty() ? nullptr : list[t].data + i; }
 
+void check_step(const Args& args, double step) {
+  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
+}
+
 // Adam without amsgrad over n contiguous elements: a branch-free loop the compiler vectorizes (double
 // lanes; the same math as adam_update, element by element). The scalars are copied so their branches
 // are loop-invariant.
@@ -56,81 +60,86 @@ MYELIN_CLONES void adam_span(float* p, const float* g, float* m, float* v, size_
 }  // namespace
 
 // sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
-Napi::Value SgdStep(const Napi::CallbackInfo& info) {
-  Args args(info, "sgdStep", 7);
+OptimizerKernel PrepareSgdStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), v = args.f32List(2, "velocity");
-  const double lr = args.num(3, "lr"), mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
+  args.num(3, "lr");
+  const double mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
   const bool nesterov = args.flag(5, "nesterov");
   check_state(args, p, g, "grads", true);
   const bool useV = check_state(args, p, v, "velocity", mu != 0.0) && mu != 0.0;
-  for_each_element(p, [&](size_t t, size_t b, size_t e) {
-    float *pp = p[t].data, *gg = g[t].data;
-    for (size_t i = b; i < e; ++i) sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd);
-  });
-  return info.Env().Undefined();
+  return [=](double lr, double) {
+    for_each_element(p, [&](size_t t, size_t b, size_t e) {
+      float *pp = p[t].data, *gg = g[t].data;
+      for (size_t i = b; i < e; ++i) sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd);
+    });
+  };
 }
 
 // adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled)
-Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-  Args args(info, "adamStep", 12);
+OptimizerKernel PrepareAdamStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), m = args.f32List(2, "m");
   const auto v = args.f32List(3, "v"), vmax = args.f32List(4, "vmax");
-  AdamScalars<double> s;
-  s.lr = args.num(5, "lr"), s.beta1 = args.num(6, "beta1"), s.beta2 = args.num(7, "beta2");
-  s.eps = args.num(8, "epsilon");
-  const double step = args.num(9, "step");
-  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
-  s.wd = args.num(10, "weightDecay");
-  s.decoupled = args.flag(11, "decoupled");
-  // Bias corrections in double: bc1 = 1 - b1^t, bc2 = 1 - b2^t.
-  s.inv_bc1 = 1.0 / (1.0 - std::pow(s.beta1, step));
-  s.inv_bc2 = 1.0 / (1.0 - std::pow(s.beta2, step));
+  AdamScalars<double> base;
+  args.num(5, "lr");
+  base.beta1 = args.num(6, "beta1"), base.beta2 = args.num(7, "beta2");
+  base.eps = args.num(8, "epsilon");
+  check_step(args, args.num(9, "step"));
+  base.wd = args.num(10, "weightDecay");
+  base.decoupled = args.flag(11, "decoupled");
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
   const bool ams = check_state(args, p, vmax, "vmax", false);
-  for_each_element(p, [&](size_t t, size_t b, size_t e) {
-    float *pp = p[t].data, *gg = g[t].data, *mm = m[t].data, *vv = v[t].data;
-    if (!ams) return adam_span(pp + b, gg + b, mm + b, vv + b, e - b, s);
-    for (size_t i = b; i < e; ++i) adam_update(pp[i], gg[i], mm[i], vv[i], at(vmax, t, i), s);
-  });
-  return info.Env().Undefined();
+  return [=](double lr, double step) {
+    AdamScalars<double> s = base;
+    s.lr = lr;
+    // Bias corrections in double: bc1 = 1 - b1^t, bc2 = 1 - b2^t.
+    s.inv_bc1 = 1.0 / (1.0 - std::pow(s.beta1, step));
+    s.inv_bc2 = 1.0 / (1.0 - std::pow(s.beta2, step));
+    for_each_element(p, [&](size_t t, size_t b, size_t e) {
+      float *pp = p[t].data, *gg = g[t].data, *mm = m[t].data, *vv = v[t].data;
+      if (!ams) return adam_span(pp + b, gg + b, mm + b, vv + b, e - b, s);
+      for (size_t i = b; i < e; ++i) adam_update(pp[i], gg[i], mm[i], vv[i], at(vmax, t, i), s);
+    });
+  };
 }
 
 // adagradStep(params, grads, accum, lr, epsilon, weightDecay)
-Napi::Value AdagradStep(const Napi::CallbackInfo& info) {
-  Args args(info, "adagradStep", 6);
+OptimizerKernel PrepareAdagradStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), acc = args.f32List(2, "accum");
-  const double lr = args.num(3, "lr"), eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
+  args.num(3, "lr");
+  const double eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
-  for_each_element(p, [&](size_t t, size_t b, size_t e) {
-    float *pp = p[t].data, *gg = g[t].data, *aa = acc[t].data;
-    for (size_t i = b; i < e; ++i) adagrad_update(pp[i], gg[i], aa[i], lr, eps, wd);
-  });
-  return info.Env().Undefined();
+  return [=](double lr, double) {
+    for_each_element(p, [&](size_t t, size_t b, size_t e) {
+      float *pp = p[t].data, *gg = g[t].data, *aa = acc[t].data;
+      for (size_t i = b; i < e; ++i) adagrad_update(pp[i], gg[i], aa[i], lr, eps, wd);
+    });
+  };
 }
 
 // rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay)
-Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
-  Args args(info, "rmspropStep", 11);
+OptimizerKernel PrepareRmspropStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), sq = args.f32List(2, "sq");
   const auto mg = args.f32List(3, "meanGrad"), buf = args.f32List(4, "momentumBuf");
-  const double lr = args.num(5, "lr"), rho = args.num(6, "rho"), mu = args.num(7, "momentum");
+  args.num(5, "lr");
+  const double rho = args.num(6, "rho"), mu = args.num(7, "momentum");
   const double eps = args.num(8, "epsilon"), wd = args.num(10, "weightDecay");
   const bool centered = args.flag(9, "centered");
   check_state(args, p, g, "grads", true);
   check_state(args, p, sq, "sq", true);
   const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
   const bool useBuf = check_state(args, p, buf, "momentumBuf", mu > 0.0) && mu > 0.0;
-  for_each_element(p, [&](size_t t, size_t b, size_t e) {
-    float *pp = p[t].data, *gg = g[t].data, *ss = sq[t].data;
-    for (size_t i = b; i < e; ++i) {
-      rmsprop_update(pp[i], gg[i], ss[i], useMg ? at(mg, t, i) : nullptr, useBuf ? at(buf, t, i) : nullptr, lr, rho,
-                     mu, eps, wd);
-    }
-  });
-  return info.Env().Undefined();
+  return [=](double lr, double) {
+    for_each_element(p, [&](size_t t, size_t b, size_t e) {
+      float *pp = p[t].data, *gg = g[t].data, *ss = sq[t].data;
+      for (size_t i = b; i < e; ++i) {
+        rmsprop_update(pp[i], gg[i], ss[i], useMg ? at(mg, t, i) : nullptr, useBuf ? at(buf, t, i) : nullptr, lr, rho,
+                       mu, eps, wd);
+      }
+    });
+  };
 }
 
 }  // namespace myelin

@@ -70,12 +70,16 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
   return handle;
 }
 
-Napi::Value RunProgram(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsExternal() || !info[0].As<Napi::External<Program>>().CheckTypeTag(&kProgramTag)) {
-    throw Napi::TypeError::New(info.Env(), "runProgram: argument 'program' must be a program from compileProgram");
+const std::vector<Kernel>& program_kernels(const Args& args, const Napi::Value& handle) {
+  if (!handle.IsExternal() || !handle.As<Napi::External<Program>>().CheckTypeTag(&kProgramTag)) {
+    args.typeError("program", "a program from compileProgram");
   }
-  const Program* program = info[0].As<Napi::External<Program>>().Data();
-  for (const Kernel& k : program->kernels) k();
+  return handle.As<Napi::External<Program>>().Data()->kernels;
+}
+
+Napi::Value RunProgram(const Napi::CallbackInfo& info) {
+  const Args args(info, "runProgram", 1);
+  for (const Kernel& k : program_kernels(args, info[0])) k();
   return info.Env().Undefined();
 }
 

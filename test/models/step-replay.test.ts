@@ -1,7 +1,8 @@
 /**
  * Recorded-step replay (lib/models/step-program.ts): a fit that replays its steps, compiled by the backend
- * (a native program on cpu) or call by call, ends with exactly the weights and losses of a fit that runs
- * every step through the ops, and steps that differ from batch to batch (dropout) are never replayed.
+ * (a native program on cpu) or call by call, and one whose full-size batches run as backend-run steps
+ * (lib/models/native-steps.ts, cpu), end with exactly the weights and losses of a fit that runs every step
+ * through the ops, and steps that differ from batch to batch (dropout) are never replayed.
  */
 import * as my from '../../lib/index';
 import * as recorder from '../../lib/backend/recorder';
@@ -13,10 +14,11 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
   const labels = Float32Array.from(x.dataSync().filter((_, i) => i % 3 === 0), (v) => (v > 0 ? 1 : 0));
   const y = my.tensor(labels, [100, 1]);
   const results: { weights: Float32Array[]; loss: number[] }[] = [];
-  // Compiled replay (the default), replay call by call, no replay.
-  for (const [replay, compiled] of [['1', '1'], ['1', '0'], ['0', '0']]) {
+  // Backend-run steps and compiled replay (the default), compiled replay only, replay call by call, no replay.
+  for (const [replay, compiled, native] of [['1', '1', '1'], ['1', '1', '0'], ['1', '0', '0'], ['0', '0', '0']]) {
     process.env.MYELIN_STEP_REPLAY = replay;
     process.env.MYELIN_STEP_COMPILE = compiled;
+    process.env.MYELIN_NATIVE_STEPS = native;
     my.setSeed(5);
     const model = build();
     model.compile(compile());
@@ -25,22 +27,24 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
   }
   delete process.env.MYELIN_STEP_REPLAY;
   delete process.env.MYELIN_STEP_COMPILE;
+  delete process.env.MYELIN_NATIVE_STEPS;
   return results;
 }
 
 describeEachBackend('step replay', () => {
   test('replayed fit equals the ordinary fit bit for bit (weights and losses)', async () => {
-    const [compiled, replayed, plain] = await trainTwice(() => my.sequential([
+    const [nativeSteps, compiled, replayed, plain] = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'tanh', inputShape: [3], kernelRegularizer: my.regularizers.l2(1e-3) }),
       my.layers.dense({ units: 1, activation: 'sigmoid' }),
     ]), {}, () => ({ optimizer: my.optimizers.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] }));
-    for (const run of [compiled, replayed]) {
+    for (const run of [nativeSteps, compiled, replayed]) {
       expect(run.loss).toEqual(plain.loss);
       run.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
     }
   });
 
   test('steps after the first two of each batch shape are replayed (compiled where the backend can)', async () => {
+    process.env.MYELIN_NATIVE_STEPS = '0';  // counted one by one here; backend-run steps are tested below
     const spy = jest.spyOn(recorder, 'replay');
     const backend = my.tensor([0]).backend;
     let compiledRuns = 0;
@@ -57,17 +61,46 @@ describeEachBackend('step replay', () => {
     } finally {
       if (run) backend.runCompiled = run;
       spy.mockRestore();
+      delete process.env.MYELIN_NATIVE_STEPS;
+    }
+  });
+
+  test('with sgd, momentum, adamw, adagrad, rmsprop and a schedule, backend-run steps give exactly the step-by-step results', async () => {
+    const backend = my.tensor([0]).backend;
+    const optimizers = [
+      () => my.optimizers.sgd({ learningRate: 0.05 }),
+      () => my.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }),
+      () => my.optimizers.adamw({ learningRate: 0.01, weightDecay: 0.01 }),
+      () => my.optimizers.adagrad({ learningRate: 0.05 }),
+      () => my.optimizers.rmsprop({ learningRate: 0.01, centered: true, momentum: 0.5 }),
+      // A schedule: every backend-run step gets its own learning rate.
+      () => my.optimizers.adam({ learningRate: my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 3, decayRate: 0.7 }) }),
+    ];
+    for (const optimizer of optimizers) {
+      let nativeCalls = 0;
+      const runSteps = backend.runTrainingSteps;
+      if (runSteps) backend.runTrainingSteps = (plan) => { nativeCalls++; runSteps.call(backend, plan); };
+      try {
+        const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
+          my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
+          my.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ]), { epochs: 5 }, () => ({ optimizer: optimizer(), loss: 'binaryCrossentropy' }));
+        expect(nativeSteps.loss).toEqual(plain.loss);
+        nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+        if (backend.name === 'cpu') expect(nativeCalls).toBeGreaterThan(0);
+      } finally {
+        if (runSteps) backend.runTrainingSteps = runSteps;
+      }
     }
   });
 
   test('a model with dropout is never replayed and still trains as without replay', async () => {
-    const [compiled, replayed, plain] = await trainTwice(() => my.sequential([
+    const runs = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
       my.layers.dropout({ rate: 0.5, seed: 9 }),
       my.layers.dense({ units: 1, activation: 'sigmoid' }),
     ]), {}, () => ({ optimizer: 'sgd', loss: 'binaryCrossentropy' }));
-    expect(replayed.loss).toEqual(plain.loss);
-    expect(compiled.loss).toEqual(plain.loss);
+    for (const run of runs) expect(run.loss).toEqual(runs[3].loss);
   });
 
   test('the recorder tells two steps apart when their uploads differ, and agrees on identical steps', () => {

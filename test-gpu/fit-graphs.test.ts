@@ -1,8 +1,9 @@
 /**
- * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and launched in one call: the
- * graph path must give exactly the losses and weights of replaying call by call (MYELIN_STEP_COMPILE=0), it
- * must actually launch graphs, and both must follow the cpu backend's curve within float32 rounding.
- * Data and initial weights are made on the host, so every run starts from the same numbers.
+ * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and runs of full-size batches are
+ * launched by one native call (gather, graph, optimizer, loss per step): both must give exactly the losses and
+ * weights of replaying call by call (MYELIN_STEP_COMPILE=0), they must actually be used, and all must follow
+ * the cpu backend's curve within float32 rounding. Data and initial weights are made on the host, so every
+ * run starts from the same numbers.
  */
 import { setBackend, getBackend } from '../lib/backend/select';
 import { tensor } from '../lib/ops/creation';
@@ -29,15 +30,19 @@ const INIT = [[IN, HIDDEN], [HIDDEN], [HIDDEN, HIDDEN], [HIDDEN], [HIDDEN, CLASS
   shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 0.3),
 }));
 
-interface FitRun { losses: number[]; weights: Float32Array[]; graphLaunches: number }
+interface FitRun { losses: number[]; weights: Float32Array[]; graphLaunches: number; nativeRuns: number }
 
-async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean): Promise<FitRun> {
+async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean, nativeSteps = graphs): Promise<FitRun> {
   setBackend(backend);
   process.env.MYELIN_STEP_COMPILE = graphs ? '1' : '0';
+  process.env.MYELIN_NATIVE_STEPS = nativeSteps ? '1' : '0';
   const b = getBackend();
   let graphLaunches = 0;
+  let nativeRuns = 0;
   const launch = b.runCompiled;
+  const runSteps = b.runTrainingSteps;
   if (launch) b.runCompiled = (g: unknown) => { graphLaunches++; launch.call(b, g); };
+  if (runSteps) b.runTrainingSteps = (plan) => { nativeRuns++; runSteps.call(b, plan); };
   try {
     const model = sequential([
       dense({ units: HIDDEN, activation: 'relu', inputShape: [IN] }),
@@ -49,24 +54,30 @@ async function fitOn(backend: 'cuda' | 'cpu', graphs: boolean): Promise<FitRun> 
     const history = await model.fit(tensor(X, [N, IN]), tensor(Y, [N]), { epochs: 4, batchSize: 32, shuffle: true, seed: 5, verbose: 0 });
     const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
     model.dispose();
-    return { losses: history.history.loss, weights, graphLaunches };
+    return { losses: history.history.loss, weights, graphLaunches, nativeRuns };
   } finally {
     if (launch) b.runCompiled = launch;
+    if (runSteps) b.runTrainingSteps = runSteps;
     delete process.env.MYELIN_STEP_COMPILE;
+    delete process.env.MYELIN_NATIVE_STEPS;
   }
 }
 
 describe('Sequential.fit on cuda with CUDA graphs', () => {
   requireCuda();
 
-  test('graphs launch, and give exactly the call-by-call replay; both follow the cpu curve', async () => {
-    const graphed = await fitOn('cuda', true);
+  test('graphs and native step runs are used, give exactly the call-by-call replay, and follow the cpu curve', async () => {
+    const native = await fitOn('cuda', true, true);
+    const graphed = await fitOn('cuda', true, false);
     const replayed = await fitOn('cuda', false);
     const cpu = await fitOn('cpu', false);
+    expect(native.nativeRuns).toBeGreaterThan(2);
     expect(graphed.graphLaunches).toBeGreaterThan(20);
-    expect(replayed.graphLaunches).toBe(0);
-    expect(graphed.losses).toEqual(replayed.losses);
-    graphed.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(replayed.weights[i])));
+    expect([replayed.graphLaunches, replayed.nativeRuns]).toEqual([0, 0]);
+    for (const run of [native, graphed]) {
+      expect(run.losses).toEqual(replayed.losses);
+      run.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(replayed.weights[i])));
+    }
     graphed.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]) / cpu.losses[i]).toBeLessThan(1e-4));
     expect(graphed.losses[3]).toBeLessThan(graphed.losses[0]);
   });

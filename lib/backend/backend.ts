@@ -54,7 +54,7 @@ export interface Backend<S = unknown> {
   /** Releases a unit from `compileCalls` now (otherwise the garbage collector does). Idempotent. */
   releaseCompiled?(compiled: unknown): void;
   /**
-   * Optional (cpu): runs `plan.lrs.length` training steps back to back without returning in between. Per
+   * Optional (cpu, cuda): runs `plan.lrs.length` training steps back to back without returning in between. Per
    * step s: the rows plan.indices[s * batch ..] of x and y are copied into the program's inputs xIn and yIn,
    * the compiled program (from `compileCalls`) runs, the recorded optimizer call runs with learning rate
    * lrs[s] and step number firstStep + s, and the loss scalar is stored in losses[lossOffset + s]. Exactly

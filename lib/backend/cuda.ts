@@ -121,6 +121,11 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     },
     runCompiled: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
     releaseCompiled: (graph) => addon.graphRelease(graph as NativeCudaGraph),
+    runTrainingSteps: (p) => {
+      activate();
+      addon.trainSteps(p.compiled as NativeCudaGraph, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
+        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
+    },
     ...nativeKernelMethods(addon, activate),
   };
 

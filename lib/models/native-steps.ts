@@ -1,5 +1,5 @@
 /**
- * Training steps handed to the backend in runs (Backend.runTrainingSteps, the cpu backend): once the full-size
+ * Training steps handed to the backend in runs (Backend.runTrainingSteps: cpu, and cuda with graphs): once the full-size
  * batches of a fit have a compiled program (lib/models/step-program.ts) and the optimizer's kernel call for
  * that program's gradients is known, `fit` passes a run of consecutive full-size batches to one backend call
  * that gathers each batch, runs the program, applies the optimizer step and keeps the loss, batch after
@@ -20,7 +20,10 @@ import type { StepRecorder } from './step-program';
 /** Per-fit state of the backend-run training steps. */
 export class NativeSteps {
   private optimizerCall: { name: string; args: readonly unknown[] } | null = null;
-  /** Steps per backend call, adapted so that one call lasts about `yieldMs`. */
+  /**
+   * Steps per backend call, adapted so that one call lasts about `yieldMs` on the host, at most 256 (a GPU
+   * backend returns before its work is done; the cap bounds how much work is queued at once).
+   */
   private chunk = 8;
 
   private constructor(private readonly backend: Backend, private readonly recorder: StepRecorder,
@@ -79,7 +82,7 @@ export class NativeSteps {
     });
     opt.iterations += k;
     const msPerStep = Number(process.hrtime.bigint() - t0) / 1e6 / k;
-    this.chunk = Math.max(1, Math.min(4096, Math.floor(this.yieldMs / Math.max(msPerStep, 1e-4))));
+    this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / Math.max(msPerStep, 1e-4))));
     return k;
   }
 }

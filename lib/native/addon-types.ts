@@ -177,5 +177,9 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
   graphRelease(graph: NativeCudaGraph): void;
   /** Nodes (kernels and copies) in the graph. */
   graphNodes(graph: NativeCudaGraph): number;
+  /** NativeCpuAddon.trainSteps with a graph for the program (native/cuda/train_steps.cc); nothing waits. */
+  trainSteps(graph: NativeCudaGraph, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: NativeCudaBuffer,
+    xIn: NativeCudaBuffer, y: NativeCudaBuffer, yIn: NativeCudaBuffer, indices: Int32Array, loss: NativeCudaBuffer,
+    losses: NativeCudaBuffer, lossOffset: number): void;
   internals(): NativeCudaInternals;
 }

@@ -61,6 +61,8 @@ class Args {
   [[noreturn]] void typeError(const char* name, const std::string& expected) const;
   [[noreturn]] void rangeError(const std::string& message) const;
   Napi::Env env() const { return Napi::Env(env_); }
+  // Argument i as it was passed (undefined past the last one).
+  Napi::Value value(size_t i) const { return Napi::Value(env_, i < kMaxArgs ? argv_[i] : nullptr); }
   const char* fn() const { return fn_; }
 
  private:

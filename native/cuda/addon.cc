@@ -43,6 +43,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"graphLaunch", myelin::GraphLaunch},
       {"graphRelease", myelin::GraphRelease},
       {"graphNodes", myelin::GraphNodes},
+      {"trainSteps", myelin::TrainSteps},
       {"internals", myelin::Internals},
   };
   for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

@@ -62,11 +62,15 @@ Napi::Value new_buffer(Napi::Env env, size_t len, DeviceBuffer** out) {
   return Napi::External<DeviceBuffer>::New(env, b, finalize);
 }
 
-DeviceBuffer* buffer_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name) {
-  DeviceBuffer* b = lookup(info[i]);
+DeviceBuffer* buffer_value(const Args& args, const Napi::Value& v, const char* name) {
+  DeviceBuffer* b = lookup(v);
   if (b == nullptr) args.typeError(name, "a cuda buffer handle (from alloc or upload)");
-  if (!b->live) throw Napi::Error::New(info.Env(), std::string("argument '") + name + "' is a freed cuda buffer");
+  if (!b->live) throw Napi::Error::New(args.env(), std::string("argument '") + name + "' is a freed cuda buffer");
   return b;
+}
+
+DeviceBuffer* buffer_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return buffer_value(args, info[i], name);
 }
 
 DeviceBuffer* buffer_or_null_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -74,20 +78,24 @@ DeviceBuffer* buffer_or_null_arg(const Args& args, const Napi::CallbackInfo& inf
   return buffer_arg(args, info, i, name);
 }
 
-std::vector<DeviceBuffer*> buffer_list_arg(const Args& args, const Napi::CallbackInfo& info, size_t i,
-                                           const char* name) {
-  if (!info[i].IsArray()) args.typeError(name, "an array of cuda buffer handles");
-  Napi::Array arr = info[i].As<Napi::Array>();
+std::vector<DeviceBuffer*> buffer_list_value(const Args& args, const Napi::Value& v, const char* name) {
+  if (!v.IsArray()) args.typeError(name, "an array of cuda buffer handles");
+  Napi::Array arr = v.As<Napi::Array>();
   std::vector<DeviceBuffer*> out(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     DeviceBuffer* b = lookup(arr.Get(k));
     if (b == nullptr) args.typeError(name, "an array of cuda buffer handles (element " + std::to_string(k) + " is not)");
     if (!b->live) {
-      throw Napi::Error::New(info.Env(), std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
+      throw Napi::Error::New(args.env(), std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
     }
     out[k] = b;
   }
   return out;
+}
+
+std::vector<DeviceBuffer*> buffer_list_arg(const Args& args, const Napi::CallbackInfo& info, size_t i,
+                                           const char* name) {
+  return buffer_list_value(args, info[i], name);
 }
 
 void need(const Args& args, const DeviceBuffer* buf, size_t need, const char* name) {

@@ -42,6 +42,8 @@ cudaStream_t stream();
 // (staged uploads, allocations) calls spoil_capture(), so that graphEnd() discards the capture.
 bool capturing();
 void spoil_capture();
+// The executable graph behind a handle from graphEnd() (graphs.cc); TypeError naming args' function otherwise.
+cudaGraphExec_t graph_exec(const Args& args, const Napi::Value& handle);
 
 // ---- caching allocator ---------------------------------------------------------------------------------
 // Rounds a request up to its size class: at least 512 bytes, then 4 classes per power of two
@@ -79,6 +81,9 @@ Napi::Value new_buffer(Napi::Env env, size_t len, DeviceBuffer** out);
 DeviceBuffer* buffer_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name);
 // Like buffer_arg, null/undefined give nullptr.
 DeviceBuffer* buffer_or_null_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name);
+// The same for a value that is not a call argument (an element of an array argument).
+DeviceBuffer* buffer_value(const Args& args, const Napi::Value& v, const char* name);
+std::vector<DeviceBuffer*> buffer_list_value(const Args& args, const Napi::Value& v, const char* name);
 // An array of handles (optimizer lists).
 std::vector<DeviceBuffer*> buffer_list_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name);
 // RangeError unless buf holds at least `need` floats.
@@ -131,6 +136,29 @@ bool cublas_ready();
 // cublasSgemm_v2 in column-major terms; returns false on a cuBLAS error status.
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                   int ldb, float beta, float* c, int ldc, int* status);
+
+// ---- prepared optimizer steps (optimizer_entries.cc) --------------------------------------------------------
+// An optimizer step whose lists were checked and whose chunk table is built (optimizer_entries.cc): only the
+// learning rate and the step number vary from launch to launch.
+struct PreparedOptimizer {
+  OptimizerKind kind;
+  std::vector<TensorChunk> table;
+  OptimizerScalars base;
+  // The scalars of one launch: base with this learning rate (and Adam's bias corrections for this step).
+  OptimizerScalars scalars(double lr, double step) const;
+};
+
+// A chunk table on the device for as long as this object lives (freed in stream order).
+struct DeviceTable {
+  TensorChunk* ptr = nullptr;
+  size_t bytes = 0;
+  DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table);
+  ~DeviceTable();
+  DeviceTable(const DeviceTable&) = delete;
+  DeviceTable& operator=(const DeviceTable&) = delete;
+};
+// An optimizer call given as [entryName, ...arguments] (an argument of args' function), checked and prepared.
+PreparedOptimizer prepare_optimizer_call(const Args& args, const Napi::Value& call);
 
 }  // namespace cuda
 }  // namespace myelin

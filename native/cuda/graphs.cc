@@ -27,14 +27,28 @@ struct GraphBox {
   }
 };
 
+// Tags graph handles, so that another addon handle passed as a graph is refused, not misread.
+const napi_type_tag kGraphTag = {0x6d79656c696e2d67ULL, 0x72617068000000a1ULL};
+
 GraphBox* graph_arg(const Args& args, const Napi::CallbackInfo& info) {
-  if (!info[0].IsExternal()) args.typeError("graph", "a graph handle from graphEnd()");
+  if (!info[0].IsExternal() || !info[0].As<Napi::External<GraphBox>>().CheckTypeTag(&kGraphTag)) {
+    args.typeError("graph", "a graph handle from graphEnd()");
+  }
   return info[0].As<Napi::External<GraphBox>>().Data();
 }
 
 }  // namespace
 
 bool capturing() { return g_capturing; }
+
+cudaGraphExec_t graph_exec(const Args& args, const Napi::Value& handle) {
+  if (!handle.IsExternal() || !handle.As<Napi::External<GraphBox>>().CheckTypeTag(&kGraphTag)) {
+    args.typeError("graph", "a graph handle from graphEnd()");
+  }
+  GraphBox* box = handle.As<Napi::External<GraphBox>>().Data();
+  if (box->exec == nullptr) args.rangeError("the graph was released");
+  return box->exec;
+}
 
 void spoil_capture() {
   if (g_capturing) g_spoiled = true;
@@ -76,10 +90,12 @@ Napi::Value GraphEnd(const Napi::CallbackInfo& info) {
     delete box;
     return info.Env().Null();
   }
-  return Napi::External<GraphBox>::New(info.Env(), box, [](Napi::Env, GraphBox* b) {
+  auto handle = Napi::External<GraphBox>::New(info.Env(), box, [](Napi::Env, GraphBox* b) {
     b->destroy();
     delete b;
   });
+  handle.TypeTag(&kGraphTag);
+  return handle;
 }
 
 // graphLaunch(graph): runs the captured work on the stream (asynchronously, in stream order).

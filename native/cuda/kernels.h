@@ -90,5 +90,6 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
 // The largest chunk the kernel is given (elements).
 constexpr size_t kOptimizerChunk = 65536;
 
+
 }  // namespace cuda
 }  // namespace myelin

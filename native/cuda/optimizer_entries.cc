@@ -1,6 +1,9 @@
 // Entry points of the multi-tensor optimizer steps: check every list and length, build the chunk table on
 // the host (split_chunks), send it to the device through the staging ring and enqueue ONE kernel launch
-// that updates every parameter (optimizers.cu). Formulas: lib/backend/backend.ts.
+// that updates every parameter (optimizers.cu). Formulas: lib/backend/backend.ts. A prepared step
+// (prepare_optimizer_call) keeps its table for many launches with new learning rates and step numbers
+// (train_steps.cc).
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -37,106 +40,142 @@ bool check_state(const Args& args, const List& params, const List& state, const 
 
 float* at(const List& list, bool use, size_t t, size_t i) { return use ? list[t]->ptr + i : nullptr; }
 
-// Builds the chunk table for params/grads and up to three state lists (unused ones empty), uploads it and
-// launches the kernel once.
-void run(Napi::Env env, OptimizerKind kind, const List& p, const List& g, const List& s0, const List& s1,
-         const List& s2, const OptimizerScalars& sc) {
+// The chunk table for params/grads and up to three state lists (unused ones empty).
+std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s0, const List& s1, const List& s2) {
   std::vector<size_t> lengths(p.size());
   for (size_t t = 0; t < p.size(); ++t) lengths[t] = p[t]->len;
   const std::vector<ChunkRef> refs = split_chunks(lengths, kOptimizerChunk);
-  if (refs.empty()) return;
   std::vector<TensorChunk> table(refs.size());
   for (size_t c = 0; c < refs.size(); ++c) {
     const ChunkRef& r = refs[c];
     table[c] = TensorChunk{p[r.tensor]->ptr + r.begin, g[r.tensor]->ptr + r.begin, at(s0, !s0.empty(), r.tensor, r.begin),
                            at(s1, !s1.empty(), r.tensor, r.begin), at(s2, !s2.empty(), r.tensor, r.begin), r.length};
   }
-  const size_t bytes = table.size() * sizeof(TensorChunk);
-  void* dev = device_alloc(env, bytes);
-  try {
-    upload_async(env, dev, table.data(), bytes);
-    launch_multi_tensor(stream(), kind, static_cast<const TensorChunk*>(dev), table.size(), sc);
-    check_launch(env, "optimizer step");
-  } catch (...) {
-    device_free(dev, bytes);
-    throw;
-  }
-  device_free(dev, bytes);  // stream-ordered: the kernel reads it before any later reuse
+  return table;
 }
 
-}  // namespace
+void check_step(const Args& args, double step) {
+  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
+}
 
 // sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
-Napi::Value SgdStep(const Napi::CallbackInfo& info) {
-  Args args(info, "sgdStep", 7);
-  const List p = buffer_list_arg(args, info, 0, "params"), g = buffer_list_arg(args, info, 1, "grads");
-  const List v = buffer_list_arg(args, info, 2, "velocity");
-  OptimizerScalars sc{};
-  sc.lr = args.num(3, "lr"), sc.momentum = args.num(4, "momentum"), sc.wd = args.num(6, "weightDecay");
-  sc.nesterov = args.flag(5, "nesterov");
+PreparedOptimizer prepare_sgd(const Args& args) {
+  const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
+  const List v = buffer_list_value(args, args.value(2), "velocity");
+  PreparedOptimizer o{OptimizerKind::sgd, {}, {}};
+  o.base.lr = args.num(3, "lr"), o.base.momentum = args.num(4, "momentum"), o.base.wd = args.num(6, "weightDecay");
+  o.base.nesterov = args.flag(5, "nesterov");
   check_state(args, p, g, "grads", true);
-  const bool useV = check_state(args, p, v, "velocity", sc.momentum != 0.0) && sc.momentum != 0.0;
-  require_ready(info.Env(), "sgdStep");
-  run(info.Env(), OptimizerKind::sgd, p, g, useV ? v : List(), List(), List(), sc);
-  return info.Env().Undefined();
+  const bool useV = check_state(args, p, v, "velocity", o.base.momentum != 0.0) && o.base.momentum != 0.0;
+  o.table = chunk_table(p, g, useV ? v : List(), List(), List());
+  return o;
 }
 
 // adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled)
-Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-  Args args(info, "adamStep", 12);
-  const List p = buffer_list_arg(args, info, 0, "params"), g = buffer_list_arg(args, info, 1, "grads");
-  const List m = buffer_list_arg(args, info, 2, "m"), v = buffer_list_arg(args, info, 3, "v");
-  const List vmax = buffer_list_arg(args, info, 4, "vmax");
-  OptimizerScalars sc{};
-  sc.lr = args.num(5, "lr"), sc.beta1 = args.num(6, "beta1"), sc.beta2 = args.num(7, "beta2");
-  sc.eps = args.num(8, "epsilon");
-  const double step = args.num(9, "step");
-  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
-  sc.wd = args.num(10, "weightDecay");
-  sc.decoupled = args.flag(11, "decoupled");
-  // Bias corrections in double, as the CPU flavour: 1 / (1 - b1^t), 1 / (1 - b2^t).
-  sc.inv_bc1 = 1.0 / (1.0 - std::pow(sc.beta1, step));
-  sc.inv_bc2 = 1.0 / (1.0 - std::pow(sc.beta2, step));
+PreparedOptimizer prepare_adam(const Args& args) {
+  const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
+  const List m = buffer_list_value(args, args.value(2), "m"), v = buffer_list_value(args, args.value(3), "v");
+  const List vmax = buffer_list_value(args, args.value(4), "vmax");
+  PreparedOptimizer o{OptimizerKind::adam, {}, {}};
+  o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "beta1"), o.base.beta2 = args.num(7, "beta2");
+  o.base.eps = args.num(8, "epsilon");
+  check_step(args, args.num(9, "step"));
+  o.base.wd = args.num(10, "weightDecay");
+  o.base.decoupled = args.flag(11, "decoupled");
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
   const bool ams = check_state(args, p, vmax, "vmax", false);
-  require_ready(info.Env(), "adamStep");
-  run(info.Env(), OptimizerKind::adam, p, g, m, v, ams ? vmax : List(), sc);
-  return info.Env().Undefined();
+  o.table = chunk_table(p, g, m, v, ams ? vmax : List());
+  return o;
 }
 
 // adagradStep(params, grads, accum, lr, epsilon, weightDecay)
-Napi::Value AdagradStep(const Napi::CallbackInfo& info) {
-  Args args(info, "adagradStep", 6);
-  const List p = buffer_list_arg(args, info, 0, "params"), g = buffer_list_arg(args, info, 1, "grads");
-  const List acc = buffer_list_arg(args, info, 2, "accum");
-  OptimizerScalars sc{};
-  sc.lr = args.num(3, "lr"), sc.eps = args.num(4, "epsilon"), sc.wd = args.num(5, "weightDecay");
+PreparedOptimizer prepare_adagrad(const Args& args) {
+  const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
+  const List acc = buffer_list_value(args, args.value(2), "accum");
+  PreparedOptimizer o{OptimizerKind::adagrad, {}, {}};
+  o.base.lr = args.num(3, "lr"), o.base.eps = args.num(4, "epsilon"), o.base.wd = args.num(5, "weightDecay");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
-  require_ready(info.Env(), "adagradStep");
-  run(info.Env(), OptimizerKind::adagrad, p, g, acc, List(), List(), sc);
-  return info.Env().Undefined();
+  o.table = chunk_table(p, g, acc, List(), List());
+  return o;
 }
 
 // rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay)
-Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
-  Args args(info, "rmspropStep", 11);
-  const List p = buffer_list_arg(args, info, 0, "params"), g = buffer_list_arg(args, info, 1, "grads");
-  const List sq = buffer_list_arg(args, info, 2, "sq"), mg = buffer_list_arg(args, info, 3, "meanGrad");
-  const List buf = buffer_list_arg(args, info, 4, "momentumBuf");
-  OptimizerScalars sc{};
-  sc.lr = args.num(5, "lr"), sc.beta1 = args.num(6, "rho"), sc.momentum = args.num(7, "momentum");
-  sc.eps = args.num(8, "epsilon"), sc.wd = args.num(10, "weightDecay");
+PreparedOptimizer prepare_rmsprop(const Args& args) {
+  const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
+  const List sq = buffer_list_value(args, args.value(2), "sq"), mg = buffer_list_value(args, args.value(3), "meanGrad");
+  const List buf = buffer_list_value(args, args.value(4), "momentumBuf");
+  PreparedOptimizer o{OptimizerKind::rmsprop, {}, {}};
+  o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "rho"), o.base.momentum = args.num(7, "momentum");
+  o.base.eps = args.num(8, "epsilon"), o.base.wd = args.num(10, "weightDecay");
   const bool centered = args.flag(9, "centered");
   check_state(args, p, g, "grads", true);
   check_state(args, p, sq, "sq", true);
   const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
-  const bool useBuf = check_state(args, p, buf, "momentumBuf", sc.momentum > 0.0) && sc.momentum > 0.0;
-  require_ready(info.Env(), "rmspropStep");
-  run(info.Env(), OptimizerKind::rmsprop, p, g, sq, useMg ? mg : List(), useBuf ? buf : List(), sc);
+  const bool useBuf = check_state(args, p, buf, "momentumBuf", o.base.momentum > 0.0) && o.base.momentum > 0.0;
+  o.table = chunk_table(p, g, sq, useMg ? mg : List(), useBuf ? buf : List());
+  return o;
+}
+
+// A live optimizer call: prepares it, then uploads its table and launches it once with its own lr and step.
+Napi::Value run_now(const Napi::CallbackInfo& info, const char* fn, size_t count, PreparedOptimizer (*prepare)(const Args&),
+                    int stepArg) {
+  const Args args(info, fn, count);
+  const PreparedOptimizer o = prepare(args);
+  require_ready(info.Env(), fn);
+  if (o.table.empty()) return info.Env().Undefined();
+  DeviceTable table(info.Env(), o.table);
+  launch_multi_tensor(stream(), o.kind, table.ptr, o.table.size(), o.scalars(o.base.lr, stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0));
+  check_launch(info.Env(), "optimizer step");
   return info.Env().Undefined();
 }
+
+}  // namespace
+
+OptimizerScalars PreparedOptimizer::scalars(double lr, double step) const {
+  OptimizerScalars sc = base;
+  sc.lr = lr;
+  if (kind == OptimizerKind::adam) {
+    // Bias corrections in double, as the CPU flavour: 1 / (1 - b1^t), 1 / (1 - b2^t).
+    sc.inv_bc1 = 1.0 / (1.0 - std::pow(sc.beta1, step));
+    sc.inv_bc2 = 1.0 / (1.0 - std::pow(sc.beta2, step));
+  }
+  return sc;
+}
+
+DeviceTable::DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table) : bytes(table.size() * sizeof(TensorChunk)) {
+  ptr = static_cast<TensorChunk*>(device_alloc(env, bytes));
+  try {
+    upload_async(env, ptr, table.data(), bytes);
+  } catch (...) {
+    device_free(ptr, bytes);
+    throw;
+  }
+}
+
+DeviceTable::~DeviceTable() { device_free(ptr, bytes); }  // stream-ordered: the kernels read it before any reuse
+
+PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Value& call) {
+  if (!call.IsArray() || call.As<Napi::Array>().Length() < 1 || !call.As<Napi::Array>().Get(0u).IsString()) {
+    args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
+  }
+  const Napi::Array parts = call.As<Napi::Array>();
+  const std::string name = parts.Get(0u).As<Napi::String>().Utf8Value();
+  napi_value argv[kMaxArgs];
+  const size_t argc = std::min<size_t>(parts.Length() - 1, kMaxArgs);
+  for (size_t a = 0; a < argc; ++a) argv[a] = parts.Get(static_cast<uint32_t>(a + 1));
+  if (name == "sgdStep") return prepare_sgd(Args(args.env(), argv, argc, "sgdStep", 7));
+  if (name == "adamStep") return prepare_adam(Args(args.env(), argv, argc, "adamStep", 12));
+  if (name == "adagradStep") return prepare_adagrad(Args(args.env(), argv, argc, "adagradStep", 6));
+  if (name == "rmspropStep") return prepare_rmsprop(Args(args.env(), argv, argc, "rmspropStep", 11));
+  args.rangeError("'" + name + "' is not an optimizer step");
+}
+
+Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 7, prepare_sgd, -1); }
+Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 12, prepare_adam, 9); }
+Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 6, prepare_adagrad, -1); }
+Napi::Value RmspropStep(const Napi::CallbackInfo& info) { return run_now(info, "rmspropStep", 11, prepare_rmsprop, -1); }
 
 }  // namespace myelin

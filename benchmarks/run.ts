@@ -7,6 +7,8 @@
  * into the marked section of benchmarks/README.md (and README.md when it has the markers).
  * `--gpu` adds myelin's cuda backend and PyTorch CUDA (and the GPU-only 'wide' workload); `--gpu-only` runs just
  * those two and writes benchmarks/results/latest-gpu.* instead.
+ * `--rerender=<results.json>` rebuilds that run's tables, targets and chart from the runs its JSON keeps (after a
+ * change of the report), without running anything.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
  */
 import * as fs from 'fs';
@@ -27,21 +29,23 @@ interface Args {
   gpu: boolean;
   gpuOnly: boolean;
   parity: boolean;
+  rerender: string | null;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
     else if (arg === '--gpu-only') a.gpu = a.gpuOnly = true;
     else if (arg === '--parity') a.parity = true;
+    else if (arg.startsWith('--rerender=')) a.rerender = arg.slice(11);
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -62,8 +66,33 @@ function updateMarkedSection(file: string, content: string): boolean {
   return true;
 }
 
+/** Rebuilds a stored run's summaries, targets, Markdown and chart from the runs in its JSON (see --rerender). */
+function rerender(file: string): void {
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    command: string; machine: Parameters<typeof markdownReport>[0]['machine']; repetitions: number;
+    summaries: WorkloadSummary[]; skipped: { label: string; reason: string }[]; runs: RunOutcome[];
+  };
+  const summaries = stored.summaries.map((old) => summarizeWorkload(
+    { name: old.workload, description: old.description, kind: old.kind },
+    old.peers.map((p) => ({ id: p.peer, label: p.label, group: p.group, gpu: p.peer.endsWith('-cuda') })),
+    stored.runs.filter((r) => r.workload === old.workload),
+  ));
+  const targets = checkTargets(summaries);
+  const title = stored.command.includes('--quick') ? 'myelin vs peers (quick run: smaller data, fewer epochs)' : 'myelin vs peers';
+  const md = markdownReport({ title, command: stored.command, machine: stored.machine, repetitions: stored.repetitions, summaries, targets, skipped: stored.skipped });
+  const base = file.replace(/\.json$/, '');
+  fs.writeFileSync(file, JSON.stringify({ ...stored, summaries, targets }, null, 2));
+  fs.writeFileSync(`${base}.md`, md);
+  fs.writeFileSync(`${base}.svg`, svgChart(summaries, title));
+  console.log(`${md}\nrewrote ${base}.json, .md, .svg`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.rerender) {
+    rerender(args.rerender);
+    return;
+  }
   if (args.parity) {
     process.exitCode = await runParityCli({ steps: args.quick ? 20 : 100 });
     return;

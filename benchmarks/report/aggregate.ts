@@ -50,7 +50,7 @@ export interface WorkloadSummary {
   best: Record<string, string>;
 }
 
-function summarize(peer: Peer, runs: RunOutcome[]): PeerSummary {
+function summarize(peer: Pick<Peer, 'id' | 'label' | 'group'>, runs: RunOutcome[]): PeerSummary {
   const ok = runs.filter((r) => r.result).map((r) => r.result!);
   const losses = ok.map((r) => r.finalLoss).filter((l): l is number => typeof l === 'number');
   const accs = ok.map((r) => r.testAccuracy).filter((a): a is number => typeof a === 'number');
@@ -72,13 +72,14 @@ function summarize(peer: Peer, runs: RunOutcome[]): PeerSummary {
 }
 
 /** Higher is better: samples/s, or for to-accuracy workloads 1 / time (a run that missed the target counts as none). */
-function speed(spec: WorkloadSpec, s: PeerSummary): number {
+function speed(spec: Pick<WorkloadSpec, 'kind'>, s: PeerSummary): number {
   if (spec.kind === 'to-accuracy') return s.reached && !s.reached.startsWith('0/') ? 1 / s.seconds : 0;
   return s.samplesPerSecond;
 }
 
-/** Medians, best-of groups and ratios of one workload. */
-export function summarizeWorkload(spec: WorkloadSpec, peers: Peer[], outcomes: RunOutcome[]): WorkloadSummary {
+/** Medians, best-of groups and ratios of one workload (only the spec's name, description and kind are read). */
+export function summarizeWorkload(spec: Pick<WorkloadSpec, 'name' | 'description' | 'kind'>, peers: Pick<Peer, 'id' | 'label' | 'group' | 'gpu'>[],
+  outcomes: RunOutcome[]): WorkloadSummary {
   const list = peers.map((p) => summarize(p, outcomes.filter((o) => o.peer === p.id))).filter((s) => s.runs > 0 || s.failures.length > 0);
   const best: Record<string, string> = {};
   for (const s of list) {
@@ -86,14 +87,16 @@ export function summarizeWorkload(spec: WorkloadSpec, peers: Peer[], outcomes: R
     const cur = list.find((x) => x.peer === best[s.group]);
     if (!cur || speed(spec, s) > speed(spec, cur)) best[s.group] = s.peer;
   }
-  const me = list.find((s) => s.peer === 'myelin' && s.runs > 0);
-  if (me) {
-    for (const s of list) {
-      if (s === me || s.runs === 0) continue;
-      const their = speed(spec, s);
-      s.myelinSpeedup = their > 0 ? speed(spec, me) / their : Infinity;
-      s.myelinMemoryRatio = me.peakRssMiB / s.peakRssMiB;
-    }
+  // Ratios against myelin on the same kind of device: CPU frameworks against myelin (cpu), GPU ones against
+  // myelin (cuda).
+  const onGpu = new Map(peers.map((p) => [p.id, p.gpu]));
+  const myelinOn = (gpu: boolean) => list.find((s) => s.peer === (gpu ? 'myelin-cuda' : 'myelin') && s.runs > 0);
+  for (const s of list) {
+    const me = myelinOn(onGpu.get(s.peer) === true);
+    if (!me || s === me || s.runs === 0) continue;
+    const their = speed(spec, s);
+    s.myelinSpeedup = their > 0 ? speed(spec, me) / their : Infinity;
+    s.myelinMemoryRatio = me.peakRssMiB / s.peakRssMiB;
   }
   return { workload: spec.name, description: spec.description, kind: spec.kind, peers: list, best };
 }

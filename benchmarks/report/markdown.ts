@@ -4,9 +4,11 @@ import { machineLine, type MachineInfo } from './machine';
 
 function num(x: number | null | undefined, digits: number): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return x === Infinity ? 'inf' : '-';
-  if (Math.abs(x) >= 1e5) return Math.round(x).toLocaleString('en-US');
+  if (Math.abs(x) >= 1e5 || (digits === 0 && Math.abs(x) >= 1e4)) return Math.round(x).toLocaleString('en-US');
   return x.toFixed(digits);
 }
+
+const isMyelin = (peer: string): boolean => peer === 'myelin' || peer === 'myelin-cuda';
 
 /** Everything the Markdown report needs. */
 export interface ReportInput {
@@ -25,8 +27,8 @@ export function markdownReport(r: ReportInput): string {
   lines.push(`### ${r.title}`, '');
   lines.push(`\`${r.command}\`, ${r.machine.date.slice(0, 16).replace('T', ' ')} UTC, on ${machineLine(r.machine)}.`);
   lines.push(`Medians of ${r.repetitions} runs per framework, each run its own process, frameworks alternating within each round. ` +
-    '"myelin speed-up" is myelin\'s samples/s over the framework\'s (digits: the framework\'s time to 97% over myelin\'s); ' +
-    '"mem ratio" is myelin\'s peak RSS over the framework\'s. Loss: mean loss over the training set after the timed epochs.', '');
+    '"myelin speed-up" is myelin\'s samples/s over the framework\'s (digits: the framework\'s time to 97% over myelin\'s), ' +
+    'myelin (cuda) for GPU frameworks; "mem ratio" is myelin\'s peak host RSS over the framework\'s. Loss: mean loss over the training set after the timed epochs.', '');
   for (const w of r.summaries) {
     lines.push(`**${w.workload}**: ${w.description}`, '');
     const acc = w.kind === 'to-accuracy';
@@ -43,9 +45,9 @@ export function markdownReport(r: ReportInput): string {
         num(p.samplesPerSecond, 0),
         num(p.microsecondsPerStep, 1),
         ...(acc ? [num(p.seconds, 3), num(p.epochs, 0), num(p.testAccuracy, 4), p.reached ?? '-'] : []),
-        p.peer === 'myelin' ? '1.00' : `${num(p.myelinSpeedup, 2)}x`,
+        isMyelin(p.peer) ? '1.00' : `${num(p.myelinSpeedup, 2)}x`,
         num(p.peakRssMiB, 0),
-        p.peer === 'myelin' ? '1.00' : num(p.myelinMemoryRatio, 2),
+        isMyelin(p.peer) ? '1.00' : num(p.myelinMemoryRatio, 2),
         p.finalLoss === null ? '-' : p.finalLoss.toPrecision(5),
       ];
       lines.push(`| ${cells.join(' | ')} |`);

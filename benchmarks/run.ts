@@ -52,17 +52,19 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const MARK_START = '<!-- bench:start -->';
-const MARK_END = '<!-- bench:end -->';
-
-/** Replaces the text between the bench markers of `file` (when the file has them). */
-function updateMarkedSection(file: string, content: string): boolean {
+/**
+ * Replaces the text between the markers `<!-- <name>:start -->` and `<!-- <name>:end -->` of `file` (when it
+ * has them): 'bench' for the CPU table, 'bench-gpu' for the GPU one.
+ */
+function updateMarkedSection(file: string, content: string, name = 'bench'): boolean {
   if (!fs.existsSync(file)) return false;
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
   const text = fs.readFileSync(file, 'utf8');
-  const i = text.indexOf(MARK_START);
-  const j = text.indexOf(MARK_END);
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
   if (i < 0 || j < i) return false;
-  fs.writeFileSync(file, `${text.slice(0, i + MARK_START.length)}\n${content}\n${text.slice(j)}`);
+  fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${content}\n${text.slice(j)}`);
   return true;
 }
 
@@ -146,10 +148,11 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, `${name}.svg`), svgChart(summaries, title));
   console.log(`\n${md}`);
   console.log(`wrote benchmarks/results/${name}.json, .md, .svg`);
-  if (!args.quick && !args.only && !args.gpuOnly) {
-    const section = `${md}\n![benchmark chart](${'results/latest.svg'})`;
-    if (updateMarkedSection(path.join(root, 'benchmarks', 'README.md'), section)) console.log('updated the table in benchmarks/README.md');
-    if (updateMarkedSection(path.join(root, 'README.md'), `${md}\n![benchmark chart](benchmarks/results/latest.svg)`)) console.log('updated the table in README.md');
+  if (!args.quick && !args.only) {
+    const marker = args.gpuOnly ? 'bench-gpu' : 'bench';
+    const section = `${md}\n![benchmark chart](results/${name}.svg)`;
+    if (updateMarkedSection(path.join(root, 'benchmarks', 'README.md'), section, marker)) console.log('updated the table in benchmarks/README.md');
+    if (updateMarkedSection(path.join(root, 'README.md'), `${md}\n![benchmark chart](benchmarks/results/${name}.svg)`, marker)) console.log('updated the table in README.md');
   }
 }
 

@@ -140,8 +140,7 @@ function sameArgument(x: unknown, y: unknown, names: Renaming): boolean {
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     return true;
   }
-  if (!isBuffer(x)) return String(x) === String(y);
-  return isBuffer(y) && !Array.isArray(y) && !(y instanceof Int32Array) && names.pair(x, y);
+  return isBuffer(y) && names.pair(x, y);  // any other object is a backend buffer
 }
 
 /** A short description of an argument for messages. */

@@ -2,13 +2,13 @@
  * Recorded training steps. The forward and backward pass of a step (everything `valueAndGrads` runs) is
  * recorded on two consecutive batches of the same shape; when both recordings agree (see
  * lib/backend/recorder.ts) later batches of that shape replay the logged kernel calls on the same buffers
- * instead of going through the ops, the tape and tidy scopes again. The optimizer update, the loss read-back
- * and the metrics run as usual. A replayed step computes exactly what the recorded one did (same kernels,
- * same order, same inputs), so results are bit for bit those of the ordinary path.
+ * instead of going through the ops, the tape and tidy scopes again. The optimizer update and the metrics run
+ * as usual. A replayed step computes exactly what the recorded one did (same kernels, same order, same
+ * inputs), so results are bit for bit those of the ordinary path.
  *
  * Where the backend can compile the recorded calls (a CUDA graph on cuda, a native program on cpu), a replay
- * is one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from batch to
- * batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
+ * is one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from
+ * batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { valueAndGrads } from '../autograd/gradients';
@@ -31,8 +31,10 @@ export interface StepTensors {
 interface Program {
   recording: Recording;
   tensors: StepTensors;
-  /** The replay compiled by the backend (a CUDA graph, a native program): undefined until tried, null where
-   * the backend cannot compile it (or must not). */
+  /**
+   * The replay compiled by the backend (a CUDA graph, a native program): undefined until tried, null where
+   * the backend cannot compile it (or must not).
+   */
   compiled?: unknown | null;
 }
 

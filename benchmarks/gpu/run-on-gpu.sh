@@ -8,11 +8,11 @@
 #      (myelin-fit.js) and PyTorch eager with fused Adam (torch_mlp.py), then a summary table
 # Every step has a time limit, so one hang cannot eat the session.
 #
-# Prepare on the development machine (the GPU machine has no Node.js, no npm and no network):
+# Prepare on a development machine (the GPU machine may have no Node.js, no npm and no network):
 #   npm run build:native && npm run build:cuda && npm run build:ts && rm -rf prebuilds
 #   bash benchmarks/gpu/prepare-device.sh      (node, and the few node_modules jest needs, into .device/)
-# Run with the device tool: carry [".device", "build", "build-cuda", "dist"], command
-#   bash benchmarks/gpu/run-on-gpu.sh [quick]
+# Then, on the GPU machine, in the repository root with .device/, build/, build-cuda/Release/ and dist/:
+#   bash benchmarks/gpu/run-on-gpu.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # Logs go to a scratch folder; at the end they are packed into $OUT/results.tgz (the device tool brings back

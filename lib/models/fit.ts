@@ -172,8 +172,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       }
       await callbacks.epochEnd(epoch, logs);
       history.record(epoch, logs);
-      await yieldToEventLoop();
-      lastYield = Date.now();
+      await yieldWhenDue();
     }
     await callbacks.trainEnd({});
     return history;

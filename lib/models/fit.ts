@@ -54,10 +54,13 @@ function intOption(v: unknown, name: string, min: number, dflt: number): number 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Trains `model` (see `FitOptions`). Each epoch: shuffle, then per batch one `trainStep`; the epoch's
- * 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
- * Keras; validation runs in inference mode after the epoch. The event loop gets a turn at least every
- * `yieldEveryMs`. A failure leaves the model usable (weights as of the last finished step).
+ * Trains `model` (see `FitOptions`). Each epoch: shuffle, then per batch one `trainStep` (recorded steps are
+ * replayed, lib/models/step-program.ts), or, for runs of full-size batches when nothing needs the batches one
+ * by one, one backend call for the whole run (lib/models/native-steps.ts); the results are the same. The
+ * epoch's 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
+ * Keras, read from the backend once per epoch unless batch callbacks want it per batch; validation runs in
+ * inference mode after the epoch. The event loop gets a turn at least every `yieldEveryMs`. A failure leaves
+ * the model usable (weights as of the last finished step).
  */
 export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
   if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);

@@ -2,7 +2,7 @@
  * myelin's `Sequential.fit` on the GPU (what users run, as opposed to myelin-mlp.ts's hand-written loop):
  * the 784-512-512-10 and 2-10-1 workloads of workloads.ts through `fit` with the data set on the device.
  * Prints one JSON line per workload like the other GPU runners, runner 'myelin fit'.
- * Run (after `npx tsc -p tsconfig.json`): node dist/benchmarks/gpu/myelin-fit.js [cuda|cpu]
+ * Run (after `npx tsc -p tsconfig.json`): node dist/benchmarks/gpu/myelin-fit.js [cuda|cpu] [regex of workload names]
  */
 import { argmax, backendInfo, greater, matmul, mul, randomNormal, setBackend, setSeed, slice, tidy, type Tensor } from '../../lib/index';
 import { dense } from '../../lib/layers/dense';
@@ -12,13 +12,14 @@ import { GPU_WORKLOADS } from './workloads';
 
 async function main(): Promise<void> {
   const device = process.argv[2] === 'cpu' ? 'cpu' : 'cuda';
+  const only = process.argv[3] === undefined ? null : new RegExp(process.argv[3]);
   setBackend(device);
   // The float32 workloads of workloads.ts, plus the bench's 'tiny' as `npm run bench` runs it (sigmoid +
   // binary cross-entropy, 1000 samples: 31 full batches and one of 8 per epoch, 20 epochs).
   const tinyBce = { name: 'tiny as in npm run bench (sigmoid + BCE, 1000 samples, 20 epochs)', tf32: false, warmupSteps: 0, bce: true,
     spec: { layers: [2, 10, 1], batch: 32, samples: 1000, steps: 640, seed: 3, lr: 1e-3 } };
   for (const w of [...GPU_WORKLOADS.map((g) => ({ ...g, bce: false })), tinyBce]) {
-    if (w.tf32) continue;
+    if (w.tf32 || (only && !only.test(w.name))) continue;
     const { layers, batch } = w.spec;
     const n = w.bce ? w.spec.samples : Math.floor(w.spec.samples / batch) * batch;
     setSeed(w.spec.seed);

@@ -3,12 +3,6 @@ import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-ids';
 /** The names of the backends myelin can run on. */
 export type BackendName = 'cuda' | 'cpu' | 'reference';
 
-/**
- * The kernel contract every backend implements. `S` is the backend's storage: a Float32Array on `cpu` and
- * `reference`, an opaque device-buffer handle on `cuda`. All kernels write into preallocated outputs;
- * sizes and shapes were validated by the ops layer before a kernel is called. Every buffer is a dense,
- * row-major float32 array.
- */
 /** What `Backend.runTrainingSteps` runs (see there). */
 export interface TrainingStepsPlan<S = unknown> {
   compiled: unknown;
@@ -26,6 +20,12 @@ export interface TrainingStepsPlan<S = unknown> {
   lossOffset: number;
 }
 
+/**
+ * The kernel contract every backend implements. `S` is the backend's storage: a Float32Array on `cpu` and
+ * `reference`, an opaque device-buffer handle on `cuda`. All kernels write into preallocated outputs;
+ * sizes and shapes were validated by the ops layer before a kernel is called. Every buffer is a dense,
+ * row-major float32 array.
+ */
 export interface Backend<S = unknown> {
   readonly name: BackendName;
 

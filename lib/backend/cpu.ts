@@ -7,9 +7,9 @@ import { ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend } from './backend';
-import { HostBufferPool } from './host-pool';
+import { HostBufferPool, hostMemoryMethods } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
-import { nativeCall, nativeKernelMethods } from './native-kernels';
+import { configActivator, nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -22,7 +22,7 @@ export interface CpuBackendOptions {
 // The addon keeps one global configuration (BLAS library, threads). Backends created with different
 // options re-apply theirs before the calls that depend on it (gemm, denseForward), so two backends can
 // coexist in one process (the conformance suite runs cpu-blas and cpu-builtin side by side).
-let activeConfig: string | undefined;
+const cpuConfig: AddonConfigSlot = { active: undefined };
 
 function threadsFromEnv(): number | undefined {
   const raw = process.env.MYELIN_NUM_THREADS;
@@ -45,29 +45,14 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     blas: options.blas ?? (envBlas !== undefined && envBlas !== '' ? envBlas : undefined),
     threads: options.threads ?? threadsFromEnv(),
   };
-  const config = JSON.stringify(initOptions);
   const info = addon.init(initOptions);
-  activeConfig = config;
-  const activate = (): void => {
-    if (activeConfig !== config) {
-      addon.init(initOptions);
-      activeConfig = config;
-    }
-  };
+  const activate = configActivator(cpuConfig, JSON.stringify(initOptions), () => addon.init(initOptions));
 
   const pool = new HostBufferPool();
   const kernels = nativeKernelMethods(addon, activate);
   const backend: Backend<Float32Array> = {
     name: 'cpu',
-    alloc: (size, zeroed = true) => pool.take(size, zeroed),
-    upload: (data) => {
-      const buf = pool.take(data.length, false);
-      buf.set(data);
-      return buf;
-    },
-    adopt: (data) => data,
-    download: (buf) => buf.slice(),
-    free: (buf) => pool.give(buf),
+    ...hostMemoryMethods(pool),
     fill: (out, value, offset = 0, length = out.length - offset) => addon.fill(out, value, offset, length),
     ...kernels,
     // Compiled replays are native programs: every call converted and checked once, then run in one call.
@@ -85,11 +70,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       addon.runProgram(program as NativeCpuProgram);
     },
     releaseCompiled: () => {},  // the program is freed with its handle
-    runTrainingSteps: (p) => {
-      activate();
-      addon.trainSteps(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
-        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
-    },
+    runTrainingSteps: nativeTrainingSteps(addon, activate),
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {
       if (outShape.length === 1 && aStrides[0] === 1 && bStrides[0] === 1) {

@@ -7,7 +7,7 @@ import { BackendError, ValueError, describe } from '../errors';
 import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaGraph, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
 import { loadCudaAddon } from '../native/loader';
 import type { Backend } from './backend';
-import { nativeKernelMethods } from './native-kernels';
+import { configActivator, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
 
 /** Options of {@link createCudaBackend} (the cpu options of `setBackend` are accepted and ignored). */
 export interface CudaBackendOptions {
@@ -28,7 +28,7 @@ export interface CudaBackendResult {
 }
 
 // The init options last applied to the addon (it keeps one cuBLAS configuration per process).
-let activeConfig: string | undefined;
+const cudaConfig: AddonConfigSlot = { active: undefined };
 
 function envFlag(name: string): boolean | undefined {
   const raw = process.env[name];
@@ -87,14 +87,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
   }
   // The addon keeps one cuBLAS configuration; a backend re-applies its own before GEMMs when another
   // backend created in this process changed it (as the cpu backend does with its BLAS choice).
-  const config = JSON.stringify(initOptions);
-  activeConfig = config;
-  const activate = (): void => {
-    if (activeConfig !== config) {
-      addon.init(initOptions);
-      activeConfig = config;
-    }
-  };
+  const activate = configActivator(cudaConfig, JSON.stringify(initOptions), () => addon.init(initOptions));
 
   const backend: Backend<NativeCudaBuffer> = {
     name: 'cuda',
@@ -121,11 +114,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     },
     runCompiled: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
     releaseCompiled: (graph) => addon.graphRelease(graph as NativeCudaGraph),
-    runTrainingSteps: (p) => {
-      activate();
-      addon.trainSteps(p.compiled as NativeCudaGraph, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
-        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
-    },
+    runTrainingSteps: nativeTrainingSteps(addon, activate),
     ...nativeKernelMethods(addon, activate),
   };
 

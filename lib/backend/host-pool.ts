@@ -4,6 +4,8 @@
  * allocates no new typed arrays (and the garbage collector has little to do).
  */
 
+import type { Backend } from './backend';
+
 /** Upper bound on bytes kept idle in the pool; beyond it freed buffers are left to the garbage collector. */
 const DEFAULT_MAX_IDLE_BYTES = 256 * 1024 * 1024;
 /** Buffers at most this long are always pooled; larger ones only while the idle budget allows. */
@@ -71,4 +73,23 @@ export class HostBufferPool {
   get idle(): number {
     return this.idleBytes;
   }
+}
+
+/**
+ * The memory methods of a backend whose buffers are host Float32Arrays from `pool`: `alloc` takes one
+ * (zero-filled unless asked otherwise), `upload` and `download` copy, `adopt` takes the array over, `free`
+ * returns it to the pool.
+ */
+export function hostMemoryMethods(pool: HostBufferPool): Pick<Backend<Float32Array>, 'alloc' | 'upload' | 'adopt' | 'download' | 'free'> {
+  return {
+    alloc: (size, zeroed = true) => pool.take(size, zeroed),
+    upload: (data) => {
+      const buf = pool.take(data.length, false);
+      buf.set(data);
+      return buf;
+    },
+    adopt: (data) => data,
+    download: (buf) => buf.slice(),
+    free: (buf) => pool.give(buf),
+  };
 }

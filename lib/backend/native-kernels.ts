@@ -3,8 +3,8 @@
  * lib/backend/kernel-ids.ts and calls the addon entry of the same name. Memory management stays with each
  * flavour's adapter (lib/backend/cpu.ts, lib/backend/cuda.ts).
  */
-import type { NativeKernels } from '../native/addon-types';
-import type { Backend } from './backend';
+import type { NativeKernels, NativeTrainSteps } from '../native/addon-types';
+import type { Backend, TrainingStepsPlan } from './backend';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
 
 /** Every Backend method that computes (all but the memory functions and the name). */
@@ -48,6 +48,35 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
       addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
     softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse) =>
       addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse),
+  };
+}
+
+/** Which configuration an addon flavour holds now: one per flavour, shared by its backends. */
+export interface AddonConfigSlot {
+  active: string | undefined;
+}
+
+/**
+ * The `activate` of a backend over an addon that keeps one global configuration (BLAS or cuBLAS choice):
+ * re-applies this backend's `config` through `apply` when another backend of the flavour changed it, so
+ * backends created with different options can coexist. The configuration counts as applied now.
+ */
+export function configActivator(slot: AddonConfigSlot, config: string, apply: () => void): () => void {
+  slot.active = config;
+  return () => {
+    if (slot.active !== config) {
+      apply();
+      slot.active = config;
+    }
+  };
+}
+
+/** Backend.runTrainingSteps over an addon's trainSteps entry, after `activate`. */
+export function nativeTrainingSteps<S, P>(addon: NativeTrainSteps<S, P>, activate: () => void): (plan: TrainingStepsPlan<S>) => void {
+  return (p) => {
+    activate();
+    addon.trainSteps(p.compiled as P, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
+      p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
   };
 }
 

@@ -21,15 +21,8 @@ export class DeviceLossSum {
   /** Records a batch's scalar `loss` (a tensor of one value) for a batch of `size` samples. */
   add(loss: Tensor, size: number): void {
     const backend = loss.backend as Backend<unknown>;
-    if (this.backend !== backend) {
-      if (this.sizes.length > 0) throw new Error('DeviceLossSum: every loss of one epoch must be on one backend');
-      this.release();
-      this.backend = backend;
-    }
-    const slot = this.sizes.length;
-    if (slot >= this.capacity) this.grow(backend, Math.max(64, this.capacity * 2));
-    backend.copyStrided(loss.storage, 0, UNIT, this.storage, slot, UNIT, UNIT, false);
-    this.sizes.push(size);
+    const { storage, offset } = this.reserve(backend, 1, size);
+    backend.copyStrided(loss.storage, 0, UNIT, storage, offset, UNIT, UNIT, false);
   }
 
   /**
@@ -76,7 +69,7 @@ export class DeviceLossSum {
   private grow(backend: Backend<unknown>, capacity: number): void {
     const bigger = backend.alloc(capacity, false);
     if (this.storage !== null && this.sizes.length > 0) {
-      backend.copyStrided(this.storage, 0, [1], bigger, 0, [1], [this.sizes.length], false);
+      backend.copyStrided(this.storage, 0, UNIT, bigger, 0, UNIT, [this.sizes.length], false);
     }
     if (this.storage !== null) backend.free(this.storage);
     this.storage = bigger;

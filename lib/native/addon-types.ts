@@ -67,7 +67,19 @@ export interface NativeKernels<S> {
 }
 
 /** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */
-export interface NativeCpuAddon extends NativeKernels<Float32Array> {
+/**
+ * The addon entry behind Backend.runTrainingSteps (native/cpu/train_steps.cc, native/cuda/train_steps.cc):
+ * runs lrs.length training steps back to back. Per step s it gathers the batch rows `indices` of x and y
+ * into the program's inputs xIn and yIn, runs the program (P: a cpu program, a cuda graph), applies
+ * `optimizerCall` ([entryName, ...arguments]) with learning rate lrs[s] and step number firstStep + s, and
+ * stores the loss scalar in losses[lossOffset + s]. The cuda flavour returns without waiting for the device.
+ */
+export interface NativeTrainSteps<S, P> {
+  trainSteps(program: P, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: S, xIn: S, y: S, yIn: S,
+    indices: Int32Array, loss: S, losses: S, lossOffset: number): void;
+}
+
+export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrainSteps<Float32Array, NativeCpuProgram> {
   init(options: NativeCpuInitOptions): NativeCpuInfo;
   /** out[i] = f(a[i], b[i]) for i < n: the same-shape case of `binary` without stride arrays. */
   binarySame(op: number, a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
@@ -77,14 +89,6 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array> {
    */
   compileProgram(calls: unknown[][]): NativeCpuProgram;
   runProgram(program: NativeCpuProgram): void;
-  /**
-   * Runs lrs.length training steps back to back (native/cpu/train_steps.cc): per step, gathers the batch rows
-   * `indices` of x and y into the program's inputs xIn and yIn, runs the program, applies `optimizerCall` with
-   * that step's learning rate and number (firstStep + s), and stores the loss scalar in losses[lossOffset + s].
-   */
-  trainSteps(program: NativeCpuProgram, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: Float32Array,
-    xIn: Float32Array, y: Float32Array, yIn: Float32Array, indices: Int32Array, loss: Float32Array, losses: Float32Array,
-    lossOffset: number): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */
@@ -158,7 +162,7 @@ export interface NativeCudaInternals {
 /** An executable CUDA graph (a napi External). */
 export type NativeCudaGraph = { readonly __cudaGraph: unique symbol };
 
-export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
+export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, NativeTrainSteps<NativeCudaBuffer, NativeCudaGraph> {
   init(options: NativeCudaInitOptions): NativeCudaInfo;
   alloc(size: number): NativeCudaBuffer;
   upload(data: Float32Array): NativeCudaBuffer;
@@ -177,9 +181,5 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer> {
   graphRelease(graph: NativeCudaGraph): void;
   /** Nodes (kernels and copies) in the graph. */
   graphNodes(graph: NativeCudaGraph): number;
-  /** NativeCpuAddon.trainSteps with a graph for the program (native/cuda/train_steps.cc); nothing waits. */
-  trainSteps(graph: NativeCudaGraph, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: NativeCudaBuffer,
-    xIn: NativeCudaBuffer, y: NativeCudaBuffer, yIn: NativeCudaBuffer, indices: Int32Array, loss: NativeCudaBuffer,
-    losses: NativeCudaBuffer, lossOffset: number): void;
   internals(): NativeCudaInternals;
 }

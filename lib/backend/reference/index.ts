@@ -4,7 +4,7 @@
  * the conformance suite and the last resort when no native addon loads.
  */
 import type { Backend } from '../backend';
-import { HostBufferPool } from '../host-pool';
+import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
 import { binary, fill, unary, unaryGrad } from './elementwise';
@@ -20,15 +20,7 @@ export function createReferenceBackend(): Backend<Float32Array> {
   const pool = new HostBufferPool();
   return {
     name: 'reference',
-    alloc: (size, zeroed = true) => pool.take(size, zeroed),
-    upload: (data) => {
-      const buf = pool.take(data.length, false);
-      buf.set(data);
-      return buf;
-    },
-    adopt: (data) => data,
-    download: (buf) => Float32Array.from(buf),
-    free: (buf) => pool.give(buf),
+    ...hostMemoryMethods(pool),
     fill,
     unary,
     unaryGrad,

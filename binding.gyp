@@ -6,6 +6,7 @@
         "native/common/addon.cc",
         "native/common/args.cc",
         "native/common/thread_pool.cc",
+        "native/common/train_steps_args.cc",
         "native/cpu/blas_loader.cc",
         "native/cpu/data_movement.cc",
         "native/cpu/dense.cc",

@@ -7,36 +7,13 @@
 namespace {
 
 Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
-  static const struct {
-    const char* name;
-    myelin::Entry fn;
-  } kTable[] = {
-      {"init", myelin::Init},
-      {"fill", myelin::Fill},
-      {"unary", myelin::Unary},
-      {"unaryGrad", myelin::UnaryGrad},
-      {"binary", myelin::Binary},
+  static const myelin::ExportRow kTable[] = {
+      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)
       {"binarySame", myelin::BinarySame},
-      {"reduce", myelin::Reduce},
-      {"softmax", myelin::Softmax},
-      {"softmaxGrad", myelin::SoftmaxGrad},
-      {"gemm", myelin::Gemm},
-      {"copyStrided", myelin::CopyStrided},
-      {"gatherRows", myelin::GatherRows},
-      {"scatterAddRows", myelin::ScatterAddRows},
-      {"sgdStep", myelin::SgdStep},
-      {"adamStep", myelin::AdamStep},
-      {"adagradStep", myelin::AdagradStep},
-      {"rmspropStep", myelin::RmspropStep},
-      {"denseForward", myelin::DenseForward},
-      {"softmaxCrossEntropy", myelin::SoftmaxCrossEntropy},
-      {"softmaxCrossEntropyGrad", myelin::SoftmaxCrossEntropyGrad},
       {"compileProgram", myelin::CompileProgram},
       {"runProgram", myelin::RunProgram},
-      {"trainSteps", myelin::TrainSteps},
   };
-  for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
-  return exports;
+  return myelin::export_rows(env, exports, kTable);
 }
 
 }  // namespace

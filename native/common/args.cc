@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace myelin {
@@ -63,6 +64,17 @@ I32 Args::i32(size_t i, const char* name) const {
     typeError(name, "an Int32Array");
   }
   return I32{data ? static_cast<int32_t*>(data) : reinterpret_cast<int32_t*>(g_empty), len};
+}
+
+F64 Args::f64(size_t i, const char* name) const {
+  napi_typedarray_type type;
+  size_t len = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array) {
+    typeError(name, "a Float64Array");
+  }
+  return F64{static_cast<double*>(data), len};
 }
 
 std::vector<F32> Args::f32List(size_t i, const char* name) const {
@@ -150,6 +162,37 @@ void Args::needList(const std::vector<F32>& list, size_t count, const char* name
     rangeError(std::string("argument '") + name + "' has " + std::to_string(list.size()) + " tensors, expected " +
                std::to_string(count));
   }
+}
+
+void Args::needSpan(const char* name, int64_t offset, const Dims& strides, const Dims& shape, size_t len) const {
+  int64_t lo = offset, hi = offset;
+  for (int d = 0; d < shape.rank; ++d) {
+    const int64_t reach = (shape.v[d] - 1) * strides.v[d];
+    (reach < 0 ? lo : hi) += reach;
+  }
+  if (lo < 0 || hi >= static_cast<int64_t>(len)) {
+    rangeError(std::string("the strided view of '") + name + "' spans elements [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "], outside its length " + std::to_string(len));
+  }
+}
+
+void Args::needIndices(const I32& idx, size_t rows, const char* target) const {
+  for (size_t i = 0; i < idx.len; ++i) {
+    if (idx.data[i] < 0 || static_cast<size_t>(idx.data[i]) >= rows) {
+      rangeError("indices[" + std::to_string(i) + "] = " + std::to_string(idx.data[i]) + " is out of range for '" +
+                 target + "' with " + std::to_string(rows) + " rows");
+    }
+  }
+}
+
+bool read_call(const Napi::Value& v, CallValue* out) {
+  if (!v.IsArray()) return false;
+  const Napi::Array parts = v.As<Napi::Array>();
+  if (parts.Length() < 1 || !parts.Get(0u).IsString()) return false;
+  out->name = parts.Get(0u).As<Napi::String>().Utf8Value();
+  out->argc = std::min<size_t>(parts.Length() - 1, kMaxArgs);
+  for (size_t a = 0; a < out->argc; ++a) out->argv[a] = parts.Get(static_cast<uint32_t>(a + 1));
+  return true;
 }
 
 }  // namespace myelin

@@ -22,6 +22,10 @@ struct I32 {
   int32_t* data;
   size_t len;
 };
+struct F64 {
+  double* data;
+  size_t len;
+};
 // Up to kMaxRank signed integers (shapes, strides).
 struct Dims {
   int rank = 0;
@@ -40,6 +44,7 @@ class Args {
   F32 f32(size_t i, const char* name) const;
   F32 f32OrNull(size_t i, const char* name) const;  // data == nullptr for null/undefined
   I32 i32(size_t i, const char* name) const;
+  F64 f64(size_t i, const char* name) const;
   std::vector<F32> f32List(size_t i, const char* name) const;
   double num(size_t i, const char* name) const;
   // A non-negative integer (a size, a count, an offset) no larger than max.
@@ -57,6 +62,10 @@ class Args {
   // RangeError unless buf holds at least `need` floats.
   void need(const F32& buf, size_t need, const char* name) const;
   void needList(const std::vector<F32>& list, size_t count, const char* name) const;
+  // RangeError unless offset + idx . strides stays inside [0, len) for every idx over `shape` (non-empty).
+  void needSpan(const char* name, int64_t offset, const Dims& strides, const Dims& shape, size_t len) const;
+  // RangeError unless every index is a row of `target`, which has `rows` rows.
+  void needIndices(const I32& idx, size_t rows, const char* target) const;
 
   [[noreturn]] void typeError(const char* name, const std::string& expected) const;
   [[noreturn]] void rangeError(const std::string& message) const;
@@ -73,5 +82,15 @@ class Args {
   size_t argc_;
   const char* fn_;
 };
+
+// A call given as a JS array [entryName, ...arguments]: a compiled program's calls (native/cpu/program.cc)
+// and the optimizer call of trainSteps (both flavours).
+struct CallValue {
+  std::string name;
+  napi_value argv[kMaxArgs];
+  size_t argc = 0;
+};
+// Reads `v` as such an array (at most kMaxArgs arguments are kept); false when it is not one.
+bool read_call(const Napi::Value& v, CallValue* out);
 
 }  // namespace myelin

@@ -10,64 +10,6 @@ namespace myelin {
 
 namespace {
 
-// Checks that offset + idx . strides stays inside [0, len) for every idx over shape (shape non-empty).
-void check_span(const Args& args, const char* name, int64_t offset, const Dims& strides, const Dims& shape,
-                size_t len) {
-  int64_t lo = offset, hi = offset;
-  for (int d = 0; d < shape.rank; ++d) {
-    const int64_t reach = (shape.v[d] - 1) * strides.v[d];
-    (reach < 0 ? lo : hi) += reach;
-  }
-  if (lo < 0 || hi >= static_cast<int64_t>(len)) {
-    args.rangeError(std::string("the strided view of '") + name + "' spans elements [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], outside its length " + std::to_string(len));
-  }
-}
-
-void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r, bool acc);
-
-}  // namespace
-
-// copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate):
-//   out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides] for every idx over shape
-Kernel PrepareCopyStrided(const Args& args) {
-  const F32 x = args.f32(0, "x"), out = args.f32(3, "out");
-  const int64_t xOff = static_cast<int64_t>(args.size(1, "xOffset")), oOff = static_cast<int64_t>(args.size(4, "outOffset"));
-  const Dims xs = args.dims(2, "xStrides", true), os = args.dims(5, "outStrides", true);
-  const Dims shape = args.dims(6, "shape", false);
-  const bool acc = args.flag(7, "accumulate");
-  if (xs.rank != shape.rank || os.rank != shape.rank) {
-    args.rangeError("xStrides, outStrides and shape must have the same length, got " + std::to_string(xs.rank) +
-                    ", " + std::to_string(os.rank) + " and " + std::to_string(shape.rank));
-  }
-  for (int d = 0; d < shape.rank; ++d)
-    if (shape.v[d] == 0) return Kernel();
-  check_span(args, "x", xOff, xs, shape, x.len);
-  check_span(args, "out", oOff, os, shape, out.len);
-  // Coalesce dims (drop size 1, merge affine neighbours) so the inner loop is as long as possible.
-  int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
-  int r = 0;
-  for (int d = 0; d < shape.rank; ++d) {
-    const int64_t s = shape.v[d];
-    if (s == 1) continue;
-    if (r > 0 && sx[r - 1] == xs.v[d] * s && so[r - 1] == os.v[d] * s) {
-      dim[r - 1] *= s, sx[r - 1] = xs.v[d], so[r - 1] = os.v[d];
-    } else {
-      dim[r] = s, sx[r] = xs.v[d], so[r] = os.v[d], ++r;
-    }
-  }
-  if (r == 0) dim[0] = 1, sx[0] = so[0] = 0, r = 1;
-  struct Space {
-    int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
-  } sp;
-  std::copy(dim, dim + r, sp.dim);
-  std::copy(sx, sx + r, sp.sx);
-  std::copy(so, so + r, sp.so);
-  return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.sx, sp.so, r, acc); };
-}
-
-namespace {
-
 // The copy itself, over a coalesced space of rank r (inner dimension last).
 void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r, bool acc) {
   const int64_t inner = dim[r - 1], ix = sx[r - 1], io = so[r - 1];
@@ -92,19 +34,45 @@ void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t*
 
 }  // namespace
 
-namespace {
-
-// Validates indices against `rows` before any write.
-void check_indices(const Args& args, const I32& idx, size_t rows, const char* target) {
-  for (size_t i = 0; i < idx.len; ++i) {
-    if (idx.data[i] < 0 || static_cast<size_t>(idx.data[i]) >= rows) {
-      args.rangeError("indices[" + std::to_string(i) + "] = " + std::to_string(idx.data[i]) + " is out of range for '" +
-                      target + "' with " + std::to_string(rows) + " rows");
+// copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate):
+//   out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides] for every idx over shape
+Kernel PrepareCopyStrided(const Args& args) {
+  const F32 x = args.f32(0, "x"), out = args.f32(3, "out");
+  const int64_t xOff = static_cast<int64_t>(args.size(1, "xOffset")), oOff = static_cast<int64_t>(args.size(4, "outOffset"));
+  const Dims xs = args.dims(2, "xStrides", true), os = args.dims(5, "outStrides", true);
+  const Dims shape = args.dims(6, "shape", false);
+  const bool acc = args.flag(7, "accumulate");
+  if (xs.rank != shape.rank || os.rank != shape.rank) {
+    args.rangeError("xStrides, outStrides and shape must have the same length, got " + std::to_string(xs.rank) +
+                    ", " + std::to_string(os.rank) + " and " + std::to_string(shape.rank));
+  }
+  for (int d = 0; d < shape.rank; ++d)
+    if (shape.v[d] == 0) return Kernel();
+  args.needSpan("x", xOff, xs, shape, x.len);
+  args.needSpan("out", oOff, os, shape, out.len);
+  // Coalesce dims (drop size 1, merge affine neighbours) so the inner loop is as long as possible.
+  int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
+  int r = 0;
+  for (int d = 0; d < shape.rank; ++d) {
+    const int64_t s = shape.v[d];
+    if (s == 1) continue;
+    if (r > 0 && sx[r - 1] == xs.v[d] * s && so[r - 1] == os.v[d] * s) {
+      dim[r - 1] *= s, sx[r - 1] = xs.v[d], so[r - 1] = os.v[d];
+    } else {
+      dim[r] = s, sx[r] = xs.v[d], so[r] = os.v[d], ++r;
     }
   }
+  if (r == 0) dim[0] = 1, sx[0] = so[0] = 0, r = 1;
+  struct Space {
+    int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
+  } sp;
+  std::copy(dim, dim + r, sp.dim);
+  std::copy(sx, sx + r, sp.sx);
+  std::copy(so, so + r, sp.so);
+  return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.sx, sp.so, r, acc); };
 }
 
-}  // namespace
+
 
 // gatherRows(x, indices, out, rowSize): out[i, :] = x[indices[i], :]
 Kernel PrepareGatherRows(const Args& args) {
@@ -113,7 +81,7 @@ Kernel PrepareGatherRows(const Args& args) {
   const size_t rowSize = args.size(3, "rowSize");
   args.need(out, args.mul(idx.len, rowSize, "indices.length * rowSize"), "out");
   if (rowSize == 0) return Kernel();
-  check_indices(args, idx, x.len / rowSize, "x");
+  args.needIndices(idx, x.len / rowSize, "x");
   return [=] {
     for (size_t i = 0; i < idx.len; ++i) {
       const float* src = x.data + static_cast<size_t>(idx.data[i]) * rowSize;
@@ -129,7 +97,7 @@ Kernel PrepareScatterAddRows(const Args& args) {
   const size_t rowSize = args.size(3, "rowSize");
   args.need(dy, args.mul(idx.len, rowSize, "indices.length * rowSize"), "dy");
   if (rowSize == 0) return Kernel();
-  check_indices(args, idx, dx.len / rowSize, "dx");
+  args.needIndices(idx, dx.len / rowSize, "dx");
   return [=] {
     for (size_t i = 0; i < idx.len; ++i) {
       float* dst = dx.data + static_cast<size_t>(idx.data[i]) * rowSize;

@@ -1,6 +1,7 @@
 // The entry points of the kernels and optimizer steps in kernel.h: convert and check the call's arguments, run
 // the kernel now.
 #include "../common/exports.h"
+#include "exports_cpu.h"
 #include "kernel.h"
 
 namespace myelin {

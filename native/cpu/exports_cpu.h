@@ -6,10 +6,10 @@
 
 namespace myelin {
 
+// out[i] = f(a[i], b[i]): the same-shape case of binary without stride arrays (elementwise.cc, entries.cc).
+Napi::Value BinarySame(const Napi::CallbackInfo& info);
 // Compiled programs of recorded kernel calls (program.cc).
 Napi::Value CompileProgram(const Napi::CallbackInfo& info);
 Napi::Value RunProgram(const Napi::CallbackInfo& info);
-// Training steps run natively back to back (train_steps.cc).
-Napi::Value TrainSteps(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

@@ -47,21 +47,16 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
   auto program = std::make_unique<Program>();
   program->kernels.reserve(calls.Length());
   for (uint32_t i = 0; i < calls.Length(); ++i) {
-    const Napi::Value call = calls.Get(i);
-    if (!call.IsArray() || call.As<Napi::Array>().Length() < 1 || !call.As<Napi::Array>().Get(0u).IsString()) {
+    CallValue call;
+    if (!read_call(calls.Get(i), &call)) {
       throw Napi::TypeError::New(env, "compileProgram: calls[" + std::to_string(i) + "] must be [kernelName, ...arguments]");
     }
-    const Napi::Array parts = call.As<Napi::Array>();
-    const std::string name = parts.Get(0u).As<Napi::String>().Utf8Value();
-    const auto entry = kernel_table().find(name);
+    const auto entry = kernel_table().find(call.name);
     if (entry == kernel_table().end()) {
-      throw Napi::TypeError::New(env, "compileProgram: calls[" + std::to_string(i) + "] names '" + name +
+      throw Napi::TypeError::New(env, "compileProgram: calls[" + std::to_string(i) + "] names '" + call.name +
                                           "', which is not a kernel a program can hold");
     }
-    napi_value argv[kMaxArgs];
-    const size_t argc = std::min<size_t>(parts.Length() - 1, kMaxArgs);
-    for (size_t a = 0; a < argc; ++a) argv[a] = parts.Get(static_cast<uint32_t>(a + 1));
-    Kernel kernel = entry->second.prepare(Args(env, argv, argc, entry->first.c_str(), entry->second.count));
+    Kernel kernel = entry->second.prepare(Args(env, call.argv, call.argc, entry->first.c_str(), entry->second.count));
     if (kernel) program->kernels.push_back(std::move(kernel));
   }
   program->calls = Napi::Persistent(calls);

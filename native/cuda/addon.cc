@@ -7,47 +7,24 @@
 namespace {
 
 Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
-  static const struct {
-    const char* name;
-    myelin::Entry fn;
-  } kTable[] = {
-      {"init", myelin::Init},
+  static const myelin::ExportRow kTable[] = {
+      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)
       {"alloc", myelin::Alloc},
       {"upload", myelin::Upload},
       {"download", myelin::Download},
       {"free", myelin::Free},
       {"length", myelin::Length},
-      {"fill", myelin::Fill},
       {"memoryInfo", myelin::MemoryInfo},
       {"synchronize", myelin::Synchronize},
       {"emptyCache", myelin::EmptyCache},
-      {"unary", myelin::Unary},
-      {"unaryGrad", myelin::UnaryGrad},
-      {"binary", myelin::Binary},
-      {"reduce", myelin::Reduce},
-      {"softmax", myelin::Softmax},
-      {"softmaxGrad", myelin::SoftmaxGrad},
-      {"gemm", myelin::Gemm},
-      {"copyStrided", myelin::CopyStrided},
-      {"gatherRows", myelin::GatherRows},
-      {"scatterAddRows", myelin::ScatterAddRows},
-      {"sgdStep", myelin::SgdStep},
-      {"adamStep", myelin::AdamStep},
-      {"adagradStep", myelin::AdagradStep},
-      {"rmspropStep", myelin::RmspropStep},
-      {"denseForward", myelin::DenseForward},
-      {"softmaxCrossEntropy", myelin::SoftmaxCrossEntropy},
-      {"softmaxCrossEntropyGrad", myelin::SoftmaxCrossEntropyGrad},
       {"graphBegin", myelin::GraphBegin},
       {"graphEnd", myelin::GraphEnd},
       {"graphLaunch", myelin::GraphLaunch},
       {"graphRelease", myelin::GraphRelease},
       {"graphNodes", myelin::GraphNodes},
-      {"trainSteps", myelin::TrainSteps},
       {"internals", myelin::Internals},
   };
-  for (const auto& e : kTable) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
-  return exports;
+  return myelin::export_rows(env, exports, kTable);
 }
 
 }  // namespace

@@ -137,7 +137,19 @@ bool cublas_ready();
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                   int ldb, float beta, float* c, int ldc, int* status);
 
+// Row indices on the device for as long as this object lives (data_entries.cc): a block from the allocator,
+// filled through the staging ring and handed back in stream order, after the kernels that read it.
+struct DeviceIndices {
+  int32_t* ptr = nullptr;
+  size_t bytes = 0;
+  DeviceIndices(Napi::Env env, const I32& idx);
+  ~DeviceIndices();
+  DeviceIndices(const DeviceIndices&) = delete;
+  DeviceIndices& operator=(const DeviceIndices&) = delete;
+};
+
 // ---- prepared optimizer steps (optimizer_entries.cc) --------------------------------------------------------
+
 // An optimizer step whose lists were checked and whose chunk table is built (optimizer_entries.cc): only the
 // learning rate and the step number vary from launch to launch.
 struct PreparedOptimizer {

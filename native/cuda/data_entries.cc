@@ -10,49 +10,17 @@ namespace myelin {
 
 using namespace cuda;
 
-namespace {
-
-// Checks that offset + idx . strides stays inside [0, len) for every idx over shape (shape non-empty).
-void check_span(const Args& args, const char* name, int64_t offset, const Dims& strides, const Dims& shape, size_t len) {
-  int64_t lo = offset, hi = offset;
-  for (int d = 0; d < shape.rank; ++d) {
-    const int64_t reach = (shape.v[d] - 1) * strides.v[d];
-    (reach < 0 ? lo : hi) += reach;
-  }
-  if (lo < 0 || hi >= static_cast<int64_t>(len)) {
-    args.rangeError(std::string("the strided view of '") + name + "' spans elements [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], outside its length " + std::to_string(len));
+DeviceIndices::DeviceIndices(Napi::Env env, const I32& idx) : bytes(idx.len * sizeof(int32_t)) {
+  ptr = static_cast<int32_t*>(device_alloc(env, bytes));
+  try {
+    upload_async(env, ptr, idx.data, bytes);
+  } catch (...) {
+    device_free(ptr, bytes);
+    throw;
   }
 }
 
-void check_indices(const Args& args, const I32& idx, size_t rows, const char* target) {
-  for (size_t i = 0; i < idx.len; ++i) {
-    if (idx.data[i] < 0 || static_cast<size_t>(idx.data[i]) >= rows) {
-      args.rangeError("indices[" + std::to_string(i) + "] = " + std::to_string(idx.data[i]) + " is out of range for '" +
-                      target + "' with " + std::to_string(rows) + " rows");
-    }
-  }
-}
-
-// The indices on the device (a block from the allocator, handed back right after the launch is enqueued:
-// stream order keeps it intact until the kernel has read it).
-struct DeviceIndices {
-  Napi::Env env;
-  int32_t* ptr = nullptr;
-  size_t bytes = 0;
-  DeviceIndices(Napi::Env e, const I32& idx) : env(e), bytes(idx.len * sizeof(int32_t)) {
-    ptr = static_cast<int32_t*>(device_alloc(env, bytes));
-    try {
-      upload_async(env, ptr, idx.data, bytes);
-    } catch (...) {
-      device_free(ptr, bytes);
-      throw;
-    }
-  }
-  ~DeviceIndices() { device_free(ptr, bytes); }
-};
-
-}  // namespace
+DeviceIndices::~DeviceIndices() { device_free(ptr, bytes); }  // stream-ordered: the kernels read them before any reuse
 
 // copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate)
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
@@ -71,8 +39,8 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
     if (shape.v[d] == 0) return info.Env().Undefined();
     total = args.mul(total, static_cast<size_t>(shape.v[d]), "the product of shape");
   }
-  check_span(args, "x", xOff, xs, shape, x->len);
-  check_span(args, "out", oOff, os, shape, out->len);
+  args.needSpan("x", xOff, xs, shape, x->len);
+  args.needSpan("out", oOff, os, shape, out->len);
   require_ready(info.Env(), "copyStrided");
   launch_copy_strided(stream(), x->ptr + xOff, out->ptr + oOff, to_space(coalesce(shape, xs, os)), total, acc);
   check_launch(info.Env(), "copyStrided");
@@ -87,7 +55,7 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
   const size_t rowSize = args.size(3, "rowSize");
   need(args, out, args.mul(idx.len, rowSize, "indices.length * rowSize"), "out");
   if (rowSize == 0 || idx.len == 0) return info.Env().Undefined();
-  check_indices(args, idx, x->len / rowSize, "x");
+  args.needIndices(idx, x->len / rowSize, "x");
   require_ready(info.Env(), "gatherRows");
   DeviceIndices d(info.Env(), idx);
   launch_gather_rows(stream(), x->ptr, d.ptr, out->ptr, idx.len, rowSize);
@@ -103,7 +71,7 @@ Napi::Value ScatterAddRows(const Napi::CallbackInfo& info) {
   const size_t rowSize = args.size(3, "rowSize");
   need(args, dy, args.mul(idx.len, rowSize, "indices.length * rowSize"), "dy");
   if (rowSize == 0 || idx.len == 0) return info.Env().Undefined();
-  check_indices(args, idx, dx->len / rowSize, "dx");
+  args.needIndices(idx, dx->len / rowSize, "dx");
   require_ready(info.Env(), "scatterAddRows");
   DeviceIndices d(info.Env(), idx);
   launch_scatter_add_rows(stream(), dy->ptr, d.ptr, dx->ptr, idx.len, rowSize);

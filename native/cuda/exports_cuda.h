@@ -21,8 +21,6 @@ Napi::Value GraphEnd(const Napi::CallbackInfo& info);
 Napi::Value GraphLaunch(const Napi::CallbackInfo& info);
 Napi::Value GraphRelease(const Napi::CallbackInfo& info);
 Napi::Value GraphNodes(const Napi::CallbackInfo& info);
-// Training steps launched back to back (train_steps.cc).
-Napi::Value TrainSteps(const Napi::CallbackInfo& info);
 // Host-side logic exposed for tests that run without a GPU (internals.cc).
 Napi::Value Internals(const Napi::CallbackInfo& info);
 

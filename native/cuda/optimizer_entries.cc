@@ -157,20 +157,15 @@ DeviceTable::DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table) :
 
 DeviceTable::~DeviceTable() { device_free(ptr, bytes); }  // stream-ordered: the kernels read it before any reuse
 
-PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Value& call) {
-  if (!call.IsArray() || call.As<Napi::Array>().Length() < 1 || !call.As<Napi::Array>().Get(0u).IsString()) {
-    args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
-  }
-  const Napi::Array parts = call.As<Napi::Array>();
-  const std::string name = parts.Get(0u).As<Napi::String>().Utf8Value();
-  napi_value argv[kMaxArgs];
-  const size_t argc = std::min<size_t>(parts.Length() - 1, kMaxArgs);
-  for (size_t a = 0; a < argc; ++a) argv[a] = parts.Get(static_cast<uint32_t>(a + 1));
-  if (name == "sgdStep") return prepare_sgd(Args(args.env(), argv, argc, "sgdStep", 7));
-  if (name == "adamStep") return prepare_adam(Args(args.env(), argv, argc, "adamStep", 12));
-  if (name == "adagradStep") return prepare_adagrad(Args(args.env(), argv, argc, "adagradStep", 6));
-  if (name == "rmspropStep") return prepare_rmsprop(Args(args.env(), argv, argc, "rmspropStep", 11));
-  args.rangeError("'" + name + "' is not an optimizer step");
+PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Value& value) {
+  CallValue call;
+  if (!read_call(value, &call)) args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
+  const Napi::Env env = args.env();
+  if (call.name == "sgdStep") return prepare_sgd(Args(env, call.argv, call.argc, "sgdStep", 7));
+  if (call.name == "adamStep") return prepare_adam(Args(env, call.argv, call.argc, "adamStep", 12));
+  if (call.name == "adagradStep") return prepare_adagrad(Args(env, call.argv, call.argc, "adagradStep", 6));
+  if (call.name == "rmspropStep") return prepare_rmsprop(Args(env, call.argv, call.argc, "rmspropStep", 11));
+  args.rangeError("'" + call.name + "' is not an optimizer step");
 }
 
 Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 7, prepare_sgd, -1); }

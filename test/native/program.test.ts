@@ -84,6 +84,25 @@ describe('cpu compiled programs', () => {
     expect(() => addon.compileProgram('no' as unknown as unknown[][])).toThrow(/argument 'calls' must be an array/);
   });
 
+  test('trainSteps checks its layout before running anything (the checks both flavours share)', () => {
+    const a = inputs(4);
+    const { calls } = stepCalls(a.x, a.w, a.b, a.t);
+    const program = addon.compileProgram(calls);
+    const [x, y] = [new Float32Array(7 * 10), new Float32Array(10)];
+    const xIn = a.x, yIn = a.t, loss = new Float32Array(5), losses = new Float32Array(4);
+    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0];
+    const run = (lrs: Float64Array, idx: Int32Array, first = 1) =>
+      addon.trainSteps(program, sgd, lrs, first, x, xIn, y, yIn, idx, loss, losses, 0);
+    const w0 = Array.from(a.w);
+    expect(() => run(new Float64Array(2), new Int32Array(7))).toThrow(/indices.length must be a multiple of lrs.length/);
+    expect(() => run(new Float64Array(1), Int32Array.from([0, 1, 2, 3, 10]))).toThrow(/trainSteps: indices\[4\] = 10 is out of range for 'x' with 10 rows/);
+    expect(() => run(new Float64Array(1), new Int32Array(5), 0)).toThrow(/argument 'firstStep' must be an integer >= 1/);
+    expect(() => run(new Float64Array(5), new Int32Array(25))).toThrow(/argument 'losses' has 4 elements, needs 5/);
+    expect(() => addon.trainSteps(program, ['nope'], new Float64Array(1), 1, x, xIn, y, yIn, new Int32Array(5), loss, losses, 0))
+      .toThrow(/'nope' is not an optimizer step/);
+    expect(Array.from(a.w)).toEqual(w0);
+  });
+
   test('runProgram takes only program handles', () => {
     expect(() => addon.runProgram({} as never)).toThrow(/must be a program from compileProgram/);
   });

@@ -6,7 +6,7 @@
 namespace myelin {
 
 namespace {
-float g_empty[1];  // data pointer of empty arrays (napi may report nullptr)
+double g_empty[1];  // data pointer of empty arrays (napi may report nullptr); aligned for any element type
 }
 
 Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : env_(info.Env()), argc_(info.Length()), fn_(fn) {
@@ -38,15 +38,20 @@ void Args::rangeError(const std::string& message) const {
   throw Napi::RangeError::New(env_, std::string(fn_) + ": " + message);
 }
 
-F32 Args::f32(size_t i, const char* name) const {
+void* Args::typed(size_t i, napi_typedarray_type want, const char* name, const char* expected, size_t* len) const {
   napi_typedarray_type type;
-  size_t len = 0;
   void* data = nullptr;
-  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    typeError(name, "a Float32Array");
+  *len = 0;
+  if (napi_get_typedarray_info(env_, argv_[i], &type, len, &data, nullptr, nullptr) != napi_ok || type != want) {
+    typeError(name, expected);
   }
-  return F32{data ? static_cast<float*>(data) : g_empty, len};
+  return data ? data : g_empty;
+}
+
+F32 Args::f32(size_t i, const char* name) const {
+  size_t len;
+  void* data = typed(i, napi_float32_array, name, "a Float32Array", &len);
+  return F32{static_cast<float*>(data), len};
 }
 
 F32 Args::f32OrNull(size_t i, const char* name) const {
@@ -56,24 +61,14 @@ F32 Args::f32OrNull(size_t i, const char* name) const {
 }
 
 I32 Args::i32(size_t i, const char* name) const {
-  napi_typedarray_type type;
-  size_t len = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array) {
-    typeError(name, "an Int32Array");
-  }
-  return I32{data ? static_cast<int32_t*>(data) : reinterpret_cast<int32_t*>(g_empty), len};
+  size_t len;
+  void* data = typed(i, napi_int32_array, name, "an Int32Array", &len);
+  return I32{static_cast<int32_t*>(data), len};
 }
 
 F64 Args::f64(size_t i, const char* name) const {
-  napi_typedarray_type type;
-  size_t len = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array) {
-    typeError(name, "a Float64Array");
-  }
+  size_t len;
+  void* data = typed(i, napi_float64_array, name, "a Float64Array", &len);
   return F64{static_cast<double*>(data), len};
 }
 
@@ -95,7 +90,7 @@ std::vector<F32> Args::f32List(size_t i, const char* name) const {
         type != napi_float32_array) {
       typeError(name, "an array of Float32Arrays (element " + std::to_string(k) + " is not)");
     }
-    out[k] = F32{data ? static_cast<float*>(data) : g_empty, len};
+    out[k] = F32{data ? static_cast<float*>(data) : reinterpret_cast<float*>(g_empty), len};
   }
   return out;
 }

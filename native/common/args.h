@@ -76,6 +76,8 @@ class Args {
 
  private:
   void init(size_t count);
+  // The data of argument i, a typed array of type `want` (TypeError "must be <expected>" otherwise), and its length.
+  void* typed(size_t i, napi_typedarray_type want, const char* name, const char* expected, size_t* len) const;
 
   napi_env env_;
   napi_value argv_[kMaxArgs];  // missing arguments are undefined

@@ -24,6 +24,21 @@ function classifier(seed: number): my.Sequential {
   ]);
 }
 
+type Compiled = ReturnType<my.Sequential['requireCompiled']>;
+
+/** The loss on logits (`compiled`) and the composed path (`composed`) agree in value and in every gradient. */
+function expectSameLossAndGradients(model: my.Sequential, compiled: Compiled, composed: Compiled, x: my.Tensor, y: my.Tensor): void {
+  const vars = model.trainableWeights;
+  const fused = my.valueAndGrads(() => batchLoss(model, compiled, x, y, null, true).total, vars);
+  const plain = my.valueAndGrads(() => batchLoss(model, composed, x, y, null, true).total, vars);
+  expect(fused.value.dataSync()[0]).toBeCloseTo(plain.value.dataSync()[0], 5);
+  fused.grads.forEach((g, i) => {
+    const a = g.dataSync();
+    const b = plain.grads[i].dataSync();
+    a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThan(1e-5));
+  });
+}
+
 describe('fused softmax cross-entropy', () => {
   test.each(['categoricalCrossentropy', 'sparseCategoricalCrossentropy'])('%s: fused logits path equals softmax then loss (value and gradients)', (lossName) => {
     const model = classifier(5);
@@ -34,15 +49,7 @@ describe('fused softmax cross-entropy', () => {
     const d = blobs(12, 1);
     const x = my.tensor(d.x);
     const y = lossName.startsWith('sparse') ? my.tensor(d.labels) : my.tensor(d.oneHot);
-    const vars = model.trainableWeights;
-    const fused = my.valueAndGrads(() => batchLoss(model, compiled, x, y, null, true).total, vars);
-    const plain = my.valueAndGrads(() => batchLoss(model, composed, x, y, null, true).total, vars);
-    expect(fused.value.dataSync()[0]).toBeCloseTo(plain.value.dataSync()[0], 5);
-    fused.grads.forEach((g, i) => {
-      const a = g.dataSync();
-      const b = plain.grads[i].dataSync();
-      a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThan(1e-5));
-    });
+    expectSameLossAndGradients(model, compiled, composed, x, y);
   });
 
   test('sigmoid output + binaryCrossentropy: the logits path equals sigmoid then the clipped loss (value and gradients)', () => {
@@ -59,15 +66,7 @@ describe('fused softmax cross-entropy', () => {
     const d = blobs(10, 4);
     const x = my.tensor(d.x);
     const y = my.tensor(d.labels.map((c) => [c === 1 ? 1 : 0, c === 2 ? 1 : 0]));
-    const vars = model.trainableWeights;
-    const fused = my.valueAndGrads(() => batchLoss(model, compiled, x, y, null, true).total, vars);
-    const plain = my.valueAndGrads(() => batchLoss(model, composed, x, y, null, true).total, vars);
-    expect(fused.value.dataSync()[0]).toBeCloseTo(plain.value.dataSync()[0], 5);
-    fused.grads.forEach((g, i) => {
-      const a = g.dataSync();
-      const b = plain.grads[i].dataSync();
-      a.forEach((v, j) => expect(Math.abs(v - b[j])).toBeLessThan(1e-5));
-    });
+    expectSameLossAndGradients(model, compiled, composed, x, y);
   });
 
   test('not used with fromLogits losses or without a softmax output', () => {

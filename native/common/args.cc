@@ -25,9 +25,13 @@ void Args::init(size_t count) {
                                          std::to_string(argc_));
   }
   if (argc_ > kMaxArgs) argc_ = kMaxArgs;
-  napi_value undefined;
+}
+
+napi_value Args::arg(size_t i) const {
+  if (i < argc_) return argv_[i];
+  napi_value undefined;  // past the last argument (never for an entry's own `count`: init checked those)
   napi_get_undefined(env_, &undefined);
-  for (size_t i = argc_; i < kMaxArgs; ++i) argv_[i] = undefined;
+  return undefined;
 }
 
 void Args::typeError(const char* name, const std::string& expected) const {
@@ -42,7 +46,7 @@ void* Args::typed(size_t i, napi_typedarray_type want, const char* name, const c
   napi_typedarray_type type;
   void* data = nullptr;
   *len = 0;
-  if (napi_get_typedarray_info(env_, argv_[i], &type, len, &data, nullptr, nullptr) != napi_ok || type != want) {
+  if (napi_get_typedarray_info(env_, arg(i), &type, len, &data, nullptr, nullptr) != napi_ok || type != want) {
     typeError(name, expected);
   }
   return data ? data : g_empty;
@@ -56,7 +60,7 @@ F32 Args::f32(size_t i, const char* name) const {
 
 F32 Args::f32OrNull(size_t i, const char* name) const {
   napi_valuetype t;
-  if (napi_typeof(env_, argv_[i], &t) == napi_ok && (t == napi_null || t == napi_undefined)) return F32{nullptr, 0};
+  if (napi_typeof(env_, arg(i), &t) == napi_ok && (t == napi_null || t == napi_undefined)) return F32{nullptr, 0};
   return f32(i, name);
 }
 
@@ -75,17 +79,17 @@ F64 Args::f64(size_t i, const char* name) const {
 std::vector<F32> Args::f32List(size_t i, const char* name) const {
   napi_env env = env_;
   bool isArray = false;
-  napi_is_array(env, argv_[i], &isArray);
+  napi_is_array(env, arg(i), &isArray);
   if (!isArray) typeError(name, "an array of Float32Arrays");
   uint32_t n = 0;
-  napi_get_array_length(env, argv_[i], &n);
+  napi_get_array_length(env, arg(i), &n);
   std::vector<F32> out(n);
   for (uint32_t k = 0; k < n; ++k) {
     napi_value el;
     napi_typedarray_type type;
     size_t len = 0;
     void* data = nullptr;
-    if (napi_get_element(env, argv_[i], k, &el) != napi_ok ||
+    if (napi_get_element(env, arg(i), k, &el) != napi_ok ||
         napi_get_typedarray_info(env, el, &type, &len, &data, nullptr, nullptr) != napi_ok ||
         type != napi_float32_array) {
       typeError(name, "an array of Float32Arrays (element " + std::to_string(k) + " is not)");
@@ -97,7 +101,7 @@ std::vector<F32> Args::f32List(size_t i, const char* name) const {
 
 double Args::num(size_t i, const char* name) const {
   double v;
-  if (napi_get_value_double(env_, argv_[i], &v) != napi_ok) typeError(name, "a number");
+  if (napi_get_value_double(env_, arg(i), &v) != napi_ok) typeError(name, "a number");
   return v;
 }
 
@@ -116,17 +120,17 @@ int Args::op(size_t i, const char* name, int count) const {
 
 bool Args::flag(size_t i, const char* name) const {
   bool b;
-  if (napi_get_value_bool(env_, argv_[i], &b) != napi_ok) typeError(name, "a boolean");
+  if (napi_get_value_bool(env_, arg(i), &b) != napi_ok) typeError(name, "a boolean");
   return b;
 }
 
 Dims Args::dims(size_t i, const char* name, bool allowNegative) const {
   napi_env env = env_;
   bool isArray = false;
-  napi_is_array(env, argv_[i], &isArray);
+  napi_is_array(env, arg(i), &isArray);
   if (!isArray) typeError(name, "an array of integers");
   uint32_t n = 0;
-  napi_get_array_length(env, argv_[i], &n);
+  napi_get_array_length(env, arg(i), &n);
   if (n > kMaxRank) {
     rangeError(std::string("argument '") + name + "' has rank " + std::to_string(n) + ", at most " +
                std::to_string(kMaxRank) + " is supported");
@@ -136,7 +140,7 @@ Dims Args::dims(size_t i, const char* name, bool allowNegative) const {
   for (uint32_t k = 0; k < n; ++k) {
     napi_value el;
     double v = NAN;
-    if (napi_get_element(env, argv_[i], k, &el) != napi_ok || napi_get_value_double(env, el, &v) != napi_ok ||
+    if (napi_get_element(env, arg(i), k, &el) != napi_ok || napi_get_value_double(env, el, &v) != napi_ok ||
         std::floor(v) != v || std::fabs(v) > 4.0e15 || (!allowNegative && v < 0)) {
       typeError(name, allowNegative ? "an array of integers" : "an array of non-negative integers");
     }

@@ -71,16 +71,18 @@ class Args {
   [[noreturn]] void rangeError(const std::string& message) const;
   Napi::Env env() const { return Napi::Env(env_); }
   // Argument i as it was passed (undefined past the last one).
-  Napi::Value value(size_t i) const { return Napi::Value(env_, i < kMaxArgs ? argv_[i] : nullptr); }
+  Napi::Value value(size_t i) const { return Napi::Value(env_, arg(i)); }
   const char* fn() const { return fn_; }
 
  private:
   void init(size_t count);
+  // Argument i; undefined past the last one.
+  napi_value arg(size_t i) const;
   // The data of argument i, a typed array of type `want` (TypeError "must be <expected>" otherwise), and its length.
   void* typed(size_t i, napi_typedarray_type want, const char* name, const char* expected, size_t* len) const;
 
   napi_env env_;
-  napi_value argv_[kMaxArgs];  // missing arguments are undefined
+  napi_value argv_[kMaxArgs];  // the first argc_ are set
   size_t argc_;
   const char* fn_;
 };

@@ -38,9 +38,8 @@ bool ready();
 void require_ready(Napi::Env env, const char* fn);
 // The one stream every kernel and copy is enqueued on (valid only when ready()).
 cudaStream_t stream();
-// True while graphBegin() captures the stream (graphs.cc). Work that needs the host in the middle of a step
-// (staged uploads, allocations) calls spoil_capture(), so that graphEnd() discards the capture.
-bool capturing();
+// Work that needs the host in the middle of a step (staged uploads, allocations) calls spoil_capture(): while
+// graphBegin() captures the stream, graphEnd() then discards the capture (graphs.cc).
 void spoil_capture();
 // The executable graph behind a handle from graphEnd() (graphs.cc); TypeError naming args' function otherwise.
 cudaGraphExec_t graph_exec(const Args& args, const Napi::Value& handle);

@@ -30,22 +30,18 @@ struct GraphBox {
 // Tags graph handles, so that another addon handle passed as a graph is refused, not misread.
 const napi_type_tag kGraphTag = {0x6d79656c696e2d67ULL, 0x72617068000000a1ULL};
 
-GraphBox* graph_arg(const Args& args, const Napi::CallbackInfo& info) {
-  if (!info[0].IsExternal() || !info[0].As<Napi::External<GraphBox>>().CheckTypeTag(&kGraphTag)) {
+// The graph behind a handle from graphEnd(); TypeError naming args' function for anything else.
+GraphBox* graph_box(const Args& args, const Napi::Value& handle) {
+  if (!handle.IsExternal() || !handle.As<Napi::External<GraphBox>>().CheckTypeTag(&kGraphTag)) {
     args.typeError("graph", "a graph handle from graphEnd()");
   }
-  return info[0].As<Napi::External<GraphBox>>().Data();
+  return handle.As<Napi::External<GraphBox>>().Data();
 }
 
 }  // namespace
 
-bool capturing() { return g_capturing; }
-
 cudaGraphExec_t graph_exec(const Args& args, const Napi::Value& handle) {
-  if (!handle.IsExternal() || !handle.As<Napi::External<GraphBox>>().CheckTypeTag(&kGraphTag)) {
-    args.typeError("graph", "a graph handle from graphEnd()");
-  }
-  GraphBox* box = handle.As<Napi::External<GraphBox>>().Data();
+  GraphBox* box = graph_box(args, handle);
   if (box->exec == nullptr) args.rangeError("the graph was released");
   return box->exec;
 }
@@ -101,23 +97,21 @@ Napi::Value GraphEnd(const Napi::CallbackInfo& info) {
 // graphLaunch(graph): runs the captured work on the stream (asynchronously, in stream order).
 Napi::Value GraphLaunch(const Napi::CallbackInfo& info) {
   Args args(info, "graphLaunch", 1);
-  GraphBox* box = graph_arg(args, info);
-  if (box->exec == nullptr) args.rangeError("the graph was released");
-  check(info.Env(), cudaGraphLaunch(box->exec, stream()), "graphLaunch");
+  check(info.Env(), cudaGraphLaunch(graph_exec(args, info[0]), stream()), "graphLaunch");
   return info.Env().Undefined();
 }
 
 // graphRelease(graph): frees the graph now (the finalizer would otherwise); idempotent.
 Napi::Value GraphRelease(const Napi::CallbackInfo& info) {
   Args args(info, "graphRelease", 1);
-  graph_arg(args, info)->destroy();
+  graph_box(args, info[0])->destroy();
   return info.Env().Undefined();
 }
 
 // graphNodes(graph) -> the number of nodes (kernels, copies) in the graph.
 Napi::Value GraphNodes(const Napi::CallbackInfo& info) {
   Args args(info, "graphNodes", 1);
-  return Napi::Number::New(info.Env(), static_cast<double>(graph_arg(args, info)->nodes));
+  return Napi::Number::New(info.Env(), static_cast<double>(graph_box(args, info[0])->nodes));
 }
 
 }  // namespace myelin

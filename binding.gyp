@@ -19,6 +19,7 @@
         "native/cpu/program.cc",
         "native/cpu/reduce.cc",
         "native/cpu/softmax.cc",
+        "native/cpu/shuffle.cc",
         "native/cpu/train_steps.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

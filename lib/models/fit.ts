@@ -55,7 +55,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /**
  * Trains `model` (see `FitOptions`). Each epoch: shuffle, then per batch one `trainStep` (recorded steps are
- * replayed, lib/models/step-program.ts), or, for runs of full-size batches when nothing needs the batches one
+ * replayed, lib/models/step-program.ts), or, for runs of same-size batches when nothing needs the batches one
  * by one, one backend call for the whole run (lib/models/native-steps.ts); the results are the same. The
  * epoch's 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
  * Keras, read from the backend once per epoch unless batch callbacks want it per batch; validation runs in
@@ -130,28 +130,25 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       await callbacks.epochBegin(epoch, {});
       for (const m of compiled.metrics) m.reset();
       deviceLoss.reset();
-      native?.startEpoch();
       let lossSum = 0;
       let seen = 0;
       const batches = makeBatches(train.n, batchSize, rng);
       // Read once per epoch: a change of a layer's trainable flag takes effect at the next epoch.
       const vars = model.trainableWeights;
-      for (let b = 0; b < batches.length; b++) {
-        const ran = native ? native.run(vars, batches, b, batchSize, train.x, train.y, deviceLoss) : 0;
+      for (let b = 0; b < batches.count; b++) {
+        const ran = native ? native.run(vars, batches, b, train.x, train.y, deviceLoss) : 0;
         if (ran > 0) {
-          seen += ran * batchSize;
+          seen += ran * batches.size(b);
           b += ran - 1;
           if (model.stopTraining) break;
           await yieldWhenDue();
           continue;
         }
-        const idx = batches[b];
+        const idx = batches.rows(b);
         if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: idx.length });
         const wb = weights ? tensor(pick(weights, idx)) : null;
         try {
-          const capture = native !== null && native.wantsCapture(vars, idx.length, batchSize);
           const batchLoss = trainStep(vars, compiled, recorder, { x: train.x, y: train.y, idx, w: wb });
-          if (capture) native?.captureLastUpdate();
           if (batchHooks) lossSum += batchLoss.dataSync()[0] * idx.length;
           else deviceLoss.add(batchLoss, idx.length);
         } finally {

@@ -1,25 +1,27 @@
 /**
- * Training steps handed to the backend in runs (Backend.runTrainingSteps: cpu, and cuda with graphs): once the full-size
- * batches of a fit have a compiled program (lib/models/step-program.ts) and the optimizer's kernel call for
- * that program's gradients is known, `fit` passes a run of consecutive full-size batches to one backend call
- * that gathers each batch, runs the program, applies the optimizer step and keeps the loss, batch after
- * batch, without returning to JavaScript. The results are those of the same steps run one by one.
+ * Training steps handed to the backend in runs (Backend.runTrainingSteps: cpu, and cuda with graphs): once the
+ * batches of one size have a compiled program (lib/models/step-program.ts), `fit` passes a run of consecutive
+ * batches of that size to one backend call that gathers each batch, runs the program, applies the optimizer
+ * step and keeps the loss, batch after batch, without returning to JavaScript. The last, smaller batch of an
+ * epoch gets its own program and runs the same way. The results are those of the same steps run one by one.
  *
- * The optimizer's kernel call is taken once per epoch from one ordinary compiled step (Optimizer.lastKernelCall:
- * there is none when the step clips gradients, which runs ops). Runs are sized to last about `yieldEveryMs`, so
- * the event loop still gets its turns. Only fits without batch callbacks, metrics or sample weights take this
- * path; `MYELIN_NATIVE_STEPS=0` turns it off.
+ * The optimizer's kernel call for a program's gradients comes from `Optimizer.kernelCallFor` (none when the
+ * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Runs are sized to
+ * last about `yieldEveryMs`, so the event loop still gets its turns. Only fits without batch callbacks,
+ * metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
  */
 import type { Backend } from '../backend/backend';
-import type { Optimizer } from '../optimizers/optimizer';
+import type { Optimizer, OptimizerKernelCall } from '../optimizers/optimizer';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
+import type { EpochBatches } from './batching';
 import type { DeviceLossSum } from './loss-sum';
 import type { StepRecorder } from './step-program';
 
 /** Per-fit state of the backend-run training steps. */
 export class NativeSteps {
-  private optimizerCall: { name: string; args: readonly unknown[] } | null = null;
+  /** The optimizer call of each compiled program (null: the optimizer has none), with the state version it was made at. */
+  private readonly calls = new Map<unknown, { call: OptimizerKernelCall | null; version: number }>();
   /**
    * Steps per backend call, adapted so that one call lasts about `yieldMs` on the host, at most 256 (a GPU
    * backend returns before its work is done; the cap bounds how much work is queued at once).
@@ -35,36 +37,19 @@ export class NativeSteps {
     return new NativeSteps(backend, recorder, optimizer, yieldMs);
   }
 
-  /** Forgets the optimizer's call; the first compiled step of the epoch captures it again. */
-  startEpoch(): void {
-    this.optimizerCall = null;
-  }
-
-  /** Whether the next ordinary step (of `rows` rows) should capture the optimizer's call. */
-  wantsCapture(vars: Variable[], rows: number, batchSize: number): boolean {
-    return this.optimizerCall === null && rows === batchSize && this.recorder.compiledFor(vars, rows) !== null;
-  }
-
-  /** Takes the optimizer's kernel call of the step that just ran (a compiled step: see `wantsCapture`). */
-  captureLastUpdate(): void {
-    const call = this.optimizer.lastKernelCall;
-    this.optimizerCall = call === null ? null : { name: call.name, args: call.args.slice() };
-  }
-
   /**
-   * Runs the full-size batches from `batches[b]` on in one backend call (at most `chunk` of them) and returns
-   * how many ran; 0 when they cannot run this way (then the caller runs batch b as usual).
+   * Runs the batches from `batches[b]` on that have its size in one backend call (at most `chunk` of them)
+   * and returns how many ran; 0 when they cannot run this way (then the caller runs batch b as usual).
    */
-  run(vars: Variable[], batches: Int32Array[], b: number, batchSize: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
-    const call = this.optimizerCall;
-    const program = call === null ? null : this.recorder.compiledFor(vars, batchSize);
-    if (call === null || program === null) return 0;
-    const first = batches[b];
+  run(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
+    const rows = batches.size(b);
+    const program = this.recorder.compiledFor(vars, rows);
+    if (program === null) return 0;
+    const call = this.optimizerCall(vars, program.compiled, program.tensors.grads);
+    if (call === null) return 0;
+    // Consecutive batches of this size (their indices lie back to back in `order`).
     let k = 0;
-    // Consecutive full-size batches that lie back to back in one index array (makeBatches' subarrays do).
-    while (k < this.chunk && b + k < batches.length && batches[b + k].length === batchSize &&
-      batches[b + k].buffer === first.buffer && batches[b + k].byteOffset === first.byteOffset + k * batchSize * 4) k++;
-    if (k === 0) return 0;
+    while (k < this.chunk && b + k < batches.count && batches.size(b + k) === rows) k++;
     const opt = this.optimizer;
     const lrs = new Float64Array(k);
     for (let i = 0; i < k; i++) {
@@ -72,17 +57,27 @@ export class NativeSteps {
       if (!(Number.isFinite(lr) && lr >= 0)) return 0;  // the ordinary step reports it
       lrs[i] = lr;
     }
-    const slots = losses.reserve(this.backend, k, batchSize);
+    const slots = losses.reserve(this.backend, k, rows);
     const t0 = process.hrtime.bigint();
     (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)({
       compiled: program.compiled, optimizerCall: call, lrs, firstStep: opt.iterations + 1,
       x: x.storage, xIn: program.tensors.x.storage, y: y.storage, yIn: program.tensors.y.storage,
-      indices: new Int32Array(first.buffer, first.byteOffset, k * batchSize),
+      indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
       loss: program.tensors.value.storage, losses: slots.storage, lossOffset: slots.offset,
     });
     opt.iterations += k;
     const msPerStep = Number(process.hrtime.bigint() - t0) / 1e6 / k;
     this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / Math.max(msPerStep, 1e-4))));
     return k;
+  }
+
+  /** The optimizer's kernel call for the gradients of a compiled program, made once per optimizer state. */
+  private optimizerCall(vars: Variable[], compiled: unknown, grads: Tensor[]): OptimizerKernelCall | null {
+    const version = this.optimizer.stateVersion;
+    const known = this.calls.get(compiled);
+    if (known !== undefined && known.version === version) return known.call;
+    const call = this.optimizer.kernelCallFor(vars.map((variable, i) => ({ variable, grad: grads[i] })));
+    this.calls.set(compiled, { call, version });
+    return call;
   }
 }

@@ -89,6 +89,12 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
    */
   compileProgram(calls: unknown[][]): NativeCpuProgram;
   runProgram(program: NativeCpuProgram): void;
+  /**
+   * Shuffles `order` in place as `Random.shuffle` does, drawing from the xoshiro128** state `state` (its four
+   * 32-bit words s0..s3, advanced in place): the same order as the TypeScript shuffle from the same state.
+   * With `fromIdentity`, `order` is first filled with 0, 1, ..., n - 1.
+   */
+  shuffleIndices(order: Int32Array, state: Float64Array, fromIdentity: boolean): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */

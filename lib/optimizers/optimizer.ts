@@ -119,17 +119,15 @@ export abstract class Optimizer {
   protected abstract kernelCall(input: StepInput): OptimizerKernelCall;
 
   /**
-   * The kernel call of the last step when it ran on gradients as given (no clipping), else null. Training
-   * loops that run steps on the backend directly replay it with new learning rates and step numbers
-   * (lib/models/native-steps.ts).
+   * Counts the changes that invalidate a kernel call from `kernelCallFor` (setState replaces the slots,
+   * dispose releases them).
    */
-  lastKernelCall: OptimizerKernelCall | null = null;
+  stateVersion = 0;
 
-  private runStep(input: StepInput, clipped: boolean): void {
+  private runStep(input: StepInput): void {
     const call = this.kernelCall(input);
     const method = input.backend[call.name] as (...args: unknown[]) => void;
     method.apply(input.backend, call.args);
-    this.lastKernelCall = clipped ? null : call;
   }
   /** Hyper-parameters specific to the subclass, for getConfig. */
   protected abstract ownConfig(): Record<string, unknown>;
@@ -154,7 +152,37 @@ export abstract class Optimizer {
    * place. Non-trainable variables are skipped. Gradients are not disposed (the caller owns them).
    */
   applyGradients(pairs: GradientPair[]): void {
-    const owner = `${this.className}.applyGradients`;
+    const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.applyGradients`);
+    const lr = this.getLearningRate();
+    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${this.className}.applyGradients: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
+    if (backend !== null) {
+      const step = this.iterations + 1;
+      if (clipping) {
+        tidy(() => this.runStep({ backend, lr, step, ...this.stepLists(active, clipGradients(active.map((p) => p.grad), this.clip)) }));
+      } else {
+        this.runStep({ backend, lr, step, ...this.unclippedLists(active) });
+      }
+    }
+    this.iterations++;
+  }
+
+  /**
+   * @internal The one kernel call `applyGradients(pairs)` would make, for training loops that run steps on the
+   * backend (lib/models/native-steps.ts), which set its learning rate and step number per step (here 0 and 1).
+   * The slots are allocated now. Null when the step clips gradients (that runs ops) or updates nothing. The
+   * call stays valid while `stateVersion` is unchanged.
+   */
+  kernelCallFor(pairs: GradientPair[]): OptimizerKernelCall | null {
+    const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.kernelCallFor`);
+    if (backend === null || clipping) return null;
+    return this.kernelCall({ backend, lr: 0, step: 1, ...this.unclippedLists(active) });
+  }
+
+  /**
+   * The checks of a step on `pairs` (skipped when the same variables and gradient tensors passed them last
+   * time): the pairs that update something, their backend (null when none does) and whether clipping applies.
+   */
+  private checkedStep(pairs: GradientPair[], owner: string): { active: GradientPair[]; backend: Backend | null; clipping: boolean } {
     if (this.disposed) throw new ValueError(`${owner}: the optimizer was disposed`);
     if (!Array.isArray(pairs)) throw new ValueError(`${owner}: pairs must be an array of { variable, grad }, got ${describe(pairs)}`);
     // A training loop passes the same variables and gradient tensors every step (fit's recorded steps do):
@@ -164,35 +192,32 @@ export abstract class Optimizer {
       this.lastPairs = pairs.map((p) => ({ variable: p.variable, grad: p.grad }));
     }
     const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
-    const lr = this.getLearningRate();
-    if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${owner}: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
-    this.lastKernelCall = null;
-    if (active.length > 0) {
-      const backend = active[0].variable.backend;
-      if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
-      const clipping = this.clip.clipValue !== undefined || this.clip.clipNorm !== undefined || this.clip.globalClipNorm !== undefined;
-      const update = () => {
-        const input = clipping ? null : this.cachedInput(active);
-        if (input) {
-          this.runStep({ backend, lr, step: this.iterations + 1, ...input }, false);
-          return;
-        }
-        const grads = clipping ? clipGradients(active.map((p) => p.grad), this.clip) : active.map((p) => p.grad);
-        const names = this.slotNames();
-        const slots: Record<string, unknown[]> = {};
-        for (const n of names) slots[n] = [];
-        for (const p of active) {
-          const own = this.slotsFor(p.variable, names);
-          for (const n of names) slots[n].push(own[n].storage);
-        }
-        const built = { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
-        if (!clipping) this.stepCache = { active: active.map((p) => ({ variable: p.variable, grad: p.grad })), ...built };
-        this.runStep({ backend, lr, step: this.iterations + 1, ...built }, clipping);
-      };
-      if (clipping) tidy(update);
-      else update();
+    if (active.length === 0) return { active, backend: null, clipping: false };
+    const backend = active[0].variable.backend;
+    if (active.some((p) => p.variable.backend !== backend)) throw new ValueError(`${owner}: all variables must live on the same backend`);
+    const clipping = this.clip.clipValue !== undefined || this.clip.clipNorm !== undefined || this.clip.globalClipNorm !== undefined;
+    return { active, backend, clipping };
+  }
+
+  /** Parameter, gradient and slot storages of `active` with `grads` as the gradients (slots allocated on first use). */
+  private stepLists(active: GradientPair[], grads: Tensor[]): { params: unknown[]; grads: unknown[]; slots: Record<string, unknown[]> } {
+    const names = this.slotNames();
+    const slots: Record<string, unknown[]> = {};
+    for (const n of names) slots[n] = [];
+    for (const p of active) {
+      const own = this.slotsFor(p.variable, names);
+      for (const n of names) slots[n].push(own[n].storage);
     }
-    this.iterations++;
+    return { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
+  }
+
+  /** `stepLists` of unclipped gradients, reused while the same variables and gradient tensors come back. */
+  private unclippedLists(active: GradientPair[]): { params: unknown[]; grads: unknown[]; slots: Record<string, unknown[]> } {
+    const cached = this.cachedInput(active);
+    if (cached) return cached;
+    const built = this.stepLists(active, active.map((p) => p.grad));
+    this.stepCache = { active: active.map((p) => ({ variable: p.variable, grad: p.grad })), ...built };
+    return built;
   }
 
   /**
@@ -329,7 +354,7 @@ export abstract class Optimizer {
     if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
     // Replace current slots: those of known variables now, the rest when their variable first appears.
     this.stepCache = null;
-    this.lastKernelCall = null;
+    this.stateVersion++;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     const known = this.order.slice();
     this.slotsOf.clear();
@@ -347,8 +372,8 @@ export abstract class Optimizer {
   /** Releases every slot. The optimizer cannot be used afterwards. */
   dispose(): void {
     this.lastPairs = null;
-    this.lastKernelCall = null;
     this.stepCache = null;
+    this.stateVersion++;
     for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
     for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();
     this.slotsOf.clear();

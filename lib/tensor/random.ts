@@ -3,11 +3,17 @@
  * gives the same numbers on every backend and platform.
  */
 import { ValueError, describe } from '../errors';
+import { nativeShuffle } from '../native/native-shuffle';
+
+/** Shorter index arrays are shuffled in TypeScript (a native call costs more than it saves). */
+const NATIVE_SHUFFLE_MIN_LENGTH = 64;
 
 /** A seeded stream of random numbers. */
 export class Random {
   private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
   private spareNormal: number | null = null;
+  /** The four state words passed to the native shuffle. */
+  private readonly nativeState = new Float64Array(4);
 
   /** @param seed any finite number; the same seed gives the same stream. */
   constructor(seed: number) {
@@ -54,12 +60,38 @@ export class Random {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Shuffles an array in place (Fisher-Yates). */
+  /**
+   * Shuffles an array in place (Fisher-Yates: for i from length - 1 down to 1, swap items i and int(i + 1)).
+   * Int32Arrays of more than a few entries are shuffled by the CPU addon when it loads, from and into this
+   * generator's state: the same order and the same state afterwards, without interpreting the loop.
+   */
   shuffle<T>(items: T[] | Int32Array): void {
+    if (items instanceof Int32Array && this.shuffleNatively(items, false)) return;
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i]; items[i] = items[j]; items[j] = tmp as never;
     }
+  }
+
+  /** 0, 1, ..., n - 1 in random order: `shuffle` of the identity (the same draws). */
+  permutation(n: number): Int32Array {
+    const order = new Int32Array(n);
+    if (this.shuffleNatively(order, true)) return order;
+    for (let i = 0; i < n; i++) order[i] = i;
+    this.shuffle(order);
+    return order;
+  }
+
+  /** The native shuffle (after filling 0..n-1 when `fromIdentity`); false when it is not used. */
+  private shuffleNatively(order: Int32Array, fromIdentity: boolean): boolean {
+    if (order.length < NATIVE_SHUFFLE_MIN_LENGTH) return false;
+    const native = nativeShuffle();
+    if (native === null) return false;
+    const state = this.nativeState;
+    state[0] = this.s0 >>> 0; state[1] = this.s1 >>> 0; state[2] = this.s2 >>> 0; state[3] = this.s3 >>> 0;
+    native(order, state, fromIdentity);
+    this.s0 = state[0]; this.s1 = state[1]; this.s2 = state[2]; this.s3 = state[3];
+    return true;
   }
 }
 

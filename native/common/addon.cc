@@ -12,6 +12,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"binarySame", myelin::BinarySame},
       {"compileProgram", myelin::CompileProgram},
       {"runProgram", myelin::RunProgram},
+      {"shuffleIndices", myelin::ShuffleIndices},
   };
   return myelin::export_rows(env, exports, kTable);
 }

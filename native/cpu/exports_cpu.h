@@ -11,5 +11,7 @@ Napi::Value BinarySame(const Napi::CallbackInfo& info);
 // Compiled programs of recorded kernel calls (program.cc).
 Napi::Value CompileProgram(const Napi::CallbackInfo& info);
 Napi::Value RunProgram(const Napi::CallbackInfo& info);
+// The Fisher-Yates shuffle of Random.shuffle on an Int32Array, from the generator state (shuffle.cc).
+Napi::Value ShuffleIndices(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

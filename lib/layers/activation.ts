@@ -50,6 +50,10 @@ export class Activation extends Layer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: this.activation };
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === Activation;
+  }
 }
 
 /** An `Activation` layer: `activation({ activation: 'relu' })`. */

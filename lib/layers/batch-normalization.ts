@@ -129,6 +129,10 @@ export class BatchNormalization extends Layer {
       gammaRegularizer: cfgOf(this.gammaRegularizer),
     };
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === BatchNormalization;
+  }
 }
 
 /** A `BatchNormalization` layer: `batchNormalization({ momentum: 0.9 })`. */

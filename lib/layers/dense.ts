@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { getInitializer } from '../initializers/index';
 import type { Initializer } from '../initializers/initializer';
-import { getRegularizer } from '../regularizers/index';
+import { getRegularizer, isBuiltInRegularizer } from '../regularizers/index';
 import type { Regularizer } from '../regularizers/regularizer';
 import { checkActivation, type ActivationName } from './activation';
 import { Layer, type LayerArgs } from './layer';
@@ -121,6 +121,10 @@ export class Dense extends Layer {
       biasRegularizer: configOf(this.biasRegularizer),
       activityRegularizer: configOf(this.activityRegularizer),
     };
+  }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === Dense && (this.activityRegularizer === null || isBuiltInRegularizer(this.activityRegularizer));
   }
 }
 

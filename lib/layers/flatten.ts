@@ -18,6 +18,10 @@ export class Flatten extends Layer {
   computeOutputShape(inputShape: number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === Flatten;
+  }
 }
 
 /** A `Flatten` layer. */

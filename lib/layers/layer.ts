@@ -10,6 +10,7 @@ import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { Variable, variable } from '../tensor/variable';
 import type { Initializer } from '../initializers/initializer';
+import { isBuiltInRegularizer } from '../regularizers/l1l2';
 import type { Regularizer } from '../regularizers/regularizer';
 
 /** Options every layer accepts. */
@@ -164,6 +165,23 @@ export abstract class Layer {
       total = total ? add(total, p) : p;
     }
     return total;
+  }
+
+  /**
+   * @internal Whether a training step through this layer is a fixed function of its input and weights (no
+   * random draws, no JavaScript state that changes from step to step, built-in weight penalties only): then
+   * `fit` trusts one recording of the step (lib/models/step-program.ts) instead of comparing two.
+   */
+  repeatableStep(): boolean {
+    return this.deterministicCall() && this.entries.every((e) => e.regularizer === null || isBuiltInRegularizer(e.regularizer));
+  }
+
+  /**
+   * Whether `call` in training is a fixed function of its input and weights. False here; the library's own
+   * deterministic layers say true for themselves, not for their subclasses (which may override `call`).
+   */
+  protected deterministicCall(): boolean {
+    return false;
   }
 
   /** Penalty on this layer's output (activity regularizer), or null. Computed by the model in training. */

@@ -2,7 +2,7 @@
 import { add, maximum, minimum, mul, sub } from '../ops/binary';
 import { log, neg, softplus } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
-import { EPSILON, checkBool, checkOptions, checkPair, checkRange } from './checks';
+import { EPSILON, checkBool, checkOptions, checkPair, checkRange, builtInLoss } from './checks';
 import type { Loss } from './loss';
 import { meanLastAxis } from './regression';
 
@@ -23,7 +23,7 @@ export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
   const o = checkOptions('binaryCrossentropy', options);
   const fromLogits = checkBool('binaryCrossentropy', 'fromLogits', o.fromLogits ?? false);
   const s = checkRange('binaryCrossentropy', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
-  return {
+  return builtInLoss({
     name: 'binaryCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
@@ -39,5 +39,5 @@ export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
       return meanLastAxis(elementwise);
     },
     getConfig: () => ({ fromLogits, labelSmoothing: s }),
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { sum } from '../ops/reduce';
 import { reshape } from '../ops/reshape';
 import { log } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
-import { EPSILON, checkBool, checkLive, checkOptions, checkPair, checkRange } from './checks';
+import { EPSILON, checkBool, checkLive, checkOptions, checkPair, checkRange, builtInLoss } from './checks';
 import type { Loss } from './loss';
 
 /** Options of `categoricalCrossentropy`. */
@@ -41,7 +41,7 @@ export function categoricalCrossentropy(options?: CategoricalCrossentropyOptions
   const o = checkOptions('categoricalCrossentropy', options);
   const fromLogits = checkBool('categoricalCrossentropy', 'fromLogits', o.fromLogits ?? false);
   const s = checkRange('categoricalCrossentropy', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
-  return {
+  return builtInLoss({
     name: 'categoricalCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
@@ -54,7 +54,7 @@ export function categoricalCrossentropy(options?: CategoricalCrossentropyOptions
       return overRows(yPred, (logits) => softmaxCrossEntropy(logits, t2d, false));
     },
     getConfig: () => ({ fromLogits, labelSmoothing: s }),
-  };
+  });
 }
 
 /** Options of `sparseCategoricalCrossentropy`. */
@@ -73,7 +73,7 @@ export interface SparseCategoricalCrossentropyOptions {
 export function sparseCategoricalCrossentropy(options?: SparseCategoricalCrossentropyOptions): Loss {
   const o = checkOptions('sparseCategoricalCrossentropy', options);
   const fromLogits = checkBool('sparseCategoricalCrossentropy', 'fromLogits', o.fromLogits ?? false);
-  return {
+  return builtInLoss({
     name: 'sparseCategoricalCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
@@ -87,7 +87,7 @@ export function sparseCategoricalCrossentropy(options?: SparseCategoricalCrossen
       });
     },
     getConfig: () => ({ fromLogits }),
-  };
+  });
 }
 
 let prevalidated = 0;

@@ -3,6 +3,23 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 
+/** The Loss objects the library's own factories made (see `isBuiltInLoss`). */
+const BUILT_IN_LOSSES = new WeakSet<object>();
+
+/** Marks a loss made by one of the library's factories and returns it. */
+export function builtInLoss<T extends object>(loss: T): T {
+  BUILT_IN_LOSSES.add(loss);
+  return loss;
+}
+
+/**
+ * Whether `loss` was made by one of the library's loss factories (then its value is a fixed function of the
+ * targets and predictions: no random draws, no state kept between calls), as opposed to a user's Loss.
+ */
+export function isBuiltInLoss(loss: object): boolean {
+  return BUILT_IN_LOSSES.has(loss);
+}
+
 /** Throws unless yTrue and yPred are live tensors of the same shape and rank >= 1. */
 export function checkPair(owner: string, yTrue: unknown, yPred: unknown): void {
   checkLive(owner, 'yTrue', yTrue);

@@ -3,7 +3,7 @@ import { add, minimum, mul, sub } from '../ops/binary';
 import { mean } from '../ops/reduce';
 import { abs, mulScalar, square } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
-import { checkOptions, checkPair, checkRange } from './checks';
+import { checkOptions, checkPair, checkRange, builtInLoss } from './checks';
 import type { Loss } from './loss';
 
 /** Mean over the last axis; a rank-1 input is one value per sample and is returned as is. */
@@ -13,7 +13,7 @@ export function meanLastAxis(x: Tensor): Tensor {
 
 /** Mean squared error per sample: mean_j (yPred_j - yTrue_j)^2 over the last axis. */
 export function meanSquaredError(): Loss {
-  return {
+  return builtInLoss({
     name: 'meanSquaredError',
     fromLogits: false,
     perSample(yTrue, yPred) {
@@ -21,12 +21,12 @@ export function meanSquaredError(): Loss {
       return meanLastAxis(square(sub(yPred, yTrue)));
     },
     getConfig: () => ({}),
-  };
+  });
 }
 
 /** Mean absolute error per sample: mean_j |yPred_j - yTrue_j| over the last axis. */
 export function meanAbsoluteError(): Loss {
-  return {
+  return builtInLoss({
     name: 'meanAbsoluteError',
     fromLogits: false,
     perSample(yTrue, yPred) {
@@ -34,7 +34,7 @@ export function meanAbsoluteError(): Loss {
       return meanLastAxis(abs(sub(yPred, yTrue)));
     },
     getConfig: () => ({}),
-  };
+  });
 }
 
 /** Options of `huber`. */
@@ -50,7 +50,7 @@ export interface HuberOptions {
 export function huber(options?: HuberOptions): Loss {
   const o = checkOptions('huber', options);
   const delta = checkRange('huber', 'delta', o.delta ?? 1, 0, Infinity, true);
-  return {
+  return builtInLoss({
     name: 'huber',
     fromLogits: false,
     perSample(yTrue, yPred) {
@@ -60,5 +60,5 @@ export function huber(options?: HuberOptions): Loss {
       return meanLastAxis(add(mulScalar(square(q), 0.5), mul(sub(a, q), delta)));
     },
     getConfig: () => ({ delta }),
-  };
+  });
 }

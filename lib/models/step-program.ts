@@ -2,7 +2,8 @@
  * Recorded training steps. The forward and backward pass of a step (everything `valueAndGrads` runs) is
  * recorded on two consecutive batches of the same shape; when both recordings agree (see
  * lib/backend/recorder.ts) later batches of that shape replay the logged kernel calls on the same buffers
- * instead of going through the ops, the tape and tidy scopes again. The optimizer update and the metrics run
+ * instead of going through the ops, the tape and tidy scopes again. A step known to be repeatable (built only
+ * of the library's own deterministic layers, losses and penalties) is trusted after its first recording. The optimizer update and the metrics run
  * as usual. A replayed step computes exactly what the recorded one did (same kernels, same order, same
  * inputs), so results are bit for bit those of the ordinary path.
  *
@@ -92,7 +93,13 @@ export class StepRecorder {
   private readonly programs = new Map<string, Program>();
   private readonly rejected = new Set<string>();
 
-  constructor(private readonly forward: StepForward) {}
+  /**
+   * @param forward the forward pass of a step
+   * @param repeatable true when the step is known to be a fixed function of its input tensors and the weights
+   *   (the library's own deterministic layers, losses and penalties): its first recording becomes the program
+   *   without a second one to compare with. False: two consecutive recordings must agree.
+   */
+  constructor(private readonly forward: StepForward, private readonly repeatable = false) {}
 
   /**
    * Runs the forward and backward pass for a batch, replaying a recorded program when one fits.
@@ -112,6 +119,10 @@ export class StepRecorder {
     if (!replayEnabled() || this.rejected.has(key)) return this.plain(vars, x, y, w);
     const recorded = this.recordStep(vars, x, y, w);
     const previous = this.candidates.get(key);
+    if (previous === undefined && this.repeatable && !recorded.recording.readBack) {
+      this.adopt(key, recorded, x.shape[0], w);
+      return recorded.tensors;
+    }
     if (previous === undefined) {
       this.candidates.set(key, recorded);
       return recorded.tensors;
@@ -120,7 +131,7 @@ export class StepRecorder {
     const agree = sameStructure(previous.recording, recorded.recording);
     this.drop(previous);
     if (agree) {
-      this.programs.set(key, recorded);
+      this.adopt(key, recorded, x.shape[0], w);
     } else {
       this.rejected.add(key);
       this.transient = recorded;
@@ -162,13 +173,21 @@ export class StepRecorder {
   }
 
   /**
-   * The compiled program of unweighted batches of `rows` rows for `vars` (once a batch of that shape has run
-   * compiled), or null.
+   * The compiled program of unweighted batches of `rows` rows for `vars` (compiled now if it was not yet), or
+   * null when there is none or the backend cannot compile it.
    */
   compiledFor(vars: Variable[], rows: number): { compiled: unknown; tensors: StepTensors } | null {
     if (!this.sameVars(vars)) return null;
     const program = this.byRows.get(rows);
-    return program && program.compiled ? { compiled: program.compiled, tensors: program.tensors } : null;
+    if (program === undefined) return null;
+    if (program.compiled === undefined) program.compiled = compileReplay(program.recording);
+    return program.compiled ? { compiled: program.compiled, tensors: program.tensors } : null;
+  }
+
+  /** Makes a recording the program of its key (and of unweighted batches of `rows` rows for the current variables). */
+  private adopt(key: string, recorded: Program, rows: number, w: Tensor | null): void {
+    this.programs.set(key, recorded);
+    if (w === null) this.byRows.set(rows, recorded);  // keyOf made the step's variables the byRows variables
   }
 
   /** Copies the batch weights in and runs the program: compiled where the backend can, else call by call. */

@@ -1,6 +1,7 @@
 /** The loss of one batch and one training step (valueAndGrads, then one fused optimizer call). */
 import { noGrad } from '../autograd/tape';
 import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
+import { isBuiltInLoss } from '../losses/checks';
 import { add, div, mul } from '../ops/binary';
 import { mean, sum } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
@@ -49,8 +50,10 @@ export function metricInput(compiled: Compiled, output: Tensor): Tensor {
 
 /** The per-fit step runner: records the step of each batch shape and replays it (lib/models/step-program.ts). */
 export function stepRecorder(model: Sequential, compiled: Compiled): StepRecorder {
+  const repeatable = model.layers.every((l) => l.repeatableStep()) && isBuiltInLoss(compiled.loss) &&
+    (compiled.logitsLoss === null || isBuiltInLoss(compiled.logitsLoss));
   // fit validated every label before training (lib/models/fit-data.ts), so the loss need not read them again.
-  return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => batchLoss(model, compiled, x, y, w, true)));
+  return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => batchLoss(model, compiled, x, y, w, true)), repeatable);
 }
 
 /**

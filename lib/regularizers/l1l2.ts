@@ -23,8 +23,19 @@ function checkWeight(owner: string, w: unknown): Tensor {
   return w;
 }
 
+/** The regularizers `make` created (see `isBuiltInRegularizer`). */
+const BUILT_IN = new WeakSet<object>();
+
+/**
+ * Whether `r` was made by `l1`, `l2` or `l1l2` (then its penalty is a fixed function of the weights: no random
+ * draws, no state kept between calls), as opposed to a user's Regularizer.
+ */
+export function isBuiltInRegularizer(r: object): boolean {
+  return BUILT_IN.has(r);
+}
+
 function make(className: string, a: number, b: number, config: () => Record<string, unknown>): Regularizer {
-  return {
+  const r: Regularizer = {
     className,
     penalty(w: Tensor): Tensor {
       checkWeight(className, w);
@@ -36,6 +47,8 @@ function make(className: string, a: number, b: number, config: () => Record<stri
     },
     getConfig: config,
   };
+  BUILT_IN.add(r);
+  return r;
 }
 
 /** L1 penalty: l1 * sum |w|. Default l1 = 0.01. Takes the factor itself (`l1(1e-4)`) or `{ l1 }`. */

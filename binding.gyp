@@ -14,6 +14,7 @@
         "native/cpu/entries.cc",
         "native/cpu/gemm.cc",
         "native/cpu/gemm_builtin.cc",
+        "native/cpu/gemm_small.cc",
         "native/cpu/info.cc",
         "native/cpu/optimizers.cc",
         "native/cpu/program.cc",

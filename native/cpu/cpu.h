@@ -20,6 +20,12 @@ void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const fl
            float beta, float* c);
 void sgemm_builtin(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
                    const float* b, float beta, float* c);
+// The GEMM of small problems (gemm_small.cc): runs it and returns true when n <= kSmallGemmMaxColumns and
+// m * n * k <= kSmallGemmVolume, else returns false without touching C.
+constexpr size_t kSmallGemmMaxColumns = 16;
+constexpr size_t kSmallGemmVolume = 4096;
+bool sgemm_small(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b,
+                 float beta, float* c);
 // 'avx512' | 'avx2' | 'scalar': the instruction set the built-in kernels use on this processor.
 const char* simd_level();
 

@@ -1,4 +1,5 @@
-// GEMM entry point: CBLAS sgemm from the loaded library, or the built-in kernel.
+// GEMM entry point: the small-problem loops (gemm_small.cc), else CBLAS sgemm from the loaded library, or the
+// built-in kernel.
 #include "../common/args.h"
 #include "kernel.h"
 #include "cpu.h"
@@ -14,6 +15,7 @@ void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const fl
   const CblasSgemm blasSgemm = blas().sgemm;
   // Degenerate sizes (k == 0 gives lda == 0, which CBLAS rejects) and int overflow stay built in.
   const size_t limit = 0x7fffffff;
+  if (m != 0 && k != 0 && sgemm_small(ta, tb, m, n, k, alpha, a, b, beta, c)) return;
   if (blasSgemm == nullptr || m == 0 || n == 0 || k == 0 || m > limit || n > limit || k > limit) {
     return sgemm_builtin(ta, tb, m, n, k, alpha, a, b, beta, c);
   }

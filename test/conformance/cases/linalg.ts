@@ -9,6 +9,8 @@ import { Rng } from '../prng';
 const GEMM_SIZES: Array<[number, number, number]> = [
   [1, 1, 1], [7, 7, 7], [1, 129, 7], [129, 1, 1000], [7, 1000, 129], [1000, 7, 1], [129, 129, 129],
   [1000, 129, 7], [7, 7, 1000], [1, 1000, 129], [0, 7, 7], [7, 0, 7], [7, 7, 0],
+  // Around the cpu flavour's small-problem loops (n <= 16, m * n * k <= 4096): a 2-10-1 network's shapes, the limits.
+  [32, 10, 2], [10, 1, 32], [2, 10, 32], [16, 16, 16], [2, 16, 128], [3, 17, 5], [5, 16, 52],
 ];
 const ALPHA_BETA: Array<[number, number]> = [[1, 0], [0.5, -2], [1, 1]];
 
@@ -37,9 +39,8 @@ export function linalgCases(entry: BackendEntry): void {
     });
   });
 
-  test('gemm with beta = 0 does not read out (NaN already there does not propagate, as in BLAS)', () => {
+  test.each([[7, 129, 7], [7, 7, 7]])('gemm %ix%ix%i with beta = 0 does not read out (NaN already there does not propagate, as in BLAS)', (m, n, k) => {
     const rng = new Rng(99);
-    const [m, n, k] = [7, 129, 7];
     const a = rng.uniform(m * k);
     const b = rng.uniform(k * n);
     const got = checkAgainstReference(entry, { a, b, c: new Float32Array(m * n).fill(NaN) },

@@ -30,6 +30,14 @@ Kernel PrepareDenseForward(const Args& args) {
       if (!linear || z.data != out.data) apply_unary(act, z.data, out.data, mn, param);
       return;
     }
+    if (mn < kParallelMin) {  // small: the bias row by row, then the activation in one call
+      for (size_t r = 0; r < m; ++r) {
+        float* zr = z.data + r * n;
+        for (size_t j = 0; j < n; ++j) zr[j] += bias.data[j];
+      }
+      if (!linear || z.data != out.data) apply_unary(act, z.data, out.data, mn, param);
+      return;
+    }
     // One pass per row: z += bias, out = f(z).
     parallel_for(m, std::max<size_t>(1, kParallelMin / (n ? n : 1)), [&](size_t b, size_t e) {
       for (size_t r = b; r < e; ++r) {

@@ -1,8 +1,9 @@
 // GEMM for small problems: at most kSmallGemmMaxColumns columns and m * n * k up to kSmallGemmVolume. A BLAS
 // call costs a few hundred nanoseconds before it multiplies anything (argument checks, a lock around its
 // buffer pool, packing), more than these problems take; a 2-10-1 network's training step is five of them.
-// Each row of C is accumulated in registers over p (its width a compile-time constant), in the order
-// p = 0, 1, ..., k - 1, then C[i, :] = alpha acc + beta C[i, :].
+// Every C[i, j] is accumulated over p in the order p = 0, 1, ..., k - 1, then C[i, j] = alpha acc + beta C[i, j]:
+// row by row in registers (the row's width a compile-time constant), or, for a transposed A and at most 4
+// columns, column by column as vector loops over the rows.
 #include <array>
 #include <utility>
 
@@ -33,6 +34,25 @@ MYELIN_CLONES void rows_of(size_t m, size_t k, float alpha, const float* a, size
   }
 }
 
+// The same for A stored [k, m] (transA) and fewer than 8 columns: accumulated column by column over the
+// contiguous columns of A, so that the loop over i is a vector loop rather than N chains of k additions.
+template <size_t N>
+MYELIN_CLONES void columns_of(size_t m, size_t k, float alpha, const float* a, const float* b, float beta, float* c) {
+  float acc[kSmallGemmVolume];  // acc[j * m + i]; m * N <= m * N * k
+  for (size_t e = 0; e < m * N; ++e) acc[e] = 0.f;
+  for (size_t p = 0; p < k; ++p) {
+    const float* ap = a + p * m;
+    for (size_t j = 0; j < N; ++j) {
+      const float bpj = b[p * N + j];
+      float* accj = acc + j * m;
+#pragma omp simd
+      for (size_t i = 0; i < m; ++i) accj[i] += ap[i] * bpj;
+    }
+  }
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < N; ++j) c[i * N + j] = blend(acc[j * m + i], alpha, beta, c[i * N + j]);
+}
+
 using RowsFn = void (*)(size_t, size_t, float, const float*, size_t, size_t, const float*, float, float*);
 
 template <size_t... Ns>
@@ -53,7 +73,13 @@ bool sgemm_small(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, co
       for (size_t j = 0; j < n; ++j) packed[p * n + j] = b[j * k + p];
     rowsOfB = packed;
   }
-  kRows[n - 1](m, k, alpha, a, ta ? 1 : k, ta ? m : 1, rowsOfB, beta, c);
+  switch (ta ? n : 0) {
+    case 1: columns_of<1>(m, k, alpha, a, rowsOfB, beta, c); break;
+    case 2: columns_of<2>(m, k, alpha, a, rowsOfB, beta, c); break;
+    case 3: columns_of<3>(m, k, alpha, a, rowsOfB, beta, c); break;
+    case 4: columns_of<4>(m, k, alpha, a, rowsOfB, beta, c); break;
+    default: kRows[n - 1](m, k, alpha, a, ta ? 1 : k, ta ? m : 1, rowsOfB, beta, c);
+  }
   return true;
 }
 

@@ -26,8 +26,15 @@ double sum_contiguous(const float* x, size_t n) {
 void reduce_columns(ReduceOp op, const float* x, float* out, size_t mid, size_t inner, size_t i0, size_t i1) {
   const size_t w = i1 - i0;
   if (op == ReduceOp::sum) {
-    thread_local std::vector<double> acc;
-    acc.assign(w, 0.0);
+    // Sums in double: on the stack for up to 64 columns, else in a per-thread buffer.
+    double small[64];
+    thread_local std::vector<double> large;
+    double* acc = small;
+    if (w > 64) {
+      large.resize(w);
+      acc = large.data();
+    }
+    for (size_t i = 0; i < w; ++i) acc[i] = 0.0;
     for (size_t m = 0; m < mid; ++m) {
       const float* row = x + m * inner + i0;
       for (size_t i = 0; i < w; ++i) acc[i] += row[i];

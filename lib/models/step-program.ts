@@ -13,10 +13,9 @@
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { valueAndGrads } from '../autograd/gradients';
-import { gather } from '../ops/indexing';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 
 /** The tensors of a recorded step: its input copies and the outputs `valueAndGrads` returned. */
@@ -62,6 +61,19 @@ function copyOf(t: Tensor): Tensor {
   return keep(clone(t));
 }
 
+/** A new tensor (kept out of tidy scopes) holding the rows `idx` of `t`. */
+function rowsOf(t: Tensor, idx: Int32Array): Tensor {
+  const shape = [idx.length, ...t.shape.slice(1)];
+  const out = keep(new Tensor(t.backend, t.backend.alloc(idx.length * (t.size / t.shape[0]), false), shape));
+  gatherInto(t, idx, out);
+  return out;
+}
+
+/** Gathers the rows `idx` of `t` into `out` (idx.length rows). */
+function gatherInto(t: Tensor, idx: Int32Array, out: Tensor): void {
+  if (out.size > 0) t.backend.gatherRows(t.storage, idx, out.storage, t.size / t.shape[0]);
+}
+
 function disposeAll(t: StepTensors): void {
   for (const x of [t.x, t.y, t.w, t.value, t.output, ...t.grads]) x?.dispose();
 }
@@ -102,21 +114,52 @@ export class StepRecorder {
   constructor(private readonly forward: StepForward, private readonly repeatable = false) {}
 
   /**
-   * Runs the forward and backward pass for a batch, replaying a recorded program when one fits.
-   * The returned tensors belong to the recorder: read them, do not dispose them.
+   * Runs the forward and backward pass for the rows `idx` of x and y, replaying a recorded program when one
+   * fits: then the rows are gathered straight into its input buffers. Otherwise they are gathered into new
+   * batch tensors (no op, no copy) that the step records (the program keeps them as its inputs) or runs
+   * through the ops (`release` frees them then). The returned tensors belong to the recorder: read them, do
+   * not dispose them.
    */
-  run(vars: Variable[], x: Tensor, y: Tensor, w: Tensor | null): StepTensors {
-    const key = this.keyOf(vars, x.shape, y.shape, w);
-    const program = this.programs.get(key);
+  runRows(vars: Variable[], batch: BatchRows): BatchStep {
+    const { x, y, idx, w } = batch;
+    const rows = idx.length;
+    let program = w === null && this.sameVars(vars) ? this.byRows.get(rows) : undefined;
+    const key = program === undefined ? this.keyOf(vars, [rows, ...x.shape.slice(1)], [rows, ...y.shape.slice(1)], w) : '';
+    if (program === undefined) {
+      program = this.programs.get(key);
+      if (program && w === null) this.byRows.set(rows, program);
+    }
     if (program) {
       const t = program.tensors;
-      x.backend.copyStrided(x.storage, 0, [1], t.x.storage, 0, [1], [x.size], false);
-      y.backend.copyStrided(y.storage, 0, [1], t.y.storage, 0, [1], [y.size], false);
+      gatherInto(x, idx, t.x);
+      gatherInto(y, idx, t.y);
       this.launch(program, w);
-      return t;
+      return { step: t, release: NOTHING_TO_RELEASE };
     }
     this.releaseTransient();
-    if (!replayEnabled() || this.rejected.has(key)) return this.plain(vars, x, y, w);
+    const xb = rowsOf(x, idx);
+    let yb: Tensor | null = null;
+    try {
+      yb = rowsOf(y, idx);
+      if (!replayEnabled() || this.rejected.has(key)) {
+        const step = this.plain(vars, xb, yb, w);
+        const gathered = yb;
+        return { step, release: () => { xb.dispose(); gathered.dispose(); } };
+      }
+      return { step: this.recordRows(key, vars, xb, yb, w), release: NOTHING_TO_RELEASE };
+    } catch (err) {
+      xb.dispose();
+      yb?.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * Records the step of a batch whose x and y tensors the recording takes over as its inputs, and adopts it as
+   * the program of `key` when it can be trusted (see the constructor), else keeps it as the candidate that the
+   * next recording of the key is compared with.
+   */
+  private recordRows(key: string, vars: Variable[], x: Tensor, y: Tensor, w: Tensor | null): StepTensors {
     const recorded = this.recordStep(vars, x, y, w);
     const previous = this.candidates.get(key);
     if (previous === undefined && this.repeatable && !recorded.recording.readBack) {
@@ -137,39 +180,6 @@ export class StepRecorder {
       this.transient = recorded;
     }
     return recorded.tensors;
-  }
-
-  /**
-   * `run` for the rows `idx` of x and y: with a recorded program the rows are gathered straight into its input
-   * buffers (no batch tensors, no copies); otherwise gathered into batch tensors that `release` frees.
-   */
-  runRows(vars: Variable[], batch: BatchRows): BatchStep {
-    const { x, y, idx, w } = batch;
-    const rows = idx.length;
-    let program = w === null && this.sameVars(vars) ? this.byRows.get(rows) : undefined;
-    if (program === undefined) {
-      program = this.programs.get(this.keyOf(vars, [rows, ...x.shape.slice(1)], [rows, ...y.shape.slice(1)], w));
-      if (program && w === null) this.byRows.set(rows, program);
-    }
-    if (program) {
-      const t = program.tensors;
-      x.backend.gatherRows(x.storage, idx, t.x.storage, x.size / x.shape[0]);
-      y.backend.gatherRows(y.storage, idx, t.y.storage, y.size / y.shape[0]);
-      this.launch(program, w);
-      return { step: t, release: NOTHING_TO_RELEASE };
-    }
-    const xb = gather(x, idx);
-    let yb: Tensor | null = null;
-    try {
-      yb = gather(y, idx);
-      const step = this.run(vars, xb, yb, w);
-      const gathered = yb;
-      return { step, release: () => { xb.dispose(); gathered.dispose(); } };
-    } catch (err) {
-      xb.dispose();
-      yb?.dispose();
-      throw err;
-    }
   }
 
   /**
@@ -254,20 +264,22 @@ export class StepRecorder {
     return tensors;
   }
 
-  private recordStep(vars: Variable[], x: Tensor, y: Tensor, w: Tensor | null): Program {
-    const px = copyOf(x);
-    const py = copyOf(y);
+  /**
+   * Records a step; its program takes `px` and `py` over as its input tensors (the caller's again when this throws)
+   * and copies `w`, which the caller keeps.
+   */
+  private recordStep(vars: Variable[], px: Tensor, py: Tensor, w: Tensor | null): Program {
     const pw = w ? copyOf(w) : null;
     let output: Tensor | null = null;
     let recorded: ReturnType<typeof record<ReturnType<typeof valueAndGrads>>>;
     try {
-      recorded = record(x.backend, () => valueAndGrads(() => {
+      recorded = record(px.backend, () => valueAndGrads(() => {
         const r = this.forward(px, py, pw);
         output = keep(r.output);
         return r.total;
       }, vars));
     } catch (err) {
-      for (const t of [px, py, pw, output as Tensor | null]) t?.dispose();
+      for (const t of [pw, output as Tensor | null]) t?.dispose();  // px and py stay the caller's on failure
       throw err;
     }
     const { result, recording } = recorded;

@@ -16,7 +16,10 @@ export class DeviceLossSum {
   private backend: Backend<unknown> | null = null;
   private storage: unknown = null;
   private capacity = 0;
-  private sizes: number[] = [];
+  /** Batch sizes as runs: runSizes[r] samples in each of runCounts[r] consecutive batches. */
+  private runSizes: number[] = [];
+  private runCounts: number[] = [];
+  private count = 0;
 
   /** Records a batch's scalar `loss` (a tensor of one value) for a batch of `size` samples. */
   add(loss: Tensor, size: number): void {
@@ -31,45 +34,57 @@ export class DeviceLossSum {
    */
   reserve(backend: Backend<unknown>, count: number, size: number): { storage: unknown; offset: number } {
     if (this.backend !== backend) {
-      if (this.sizes.length > 0) throw new Error('DeviceLossSum: every loss of one epoch must be on one backend');
+      if (this.count > 0) throw new Error('DeviceLossSum: every loss of one epoch must be on one backend');
       this.release();
       this.backend = backend;
     }
-    const offset = this.sizes.length;
+    const offset = this.count;
     if (offset + count > this.capacity) this.grow(backend, Math.max(64, this.capacity * 2, offset + count));
-    for (let i = 0; i < count; i++) this.sizes.push(size);
+    const last = this.runSizes.length - 1;
+    if (last >= 0 && this.runSizes[last] === size) {
+      this.runCounts[last] += count;
+    } else {
+      this.runSizes.push(size);
+      this.runCounts.push(count);
+    }
+    this.count += count;
     return { storage: this.storage, offset };
   }
 
   /** The sample-weighted mean of the losses recorded since the last reset (one download), NaN when none. */
   mean(): number {
-    const count = this.sizes.length;
-    if (count === 0 || this.backend === null) return NaN;
+    if (this.count === 0 || this.backend === null) return NaN;
     const values = this.backend.download(this.storage);
     let total = 0;
     let samples = 0;
-    for (let b = 0; b < count; b++) {
-      total += this.sizes[b] * values[b];
-      samples += this.sizes[b];
+    let b = 0;
+    for (let r = 0; r < this.runSizes.length; r++) {
+      const size = this.runSizes[r];
+      for (const end = b + this.runCounts[r]; b < end; b++) {
+        total += size * values[b];
+        samples += size;
+      }
     }
     return total / samples;
   }
 
   /** Forgets the recorded losses (the device vector stays for the next epoch). */
   reset(): void {
-    this.sizes = [];
+    this.runSizes = [];
+    this.runCounts = [];
+    this.count = 0;
   }
 
   /** Releases the device vector. */
   dispose(): void {
     this.release();
-    this.sizes = [];
+    this.reset();
   }
 
   private grow(backend: Backend<unknown>, capacity: number): void {
     const bigger = backend.alloc(capacity, false);
-    if (this.storage !== null && this.sizes.length > 0) {
-      backend.copyStrided(this.storage, 0, UNIT, bigger, 0, UNIT, [this.sizes.length], false);
+    if (this.storage !== null && this.count > 0) {
+      backend.copyStrided(this.storage, 0, UNIT, bigger, 0, UNIT, [this.count], false);
     }
     if (this.storage !== null) backend.free(this.storage);
     this.storage = bigger;

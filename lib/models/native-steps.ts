@@ -47,16 +47,12 @@ export class NativeSteps {
     if (program === null) return 0;
     const call = this.optimizerCall(vars, program.compiled, program.tensors.grads);
     if (call === null) return 0;
-    // Consecutive batches of this size (their indices lie back to back in `order`).
-    let k = 0;
-    while (k < this.chunk && b + k < batches.count && batches.size(b + k) === rows) k++;
+    // Consecutive batches of this size (their indices lie back to back in `order`): every full batch from b on,
+    // or the last one alone. Counted, not looped over (a loop here gets compiled mid-fit, which costs more).
+    const k = rows === batches.batchSize ? Math.min(this.chunk, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
     const opt = this.optimizer;
     const lrs = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      const lr = opt.learningRateAt(opt.iterations + i);
-      if (!(Number.isFinite(lr) && lr >= 0)) return 0;  // the ordinary step reports it
-      lrs[i] = lr;
-    }
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
     const slots = losses.reserve(this.backend, k, rows);
     const t0 = process.hrtime.bigint();
     (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)({

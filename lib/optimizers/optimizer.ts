@@ -142,6 +142,24 @@ export abstract class Optimizer {
     return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.valueAt(iteration);
   }
 
+  /**
+   * Fills `out` with the learning rates of the `out.length` steps after `iteration` steps; false (with `out`
+   * partly written) as soon as one is not a finite number >= 0.
+   */
+  learningRatesFrom(iteration: number, out: Float64Array): boolean {
+    const lr = this.learningRate;
+    if (typeof lr === 'number') {
+      out.fill(lr);  // a constant: no loop to interpret
+      return true;
+    }
+    for (let i = 0; i < out.length; i++) {
+      const v = lr.valueAt(iteration + i);
+      if (!(Number.isFinite(v) && v >= 0)) return false;
+      out[i] = v;
+    }
+    return true;
+  }
+
   /** Replaces the learning rate (or schedule) by a constant >= 0 (used by callbacks). */
   setLearningRate(lr: number): void {
     this.learningRate = checkHyper(lr, `${this.className}.setLearningRate`, 'lr');

@@ -70,12 +70,22 @@ export class CallbackList {
     return this.callbacks.some((c) => (c instanceof Callback ? c.onBatchEnd !== Callback.prototype.onBatchEnd || c.onBatchBegin !== Callback.prototype.onBatchBegin : typeof c.onBatchEnd === 'function' || typeof c.onBatchBegin === 'function'));
   }
 
-  async trainBegin(logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onTrainBegin?.(logs); }
-  async trainEnd(logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onTrainEnd?.(logs); }
-  async epochBegin(epoch: number, logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onEpochBegin?.(epoch, logs); }
-  async epochEnd(epoch: number, logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onEpochEnd?.(epoch, logs); }
-  async batchBegin(batch: number, logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onBatchBegin?.(batch, logs); }
-  async batchEnd(batch: number, logs: Logs): Promise<void> { for (const c of this.callbacks) await c.onBatchEnd?.(batch, logs); }
+  /*
+   * Each hook runs every callback's method in order, waiting for the promises they return. Without a callback
+   * that has the method the result is undefined, so that `fit` skips the await (one event-loop microtask per
+   * hook and epoch otherwise).
+   */
+  trainBegin(logs: Logs): Promise<void> | undefined { return this.each('onTrainBegin', (c) => c.onTrainBegin?.(logs)); }
+  trainEnd(logs: Logs): Promise<void> | undefined { return this.each('onTrainEnd', (c) => c.onTrainEnd?.(logs)); }
+  epochBegin(epoch: number, logs: Logs): Promise<void> | undefined { return this.each('onEpochBegin', (c) => c.onEpochBegin?.(epoch, logs)); }
+  epochEnd(epoch: number, logs: Logs): Promise<void> | undefined { return this.each('onEpochEnd', (c) => c.onEpochEnd?.(epoch, logs)); }
+  batchBegin(batch: number, logs: Logs): Promise<void> | undefined { return this.each('onBatchBegin', (c) => c.onBatchBegin?.(batch, logs)); }
+  batchEnd(batch: number, logs: Logs): Promise<void> | undefined { return this.each('onBatchEnd', (c) => c.onBatchEnd?.(batch, logs)); }
+
+  private each(hook: (typeof HOOKS)[number], call: (c: CallbackHooks) => void | Promise<void>): Promise<void> | undefined {
+    if (!this.callbacks.some((c) => typeof c[hook] === 'function')) return undefined;
+    return (async () => { for (const c of this.callbacks) await call(c); })();
+  }
 }
 
 /** Reads `monitor` from logs (undefined when absent). */

@@ -120,14 +120,17 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     const native = !batchHooks && compiled.metrics.length === 0 && weights === null
       ? NativeSteps.forFit(train.x.backend, recorder, compiled.optimizer, yieldMs) : null;
     let lastYield = Date.now();
-    const yieldWhenDue = async (): Promise<void> => {
-      if (Date.now() - lastYield < yieldMs) return;
+    // Awaited only when due (an await costs a microtask even when nothing is pending).
+    const yieldDue = (): boolean => Date.now() - lastYield >= yieldMs;
+    const yieldNow = async (): Promise<void> => {
       await yieldToEventLoop();
       lastYield = Date.now();
     };
-    await callbacks.trainBegin({});
+    const began = callbacks.trainBegin({});
+    if (began) await began;
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-      await callbacks.epochBegin(epoch, {});
+      const epochBegan = callbacks.epochBegin(epoch, {});
+      if (epochBegan) await epochBegan;
       for (const m of compiled.metrics) m.reset();
       deviceLoss.reset();
       let lossSum = 0;
@@ -141,7 +144,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
           seen += ran * batches.size(b);
           b += ran - 1;
           if (model.stopTraining) break;
-          await yieldWhenDue();
+          if (yieldDue()) await yieldNow();
           continue;
         }
         const idx = batches.rows(b);
@@ -161,7 +164,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
           await callbacks.batchEnd(b, logs);
         }
         if (model.stopTraining) break;
-        await yieldWhenDue();
+        if (yieldDue()) await yieldNow();
       }
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
@@ -170,11 +173,13 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
         logs.val_loss = r.loss;
         for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
       }
-      await callbacks.epochEnd(epoch, logs);
+      const epochEnded = callbacks.epochEnd(epoch, logs);
+      if (epochEnded) await epochEnded;
       history.record(epoch, logs);
-      await yieldWhenDue();
+      if (yieldDue()) await yieldNow();
     }
-    await callbacks.trainEnd({});
+    const ended = callbacks.trainEnd({});
+    if (ended) await ended;
     return history;
   } finally {
     for (const c of cleanups.reverse()) c();

@@ -20,6 +20,31 @@ export interface TrainingStepsPlan<S = unknown> {
   lossOffset: number;
 }
 
+/** One kind of step of a `TrainingEpochsPlan`: a compiled program, the optimizer call for its gradients, its buffers. */
+export interface TrainingStepKind<S = unknown> {
+  compiled: unknown;
+  optimizerCall: { name: string; args: readonly unknown[] };
+  xIn: S;
+  yIn: S;
+  loss: S;
+}
+
+/** What `Backend.runTrainingEpochs` runs (see there). */
+export interface TrainingEpochsPlan<S = unknown> {
+  /** kinds[0] for batches of batchSize rows; kinds[1] for the last batch of n % batchSize rows, when that is not 0. */
+  kinds: TrainingStepKind<S>[];
+  lrs: Float64Array;
+  firstStep: number;
+  x: S;
+  y: S;
+  batchSize: number;
+  epochs: number;
+  /** The state words of the Random that shuffles each epoch (advanced in place), or null for no shuffling. */
+  rngState: Float64Array | null;
+  losses: S;
+  lossOffset: number;
+}
+
 /**
  * The kernel contract every backend implements. `S` is the backend's storage: a Float32Array on `cpu` and
  * `reference`, an opaque device-buffer handle on `cuda`. All kernels write into preallocated outputs;
@@ -61,6 +86,14 @@ export interface Backend<S = unknown> {
    * what the same steps compute one by one.
    */
   runTrainingSteps?(plan: TrainingStepsPlan<S>): void;
+  /**
+   * Optional (cpu): runs `plan.epochs` whole epochs of training steps without returning in between. Per epoch:
+   * the sample order (0..n-1, shuffled as `Random.permutation` would from plan.rngState, which advances), then
+   * per batch in that order one step as in `runTrainingSteps`, with kinds[0] for full batches and kinds[1] for
+   * the last, smaller one; step s gets lrs[s], step number firstStep + s, and its loss goes to
+   * losses[lossOffset + s]. Exactly what the same epochs compute batch by batch.
+   */
+  runTrainingEpochs?(plan: TrainingEpochsPlan<S>): void;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

@@ -71,6 +71,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     },
     releaseCompiled: () => {},  // the program is freed with its handle
     runTrainingSteps: nativeTrainingSteps(addon, activate),
+    runTrainingEpochs: (p) => {
+      activate();
+      const kinds = p.kinds.map((k) => [k.compiled, [k.optimizerCall.name, ...k.optimizerCall.args], k.xIn, k.yIn, k.loss]);
+      addon.trainEpochs(kinds, p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.losses, p.lossOffset);
+    },
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {
       if (outShape.length === 1 && aStrides[0] === 1 && bStrides[0] === 1) {

@@ -59,7 +59,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * by one, one backend call for the whole run (lib/models/native-steps.ts); the results are the same. The
  * epoch's 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
  * Keras, read from the backend once per epoch unless batch callbacks want it per batch; validation runs in
- * inference mode after the epoch. The event loop gets a turn at least every `yieldEveryMs`. A failure leaves
+ * inference mode after the epoch. Without callbacks and validation, once each batch size has run, whole epochs
+ * go to the backend at once (lib/models/native-steps.ts). The event loop gets a turn at least every `yieldEveryMs`. A failure leaves
  * the model usable (weights as of the last finished step).
  */
 export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
@@ -119,6 +120,9 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     // Runs of full-size batches handed to the backend at once (cpu, cuda), when nothing needs the batches one by one.
     const native = !batchHooks && compiled.metrics.length === 0 && weights === null
       ? NativeSteps.forFit(train.x.backend, recorder, compiled.optimizer, yieldMs) : null;
+    // With no callbacks (verbose 0) and no validation nothing needs the epochs one by one either: once every
+    // batch size has a program, whole epochs run in one backend call where the backend can.
+    const wholeEpochs = native !== null && callbacks.callbacks.length === 0 && val === null;
     let lastYield = Date.now();
     // Awaited only when due (an await costs a microtask even when nothing is pending).
     const yieldDue = (): boolean => Date.now() - lastYield >= yieldMs;
@@ -129,6 +133,17 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     const began = callbacks.trainBegin({});
     if (began) await began;
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      if (wholeEpochs) {
+        deviceLoss.reset();
+        const ran = native.runEpochs(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y, deviceLoss);
+        if (ran > 0) {
+          const means = deviceLoss.means(ran);
+          for (let e = 0; e < ran; e++) history.record(epoch + e, { loss: means[e] });
+          epoch += ran - 1;
+          if (yieldDue()) await yieldNow();
+          continue;
+        }
+      }
       const epochBegan = callbacks.epochBegin(epoch, {});
       if (epochBegan) await epochBegan;
       for (const m of compiled.metrics) m.reset();

@@ -10,8 +10,9 @@
  * last about `yieldEveryMs`, so the event loop still gets its turns. Only fits without batch callbacks,
  * metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
  */
-import type { Backend } from '../backend/backend';
+import type { Backend, TrainingStepKind } from '../backend/backend';
 import type { Optimizer, OptimizerKernelCall } from '../optimizers/optimizer';
+import type { Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import type { EpochBatches } from './batching';
@@ -27,6 +28,8 @@ export class NativeSteps {
    * backend returns before its work is done; the cap bounds how much work is queued at once).
    */
   private chunk = 8;
+  /** Host milliseconds per step of the last backend call (0 before the first). */
+  private msPerStep = 0;
 
   private constructor(private readonly backend: Backend, private readonly recorder: StepRecorder,
     private readonly optimizer: Optimizer, private readonly yieldMs: number) {}
@@ -62,9 +65,57 @@ export class NativeSteps {
       loss: program.tensors.value.storage, losses: slots.storage, lossOffset: slots.offset,
     });
     opt.iterations += k;
-    const msPerStep = Number(process.hrtime.bigint() - t0) / 1e6 / k;
-    this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / Math.max(msPerStep, 1e-4))));
+    this.timed(t0, k);
     return k;
+  }
+
+  /**
+   * Runs whole epochs over the n rows of x and y (at most `maxEpochs`, as many as take about `yieldMs`, at least
+   * one) in one backend call (Backend.runTrainingEpochs), shuffling each with `rng` as `makeBatches` would;
+   * returns how many ran, 0 when they cannot run this way (no such backend call, or a batch size of the epoch
+   * without a compiled program or optimizer call yet). The step losses go to `losses`, epoch after epoch.
+   */
+  runEpochs(vars: Variable[], batchSize: number, rng: Random | null, maxEpochs: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
+    const run = this.backend.runTrainingEpochs;
+    const n = x.shape[0];
+    if (run === undefined || n === 0) return 0;
+    const full = Math.min(batchSize, n);  // one batch of every row when batchSize >= n
+    const rest = n % full;
+    const kinds: TrainingStepKind[] = [];
+    for (const rows of rest === 0 ? [full] : [full, rest]) {
+      const program = this.recorder.compiledFor(vars, rows);
+      const call = program === null ? null : this.optimizerCall(vars, program.compiled, program.tensors.grads);
+      if (program === null || call === null) return 0;
+      const t = program.tensors;
+      kinds.push({ compiled: program.compiled, optimizerCall: call, xIn: t.x.storage, yIn: t.y.storage, loss: t.value.storage });
+    }
+    const steps = Math.ceil(n / full);
+    const budget = this.msPerStep > 0 ? Math.floor(this.yieldMs / this.msPerStep / steps) : 1;
+    const epochs = Math.max(1, Math.min(maxEpochs, budget));
+    const opt = this.optimizer;
+    const lrs = new Float64Array(epochs * steps);
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
+    // Slots for every step, epoch after epoch. A reserve may move the vector: the last one says where it is.
+    let lossOffset = -1;
+    let target: { storage: unknown; offset: number } | null = null;
+    for (let e = 0; e < epochs; e++) {
+      target = losses.reserve(this.backend, steps - (rest === 0 ? 0 : 1), full);
+      if (e === 0) lossOffset = target.offset;
+      if (rest !== 0) target = losses.reserve(this.backend, 1, rest);
+    }
+    const t0 = process.hrtime.bigint();
+    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: full, epochs, losses: target?.storage, lossOffset };
+    if (rng === null) run.call(this.backend, { ...plan, rngState: null });
+    else rng.withStateWords((rngState) => run.call(this.backend, { ...plan, rngState }));
+    opt.iterations += epochs * steps;
+    this.timed(t0, epochs * steps);
+    return epochs;
+  }
+
+  /** Notes the host time of a backend call of `steps` steps that started at `t0`, and sizes the next runs by it. */
+  private timed(t0: bigint, steps: number): void {
+    this.msPerStep = Math.max(Number(process.hrtime.bigint() - t0) / 1e6 / steps, 1e-4);
+    this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / this.msPerStep)));
   }
 
   /** The optimizer's kernel call for the gradients of a compiled program, made once per optimizer state. */

@@ -95,6 +95,13 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
    * With `fromIdentity`, `order` is first filled with 0, 1, ..., n - 1.
    */
   shuffleIndices(order: Int32Array, state: Float64Array, fromIdentity: boolean): void;
+  /**
+   * Whole epochs of training steps (native/cpu/train_epochs.cc), behind Backend.runTrainingEpochs: `kinds` holds
+   * [program, optimizerCall, xIn, yIn, loss] for full batches and, when batchSize does not divide the rows of x,
+   * for the last batch; one learning rate per step in `lrs`; `rngState` (or null) shuffles each epoch.
+   */
+  trainEpochs(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
+    epochs: number, rngState: Float64Array | null, losses: Float32Array, lossOffset: number): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */

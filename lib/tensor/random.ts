@@ -12,7 +12,7 @@ const NATIVE_SHUFFLE_MIN_LENGTH = 64;
 export class Random {
   private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
   private spareNormal: number | null = null;
-  /** The four state words passed to the native shuffle. */
+  /** The four state words handed to native code (withStateWords). */
   private readonly nativeState = new Float64Array(4);
 
   /** @param seed any finite number; the same seed gives the same stream. */
@@ -82,15 +82,26 @@ export class Random {
     return order;
   }
 
+  /**
+   * @internal Runs `fn` on this generator's state as its four 32-bit words (s0..s3) in a Float64Array, which
+   * native code (the addon's shuffles) may advance; the generator goes on from the words `fn` leaves there.
+   */
+  withStateWords<T>(fn: (state: Float64Array) => T): T {
+    const state = this.nativeState;
+    state[0] = this.s0 >>> 0; state[1] = this.s1 >>> 0; state[2] = this.s2 >>> 0; state[3] = this.s3 >>> 0;
+    try {
+      return fn(state);
+    } finally {
+      this.s0 = state[0]; this.s1 = state[1]; this.s2 = state[2]; this.s3 = state[3];
+    }
+  }
+
   /** The native shuffle (after filling 0..n-1 when `fromIdentity`); false when it is not used. */
   private shuffleNatively(order: Int32Array, fromIdentity: boolean): boolean {
     if (order.length < NATIVE_SHUFFLE_MIN_LENGTH) return false;
     const native = nativeShuffle();
     if (native === null) return false;
-    const state = this.nativeState;
-    state[0] = this.s0 >>> 0; state[1] = this.s1 >>> 0; state[2] = this.s2 >>> 0; state[3] = this.s3 >>> 0;
-    native(order, state, fromIdentity);
-    this.s0 = state[0]; this.s1 = state[1]; this.s2 = state[2]; this.s3 = state[3];
+    this.withStateWords((state) => native(order, state, fromIdentity));
     return true;
   }
 }

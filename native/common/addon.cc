@@ -13,6 +13,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"compileProgram", myelin::CompileProgram},
       {"runProgram", myelin::RunProgram},
       {"shuffleIndices", myelin::ShuffleIndices},
+      {"trainEpochs", myelin::TrainEpochs},
   };
   return myelin::export_rows(env, exports, kTable);
 }

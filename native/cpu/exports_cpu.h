@@ -13,5 +13,7 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info);
 Napi::Value RunProgram(const Napi::CallbackInfo& info);
 // The Fisher-Yates shuffle of Random.shuffle on an Int32Array, from the generator state (shuffle.cc).
 Napi::Value ShuffleIndices(const Napi::CallbackInfo& info);
+// Whole epochs of training steps, shuffling natively (train_epochs.cc).
+Napi::Value TrainEpochs(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

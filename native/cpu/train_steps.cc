@@ -18,6 +18,7 @@
 #include "../common/train_steps_args.h"
 #include "exports_cpu.h"
 #include "kernel.h"
+#include "train_step.h"
 
 namespace myelin {
 
@@ -35,6 +36,8 @@ const std::map<std::string, OptimizerEntry>& optimizer_table() {
   return table;
 }
 
+}  // namespace
+
 OptimizerKernel prepare_optimizer(const Args& args, const Napi::Value& value) {
   CallValue call;
   if (!read_call(value, &call)) args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
@@ -42,8 +45,6 @@ OptimizerKernel prepare_optimizer(const Args& args, const Napi::Value& value) {
   if (entry == optimizer_table().end()) args.rangeError("'" + call.name + "' is not an optimizer step");
   return entry->second.prepare(Args(args.env(), call.argv, call.argc, entry->first.c_str(), entry->second.count));
 }
-
-}  // namespace
 
 Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
   Args args(info, "trainSteps", 12);
@@ -53,17 +54,10 @@ Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
   const F32 loss = args.f32(9, "loss"), losses = args.f32(10, "losses");
   const TrainStepsLayout t = train_steps_layout(args, x.len, xIn.len, y.len, yIn.len, loss.len, losses.len);
   if (t.steps == 0) return info.Env().Undefined();
-  const std::vector<Kernel>& kernels = program_kernels(args, programArg);
+  const StepKind kind{&program_kernels(args, programArg), optimizer, xIn, yIn, loss, t.batch};
   for (size_t s = 0; s < t.steps; ++s) {
-    const int32_t* rowsOfStep = t.indices.data + s * t.batch;
-    for (size_t r = 0; r < t.batch; ++r) {
-      const size_t src = static_cast<size_t>(rowsOfStep[r]);
-      std::copy(x.data + src * t.rowX, x.data + (src + 1) * t.rowX, xIn.data + r * t.rowX);
-      std::copy(y.data + src * t.rowY, y.data + (src + 1) * t.rowY, yIn.data + r * t.rowY);
-    }
-    for (const Kernel& k : kernels) k();
-    optimizer(t.lrs.data[s], t.firstStep + static_cast<double>(s));
-    losses.data[t.lossOffset + s] = loss.data[0];
+    losses.data[t.lossOffset + s] = run_step(kind, x.data, t.rowX, y.data, t.rowY, t.indices.data + s * t.batch, t.lrs.data[s],
+                                             t.firstStep + static_cast<double>(s));
   }
   return info.Env().Undefined();
 }

@@ -138,6 +138,53 @@ describeEachBackend('step replay', () => {
     }
   });
 
+  test('whole epochs in one backend call give exactly the epoch-by-epoch results (shuffled or not, with or without a last smaller batch)', async () => {
+    const backend = my.tensor([0]).backend;
+    const cases: Record<string, unknown>[] = [
+      { epochs: 6 },                                     // 100 rows in batches of 16: 6 full and one of 4
+      { epochs: 5, batchSize: 20 },                      // 5 full batches
+      { epochs: 4, batchSize: 128 },                     // one batch of all rows
+      { epochs: 5, shuffle: false },
+    ];
+    for (const fitOptions of cases) {
+      let epochCalls = 0;
+      const runEpochs = backend.runTrainingEpochs;
+      if (runEpochs) backend.runTrainingEpochs = (plan) => { epochCalls++; runEpochs.call(backend, plan); };
+      try {
+        const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
+          my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
+          my.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ]), fitOptions, () => ({
+          optimizer: my.optimizers.adam({ learningRate: my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 4, decayRate: 0.8 }) }),
+          loss: 'binaryCrossentropy',
+        }));
+        expect(nativeSteps.loss).toEqual(plain.loss);
+        nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+        if (backend.name === 'cpu') expect(epochCalls).toBeGreaterThan(0);
+      } finally {
+        if (runEpochs) backend.runTrainingEpochs = runEpochs;
+      }
+    }
+  });
+
+  test('the generator that shuffles goes on from where whole-epoch runs left it', async () => {
+    // Two fits sharing the global generator: the second one's order depends on the first one's draws.
+    const x = my.randomNormal([50, 2], { seed: 4 });
+    const y = my.randomNormal([50, 1], { seed: 5 });
+    const losses: number[][] = [];
+    for (const native of ['1', '0']) {
+      process.env.MYELIN_NATIVE_STEPS = native;
+      my.setSeed(21);
+      const model = my.sequential([my.layers.dense({ units: 3, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      await model.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0 });
+      const second = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
+      losses.push(second.history.loss as number[]);
+    }
+    delete process.env.MYELIN_NATIVE_STEPS;
+    expect(losses[0]).toEqual(losses[1]);
+  });
+
   test('a model with dropout is never replayed and still trains as without replay', async () => {
     const runs = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),

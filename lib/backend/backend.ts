@@ -3,30 +3,28 @@ import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-ids';
 /** The names of the backends myelin can run on. */
 export type BackendName = 'cuda' | 'cpu' | 'reference';
 
-/** What `Backend.runTrainingSteps` runs (see there). */
-export interface TrainingStepsPlan<S = unknown> {
-  compiled: unknown;
-  /** One recorded optimizer kernel call (sgdStep, adamStep, adagradStep or rmspropStep) and its arguments. */
-  optimizerCall: { name: string; args: readonly unknown[] };
-  lrs: Float64Array;
-  firstStep: number;
-  x: S;
-  xIn: S;
-  y: S;
-  yIn: S;
-  indices: Int32Array;
-  loss: S;
-  losses: S;
-  lossOffset: number;
-}
-
-/** One kind of step of a `TrainingEpochsPlan`: a compiled program, the optimizer call for its gradients, its buffers. */
+/**
+ * One kind of training step: a compiled program (from `compileCalls`) that reads its batch from xIn and yIn and
+ * writes the batch loss into `loss`, and the optimizer kernel call for its gradients (sgdStep, adamStep,
+ * adagradStep or rmspropStep, with its arguments).
+ */
 export interface TrainingStepKind<S = unknown> {
   compiled: unknown;
   optimizerCall: { name: string; args: readonly unknown[] };
   xIn: S;
   yIn: S;
   loss: S;
+}
+
+/** What `Backend.runTrainingSteps` runs (see there). */
+export interface TrainingStepsPlan<S = unknown> extends TrainingStepKind<S> {
+  lrs: Float64Array;
+  firstStep: number;
+  x: S;
+  y: S;
+  indices: Int32Array;
+  losses: S;
+  lossOffset: number;
 }
 
 /** What `Backend.runTrainingEpochs` runs (see there). */

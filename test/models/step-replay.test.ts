@@ -7,6 +7,7 @@
 import * as my from '../../lib/index';
 import * as recorder from '../../lib/backend/recorder';
 import { difference, record } from '../../lib/backend/recorder';
+import type { Backend } from '../../lib/backend/backend';
 import { describeEachBackend } from '../helpers/backends';
 
 async function trainTwice(build: () => my.Sequential, fitOptions: Record<string, unknown>, compile: () => Parameters<my.Sequential['compile']>[0]) {
@@ -29,6 +30,28 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
   delete process.env.MYELIN_STEP_COMPILE;
   delete process.env.MYELIN_NATIVE_STEPS;
   return results;
+}
+
+/**
+ * Trains a 3-6-1 network with backend-run steps and without replay (trainTwice); expects the same losses and
+ * weights, and on cpu at least one call of the backend's `method`.
+ */
+async function expectBackendRunEqualsPlain(method: 'runTrainingSteps' | 'runTrainingEpochs', fitOptions: Record<string, unknown>, optimizer: () => my.optimizers.Optimizer) {
+  const backend = my.tensor([0]).backend as Backend & Record<string, unknown>;
+  const original = backend[method] as ((plan: unknown) => void) | undefined;
+  let calls = 0;
+  if (original) backend[method] = (plan: unknown) => { calls++; original.call(backend, plan); };
+  try {
+    const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
+      my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
+      my.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]), fitOptions, () => ({ optimizer: optimizer(), loss: 'binaryCrossentropy' }));
+    expect(nativeSteps.loss).toEqual(plain.loss);
+    nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+    if (backend.name === 'cpu') expect(calls).toBeGreaterThan(0);
+  } finally {
+    if (original) backend[method] = original;
+  }
 }
 
 describeEachBackend('step replay', () => {
@@ -110,7 +133,6 @@ describeEachBackend('step replay', () => {
   });
 
   test('with sgd, momentum, adamw, adagrad, rmsprop and a schedule, backend-run steps give exactly the step-by-step results', async () => {
-    const backend = my.tensor([0]).backend;
     const optimizers = [
       () => my.optimizers.sgd({ learningRate: 0.05 }),
       () => my.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }),
@@ -120,51 +142,20 @@ describeEachBackend('step replay', () => {
       // A schedule: every backend-run step gets its own learning rate.
       () => my.optimizers.adam({ learningRate: my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 3, decayRate: 0.7 }) }),
     ];
-    for (const optimizer of optimizers) {
-      let nativeCalls = 0;
-      const runSteps = backend.runTrainingSteps;
-      if (runSteps) backend.runTrainingSteps = (plan) => { nativeCalls++; runSteps.call(backend, plan); };
-      try {
-        const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
-          my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
-          my.layers.dense({ units: 1, activation: 'sigmoid' }),
-        ]), { epochs: 5 }, () => ({ optimizer: optimizer(), loss: 'binaryCrossentropy' }));
-        expect(nativeSteps.loss).toEqual(plain.loss);
-        nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
-        if (backend.name === 'cpu') expect(nativeCalls).toBeGreaterThan(0);
-      } finally {
-        if (runSteps) backend.runTrainingSteps = runSteps;
-      }
-    }
+    // An epoch callback keeps the epochs one by one (no whole-epoch runs): every epoch's batches run as backend-run steps.
+    const epochByEpoch = { epochs: 5, callbacks: [{ onEpochEnd: () => {} }] };
+    for (const optimizer of optimizers) await expectBackendRunEqualsPlain('runTrainingSteps', epochByEpoch, optimizer);
   });
 
   test('whole epochs in one backend call give exactly the epoch-by-epoch results (shuffled or not, with or without a last smaller batch)', async () => {
-    const backend = my.tensor([0]).backend;
     const cases: Record<string, unknown>[] = [
       { epochs: 6 },                                     // 100 rows in batches of 16: 6 full and one of 4
       { epochs: 5, batchSize: 20 },                      // 5 full batches
       { epochs: 4, batchSize: 128 },                     // one batch of all rows
       { epochs: 5, shuffle: false },
     ];
-    for (const fitOptions of cases) {
-      let epochCalls = 0;
-      const runEpochs = backend.runTrainingEpochs;
-      if (runEpochs) backend.runTrainingEpochs = (plan) => { epochCalls++; runEpochs.call(backend, plan); };
-      try {
-        const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
-          my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
-          my.layers.dense({ units: 1, activation: 'sigmoid' }),
-        ]), fitOptions, () => ({
-          optimizer: my.optimizers.adam({ learningRate: my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 4, decayRate: 0.8 }) }),
-          loss: 'binaryCrossentropy',
-        }));
-        expect(nativeSteps.loss).toEqual(plain.loss);
-        nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
-        if (backend.name === 'cpu') expect(epochCalls).toBeGreaterThan(0);
-      } finally {
-        if (runEpochs) backend.runTrainingEpochs = runEpochs;
-      }
-    }
+    const schedule = () => my.optimizers.adam({ learningRate: my.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 4, decayRate: 0.8 }) });
+    for (const fitOptions of cases) await expectBackendRunEqualsPlain('runTrainingEpochs', fitOptions, schedule);
   });
 
   test('the generator that shuffles goes on from where whole-epoch runs left it', async () => {

@@ -39,8 +39,11 @@ export interface TrainingEpochsPlan<S = unknown> {
   epochs: number;
   /** The state words of the Random that shuffles each epoch (advanced in place), or null for no shuffling. */
   rngState: Float64Array | null;
-  losses: S;
-  lossOffset: number;
+  /**
+   * Filled with each epoch's loss: the batch losses weighted by batch size, summed in float64 in batch order and
+   * divided by the samples (what `fit` computes from batch losses).
+   */
+  epochLosses: Float64Array;
 }
 
 /**
@@ -88,8 +91,8 @@ export interface Backend<S = unknown> {
    * Optional (cpu): runs `plan.epochs` whole epochs of training steps without returning in between. Per epoch:
    * the sample order (0..n-1, shuffled as `Random.permutation` would from plan.rngState, which advances), then
    * per batch in that order one step as in `runTrainingSteps`, with kinds[0] for full batches and kinds[1] for
-   * the last, smaller one; step s gets lrs[s], step number firstStep + s, and its loss goes to
-   * losses[lossOffset + s]. Exactly what the same epochs compute batch by batch.
+   * the last, smaller one; step s gets lrs[s] and step number firstStep + s; each epoch's mean loss goes to
+   * plan.epochLosses. Exactly what the same epochs compute batch by batch.
    */
   runTrainingEpochs?(plan: TrainingEpochsPlan<S>): void;
   /** A host copy of the buffer's contents (waits for pending device work). */

@@ -74,7 +74,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     runTrainingEpochs: (p) => {
       activate();
       const kinds = p.kinds.map((k) => [k.compiled, [k.optimizerCall.name, ...k.optimizerCall.args], k.xIn, k.yIn, k.loss]);
-      addon.trainEpochs(kinds, p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.losses, p.lossOffset);
+      addon.trainEpochs(kinds, p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
     },
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {

@@ -134,12 +134,10 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     if (began) await began;
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       if (wholeEpochs) {
-        deviceLoss.reset();
-        const ran = native.runEpochs(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y, deviceLoss);
-        if (ran > 0) {
-          const means = deviceLoss.means(ran);
-          for (let e = 0; e < ran; e++) history.record(epoch + e, { loss: means[e] });
-          epoch += ran - 1;
+        const losses = native.runEpochs(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y);
+        if (losses !== null) {
+          for (let e = 0; e < losses.length; e++) history.record(epoch + e, { loss: losses[e] });
+          epoch += losses.length - 1;
           if (yieldDue()) await yieldNow();
           continue;
         }

@@ -68,33 +68,6 @@ export class DeviceLossSum {
     return total / samples;
   }
 
-  /**
-   * The sample-weighted means of `groups` equal runs of consecutive batches (the epochs of a backend call that
-   * ran several), from one download.
-   */
-  means(groups: number): number[] {
-    const out: number[] = [];
-    if (this.count === 0 || this.backend === null || this.count % groups !== 0) return out;
-    const values = this.backend.download(this.storage);
-    const per = this.count / groups;
-    let b = 0;
-    let r = 0;
-    let leftInRun = this.runCounts[0];
-    for (let g = 0; g < groups; g++) {
-      let total = 0;
-      let samples = 0;
-      for (const end = b + per; b < end; b++) {
-        while (leftInRun === 0) leftInRun = this.runCounts[++r];
-        const size = this.runSizes[r];
-        total += size * values[b];
-        samples += size;
-        leftInRun--;
-      }
-      out.push(total / samples);
-    }
-    return out;
-  }
-
   /** Forgets the recorded losses (the device vector stays for the next epoch). */
   reset(): void {
     this.runSizes = [];

@@ -72,20 +72,20 @@ export class NativeSteps {
   /**
    * Runs whole epochs over the n rows of x and y (at most `maxEpochs`, as many as take about `yieldMs`, at least
    * one) in one backend call (Backend.runTrainingEpochs), shuffling each with `rng` as `makeBatches` would;
-   * returns how many ran, 0 when they cannot run this way (no such backend call, or a batch size of the epoch
-   * without a compiled program or optimizer call yet). The step losses go to `losses`, epoch after epoch.
+   * returns each epoch's loss, or null when they cannot run this way (no such backend call, or a batch size of
+   * the epoch without a compiled program or optimizer call yet).
    */
-  runEpochs(vars: Variable[], batchSize: number, rng: Random | null, maxEpochs: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
+  runEpochs(vars: Variable[], batchSize: number, rng: Random | null, maxEpochs: number, x: Tensor, y: Tensor): Float64Array | null {
     const run = this.backend.runTrainingEpochs;
     const n = x.shape[0];
-    if (run === undefined || n === 0) return 0;
+    if (run === undefined || n === 0) return null;
     const full = Math.min(batchSize, n);  // one batch of every row when batchSize >= n
     const rest = n % full;
     const kinds: TrainingStepKind[] = [];
     for (const rows of rest === 0 ? [full] : [full, rest]) {
       const program = this.recorder.compiledFor(vars, rows);
       const call = program === null ? null : this.optimizerCall(vars, program.compiled, program.tensors.grads);
-      if (program === null || call === null) return 0;
+      if (program === null || call === null) return null;
       const t = program.tensors;
       kinds.push({ compiled: program.compiled, optimizerCall: call, xIn: t.x.storage, yIn: t.y.storage, loss: t.value.storage });
     }
@@ -94,22 +94,15 @@ export class NativeSteps {
     const epochs = Math.max(1, Math.min(maxEpochs, budget));
     const opt = this.optimizer;
     const lrs = new Float64Array(epochs * steps);
-    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
-    // Slots for every step, epoch after epoch. A reserve may move the vector: the last one says where it is.
-    let lossOffset = -1;
-    let target: { storage: unknown; offset: number } | null = null;
-    for (let e = 0; e < epochs; e++) {
-      target = losses.reserve(this.backend, steps - (rest === 0 ? 0 : 1), full);
-      if (e === 0) lossOffset = target.offset;
-      if (rest !== 0) target = losses.reserve(this.backend, 1, rest);
-    }
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;  // the ordinary step reports the bad rate
+    const epochLosses = new Float64Array(epochs);
+    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: full, epochs, epochLosses };
     const t0 = process.hrtime.bigint();
-    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: full, epochs, losses: target?.storage, lossOffset };
     if (rng === null) run.call(this.backend, { ...plan, rngState: null });
     else rng.withStateWords((rngState) => run.call(this.backend, { ...plan, rngState }));
     opt.iterations += epochs * steps;
     this.timed(t0, epochs * steps);
-    return epochs;
+    return epochLosses;
   }
 
   /** Notes the host time of a backend call of `steps` steps that started at `t0`, and sizes the next runs by it. */

@@ -98,10 +98,11 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
   /**
    * Whole epochs of training steps (native/cpu/train_epochs.cc), behind Backend.runTrainingEpochs: `kinds` holds
    * [program, optimizerCall, xIn, yIn, loss] for full batches and, when batchSize does not divide the rows of x,
-   * for the last batch; one learning rate per step in `lrs`; `rngState` (or null) shuffles each epoch.
+   * for the last batch; one learning rate per step in `lrs`; `rngState` (or null) shuffles each epoch; each
+   * epoch's batch-size-weighted mean loss goes to `epochLosses`.
    */
   trainEpochs(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
-    epochs: number, rngState: Float64Array | null, losses: Float32Array, lossOffset: number): void;
+    epochs: number, rngState: Float64Array | null, epochLosses: Float64Array): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */

@@ -4,14 +4,15 @@
 // (when batchSize does not divide n) with the second. What `fit` does over several epochs when nothing in
 // JavaScript needs the epochs one by one.
 //
-// trainEpochs(kinds, lrs, firstStep, x, y, batchSize, epochs, rngState, losses, lossOffset)
+// trainEpochs(kinds, lrs, firstStep, x, y, batchSize, epochs, rngState, epochLosses)
 //   kinds      [[program, optimizerCall, xIn, yIn, loss], ...]: kinds[0] for batches of batchSize rows, kinds[1] for
 //              the last batch of n % batchSize rows (needed exactly when that is not 0); as trainSteps' arguments
 //   lrs        Float64Array, one learning rate per step: epochs * ceil(n / batchSize) of them
 //   firstStep  the step number (>= 1) of the first step; step s gets firstStep + s
 //   x, y       the data set, n rows of xIn's and yIn's widths
 //   rngState   Float64Array of the generator's four 32-bit words, advanced in place; null: no shuffling
-//   losses     Float32Array; step s's loss goes to losses[lossOffset + s]
+//   epochLosses  Float64Array, one entry per epoch: the mean of its batch losses weighted by batch size, summed in
+//              double in batch order (what lib/models/loss-sum.ts computes from losses read one epoch at a time)
 #include <string>
 #include <vector>
 
@@ -43,7 +44,7 @@ StepKind read_kind(const Args& args, const Napi::Array& kinds, uint32_t i, size_
 }  // namespace
 
 Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
-  Args args(info, "trainEpochs", 10);
+  Args args(info, "trainEpochs", 9);
   if (!info[0].IsArray()) args.typeError("kinds", "[[program, optimizerCall, xIn, yIn, loss], ...]");
   const Napi::Array kinds = info[0].As<Napi::Array>();
   const F64 lrs = args.f64(1, "lrs");
@@ -53,8 +54,7 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   }
   const F32 x = args.f32(3, "x"), y = args.f32(4, "y");
   const size_t batchSize = args.size(5, "batchSize"), epochs = args.size(6, "epochs");
-  const F32 losses = args.f32(8, "losses");
-  const size_t lossOffset = args.size(9, "lossOffset");
+  const F64 epochLosses = args.f64(8, "epochLosses");
   if (batchSize == 0) args.rangeError("argument 'batchSize' must be >= 1");
   if (kinds.Length() < 1 || kinds.Length() > 2) args.rangeError("kinds must have 1 or 2 entries");
 
@@ -77,7 +77,7 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   if (lrs.len != args.mul(epochs, stepsPerEpoch, "epochs * steps per epoch")) {
     args.rangeError("lrs must have one learning rate per step: " + std::to_string(epochs * stepsPerEpoch));
   }
-  if (losses.len < lossOffset + lrs.len) args.rangeError("argument 'losses' has no room for every step's loss");
+  if (epochLosses.len != epochs) args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
   const bool shuffle = !info[7].IsNull() && !info[7].IsUndefined();
   Xoshiro128 rng{};
   if (shuffle) rng = read_state(args, args.f64(7, "rngState"));
@@ -87,11 +87,15 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   for (size_t e = 0; e < epochs; ++e) {
     for (size_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
     if (shuffle) rng.shuffle(order.data(), n);
+    double total = 0, samples = 0;
     for (size_t b = 0; b < stepsPerEpoch; ++b, ++s) {
       const StepKind& kind = b * batchSize + batchSize <= n ? full : last;
-      losses.data[lossOffset + s] = run_step(kind, x.data, rowX, y.data, rowY, order.data() + b * batchSize, lrs.data[s],
-                                             firstStep + static_cast<double>(s));
+      const float loss = run_step(kind, x.data, rowX, y.data, rowY, order.data() + b * batchSize, lrs.data[s],
+                                  firstStep + static_cast<double>(s));
+      total += static_cast<double>(kind.batch) * static_cast<double>(loss);
+      samples += static_cast<double>(kind.batch);
     }
+    epochLosses.data[e] = total / samples;
   }
   if (shuffle) write_state(rng, args.f64(7, "rngState"));
   return info.Env().Undefined();

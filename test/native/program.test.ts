@@ -114,18 +114,21 @@ describe('cpu compiled programs', () => {
       const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
       const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0];
       const lrs = Float64Array.from([0.1, 0.09, 0.08, 0.07]);
-      const losses = new Float32Array(4);
       const rng = new Random(3);
       const lossOut = calls[1][4] as Float32Array;
+      const epochLosses = new Float64Array(2);
       if (whole) {
-        rng.withStateWords((state) => addon.trainEpochs([[program, sgd, a.x, a.t, lossOut]], lrs, 1, x, y, 5, 2, state, losses, 0));
+        rng.withStateWords((state) => addon.trainEpochs([[program, sgd, a.x, a.t, lossOut]], lrs, 1, x, y, 5, 2, state, epochLosses));
       } else {
         const idx = new Int32Array(20);
         idx.set(rng.permutation(10), 0);
         idx.set(rng.permutation(10), 10);
+        const losses = new Float32Array(4);
         addon.trainSteps(program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0);
+        // Each epoch's loss as fit averages batch losses: weighted by batch size (5 and 5), summed in float64.
+        for (const e of [0, 1]) epochLosses[e] = (5 * losses[2 * e] + 5 * losses[2 * e + 1]) / 10;
       }
-      results.push({ w: Array.from(a.w), losses: Array.from(losses), next: rng.nextUint32() });
+      results.push({ w: Array.from(a.w), losses: Array.from(epochLosses), next: rng.nextUint32() });
     }
     expect(results[0]).toEqual(results[1]);
     expect(results[0].losses.every((v) => v > 0)).toBe(true);
@@ -139,10 +142,9 @@ describe('cpu compiled programs', () => {
     const [x, y] = [new Float32Array(7 * 12), new Float32Array(12)];
     const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0];
     const kind = [program, sgd, a.x, a.t, new Float32Array(5)];
-    const losses = new Float32Array(8);
     const w0 = Array.from(a.w);
-    const run = (kinds: unknown[][], lrs: number, state: Float64Array | null = null, xs = x, ys = y) =>
-      addon.trainEpochs(kinds, new Float64Array(lrs), 1, xs, ys, 5, 2, state, losses, 0);
+    const run = (kinds: unknown[][], lrs: number, state: Float64Array | null = null, xs = x, ys = y, epochLosses = new Float64Array(2)) =>
+      addon.trainEpochs(kinds, new Float64Array(lrs), 1, xs, ys, 5, 2, state, epochLosses);
     // 12 rows in batches of 5: two full batches and one of 2, three steps an epoch.
     expect(() => run([kind], 6)).toThrow(/kinds needs a second entry for the last batch \(12 rows in batches of 5\)/);
     expect(() => run([kind, kind], 6)).toThrow(/kinds\[1\]: xIn and yIn must hold the last batch's rows/);
@@ -150,6 +152,7 @@ describe('cpu compiled programs', () => {
     expect(() => run([kind], 4, new Float64Array(3), new Float32Array(7 * 10), new Float32Array(10))).toThrow(/state must have 4 entries/);
     expect(() => run([kind], 4, null, new Float32Array(7 * 10), new Float32Array(9))).toThrow(/x and y must have the same number of rows/);
     expect(() => run([[program, ['nope'], a.x, a.t, new Float32Array(5)]], 4, null, new Float32Array(7 * 10), new Float32Array(10))).toThrow(/'nope' is not an optimizer step/);
+    expect(() => run([kind], 4, null, new Float32Array(7 * 10), new Float32Array(10), new Float64Array(1))).toThrow(/'epochLosses' must have one entry per epoch: 2/);
     expect(Array.from(a.w)).toEqual(w0);
   });
 

@@ -5,8 +5,12 @@
  * step and keeps the loss, batch after batch, without returning to JavaScript. The last, smaller batch of an
  * epoch gets its own program and runs the same way. The results are those of the same steps run one by one.
  *
+ * When nothing needs the epochs one by one either (no callbacks, no validation), whole epochs go to one backend
+ * call where the backend has one (Backend.runTrainingEpochs, cpu), which also shuffles each epoch with the fit's
+ * generator and returns each epoch's loss.
+ *
  * The optimizer's kernel call for a program's gradients comes from `Optimizer.kernelCallFor` (none when the
- * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Runs are sized to
+ * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Calls are sized to
  * last about `yieldEveryMs`, so the event loop still gets its turns. Only fits without batch callbacks,
  * metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
  */

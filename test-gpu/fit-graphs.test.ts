@@ -1,8 +1,8 @@
 /**
- * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and runs of full-size batches are
- * launched by one native call (gather, graph, optimizer, loss per step): both must give exactly the losses and
- * weights of replaying call by call (MYELIN_STEP_COMPILE=0), they must actually be used, and all must follow
- * the cpu backend's curve within float32 rounding. Data and initial weights are made on the host, so every
+ * Sequential.fit on cuda, where recorded steps are captured as CUDA graphs and runs of same-size batches (the
+ * full ones, then the last, smaller one) are launched by one native call (gather, graph, optimizer, loss per
+ * step): both must give exactly the losses and weights of replaying call by call (MYELIN_STEP_COMPILE=0), they
+ * must actually be used, and all must follow the cpu backend's curve within float32 rounding. Data and initial weights are made on the host, so every
  * run starts from the same numbers.
  */
 import { setBackend, getBackend } from '../lib/backend/select';
@@ -12,7 +12,8 @@ import { sequential } from '../lib/models/sequential';
 import { adam } from '../lib/optimizers/adam';
 import { requireCuda } from './require-gpu';
 
-const N = 320, IN = 20, HIDDEN = 64, CLASSES = 5;
+// 330 rows in batches of 32: ten full batches and a last one of 10, each size with its own graph and native runs.
+const N = 330, IN = 20, HIDDEN = 64, CLASSES = 5;
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

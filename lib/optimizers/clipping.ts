@@ -4,6 +4,7 @@ import { sum } from '../ops/reduce';
 import { clipAbs, sqrt, square } from '../ops/unary';
 import { add } from '../ops/binary';
 import type { Tensor } from '../tensor/tensor';
+import { ValueError, describe } from '../errors';
 
 /** Clipping options of every optimizer (each > 0 when given). */
 export interface ClipOptions {
@@ -13,6 +14,18 @@ export interface ClipOptions {
   globalClipNorm?: number;
   /** Each element clipped to [-clipValue, clipValue] (Keras `clipvalue`). */
   clipValue?: number;
+}
+
+/** The clipping options found in `options`, each checked to be a finite number > 0 (ValueError naming `owner` otherwise). */
+export function checkClipOptions(options: ClipOptions, owner: string): ClipOptions {
+  const clip: ClipOptions = {};
+  for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
+    const v = options[key] as unknown;
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValueError(`${owner}: ${key} must be a finite number > 0, got ${describe(v)}`);
+    clip[key] = v;
+  }
+  return clip;
 }
 
 /** The L2 norm of a tensor as a scalar tensor. */

@@ -10,7 +10,8 @@ import { keep, tidy } from '../tensor/scope';
 import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { Variable } from '../tensor/variable';
-import { clipGradients, type ClipOptions } from './clipping';
+import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
+import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
 
 /** Options every optimizer accepts. */
@@ -22,12 +23,6 @@ export interface OptimizerOptions extends ClipOptions {
    * adamw decouples it (p -= lr * wd * p). Default 0 (adamw: 0.004).
    */
   weightDecay?: number;
-}
-
-/** One gradient for one variable, as `applyGradients` takes them. */
-export interface GradientPair {
-  variable: Variable;
-  grad: Tensor;
 }
 
 /** One named tensor of an optimizer's state (see `getState`). */
@@ -96,17 +91,7 @@ export abstract class Optimizer {
     }
     this.learningRate = checkLearningRate(options.learningRate ?? defaults.learningRate, owner);
     this.weightDecay = checkHyper(options.weightDecay ?? defaults.weightDecay ?? 0, owner, 'weightDecay');
-    const clip: ClipOptions = {};
-    for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
-      const v = options[key];
-      if (v !== undefined && v !== null) {
-        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-          throw new ValueError(`${owner}: ${key} must be a finite number > 0, got ${describe(v)}`);
-        }
-        clip[key] = v;
-      }
-    }
-    this.clip = clip;
+    this.clip = checkClipOptions(options, owner);
   }
 
   /** Slot names of this optimizer for the current hyper-parameters (e.g. ['m', 'v'] for Adam). */
@@ -205,9 +190,9 @@ export abstract class Optimizer {
     if (!Array.isArray(pairs)) throw new ValueError(`${owner}: pairs must be an array of { variable, grad }, got ${describe(pairs)}`);
     // A training loop passes the same variables and gradient tensors every step (fit's recorded steps do):
     // then the checks below passed already and are skipped.
-    if (!this.sameAsLastPairs(pairs)) {
-      this.validatePairs(pairs, owner);
-      this.lastPairs = pairs.map((p) => ({ variable: p.variable, grad: p.grad }));
+    if (!samePairs(pairs, this.lastPairs)) {
+      validatePairs(pairs, owner);
+      this.lastPairs = copyPairs(pairs);
     }
     const active = pairs.filter((p) => p.variable.trainable && p.variable.size > 0);
     if (active.length === 0) return { active, backend: null, clipping: false };
@@ -234,7 +219,7 @@ export abstract class Optimizer {
     const cached = this.cachedInput(active);
     if (cached) return cached;
     const built = this.stepLists(active, active.map((p) => p.grad));
-    this.stepCache = { active: active.map((p) => ({ variable: p.variable, grad: p.grad })), ...built };
+    this.stepCache = { active: copyPairs(active), ...built };
     return built;
   }
 
@@ -246,41 +231,11 @@ export abstract class Optimizer {
 
   private cachedInput(active: GradientPair[]): { params: unknown[]; grads: unknown[]; slots: Record<string, unknown[]> } | null {
     const c = this.stepCache;
-    if (c === null || c.active.length !== active.length) return null;
-    for (let i = 0; i < active.length; i++) {
-      if (c.active[i].variable !== active[i].variable || c.active[i].grad !== active[i].grad) return null;
-    }
-    return c;
+    return c !== null && samePairs(active, c.active) ? c : null;
   }
 
   /** The pairs of the last call that passed validation (shallow copies). */
   private lastPairs: GradientPair[] | null = null;
-
-  private sameAsLastPairs(pairs: GradientPair[]): boolean {
-    const last = this.lastPairs;
-    if (last === null || last.length !== pairs.length) return false;
-    for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[i];
-      if (p === null || typeof p !== 'object' || p.variable !== last[i].variable || p.grad !== last[i].grad) return false;
-    }
-    return true;
-  }
-
-  private validatePairs(pairs: GradientPair[], owner: string): void {
-    const seen = new Set<Variable>();
-    pairs.forEach((p, i) => {
-      if (p === null || typeof p !== 'object') throw new ValueError(`${owner}: pairs[${i}] must be { variable, grad }, got ${describe(p)}`);
-      if (!(p.variable instanceof Variable)) throw new ValueError(`${owner}: pairs[${i}].variable must be a Variable, got ${describe(p.variable)}`);
-      if (!(p.grad instanceof Tensor)) throw new ValueError(`${owner}: pairs[${i}].grad must be a Tensor, got ${describe(p.grad)}`);
-      void p.variable.storage; void p.grad.storage;
-      if (!shapesEqual(p.variable.shape, p.grad.shape)) {
-        throw new ShapeError(`${owner}: pairs[${i}].grad has shape [${p.grad.shape.join(', ')}] but variable ${p.variable.name} has shape [${p.variable.shape.join(', ')}]`);
-      }
-      if (p.grad.backend !== p.variable.backend) throw new ValueError(`${owner}: pairs[${i}] grad and variable live on different backends`);
-      if (seen.has(p.variable)) throw new ValueError(`${owner}: variable ${p.variable.name} appears twice in pairs`);
-      seen.add(p.variable);
-    });
-  }
 
   private slotsFor(v: Variable, names: string[]): Record<string, Tensor> {
     let own = this.slotsOf.get(v);

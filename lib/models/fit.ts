@@ -60,8 +60,9 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * epoch's 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
  * Keras, read from the backend once per epoch unless batch callbacks want it per batch; validation runs in
  * inference mode after the epoch. Without callbacks and validation, once each batch size has run, whole epochs
- * go to the backend at once (lib/models/native-steps.ts). The event loop gets a turn at least every `yieldEveryMs`. A failure leaves
- * the model usable (weights as of the last finished step).
+ * go to the backend at once (lib/models/native-steps.ts) while one takes less than `yieldEveryMs`. The event loop
+ * gets a turn at least every `yieldEveryMs`. A failure leaves the model usable (weights as of the last finished
+ * step).
  */
 export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
   if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);

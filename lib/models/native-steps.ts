@@ -74,10 +74,10 @@ export class NativeSteps {
   }
 
   /**
-   * Runs whole epochs over the n rows of x and y (at most `maxEpochs`, as many as take about `yieldMs`, at least
-   * one) in one backend call (Backend.runTrainingEpochs), shuffling each with `rng` as `makeBatches` would;
-   * returns each epoch's loss, or null when they cannot run this way (no such backend call, or a batch size of
-   * the epoch without a compiled program or optimizer call yet).
+   * Runs whole epochs over the n rows of x and y (at most `maxEpochs`, as many as take about `yieldMs`) in one
+   * backend call (Backend.runTrainingEpochs), shuffling each with `rng` as `makeBatches` would; returns each
+   * epoch's loss, or null when they cannot run this way: no such backend call, a batch size of the epoch without
+   * a compiled program or optimizer call yet, or no batch run timed yet or an epoch longer than `yieldMs`.
    */
   runEpochs(vars: Variable[], batchSize: number, rng: Random | null, maxEpochs: number, x: Tensor, y: Tensor): Float64Array | null {
     const run = this.backend.runTrainingEpochs;
@@ -93,9 +93,12 @@ export class NativeSteps {
       const t = program.tensors;
       kinds.push({ compiled: program.compiled, optimizerCall: call, xIn: t.x.storage, yIn: t.y.storage, loss: t.value.storage });
     }
+    // Whole epochs only while one takes less than yieldMs (measured on the batch runs before): a longer epoch
+    // goes by timed runs of batches, so the event loop keeps its turns.
     const steps = Math.ceil(n / full);
-    const budget = this.msPerStep > 0 ? Math.floor(this.yieldMs / this.msPerStep / steps) : 1;
-    const epochs = Math.max(1, Math.min(maxEpochs, budget));
+    const budget = this.msPerStep > 0 ? Math.floor(this.yieldMs / this.msPerStep / steps) : 0;
+    if (budget < 1) return null;
+    const epochs = Math.min(maxEpochs, budget);
     const opt = this.optimizer;
     const lrs = new Float64Array(epochs * steps);
     if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;  // the ordinary step reports the bad rate

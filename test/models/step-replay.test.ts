@@ -158,6 +158,21 @@ describeEachBackend('step replay', () => {
     for (const fitOptions of cases) await expectBackendRunEqualsPlain('runTrainingEpochs', fitOptions, schedule);
   });
 
+  test('an epoch longer than yieldEveryMs is not run whole (its batches go in timed runs)', async () => {
+    const backend = my.tensor([0]).backend;
+    let epochCalls = 0;
+    const runEpochs = backend.runTrainingEpochs;
+    if (runEpochs) backend.runTrainingEpochs = (plan) => { epochCalls++; runEpochs.call(backend, plan); };
+    try {
+      const model = my.sequential([my.layers.dense({ units: 3, activation: 'relu', inputShape: [2] }), my.layers.dense({ units: 1 })]);
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      await model.fit(my.randomNormal([64, 2], { seed: 1 }), my.randomNormal([64, 1], { seed: 2 }), { epochs: 4, batchSize: 8, verbose: 0, yieldEveryMs: 0 });
+      expect(epochCalls).toBe(0);
+    } finally {
+      if (runEpochs) backend.runTrainingEpochs = runEpochs;
+    }
+  });
+
   test('the generator that shuffles goes on from where whole-epoch runs left it', async () => {
     // Two fits sharing the global generator: the second one's order depends on the first one's draws.
     const x = my.randomNormal([50, 2], { seed: 4 });

@@ -207,6 +207,24 @@ describe('resources and concurrency', () => {
     expect(maxGap).toBeLessThan(Math.max(250, (end - start) / 4));
   });
 
+  test('fit without callbacks (whole epochs per backend call) yields to the event loop too', async () => {
+    const model = my.sequential([my.layers.dense({ units: 32, activation: 'relu', inputShape: [16] }), my.layers.dense({ units: 1 })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = my.randomNormal([4000, 16], { seed: 1 });
+    const y = my.randomNormal([4000, 1], { seed: 2 });
+    const stamps: number[] = [];
+    const timer = setInterval(() => { stamps.push(Date.now()); }, 5);
+    const start = Date.now();
+    await model.fit(x, y, { epochs: 300, batchSize: 16, verbose: 0 });
+    const end = Date.now();
+    clearInterval(timer);
+    // Run whole, the 300 epochs (about 0.5 s here) would leave one gap as long as the fit.
+    const points = [start, ...stamps, end];
+    const maxGap = Math.max(...points.slice(1).map((t, i) => t - points[i]));
+    expect(stamps.length).toBeGreaterThan(5);
+    expect(maxGap).toBeLessThan(Math.max(150, (end - start) / 4));
+  });
+
   test('a second fit while one runs throws ModelStateError; the first one finishes', async () => {
     const model = classifier(12);
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });

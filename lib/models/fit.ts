@@ -118,7 +118,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     // Without batch callbacks the batch losses are summed on the backend and read once per epoch.
     const deviceLoss = new DeviceLossSum();
     cleanups.push(() => deviceLoss.dispose());
-    // Runs of full-size batches handed to the backend at once (cpu, cuda), when nothing needs the batches one by one.
+    // Runs of same-size batches handed to the backend at once (cpu, cuda), when nothing needs the batches one by one.
     const native = !batchHooks && compiled.metrics.length === 0 && weights === null
       ? NativeSteps.forFit(train.x.backend, recorder, compiled.optimizer, yieldMs) : null;
     // With no callbacks (verbose 0) and no validation nothing needs the epochs one by one either: once every

@@ -191,6 +191,18 @@ describeEachBackend('step replay', () => {
     expect(losses[0]).toEqual(losses[1]);
   });
 
+  test('a model with batch normalization (moving statistics updated in the step) replays exactly, after one recording', async () => {
+    const [nativeSteps, compiled, replayed, plain] = await trainTwice(() => my.sequential([
+      my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
+      my.layers.batchNormalization(),
+      my.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]), {}, () => ({ optimizer: my.optimizers.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' }));
+    for (const run of [nativeSteps, compiled, replayed]) {
+      expect(run.loss).toEqual(plain.loss);
+      run.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+    }
+  });
+
   test('a model with dropout is never replayed and still trains as without replay', async () => {
     const runs = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),

@@ -2,8 +2,9 @@
 # The ONE script a GPU session runs. It checks the cuda backend end to end and benchmarks it against PyTorch:
 #   1. preflight: the cuda backend loads and sees the GPU (prints backendInfo)
 #   2. in parallel: npm run test:gpu (test-gpu/: cuda vs cpu loss curves, allocator steady state, OOM, tiled
-#      GEMM, optimizer) and the kernel conformance + op suites restricted to cuda (MYELIN_TEST_BACKENDS=cuda;
-#      MYELIN_REQUIRE_CUDA=1 makes a cuda backend that does not load fail them instead of skipping)
+#      GEMM, optimizer) and the kernel conformance + op suites, the step-replay and recorder suites, restricted
+#      to cuda (MYELIN_TEST_BACKENDS=cuda; MYELIN_REQUIRE_CUDA=1 makes a cuda backend that does not load fail
+#      them instead of skipping)
 #   3. the benchmarks, one at a time: myelin's core loop (myelin-mlp.js), myelin's Sequential.fit
 #      (myelin-fit.js) and PyTorch eager with fused Adam (torch_mlp.py), then a summary table
 # Every step has a time limit, so one hang cannot eat the session.
@@ -42,7 +43,8 @@ grep -q '"backend":"cuda"' "$OUT_DIR/preflight.txt" || { echo "FAILED: preflight
 step "test:gpu and conformance + op suites on cuda (in parallel)"
 timeout 150 $JEST -c test-gpu/jest.config.js --ci > "$OUT_DIR/test-gpu.log" 2>&1 &
 gpu_pid=$!
-MYELIN_TEST_BACKENDS=cuda timeout 150 $JEST --ci -w 10 test/cuda test/conformance test/ops --json \
+MYELIN_TEST_BACKENDS=cuda timeout 150 $JEST --ci -w 10 test/cuda test/conformance test/ops \
+  test/models/step-replay.test.ts test/backend/recorder.test.ts --json \
   --outputFile="$OUT_DIR/conformance.json" > "$OUT_DIR/conformance.log" 2>&1 &
 conf_pid=$!
 wait $gpu_pid; gpu_rc=$?
@@ -52,7 +54,8 @@ grep -E "✓|✕|Tests:|●" "$OUT_DIR/test-gpu.log" | head -40
 [ "$gpu_rc" = 0 ] || { echo "FAILED: test:gpu"; status=1; }
 step "conformance"
 grep -E "✕|Tests:|Test Suites:" "$OUT_DIR/conformance.log" | head -40
-node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" test/conformance/ test/ops/ test/cuda/ || { echo "FAILED: conformance on cuda"; status=1; }
+node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" test/conformance/ test/ops/ test/cuda/ \
+  test/models/step-replay test/backend/recorder || { echo "FAILED: conformance on cuda"; status=1; }
 
 step "benchmarks"
 timeout 70 node dist/benchmarks/gpu/myelin-mlp.js > "$OUT_DIR/myelin.jsonl" 2>&1 || { echo "myelin-mlp failed"; status=1; }

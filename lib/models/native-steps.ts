@@ -50,10 +50,8 @@ export class NativeSteps {
    */
   run(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
     const rows = batches.size(b);
-    const program = this.recorder.compiledFor(vars, rows);
-    if (program === null) return 0;
-    const call = this.optimizerCall(vars, program.compiled, program.tensors.grads);
-    if (call === null) return 0;
+    const kind = this.stepKind(vars, rows);
+    if (kind === null) return 0;
     // Consecutive batches of this size (their indices lie back to back in `order`): every full batch from b on,
     // or the last one alone. Counted, not looped over (a loop here gets compiled mid-fit, which costs more).
     const k = rows === batches.batchSize ? Math.min(this.chunk, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
@@ -63,10 +61,9 @@ export class NativeSteps {
     const slots = losses.reserve(this.backend, k, rows);
     const t0 = process.hrtime.bigint();
     (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)({
-      compiled: program.compiled, optimizerCall: call, lrs, firstStep: opt.iterations + 1,
-      x: x.storage, xIn: program.tensors.x.storage, y: y.storage, yIn: program.tensors.y.storage,
+      ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
       indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
-      loss: program.tensors.value.storage, losses: slots.storage, lossOffset: slots.offset,
+      losses: slots.storage, lossOffset: slots.offset,
     });
     opt.iterations += k;
     this.timed(t0, k);
@@ -87,11 +84,9 @@ export class NativeSteps {
     const rest = n % full;
     const kinds: TrainingStepKind[] = [];
     for (const rows of rest === 0 ? [full] : [full, rest]) {
-      const program = this.recorder.compiledFor(vars, rows);
-      const call = program === null ? null : this.optimizerCall(vars, program.compiled, program.tensors.grads);
-      if (program === null || call === null) return null;
-      const t = program.tensors;
-      kinds.push({ compiled: program.compiled, optimizerCall: call, xIn: t.x.storage, yIn: t.y.storage, loss: t.value.storage });
+      const kind = this.stepKind(vars, rows);
+      if (kind === null) return null;
+      kinds.push(kind);
     }
     // Whole epochs only while one takes less than yieldMs (measured on the batch runs before): a longer epoch
     // goes by timed runs of batches, so the event loop keeps its turns.
@@ -118,13 +113,21 @@ export class NativeSteps {
     this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / this.msPerStep)));
   }
 
-  /** The optimizer's kernel call for the gradients of a compiled program, made once per optimizer state. */
-  private optimizerCall(vars: Variable[], compiled: unknown, grads: Tensor[]): OptimizerKernelCall | null {
+  /**
+   * The compiled program of batches of `rows` rows with the optimizer's kernel call for its gradients (made once
+   * per optimizer state), or null while there is no program or the optimizer has no such call.
+   */
+  private stepKind(vars: Variable[], rows: number): TrainingStepKind | null {
+    const program = this.recorder.compiledFor(vars, rows);
+    if (program === null) return null;
+    const { compiled, tensors } = program;
     const version = this.optimizer.stateVersion;
-    const known = this.calls.get(compiled);
-    if (known !== undefined && known.version === version) return known.call;
-    const call = this.optimizer.kernelCallFor(vars.map((variable, i) => ({ variable, grad: grads[i] })));
-    this.calls.set(compiled, { call, version });
-    return call;
+    let known = this.calls.get(compiled);
+    if (known === undefined || known.version !== version) {
+      known = { call: this.optimizer.kernelCallFor(vars.map((variable, i) => ({ variable, grad: tensors.grads[i] }))), version };
+      this.calls.set(compiled, known);
+    }
+    if (known.call === null) return null;
+    return { compiled, optimizerCall: known.call, xIn: tensors.x.storage, yIn: tensors.y.storage, loss: tensors.value.storage };
   }
 }

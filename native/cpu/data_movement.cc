@@ -5,6 +5,7 @@
 
 #include "../common/args.h"
 #include "kernel.h"
+#include "strided_space.h"
 
 namespace myelin {
 
@@ -50,26 +51,9 @@ Kernel PrepareCopyStrided(const Args& args) {
     if (shape.v[d] == 0) return Kernel();
   args.needSpan("x", xOff, xs, shape, x.len);
   args.needSpan("out", oOff, os, shape, out.len);
-  // Coalesce dims (drop size 1, merge affine neighbours) so the inner loop is as long as possible.
-  int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
-  int r = 0;
-  for (int d = 0; d < shape.rank; ++d) {
-    const int64_t s = shape.v[d];
-    if (s == 1) continue;
-    if (r > 0 && sx[r - 1] == xs.v[d] * s && so[r - 1] == os.v[d] * s) {
-      dim[r - 1] *= s, sx[r - 1] = xs.v[d], so[r - 1] = os.v[d];
-    } else {
-      dim[r] = s, sx[r] = xs.v[d], so[r] = os.v[d], ++r;
-    }
-  }
-  if (r == 0) dim[0] = 1, sx[0] = so[0] = 0, r = 1;
-  struct Space {
-    int64_t dim[kMaxRank], sx[kMaxRank], so[kMaxRank];
-  } sp;
-  std::copy(dim, dim + r, sp.dim);
-  std::copy(sx, sx + r, sp.sx);
-  std::copy(so, so + r, sp.so);
-  return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.sx, sp.so, r, acc); };
+  StridedSpace sp = coalesce(shape, xs, os);
+  if (sp.rank == 0) sp.dim[0] = 1, sp.a[0] = sp.b[0] = 0, sp.rank = 1;
+  return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.a, sp.b, sp.rank, acc); };
 }
 
 

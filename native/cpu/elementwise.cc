@@ -11,6 +11,7 @@
 #include "../common/thread_pool.h"
 #include "../common/unary_math.h"
 #include "cpu.h"
+#include "strided_space.h"
 
 namespace myelin {
 
@@ -117,9 +118,6 @@ Kernel PrepareBinary(const Args& args) {
     args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
                     ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
-  // Coalesce: drop size-1 dims, merge a dim into the next inner one when both inputs stay affine.
-  int64_t dim[kMaxRank], sa[kMaxRank], sb[kMaxRank];
-  int r = 0;
   size_t total = 1, aMax = 0, bMax = 0;
   for (int d = 0; d < shape.rank; ++d) {
     const int64_t s = shape.v[d];
@@ -127,31 +125,19 @@ Kernel PrepareBinary(const Args& args) {
     if (s == 0) return Kernel();
     aMax += (s - 1) * as.v[d];
     bMax += (s - 1) * bs.v[d];
-    if (s == 1) continue;
-    if (r > 0 && sa[r - 1] == as.v[d] * s && sb[r - 1] == bs.v[d] * s) {
-      dim[r - 1] *= s;
-      sa[r - 1] = as.v[d];
-      sb[r - 1] = bs.v[d];
-    } else {
-      dim[r] = s, sa[r] = as.v[d], sb[r] = bs.v[d], ++r;
-    }
   }
   args.need(out, total, "out");
   if (aMax >= a.len) args.rangeError("aStrides reach element " + std::to_string(aMax) + " of 'a' (length " + std::to_string(a.len) + ")");
   if (bMax >= b.len) args.rangeError("bStrides reach element " + std::to_string(bMax) + " of 'b' (length " + std::to_string(b.len) + ")");
   const BinaryRow row = kBinary[op];
+  const StridedSpace sp = coalesce(shape, as, bs);
+  const int r = sp.rank;
   if (r <= 1) {
-    const ptrdiff_t ia = r ? sa[0] : 0, ib = r ? sb[0] : 0;
+    const ptrdiff_t ia = r ? sp.a[0] : 0, ib = r ? sp.b[0] : 0;
     return [=] {
       parallel_for(total, kParallelMin, [&](size_t s, size_t e) { row(a.data + s * ia, ia, b.data + s * ib, ib, out.data + s, e - s); });
     };
   }
-  struct Space {
-    int64_t dim[kMaxRank], sa[kMaxRank], sb[kMaxRank];
-  } sp;
-  std::copy(dim, dim + r, sp.dim);
-  std::copy(sa, sa + r, sp.sa);
-  std::copy(sb, sb + r, sp.sb);
   return [=] {
     const size_t inner = static_cast<size_t>(sp.dim[r - 1]), rows = total / inner;
     parallel_for(rows, std::max<size_t>(1, kParallelMin / inner), [&](size_t s, size_t e) {
@@ -160,10 +146,10 @@ Kernel PrepareBinary(const Args& args) {
         for (int d = r - 2; d >= 0; --d) {
           const size_t i = rest % sp.dim[d];
           rest /= sp.dim[d];
-          offA += i * sp.sa[d];
-          offB += i * sp.sb[d];
+          offA += i * sp.a[d];
+          offB += i * sp.b[d];
         }
-        row(a.data + offA, sp.sa[r - 1], b.data + offB, sp.sb[r - 1], out.data + q * inner, inner);
+        row(a.data + offA, sp.a[r - 1], b.data + offB, sp.b[r - 1], out.data + q * inner, inner);
       }
     });
   };

@@ -105,6 +105,12 @@ double Args::num(size_t i, const char* name) const {
   return v;
 }
 
+double Args::step(size_t i, const char* name) const {
+  const double v = num(i, name);
+  if (!(v >= 1) || std::floor(v) != v) rangeError(std::string("argument '") + name + "' must be an integer >= 1, got " + std::to_string(v));
+  return v;
+}
+
 size_t Args::size(size_t i, const char* name, double max) const {
   const double v = num(i, name);
   if (!(v >= 0) || v > max || std::floor(v) != v) {

@@ -47,6 +47,8 @@ class Args {
   F64 f64(size_t i, const char* name) const;
   std::vector<F32> f32List(size_t i, const char* name) const;
   double num(size_t i, const char* name) const;
+  // A step number: an integer >= 1 (RangeError "argument '<name>' must be an integer >= 1, got <v>" otherwise).
+  double step(size_t i, const char* name) const;
   // A non-negative integer (a size, a count, an offset) no larger than max.
   size_t size(size_t i, const char* name, double max = 9007199254740991.0) const;
   int op(size_t i, const char* name, int count) const;

@@ -8,10 +8,7 @@ TrainStepsLayout train_steps_layout(const Args& args, size_t xLen, size_t xInLen
                                     size_t lossesLen) {
   TrainStepsLayout t{};
   t.lrs = args.f64(2, "lrs");
-  t.firstStep = args.num(3, "firstStep");
-  if (!(t.firstStep >= 1) || t.firstStep != static_cast<double>(static_cast<int64_t>(t.firstStep))) {
-    args.rangeError("argument 'firstStep' must be an integer >= 1");
-  }
+  t.firstStep = args.step(3, "firstStep");
   t.indices = args.i32(8, "indices");
   t.lossOffset = args.size(11, "lossOffset");
   t.steps = t.lrs.len;

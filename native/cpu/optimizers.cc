@@ -45,10 +45,6 @@ void for_each_element(const std::vector<F32>& params, F&& fn) {
 
 float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty() ? nullptr : list[t].data + i; }
 
-void check_step(const Args& args, double step) {
-  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
-}
-
 // Adam without amsgrad over n contiguous elements: a branch-free loop the compiler vectorizes (double
 // lanes; the same math as adam_update, element by element). The scalars are copied so their branches
 // are loop-invariant.
@@ -83,7 +79,7 @@ OptimizerKernel PrepareAdamStep(const Args& args) {
   args.num(5, "lr");
   base.beta1 = args.num(6, "beta1"), base.beta2 = args.num(7, "beta2");
   base.eps = args.num(8, "epsilon");
-  check_step(args, args.num(9, "step"));
+  args.step(9, "step");
   base.wd = args.num(10, "weightDecay");
   base.decoupled = args.flag(11, "decoupled");
   check_state(args, p, g, "grads", true);

@@ -38,12 +38,13 @@ void write_state(const Xoshiro128& g, const F64& state) {
 Napi::Value ShuffleIndices(const Napi::CallbackInfo& info) {
   Args args(info, "shuffleIndices", 3);
   const I32 order = args.i32(0, "order");
-  Xoshiro128 g = read_state(args, args.f64(1, "state"));
+  const F64 state = args.f64(1, "state");
+  Xoshiro128 g = read_state(args, state);
   if (args.flag(2, "fromIdentity")) {
     for (size_t i = 0; i < order.len; ++i) order.data[i] = static_cast<int32_t>(i);
   }
   g.shuffle(order.data, order.len);
-  write_state(g, args.f64(1, "state"));
+  write_state(g, state);
   return info.Env().Undefined();
 }
 

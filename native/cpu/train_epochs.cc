@@ -48,10 +48,7 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   if (!info[0].IsArray()) args.typeError("kinds", "[[program, optimizerCall, xIn, yIn, loss], ...]");
   const Napi::Array kinds = info[0].As<Napi::Array>();
   const F64 lrs = args.f64(1, "lrs");
-  const double firstStep = args.num(2, "firstStep");
-  if (!(firstStep >= 1) || firstStep != static_cast<double>(static_cast<int64_t>(firstStep))) {
-    args.rangeError("argument 'firstStep' must be an integer >= 1");
-  }
+  const double firstStep = args.step(2, "firstStep");
   const F32 x = args.f32(3, "x"), y = args.f32(4, "y");
   const size_t batchSize = args.size(5, "batchSize"), epochs = args.size(6, "epochs");
   const F64 epochLosses = args.f64(8, "epochLosses");
@@ -79,8 +76,9 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   }
   if (epochLosses.len != epochs) args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
   const bool shuffle = !info[7].IsNull() && !info[7].IsUndefined();
+  const F64 rngState = shuffle ? args.f64(7, "rngState") : F64{nullptr, 0};
   Xoshiro128 rng{};
-  if (shuffle) rng = read_state(args, args.f64(7, "rngState"));
+  if (shuffle) rng = read_state(args, rngState);
 
   std::vector<int32_t> order(n);
   size_t s = 0;
@@ -97,7 +95,7 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
     }
     epochLosses.data[e] = total / samples;
   }
-  if (shuffle) write_state(rng, args.f64(7, "rngState"));
+  if (shuffle) write_state(rng, rngState);
   return info.Env().Undefined();
 }
 

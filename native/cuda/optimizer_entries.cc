@@ -54,10 +54,6 @@ std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s
   return table;
 }
 
-void check_step(const Args& args, double step) {
-  if (!(step >= 1) || std::floor(step) != step) args.rangeError("argument 'step' must be an integer >= 1, got " + std::to_string(step));
-}
-
 // sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
 PreparedOptimizer prepare_sgd(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
@@ -79,7 +75,7 @@ PreparedOptimizer prepare_adam(const Args& args) {
   PreparedOptimizer o{OptimizerKind::adam, {}, {}};
   o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "beta1"), o.base.beta2 = args.num(7, "beta2");
   o.base.eps = args.num(8, "epsilon");
-  check_step(args, args.num(9, "step"));
+  args.step(9, "step");
   o.base.wd = args.num(10, "weightDecay");
   o.base.decoupled = args.flag(11, "decoupled");
   check_state(args, p, g, "grads", true);

@@ -63,7 +63,8 @@ function hookOf(name: string, inner: Method, backend: Backend, hooks: Hooks): Me
   // A zero-filled allocation is logged as a fill, which replays through the method behind fill's wrapper.
   const fill = (): Method => innerOf.get(target.fill) ?? target.fill;
   const wrapper = (...args: unknown[]): unknown => {
-    const logging = hooks.active.length > 0 && hooks.depth === 0;
+    if (hooks.active.length === 0) return inner.apply(backend, args);  // no recording: just the call
+    const logging = hooks.depth === 0;
     if (logging) {
       if (name === 'free') {
         hooks.active[hooks.active.length - 1].retained.push(args[0]);  // kept for the calls that use it

@@ -27,13 +27,16 @@ import type { StepRecorder } from './step-program';
 export class NativeSteps {
   /** The optimizer call of each compiled program (null: the optimizer has none), with the state version it was made at. */
   private readonly calls = new Map<unknown, { call: OptimizerKernelCall | null; version: number }>();
-  /**
-   * Steps per backend call, adapted so that one call lasts about `yieldMs` on the host, at most 256 (a GPU
-   * backend returns before its work is done; the cap bounds how much work is queued at once).
-   */
-  private chunk = 8;
   /** Host milliseconds per step of the last backend call (0 before the first). */
   private msPerStep = 0;
+
+  /**
+   * Steps per batch run: as many as last about `yieldMs` on the host, at most 256 (a GPU backend returns before
+   * its work is done; the cap bounds how much work is queued at once); 8 before the first call is timed.
+   */
+  private get chunk(): number {
+    return this.msPerStep === 0 ? 8 : Math.max(1, Math.min(256, Math.floor(this.yieldMs / this.msPerStep)));
+  }
 
   private constructor(private readonly backend: Backend, private readonly recorder: StepRecorder,
     private readonly optimizer: Optimizer, private readonly yieldMs: number) {}
@@ -107,10 +110,9 @@ export class NativeSteps {
     return epochLosses;
   }
 
-  /** Notes the host time of a backend call of `steps` steps that started at `t0`, and sizes the next runs by it. */
+  /** Notes the host time per step of a backend call of `steps` steps that started at `t0` (it sizes the next calls). */
   private timed(t0: bigint, steps: number): void {
     this.msPerStep = Math.max(Number(process.hrtime.bigint() - t0) / 1e6 / steps, 1e-4);
-    this.chunk = Math.max(1, Math.min(256, Math.floor(this.yieldMs / this.msPerStep)));
   }
 
   /**

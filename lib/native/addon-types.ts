@@ -160,9 +160,16 @@ export interface NativeCudaInternals {
   coalesce(shape: number[], strides0: number[], strides1: number[]): { dim: number[]; s0: number[]; s1: number[] };
   /** The optimizer launch's chunk table: [tensor, begin, length] triples. */
   splitChunks(lengths: number[], chunk: number): Array<[number, number, number]>;
-  /** The chunk size the optimizer kernels use. */
+  /** The largest chunk the optimizer kernels are given (elements). */
   optimizerChunk: number;
   /** The cuBLAS files tried for a request ('' = the usual places), in order. */
+  /** The unit optimizer chunks are rounded to (elements). */
+  optimizerGranule: number;
+  /**
+   * The chunk size of one optimizer step over `total` elements on a GPU with `multiprocessors` SMs: about
+   * total / (4 multiprocessors), rounded up to `optimizerGranule`, within [optimizerGranule, optimizerChunk].
+   */
+  optimizerChunkFor(total: number, multiprocessors: number): number;
   cublasCandidates(request: string): string[];
   /** Opens (and closes) cuBLAS as init would, without a device. */
   cublasProbe(request: string): { loaded: boolean; path: string | null; version: number | null; tried: string[] };

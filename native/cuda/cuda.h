@@ -38,6 +38,8 @@ bool ready();
 void require_ready(Napi::Env env, const char* fn);
 // The one stream every kernel and copy is enqueued on (valid only when ready()).
 cudaStream_t stream();
+// The device's streaming multiprocessors (valid only when ready()); sizes the grids of multi-tensor kernels.
+int multiprocessors();
 // Work that needs the host in the middle of a step (staged uploads, allocations) calls spoil_capture(): while
 // graphBegin() captures the stream, graphEnd() then discards the capture (graphs.cc).
 void spoil_capture();
@@ -109,6 +111,10 @@ struct ChunkRef {
   uint32_t length;
 };
 std::vector<ChunkRef> split_chunks(const std::vector<size_t>& lengths, size_t chunk);
+// The chunk size of a multi-tensor step over `total` elements on a device with `multiprocessors` SMs: small
+// enough that every SM gets several blocks (kOptimizerBlocksPerSm), a multiple of kOptimizerGranule, and
+// between kOptimizerGranule and kOptimizerChunk elements.
+size_t optimizer_chunk(size_t total, int multiprocessors);
 
 // ---- GEMM -----------------------------------------------------------------------------------------------------
 // C[m, n] = alpha op(A) op(B) + beta C (row-major) on stream(): cuBLAS when loaded, else the tiled kernel.

@@ -16,6 +16,7 @@ namespace {
 
 bool g_ready = false;
 cudaStream_t g_stream = nullptr;
+int g_multiprocessors = 1;
 int g_device = -1;
 std::string g_reason = "no CUDA device: init() was not called";
 
@@ -64,6 +65,7 @@ void require_ready(Napi::Env env, const char* fn) {
 }
 
 cudaStream_t stream() { return g_stream; }
+int multiprocessors() { return g_multiprocessors; }
 
 }  // namespace cuda
 
@@ -127,6 +129,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       no_device(env, "could not start the device " + std::string(prop.name) + ": " + describe_error(e));
     }
     g_device = device;
+    g_multiprocessors = prop.multiProcessorCount > 0 ? prop.multiProcessorCount : 1;
     g_ready = true;
     // A probe launch: fails cleanly when the binary holds no code this GPU can run.
     void* probe = nullptr;

@@ -74,6 +74,14 @@ Napi::Value SplitChunks(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// optimizerChunkFor(total, multiprocessors) -> the chunk size of a multi-tensor step over `total` elements
+Napi::Value OptimizerChunkFor(const Napi::CallbackInfo& info) {
+  Args args(info, "optimizerChunkFor", 2);
+  const size_t total = args.size(0, "total");
+  const size_t sms = args.size(1, "multiprocessors", 1e6);
+  return Napi::Number::New(info.Env(), static_cast<double>(optimizer_chunk(total, static_cast<int>(sms))));
+}
+
 // cublasCandidates(request) -> the files tried, in order
 Napi::Value CublasCandidates(const Napi::CallbackInfo& info) {
   return strings(info.Env(), cublas_candidates(request_arg(info, "cublasCandidates")));
@@ -100,6 +108,8 @@ Napi::Value Internals(const Napi::CallbackInfo& info) {
   o.Set("coalesce", Napi::Function::New(env, Coalesce, "coalesce"));
   o.Set("splitChunks", Napi::Function::New(env, SplitChunks, "splitChunks"));
   o.Set("optimizerChunk", static_cast<double>(kOptimizerChunk));
+  o.Set("optimizerGranule", static_cast<double>(kOptimizerGranule));
+  o.Set("optimizerChunkFor", Napi::Function::New(env, OptimizerChunkFor, "optimizerChunkFor"));
   o.Set("cublasCandidates", Napi::Function::New(env, CublasCandidates, "cublasCandidates"));
   o.Set("cublasProbe", Napi::Function::New(env, CublasProbe, "cublasProbe"));
   return o;

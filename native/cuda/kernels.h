@@ -87,9 +87,12 @@ struct OptimizerScalars {
 // ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk.
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
                          const OptimizerScalars& sc);
-// The largest chunk the kernel is given (elements).
+// Chunk sizes (elements): the largest chunk the kernel is given, the unit chunks are rounded to (a block's
+// threads times the elements each handles per pass), and the blocks per SM a table aims at.
 constexpr size_t kOptimizerChunk = 65536;
 
 
 }  // namespace cuda
+constexpr size_t kOptimizerGranule = 2048;
+constexpr size_t kOptimizerBlocksPerSm = 4;
 }  // namespace myelin

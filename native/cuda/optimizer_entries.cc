@@ -43,8 +43,9 @@ float* at(const List& list, bool use, size_t t, size_t i) { return use ? list[t]
 // The chunk table for params/grads and up to three state lists (unused ones empty).
 std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s0, const List& s1, const List& s2) {
   std::vector<size_t> lengths(p.size());
-  for (size_t t = 0; t < p.size(); ++t) lengths[t] = p[t]->len;
-  const std::vector<ChunkRef> refs = split_chunks(lengths, kOptimizerChunk);
+  size_t total = 0;
+  for (size_t t = 0; t < p.size(); ++t) total += lengths[t] = p[t]->len;
+  const std::vector<ChunkRef> refs = split_chunks(lengths, optimizer_chunk(total, multiprocessors()));
   std::vector<TensorChunk> table(refs.size());
   for (size_t c = 0; c < refs.size(); ++c) {
     const ChunkRef& r = refs[c];

@@ -1,6 +1,8 @@
 // Multi-tensor optimizer steps: ONE kernel launch updates every parameter. The host splits the tensors
-// into chunks of at most kOptimizerChunk elements (like PyTorch's multi_tensor_apply) and passes a device
-// array of TensorChunk (pointers + length); block b updates chunk b. The per-element math is
+// into chunks (optimizer_chunk: small enough that every SM gets several blocks, at most kOptimizerChunk
+// elements, like PyTorch's multi_tensor_apply) and passes a device array of TensorChunk (pointers + length);
+// block b updates chunk b. Each thread loads kIlp elements of every array before it updates any of them, so
+// a warp has several loads in flight instead of one dependent chain per element. The per-element math is
 // native/common/optimizer_math.h, the same code the CPU flavour runs, computed in double like the CPU
 // flavour (state stored as float): the step is memory-bound, so the wider math costs little and cuda and cpu
 // training runs stay within rounding of each other.
@@ -15,8 +17,12 @@ namespace {
 
 using T = double;  // compute type of the per-element update
 
+constexpr int kOptThreads = 256;
+constexpr int kIlp = 4;
+static_assert(kOptimizerGranule % (kOptThreads * kIlp) == 0, "a chunk is whole passes of a block");
+
 template <int KIND>
-__global__ void multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc) {
+__global__ void __launch_bounds__(kOptThreads) multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   AdamScalars<T> adam;
   if constexpr (kind == OptimizerKind::adam) {
@@ -25,16 +31,48 @@ __global__ void multi_tensor_kernel(const TensorChunk* chunks, size_t count, Opt
   }
   for (size_t ci = blockIdx.x; ci < count; ci += gridDim.x) {
     const TensorChunk ch = chunks[ci];
-    for (uint32_t i = threadIdx.x; i < ch.n; i += blockDim.x) {
-      if constexpr (kind == OptimizerKind::sgd) {
-        sgd_update<T>(ch.p[i], ch.g[i], ch.s0 ? ch.s0 + i : nullptr, sc.lr, sc.momentum, sc.nesterov, sc.wd);
-      } else if constexpr (kind == OptimizerKind::adam) {
-        adam_update<T>(ch.p[i], ch.g[i], ch.s0[i], ch.s1[i], ch.s2 ? ch.s2 + i : nullptr, adam);
-      } else if constexpr (kind == OptimizerKind::adagrad) {
-        adagrad_update<T>(ch.p[i], ch.g[i], ch.s0[i], sc.lr, sc.eps, sc.wd);
-      } else {  // rmsprop: rho travels in beta1
-        rmsprop_update<T>(ch.p[i], ch.g[i], ch.s0[i], ch.s1 ? ch.s1 + i : nullptr, ch.s2 ? ch.s2 + i : nullptr, sc.lr,
-                       sc.beta1, sc.momentum, sc.eps, sc.wd);
+    float* __restrict__ const p = ch.p;
+    const float* __restrict__ const g = ch.g;
+    float* __restrict__ const s0 = ch.s0;
+    float* __restrict__ const s1 = ch.s1;
+    float* __restrict__ const s2 = ch.s2;
+    for (uint32_t base = threadIdx.x; base < ch.n; base += kOptThreads * kIlp) {
+      // Element k of this pass is base + k * kOptThreads: consecutive threads read consecutive floats.
+      float rp[kIlp], rg[kIlp], r0[kIlp], r1[kIlp], r2[kIlp];
+#pragma unroll
+      for (int k = 0; k < kIlp; ++k) {
+        const uint32_t i = base + k * kOptThreads;
+        if (i < ch.n) {
+          rp[k] = p[i];
+          rg[k] = g[i];
+          r0[k] = s0 ? s0[i] : 0.f;
+          r1[k] = s1 ? s1[i] : 0.f;
+          r2[k] = s2 ? s2[i] : 0.f;
+        }
+      }
+#pragma unroll
+      for (int k = 0; k < kIlp; ++k) {
+        if (base + k * kOptThreads >= ch.n) continue;
+        if constexpr (kind == OptimizerKind::sgd) {
+          sgd_update<T>(rp[k], rg[k], s0 ? &r0[k] : nullptr, sc.lr, sc.momentum, sc.nesterov, sc.wd);
+        } else if constexpr (kind == OptimizerKind::adam) {
+          adam_update<T>(rp[k], rg[k], r0[k], r1[k], s2 ? &r2[k] : nullptr, adam);
+        } else if constexpr (kind == OptimizerKind::adagrad) {
+          adagrad_update<T>(rp[k], rg[k], r0[k], sc.lr, sc.eps, sc.wd);
+        } else {  // rmsprop: rho travels in beta1
+          rmsprop_update<T>(rp[k], rg[k], r0[k], s1 ? &r1[k] : nullptr, s2 ? &r2[k] : nullptr, sc.lr, sc.beta1, sc.momentum,
+                            sc.eps, sc.wd);
+        }
+      }
+#pragma unroll
+      for (int k = 0; k < kIlp; ++k) {
+        const uint32_t i = base + k * kOptThreads;
+        if (i < ch.n) {
+          p[i] = rp[k];
+          if (s0) s0[i] = r0[k];
+          if (s1) s1[i] = r1[k];
+          if (s2) s2[i] = r2[k];
+        }
       }
     }
   }
@@ -47,10 +85,10 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
   if (count == 0) return;
   const unsigned blocks = static_cast<unsigned>(count < 65535u * 32u ? count : 65535u * 32u);
   switch (kind) {
-    case OptimizerKind::sgd: multi_tensor_kernel<0><<<blocks, 512, 0, s>>>(chunks, count, sc); break;
-    case OptimizerKind::adam: multi_tensor_kernel<1><<<blocks, 512, 0, s>>>(chunks, count, sc); break;
-    case OptimizerKind::adagrad: multi_tensor_kernel<2><<<blocks, 512, 0, s>>>(chunks, count, sc); break;
-    case OptimizerKind::rmsprop: multi_tensor_kernel<3><<<blocks, 512, 0, s>>>(chunks, count, sc); break;
+    case OptimizerKind::sgd: multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc); break;
+    case OptimizerKind::adam: multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc); break;
+    case OptimizerKind::adagrad: multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc); break;
+    case OptimizerKind::rmsprop: multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc); break;
   }
 }
 

@@ -42,5 +42,12 @@ std::vector<ChunkRef> split_chunks(const std::vector<size_t>& lengths, size_t ch
   return out;
 }
 
+size_t optimizer_chunk(size_t total, int multiprocessors) {
+  const size_t blocks = static_cast<size_t>(multiprocessors > 0 ? multiprocessors : 1) * kOptimizerBlocksPerSm;
+  const size_t per_block = (total + blocks - 1) / blocks;
+  const size_t chunk = (per_block + kOptimizerGranule - 1) / kOptimizerGranule * kOptimizerGranule;
+  return chunk < kOptimizerGranule ? kOptimizerGranule : chunk > kOptimizerChunk ? kOptimizerChunk : chunk;
+}
+
 }  // namespace cuda
 }  // namespace myelin

@@ -112,6 +112,27 @@ run('cuda flavour host logic (no GPU needed)', () => {
     expect(internals.splitChunks([], chunk)).toEqual([]);
   });
 
+  test('optimizer chunks give every SM several blocks, in whole granules, within the largest chunk', () => {
+    const { optimizerChunkFor: chunkFor, optimizerGranule: granule, optimizerChunk: largest } = internals;
+    expect(granule).toBe(2048);
+    // 784-512-512-10 (669,706 parameters) on 132 SMs: the smallest chunk, so about 330 blocks instead of 15.
+    expect(chunkFor(669706, 132)).toBe(granule);
+    // 1024-4096-4096-1024 (25,175,040 parameters): 47,680 per block for 528 blocks, rounded up to 24 granules.
+    expect(chunkFor(25175040, 132)).toBe(24 * granule);
+    expect(chunkFor(1e9, 132)).toBe(largest);
+    expect(chunkFor(0, 132)).toBe(granule);
+    expect(chunkFor(41, 1)).toBe(granule);
+    for (const [total, sms] of [[1, 1], [5e6, 108], [3e7, 132], [123457, 7]]) {
+      const c = chunkFor(total, sms);
+      expect(c % granule).toBe(0);
+      expect(c).toBeGreaterThanOrEqual(granule);
+      expect(c).toBeLessThanOrEqual(largest);
+      // In between the bounds: the elements per block for 4 blocks per SM, rounded up to a granule.
+      const perBlock = Math.ceil(total / (4 * sms));
+      if (c > granule && c < largest) expect(c - granule < perBlock && perBlock <= c).toBe(true);
+    }
+  });
+
   test('cuBLAS candidates: the loader path first, then CUDA_HOME, CUDA_PATH and the /usr/local/cuda folders; .13 before .12', () => {
     // The addon reads the real environment (getenv), which jest's process.env does not reach: ask a child.
     const script = `console.log(JSON.stringify(require(${JSON.stringify(FILE)}).internals().cublasCandidates('')))`;

@@ -2,11 +2,11 @@
 import { noGrad, record } from '../autograd/tape';
 import type { ReduceOp } from '../backend/kernel-ids';
 import { ShapeError, ValueError, describe } from '../errors';
-import { normalizeAxes, sizeOf } from '../tensor/shape';
+import { broadcastStrides, normalizeAxes, sizeOf, stridesOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { empty } from './creation';
-import { broadcastTo, reshape, transpose } from './reshape';
+import { reshape, transpose } from './reshape';
 
 interface Plan {
   axes: number[];
@@ -47,12 +47,30 @@ function reduceKernel(op: ReduceOp, x: Tensor, p: Plan): Tensor {
   return out;
 }
 
+/**
+ * The gradient of a reduction to `dy` (its values laid out in x's shape with reduced axes of size 1, p.keptShape)
+ * spread back over x's shape, times `scale`: dx[i] = scale * dy[kept(i)]. One broadcast copy (after one scale of
+ * the small dy when scale != 1), without a reshaped copy of dy first. Runs in a gradient rule (no recording).
+ */
+function spread(dy: Tensor, x: Tensor, p: Plan, scale: number): Tensor {
+  const dx = empty(x.shape.slice());
+  if (dx.size === 0) return dx;
+  let src = dy;
+  if (scale !== 1) {
+    src = empty(dy.shape.slice());
+    x.backend.unary('scale', dy.storage, src.storage, dy.size, scale);
+  }
+  x.backend.copyStrided(src.storage, 0, broadcastStrides(p.keptShape, x.shape), dx.storage, 0, stridesOf(x.shape), dx.shape.slice(), false);
+  if (src !== dy) src.dispose();
+  return dx;
+}
+
 /** Sum over `axis` (all axes by default). keepDims keeps reduced dimensions as size 1. */
 export function sum(x: Tensor, axis?: number | number[], keepDims = false): Tensor {
   checkTensor(x, 'sum', 'x');
   const p = plan(x, axis, keepDims, 'sum');
   const y = reduceKernel('sum', x, p);
-  record('sum', [x], y, (dy) => [broadcastTo(reshape(dy, p.keptShape), x.shape.slice())]);
+  record('sum', [x], y, (dy) => [spread(dy, x, p, 1)]);
   return y;
 }
 
@@ -65,13 +83,7 @@ export function mean(x: Tensor, axis?: number | number[], keepDims = false): Ten
   const y = empty(p.outShape);
   if (y.size > 0) x.backend.unary('scale', total.storage, y.storage, y.size, 1 / count);
   total.dispose();
-  record('mean', [x], y, (dy) => {
-    const spread = broadcastTo(reshape(dy, p.keptShape), x.shape.slice());
-    const dx = empty(x.shape);
-    if (dx.size > 0) x.backend.unary('scale', spread.storage, dx.storage, dx.size, 1 / count);
-    spread.dispose();
-    return [dx];
-  });
+  record('mean', [x], y, (dy) => [spread(dy, x, p, 1 / count)]);
   return y;
 }
 

@@ -183,6 +183,12 @@ export interface Backend<S = unknown> {
   denseForward(x: S, w: S, bias: S | null, z: S, out: S, m: number, n: number, k: number,
                activation: UnaryOp, param: number): void;
   /**
+   * Dense layer backward up to the GEMMs, in one pass: dz[r, j] = dy[r, j] * f'(z[r, j]; param) over m rows
+   * of n columns (y = f(z), as `unaryGrad`), and dbias[j] = sum_r dz[r, j], summed in the order
+   * `reduce('sum', dz, dbias, 1, m, n)` uses: the result is that of those two kernels, in one call.
+   */
+  biasActivationGrad(activation: UnaryOp, z: S, y: S, dy: S, dz: S, dbias: S, m: number, n: number, param: number): void;
+  /**
    * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
    * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
    * loss[r] = -sum_j t[r, j] log probs[r, j] = sum_j t[r, j] (logsumexp_r - logits[r, j]), stable for any

@@ -44,6 +44,8 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
       activate();
       addon.denseForward(x, w, bias, z, out, m, n, k, UNARY_OPS[activation], param);
     },
+    biasActivationGrad: (activation, z, y, dy, dz, dbias, m, n, param) =>
+      addon.biasActivationGrad(UNARY_OPS[activation], z, y, dy, dz, dbias, m, n, param),
     softmaxCrossEntropy: (logits, targets, probs, loss, rows, cols, sparse) =>
       addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
     softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse) =>
@@ -100,6 +102,7 @@ export function nativeCall(name: string, args: readonly unknown[], length: (buf:
     }
     case 'unary':
     case 'unaryGrad':
+    case 'biasActivationGrad':
       return [name, UNARY_OPS[a[0] as keyof typeof UNARY_OPS], ...a.slice(1)];
     case 'binary':
       return [name, BINARY_OPS[a[0] as keyof typeof BINARY_OPS], ...a.slice(1)];

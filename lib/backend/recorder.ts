@@ -17,7 +17,7 @@ import type { Backend } from './backend';
 const KERNELS = [
   'fill', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
 ] as const;
 
 type Method = (...args: unknown[]) => unknown;

@@ -60,6 +60,7 @@ export interface NativeKernels<S> {
               centered: boolean, weightDecay: number): void;
   denseForward(x: S, w: S, bias: S | null, z: S, out: S,
                m: number, n: number, k: number, activation: number, param: number): void;
+  biasActivationGrad(activation: number, z: S, y: S, dy: S, dz: S, dbias: S, m: number, n: number, param: number): void;
   softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S,
                       rows: number, cols: number, sparse: boolean): void;
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S,
@@ -162,7 +163,6 @@ export interface NativeCudaInternals {
   splitChunks(lengths: number[], chunk: number): Array<[number, number, number]>;
   /** The largest chunk the optimizer kernels are given (elements). */
   optimizerChunk: number;
-  /** The cuBLAS files tried for a request ('' = the usual places), in order. */
   /** The unit optimizer chunks are rounded to (elements). */
   optimizerGranule: number;
   /**
@@ -170,6 +170,7 @@ export interface NativeCudaInternals {
    * total / (4 multiprocessors), rounded up to `optimizerGranule`, within [optimizerGranule, optimizerChunk].
    */
   optimizerChunkFor(total: number, multiprocessors: number): number;
+  /** The cuBLAS files tried for a request ('' = the usual places), in order. */
   cublasCandidates(request: string): string[];
   /** Opens (and closes) cuBLAS as init would, without a device. */
   cublasProbe(request: string): { loaded: boolean; path: string | null; version: number | null; tried: string[] };

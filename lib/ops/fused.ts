@@ -40,13 +40,20 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   const wantDx = needsGradient(x);
   const recorded = record('dense', inputs, y, (dy) => {
     let dz = dy;
+    let dbias: Tensor | null = null;
     if (op !== 'linear') {
       dz = empty([m, n]);
-      if (m * n > 0) backend.unaryGrad(op, z.storage, y.storage, dy.storage, dz.storage, m * n, param);
+      if (bias) {
+        // dz and the bias gradient in one kernel.
+        dbias = empty([n]);
+        if (n > 0) backend.biasActivationGrad(op, z.storage, y.storage, dy.storage, dz.storage, dbias.storage, m, n, param);
+      } else if (m * n > 0) {
+        backend.unaryGrad(op, z.storage, y.storage, dy.storage, dz.storage, m * n, param);
+      }
     }
     // No dx for an input that nothing differentiates (the batch itself): one GEMM of three saved.
     const grads: (Tensor | null)[] = [wantDx ? matmul(dz, w, false, true) : null, matmul(x, dz, true, false)];
-    if (bias) grads.push(sum(dz, 0));
+    if (bias) grads.push(dbias ?? sum(dz, 0));
     return grads;
   });
   if (z !== y) {

@@ -29,6 +29,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(adagradStep, AdagradStep)                         \
   X(rmspropStep, RmspropStep)                         \
   X(denseForward, DenseForward)                       \
+  X(biasActivationGrad, BiasActivationGrad)           \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy)         \
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad) \
   X(trainSteps, TrainSteps)

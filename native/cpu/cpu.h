@@ -46,5 +46,9 @@ const BlasLibrary& blas();
 // ---- elementwise helpers used by other kernels -----------------------------------------------------------
 // out[i] = f(x[i]; p) for i < n (x may equal out). op is a valid UnaryOp id.
 void apply_unary(int op, const float* x, float* out, size_t n, float p);
+// dx[i] = dy[i] * f'(x[i]; p) for i < n, as the unaryGrad kernel computes it. op is a valid UnaryOp id.
+void apply_unary_grad(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, float p);
+// out[o, i] = op over m of x[o, m, i] with mid >= 1, as the reduce kernel computes it. op is a ReduceOp id.
+void apply_reduce(int op, const float* x, float* out, size_t outer, size_t mid, size_t inner);
 
 }  // namespace myelin

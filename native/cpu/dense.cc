@@ -49,4 +49,26 @@ Kernel PrepareDenseForward(const Args& args) {
   };
 }
 
+// biasActivationGrad(activation, z, y, dy, dz, dbias, m, n, param): dz = dy * f'(z); dbias = the column sums of
+// dz. The same two passes as unaryGrad then reduce('sum', dz, dbias, 1, m, n), in one kernel.
+Kernel PrepareBiasActivationGrad(const Args& args) {
+  const int act = args.op(0, "activation", kUnaryOpCount);
+  const F32 z = args.f32(1, "z"), y = args.f32(2, "y"), dy = args.f32(3, "dy"), dz = args.f32(4, "dz");
+  const F32 dbias = args.f32(5, "dbias");
+  const size_t m = args.size(6, "m"), n = args.size(7, "n");
+  const float param = static_cast<float>(args.num(8, "param"));
+  const size_t mn = args.mul(m, n, "m * n");
+  args.need(z, mn, "z");
+  args.need(y, mn, "y");
+  args.need(dy, mn, "dy");
+  args.need(dz, mn, "dz");
+  args.need(dbias, n, "dbias");
+  if (n == 0) return Kernel();
+  if (m == 0) return [=] { std::fill(dbias.data, dbias.data + n, 0.f); };
+  return [=] {
+    apply_unary_grad(act, z.data, y.data, dy.data, dz.data, mn, param);
+    apply_reduce(static_cast<int>(ReduceOp::sum), dz.data, dbias.data, 1, m, n);
+  };
+}
+
 }  // namespace myelin

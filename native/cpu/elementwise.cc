@@ -102,10 +102,12 @@ Kernel PrepareUnaryGrad(const Args& args) {
   args.need(y, n, "y");
   args.need(dy, n, "dy");
   args.need(dx, n, "dx");
+  return [=] { apply_unary_grad(op, x.data, y.data, dy.data, dx.data, n, p); };
+}
+
+void apply_unary_grad(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, float p) {
   const UnaryGradLoop loop = kUnaryGrad[op];
-  return [=] {
-    parallel_for(n, kParallelMin, [&](size_t b, size_t e) { loop(x.data + b, y.data + b, dy.data + b, dx.data + b, e - b, p); });
-  };
+  parallel_for(n, kParallelMin, [&](size_t b, size_t e) { loop(x + b, y + b, dy + b, dx + b, e - b, p); });
 }
 
 // binary(op, a, aStrides, b, bStrides, out, outShape)

@@ -32,6 +32,7 @@ using PrepareFn = Kernel (*)(const Args& args);
   X(gatherRows, GatherRows, 4)                  \
   X(scatterAddRows, ScatterAddRows, 4)          \
   X(denseForward, DenseForward, 10)             \
+  X(biasActivationGrad, BiasActivationGrad, 9)  \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7) \
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 7)
 

@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "../common/kernel_ids.h"
 #include "../common/thread_pool.h"
+#include "cpu.h"
 
 namespace myelin {
 
@@ -80,22 +81,25 @@ Kernel PrepareReduce(const Args& args) {
     if (op != ReduceOp::sum) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
     return [=] { std::fill(out.data, out.data + outSize, 0.f); };
   }
-  return [=] {
-    const size_t total = outSize * mid;
-    if (inner == 1 && op == ReduceOp::sum) {  // rows are contiguous
-      parallel_for(outer, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
-        for (size_t o = b; o < e; ++o) out.data[o] = static_cast<float>(sum_contiguous(x.data + o * mid, mid));
-      });
-    } else if (outer >= 2 || total < kParallelMin) {
-      parallel_for(outer, std::max<size_t>(1, kParallelMin / (mid * inner)), [&](size_t b, size_t e) {
-        for (size_t o = b; o < e; ++o) reduce_columns(op, x.data + o * mid * inner, out.data + o * inner, mid, inner, 0, inner);
-      });
-    } else {  // one outer slice: split the inner columns
-      parallel_for(inner, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
-        reduce_columns(op, x.data, out.data, mid, inner, b, e);
-      });
-    }
-  };
+  return [=] { apply_reduce(static_cast<int>(op), x.data, out.data, outer, mid, inner); };
+}
+
+void apply_reduce(int opId, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  const ReduceOp op = static_cast<ReduceOp>(opId);
+  const size_t total = outer * mid * inner;
+  if (inner == 1 && op == ReduceOp::sum) {  // rows are contiguous
+    parallel_for(outer, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
+      for (size_t o = b; o < e; ++o) out[o] = static_cast<float>(sum_contiguous(x + o * mid, mid));
+    });
+  } else if (outer >= 2 || total < kParallelMin) {
+    parallel_for(outer, std::max<size_t>(1, kParallelMin / (mid * inner)), [&](size_t b, size_t e) {
+      for (size_t o = b; o < e; ++o) reduce_columns(op, x + o * mid * inner, out + o * inner, mid, inner, 0, inner);
+    });
+  } else {  // one outer slice: split the inner columns
+    parallel_for(inner, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
+      reduce_columns(op, x, out, mid, inner, b, e);
+    });
+  }
 }
 
 }  // namespace myelin

@@ -1,4 +1,5 @@
-// GEMM and the fused dense forward: cuBLAS when it was opened, else the built-in tiled kernel.
+// GEMM and the fused dense layer's entries (forward, backward epilogue): cuBLAS when it was opened, else the
+// built-in tiled kernel.
 #include "../common/exports.h"
 #include "../common/kernel_ids.h"
 #include "cuda.h"
@@ -64,6 +65,27 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   gemm(info.Env(), false, false, m, n, k, 1.f, x->ptr, w->ptr, 0.f, z->ptr);
   launch_bias_activation(stream(), z->ptr, bias ? bias->ptr : nullptr, out->ptr, m, n, act, param);
   check_launch(info.Env(), "denseForward");
+  return info.Env().Undefined();
+}
+
+// biasActivationGrad(activation, z, y, dy, dz, dbias, m, n, param): dz = dy * act'(z); dbias = column sums of dz
+Napi::Value BiasActivationGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "biasActivationGrad", 9);
+  const int act = args.op(0, "activation", kUnaryOpCount);
+  DeviceBuffer *z = buffer_arg(args, info, 1, "z"), *y = buffer_arg(args, info, 2, "y");
+  DeviceBuffer *dy = buffer_arg(args, info, 3, "dy"), *dz = buffer_arg(args, info, 4, "dz");
+  DeviceBuffer* dbias = buffer_arg(args, info, 5, "dbias");
+  const size_t m = args.size(6, "m"), n = args.size(7, "n");
+  const float param = static_cast<float>(args.num(8, "param"));
+  const size_t mn = args.mul(m, n, "m * n");
+  need(args, z, mn, "z");
+  need(args, y, mn, "y");
+  need(args, dy, mn, "dy");
+  need(args, dz, mn, "dz");
+  need(args, dbias, n, "dbias");
+  require_ready(info.Env(), "biasActivationGrad");
+  launch_bias_activation_grad(stream(), z->ptr, y->ptr, dy->ptr, dz->ptr, dbias->ptr, m, n, act, param);
+  check_launch(info.Env(), "biasActivationGrad");
   return info.Env().Undefined();
 }
 

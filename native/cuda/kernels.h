@@ -60,6 +60,9 @@ void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx
 // z[r, j] += bias[j] (bias may be null); out[r, j] = act(z[r, j]; param). z may equal out.
 void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* out, size_t m, size_t n, int act,
                             float param);
+// dz[r, j] = dy[r, j] * act'(z[r, j]; param) (y = act(z)); dbias[j] = sum_r dz[r, j] (0 when m == 0).
+void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
+                                 float* dbias, size_t m, size_t n, int act, float param);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C.
@@ -90,9 +93,9 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
 // Chunk sizes (elements): the largest chunk the kernel is given, the unit chunks are rounded to (a block's
 // threads times the elements each handles per pass), and the blocks per SM a table aims at.
 constexpr size_t kOptimizerChunk = 65536;
+constexpr size_t kOptimizerGranule = 2048;
+constexpr size_t kOptimizerBlocksPerSm = 4;
 
 
 }  // namespace cuda
-constexpr size_t kOptimizerGranule = 2048;
-constexpr size_t kOptimizerBlocksPerSm = 4;
 }  // namespace myelin

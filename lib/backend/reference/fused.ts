@@ -1,5 +1,7 @@
 /** Reference fused training ops: dense forward (GEMM + bias + activation) and softmax cross-entropy. */
 import type { UnaryOp } from '../kernel-ids';
+import { unaryGrad } from './elementwise';
+import { reduce } from './reductions';
 import { unaryForward } from './unary-math';
 
 /**
@@ -18,6 +20,16 @@ export function denseForward(x: Float32Array, w: Float32Array, bias: Float32Arra
       out[i * n + j] = unaryForward(activation, zij, param);
     }
   }
+}
+
+/**
+ * dz = dy * f'(z; param) elementwise over [m, n] (as `unaryGrad`), then dbias[j] = sum_r dz[r, j] (as `reduce`
+ * over the rows).
+ */
+export function biasActivationGrad(activation: UnaryOp, z: Float32Array, y: Float32Array, dy: Float32Array, dz: Float32Array,
+                                   dbias: Float32Array, m: number, n: number, param: number): void {
+  unaryGrad(activation, z, y, dy, dz, m * n, param);
+  reduce('sum', dz, dbias, 1, m, n);
 }
 
 /** The target weight t[r, j]: one-hot of the class index when sparse, else the dense target. */

@@ -8,7 +8,7 @@ import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
 import { binary, fill, unary, unaryGrad } from './elementwise';
-import { denseForward, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './fused';
+import { biasActivationGrad, denseForward, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './fused';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers';
 import { reduce, softmax, softmaxGrad } from './reductions';
 
@@ -37,6 +37,7 @@ export function createReferenceBackend(): Backend<Float32Array> {
     adagradStep,
     rmspropStep,
     denseForward,
+    biasActivationGrad,
     softmaxCrossEntropy,
     softmaxCrossEntropyGrad,
   };

@@ -1,8 +1,11 @@
-/** Conformance cases: gemm (all transpose combos, alpha / beta, empty dimensions) and the fused dense forward. */
+/**
+ * Conformance cases: gemm (all transpose combos, alpha / beta, empty dimensions) and the fused dense layer's
+ * kernels (forward; the backward epilogue).
+ */
 import type { UnaryOp } from '../../../lib/backend/kernel-ids';
-import type { BackendEntry } from '../backends';
-import { accumulationTol, ELEMENTWISE_TOL, type Tolerance } from '../compare';
-import { checkAgainstReference, maxAbs } from '../harness';
+import { REFERENCE, type BackendEntry } from '../backends';
+import { accumulationTol, ELEMENTWISE_TOL, expectEqual, type Tolerance } from '../compare';
+import { checkAgainstReference, maxAbs, runOn } from '../harness';
 import { Rng } from '../prng';
 
 /** [m, n, k]: every size of the list appears in every position; products stay small enough for the reference. */
@@ -66,6 +69,30 @@ export function linalgCases(entry: BackendEntry): void {
         checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n) },
           (be, b) => be.denseForward(b.x, b.w, b.bias, b.z, b.z, m, n, k, 'linear', 0), { z: zTol }, 'denseForward z === out');
       }
+    });
+  });
+
+  describe.each(ACTIVATIONS)('biasActivationGrad activation=%s(%d)', (activation, param) => {
+    // Column counts below, at and above one 32-column tile of the cuda kernel; row counts below and above its 8 lanes.
+    test.each([[1, 1], [7, 129], [129, 7], [128, 512], [1000, 33], [3, 64], [0, 7], [7, 0]])('m=%i n=%i', (m, n) => {
+      const rng = new Rng(m * 7 + n * 3 + 1);
+      const z = rng.uniform(m * n, -3, 3);
+      const y = runOn(REFERENCE, { z, y: new Float32Array(m * n) }, (b) => REFERENCE.unary(activation, b.z, b.y, m * n, param)).y;
+      const dy = rng.uniform(m * n, -1, 1);
+      const host = { z, y, dy, dz: new Float32Array(m * n), dbias: rng.uniform(n) };
+      const want = checkAgainstReference(entry, host,
+        (be, b) => be.biasActivationGrad(activation, b.z, b.y, b.dy, b.dz, b.dbias, m, n, param),
+        { dz: ELEMENTWISE_TOL, dbias: accumulationTol(m, 2 * maxAbs(dy)) }, `biasActivationGrad ${activation} ${m}x${n}`);
+      if (m === 0) expect(Array.from(want.dbias).every((v) => v === 0)).toBe(true);
+      // On every backend, the result is that of unaryGrad then reduce('sum') over the rows, bit for bit.
+      const be = entry.backend;
+      const fused = runOn(be, host, (b) => be.biasActivationGrad(activation, b.z, b.y, b.dy, b.dz, b.dbias, m, n, param));
+      const apart = runOn(be, host, (b) => {
+        if (m * n > 0) be.unaryGrad(activation, b.z, b.y, b.dy, b.dz, m * n, param);
+        if (n > 0) be.reduce('sum', b.dz, b.dbias, 1, m, n);
+      });
+      expectEqual(fused.dz, apart.dz, `${entry.name} biasActivationGrad dz vs unaryGrad`);
+      expectEqual(fused.dbias, apart.dbias, `${entry.name} biasActivationGrad dbias vs reduce`);
     });
   });
 }

@@ -7,6 +7,9 @@
 #      them instead of skipping)
 #   3. the benchmarks, one at a time: myelin's core loop (myelin-mlp.js), myelin's Sequential.fit
 #      (myelin-fit.js) and PyTorch eager with fused Adam (torch_mlp.py), then a summary table
+#   4. diagnostics: fit-phases.js (the one-time cost of a fit of the large MLP, by phase and backend call) and,
+#      where Nsight Compute is installed, the kernel-by-kernel times of one 784-512-512-10 step (profile-step.js
+#      under ncu, tabled by kernel-table.js)
 # Every step has a time limit, so one hang cannot eat the session.
 #
 # Prepare on a development machine (the GPU machine may have no Node.js, no npm and no network):
@@ -73,6 +76,19 @@ step "npm run bench -- --gpu-only (myelin cuda vs PyTorch CUDA, each run its own
 MYELIN_BENCH_PYTHON=python3 timeout ${BENCH_LIMIT:-240} node dist/benchmarks/run.js --gpu-only --reps=3 > "$OUT_DIR/bench-gpu.log" 2>&1 || { echo "bench --gpu-only failed"; status=1; }
 grep -E "^\s+\[|FAILED|skipping" "$OUT_DIR/bench-gpu.log" | head -40
 cp benchmarks/results/latest-gpu.* "$BACK/" 2>/dev/null
+
+step "diagnostics: where a fit's one-time cost goes (1024-4096-4096-1024), and the kernels of one 784-512-512-10 step"
+timeout 60 node dist/benchmarks/gpu/fit-phases.js > "$OUT_DIR/fit-phases.jsonl" 2>&1 || echo "(fit-phases failed)"
+cat "$OUT_DIR/fit-phases.jsonl"
+NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+if [ -n "$NCU" ]; then
+  timeout 120 "$NCU" --profile-from-start off --graph-profiling node --metrics gpu__time_duration.sum --csv \
+    node dist/benchmarks/gpu/profile-step.js 4 > "$OUT_DIR/kernels.csv" 2> "$OUT_DIR/ncu.log" || echo "(ncu exited with $?; see ncu.log)"
+  node benchmarks/gpu/kernel-table.js "$OUT_DIR/kernels.csv" | tee "$OUT_DIR/kernel-table.txt"
+  tail -5 "$OUT_DIR/ncu.log"
+else
+  echo "(Nsight Compute (ncu) not found: no per-kernel table)"
+fi
 
 step "summary"
 node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" | tee "$OUT_DIR/summary.txt"

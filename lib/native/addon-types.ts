@@ -195,6 +195,8 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, Native
   memoryInfo(): NativeCudaMemoryInfo;
   synchronize(): void;
   emptyCache(): void;
+  /** Waits for the stream, then starts (true) or stops (false) an attached profiler's collection (cudaProfilerStart / Stop). */
+  profiler(on: boolean): void;
   /** Starts capturing the stream's work into a graph (native/cuda/graphs.cc). */
   graphBegin(): void;
   /** Ends the capture: the graph, or null when the captured work cannot run as a graph. */

@@ -17,6 +17,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"memoryInfo", myelin::MemoryInfo},
       {"synchronize", myelin::Synchronize},
       {"emptyCache", myelin::EmptyCache},
+      {"profiler", myelin::Profiler},
       {"graphBegin", myelin::GraphBegin},
       {"graphEnd", myelin::GraphEnd},
       {"graphLaunch", myelin::GraphLaunch},

@@ -1,10 +1,11 @@
 // Device buffers as opaque JS handles (napi Externals): alloc, upload, download, free, fill, plus the
-// allocator's statistics, synchronize and emptyCache. Work is enqueued on the one stream; the host waits
+// allocator's statistics, synchronize, emptyCache and the profiler switch. Work is enqueued on the one stream; the host waits
 // only in download (and synchronize). A handle that JS drops without free() returns its block when
 // collected. Handles are validated against the set of live handles this addon made, so a foreign object
 // or External is a TypeError, never a wild pointer.
 #include <mutex>
 #include <unordered_set>
+#include <cuda_profiler_api.h>
 
 #include "../common/exports.h"
 #include "cuda.h"
@@ -192,6 +193,19 @@ Napi::Value MemoryInfo(const Napi::CallbackInfo& info) {
 Napi::Value Synchronize(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "synchronize");
   check(info.Env(), cudaStreamSynchronize(stream()), "synchronize");
+  return info.Env().Undefined();
+}
+
+// profiler(on): waits for the stream, then starts (true) or stops (false) the collection of an attached
+// profiler (Nsight Compute with --profile-from-start off, Nsight Systems with --capture-range=cudaProfilerApi).
+// Without a profiler it does nothing else.
+Napi::Value Profiler(const Napi::CallbackInfo& info) {
+  Args args(info, "profiler", 1);
+  const bool on = args.flag(0, "on");
+  require_ready(info.Env(), "profiler");
+  check(info.Env(), cudaStreamSynchronize(stream()), "profiler");
+  const cudaError_t err = on ? cudaProfilerStart() : cudaProfilerStop();
+  if (err != cudaSuccess) cudaGetLastError();  // no profiler attached is not an error
   return info.Env().Undefined();
 }
 

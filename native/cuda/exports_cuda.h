@@ -15,6 +15,7 @@ Napi::Value Length(const Napi::CallbackInfo& info);
 Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
 Napi::Value EmptyCache(const Napi::CallbackInfo& info);
+Napi::Value Profiler(const Napi::CallbackInfo& info);
 // CUDA graphs of recorded steps (graphs.cc).
 Napi::Value GraphBegin(const Napi::CallbackInfo& info);
 Napi::Value GraphEnd(const Napi::CallbackInfo& info);

@@ -44,9 +44,9 @@ const nvcc = hasNvcc();
 /** Every kernel of the Backend contract, plus the flavour's own buffer entry points. */
 const ENTRY_POINTS = [
   'init', 'alloc', 'upload', 'download', 'free', 'length', 'fill', 'memoryInfo', 'synchronize', 'emptyCache',
-  'internals', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
+  'profiler', 'internals', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
 ];
 
 if (!built && !nvcc) {

@@ -10,8 +10,8 @@
  *   - a fresh model's first fit without backend-run steps (MYELIN_NATIVE_STEPS=0) and without graphs
  *     (MYELIN_STEP_COMPILE=0).
  * For the fits of model A it also reports the host time spent in the backend's compileCalls (graph capture and
- * instantiation), runTrainingSteps (enqueuing batch runs) and every other backend call, and the cudaMalloc calls
- * the fit made. Prints one JSON line per measurement. Run: node dist/benchmarks/gpu/fit-phases.js [cuda|cpu] [rows] (a dry run
+ * instantiation), runTrainingSteps (enqueuing batch runs) and every other backend call (a call's time includes the
+ * backend calls it makes itself), and the cudaMalloc calls the fit made. Prints one JSON line per measurement. Run: node dist/benchmarks/gpu/fit-phases.js [cuda|cpu] [rows] (a dry run
  * of the script: `cpu 2048`).
  */
 import { execSync } from 'child_process';

@@ -77,7 +77,8 @@ export function linalgCases(entry: BackendEntry): void {
     test.each([[1, 1], [7, 129], [129, 7], [128, 512], [1000, 33], [3, 64], [0, 7], [7, 0]])('m=%i n=%i', (m, n) => {
       const rng = new Rng(m * 7 + n * 3 + 1);
       const z = rng.uniform(m * n, -3, 3);
-      const y = runOn(REFERENCE, { z, y: new Float32Array(m * n) }, (b) => REFERENCE.unary(activation, b.z, b.y, m * n, param)).y;
+      const y = new Float32Array(m * n);
+      REFERENCE.unary(activation, z, y, m * n, param);  // the reference's buffers are host arrays
       const dy = rng.uniform(m * n, -1, 1);
       const host = { z, y, dy, dz: new Float32Array(m * n), dbias: rng.uniform(n) };
       const want = checkAgainstReference(entry, host,

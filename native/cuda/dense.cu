@@ -26,14 +26,15 @@ __global__ void bias_activation_kernel(float* z, const float* bias, float* out, 
   }
 }
 
-// Backward epilogue. blockDim = (32, kGradLanes): a block owns 32 columns; lane y walks rows y, y + kGradLanes,
-// ... writing dz and summing it, then the lanes' partial sums are added in lane order. That is the order of
-// reduce.cu's column reduction (8 lanes), so dbias equals reduce('sum') over dz bit for bit.
-constexpr int kGradLanes = 8;
+// Backward epilogue. blockDim = (32, kColumnLanes): a block owns 32 columns; each row lane writes dz for its rows
+// and sums it, in the order of reduce.cu's column reduction (launch.cuh), so dbias equals reduce('sum') over dz
+// bit for bit.
+constexpr int kGradLanes = kColumnLanes;
 
 template <int OP>
-__global__ void bias_activation_grad_kernel(const float* z, const float* y, const float* dy, float* dz, float* dbias,
-                                            size_t m, size_t n, float p) {
+__global__ void bias_activation_grad_kernel(const float* __restrict__ z, const float* __restrict__ y,
+                                            const float* __restrict__ dy, float* __restrict__ dz,
+                                            float* __restrict__ dbias, size_t m, size_t n, float p) {
   __shared__ float partial[kGradLanes][32];
   const size_t j = blockIdx.x * size_t(32) + threadIdx.x;
   float acc = 0.f;

@@ -44,6 +44,11 @@ __device__ __forceinline__ float block_max(float v, float* scratch) {
   return v;
 }
 
+// Column reductions over the rows of a [rows, cols] block (reduce.cu's column sums, dense.cu's bias gradient):
+// a block is 32 columns x kColumnLanes row lanes; lane y walks rows y, y + kColumnLanes, ... and the lanes'
+// partial results are combined in lane order. Both kernels use this order, so their sums agree bit for bit.
+constexpr int kColumnLanes = 16;
+
 // Threads per row for row-wise kernels: a multiple of 32 covering cols, at most 256.
 inline int row_threads(size_t cols) {
   size_t t = (cols + 31) / 32 * 32;

@@ -1,6 +1,6 @@
 // Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i] (mid >= 1).
-// inner == 1: one block per row, tree reduction. inner > 1: a block of 32 columns x 8 row-lanes, each
-// lane walks every 8th row, then the 8 partials are combined in shared memory. max/min propagate NaN;
+// inner == 1: one block per row, tree reduction. inner > 1: a block of 32 columns x kColumnLanes row lanes
+// (launch.cuh), each lane walks every kColumnLanes-th row, then the partials are combined in lane order. max/min propagate NaN;
 // argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
 #include <cmath>
 
@@ -71,17 +71,19 @@ __global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size
   }
 }
 
-constexpr int kCols = 32, kLanes = 8;
+constexpr int kCols = 32, kLanes = kColumnLanes;
 
 // blockDim = (32, 8); grid.x covers inner in steps of 32, grid.y walks outer.
 template <int OP>
-__global__ void reduce_columns_kernel(const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+__global__ void reduce_columns_kernel(const float* __restrict__ x, float* __restrict__ out, size_t outer, size_t mid,
+                                      size_t inner) {
   __shared__ Acc scratch[kLanes][kCols];
   const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
   for (size_t o = blockIdx.y; o < outer; o += gridDim.y) {
     Acc acc = identity<OP>();
     if (i < inner) {
       const float* base = x + o * mid * inner + i;
+#pragma unroll 4
       for (size_t m = threadIdx.y; m < mid; m += kLanes) acc = combine<OP>(acc, Acc{base[m * inner], m});
     }
     scratch[threadIdx.y][threadIdx.x] = acc;

@@ -34,6 +34,21 @@ __global__ void gather_rows_kernel(const float* x, const int32_t* idx, float* ou
   }
 }
 
+// Both gathers of a training step in one launch: the first count * row_x elements are x's rows, the rest y's.
+__global__ void gather_row_pairs_kernel(const float* x, float* x_out, size_t row_x, const float* y, float* y_out,
+                                        size_t row_y, const int32_t* idx, size_t count) {
+  const size_t nx = count * row_x, n = nx + count * row_y;
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    if (i < nx) {
+      const size_t r = i / row_x, j = i - r * row_x;
+      x_out[i] = x[static_cast<size_t>(idx[r]) * row_x + j];
+    } else {
+      const size_t k = i - nx, r = k / row_y, j = k - r * row_y;
+      y_out[k] = y[static_cast<size_t>(idx[r]) * row_y + j];
+    }
+  }
+}
+
 __global__ void scatter_add_rows_kernel(const float* dy, const int32_t* idx, float* dx, size_t count, size_t row_size) {
   const size_t n = count * row_size;
   for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
@@ -54,6 +69,12 @@ void launch_copy_strided(cudaStream_t s, const float* x, float* out, const Strid
 void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count, size_t row_size) {
   const size_t n = count * row_size;
   if (n > 0) gather_rows_kernel<<<grid_for(n), kThreads, 0, s>>>(x, idx, out, count, row_size);
+}
+
+void launch_gather_row_pairs(cudaStream_t s, const float* x, float* x_out, size_t row_x, const float* y, float* y_out,
+                             size_t row_y, const int32_t* idx, size_t count) {
+  const size_t n = count * (row_x + row_y);
+  if (n > 0) gather_row_pairs_kernel<<<grid_for(n), kThreads, 0, s>>>(x, x_out, row_x, y, y_out, row_y, idx, count);
 }
 
 void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx, float* dx, size_t count,

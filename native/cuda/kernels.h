@@ -55,6 +55,9 @@ void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, floa
                         size_t row_size);
 void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx, float* dx, size_t count,
                              size_t row_size);
+// x_out[i, :] = x[idx[i], :] and y_out[i, :] = y[idx[i], :] for i < count, in one launch (a training step's batch).
+void launch_gather_row_pairs(cudaStream_t s, const float* x, float* x_out, size_t row_x, const float* y, float* y_out,
+                             size_t row_y, const int32_t* idx, size_t count);
 
 // ---- dense.cu -----------------------------------------------------------------------------------------
 // z[r, j] += bias[j] (bias may be null); out[r, j] = act(z[r, j]; param). z may equal out.
@@ -87,9 +90,11 @@ struct OptimizerScalars {
   double inv_bc1, inv_bc2;       // adam bias corrections
   bool nesterov, decoupled;
 };
-// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk.
+// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
+// is given, the launch also stores *loss_in there (a training step's loss, read after the step's graph ran:
+// one launch less per step than a separate copy).
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
-                         const OptimizerScalars& sc);
+                         const OptimizerScalars& sc, const float* loss_in = nullptr, float* loss_out = nullptr);
 // Chunk sizes (elements): the largest chunk the kernel is given, the unit chunks are rounded to (a block's
 // threads times the elements each handles per pass), and the blocks per SM a table aims at.
 constexpr size_t kOptimizerChunk = 65536;

@@ -1,7 +1,7 @@
 // Training steps launched back to back without returning to JavaScript: for each step, gather the batch rows
-// of the data set into the inputs of the step's CUDA graph (the recorded forward and backward pass), launch
-// the graph, launch the optimizer step with that step's learning rate and number, and copy the step's loss
-// into the epoch's loss vector. The batch indices and the optimizer's chunk table go to the device once per
+// of the data set into the inputs of the step's CUDA graph (the recorded forward and backward pass; x and y in
+// one launch), launch the graph, then launch the optimizer step with that step's learning rate and number,
+// which also stores the step's loss into the epoch's loss vector: three launches a step. The batch indices and the optimizer's chunk table go to the device once per
 // call. The host does not wait for the device.
 //
 // trainSteps(graph, optimizerCall, lrs, firstStep, x, xIn, y, yIn, indices, loss, losses, lossOffset)
@@ -34,15 +34,17 @@ Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
   const DeviceIndices idx(info.Env(), t.indices);
   const DeviceTable table(info.Env(), optimizer.table);
   for (size_t s = 0; s < t.steps; ++s) {
-    launch_gather_rows(stream(), x->ptr, idx.ptr + s * t.batch, xIn->ptr, t.batch, t.rowX);
-    launch_gather_rows(stream(), y->ptr, idx.ptr + s * t.batch, yIn->ptr, t.batch, t.rowY);
+    launch_gather_row_pairs(stream(), x->ptr, xIn->ptr, t.rowX, y->ptr, yIn->ptr, t.rowY, idx.ptr + s * t.batch, t.batch);
     check(info.Env(), cudaGraphLaunch(graph, stream()), "trainSteps: graph launch");
+    float* const lossOut = losses->ptr + t.lossOffset + s;
     if (!optimizer.table.empty()) {
+      // The optimizer launch also stores the step's loss.
       launch_multi_tensor(stream(), optimizer.kind, table.ptr, optimizer.table.size(),
-                          optimizer.scalars(t.lrs.data[s], t.firstStep + static_cast<double>(s)));
+                          optimizer.scalars(t.lrs.data[s], t.firstStep + static_cast<double>(s)), loss->ptr, lossOut);
+    } else {
+      check(info.Env(), cudaMemcpyAsync(lossOut, loss->ptr, sizeof(float), cudaMemcpyDeviceToDevice, stream()),
+            "trainSteps: loss copy");
     }
-    check(info.Env(), cudaMemcpyAsync(losses->ptr + t.lossOffset + s, loss->ptr, sizeof(float), cudaMemcpyDeviceToDevice, stream()),
-          "trainSteps: loss copy");
   }
   check_launch(info.Env(), "trainSteps");
   return info.Env().Undefined();

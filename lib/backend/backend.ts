@@ -196,9 +196,11 @@ export interface Backend<S = unknown> {
    */
   softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S, rows: number, cols: number, sparse: boolean): void;
   /**
-   * dLogits[r, j] = dLoss[r] * (probs[r, j] * sum_i t[r, i] - t[r, j]); for targets that sum to 1 per row
-   * (one-hot, smoothed labels, sparse) this is dLoss[r] * (probs - t). Exact for any non-negative targets.
+   * dLogits[r, j] = g_r * (probs[r, j] * sum_i t[r, i] - t[r, j]) with g_r = dLoss[r * dLossStride] * dLossScale
+   * (rounded to float32 first); for targets that sum to 1 per row (one-hot, smoothed labels, sparse) this is
+   * g_r * (probs - t). Exact for any non-negative targets. `dLossStride` is 1 for one upstream gradient per row,
+   * 0 for one value shared by every row (the gradient of the batch mean: dLossScale = 1 / rows).
    */
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S, rows: number, cols: number,
-                          sparse: boolean): void;
+                          sparse: boolean, dLossStride: 0 | 1, dLossScale: number): void;
 }

@@ -48,8 +48,8 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
       addon.biasActivationGrad(UNARY_OPS[activation], z, y, dy, dz, dbias, m, n, param),
     softmaxCrossEntropy: (logits, targets, probs, loss, rows, cols, sparse) =>
       addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
-    softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse) =>
-      addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse),
+    softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse, dLossStride, dLossScale) =>
+      addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse, dLossStride, dLossScale),
   };
 }
 

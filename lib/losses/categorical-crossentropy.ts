@@ -1,7 +1,7 @@
 /** Categorical and sparse categorical cross-entropy (Keras semantics), from probabilities or from logits. */
 import { ShapeError, ValueError } from '../errors';
 import { add, div, maximum, minimum, mul } from '../ops/binary';
-import { softmaxCrossEntropy } from '../ops/fused';
+import { meanSoftmaxCrossEntropy, softmaxCrossEntropy } from '../ops/fused';
 import { sum } from '../ops/reduce';
 import { reshape } from '../ops/reshape';
 import { log } from '../ops/unary';
@@ -26,6 +26,12 @@ function overRows(yPred: Tensor, f: (pred2d: Tensor) => Tensor): Tensor {
   return lead.length === 1 ? out : reshape(out, lead);
 }
 
+/** yPred as [rows, C] (rows: every leading dimension). */
+function asRows(yPred: Tensor): Tensor {
+  const c = yPred.shape[yPred.rank - 1];
+  return yPred.rank === 2 ? yPred : reshape(yPred, [-1, c]);
+}
+
 /** -sum_j t_j log(q_j), q = clip(p / sum_j p_j, 1e-7, 1 - 1e-7) (Keras' probability path), over the last axis. */
 function fromProbabilities(t: Tensor, p: Tensor): Tensor {
   const q = minimum(maximum(div(p, sum(p, -1, true)), EPSILON), 1 - EPSILON);
@@ -41,20 +47,31 @@ export function categoricalCrossentropy(options?: CategoricalCrossentropyOptions
   const o = checkOptions('categoricalCrossentropy', options);
   const fromLogits = checkBool('categoricalCrossentropy', 'fromLogits', o.fromLogits ?? false);
   const s = checkRange('categoricalCrossentropy', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
-  return builtInLoss({
+  /** The checked targets, smoothed. */
+  const targets = (yTrue: Tensor, yPred: Tensor): Tensor => {
+    checkPair('categoricalCrossentropy', yTrue, yPred);
+    if (yPred.rank < 2) throw new ShapeError(`categoricalCrossentropy: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
+    const c = yPred.shape[yPred.rank - 1];
+    return s > 0 ? add(mul(yTrue, 1 - s), s / c) : yTrue;
+  };
+  const loss: Loss = {
     name: 'categoricalCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
-      checkPair('categoricalCrossentropy', yTrue, yPred);
-      if (yPred.rank < 2) throw new ShapeError(`categoricalCrossentropy: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
-      const c = yPred.shape[yPred.rank - 1];
-      const t = s > 0 ? add(mul(yTrue, 1 - s), s / c) : yTrue;
+      const t = targets(yTrue, yPred);
       if (!fromLogits) return fromProbabilities(t, yPred);
-      const t2d = yTrue.rank === 2 ? t : reshape(t, [-1, c]);
+      const t2d = asRows(t);
       return overRows(yPred, (logits) => softmaxCrossEntropy(logits, t2d, false));
     },
     getConfig: () => ({ fromLogits, labelSmoothing: s }),
-  });
+  };
+  if (fromLogits) {
+    loss.batchMean = (yTrue, yPred) => {
+      const t2d = asRows(targets(yTrue, yPred));
+      return meanSoftmaxCrossEntropy(asRows(yPred), t2d, false);
+    };
+  }
+  return builtInLoss(loss);
 }
 
 /** Options of `sparseCategoricalCrossentropy`. */
@@ -73,18 +90,27 @@ export interface SparseCategoricalCrossentropyOptions {
 export function sparseCategoricalCrossentropy(options?: SparseCategoricalCrossentropyOptions): Loss {
   const o = checkOptions('sparseCategoricalCrossentropy', options);
   const fromLogits = checkBool('sparseCategoricalCrossentropy', 'fromLogits', o.fromLogits ?? false);
+  const owner = 'sparseCategoricalCrossentropy';
+  /** The checked labels [rows] and the logits [rows, C] of yPred. */
+  const rowsOf = (yTrue: Tensor, yPred: Tensor): { labels: Tensor; logits: Tensor } => {
+    checkLive(owner, 'yTrue', yTrue);
+    checkLive(owner, 'yPred', yPred);
+    const labels = checkSparseLabels(owner, yTrue, yPred);
+    const pred = asRows(yPred);
+    const logits = fromLogits ? pred : log(minimum(maximum(div(pred, sum(pred, -1, true)), EPSILON), 1 - EPSILON));
+    return { labels, logits };
+  };
   return builtInLoss({
     name: 'sparseCategoricalCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
-      const owner = 'sparseCategoricalCrossentropy';
-      checkLive(owner, 'yTrue', yTrue);
-      checkLive(owner, 'yPred', yPred);
-      const labels = checkSparseLabels(owner, yTrue, yPred);
-      return overRows(yPred, (pred) => {
-        const logits = fromLogits ? pred : log(minimum(maximum(div(pred, sum(pred, -1, true)), EPSILON), 1 - EPSILON));
-        return softmaxCrossEntropy(logits, labels, true);
-      });
+      const { labels, logits } = rowsOf(yTrue, yPred);
+      const perRow = softmaxCrossEntropy(logits, labels, true);
+      return yPred.rank === 2 ? perRow : reshape(perRow, yPred.shape.slice(0, -1));
+    },
+    batchMean(yTrue: Tensor, yPred: Tensor) {
+      const { labels, logits } = rowsOf(yTrue, yPred);
+      return meanSoftmaxCrossEntropy(logits, labels, true);
     },
     getConfig: () => ({ fromLogits }),
   });

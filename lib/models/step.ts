@@ -27,11 +27,16 @@ export interface BatchLoss {
 export function batchLoss(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
   const fused = compiled.logitsLoss !== null;
   const { output, activity } = model.forwardWithLosses(x, training, fused);
-  const perSample = (fused ? (compiled.logitsLoss as NonNullable<Compiled['logitsLoss']>) : compiled.loss).perSample(y, output);
+  const loss = fused ? (compiled.logitsLoss as NonNullable<Compiled['logitsLoss']>) : compiled.loss;
   let total: Tensor;
-  if (perSample.rank === 0) total = perSample;
-  else if (w) total = div(sum(mul(perSample, w)), perSample.size);
-  else total = mean(perSample);
+  if (!w && loss.batchMean) {
+    total = loss.batchMean(y, output);  // the mean folded into the loss's fused op
+  } else {
+    const perSample = loss.perSample(y, output);
+    if (perSample.rank === 0) total = perSample;
+    else if (w) total = div(sum(mul(perSample, w)), perSample.size);
+    else total = mean(perSample);
+  }
   for (const layer of model.layers) {
     const r = layer.regularizationLoss();
     if (r) total = add(total, r);

@@ -64,7 +64,7 @@ export interface NativeKernels<S> {
   softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S,
                       rows: number, cols: number, sparse: boolean): void;
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S,
-                          rows: number, cols: number, sparse: boolean): void;
+                          rows: number, cols: number, sparse: boolean, dLossStride: number, dLossScale: number): void;
 }
 
 /** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */

@@ -63,29 +63,59 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   return y;
 }
 
+/** The forward kernel of the softmax cross-entropy ops: checked inputs, the per-row losses and the probabilities. */
+function crossEntropyRows(op: string, logits: Tensor, targets: Tensor, sparse: boolean) {
+  checkTensor(logits, op, 'logits');
+  checkTensor(targets, op, 'targets');
+  checkRank(logits, 2, op, 'logits');
+  const backend = commonBackend(op, logits, targets);
+  const [rows, cols] = logits.shape;
+  if (sparse ? targets.rank !== 1 || targets.shape[0] !== rows : targets.rank !== 2 || targets.shape[0] !== rows || targets.shape[1] !== cols) {
+    throw new ShapeError(`${op}: targets must have shape [${sparse ? rows : `${rows}, ${cols}`}], got [${targets.shape.join(', ')}]`);
+  }
+  const probs = empty([rows, cols]);
+  const loss = empty([rows]);
+  if (rows > 0) backend.softmaxCrossEntropy(logits.storage, targets.storage, probs.storage, loss.storage, rows, cols, sparse);
+  /** dLogits for the upstream gradient dLoss: one value per row (stride 1), or one for all rows times `scale`. */
+  const gradient = (dLoss: Tensor, stride: 0 | 1, scale: number): Tensor => {
+    const dLogits = empty([rows, cols]);
+    if (rows > 0) backend.softmaxCrossEntropyGrad(probs.storage, targets.storage, dLoss.storage, dLogits.storage, rows, cols, sparse, stride, scale);
+    return dLogits;
+  };
+  /** Keeps probs for a recorded gradient rule, else frees them. */
+  const settle = (recorded: boolean): void => {
+    if (recorded) retainForGradient(probs);
+    else probs.dispose();
+  };
+  return { backend, rows, loss, gradient, settle };
+}
+
 /**
  * Per-row softmax cross-entropy from logits [rows, cols]: loss_r = -sum_j t_rj log softmax(logits)_rj.
  * `targets` are class indices [rows] when `sparse`, else distributions [rows, cols]. Returns [rows].
  * Backward: dlogits = dloss_r * (softmax(logits) - t); targets get no gradient.
  */
 export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse: boolean): Tensor {
-  checkTensor(logits, 'softmaxCrossEntropy', 'logits');
-  checkTensor(targets, 'softmaxCrossEntropy', 'targets');
-  checkRank(logits, 2, 'softmaxCrossEntropy', 'logits');
-  const backend = commonBackend('softmaxCrossEntropy', logits, targets);
-  const [rows, cols] = logits.shape;
-  if (sparse ? targets.rank !== 1 || targets.shape[0] !== rows : targets.rank !== 2 || targets.shape[0] !== rows || targets.shape[1] !== cols) {
-    throw new ShapeError(`softmaxCrossEntropy: targets must have shape [${sparse ? rows : `${rows}, ${cols}`}], got [${targets.shape.join(', ')}]`);
-  }
-  const probs = empty([rows, cols]);
-  const loss = empty([rows]);
-  if (rows > 0) backend.softmaxCrossEntropy(logits.storage, targets.storage, probs.storage, loss.storage, rows, cols, sparse);
-  const recorded = record('softmaxCrossEntropy', [logits, targets], loss, (dLoss) => {
-    const dLogits = empty([rows, cols]);
-    if (rows > 0) backend.softmaxCrossEntropyGrad(probs.storage, targets.storage, dLoss.storage, dLogits.storage, rows, cols, sparse);
-    return [dLogits, null];
-  });
-  if (recorded) retainForGradient(probs);
-  else probs.dispose();
-  return loss;
+  const ce = crossEntropyRows('softmaxCrossEntropy', logits, targets, sparse);
+  ce.settle(record('softmaxCrossEntropy', [logits, targets], ce.loss, (dLoss) => [ce.gradient(dLoss, 1, 1), null]));
+  return ce.loss;
+}
+
+/**
+ * The mean over rows of `softmaxCrossEntropy(logits, targets, sparse)`, a scalar: the same value as
+ * `mean(softmaxCrossEntropy(...))` and the same gradient, dlogits = (dy / rows) (softmax(logits) - t), in one
+ * kernel backward instead of three (the mean's spread and scale are folded into the cross-entropy's gradient).
+ */
+export function meanSoftmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse: boolean): Tensor {
+  const ce = crossEntropyRows('meanSoftmaxCrossEntropy', logits, targets, sparse);
+  const { backend, rows, loss } = ce;
+  // sum then scale, as `mean` does, so the value is the same to the bit.
+  const total = empty([1]);
+  backend.reduce('sum', loss.storage, total.storage, 1, rows, 1);
+  loss.dispose();
+  const value = empty([]);
+  backend.unary('scale', total.storage, value.storage, 1, 1 / rows);
+  total.dispose();
+  ce.settle(record('meanSoftmaxCrossEntropy', [logits, targets], value, (dy) => [ce.gradient(dy, 0, 1 / rows), null]));
+  return value;
 }

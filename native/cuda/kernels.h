@@ -43,8 +43,10 @@ void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float*
 // loss and NaN gradients for that row, never an out-of-bounds access.
 void launch_softmax_xent(cudaStream_t s, const float* logits, const float* targets, float* probs, float* loss,
                          size_t rows, size_t cols, bool sparse);
+// The upstream gradient of row r is dloss[r * dloss_stride] * dloss_scale (stride 0: one value for every row).
 void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* targets, const float* dloss,
-                              float* dlogits, size_t rows, size_t cols, bool sparse);
+                              size_t dloss_stride, float dloss_scale, float* dlogits, size_t rows, size_t cols,
+                              bool sparse);
 
 // ---- data_movement.cu ---------------------------------------------------------------------------------
 // out[outOffset + idx . s1] (+)= x[xOffset + idx . s0]; pointers are already offset. accumulate uses atomicAdd.

@@ -137,20 +137,22 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse)
+// softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse, dLossStride, dLossScale)
 Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
-  Args args(info, "softmaxCrossEntropyGrad", 7);
+  Args args(info, "softmaxCrossEntropyGrad", 9);
   DeviceBuffer *p = buffer_arg(args, info, 0, "probs"), *t = buffer_arg(args, info, 1, "targets");
   DeviceBuffer *dl = buffer_arg(args, info, 2, "dLoss"), *dx = buffer_arg(args, info, 3, "dLogits");
   const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
   const bool sparse = args.flag(6, "sparse");
+  const size_t stride = args.size(7, "dLossStride", 1);
+  const float scale = static_cast<float>(args.num(8, "dLossScale"));
   const size_t n = args.mul(rows, cols, "rows * cols");
   need(args, p, n, "probs");
   need(args, t, sparse ? rows : n, "targets");
-  need(args, dl, rows, "dLoss");
+  need(args, dl, rows == 0 ? 0 : stride == 0 ? 1 : rows, "dLoss");
   need(args, dx, n, "dLogits");
   require_ready(info.Env(), "softmaxCrossEntropyGrad");
-  launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, dx->ptr, rows, cols, sparse);
+  launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, stride, scale, dx->ptr, rows, cols, sparse);
   check_launch(info.Env(), "softmaxCrossEntropyGrad");
   return info.Env().Undefined();
 }

@@ -89,15 +89,16 @@ __global__ void softmax_xent_kernel(const float* x, const float* t, float* probs
   }
 }
 
-// dLogits[r, j] = dLoss[r] (probs[r, j] sum_i t[r, i] - t[r, j]) (sparse: t one-hot); one block per row.
-// The sum of the targets keeps the gradient exact for rows that do not sum to 1, as the CPU flavour.
-__global__ void softmax_xent_grad_kernel(const float* p, const float* t, const float* dl, float* dx, size_t rows,
-                                         size_t cols, bool sparse) {
+// dLogits[r, j] = g_r (probs[r, j] sum_i t[r, i] - t[r, j]) (sparse: t one-hot), g_r = dl[r * dl_stride] * dl_scale;
+// one block per row. The sum of the targets keeps the gradient exact for rows that do not sum to 1, as the CPU
+// flavour.
+__global__ void softmax_xent_grad_kernel(const float* p, const float* t, const float* dl, size_t dl_stride,
+                                         float dl_scale, float* dx, size_t rows, size_t cols, bool sparse) {
   __shared__ float scratch[32];
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* pr = p + r * cols;
     float* o = dx + r * cols;
-    const float g = dl[r];
+    const float g = __fmul_rn(dl[r * dl_stride], dl_scale);  // rounded on its own, as the CPU flavour
     if (sparse) {
       const long long c = target_class(t[r], cols);
       for (size_t j = threadIdx.x; j < cols; j += blockDim.x) {
@@ -132,9 +133,11 @@ void launch_softmax_xent(cudaStream_t s, const float* logits, const float* targe
 }
 
 void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* targets, const float* dloss,
-                              float* dlogits, size_t rows, size_t cols, bool sparse) {
+                              size_t dloss_stride, float dloss_scale, float* dlogits, size_t rows, size_t cols,
+                              bool sparse) {
   if (rows == 0 || cols == 0) return;
-  softmax_xent_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(probs, targets, dloss, dlogits, rows, cols, sparse);
+  softmax_xent_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(probs, targets, dloss, dloss_stride, dloss_scale,
+                                                                           dlogits, rows, cols, sparse);
 }
 
 }  // namespace cuda

@@ -107,7 +107,7 @@ if (!built && !nvcc) {
       expectThrow(() => addon.rmspropStep(none, [], [], [], [], 1e-3, 0.9, 0, 1e-7, false, 0), 'TypeError', /^rmspropStep: argument 'params'/);
       expectThrow(() => addon.denseForward(none, none, null, none, none, 1, 1, 1, 21, 0), 'TypeError', /^denseForward: argument 'x'/);
       expectThrow(() => addon.softmaxCrossEntropy(none, none, none, none, 1, 1, true), 'TypeError', /^softmaxCrossEntropy: argument 'logits'/);
-      expectThrow(() => addon.softmaxCrossEntropyGrad(none, none, none, none, 1, 1, true), 'TypeError',
+      expectThrow(() => addon.softmaxCrossEntropyGrad(none, none, none, none, 1, 1, true, 1, 1), 'TypeError',
         /^softmaxCrossEntropyGrad: argument 'probs'/);
       expectThrow(() => addon.init({ tf32: 'yes' } as never), 'TypeError', /^init: option 'tf32' must be a boolean/);
       expectThrow(() => addon.init({ cublas: 3 } as never), 'TypeError', /^init: option 'cublas' must be a string/);

@@ -24,7 +24,7 @@ function stepCalls(x: Float32Array, w: Float32Array, b: Float32Array, t: Float32
     ['denseForward', x, w, b, z, h, m, n, k, UNARY_OPS.relu, 0],
     ['softmaxCrossEntropy', h, t, p, loss, m, n, true],
     ['fill', ones, 1, 0, m],
-    ['softmaxCrossEntropyGrad', p, t, ones, dlogits, m, n, true],
+    ['softmaxCrossEntropyGrad', p, t, ones, dlogits, m, n, true, 1, 1],
     ['unaryGrad', UNARY_OPS.relu, z, h, dlogits, dz, m * n, 0],
     ['gemm', x, dz, dw, k, n, m, true, false, 1, 0],
     ['reduce', REDUCE_OPS.sum, dz, db, 1, m, n],

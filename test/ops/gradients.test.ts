@@ -91,6 +91,12 @@ describeEachBackend('gradients', () => {
     const labels = my.tensor([2, 0, 1]);
     checkGradients((x) => my.softmaxCrossEntropy(x, labels, true), [v([3, 4], 45)]);
   });
+  test('fused mean softmax cross-entropy (dense and sparse targets)', () => {
+    const targets = my.tensor([[0.2, 0.8, 0], [1, 0, 0]]);
+    checkGradients((x) => my.meanSoftmaxCrossEntropy(x, targets, false), [v([2, 3], 48)]);
+    const labels = my.tensor([2, 0, 1]);
+    checkGradients((x) => my.meanSoftmaxCrossEntropy(x, labels, true), [v([3, 4], 49)]);
+  });
   test('a composed expression reusing an input', () => {
     checkGradients((x, w) => my.mul(my.tanh(my.matmul(x, w)), my.sigmoid(my.matmul(x, w))), [v([2, 3], 46), v([3, 3], 47)]);
   });

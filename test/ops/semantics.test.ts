@@ -145,4 +145,14 @@ describeEachBackend('op semantics', () => {
     close(value, [1.5 * Math.log(Math.exp(1) + Math.exp(2) + Math.exp(0.5)) - 1.75]);
     close(grads[0], [[-0.153164, 0.442798, -0.289634]]);
   });
+  test.each([true, false])('meanSoftmaxCrossEntropy equals mean(softmaxCrossEntropy) to the bit, value and gradient (sparse=%s)', (sparse) => {
+    const logits = my.variable(my.randomNormal([37, 11], { seed: 8 }));
+    const targets = sparse ? my.tensor(Array.from({ length: 37 }, (_, i) => (i * 7) % 11))
+      : my.softmax(my.randomNormal([37, 11], { seed: 9 }), -1);
+    const fused = my.valueAndGrads(() => my.meanSoftmaxCrossEntropy(logits, targets, sparse), [logits]);
+    const composed = my.valueAndGrads(() => my.mean(my.softmaxCrossEntropy(logits, targets, sparse)), [logits]);
+    expect(fused.value.shape).toEqual([]);
+    expect(Array.from(fused.value.dataSync())).toEqual(Array.from(composed.value.dataSync()));
+    expect(Array.from(fused.grads[0].dataSync())).toEqual(Array.from(composed.grads[0].dataSync()));
+  });
 });

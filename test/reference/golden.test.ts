@@ -67,7 +67,7 @@ describe('reference backend vs PyTorch/NumPy golden values', () => {
     expectClose(probs, g.probs, TOL, 'probs');
     expectClose(loss, want.loss, TOL, 'loss');
     const dLogits = new Float32Array(9);
-    be.softmaxCrossEntropyGrad(probs, targets, f32(g.dLoss), dLogits, 3, 3, sparse);
+    be.softmaxCrossEntropyGrad(probs, targets, f32(g.dLoss), dLogits, 3, 3, sparse, 1, 1);
     expectClose(dLogits, want.grad, { rtol: 2e-6, atol: 1e-7 }, 'gradient');
   });
 });

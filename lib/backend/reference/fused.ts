@@ -63,17 +63,21 @@ export function softmaxCrossEntropy(logits: Float32Array, targets: Float32Array,
 }
 
 /**
- * dLogits[r, j] = dLoss[r] * (probs[r, j] * sum_i t[r, i] - t[r, j]): the exact gradient for any targets;
- * probs - t when each target row sums to 1 (always true for sparse targets).
+ * dLogits[r, j] = g_r * (probs[r, j] * sum_i t[r, i] - t[r, j]), g_r = fround(dLoss[r * dLossStride] * dLossScale):
+ * the exact gradient for any targets; g_r (probs - t) when each target row sums to 1 (always true for sparse
+ * targets).
  */
 export function softmaxCrossEntropyGrad(probs: Float32Array, targets: Float32Array, dLoss: Float32Array,
-                                        dLogits: Float32Array, rows: number, cols: number, sparse: boolean): void {
+                                        dLogits: Float32Array, rows: number, cols: number, sparse: boolean,
+                                        dLossStride: 0 | 1, dLossScale: number): void {
+  const scale = Math.fround(dLossScale);
   for (let r = 0; r < rows; r++) {
+    const g = Math.fround(dLoss[r * dLossStride] * scale);
     let total = 0;
     for (let j = 0; j < cols; j++) total += targetAt(targets, r, j, cols, sparse);
     for (let j = 0; j < cols; j++) {
       const o = r * cols + j;
-      dLogits[o] = dLoss[r] * (probs[o] * total - targetAt(targets, r, j, cols, sparse));
+      dLogits[o] = g * (probs[o] * total - targetAt(targets, r, j, cols, sparse));
     }
   }
 }

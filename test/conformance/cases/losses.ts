@@ -1,7 +1,7 @@
 /** Conformance cases: softmax cross-entropy forward and gradient with sparse and dense targets. */
 import type { BackendEntry } from '../backends';
-import { accumulationTol, ELEMENTWISE_TOL } from '../compare';
-import { checkAgainstReference, maxAbs } from '../harness';
+import { accumulationTol, ELEMENTWISE_TOL, expectEqual } from '../compare';
+import { checkAgainstReference, maxAbs, runOn } from '../harness';
 import { softmaxTol } from './reductions';
 import { Rng } from '../prng';
 
@@ -32,8 +32,22 @@ export function lossCases(entry: BackendEntry): void {
           `softmaxCrossEntropy sparse=${sparse} [${rows},${cols}] logits [${lo},${hi}]`);
         expect(Array.from(fwd.loss).every(Number.isFinite)).toBe(true);
         checkAgainstReference(entry, { probs: fwd.probs, targets, dLoss: rng.uniform(rows, 0, 2), dLogits: new Float32Array(rows * cols) },
-          (be, b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse),
+          (be, b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse, 1, 1),
           { dLogits: ELEMENTWISE_TOL }, `softmaxCrossEntropyGrad sparse=${sparse} [${rows},${cols}]`);
+        // One upstream value for every row (stride 0) times a scale: the gradient of the batch mean.
+        const shared = rng.uniform(1, 0.5, 2);
+        const scale = rows > 0 ? 1 / rows : 1;
+        checkAgainstReference(entry, { probs: fwd.probs, targets, dLoss: shared, dLogits: new Float32Array(rows * cols) },
+          (be, b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse, 0, scale),
+          { dLogits: ELEMENTWISE_TOL }, `softmaxCrossEntropyGrad stride 0 sparse=${sparse} [${rows},${cols}]`);
+        // ... equals the per-row call on that value, scaled in float32 first, on this backend to the bit.
+        const perRow = new Float32Array(rows).fill(Math.fround(shared[0] * Math.fround(scale)));
+        const be = entry.backend;
+        const spread = runOn(be, { probs: fwd.probs, targets, dLoss: perRow, dLogits: new Float32Array(rows * cols) },
+          (b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse, 1, 1));
+        const folded = runOn(be, { probs: fwd.probs, targets, dLoss: shared, dLogits: new Float32Array(rows * cols) },
+          (b) => be.softmaxCrossEntropyGrad(b.probs, b.targets, b.dLoss, b.dLogits, rows, cols, sparse, 0, scale));
+        expectEqual(folded.dLogits, spread.dLogits, `${entry.name} softmaxCrossEntropyGrad stride 0 vs per-row values`);
       }
     });
   });

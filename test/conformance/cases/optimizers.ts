@@ -1,11 +1,14 @@
-/** Conformance cases: every optimizer variant, 3 steps on three parameter tensors (sizes 1, 129, 1000). */
+/**
+ * Conformance cases: every optimizer variant, 3 steps on five parameter tensors (sizes 1, 129, 1000, 2049, 70001:
+ * the last two span several of the cuda kernel's chunks and end inside a pass of its threads).
+ */
 import type { Backend } from '../../../lib/backend/backend';
 import type { BackendEntry } from '../backends';
 import type { Tolerance } from '../compare';
 import { checkAgainstReference, maxAbs, type ToleranceSpec } from '../harness';
 import { Rng } from '../prng';
 
-const PARAM_SIZES = [1, 129, 1000];
+const PARAM_SIZES = [1, 129, 1000, 2049, 70001];
 /**
  * 1e-5 relative, plus an absolute term scaled by the buffer's largest magnitude: a momentum buffer
  * buf = momentum * buf + g / denom can cancel terms of size ~10 down to ~0.1, and float32 rounding of those
@@ -38,7 +41,7 @@ const VARIANTS: Array<[string, Slot[], StepCall]> = [
 
 /** Registers the optimizer cases for one backend. */
 export function optimizerCases(entry: BackendEntry): void {
-  test.each(VARIANTS)('%s: 3 steps on tensors of sizes 1, 129, 1000', (name, slots, step) => {
+  test.each(VARIANTS)(`%s: 3 steps on tensors of sizes ${PARAM_SIZES.join(', ')}`, (name, slots, step) => {
     const rng = new Rng(name.length * 97);
     // State carried over between steps: the reference's results feed both backends' next step.
     const host: Record<string, Float32Array> = {};

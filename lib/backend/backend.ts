@@ -116,7 +116,9 @@ export interface Backend<S = unknown> {
   // ---- reductions -------------------------------------------------------------------------------------
   /**
    * Views x as [outer, mid, inner] and reduces the middle axis: out[o, i] = op_m x[o, m, i].
-   * `argmax` writes the index (as a float). `mid` may be 0 only for `sum` (result 0).
+   * `argmax` writes the index (as a float). `mean` is the float32 sum times 1 / mid, exactly what `sum` followed by
+   * `unary('scale', ..., 1 / mid)` gives on the same backend. `mid` may be 0 only for `sum` (result 0) and `mean`
+   * (NaN).
    */
   reduce(op: ReduceOp, x: S, out: S, outer: number, mid: number, inner: number): void;
   /** Row-wise softmax (or log-softmax) of a [rows, cols] matrix. */

@@ -44,5 +44,5 @@ export const BINARY_OPS = {
 export type BinaryOp = keyof typeof BINARY_OPS;
 
 /** Reductions over the middle axis of an [outer, mid, inner] view. */
-export const REDUCE_OPS = { sum: 0, max: 1, min: 2, argmax: 3 } as const;
+export const REDUCE_OPS = { sum: 0, max: 1, min: 2, argmax: 3, mean: 4 } as const;
 export type ReduceOp = keyof typeof REDUCE_OPS;

@@ -109,13 +109,10 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse: boo
 export function meanSoftmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse: boolean): Tensor {
   const ce = crossEntropyRows('meanSoftmaxCrossEntropy', logits, targets, sparse);
   const { backend, rows, loss } = ce;
-  // sum then scale, as `mean` does, so the value is the same to the bit.
-  const total = empty([1]);
-  backend.reduce('sum', loss.storage, total.storage, 1, rows, 1);
-  loss.dispose();
+  // The same kernel `mean` runs, so the value is the same to the bit.
   const value = empty([]);
-  backend.unary('scale', total.storage, value.storage, 1, 1 / rows);
-  total.dispose();
+  backend.reduce('mean', loss.storage, value.storage, 1, rows, 1);
+  loss.dispose();
   ce.settle(record('meanSoftmaxCrossEntropy', [logits, targets], value, (dy) => [ce.gradient(dy, 0, 1 / rows), null]));
   return value;
 }

@@ -79,10 +79,7 @@ export function mean(x: Tensor, axis?: number | number[], keepDims = false): Ten
   checkTensor(x, 'mean', 'x');
   const p = plan(x, axis, keepDims, 'mean');
   const count = sizeOf(p.axes.map((a) => x.shape[a]));
-  const total = reduceKernel('sum', x, p);
-  const y = empty(p.outShape);
-  if (y.size > 0) x.backend.unary('scale', total.storage, y.storage, y.size, 1 / count);
-  total.dispose();
+  const y = reduceKernel('mean', x, p);  // the sum times 1 / count, in one kernel
   record('mean', [x], y, (dy) => [spread(dy, x, p, 1 / count)]);
   return y;
 }

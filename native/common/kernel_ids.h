@@ -50,7 +50,8 @@ enum class ReduceOp : int {
   max = 1,
   min = 2,
   argmax = 3,
+  mean = 4,  // the sum, rounded to float, times float(1 / mid): what sum then unary scale give
 };
-constexpr int kReduceOpCount = 4;
+constexpr int kReduceOpCount = 5;
 
 }  // namespace myelin

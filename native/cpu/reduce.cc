@@ -1,5 +1,5 @@
 // Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i].
-// sum accumulates in double; max/min propagate NaN; argmax writes the first index of the maximum
+// sum accumulates in double; mean is that sum, rounded to float, times float(1 / mid); max/min propagate NaN; argmax writes the first index of the maximum
 // (a NaN counts as the maximum) as a float.
 #include <algorithm>
 #include <cmath>
@@ -78,13 +78,20 @@ Kernel PrepareReduce(const Args& args) {
   args.need(out, outSize, "out");
   if (outSize == 0) return Kernel();
   if (mid == 0) {
-    if (op != ReduceOp::sum) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
-    return [=] { std::fill(out.data, out.data + outSize, 0.f); };
+    if (op != ReduceOp::sum && op != ReduceOp::mean) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
+    const float empty = op == ReduceOp::sum ? 0.f : NAN;
+    return [=] { std::fill(out.data, out.data + outSize, empty); };
   }
   return [=] { apply_reduce(static_cast<int>(op), x.data, out.data, outer, mid, inner); };
 }
 
 void apply_reduce(int opId, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  if (static_cast<ReduceOp>(opId) == ReduceOp::mean) {
+    apply_reduce(static_cast<int>(ReduceOp::sum), x, out, outer, mid, inner);
+    const float scale = static_cast<float>(1.0 / static_cast<double>(mid));
+    for (size_t i = 0, n = outer * inner; i < n; ++i) out[i] *= scale;
+    return;
+  }
   const ReduceOp op = static_cast<ReduceOp>(opId);
   const size_t total = outer * mid * inner;
   if (inner == 1 && op == ReduceOp::sum) {  // rows are contiguous

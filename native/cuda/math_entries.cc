@@ -1,5 +1,7 @@
 // Entry points of the elementwise, reduction and softmax kernels: argument checks, then one launch on the
 // stream. Kernels are in elementwise.cu, reduce.cu and softmax.cu.
+#include <cmath>
+
 #include "../common/exports.h"
 #include "../common/kernel_ids.h"
 #include "cuda.h"
@@ -78,9 +80,10 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const size_t outSize = args.mul(outer, inner, "outer * inner");
   need(args, x, args.mul(outSize, mid, "outer * mid * inner"), "x");
   need(args, out, outSize, "out");
-  if (mid == 0 && op != static_cast<int>(ReduceOp::sum)) args.rangeError("argument 'mid' is 0; only 'sum' reduces an empty axis");
+  const bool summing = op == static_cast<int>(ReduceOp::sum) || op == static_cast<int>(ReduceOp::mean);
+  if (mid == 0 && !summing) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
   require_ready(info.Env(), "reduce");
-  if (mid == 0) launch_fill(stream(), out->ptr, outSize, 0.f);
+  if (mid == 0) launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
   else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner);
   check_launch(info.Env(), "reduce");
   return info.Env().Undefined();

@@ -1,7 +1,8 @@
 // Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i] (mid >= 1).
 // inner == 1: one block per row, tree reduction. inner > 1: a block of 32 columns x kColumnLanes row lanes
-// (launch.cuh), each lane walks every kColumnLanes-th row, then the partials are combined in lane order. max/min propagate NaN;
-// argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
+// (launch.cuh), each lane walks every kColumnLanes-th row, then the partials are combined in lane order.
+// mean is the float sum times float(1 / mid), rounded on its own (what sum then unary scale give); max/min
+// propagate NaN; argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
 #include <cmath>
 
 #include "../common/kernel_ids.h"
@@ -23,7 +24,7 @@ struct Acc {
 template <int OP>
 __device__ __forceinline__ Acc combine(Acc a, Acc b) {
   constexpr ReduceOp op = static_cast<ReduceOp>(OP);
-  if constexpr (op == ReduceOp::sum) {
+  if constexpr (op == ReduceOp::sum || op == ReduceOp::mean) {
     return Acc{a.v + b.v, 0};
   } else if constexpr (op == ReduceOp::max) {
     return Acc{(b.v > a.v || b.v != b.v) ? b.v : a.v, 0};
@@ -41,20 +42,23 @@ __device__ __forceinline__ Acc combine(Acc a, Acc b) {
 template <int OP>
 __device__ __forceinline__ Acc identity() {
   constexpr ReduceOp op = static_cast<ReduceOp>(OP);
-  if constexpr (op == ReduceOp::sum) return Acc{0.f, 0};
+  if constexpr (op == ReduceOp::sum || op == ReduceOp::mean) return Acc{0.f, 0};
   else if constexpr (op == ReduceOp::max) return Acc{-INFINITY, 0};
   else if constexpr (op == ReduceOp::min) return Acc{INFINITY, 0};
   else return Acc{-INFINITY, ~0ull};  // loses every tie against a real element
 }
 
 template <int OP>
-__device__ __forceinline__ float result(Acc a) {
-  return static_cast<ReduceOp>(OP) == ReduceOp::argmax ? static_cast<float>(a.i) : a.v;
+__device__ __forceinline__ float result(Acc a, float scale) {
+  constexpr ReduceOp op = static_cast<ReduceOp>(OP);
+  if constexpr (op == ReduceOp::argmax) return static_cast<float>(a.i);
+  else if constexpr (op == ReduceOp::mean) return __fmul_rn(a.v, scale);
+  else return a.v;
 }
 
 // One block per row of `mid` contiguous floats (inner == 1).
 template <int OP>
-__global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size_t mid) {
+__global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size_t mid, float scale) {
   __shared__ Acc scratch[256];
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* row = x + r * mid;
@@ -66,7 +70,7 @@ __global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size
       if (threadIdx.x < h) scratch[threadIdx.x] = combine<OP>(scratch[threadIdx.x], scratch[threadIdx.x + h]);
       __syncthreads();
     }
-    if (threadIdx.x == 0) out[r] = result<OP>(scratch[0]);
+    if (threadIdx.x == 0) out[r] = result<OP>(scratch[0], scale);
     __syncthreads();  // scratch[0] is read before the next row overwrites it
   }
 }
@@ -76,7 +80,7 @@ constexpr int kCols = 32, kLanes = kColumnLanes;
 // blockDim = (32, 8); grid.x covers inner in steps of 32, grid.y walks outer.
 template <int OP>
 __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __restrict__ out, size_t outer, size_t mid,
-                                      size_t inner) {
+                                      size_t inner, float scale) {
   __shared__ Acc scratch[kLanes][kCols];
   const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
   for (size_t o = blockIdx.y; o < outer; o += gridDim.y) {
@@ -91,7 +95,7 @@ __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __rest
     if (threadIdx.y == 0 && i < inner) {
       Acc total = scratch[0][threadIdx.x];
       for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
-      out[o * inner + i] = result<OP>(total);
+      out[o * inner + i] = result<OP>(total, scale);
     }
     __syncthreads();
   }
@@ -99,14 +103,16 @@ __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __rest
 
 template <int OP>
 void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+  const float scale = static_cast<float>(1.0 / static_cast<double>(mid));  // used by mean only
   if (inner == 1) {
     const unsigned blocks = static_cast<unsigned>(outer < 65535u * 4u ? outer : 65535u * 4u);
-    reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid);
+    reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid, scale);
   } else {
     const size_t gx = (inner + kCols - 1) / kCols;
     const unsigned gy = static_cast<unsigned>(outer < 65535u ? outer : 65535u);
     // grid.x may hold 2^31 - 1 blocks, enough for any inner that fits in memory.
-    reduce_columns_kernel<OP><<<dim3(static_cast<unsigned>(gx), gy), dim3(kCols, kLanes), 0, s>>>(x, out, outer, mid, inner);
+    reduce_columns_kernel<OP><<<dim3(static_cast<unsigned>(gx), gy), dim3(kCols, kLanes), 0, s>>>(x, out, outer, mid, inner,
+                                                                                                   scale);
   }
 }
 
@@ -119,6 +125,7 @@ void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t ou
     case ReduceOp::max: return reduce_launch<1>(s, x, out, outer, mid, inner);
     case ReduceOp::min: return reduce_launch<2>(s, x, out, outer, mid, inner);
     case ReduceOp::argmax: return reduce_launch<3>(s, x, out, outer, mid, inner);
+    case ReduceOp::mean: return reduce_launch<4>(s, x, out, outer, mid, inner);
   }
 }
 

@@ -1,8 +1,8 @@
 /** Conformance cases: reduce over [outer, mid, inner], argmax ties, softmax / log-softmax and their gradients. */
 import { REDUCE_OPS, type ReduceOp } from '../../../lib/backend/kernel-ids';
 import type { BackendEntry } from '../backends';
-import { accumulationTol, type Tolerance } from '../compare';
-import { checkAgainstReference, EPS32, maxAbs } from '../harness';
+import { accumulationTol, expectEqual, type Tolerance } from '../compare';
+import { checkAgainstReference, EPS32, maxAbs, runOn } from '../harness';
 import { Rng } from '../prng';
 
 /** [outer, mid, inner] views covering mid = 1, a long middle axis, strided inner and the size list. */
@@ -26,15 +26,29 @@ export function reductionCases(entry: BackendEntry): void {
   describe.each(Object.keys(REDUCE_OPS) as ReduceOp[])('reduce %s', (op) => {
     test.each(VIEWS)('[%i, %i, %i]', (outer, mid, inner) => {
       const x = new Rng(outer * 7919 + mid * 31 + inner).uniform(outer * mid * inner, -2, 2);
-      const tol = op === 'sum' ? accumulationTol(mid, maxAbs(x)) : { rtol: 0, atol: 0 };
+      const tol = op === 'sum' || op === 'mean' ? accumulationTol(mid, maxAbs(x)) : { rtol: 0, atol: 0 };
       checkAgainstReference(entry, { x, out: new Float32Array(outer * inner).fill(NaN) },
         (be, b) => be.reduce(op, b.x, b.out, outer, mid, inner), { out: tol }, `reduce ${op} [${outer},${mid},${inner}]`);
     });
   });
 
-  test('reduce sum over an empty middle axis gives 0', () => {
+  test('reduce sum over an empty middle axis gives 0, mean NaN', () => {
     checkAgainstReference(entry, { x: new Float32Array(0), out: new Float32Array(15).fill(NaN) },
       (be, b) => be.reduce('sum', b.x, b.out, 3, 0, 5), { out: { rtol: 0, atol: 0 } }, 'reduce sum mid=0');
+    const got = runOn(entry.backend, { x: new Float32Array(0), out: new Float32Array(15) }, (b) => entry.backend.reduce('mean', b.x, b.out, 3, 0, 5));
+    expect(Array.from(got.out).every(Number.isNaN)).toBe(true);
+  });
+
+  test.each(VIEWS)('reduce mean [%i, %i, %i] is reduce sum then a scale by 1 / mid, to the bit', (outer, mid, inner) => {
+    if (mid === 0) return;
+    const x = new Rng(outer * 31 + mid * 7 + inner).uniform(outer * mid * inner, -2, 2);
+    const be = entry.backend;
+    const fused = runOn(be, { x, out: new Float32Array(outer * inner) }, (b) => be.reduce('mean', b.x, b.out, outer, mid, inner));
+    const apart = runOn(be, { x, out: new Float32Array(outer * inner), sum: new Float32Array(outer * inner) }, (b) => {
+      be.reduce('sum', b.x, b.sum, outer, mid, inner);
+      if (outer * inner > 0) be.unary('scale', b.sum, b.out, outer * inner, 1 / mid);
+    });
+    expectEqual(fused.out, apart.out, `${entry.name} reduce mean vs sum then scale`);
   });
 
   test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {

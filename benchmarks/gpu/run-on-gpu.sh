@@ -78,7 +78,8 @@ grep -E "^\s+\[|FAILED|skipping" "$OUT_DIR/bench-gpu.log" | head -40
 cp benchmarks/results/latest-gpu.* "$BACK/" 2>/dev/null
 
 step "diagnostics: where a fit's one-time cost goes (1024-4096-4096-1024), and the kernels of one 784-512-512-10 step"
-timeout 60 node dist/benchmarks/gpu/fit-phases.js > "$OUT_DIR/fit-phases.jsonl" 2>&1 || echo "(fit-phases failed)"
+# --trace-gc: a garbage collection inside a timed fit shows as a line between its JSON lines.
+timeout 60 node --trace-gc dist/benchmarks/gpu/fit-phases.js > "$OUT_DIR/fit-phases.jsonl" 2>&1 || echo "(fit-phases failed)"
 cat "$OUT_DIR/fit-phases.jsonl"
 NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 if [ -n "$NCU" ]; then

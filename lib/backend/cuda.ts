@@ -132,6 +132,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
         computeCapability: native.computeCapability,
         memoryBytes: native.memoryBytes,
         gemm: native.gemm,
+        denseEpilogue: native.cublasLt !== null ? `cuBLASLt bias/ReLU epilogue (${native.cublasLt})` : 'separate pass after the GEMM',
         cublas,
         cublasTried: native.cublas.tried,
         tf32: native.tf32 ? 'on' : 'off',

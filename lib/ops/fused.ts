@@ -34,8 +34,10 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   const op = activation as UnaryOp;
   const inputs = bias ? [x, w, bias] : [x, w];
   const y = empty([m, n], k === 0);
-  // The pre-activation is kept only for a gradient rule; without one the activation runs in place.
-  const z = op === 'linear' || !willRecord(inputs) ? y : empty([m, n], k === 0);
+  // The pre-activation is kept only for a gradient rule that needs it; otherwise the activation runs in place
+  // (a GPU backend can then fuse it into the GEMM). ReLU's derivative reads as well from its output: y > 0
+  // exactly where z > 0.
+  const z = op === 'linear' || op === 'relu' || !willRecord(inputs) ? y : empty([m, n], k === 0);
   if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const wantDx = needsGradient(x);
   const recorded = record('dense', inputs, y, (dy) => {

@@ -48,6 +48,7 @@ struct Loaded {
   Api api;
   cublasHandle_t handle = nullptr;
   CublasInfo info;
+  CublasWorkspace workspace;
 };
 std::map<std::string, Loaded>& g_loaded = *new std::map<std::string, Loaded>;
 Loaded* g_active = nullptr;  // the request of the last init
@@ -145,7 +146,11 @@ static void set_workspace(Loaded& l) {
     cudaGetLastError();
     return;
   }
-  if (l.api.setWorkspace(l.handle, ws, mb << 20) != 0) cudaFree(ws);
+  if (l.api.setWorkspace(l.handle, ws, mb << 20) != 0) {
+    cudaFree(ws);
+    return;
+  }
+  l.workspace = CublasWorkspace{ws, mb << 20};  // cuBLASLt matmuls on the same stream use it too
 }
 
 CublasInfo cublas_probe(const std::string& request) {
@@ -184,6 +189,12 @@ const CublasInfo& cublas_init(const std::string& request, bool tf32) {
 }
 
 bool cublas_ready() { return g_active != nullptr && g_active->handle != nullptr; }
+
+std::string cublas_path() { return cublas_ready() ? g_active->info.path : std::string(); }
+
+bool cublas_tf32() { return cublas_ready() && g_active->info.tf32; }
+
+CublasWorkspace cublas_workspace() { return cublas_ready() ? g_active->workspace : CublasWorkspace(); }
 
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
                   float beta, float* c, int ldc, int* status) {

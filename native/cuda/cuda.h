@@ -138,6 +138,20 @@ CublasInfo cublas_probe(const std::string& request);
 const CublasInfo& cublas_init(const std::string& request, bool tf32);
 // True when gemm goes through cuBLAS.
 bool cublas_ready();
+// The active cuBLAS: the file it was opened from, whether TF32 math is on, and its workspace (null / 0: none).
+std::string cublas_path();
+bool cublas_tf32();
+struct CublasWorkspace {
+  void* ptr = nullptr;
+  size_t bytes = 0;
+};
+CublasWorkspace cublas_workspace();
+// out = act(x[m, k] @ w[k, n] + bias[n]) for act ReLU (relu) or linear, as one cuBLASLt matmul with its bias
+// epilogue (cublaslt.cc). false when it cannot (no cuBLASLt, no algorithm for the shape, an error status,
+// MYELIN_CUBLASLT=0): the caller then runs the GEMM and the epilogue kernel.
+bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out);
+// The cuBLASLt file in use, or "" when none.
+std::string cublaslt_path();
 // cublasSgemm_v2 in column-major terms; returns false on a cuBLAS error status.
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                   int ldb, float beta, float* c, int ldc, int* status);

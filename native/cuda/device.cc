@@ -172,6 +172,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   cublas.Set("tried", tried);
   result.Set("cublas", cublas);
   result.Set("gemm", cb.loaded ? "cublas" : "builtin tiled kernel");
+  const std::string lt = cublaslt_path();
+  result.Set("cublasLt", lt.empty() ? env.Null() : Napi::String::New(env, lt));
   result.Set("tf32", cb.loaded && cb.tf32);
   return result;
 }

@@ -62,6 +62,12 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   need(args, z, mn, "z");
   need(args, out, mn, "out");
   require_ready(info.Env(), "denseForward");
+  // In place (no pre-activation kept), biased, ReLU or linear: one cuBLASLt matmul with the bias epilogue.
+  const bool relu = act == static_cast<int>(UnaryOp::relu), linear = act == static_cast<int>(UnaryOp::linear);
+  if (z == out && bias != nullptr && (relu || linear) && cublaslt_dense(relu, m, n, k, x->ptr, w->ptr, bias->ptr, out->ptr)) {
+    check_launch(info.Env(), "denseForward");
+    return info.Env().Undefined();
+  }
   gemm(info.Env(), false, false, m, n, k, 1.f, x->ptr, w->ptr, 0.f, z->ptr);
   launch_bias_activation(stream(), z->ptr, bias ? bias->ptr : nullptr, out->ptr, m, n, act, param);
   check_launch(info.Env(), "denseForward");

@@ -89,7 +89,7 @@ if (!built && !nvcc) {
       expectThrow(() => addon.unary(0, none, none, 1, 0), 'TypeError', /^unary: argument 'x' must be a cuda buffer handle/);
       expectThrow(() => addon.unaryGrad(21, none, none, none, none, 1, 0), 'RangeError', /^unaryGrad: argument 'op'/);
       expectThrow(() => addon.binary(9, none, [1], none, [1], none, [1]), 'RangeError', /^binary: argument 'op' must be an integer in \[0, 8\]/);
-      expectThrow(() => addon.reduce(4, none, none, 1, 1, 1), 'RangeError', /^reduce: argument 'op' must be an integer in \[0, 3\]/);
+      expectThrow(() => addon.reduce(5, none, none, 1, 1, 1), 'RangeError', /^reduce: argument 'op' must be an integer in \[0, 4\]/);
       expectThrow(() => addon.softmax(none, none, 1, 1, false), 'TypeError', /^softmax: argument 'x'/);
       expectThrow(() => addon.softmaxGrad(none, none, none, 1, 1, true), 'TypeError', /^softmaxGrad: argument 'y'/);
       expectThrow(() => addon.gemm(none, none, none, 1, 1, 1, false, false, 1, 0), 'TypeError', /^gemm: argument 'a'/);

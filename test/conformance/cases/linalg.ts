@@ -65,9 +65,12 @@ export function linalgCases(entry: BackendEntry): void {
           (be, b) => be.denseForward(b.x, b.w, withBias ? b.bias : null, b.z, b.out, m, n, k, activation, param),
           { z: zTol, out: outTol }, `denseForward ${activation} bias=${withBias} ${m}x${n}x${k}`);
       }
-      if (activation === 'linear') {
+      // In place (z === out), as the dense op runs linear and ReLU layers and every layer in inference; on cuda a
+      // biased linear or ReLU layer then goes through cuBLASLt's bias epilogue.
+      for (const withBias of [true, false]) {
         checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n) },
-          (be, b) => be.denseForward(b.x, b.w, b.bias, b.z, b.z, m, n, k, 'linear', 0), { z: zTol }, 'denseForward z === out');
+          (be, b) => be.denseForward(b.x, b.w, withBias ? b.bias : null, b.z, b.z, m, n, k, activation, param),
+          { z: activation === 'linear' ? zTol : outTol }, `denseForward ${activation} bias=${withBias} z === out`);
       }
     });
   });

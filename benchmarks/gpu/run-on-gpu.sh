@@ -67,6 +67,9 @@ timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.js
 cat "$OUT_DIR/myelin-fit.jsonl"
 MYELIN_STEP_COMPILE=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
 cat "$OUT_DIR/myelin-fit-nograph.jsonl"
+echo "the 784-512-512-10 and large fits without cuBLASLt's bias/ReLU epilogue (MYELIN_CUBLASLT=0):"
+MYELIN_CUBLASLT=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-nolt.jsonl" 2>&1 || echo "(myelin-fit without cuBLASLt failed)"
+cat "$OUT_DIR/myelin-fit-nolt.jsonl"
 echo "the same fit on the cpu backend of this machine (its losses must match the cuda ones above):"
 timeout 40 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"
 PYTHONUNBUFFERED=1 timeout 80 python3 benchmarks/gpu/torch_mlp.py > "$OUT_DIR/torch.jsonl" 2>&1 || echo "(the PyTorch runner failed; the table shows myelin only)"
@@ -92,7 +95,7 @@ else
 fi
 
 step "summary"
-node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" | tee "$OUT_DIR/summary.txt"
+node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" "$OUT_DIR/myelin-fit-nolt.jsonl" | tee "$OUT_DIR/summary.txt"
 echo
 echo "failing tests, first lines:"
 grep -A12 "●.*›" "$OUT_DIR/conformance.log" | head -80

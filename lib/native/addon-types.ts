@@ -177,6 +177,8 @@ export interface NativeCudaInternals {
   optimizerChunkFor(total: number, multiprocessors: number): number;
   /** The cuBLAS files tried for a request ('' = the usual places), in order. */
   cublasCandidates(request: string): string[];
+  /** The cuBLASLt file opened beside a cuBLAS file ('' when the name is not libcublas.so*). */
+  cublasLtFile(cublas: string): string;
   /** Opens (and closes) cuBLAS as init would, without a device. */
   cublasProbe(request: string): { loaded: boolean; path: string | null; version: number | null; tried: string[] };
 }

@@ -1,6 +1,6 @@
 // Device buffers as opaque JS handles (napi Externals): alloc, upload, download, free, fill, plus the
-// allocator's statistics, synchronize, emptyCache and the profiler switch. Work is enqueued on the one stream; the host waits
-// only in download (and synchronize). A handle that JS drops without free() returns its block when
+// allocator's statistics, synchronize, emptyCache and the profiler switch. Work is enqueued on the one stream;
+// the host waits only in download (and synchronize). A handle that JS drops without free() returns its block when
 // collected. Handles are validated against the set of live handles this addon made, so a foreign object
 // or External is a TypeError, never a wild pointer.
 #include <mutex>

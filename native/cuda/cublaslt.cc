@@ -40,11 +40,11 @@ using LayoutCreateFn = int (*)(Layout*, int type, uint64_t rows, uint64_t cols, 
 using PrefCreateFn = int (*)(Pref*);
 using PrefDestroyFn = int (*)(Pref);
 using PrefSetFn = int (*)(Pref, int attr, const void* buf, size_t size);
-using HeuristicFn = int (*)(Handle, Desc, Layout a, Layout b, Layout c, Layout d, Pref, int requested, HeuristicResult* out,
-                            int* returned);
-using MatmulFn = int (*)(Handle, Desc, const void* alpha, const void* a, Layout, const void* b, Layout, const void* beta,
-                         const void* c, Layout, void* d, Layout, const Algo* algo, void* workspace, size_t workspaceBytes,
-                         cudaStream_t stream);
+using HeuristicFn = int (*)(Handle, Desc, Layout a, Layout b, Layout c, Layout d, Pref, int requested,
+                            HeuristicResult* out, int* returned);
+using MatmulFn = int (*)(Handle, Desc, const void* alpha, const void* a, Layout, const void* b, Layout,
+                         const void* beta, const void* c, Layout, void* d, Layout, const Algo* algo, void* workspace,
+                         size_t workspaceBytes, cudaStream_t stream);
 
 constexpr int kComputeF32 = 68, kComputeF32FastTf32 = 77;  // cublasComputeType_t
 constexpr int kRealF32 = 0;                                 // cudaDataType_t CUDA_R_32F
@@ -89,16 +89,10 @@ bool resolve(void* lib, const char* name, F* out) {
   return *out != nullptr;
 }
 
-// libcublasLt next to `cublas` (a file name or a path containing "libcublas.so").
-std::string lt_file(const std::string& cublas) {
-  const size_t at = cublas.rfind("libcublas.so");
-  return at == std::string::npos ? std::string() : cublas.substr(0, at) + "libcublasLt.so" + cublas.substr(at + 12);
-}
-
 // Opens cuBLASLt once a cuBLAS is active (a first init without cuBLAS does not use up the attempt).
 void open_once() {
   if (g.tried) return;
-  const std::string file = lt_file(cublas_path());
+  const std::string file = cublaslt_file(cublas_path());
   if (file.empty()) return;
   g.tried = true;
   const char* off = std::getenv("MYELIN_CUBLASLT");
@@ -106,7 +100,8 @@ void open_once() {
   void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) return;
   Api a;
-  const bool all = resolve(lib, "cublasLtCreate", &a.create) && resolve(lib, "cublasLtMatmulDescCreate", &a.descCreate) &&
+  const bool all = resolve(lib, "cublasLtCreate", &a.create) &&
+                   resolve(lib, "cublasLtMatmulDescCreate", &a.descCreate) &&
                    resolve(lib, "cublasLtMatmulDescSetAttribute", &a.descSet) &&
                    resolve(lib, "cublasLtMatrixLayoutCreate", &a.layoutCreate) &&
                    resolve(lib, "cublasLtMatmulPreferenceCreate", &a.prefCreate) &&
@@ -152,6 +147,11 @@ Plan& plan_for(size_t m, size_t n, size_t k, bool relu, bool tf32, const float* 
 }
 
 }  // namespace
+
+std::string cublaslt_file(const std::string& cublas) {
+  const size_t at = cublas.rfind("libcublas.so");
+  return at == std::string::npos ? std::string() : cublas.substr(0, at) + "libcublasLt.so" + cublas.substr(at + 12);
+}
 
 bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out) {
   if (!cublas_ready() || bias == nullptr || m == 0 || n == 0 || k == 0) return false;

@@ -152,6 +152,8 @@ CublasWorkspace cublas_workspace();
 bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out);
 // The cuBLASLt file in use, or "" when none.
 std::string cublaslt_path();
+// The cuBLASLt file beside a cuBLAS file or name ("libcublas.so.13" -> "libcublasLt.so.13"); "" for another name.
+std::string cublaslt_file(const std::string& cublas);
 // cublasSgemm_v2 in column-major terms; returns false on a cuBLAS error status.
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                   int ldb, float beta, float* c, int ldc, int* status);

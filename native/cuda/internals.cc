@@ -82,6 +82,11 @@ Napi::Value OptimizerChunkFor(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(optimizer_chunk(total, static_cast<int>(sms))));
 }
 
+// cublasLtFile(cublas) -> the cuBLASLt file opened beside that cuBLAS file ("" when its name is not libcublas.so*)
+Napi::Value CublasLtFile(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), cublaslt_file(request_arg(info, "cublasLtFile")));
+}
+
 // cublasCandidates(request) -> the files tried, in order
 Napi::Value CublasCandidates(const Napi::CallbackInfo& info) {
   return strings(info.Env(), cublas_candidates(request_arg(info, "cublasCandidates")));
@@ -112,6 +117,7 @@ Napi::Value Internals(const Napi::CallbackInfo& info) {
   o.Set("optimizerChunkFor", Napi::Function::New(env, OptimizerChunkFor, "optimizerChunkFor"));
   o.Set("cublasCandidates", Napi::Function::New(env, CublasCandidates, "cublasCandidates"));
   o.Set("cublasProbe", Napi::Function::New(env, CublasProbe, "cublasProbe"));
+  o.Set("cublasLtFile", Napi::Function::New(env, CublasLtFile, "cublasLtFile"));
   return o;
 }
 

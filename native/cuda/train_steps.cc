@@ -1,8 +1,8 @@
 // Training steps launched back to back without returning to JavaScript: for each step, gather the batch rows
 // of the data set into the inputs of the step's CUDA graph (the recorded forward and backward pass; x and y in
 // one launch), launch the graph, then launch the optimizer step with that step's learning rate and number,
-// which also stores the step's loss into the epoch's loss vector: three launches a step. The batch indices and the optimizer's chunk table go to the device once per
-// call. The host does not wait for the device.
+// which also stores the step's loss into the epoch's loss vector: three launches a step. The batch indices and
+// the optimizer's chunk table go to the device once per call. The host does not wait for the device.
 //
 // trainSteps(graph, optimizerCall, lrs, firstStep, x, xIn, y, yIn, indices, loss, losses, lossOffset)
 //   as the CPU flavour's (native/cpu/train_steps.cc), with a graph from graphEnd() instead of a program and

@@ -133,6 +133,13 @@ run('cuda flavour host logic (no GPU needed)', () => {
     }
   });
 
+  test('cuBLASLt is looked for beside the cuBLAS that loaded', () => {
+    expect(internals.cublasLtFile('libcublas.so.13')).toBe('libcublasLt.so.13');
+    expect(internals.cublasLtFile('/usr/local/cuda/lib64/libcublas.so.12')).toBe('/usr/local/cuda/lib64/libcublasLt.so.12');
+    expect(internals.cublasLtFile('/opt/x/libcublas.so')).toBe('/opt/x/libcublasLt.so');
+    expect(internals.cublasLtFile('/opt/x/my-blas.so')).toBe('');
+  });
+
   test('cuBLAS candidates: the loader path first, then CUDA_HOME, CUDA_PATH and the /usr/local/cuda folders; .13 before .12', () => {
     // The addon reads the real environment (getenv), which jest's process.env does not reach: ask a child.
     const script = `console.log(JSON.stringify(require(${JSON.stringify(FILE)}).internals().cublasCandidates('')))`;

@@ -79,6 +79,8 @@ step "npm run bench -- --gpu-only (myelin cuda vs PyTorch CUDA, each run its own
 MYELIN_BENCH_PYTHON=python3 timeout ${BENCH_LIMIT:-240} node dist/benchmarks/run.js --gpu-only --reps=3 > "$OUT_DIR/bench-gpu.log" 2>&1 || { echo "bench --gpu-only failed"; status=1; }
 grep -E "^\s+\[|FAILED|skipping" "$OUT_DIR/bench-gpu.log" | head -40
 cp benchmarks/results/latest-gpu.* "$BACK/" 2>/dev/null
+echo "myelin's runs (seconds, details: GC pauses inside the timed fit):"
+node -e "for (const o of require('./benchmarks/results/latest-gpu.json').runs) if (o.result && o.peer.startsWith('myelin')) console.log(' ', o.workload, o.repetition + 1, o.result.trainSeconds.toFixed(4), o.result.details)" 2>/dev/null
 
 step "diagnostics: where a fit's one-time cost goes (1024-4096-4096-1024), and the kernels of one 784-512-512-10 step"
 # --trace-gc: a garbage collection inside a timed fit shows as a line between its JSON lines.

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'perf_hooks';
 import { readNpy, type NpyArray } from '../npy';
 import type { WorkloadSpec } from '../workloads';
 
@@ -32,6 +33,26 @@ export interface RunResult {
   peakRssMiB: number;
   /** Free-form details (threads, backend, library version). */
   details?: string;
+}
+
+/**
+ * Garbage-collection pauses from now until `stop()`: their count and total milliseconds, and how much of it was
+ * full (mark-compact) collections. A worker reports them for its timed part, to tell a collection from its own
+ * one-time costs.
+ */
+export function watchGc(): { stop(): string } {
+  const entries: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => { entries.push(...list.getEntries()); });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      entries.push(...observer.takeRecords());
+      observer.disconnect();
+      const major = entries.filter((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+      const ms = (list: PerformanceEntry[]) => list.reduce((a, e) => a + e.duration, 0).toFixed(1);
+      return `GC in the timed part: ${entries.length} pauses, ${ms(entries)} ms (${major.length} full, ${ms(major)} ms)`;
+    },
+  };
 }
 
 /** The workload spec from the path given as the worker's first argument. */

@@ -6,7 +6,7 @@ import { setBackend, backendInfo, tensor, type Tensor } from '../../lib/index';
 import { dense } from '../../lib/layers/dense';
 import { sequential, type Sequential } from '../../lib/models/sequential';
 import { adam } from '../../lib/optimizers/adam';
-import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, type RunResult } from './common';
+import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, watchGc, type RunResult } from './common';
 import type { WorkloadSpec } from '../workloads';
 
 const LOSS_NAMES = { binary: 'binaryCrossentropy', categorical: 'categoricalCrossentropy', sparse: 'sparseCategoricalCrossentropy' } as const;
@@ -51,10 +51,13 @@ async function main(): Promise<void> {
   for (const t of init) t.dispose();
 
   let result: RunResult;
+  let gc = '';
   if (spec.kind === 'fixed-epochs') {
+    const gcWatch = watchGc();
     const t0 = process.hrtime.bigint();
     await model.fit(x, y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, seed: 7, verbose: 0 });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    gc = gcWatch.stop();
     const finalLoss = model.evaluate(x, y, { batchSize: 4096 }) as number;
     const stepsPerEpoch = Math.ceil(spec.samples / spec.batchSize);
     result = { trainSeconds: seconds, steps: stepsPerEpoch * spec.epochs, samplesSeen: spec.samples * spec.epochs, epochs: spec.epochs, finalLoss, peakRssMiB: 0 };
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
   }
   result.peakRssMiB = peakRssMiB();
   const info = backendInfo();
-  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}`;
+  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}${gc ? `; ${gc}` : ''}`;
   report(result);
 }
 

@@ -49,6 +49,11 @@ async function main(): Promise<void> {
   const init = loadInitialWeights(spec).map((a) => tensor(a.data as Float32Array, a.shape));
   model.setWeights(init);
   for (const t of init) t.dispose();
+  // Wait for the device before the clock starts (the weights' uploads may still run), as the PyTorch worker's
+  // torch.cuda.synchronize(): reading a value back waits for the backend's queued work.
+  const probe = tensor([0]);
+  probe.dataSync();
+  probe.dispose();
 
   let result: RunResult;
   let gc = '';

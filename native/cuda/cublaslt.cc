@@ -118,7 +118,8 @@ void open_once() {
   g.path = file;
 }
 
-// The plan of a shape, made on first use. Row-major out[m, n] = x[m, k] w[k, n] is column-major
+// The plan of a shape, made on first use. The heuristic assumes 256-byte aligned matrices (its default), which
+// every buffer is: each is a whole block of the caching allocator (cudaMalloc alignment). Row-major out[m, n] = x[m, k] w[k, n] is column-major
 // out^T[n, m] = w^T[n, k] x^T[k, m]: A = w (n x k, ld n), B = x (k x m, ld k), D = out (n x m, ld n), and the bias
 // (length n) runs along D's rows, as cuBLASLt's bias epilogue wants.
 Plan& plan_for(size_t m, size_t n, size_t k, bool relu, bool tf32, const float* bias) {
@@ -140,7 +141,7 @@ Plan& plan_for(size_t m, size_t n, size_t k, bool relu, bool tf32, const float* 
          a.layoutCreate(&p.d, kRealF32, n, m, static_cast<int64_t>(n)) == 0 && a.prefCreate(&pref) == 0 &&
          a.prefSet(pref, kPrefMaxWorkspace, &wsBytes, sizeof(wsBytes)) == 0 &&
          a.heuristic(g.handle, p.desc, p.a, p.b, p.d, p.d, pref, 1, &result, &found) == 0 && found > 0 &&
-         result.workspaceSize <= ws.bytes;
+         result.state == 0 && result.workspaceSize <= ws.bytes;
   if (p.ok) p.algo = result.algo;
   if (pref != nullptr) a.prefDestroy(pref);  // only the heuristic reads it; descriptor and layouts stay with the plan
   return p;

@@ -26,8 +26,8 @@ export function denseForward(x: Float32Array, w: Float32Array, bias: Float32Arra
  * dz = dy * f'(z; param) elementwise over [m, n] (as `unaryGrad`), then dbias[j] = sum_r dz[r, j] (as `reduce`
  * over the rows).
  */
-export function biasActivationGrad(activation: UnaryOp, z: Float32Array, y: Float32Array, dy: Float32Array, dz: Float32Array,
-                                   dbias: Float32Array, m: number, n: number, param: number): void {
+export function biasActivationGrad(activation: UnaryOp, z: Float32Array, y: Float32Array, dy: Float32Array,
+                                   dz: Float32Array, dbias: Float32Array, m: number, n: number, param: number): void {
   unaryGrad(activation, z, y, dy, dz, m * n, param);
   reduce('sum', dz, dbias, 1, m, n);
 }

@@ -6,8 +6,8 @@ import type { ReduceOp } from '../kernel-ids';
 
 /**
  * out[o, i] = op over m of x[o, m, i]. sum of an empty axis is 0; mean is fround(fround(sum) * (1 / mid)), as
- * sum then unary scale (NaN for an empty axis); argmax writes the first index of the maximum (as a float); max / min / argmax
- * propagate NaN (a NaN is the maximum; argmax picks the first NaN).
+ * sum then unary scale give (NaN for an empty axis); argmax writes the first index of the maximum (as a float);
+ * max / min / argmax propagate NaN (a NaN is the maximum; argmax picks the first NaN).
  */
 export function reduce(op: ReduceOp, x: Float32Array, out: Float32Array, outer: number, mid: number,
                        inner: number): void {

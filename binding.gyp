@@ -21,6 +21,7 @@
         "native/cpu/reduce.cc",
         "native/cpu/softmax.cc",
         "native/cpu/shuffle.cc",
+        "native/cpu/sigmoid_xent.cc",
         "native/cpu/train_epochs.cc",
         "native/cpu/train_steps.cc"
       ],

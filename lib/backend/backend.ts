@@ -205,4 +205,16 @@ export interface Backend<S = unknown> {
    */
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S, rows: number, cols: number,
                           sparse: boolean, dLossStride: 0 | 1, dLossScale: number): void;
+  /**
+   * Binary cross-entropy from logits, elementwise over n values: loss[i] = softplus(x[i]) - x[i] t[i]
+   * (= -(t log s(x) + (1 - t) log(1 - s(x))) with s the sigmoid, stable for any x), each term rounded to float32
+   * as the softplus, mul and sub kernels round it.
+   */
+  sigmoidCrossEntropy(logits: S, targets: S, loss: S, n: number): void;
+  /**
+   * dLogits[i] = g_i (s(x[i]) - t[i]) with g_i = dLoss[i * dLossStride] * dLossScale (rounded to float32 first);
+   * `dLossStride` 0 shares one upstream value among all elements (the gradient of the mean: dLossScale = 1 / n).
+   */
+  sigmoidCrossEntropyGrad(logits: S, targets: S, dLoss: S, dLogits: S, n: number, dLossStride: 0 | 1,
+                          dLossScale: number): void;
 }

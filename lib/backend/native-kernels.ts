@@ -50,6 +50,9 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
       addon.softmaxCrossEntropy(logits, targets, probs, loss, rows, cols, sparse),
     softmaxCrossEntropyGrad: (probs, targets, dLoss, dLogits, rows, cols, sparse, dLossStride, dLossScale) =>
       addon.softmaxCrossEntropyGrad(probs, targets, dLoss, dLogits, rows, cols, sparse, dLossStride, dLossScale),
+    sigmoidCrossEntropy: (logits, targets, loss, n) => addon.sigmoidCrossEntropy(logits, targets, loss, n),
+    sigmoidCrossEntropyGrad: (logits, targets, dLoss, dLogits, n, dLossStride, dLossScale) =>
+      addon.sigmoidCrossEntropyGrad(logits, targets, dLoss, dLogits, n, dLossStride, dLossScale),
   };
 }
 
@@ -85,7 +88,7 @@ export function nativeTrainingSteps<S, P>(addon: NativeTrainSteps<S, P>, activat
 /** Kernel methods whose addon entry takes the same arguments (no op name to translate, no defaults). */
 const PASS_THROUGH = new Set([
   'softmax', 'softmaxGrad', 'gemm', 'copyStrided', 'gatherRows', 'scatterAddRows', 'softmaxCrossEntropy',
-  'softmaxCrossEntropyGrad',
+  'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
 ]);
 
 /**

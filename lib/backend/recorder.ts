@@ -17,7 +17,7 @@ import type { Backend } from './backend';
 const KERNELS = [
   'fill', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
 ] as const;
 
 type Method = (...args: unknown[]) => unknown;

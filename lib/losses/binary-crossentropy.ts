@@ -1,6 +1,7 @@
 /** Binary cross-entropy (Keras semantics), from probabilities or from logits. */
 import { add, maximum, minimum, mul, sub } from '../ops/binary';
-import { log, neg, softplus } from '../ops/unary';
+import { meanSigmoidCrossEntropy, sigmoidCrossEntropy } from '../ops/fused';
+import { log, neg } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
 import { EPSILON, checkBool, checkOptions, checkPair, checkRange, builtInLoss } from './checks';
 import type { Loss } from './loss';
@@ -17,27 +18,30 @@ export interface BinaryCrossentropyOptions {
 /**
  * Binary cross-entropy per sample, mean over the last axis:
  * -(t log p + (1 - t) log(1 - p)) with p = clip(yPred, 1e-7, 1 - 1e-7); from logits x it is the
- * stable form softplus(x) - x t = max(x, 0) - x t + log(1 + exp(-|x|)) (softplus is computed stably). Label smoothing s: t <- t (1 - s) + 0.5 s.
+ * stable form softplus(x) - x t = max(x, 0) - x t + log(1 + exp(-|x|)), the fused `sigmoidCrossEntropy` op.
+ * Label smoothing s: t <- t (1 - s) + 0.5 s.
  */
 export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
   const o = checkOptions('binaryCrossentropy', options);
   const fromLogits = checkBool('binaryCrossentropy', 'fromLogits', o.fromLogits ?? false);
   const s = checkRange('binaryCrossentropy', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
-  return builtInLoss({
+  /** The checked targets, smoothed. */
+  const targets = (yTrue: Tensor, yPred: Tensor): Tensor => {
+    checkPair('binaryCrossentropy', yTrue, yPred);
+    return s > 0 ? add(mul(yTrue, 1 - s), 0.5 * s) : yTrue;
+  };
+  const loss: Loss = {
     name: 'binaryCrossentropy',
     fromLogits,
     perSample(yTrue: Tensor, yPred: Tensor) {
-      checkPair('binaryCrossentropy', yTrue, yPred);
-      const t = s > 0 ? add(mul(yTrue, 1 - s), 0.5 * s) : yTrue;
-      let elementwise: Tensor;
-      if (fromLogits) {
-        elementwise = sub(softplus(yPred), mul(yPred, t));
-      } else {
-        const p = minimum(maximum(yPred, EPSILON), 1 - EPSILON);
-        elementwise = neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p)))));
-      }
-      return meanLastAxis(elementwise);
+      const t = targets(yTrue, yPred);
+      if (fromLogits) return meanLastAxis(sigmoidCrossEntropy(yPred, t));
+      const p = minimum(maximum(yPred, EPSILON), 1 - EPSILON);
+      return meanLastAxis(neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p))))));
     },
     getConfig: () => ({ fromLogits, labelSmoothing: s }),
-  });
+  };
+  // Every sample has the same number of outputs, so the mean of the per-sample means is the mean of all elements.
+  if (fromLogits) loss.batchMean = (yTrue, yPred) => meanSigmoidCrossEntropy(yPred, targets(yTrue, yPred));
+  return builtInLoss(loss);
 }

@@ -17,9 +17,9 @@ export interface Loss {
   /** Per-sample loss, shape [batch] (the shape of yPred without its last axis when yPred has rank >= 2). */
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
   /**
-   * Optional: mean_i perSample(yTrue, yPred)_i as a scalar, with the same value and gradient but fewer kernels
-   * (the built-in cross-entropies from logits fold the mean into their fused op). Training without sample
-   * weights uses it when present.
+   * Optional: mean_i perSample(yTrue, yPred)_i as a scalar, the same value and gradient up to float rounding in
+   * fewer kernels (the built-in cross-entropies from logits fold the mean into their fused op). Training without
+   * sample weights uses it when present.
    */
   batchMean?(yTrue: Tensor, yPred: Tensor): Tensor;
   getConfig(): Record<string, unknown>;

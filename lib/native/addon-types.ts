@@ -65,6 +65,9 @@ export interface NativeKernels<S> {
                       rows: number, cols: number, sparse: boolean): void;
   softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S,
                           rows: number, cols: number, sparse: boolean, dLossStride: number, dLossScale: number): void;
+  sigmoidCrossEntropy(logits: S, targets: S, loss: S, n: number): void;
+  sigmoidCrossEntropyGrad(logits: S, targets: S, dLoss: S, dLogits: S, n: number, dLossStride: number,
+                          dLossScale: number): void;
 }
 
 /** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */

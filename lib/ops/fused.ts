@@ -118,3 +118,48 @@ export function meanSoftmaxCrossEntropy(logits: Tensor, targets: Tensor, sparse:
   ce.settle(record('meanSoftmaxCrossEntropy', [logits, targets], value, (dy) => [ce.gradient(dy, 0, 1 / rows), null]));
   return value;
 }
+
+/** The forward kernel of the sigmoid cross-entropy ops: checked inputs and the elementwise losses. */
+function sigmoidCrossEntropyElements(op: string, logits: Tensor, targets: Tensor) {
+  checkTensor(logits, op, 'logits');
+  checkTensor(targets, op, 'targets');
+  const backend = commonBackend(op, logits, targets);
+  if (targets.rank !== logits.rank || targets.shape.some((d, i) => d !== logits.shape[i])) {
+    throw new ShapeError(`${op}: targets must have the shape of logits [${logits.shape.join(', ')}], got [${targets.shape.join(', ')}]`);
+  }
+  const n = logits.size;
+  const loss = empty(logits.shape.slice());
+  if (n > 0) backend.sigmoidCrossEntropy(logits.storage, targets.storage, loss.storage, n);
+  /** dLogits for the upstream gradient dLoss: one value per element (stride 1), or one for all times `scale`. */
+  const gradient = (dLoss: Tensor, stride: 0 | 1, scale: number): Tensor => {
+    const dLogits = empty(logits.shape.slice());
+    if (n > 0) backend.sigmoidCrossEntropyGrad(logits.storage, targets.storage, dLoss.storage, dLogits.storage, n, stride, scale);
+    return dLogits;
+  };
+  return { backend, n, loss, gradient };
+}
+
+/**
+ * Binary cross-entropy from logits, elementwise: loss = softplus(x) - x t = -(t log s(x) + (1 - t) log(1 - s(x)))
+ * with s the sigmoid, stable for any logit (the value `sub(softplus(x), mul(x, t))` gives, in one kernel).
+ * `targets` has the shape of `logits`. Backward: dlogits = dloss (s(x) - t); targets get no gradient.
+ */
+export function sigmoidCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
+  const ce = sigmoidCrossEntropyElements('sigmoidCrossEntropy', logits, targets);
+  record('sigmoidCrossEntropy', [logits, targets], ce.loss, (dLoss) => [ce.gradient(dLoss, 1, 1), null]);
+  return ce.loss;
+}
+
+/**
+ * The mean over every element of `sigmoidCrossEntropy(logits, targets)`, a scalar: the same value as
+ * `mean(sigmoidCrossEntropy(...))`, with the gradient dlogits = (dy / n) (s(x) - t) in one kernel.
+ */
+export function meanSigmoidCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
+  const ce = sigmoidCrossEntropyElements('meanSigmoidCrossEntropy', logits, targets);
+  const { backend, n, loss } = ce;
+  const value = empty([]);
+  backend.reduce('mean', loss.storage, value.storage, 1, n, 1);  // the kernel `mean` runs: the same value to the bit
+  loss.dispose();
+  record('meanSigmoidCrossEntropy', [logits, targets], value, (dy) => [ce.gradient(dy, 0, 1 / n), null]);
+  return value;
+}

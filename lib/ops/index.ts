@@ -9,5 +9,7 @@ export { softmax, logSoftmax } from './softmax';
 export { matmul } from './matmul';
 export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
 export { slice, concat, gather, flatten } from './indexing';
-export { dense, meanSoftmaxCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS } from './fused';
+export {
+  dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
+} from './fused';
 export type { DenseActivation } from './fused';

@@ -32,6 +32,8 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(biasActivationGrad, BiasActivationGrad)           \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy)         \
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad) \
+  X(sigmoidCrossEntropy, SigmoidCrossEntropy)         \
+  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad) \
   X(trainSteps, TrainSteps)
 
 #define MYELIN_DECLARE_ENTRY(js, Name) Napi::Value Name(const Napi::CallbackInfo& info);

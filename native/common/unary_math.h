@@ -16,6 +16,20 @@ MYELIN_HD float stable_sigmoid(float x) {
   return e / (1.f + e);
 }
 
+// Binary cross-entropy from a logit x and a target t: softplus(x) - x t = -(t log s(x) + (1 - t) log(1 - s(x))),
+// each product and difference rounded to float on its own (what the softplus, mul and sub kernels give).
+MYELIN_HD float sigmoid_cross_entropy(float x, float t) {
+  const float softplus = (x > 0.f ? x : 0.f) + log1pf(expf(-fabsf(x)));
+#ifdef __CUDA_ARCH__
+  return __fsub_rn(softplus, __fmul_rn(x, t));
+#else
+  return softplus - x * t;  // the cpu flavour compiles with -ffp-contract=off
+#endif
+}
+
+// Its derivative in x times the upstream gradient g: g (s(x) - t).
+MYELIN_HD float sigmoid_cross_entropy_grad(float x, float t, float g) { return g * (stable_sigmoid(x) - t); }
+
 template <int OP>
 MYELIN_HD float unary_forward(float x, float p) {
   constexpr UnaryOp op = static_cast<UnaryOp>(OP);

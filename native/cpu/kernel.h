@@ -34,7 +34,9 @@ using PrepareFn = Kernel (*)(const Args& args);
   X(denseForward, DenseForward, 10)             \
   X(biasActivationGrad, BiasActivationGrad, 9)  \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7) \
-  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9)
+  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
+  X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4) \
+  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7)
 
 #define MYELIN_DECLARE_PREPARE(js, Name, count) Kernel Prepare##Name(const Args& args);
 MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)

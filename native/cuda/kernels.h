@@ -48,6 +48,12 @@ void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* t
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t rows, size_t cols,
                               bool sparse);
 
+// ---- sigmoid_xent.cu ----------------------------------------------------------------------------------
+// loss[i] = softplus(x[i]) - x[i] t[i]; dlogits[i] = g_i (sigmoid(x[i]) - t[i]), g_i = dloss[i * stride] * scale.
+void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targets, float* loss, size_t n);
+void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
+                              size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
+
 // ---- data_movement.cu ---------------------------------------------------------------------------------
 // out[outOffset + idx . s1] (+)= x[xOffset + idx . s0]; pointers are already offset. accumulate uses atomicAdd.
 void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,

@@ -1,5 +1,5 @@
-// Entry points of the elementwise, reduction and softmax kernels: argument checks, then one launch on the
-// stream. Kernels are in elementwise.cu, reduce.cu and softmax.cu.
+// Entry points of the elementwise, reduction, softmax and cross-entropy kernels: argument checks, then one
+// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu and sigmoid_xent.cu.
 #include <cmath>
 
 #include "../common/exports.h"
@@ -157,6 +157,39 @@ Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "softmaxCrossEntropyGrad");
   launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, stride, scale, dx->ptr, rows, cols, sparse);
   check_launch(info.Env(), "softmaxCrossEntropyGrad");
+  return info.Env().Undefined();
+}
+
+// sigmoidCrossEntropy(logits, targets, loss, n)
+Napi::Value SigmoidCrossEntropy(const Napi::CallbackInfo& info) {
+  Args args(info, "sigmoidCrossEntropy", 4);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "logits"), *t = buffer_arg(args, info, 1, "targets");
+  DeviceBuffer* loss = buffer_arg(args, info, 2, "loss");
+  const size_t n = args.size(3, "n");
+  need(args, x, n, "logits");
+  need(args, t, n, "targets");
+  need(args, loss, n, "loss");
+  require_ready(info.Env(), "sigmoidCrossEntropy");
+  launch_sigmoid_xent(stream(), x->ptr, t->ptr, loss->ptr, n);
+  check_launch(info.Env(), "sigmoidCrossEntropy");
+  return info.Env().Undefined();
+}
+
+// sigmoidCrossEntropyGrad(logits, targets, dLoss, dLogits, n, dLossStride, dLossScale)
+Napi::Value SigmoidCrossEntropyGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "sigmoidCrossEntropyGrad", 7);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "logits"), *t = buffer_arg(args, info, 1, "targets");
+  DeviceBuffer *dl = buffer_arg(args, info, 2, "dLoss"), *dx = buffer_arg(args, info, 3, "dLogits");
+  const size_t n = args.size(4, "n");
+  const size_t stride = args.size(5, "dLossStride", 1);
+  const float scale = static_cast<float>(args.num(6, "dLossScale"));
+  need(args, x, n, "logits");
+  need(args, t, n, "targets");
+  need(args, dl, n == 0 ? 0 : stride == 0 ? 1 : n, "dLoss");
+  need(args, dx, n, "dLogits");
+  require_ready(info.Env(), "sigmoidCrossEntropyGrad");
+  launch_sigmoid_xent_grad(stream(), x->ptr, t->ptr, dl->ptr, stride, scale, dx->ptr, n);
+  check_launch(info.Env(), "sigmoidCrossEntropyGrad");
   return info.Env().Undefined();
 }
 

@@ -46,7 +46,7 @@ const ENTRY_POINTS = [
   'init', 'alloc', 'upload', 'download', 'free', 'length', 'fill', 'memoryInfo', 'synchronize', 'emptyCache',
   'profiler', 'internals', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
 ];
 
 if (!built && !nvcc) {

@@ -91,6 +91,11 @@ describeEachBackend('gradients', () => {
     const labels = my.tensor([2, 0, 1]);
     checkGradients((x) => my.softmaxCrossEntropy(x, labels, true), [v([3, 4], 45)]);
   });
+  test('fused sigmoid cross-entropy and its mean', () => {
+    const targets = my.tensor([[0.2, 1, 0], [1, 0, 0.5]]);
+    checkGradients((x) => my.sigmoidCrossEntropy(x, targets), [v([2, 3], 50, -3, 3)]);
+    checkGradients((x) => my.meanSigmoidCrossEntropy(x, targets), [v([2, 3], 51, -3, 3)]);
+  });
   test('fused mean softmax cross-entropy (dense and sparse targets)', () => {
     const targets = my.tensor([[0.2, 0.8, 0], [1, 0, 0]]);
     checkGradients((x) => my.meanSoftmaxCrossEntropy(x, targets, false), [v([2, 3], 48)]);

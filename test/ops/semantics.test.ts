@@ -145,6 +145,17 @@ describeEachBackend('op semantics', () => {
     close(value, [1.5 * Math.log(Math.exp(1) + Math.exp(2) + Math.exp(0.5)) - 1.75]);
     close(grads[0], [[-0.153164, 0.442798, -0.289634]]);
   });
+  test('sigmoidCrossEntropy is softplus(x) - x t to the bit; its mean is mean() of it, with the same gradient', () => {
+    const logits = my.variable(my.randomNormal([37, 3], { seed: 10, stddev: 4 }));
+    const targets = my.randomUniform([37, 3], { seed: 11 });
+    const fused = my.sigmoidCrossEntropy(logits, targets).dataSync();
+    const composed = my.sub(my.softplus(logits), my.mul(logits, targets)).dataSync();
+    expect(Array.from(fused)).toEqual(Array.from(composed));
+    const folded = my.valueAndGrads(() => my.meanSigmoidCrossEntropy(logits, targets), [logits]);
+    const apart = my.valueAndGrads(() => my.mean(my.sigmoidCrossEntropy(logits, targets)), [logits]);
+    expect(Array.from(folded.value.dataSync())).toEqual(Array.from(apart.value.dataSync()));
+    expect(Array.from(folded.grads[0].dataSync())).toEqual(Array.from(apart.grads[0].dataSync()));
+  });
   test.each([true, false])('meanSoftmaxCrossEntropy equals mean(softmaxCrossEntropy) to the bit, value and gradient (sparse=%s)', (sparse) => {
     const logits = my.variable(my.randomNormal([37, 11], { seed: 8 }));
     const targets = sparse ? my.tensor(Array.from({ length: 37 }, (_, i) => (i * 7) % 11))

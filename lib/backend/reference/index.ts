@@ -8,7 +8,9 @@ import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
 import { binary, fill, unary, unaryGrad } from './elementwise';
-import { biasActivationGrad, denseForward, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './fused';
+import {
+  biasActivationGrad, denseForward, sigmoidCrossEntropy, sigmoidCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
+} from './fused';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers';
 import { reduce, softmax, softmaxGrad } from './reductions';
 
@@ -40,5 +42,7 @@ export function createReferenceBackend(): Backend<Float32Array> {
     biasActivationGrad,
     softmaxCrossEntropy,
     softmaxCrossEntropyGrad,
+    sigmoidCrossEntropy,
+    sigmoidCrossEntropyGrad,
   };
 }

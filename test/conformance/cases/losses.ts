@@ -16,8 +16,32 @@ function distributions(rng: Rng, rows: number, cols: number): Float32Array {
   return t;
 }
 
-/** Registers the softmax cross-entropy cases for one backend. */
+/** Registers the softmax and sigmoid cross-entropy cases for one backend. */
 export function lossCases(entry: BackendEntry): void {
+  test.each([1, 7, 129, 1000, 0])('sigmoidCrossEntropy [%i] loss and gradient, logits near 0 and near +-100', (n) => {
+    for (const [lo, hi] of [[-3, 3], [-100, 100], [90, 110], [-110, -90]]) {
+      const rng = new Rng(n * 17 + lo);
+      const logits = rng.uniform(n, lo, hi);
+      const targets = rng.uniform(n, 0, 1);
+      const fwd = checkAgainstReference(entry, { logits, targets, loss: new Float32Array(n) },
+        (be, b) => be.sigmoidCrossEntropy(b.logits, b.targets, b.loss, n),
+        { loss: { rtol: 1e-5, atol: 1e-6 * (1 + maxAbs(logits)) } }, `sigmoidCrossEntropy [${n}] logits [${lo},${hi}]`);
+      expect(Array.from(fwd.loss).every(Number.isFinite)).toBe(true);
+      checkAgainstReference(entry, { logits, targets, dLoss: rng.uniform(n, 0, 2), dLogits: new Float32Array(n) },
+        (be, b) => be.sigmoidCrossEntropyGrad(b.logits, b.targets, b.dLoss, b.dLogits, n, 1, 1),
+        { dLogits: ELEMENTWISE_TOL }, `sigmoidCrossEntropyGrad [${n}]`);
+      // One shared upstream value times a scale equals the per-element call on that value, to the bit.
+      const shared = rng.uniform(1, 0.5, 2);
+      const scale = n > 0 ? 1 / n : 1;
+      const be = entry.backend;
+      const folded = runOn(be, { logits, targets, dLoss: shared, dLogits: new Float32Array(n) },
+        (b) => be.sigmoidCrossEntropyGrad(b.logits, b.targets, b.dLoss, b.dLogits, n, 0, scale));
+      const spread = runOn(be, { logits, targets, dLoss: new Float32Array(n).fill(Math.fround(shared[0] * Math.fround(scale))), dLogits: new Float32Array(n) },
+        (b) => be.sigmoidCrossEntropyGrad(b.logits, b.targets, b.dLoss, b.dLogits, n, 1, 1));
+      expectEqual(folded.dLogits, spread.dLogits, `${entry.name} sigmoidCrossEntropyGrad stride 0 vs per-element values`);
+    }
+  });
+
   const SHAPES: Array<[number, number]> = [[1, 1], [1, 7], [7, 129], [129, 7], [3, 1000], [1000, 7], [0, 7]];
   const RANGES: Array<[number, number]> = [[-3, 3], [990, 1010], [-1010, -990], [-50, 50]];
   describe.each([true, false])('softmaxCrossEntropy (sparse=%s)', (sparse) => {

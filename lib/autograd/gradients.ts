@@ -1,8 +1,10 @@
 /** Reverse-mode differentiation: `valueAndGrads` and `grads`. */
+import type { Backend } from '../backend/backend';
+import { getBackend } from '../backend/select';
 import { ValueError, describe } from '../errors';
 import { fill } from '../ops/creation';
 import { add } from '../ops/binary';
-import { tidy } from '../tensor/scope';
+import { keep, tidy } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
 import { Tape, withTape } from './tape';
 
@@ -50,9 +52,30 @@ export function grads(f: () => Tensor, xs: Tensor[]): Tensor[] {
   return result.grads;
 }
 
+/** The ones scalar each backend seeds the backward pass of a scalar result with (kept, never disposed). */
+const SCALAR_SEEDS = new WeakMap<Backend, Tensor>();
+
+/**
+ * The seed gradient of scalar results on the active backend: one tensor holding 1, made once and only read
+ * afterwards, so that a recorded training step does not fill it again at every replay. A caller that records
+ * steps calls this before recording, so that the fill is not part of the recording.
+ */
+export function scalarSeed(): Tensor {
+  const backend = getBackend();
+  let seed = SCALAR_SEEDS.get(backend);
+  if (seed === undefined || seed.isDisposed) {
+    seed = keep(fill([], 1));
+    seed.uncount();  // the library's own constant, not a tensor of the user's (memory() stays as it was)
+    SCALAR_SEEDS.set(backend, seed);
+  }
+  return seed;
+}
+
 function backpropagate(tape: Tape, value: Tensor, xs: Tensor[]): Tensor[] {
   const gradOf = new Map<number, Tensor>();
-  gradOf.set(value.id, fill(value.shape.slice(), 1));
+  // fill() makes tensors on the active backend, as the seed of a result on another backend always was.
+  const seed = value.rank === 0 && value.backend === getBackend() ? scalarSeed() : fill(value.shape.slice(), 1);
+  gradOf.set(value.id, seed);
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i];
     const dy = gradOf.get(node.output.id);
@@ -65,7 +88,8 @@ function backpropagate(tape: Tape, value: Tensor, xs: Tensor[]): Tensor[] {
       gradOf.set(input.id, previous ? add(previous, g) : g);
     });
   }
-  const seen = new Set<Tensor>();
+  // The kept seed is never handed out: a gradient that is the seed itself (d value / d value) is a copy.
+  const seen = new Set<Tensor>([seed]);
   return xs.map((x) => {
     const g = gradOf.get(x.id) ?? fill(x.shape.slice(), 0);
     // Each returned gradient is its own tensor, so disposing one never disposes another.

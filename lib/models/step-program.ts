@@ -12,7 +12,7 @@
  * batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
-import { valueAndGrads } from '../autograd/gradients';
+import { scalarSeed, valueAndGrads } from '../autograd/gradients';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
@@ -272,6 +272,7 @@ export class StepRecorder {
     const pw = w ? copyOf(w) : null;
     let output: Tensor | null = null;
     let recorded: ReturnType<typeof record<ReturnType<typeof valueAndGrads>>>;
+    scalarSeed();  // made outside the recording: the program reads the loss's seed gradient, it does not refill it
     try {
       recorded = record(px.backend, () => valueAndGrads(() => {
         const r = this.forward(px, py, pw);

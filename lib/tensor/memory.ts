@@ -6,6 +6,8 @@ interface Held {
   storage: unknown;
   bytes: number;
   released: boolean;
+  /** False for a constant the library keeps for its own use: `memory()` leaves it out. */
+  counted: boolean;
 }
 
 /** Counts of live tensors, as returned by `memory()`. */
@@ -46,7 +48,7 @@ function flushNursery(): void {
 
 /** Registers new storage; `owner` is the tensor object whose collection frees it. */
 export function track(owner: object, backend: Backend, storage: unknown, bytes: number): Held {
-  const held: Held = { backend, storage, bytes, released: false };
+  const held: Held = { backend, storage, bytes, released: false, counted: true };
   numTensors++;
   numBytes += bytes;
   nurseryOwners.push(owner);
@@ -63,9 +65,19 @@ export function track(owner: object, backend: Backend, storage: unknown, bytes: 
 export function release(held: Held): void {
   if (held.released) return;
   held.released = true;
+  if (held.counted) {
+    numTensors--;
+    numBytes -= held.bytes;
+  }
+  held.backend.free(held.storage);
+}
+
+/** Leaves live storage out of `memory()` from now on (a constant the library keeps for its own use). */
+export function uncount(held: Held): void {
+  if (held.released || !held.counted) return;
+  held.counted = false;
   numTensors--;
   numBytes -= held.bytes;
-  held.backend.free(held.storage);
 }
 
 /** Live tensors and bytes. A training loop in steady state keeps these constant. */

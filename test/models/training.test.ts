@@ -186,10 +186,10 @@ describe('resources and concurrency', () => {
   });
 
   /**
-   * Trains a 16-32-1 regression on 4000 rows with `fit(model, x, y)` while a 5 ms timer runs; returns how often the
+   * Trains a 16-32-1 regression on 4000 rows with `train(model, x, y)` while a 5 ms timer runs; returns how often the
    * timer fired, the longest gap between its ticks (counting the fit's start and end), and the fit's duration.
    */
-  async function timerDuringFit(fit: (model: my.Sequential, x: my.Tensor, y: my.Tensor, start: number) => Promise<unknown>) {
+  async function timerDuringFit(train: (model: my.Sequential, x: my.Tensor, y: my.Tensor, start: number) => Promise<unknown>) {
     const model = my.sequential([my.layers.dense({ units: 32, activation: 'relu', inputShape: [16] }), my.layers.dense({ units: 1 })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = my.randomNormal([4000, 16], { seed: 1 });
@@ -197,7 +197,7 @@ describe('resources and concurrency', () => {
     const stamps: number[] = [];
     const timer = setInterval(() => { stamps.push(Date.now()); }, 5);
     const start = Date.now();
-    await fit(model, x, y, start);
+    await train(model, x, y, start);
     const end = Date.now();
     clearInterval(timer);
     const points = [start, ...stamps, end];

@@ -111,6 +111,10 @@ double Args::step(size_t i, const char* name) const {
   return v;
 }
 
+Upstream Args::upstream(size_t strideArg) const {
+  return Upstream{size(strideArg, "dLossStride", 1), static_cast<float>(num(strideArg + 1, "dLossScale"))};
+}
+
 size_t Args::size(size_t i, const char* name, double max) const {
   const double v = num(i, name);
   if (!(v >= 0) || v > max || std::floor(v) != v) {

@@ -26,6 +26,15 @@ struct F64 {
   double* data;
   size_t len;
 };
+// The upstream gradient of a fused loss kernel: g_i = dLoss[i * stride] * scale, rounded to float. Stride 1 gives
+// one value per row or element, stride 0 one value shared by all (the gradient of a mean: scale = 1 / count).
+struct Upstream {
+  size_t stride;
+  float scale;
+  // The floats dLoss must hold for `count` rows or elements.
+  size_t length(size_t count) const { return count == 0 ? 0 : stride == 0 ? 1 : count; }
+};
+
 // Up to kMaxRank signed integers (shapes, strides).
 struct Dims {
   int rank = 0;
@@ -49,6 +58,8 @@ class Args {
   double num(size_t i, const char* name) const;
   // A step number: an integer >= 1 (RangeError "argument '<name>' must be an integer >= 1, got <v>" otherwise).
   double step(size_t i, const char* name) const;
+  // The arguments dLossStride (0 or 1, at `strideArg`) and dLossScale (right after it).
+  Upstream upstream(size_t strideArg) const;
   // A non-negative integer (a size, a count, an offset) no larger than max.
   size_t size(size_t i, const char* name, double max = 9007199254740991.0) const;
   int op(size_t i, const char* name, int count) const;

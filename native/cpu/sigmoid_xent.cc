@@ -31,17 +31,16 @@ Kernel PrepareSigmoidCrossEntropyGrad(const Args& args) {
   const F32 x = args.f32(0, "logits"), t = args.f32(1, "targets"), dl = args.f32(2, "dLoss");
   const F32 dx = args.f32(3, "dLogits");
   const size_t n = args.size(4, "n");
-  const size_t stride = args.size(5, "dLossStride", 1);
-  const float scale = static_cast<float>(args.num(6, "dLossScale"));
+  const Upstream up = args.upstream(5);
   args.need(x, n, "logits");
   args.need(t, n, "targets");
-  args.need(dl, n == 0 ? 0 : stride == 0 ? 1 : n, "dLoss");
+  args.need(dl, up.length(n), "dLoss");
   args.need(dx, n, "dLogits");
   if (n == 0) return Kernel();
   return [=] {
     parallel_for(n, kParallelMin, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i) {
-        const float g = dl.data[i * stride] * scale;
+        const float g = dl.data[i * up.stride] * up.scale;
         dx.data[i] = sigmoid_cross_entropy_grad(x.data[i], t.data[i], g);
       }
     });

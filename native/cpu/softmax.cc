@@ -145,19 +145,18 @@ Kernel PrepareSoftmaxCrossEntropyGrad(const Args& args) {
   const F32 dx = args.f32(3, "dLogits");
   const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
   const bool sparse = args.flag(6, "sparse");
-  const size_t stride = args.size(7, "dLossStride", 1);
-  const float scale = static_cast<float>(args.num(8, "dLossScale"));
+  const Upstream up = args.upstream(7);
   const size_t n = args.mul(rows, cols, "rows * cols");
   args.need(p, n, "probs");
   args.need(t, sparse ? rows : n, "targets");
-  args.need(dl, rows == 0 ? 0 : stride == 0 ? 1 : rows, "dLoss");
+  args.need(dl, up.length(rows), "dLoss");
   args.need(dx, n, "dLogits");
   if (sparse) for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);
   return [=] {
     for_rows(rows, cols, [&](size_t r) {
       const float* pr = p.data + r * cols;
       float* o = dx.data + r * cols;
-      const float g = dl.data[r * stride] * scale;
+      const float g = dl.data[r * up.stride] * up.scale;
       if (sparse) {
         const long long c = class_or_none(t.data[r], cols);
         for (size_t j = 0; j < cols; ++j) o[j] = c < 0 ? NAN : g * pr[j];

@@ -147,15 +147,14 @@ Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
   DeviceBuffer *dl = buffer_arg(args, info, 2, "dLoss"), *dx = buffer_arg(args, info, 3, "dLogits");
   const size_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
   const bool sparse = args.flag(6, "sparse");
-  const size_t stride = args.size(7, "dLossStride", 1);
-  const float scale = static_cast<float>(args.num(8, "dLossScale"));
+  const Upstream up = args.upstream(7);
   const size_t n = args.mul(rows, cols, "rows * cols");
   need(args, p, n, "probs");
   need(args, t, sparse ? rows : n, "targets");
-  need(args, dl, rows == 0 ? 0 : stride == 0 ? 1 : rows, "dLoss");
+  need(args, dl, up.length(rows), "dLoss");
   need(args, dx, n, "dLogits");
   require_ready(info.Env(), "softmaxCrossEntropyGrad");
-  launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, stride, scale, dx->ptr, rows, cols, sparse);
+  launch_softmax_xent_grad(stream(), p->ptr, t->ptr, dl->ptr, up.stride, up.scale, dx->ptr, rows, cols, sparse);
   check_launch(info.Env(), "softmaxCrossEntropyGrad");
   return info.Env().Undefined();
 }
@@ -181,14 +180,13 @@ Napi::Value SigmoidCrossEntropyGrad(const Napi::CallbackInfo& info) {
   DeviceBuffer *x = buffer_arg(args, info, 0, "logits"), *t = buffer_arg(args, info, 1, "targets");
   DeviceBuffer *dl = buffer_arg(args, info, 2, "dLoss"), *dx = buffer_arg(args, info, 3, "dLogits");
   const size_t n = args.size(4, "n");
-  const size_t stride = args.size(5, "dLossStride", 1);
-  const float scale = static_cast<float>(args.num(6, "dLossScale"));
+  const Upstream up = args.upstream(5);
   need(args, x, n, "logits");
   need(args, t, n, "targets");
-  need(args, dl, n == 0 ? 0 : stride == 0 ? 1 : n, "dLoss");
+  need(args, dl, up.length(n), "dLoss");
   need(args, dx, n, "dLogits");
   require_ready(info.Env(), "sigmoidCrossEntropyGrad");
-  launch_sigmoid_xent_grad(stream(), x->ptr, t->ptr, dl->ptr, stride, scale, dx->ptr, n);
+  launch_sigmoid_xent_grad(stream(), x->ptr, t->ptr, dl->ptr, up.stride, up.scale, dx->ptr, n);
   check_launch(info.Env(), "sigmoidCrossEntropyGrad");
   return info.Env().Undefined();
 }

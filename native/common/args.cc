@@ -111,6 +111,21 @@ double Args::step(size_t i, const char* name) const {
   return v;
 }
 
+StridedCopy strided_copy_args(const Args& args) {
+  StridedCopy c;
+  c.xOffset = static_cast<int64_t>(args.size(1, "xOffset"));
+  c.outOffset = static_cast<int64_t>(args.size(4, "outOffset"));
+  c.xStrides = args.dims(2, "xStrides", true);
+  c.outStrides = args.dims(5, "outStrides", true);
+  c.shape = args.dims(6, "shape", false);
+  c.accumulate = args.flag(7, "accumulate");
+  if (c.xStrides.rank != c.shape.rank || c.outStrides.rank != c.shape.rank) {
+    args.rangeError("xStrides, outStrides and shape must have the same length, got " + std::to_string(c.xStrides.rank) +
+                    ", " + std::to_string(c.outStrides.rank) + " and " + std::to_string(c.shape.rank));
+  }
+  return c;
+}
+
 Upstream Args::upstream(size_t strideArg) const {
   return Upstream{size(strideArg, "dLossStride", 1), static_cast<float>(num(strideArg + 1, "dLossScale"))};
 }

@@ -43,6 +43,16 @@ struct Dims {
 
 constexpr size_t kMaxArgs = 16;
 
+class Args;
+// The layout arguments of copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape, accumulate), as both
+// flavours read them: RangeError unless both stride lists are as long as the shape.
+struct StridedCopy {
+  int64_t xOffset, outOffset;
+  Dims xStrides, outStrides, shape;
+  bool accumulate;
+};
+StridedCopy strided_copy_args(const Args& args);
+
 // The arguments of one call, with the function's name for messages: a live call's, or those of a call a
 // compiled program recorded (native/cpu/program.cc).
 class Args {

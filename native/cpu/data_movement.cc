@@ -39,14 +39,10 @@ void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t*
 //   out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides] for every idx over shape
 Kernel PrepareCopyStrided(const Args& args) {
   const F32 x = args.f32(0, "x"), out = args.f32(3, "out");
-  const int64_t xOff = static_cast<int64_t>(args.size(1, "xOffset")), oOff = static_cast<int64_t>(args.size(4, "outOffset"));
-  const Dims xs = args.dims(2, "xStrides", true), os = args.dims(5, "outStrides", true);
-  const Dims shape = args.dims(6, "shape", false);
-  const bool acc = args.flag(7, "accumulate");
-  if (xs.rank != shape.rank || os.rank != shape.rank) {
-    args.rangeError("xStrides, outStrides and shape must have the same length, got " + std::to_string(xs.rank) +
-                    ", " + std::to_string(os.rank) + " and " + std::to_string(shape.rank));
-  }
+  const StridedCopy c = strided_copy_args(args);
+  const int64_t xOff = c.xOffset, oOff = c.outOffset;
+  const Dims &xs = c.xStrides, &os = c.outStrides, &shape = c.shape;
+  const bool acc = c.accumulate;
   for (int d = 0; d < shape.rank; ++d)
     if (shape.v[d] == 0) return Kernel();
   args.needSpan("x", xOff, xs, shape, x.len);

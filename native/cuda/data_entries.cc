@@ -26,14 +26,10 @@ DeviceIndices::~DeviceIndices() { device_free(ptr, bytes); }  // stream-ordered:
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   Args args(info, "copyStrided", 8);
   DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *out = buffer_arg(args, info, 3, "out");
-  const int64_t xOff = static_cast<int64_t>(args.size(1, "xOffset")), oOff = static_cast<int64_t>(args.size(4, "outOffset"));
-  const Dims xs = args.dims(2, "xStrides", true), os = args.dims(5, "outStrides", true);
-  const Dims shape = args.dims(6, "shape", false);
-  const bool acc = args.flag(7, "accumulate");
-  if (xs.rank != shape.rank || os.rank != shape.rank) {
-    args.rangeError("xStrides, outStrides and shape must have the same length, got " + std::to_string(xs.rank) +
-                    ", " + std::to_string(os.rank) + " and " + std::to_string(shape.rank));
-  }
+  const StridedCopy c = strided_copy_args(args);
+  const int64_t xOff = c.xOffset, oOff = c.outOffset;
+  const Dims &xs = c.xStrides, &os = c.outStrides, &shape = c.shape;
+  const bool acc = c.accumulate;
   size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
     if (shape.v[d] == 0) return info.Env().Undefined();

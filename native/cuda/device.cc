@@ -17,6 +17,7 @@ namespace {
 bool g_ready = false;
 cudaStream_t g_stream = nullptr;
 int g_multiprocessors = 1;
+void* g_reduce_scratch = nullptr;
 int g_device = -1;
 std::string g_reason = "no CUDA device: init() was not called";
 
@@ -66,6 +67,7 @@ void require_ready(Napi::Env env, const char* fn) {
 
 cudaStream_t stream() { return g_stream; }
 int multiprocessors() { return g_multiprocessors; }
+void* reduce_scratch() { return g_reduce_scratch; }
 
 }  // namespace cuda
 
@@ -147,6 +149,12 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       cudaGetLastError();
       no_device(env, "a test kernel did not run on " + std::string(prop.name) + " (compute capability " + cc +
                          "): " + describe_error(e));
+    }
+    try {
+      g_reduce_scratch = device_alloc(env, kReduceScratchBytes);  // kept for the life of the process
+    } catch (...) {
+      g_ready = false;
+      throw;
     }
   }
   const CublasInfo& cb = cublas_init(cublasRequest, tf32);

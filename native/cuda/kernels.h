@@ -32,8 +32,13 @@ void launch_binary(cudaStream_t s, int op, const float* a, const float* b, float
                    size_t total);
 
 // ---- reduce.cu ----------------------------------------------------------------------------------------
-// out[o, i] = op_m x[o, m, i] with mid >= 1; op is a ReduceOp id.
-void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner);
+// Bytes of device scratch a reduce launch may use for the partial results of long rows (reduce_scratch(), made
+// once at init, so that a launch inside a graph capture never allocates).
+constexpr size_t kReduceScratchBytes = size_t(1) << 19;
+// out[o, i] = op_m x[o, m, i] with mid >= 1; op is a ReduceOp id. `scratch` holds kReduceScratchBytes and is
+// only used by work on `s`; with nullptr, long rows are reduced one block per row.
+void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,
+                   void* scratch);
 
 // ---- softmax.cu ---------------------------------------------------------------------------------------
 void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, size_t cols, bool log);

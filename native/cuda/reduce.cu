@@ -1,6 +1,10 @@
 // Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i] (mid >= 1).
-// inner == 1: one block per row, tree reduction. inner > 1: a block of 32 columns x kColumnLanes row lanes
-// (launch.cuh), each lane walks every kColumnLanes-th row, then the partials are combined in lane order.
+// inner == 1: one block per row, tree reduction. Rows longer than kSegment when there are at most kSplitRows
+// of them (a whole-tensor sum, the check of a data set) are split across blocks instead, so that the whole
+// device reads them: each block reduces one segment of a row into the scratch, then one block per row
+// combines its segments in a tree. The segments depend on the shape only, so a result does not depend on the
+// GPU. inner > 1: a block of 32 columns x kColumnLanes row lanes (launch.cuh), each lane walks every
+// kColumnLanes-th row, then the partials are combined in lane order.
 // mean is the float sum times float(1 / mid), rounded on its own (what sum then unary scale give); max/min
 // propagate NaN; argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
 #include <cmath>
@@ -56,23 +60,72 @@ __device__ __forceinline__ float result(Acc a, float scale) {
   else return a.v;
 }
 
+// Combines every thread's acc over the block (blockDim.x a power of two, at most kThreads) in a tree; every
+// thread gets the result. The caller synchronizes before it writes scratch again.
+template <int OP>
+__device__ __forceinline__ Acc block_combine(Acc acc, Acc* scratch) {
+  scratch[threadIdx.x] = acc;
+  __syncthreads();
+  for (unsigned h = blockDim.x / 2; h > 0; h >>= 1) {
+    if (threadIdx.x < h) scratch[threadIdx.x] = combine<OP>(scratch[threadIdx.x], scratch[threadIdx.x + h]);
+    __syncthreads();
+  }
+  return scratch[0];
+}
+
 // One block per row of `mid` contiguous floats (inner == 1).
 template <int OP>
 __global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size_t mid, float scale) {
-  __shared__ Acc scratch[256];
+  __shared__ Acc scratch[kThreads];
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* row = x + r * mid;
     Acc acc = identity<OP>();
     for (size_t m = threadIdx.x; m < mid; m += blockDim.x) acc = combine<OP>(acc, Acc{row[m], m});
-    scratch[threadIdx.x] = acc;
-    __syncthreads();
-    for (unsigned h = blockDim.x / 2; h > 0; h >>= 1) {
-      if (threadIdx.x < h) scratch[threadIdx.x] = combine<OP>(scratch[threadIdx.x], scratch[threadIdx.x + h]);
-      __syncthreads();
-    }
-    if (threadIdx.x == 0) out[r] = result<OP>(scratch[0], scale);
+    const Acc total = block_combine<OP>(acc, scratch);
+    if (threadIdx.x == 0) out[r] = result<OP>(total, scale);
     __syncthreads();  // scratch[0] is read before the next row overwrites it
   }
+}
+
+// Long rows split across blocks. The scratch holds kSplitRows x kMaxSegments partial results.
+constexpr size_t kSegment = 8192;      // elements per block at least
+constexpr size_t kSplitRows = 64;      // more rows than this fill the device one block per row
+constexpr size_t kMaxSegments = 512;   // per row; longer rows get longer segments
+static_assert(sizeof(Acc) * kSplitRows * kMaxSegments <= kReduceScratchBytes, "the reduce scratch is too small");
+
+// Elements per segment of a row of `mid`: kSegment, or more (a multiple of kThreads) so that a row has at most
+// kMaxSegments segments.
+size_t segment_length(size_t mid) {
+  const size_t even = (mid + kMaxSegments - 1) / kMaxSegments;
+  const size_t rounded = (even + kThreads - 1) / kThreads * kThreads;
+  return rounded > kSegment ? rounded : kSegment;
+}
+
+// grid = (segments, rows): block (s, r) reduces x[r, s * seg .. min((s + 1) * seg, mid)) into
+// partial[r * segments + s]; the index carried for argmax is the position in the whole row.
+template <int OP>
+__global__ void reduce_segments_kernel(const float* __restrict__ x, Acc* __restrict__ partial, size_t mid, size_t seg) {
+  __shared__ Acc scratch[kThreads];
+  const size_t begin = blockIdx.x * seg;
+  const size_t end = begin + seg < mid ? begin + seg : mid;
+  const float* row = x + blockIdx.y * mid;
+  Acc acc = identity<OP>();
+#pragma unroll 8
+  for (size_t m = begin + threadIdx.x; m < end; m += blockDim.x) acc = combine<OP>(acc, Acc{row[m], m});
+  const Acc total = block_combine<OP>(acc, scratch);
+  if (threadIdx.x == 0) partial[blockIdx.y * size_t(gridDim.x) + blockIdx.x] = total;
+}
+
+// One block per row: combines the row's `segments` partial results and writes out[row].
+template <int OP>
+__global__ void reduce_partials_kernel(const Acc* __restrict__ partial, float* __restrict__ out, unsigned segments,
+                                       float scale) {
+  __shared__ Acc scratch[kThreads];
+  const Acc* row = partial + blockIdx.x * size_t(segments);
+  Acc acc = identity<OP>();
+  for (unsigned s = threadIdx.x; s < segments; s += blockDim.x) acc = combine<OP>(acc, row[s]);
+  const Acc total = block_combine<OP>(acc, scratch);
+  if (threadIdx.x == 0) out[blockIdx.x] = result<OP>(total, scale);
 }
 
 constexpr int kCols = 32, kLanes = kColumnLanes;
@@ -102,9 +155,15 @@ __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __rest
 }
 
 template <int OP>
-void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, size_t mid, size_t inner, void* scratch) {
   const float scale = static_cast<float>(1.0 / static_cast<double>(mid));  // used by mean only
-  if (inner == 1) {
+  if (inner == 1 && outer <= kSplitRows && mid > kSegment && scratch != nullptr) {
+    const size_t seg = segment_length(mid);
+    const unsigned segments = static_cast<unsigned>((mid + seg - 1) / seg);
+    Acc* partial = static_cast<Acc*>(scratch);
+    reduce_segments_kernel<OP><<<dim3(segments, static_cast<unsigned>(outer)), kThreads, 0, s>>>(x, partial, mid, seg);
+    reduce_partials_kernel<OP><<<static_cast<unsigned>(outer), kThreads, 0, s>>>(partial, out, segments, scale);
+  } else if (inner == 1) {
     const unsigned blocks = static_cast<unsigned>(outer < 65535u * 4u ? outer : 65535u * 4u);
     reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid, scale);
   } else {
@@ -118,14 +177,15 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
 
 }  // namespace
 
-void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner) {
+void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,
+                   void* scratch) {
   if (outer == 0 || inner == 0) return;
   switch (static_cast<ReduceOp>(op)) {
-    case ReduceOp::sum: return reduce_launch<0>(s, x, out, outer, mid, inner);
-    case ReduceOp::max: return reduce_launch<1>(s, x, out, outer, mid, inner);
-    case ReduceOp::min: return reduce_launch<2>(s, x, out, outer, mid, inner);
-    case ReduceOp::argmax: return reduce_launch<3>(s, x, out, outer, mid, inner);
-    case ReduceOp::mean: return reduce_launch<4>(s, x, out, outer, mid, inner);
+    case ReduceOp::sum: return reduce_launch<0>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::max: return reduce_launch<1>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::min: return reduce_launch<2>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::argmax: return reduce_launch<3>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::mean: return reduce_launch<4>(s, x, out, outer, mid, inner, scratch);
   }
 }
 

@@ -17,7 +17,7 @@ export function runOn<K extends string>(be: Backend<unknown>, host: HostBuffers<
                                         call: (b: Record<K, unknown>) => void): HostBuffers<K> {
   const keys = Object.keys(host) as K[];
   const dev = {} as Record<K, unknown>;
-  for (const k of keys) dev[k] = be.upload(Float32Array.from(host[k]));
+  for (const k of keys) dev[k] = be.upload(host[k].slice());
   try {
     call(dev);
     const out = {} as HostBuffers<K>;

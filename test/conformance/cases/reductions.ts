@@ -5,10 +5,15 @@ import { accumulationTol, expectEqual, type Tolerance } from '../compare';
 import { checkAgainstReference, EPS32, maxAbs, runOn } from '../harness';
 import { Rng } from '../prng';
 
-/** [outer, mid, inner] views covering mid = 1, a long middle axis, strided inner and the size list. */
+/**
+ * [outer, mid, inner] views covering mid = 1, a long middle axis, strided inner and the size list. The rows of
+ * more than 8192 elements, when there are at most 64 of them, are the ones the cuda flavour splits across blocks
+ * (a ragged last segment, 64 rows, and one row just over a segment).
+ */
 const VIEWS: Array<[number, number, number]> = [
   [1, 1, 1], [1, 7, 1], [1, 1000, 1], [7, 129, 1], [1, 7, 129], [129, 1, 7], [7, 1, 1000], [3, 1000, 7],
   [129, 7, 7], [1000, 7, 1], [2, 129, 129], [0, 7, 3], [3, 7, 0],
+  [1, 70001, 1], [3, 20000, 1], [64, 8193, 1],
 ];
 
 /**
@@ -51,7 +56,18 @@ export function reductionCases(entry: BackendEntry): void {
     expectEqual(fused.out, apart.out, `${entry.name} reduce mean vs sum then scale`);
   });
 
-  test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {
+  test('reduce sum and argmax over one row of 4.2M elements (longer segments on cuda)', () => {
+    const mid = 8192 * 512 + 4099;
+    const x = new Float32Array(mid);  // a multiplicative hash: Rng would take seconds at this length
+    for (let i = 0; i < mid; i++) x[i] = ((Math.imul(i, 2654435761) >>> 0) % 4001) / 1000 - 2;
+    x[mid - 3] = 5;  // the maximum sits in the last segment
+    checkAgainstReference(entry, { x, out: new Float32Array(1).fill(NaN) },
+      (be, b) => be.reduce('sum', b.x, b.out, 1, mid, 1), { out: accumulationTol(mid, 2) }, 'reduce sum, 4.2M');
+    checkAgainstReference(entry, { x, out: new Float32Array(1).fill(NaN) },
+      (be, b) => be.reduce('argmax', b.x, b.out, 1, mid, 1), { out: { rtol: 0, atol: 0 } }, 'reduce argmax, 4.2M');
+  });
+
+  test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129], [1, 70001, 1], [2, 30000, 1]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {
     const x = new Rng(mid).smallInts(outer * mid * inner, -1, 1);
     for (const op of ['argmax', 'max', 'min'] as const) {
       checkAgainstReference(entry, { x, out: new Float32Array(outer * inner) },

@@ -203,6 +203,7 @@ Napi::Value Profiler(const Napi::CallbackInfo& info) {
   Args args(info, "profiler", 1);
   const bool on = args.flag(0, "on");
   require_ready(info.Env(), "profiler");
+  if (capturing()) args.rangeError("the profiler cannot be switched during a graph capture (graphEnd() first)");
   check(info.Env(), cudaStreamSynchronize(stream()), "profiler");
   const cudaError_t err = on ? cudaProfilerStart() : cudaProfilerStop();
   if (err != cudaSuccess) cudaGetLastError();  // no profiler attached is not an error

@@ -40,11 +40,13 @@ void require_ready(Napi::Env env, const char* fn);
 cudaStream_t stream();
 // The device's streaming multiprocessors (valid only when ready()); sizes the grids of multi-tensor kernels.
 int multiprocessors();
-// kReduceScratchBytes of device memory for launch_reduce, allocated by init() (valid only when ready()).
+// kReduceScratchBytes of device memory for launch_reduce, allocated by init(); nullptr before, or if that failed.
 void* reduce_scratch();
 // Work that needs the host in the middle of a step (staged uploads, allocations) calls spoil_capture(): while
 // graphBegin() captures the stream, graphEnd() then discards the capture (graphs.cc).
 void spoil_capture();
+// True between graphBegin() and graphEnd().
+bool capturing();
 // The executable graph behind a handle from graphEnd() (graphs.cc); TypeError naming args' function otherwise.
 cudaGraphExec_t graph_exec(const Args& args, const Napi::Value& handle);
 

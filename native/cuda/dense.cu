@@ -44,14 +44,14 @@ __global__ void bias_activation_grad_kernel(const float* __restrict__ z, const f
       const size_t i = r * n + j;
       const float d = dy[i] * unary_derivative<OP>(z[i], y[i], p);
       dz[i] = d;
-      acc += d;
+      acc = __fadd_rn(acc, d);  // never contracted into an FMA with d's product: the sum of reduce('sum') over dz
     }
   }
   partial[threadIdx.y][threadIdx.x] = acc;
   __syncthreads();
   if (threadIdx.y == 0 && j < n) {
     float total = partial[0][threadIdx.x];
-    for (int l = 1; l < kGradLanes; ++l) total += partial[l][threadIdx.x];
+    for (int l = 1; l < kGradLanes; ++l) total = __fadd_rn(total, partial[l][threadIdx.x]);
     dbias[j] = total;
   }
 }

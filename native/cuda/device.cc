@@ -150,11 +150,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       no_device(env, "a test kernel did not run on " + std::string(prop.name) + " (compute capability " + cc +
                          "): " + describe_error(e));
     }
-    try {
-      g_reduce_scratch = device_alloc(env, kReduceScratchBytes);  // kept for the life of the process
-    } catch (...) {
-      g_ready = false;
-      throw;
+    // Kept for the life of the process, outside the caching allocator (memoryInfo counts tensors only). Without
+    // it, long rows are reduced one block per row.
+    if (cudaMalloc(&g_reduce_scratch, kReduceScratchBytes) != cudaSuccess) {
+      cudaGetLastError();
+      g_reduce_scratch = nullptr;
     }
   }
   const CublasInfo& cb = cublas_init(cublasRequest, tf32);

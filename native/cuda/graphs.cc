@@ -50,6 +50,8 @@ void spoil_capture() {
   if (g_capturing) g_spoiled = true;
 }
 
+bool capturing() { return g_capturing; }
+
 }  // namespace cuda
 
 using namespace cuda;

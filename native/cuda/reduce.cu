@@ -29,7 +29,7 @@ template <int OP>
 __device__ __forceinline__ Acc combine(Acc a, Acc b) {
   constexpr ReduceOp op = static_cast<ReduceOp>(OP);
   if constexpr (op == ReduceOp::sum || op == ReduceOp::mean) {
-    return Acc{a.v + b.v, 0};
+    return Acc{__fadd_rn(a.v, b.v), 0};  // as dense.cu's bias gradient sums, never contracted
   } else if constexpr (op == ReduceOp::max) {
     return Acc{(b.v > a.v || b.v != b.v) ? b.v : a.v, 0};
   } else if constexpr (op == ReduceOp::min) {
@@ -130,7 +130,7 @@ __global__ void reduce_partials_kernel(const Acc* __restrict__ partial, float* _
 
 constexpr int kCols = 32, kLanes = kColumnLanes;
 
-// blockDim = (32, 8); grid.x covers inner in steps of 32, grid.y walks outer.
+// blockDim = (kCols, kLanes); grid.x covers inner in steps of kCols, grid.y walks outer.
 template <int OP>
 __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __restrict__ out, size_t outer, size_t mid,
                                       size_t inner, float scale) {

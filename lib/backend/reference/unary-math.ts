@@ -85,7 +85,7 @@ export function unaryForward(op: UnaryOp, x: number, param: number): number {
     case 'sqrt': return Math.sqrt(x);
     case 'square': return x * x;
     case 'abs': return Math.abs(x);
-    case 'relu': return x > 0 ? x : 0;
+    case 'relu': return x < 0 ? 0 : x;  // NaN passes through, as in PyTorch and the native flavours
     case 'sigmoid': return sigmoid(x);
     case 'tanh': return Math.tanh(x);
     case 'leakyRelu': return x > 0 ? x : param * x;

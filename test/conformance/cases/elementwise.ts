@@ -103,6 +103,13 @@ export function elementwiseCases(entry: BackendEntry): void {
         }
       });
     }
+    test('NaN and +-Infinity forward: what the reference gives (NaN stays NaN; relu(NaN) = NaN, as in PyTorch)', () => {
+      const x = Float32Array.from([NaN, Infinity, -Infinity]);
+      for (const param of UNARY_PARAMS[op] ?? [0]) {
+        checkAgainstReference(entry, { x, out: new Float32Array(3) },
+          (be, b) => be.unary(op, b.x, b.out, 3, param), { out: ELEMENTWISE_TOL }, `unary ${op}(${param}) NaN and infinities`);
+      }
+    });
     if (op === 'exp' || op === 'sigmoid' || op === 'tanh' || op === 'softplus' || op === 'gelu' || op === 'silu' || op === 'elu') {
       test('large magnitudes (+-20, +-80)', () => {
         checkUnary(entry, op, Float32Array.from([-80, -20, -10, 10, 20, 80]).map((v) => (op === 'exp' ? v / 2 : v)),

@@ -75,6 +75,18 @@ export function linalgCases(entry: BackendEntry): void {
     });
   });
 
+  test.each(['relu', 'linear'] as const)('denseForward %s in place with a NaN in x: NaN in that row, as the reference (relu(NaN) = NaN)', (activation) => {
+    // On cuda a biased in-place ReLU or linear layer goes through cuBLASLt's epilogue, which must not turn NaN into 0.
+    const [m, n, k] = [7, 129, 7];
+    const rng = new Rng(404);
+    const x = rng.uniform(m * k);
+    x[2 * k + 3] = NaN;
+    const got = checkAgainstReference(entry, { x, w: rng.uniform(k * n, -0.5, 0.5), bias: rng.uniform(n), z: new Float32Array(m * n) },
+      (be, b) => be.denseForward(b.x, b.w, b.bias, b.z, b.z, m, n, k, activation, 0), { z: accumulationTol(k + 1, 2) },
+      `denseForward ${activation} with NaN`);
+    expect(Array.from(got.z.subarray(2 * n, 3 * n)).every(Number.isNaN)).toBe(true);
+  });
+
   describe.each(ACTIVATIONS)('biasActivationGrad activation=%s(%d)', (activation, param) => {
     // Column counts below, at and above one 32-column tile of the cuda kernel; row counts below and above its 8 lanes.
     test.each([[1, 1], [7, 129], [129, 7], [128, 512], [1000, 33], [3, 64], [0, 7], [7, 0]])('m=%i n=%i', (m, n) => {

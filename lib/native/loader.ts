@@ -90,11 +90,15 @@ export function loadCpuAddon(root?: string): NativeCpuAddon {
 }
 
 /**
- * Loads the CUDA flavour (`prebuilds/<platform>-<arch>/*cuda*.node`, then `build-cuda/Release/myelin_cuda.node`).
+ * Loads the CUDA flavour (`prebuilds/<platform>-<arch>/*cuda*.node`, then `build-cuda/Release/myelin_cuda.node`),
+ * or only the file `MYELIN_CUDA_ADDON` names when it is set (a custom build, or the host emulator of the tests).
  * Never throws: returns the module, or the reason it is unavailable (every path with its failure).
  */
 export function loadCudaAddon(root: string = packageRoot()): { addon: unknown } | { reason: string } {
-  const candidates = [...prebuilds(root, true), path.join(root, 'build-cuda', 'Release', 'myelin_cuda.node')];
+  const named = process.env.MYELIN_CUDA_ADDON;
+  const candidates = named !== undefined && named !== ''
+    ? [path.resolve(named)]
+    : [...prebuilds(root, true), path.join(root, 'build-cuda', 'Release', 'myelin_cuda.node')];
   const { module, failures } = loadFirst(candidates);
   if (module !== undefined) return { addon: module };
   return { reason: `the cuda flavour of the addon is not available (${failures.join('; ')})` };

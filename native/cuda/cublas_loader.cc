@@ -101,6 +101,11 @@ void probe(const std::string& request, CublasInfo* info, Api* api) {
     info->tried.push_back("builtin: cuBLAS not used (requested)");
     return;
   }
+#ifdef MYELIN_CUDA_EMULATOR
+  // The host emulator's "device" memory is host memory, which a real cuBLAS cannot read.
+  info->tried.push_back("cuBLAS not used: this is the host emulator build (native/cuda-emu)");
+  return;
+#endif
   for (const std::string& file : cublas_candidates(request)) {
     std::string why;
     if (open_api(file, api, &why)) {

@@ -1,0 +1,238 @@
+// The CUDA runtime calls of the cuda flavour, on the host (see include/cuda_runtime_api.h). Device memory is
+// host memory, filled with NaN bytes when allocated (cudaMalloc does not zero, so a kernel that reads memory
+// nobody wrote gives NaN, not a lucky 0). One device of kDeviceBytes; asking for more fails with
+// cudaErrorMemoryAllocation. Work runs when it is enqueued; while a stream is captured it is recorded
+// instead, and a graph launch runs the recorded work, with the pointers and values of the capture. Waiting
+// on a stream under capture invalidates the capture, as on a GPU.
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "cuda_profiler_api.h"
+#include "cuda_runtime.h"
+
+struct CUstream_st {
+  int unused;
+};
+struct CUevent_st {
+  int unused;
+};
+struct CUgraph_st {
+  std::vector<std::function<void()>> work;
+};
+struct CUgraphExec_st {
+  std::vector<std::function<void()>> work;
+};
+
+namespace {
+
+constexpr size_t kDeviceBytes = size_t(8) << 30;
+constexpr size_t kAlignment = 256;
+
+std::mutex g_mu;
+std::unordered_map<void*, size_t> g_device_blocks;  // pointer -> bytes
+size_t g_device_used = 0;
+cudaError_t g_last_error = cudaSuccess;
+bool g_capturing = false;
+bool g_capture_invalid = false;
+std::vector<std::function<void()>> g_captured;
+CUstream_st g_stream_storage[16];
+int g_streams = 0;
+
+cudaError_t fail(cudaError_t err) {
+  g_last_error = err;
+  return err;
+}
+
+}  // namespace
+
+namespace emu {
+
+void set_launch_error(cudaError_t err) { g_last_error = err; }
+
+void enqueue(cudaStream_t, std::function<void()> work) {
+  if (g_capturing) g_captured.push_back(std::move(work));
+  else work();
+}
+
+}  // namespace emu
+
+cudaError_t cudaGetLastError() {
+  const cudaError_t err = g_last_error;
+  g_last_error = cudaSuccess;
+  return err;
+}
+cudaError_t cudaPeekAtLastError() { return g_last_error; }
+
+const char* cudaGetErrorName(cudaError_t err) {
+  switch (err) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorNotReady: return "cudaErrorNotReady";
+    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
+  }
+  return "cudaErrorUnknown";
+}
+const char* cudaGetErrorString(cudaError_t err) {
+  switch (err) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument";
+    case cudaErrorMemoryAllocation: return "out of memory";
+    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
+    case cudaErrorNoDevice: return "no CUDA-capable device is detected";
+    case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+    case cudaErrorNotReady: return "device not ready";
+    case cudaErrorLaunchFailure: return "unspecified launch failure";
+    case cudaErrorStreamCaptureUnsupported: return "operation not permitted when stream is capturing";
+    case cudaErrorStreamCaptureInvalidated: return "operation failed due to a previous error during capture";
+  }
+  return "unknown error";
+}
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  *count = 1;
+  return cudaSuccess;
+}
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
+  if (device != 0) return fail(cudaErrorInvalidValue);
+  std::memset(prop, 0, sizeof(*prop));
+  std::strncpy(prop->name, "myelin CUDA emulator (host)", sizeof(prop->name) - 1);
+  prop->totalGlobalMem = kDeviceBytes;
+  prop->major = 9;  // an H100's compute capability and multiprocessor count, so grids are sized as there
+  prop->minor = 0;
+  prop->multiProcessorCount = 132;
+  return cudaSuccess;
+}
+cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : fail(cudaErrorInvalidValue); }
+cudaError_t cudaRuntimeGetVersion(int* version) {
+  *version = 13000;
+  return cudaSuccess;
+}
+cudaError_t cudaDriverGetVersion(int* version) {
+  *version = 13000;
+  return cudaSuccess;
+}
+cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+
+cudaError_t cudaMalloc(void** ptr, size_t bytes) {
+  *ptr = nullptr;
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_capturing) g_capture_invalid = true;
+  if (bytes > kDeviceBytes - g_device_used) return fail(cudaErrorMemoryAllocation);
+  const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  void* p = std::aligned_alloc(kAlignment, rounded > 0 ? rounded : kAlignment);
+  if (p == nullptr) return fail(cudaErrorMemoryAllocation);
+  std::memset(p, 0xff, rounded);  // NaN floats
+  g_device_blocks[p] = bytes;
+  g_device_used += bytes;
+  *ptr = p;
+  return cudaSuccess;
+}
+cudaError_t cudaFree(void* ptr) {
+  if (ptr == nullptr) return cudaSuccess;
+  std::lock_guard<std::mutex> lock(g_mu);
+  auto it = g_device_blocks.find(ptr);
+  if (it == g_device_blocks.end()) return fail(cudaErrorInvalidValue);
+  g_device_used -= it->second;
+  g_device_blocks.erase(it);
+  std::free(ptr);
+  return cudaSuccess;
+}
+cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  *free = kDeviceBytes - g_device_used;
+  *total = kDeviceBytes;
+  return cudaSuccess;
+}
+cudaError_t cudaHostAlloc(void** ptr, size_t bytes, unsigned int) {
+  *ptr = std::malloc(bytes > 0 ? bytes : 1);
+  return *ptr != nullptr ? cudaSuccess : fail(cudaErrorMemoryAllocation);
+}
+cudaError_t cudaFreeHost(void* ptr) {
+  std::free(ptr);
+  return cudaSuccess;
+}
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t stream) {
+  emu::enqueue(stream, [dst, src, bytes]() { std::memmove(dst, src, bytes); });
+  return cudaSuccess;
+}
+cudaError_t cudaMemsetAsync(void* dst, int value, size_t bytes, cudaStream_t stream) {
+  emu::enqueue(stream, [dst, value, bytes]() { std::memset(dst, value, bytes); });
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
+  if (g_streams == 16) return fail(cudaErrorMemoryAllocation);
+  *stream = &g_stream_storage[g_streams++];
+  return cudaSuccess;
+}
+cudaError_t cudaStreamSynchronize(cudaStream_t) {
+  if (g_capturing) {
+    g_capture_invalid = true;
+    return fail(cudaErrorStreamCaptureUnsupported);
+  }
+  return cudaSuccess;
+}
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int) {
+  *event = new CUevent_st{};
+  return cudaSuccess;
+}
+cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaEventQuery(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  delete event;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamBeginCapture(cudaStream_t, cudaStreamCaptureMode) {
+  if (g_capturing) return fail(cudaErrorStreamCaptureUnsupported);
+  g_capturing = true;
+  g_capture_invalid = false;
+  g_captured.clear();
+  return cudaSuccess;
+}
+cudaError_t cudaStreamEndCapture(cudaStream_t, cudaGraph_t* graph) {
+  *graph = nullptr;
+  if (!g_capturing) return fail(cudaErrorInvalidValue);
+  g_capturing = false;
+  std::vector<std::function<void()>> work;
+  work.swap(g_captured);
+  if (g_capture_invalid) return fail(cudaErrorStreamCaptureInvalidated);
+  *graph = new CUgraph_st{std::move(work)};
+  return cudaSuccess;
+}
+cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t* nodes, size_t* count) {
+  if (graph == nullptr || nodes != nullptr) return fail(cudaErrorInvalidValue);
+  *count = graph->work.size();
+  return cudaSuccess;
+}
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long) {
+  if (graph == nullptr) return fail(cudaErrorInvalidValue);
+  *exec = new CUgraphExec_st{graph->work};
+  return cudaSuccess;
+}
+cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
+  if (exec == nullptr) return fail(cudaErrorInvalidResourceHandle);
+  for (const auto& w : exec->work) emu::enqueue(stream, w);
+  return cudaSuccess;
+}
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {
+  delete exec;
+  return cudaSuccess;
+}
+cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  delete graph;
+  return cudaSuccess;
+}
+
+cudaError_t cudaProfilerStart() { return cudaSuccess; }
+cudaError_t cudaProfilerStop() { return cudaSuccess; }

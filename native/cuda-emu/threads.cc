@@ -1,0 +1,189 @@
+// The CUDA threads of the host emulator: a launch runs its blocks one after another, and the threads of a
+// block as fibers on the calling thread. A fiber runs until it returns or waits at a barrier (__syncthreads
+// for the block, a warp shuffle for its warp); a barrier opens once every thread it waits for that has not
+// returned is there. A block whose live threads all wait at barriers that cannot open is reported and aborts
+// the process, as a hung kernel would never return either.
+// A fiber starts on its own stack through makecontext / setcontext; every later switch is _setjmp / _longjmp,
+// which do not save the signal mask (no system call per switch).
+#undef _FORTIFY_SOURCE  // its longjmp check refuses jumps between stacks
+#include <setjmp.h>
+#include <ucontext.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "cuda_runtime.h"
+
+namespace emu {
+
+namespace {
+
+enum class Wait { none, block, warp, done };
+
+struct Fiber {
+  jmp_buf resume;  // where a waiting fiber continues
+  bool started = false;
+  ThreadState state;
+  Wait wait = Wait::none;
+};
+
+constexpr size_t kStackBytes = 64 * 1024;
+
+struct Block {
+  std::vector<Fiber> fibers;
+  std::vector<uint64_t> lanes;  // the values of a warp exchange, by linear thread index
+};
+
+// Fiber stacks, kept from launch to launch.
+thread_local std::vector<std::unique_ptr<char[]>> g_stacks;
+
+thread_local Block* g_block = nullptr;
+thread_local Fiber* g_fiber = nullptr;
+thread_local jmp_buf g_scheduler;
+thread_local const std::function<void()>* g_body = nullptr;
+
+[[noreturn]] void fiber_main() {
+  (*g_body)();
+  g_fiber->wait = Wait::done;
+  _longjmp(g_scheduler, 1);
+}
+
+// Runs fiber i of the block until it returns or waits.
+void resume(Fiber& f, size_t i) {
+  g_fiber = &f;
+  if (_setjmp(g_scheduler) != 0) return;
+  if (f.started) _longjmp(f.resume, 1);
+  f.started = true;
+  static thread_local ucontext_t blank;
+  static thread_local bool have_blank = false;
+  if (!have_blank) {
+    getcontext(&blank);
+    have_blank = true;
+  }
+  ucontext_t start = blank;
+  start.uc_stack.ss_sp = g_stacks[i].get();
+  start.uc_stack.ss_size = kStackBytes;
+  start.uc_link = nullptr;
+  makecontext(&start, fiber_main, 0);
+  setcontext(&start);
+}
+
+size_t linear(const Fiber& f) {
+  const ThreadState& s = f.state;
+  return s.thread.x + size_t(s.block_dim.x) * (s.thread.y + size_t(s.block_dim.y) * s.thread.z);
+}
+
+void wait_at(Wait w) {
+  Fiber* self = g_fiber;
+  self->wait = w;
+  if (_setjmp(self->resume) == 0) _longjmp(g_scheduler, 1);
+}
+
+// Opens the barriers whose threads are all there; false when none could open.
+bool release(Block& b) {
+  const size_t n = b.fibers.size();
+  bool opened = false;
+  for (size_t w0 = 0; w0 < n; w0 += 32) {
+    const size_t w1 = w0 + 32 < n ? w0 + 32 : n;
+    bool any = false, all = true;
+    for (size_t i = w0; i < w1; ++i) {
+      const Wait w = b.fibers[i].wait;
+      if (w == Wait::warp) any = true;
+      else if (w != Wait::done) all = false;
+    }
+    if (any && all) {
+      for (size_t i = w0; i < w1; ++i) if (b.fibers[i].wait == Wait::warp) b.fibers[i].wait = Wait::none;
+      opened = true;
+    }
+  }
+  if (opened) return true;
+  bool any = false;
+  for (const Fiber& f : b.fibers) {
+    if (f.wait == Wait::block) any = true;
+    else if (f.wait != Wait::done) return false;
+  }
+  if (!any) return false;
+  for (Fiber& f : b.fibers) if (f.wait == Wait::block) f.wait = Wait::none;
+  return true;
+}
+
+}  // namespace
+
+const ThreadState& current() { return g_fiber->state; }
+
+void sync_block() { wait_at(Wait::block); }
+
+uint64_t exchange_xor(uint64_t mine, int mask) {
+  Block& b = *g_block;
+  const size_t me = linear(*g_fiber);
+  b.lanes[me] = mine;
+  wait_at(Wait::warp);
+  const size_t partner = (me & ~size_t(31)) | ((me & 31) ^ static_cast<size_t>(mask & 31));
+  const uint64_t got = partner < b.fibers.size() ? b.lanes[partner] : mine;
+  wait_at(Wait::warp);  // every lane has read before any lane writes its next value
+  return got;
+}
+
+bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes) {
+  const unsigned long long threads = 1ull * block.x * block.y * block.z;
+  const bool ok = grid.x >= 1 && grid.y >= 1 && grid.z >= 1 && grid.x <= 2147483647u && grid.y <= 65535u &&
+                  grid.z <= 65535u && threads >= 1 && threads <= 1024 && block.z <= 64 && shared_bytes <= 48 * 1024;
+  if (!ok) {
+    std::fprintf(stderr, "cuda emulator: invalid launch grid (%u, %u, %u) block (%u, %u, %u) shared %zu\n", grid.x,
+                 grid.y, grid.z, block.x, block.y, block.z, shared_bytes);
+    set_launch_error(cudaErrorInvalidConfiguration);
+  }
+  return ok;
+}
+
+void run_grid(dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
+  const size_t n = size_t(block_dim.x) * block_dim.y * block_dim.z;
+  Block b;
+  b.fibers.resize(n);
+  b.lanes.assign(n, 0);
+  while (g_stacks.size() < n) g_stacks.emplace_back(new char[kStackBytes]);
+  Block* outer_block = g_block;
+  Fiber* outer_fiber = g_fiber;
+  const std::function<void()>* outer_body = g_body;
+  g_block = &b;
+  g_body = &thread;
+  for (unsigned bz = 0; bz < grid.z; ++bz) {
+    for (unsigned by = 0; by < grid.y; ++by) {
+      for (unsigned bx = 0; bx < grid.x; ++bx) {
+        size_t i = 0;
+        for (unsigned tz = 0; tz < block_dim.z; ++tz) {
+          for (unsigned ty = 0; ty < block_dim.y; ++ty) {
+            for (unsigned tx = 0; tx < block_dim.x; ++tx, ++i) {
+              Fiber& f = b.fibers[i];
+              f.state = ThreadState{uint3{tx, ty, tz}, uint3{bx, by, bz}, block_dim, grid};
+              f.wait = Wait::none;
+              f.started = false;
+            }
+          }
+        }
+        for (;;) {
+          bool live = false;
+          for (size_t j = 0; j < n; ++j) {
+            if (b.fibers[j].wait == Wait::none) resume(b.fibers[j], j);
+          }
+          for (const Fiber& f : b.fibers) live = live || f.wait != Wait::done;
+          if (!live) break;
+          if (!release(b)) {
+            std::fprintf(stderr,
+                         "cuda emulator: block (%u, %u, %u) of a (%u, %u, %u) x (%u, %u, %u) launch is stuck: its live "
+                         "threads wait at barriers that the other threads never reach\n",
+                         bx, by, bz, grid.x, grid.y, grid.z, block_dim.x, block_dim.y, block_dim.z);
+            std::abort();
+          }
+        }
+      }
+    }
+  }
+  g_block = outer_block;
+  g_fiber = outer_fiber;
+  g_body = outer_body;
+}
+
+}  // namespace emu

@@ -3,6 +3,9 @@
 // for the block, a warp shuffle for its warp); a barrier opens once every thread it waits for that has not
 // returned is there. A block whose live threads all wait at barriers that cannot open is reported and aborts
 // the process, as a hung kernel would never return either.
+// Between barriers the fibers run one after another, in thread order, or in reverse thread order with
+// MYELIN_CUDA_EMU_ORDER=reverse: a read of another thread's write that lacks a barrier gets the stale value in
+// one of the two orders, so running a suite in both finds it.
 // A fiber starts on its own stack through makecontext / setcontext; every later switch is _setjmp / _longjmp,
 // which do not save the signal mask (no system call per switch).
 #undef _FORTIFY_SOURCE  // its longjmp check refuses jumps between stacks
@@ -12,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cuda_runtime.h"
@@ -139,6 +143,10 @@ bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes) {
 }
 
 void run_grid(dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
+  static const bool reverse = [] {
+    const char* order = std::getenv("MYELIN_CUDA_EMU_ORDER");
+    return order != nullptr && std::string(order) == "reverse";
+  }();
   const size_t n = size_t(block_dim.x) * block_dim.y * block_dim.z;
   Block b;
   b.fibers.resize(n);
@@ -165,7 +173,8 @@ void run_grid(dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
         }
         for (;;) {
           bool live = false;
-          for (size_t j = 0; j < n; ++j) {
+          for (size_t step = 0; step < n; ++step) {
+            const size_t j = reverse ? n - 1 - step : step;
             if (b.fibers[j].wait == Wait::none) resume(b.fibers[j], j);
           }
           for (const Fiber& f : b.fibers) live = live || f.wait != Wait::done;

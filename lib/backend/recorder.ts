@@ -12,6 +12,7 @@
  * other than through its input buffers: that is the test `sameStructure` makes before a replay is trusted.
  */
 import type { Backend } from './backend';
+import { isInt32Array } from '../tensor/typed-arrays';
 
 /** The Backend methods that compute (everything but memory management). */
 const KERNELS = [
@@ -149,7 +150,7 @@ export function discard(recording: Recording): void {
 
 /** True for arguments that are backend buffers (as opposed to numbers, flags, shapes and index arrays). */
 function isBuffer(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Int32Array);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isInt32Array(v);
 }
 
 /** Buffer correspondence between two recordings: each buffer of one maps to exactly one of the other. */
@@ -179,8 +180,8 @@ function sameArgument(x: unknown, y: unknown, names: Renaming): boolean {
     for (let i = 0; i < x.length; i++) if (!sameArgument(x[i], y[i], names)) return false;
     return true;
   }
-  if (x instanceof Int32Array) {
-    if (!(y instanceof Int32Array) || x.length !== y.length) return false;
+  if (isInt32Array(x)) {
+    if (!isInt32Array(y) || x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     return true;
   }
@@ -191,7 +192,7 @@ function sameArgument(x: unknown, y: unknown, names: Renaming): boolean {
 function describeArgument(v: unknown): string {
   if (v === null || v === undefined || typeof v !== 'object') return String(v);
   if (Array.isArray(v)) return `[${v.map(describeArgument).join(',')}]`.slice(0, 40);
-  if (v instanceof Int32Array) return `Int32Array(${v.length})`;
+  if (isInt32Array(v)) return `Int32Array(${v.length})`;
   return 'buffer';
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ValueError, describe } from '../errors';
 import { Tensor } from '../tensor/tensor';
+import { isFloat32Array } from '../tensor/typed-arrays';
 
 /** A named float32 array to store: a Tensor or its values with a shape. */
 export type NamedArray = { name: string; tensor: Tensor } | { name: string; data: Float32Array; shape: number[] };
@@ -28,7 +29,7 @@ export function encodeSafetensors(arrays: NamedArray[], metadata: Record<string,
     }
     if (a.name in header) throw new ValueError(`safetensors: duplicate tensor name ${JSON.stringify(a.name)}`);
     const { data, shape } = 'tensor' in a ? { data: a.tensor.dataSync(), shape: a.tensor.shape.slice() } : a;
-    if (!(data instanceof Float32Array) || data.length !== shape.reduce((p, d) => p * d, 1)) {
+    if (!isFloat32Array(data) || data.length !== shape.reduce((p, d) => p * d, 1)) {
       throw new ValueError(`safetensors: ${a.name} must be a Float32Array of ${shape.reduce((p, d) => p * d, 1)} values for shape [${shape.join(', ')}], got ${describe(data)}`);
     }
     header[a.name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };

@@ -4,6 +4,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { generatorFor } from '../tensor/random';
 import { checkShape, sizeOf, type Shape } from '../tensor/shape';
 import { Tensor, type NestedArray } from '../tensor/tensor';
+import { isFloat32Array } from '../tensor/typed-arrays';
 
 /** Values `tensor()` accepts: a number, nested arrays of numbers, or a flat array / TypedArray with a shape. */
 export type TensorLike = number | NestedArray | ArrayLike<number> | Float32Array;
@@ -69,7 +70,7 @@ export function tensor(values: TensorLike, shape?: number[], options: TensorOpti
     data = Float32Array.of(values);
     finalShape = [];
   } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
-    data = values instanceof Float32Array ? values : Float32Array.from(values as unknown as ArrayLike<number>);
+    data = isFloat32Array(values) ? values : Float32Array.from(values as unknown as ArrayLike<number>);
     owned = values !== data || options.copy === false;
     finalShape = [data.length];
   } else if (Array.isArray(values)) {

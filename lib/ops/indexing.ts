@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/tensor';
 import { checkTensor, commonBackend } from './checks';
 import { empty } from './creation';
 import { reshape, transpose } from './reshape';
+import { isInt32Array } from '../tensor/typed-arrays';
 
 /**
  * The block of x starting at `begin` with extent `size` (-1 in size: to the end). A number for begin /
@@ -81,7 +82,7 @@ export function gather(x: Tensor, indices: number[] | Int32Array | Tensor, axis 
     const inverse = perm.map((_, i) => perm.indexOf(i));
     return transpose(gather(transpose(x, perm), indices, 0), inverse);
   }
-  const raw = indices instanceof Int32Array ? indices : Array.isArray(indices) ? indices : (checkTensor(indices, 'gather', 'indices'), Array.from(indices.dataSync()));
+  const raw = isInt32Array(indices) ? indices : Array.isArray(indices) ? indices : (checkTensor(indices, 'gather', 'indices'), Array.from(indices.dataSync()));
   const idx = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];

@@ -4,6 +4,7 @@
  */
 import { ValueError, describe } from '../errors';
 import { nativeShuffle } from '../native/native-shuffle';
+import { isInt32Array } from './typed-arrays';
 
 /** Shorter index arrays are shuffled in TypeScript (a native call costs more than it saves). */
 const NATIVE_SHUFFLE_MIN_LENGTH = 64;
@@ -66,7 +67,7 @@ export class Random {
    * generator's state: the same order and the same state afterwards, without interpreting the loop.
    */
   shuffle<T>(items: T[] | Int32Array): void {
-    if (items instanceof Int32Array && this.shuffleNatively(items, false)) return;
+    if (isInt32Array(items) && this.shuffleNatively(items, false)) return;
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i]; items[i] = items[j]; items[j] = tmp as never;

@@ -3,6 +3,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { keep } from './scope';
 import { shapesEqual } from './shape';
 import { Tensor } from './tensor';
+import { isFloat32Array } from './typed-arrays';
 
 let nextVariableId = 0;
 
@@ -44,7 +45,7 @@ export class Variable extends Tensor {
 
   /** Replaces the values from a flat Float32Array of the same size. */
   assignData(values: Float32Array): void {
-    if (!(values instanceof Float32Array) || values.length !== this.size) {
+    if (!isFloat32Array(values) || values.length !== this.size) {
       throw new ShapeError(`Variable.assignData: ${this.name} needs a Float32Array of ${this.size} values, got ${describe(values)}`);
     }
     const tmp = this.backend.upload(values);

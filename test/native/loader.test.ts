@@ -43,8 +43,28 @@ describe('native loader', () => {
     expect(msg).toContain('MYELIN_BACKEND=reference');
   });
 
+  /** Runs fn with MYELIN_CUDA_ADDON set to `value` (or unset), restoring it afterwards. */
+  function withCudaAddonVar<T>(value: string | undefined, fn: () => T): T {
+    const saved = process.env.MYELIN_CUDA_ADDON;
+    if (value === undefined) delete process.env.MYELIN_CUDA_ADDON;
+    else process.env.MYELIN_CUDA_ADDON = value;
+    try {
+      return fn();
+    } finally {
+      if (saved === undefined) delete process.env.MYELIN_CUDA_ADDON;
+      else process.env.MYELIN_CUDA_ADDON = saved;
+    }
+  }
+
   it('reports why the cuda flavour is missing without throwing', () => {
-    const r = loadCudaAddon(empty);
+    const r = withCudaAddonVar(undefined, () => loadCudaAddon(empty));
     expect('reason' in r && r.reason).toMatch(/build-cuda.*myelin_cuda\.node: not found/);
+  });
+
+  it('MYELIN_CUDA_ADDON names the only file tried', () => {
+    const missing = path.join(empty, 'custom', 'my_cuda.node');
+    const r = withCudaAddonVar(missing, () => loadCudaAddon(empty));
+    expect('reason' in r && r.reason).toContain(`${missing}: not found`);
+    expect('reason' in r && r.reason).not.toMatch(/build-cuda/);
   });
 });

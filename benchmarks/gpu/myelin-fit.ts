@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const losses = history.history.loss as number[];
     const info = backendInfo();
     console.log(JSON.stringify({
-      runner: process.env.MYELIN_STEP_COMPILE === '0' ? 'fit nograph' : process.env.MYELIN_CUBLASLT === '0' ? 'fit no Lt' : 'myelin fit',
+      runner: process.env.MYELIN_STEP_COMPILE === '0' ? 'fit nograph' : process.env.MYELIN_CUBLASLT === '0' ? 'fit no Lt' : process.env.MYELIN_CUBLASLT === 'relu' ? 'fit Lt relu' : 'myelin fit',
       name: w.name, device: info.device,
       samplesPerSecond: Math.round((steps * batch) / (ms / 1000)), stepMs: +(ms / steps).toFixed(4),
       firstLoss: losses[0], lastLoss: losses[losses.length - 1], epochMs,

@@ -67,9 +67,13 @@ timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit.js
 cat "$OUT_DIR/myelin-fit.jsonl"
 MYELIN_STEP_COMPILE=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
 cat "$OUT_DIR/myelin-fit-nograph.jsonl"
-echo "the 784-512-512-10 and large fits without cuBLASLt's bias/ReLU epilogue (MYELIN_CUBLASLT=0):"
+echo "the 784-512-512-10 and large fits without cuBLASLt's bias epilogue (MYELIN_CUBLASLT=0), and with its ReLU epilogue too (=relu):"
 MYELIN_CUBLASLT=0 timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-nolt.jsonl" 2>&1 || echo "(myelin-fit without cuBLASLt failed)"
 cat "$OUT_DIR/myelin-fit-nolt.jsonl"
+MYELIN_CUBLASLT=relu timeout 60 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-ltrelu.jsonl" 2>&1 || echo "(myelin-fit with cuBLASLt's ReLU failed)"
+cat "$OUT_DIR/myelin-fit-ltrelu.jsonl"
+echo "does cuBLASLt's RELU_BIAS epilogue keep NaN (PyTorch does)? (MYELIN_CUBLASLT=relu, conformance NaN case)"
+MYELIN_CUBLASLT=relu MYELIN_TEST_BACKENDS=cuda timeout 60 $JEST --ci test/conformance -t 'a NaN in x' 2>&1 | grep -E "✓|✕|Tests:" | head -8
 timeout 60 node dist/benchmarks/core/warm-step.js --rounds 3 cuda 2>&1 | tee "$OUT_DIR/warm-step-cuda.txt" || echo "(warm-step on cuda failed)"
 echo "the same fit on the cpu backend of this machine (its losses must match the cuda ones above):"
 timeout 40 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"

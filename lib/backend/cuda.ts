@@ -132,7 +132,9 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
         computeCapability: native.computeCapability,
         memoryBytes: native.memoryBytes,
         gemm: native.gemm,
-        denseEpilogue: native.cublasLt !== null ? `cuBLASLt bias/ReLU epilogue (${native.cublasLt})` : 'separate pass after the GEMM',
+        denseEpilogue: native.cublasLt !== null
+          ? `cuBLASLt bias epilogue for linear layers${process.env.MYELIN_CUBLASLT === 'relu' ? ' and ReLU layers' : ''} (${native.cublasLt})`
+          : 'separate pass after the GEMM',
         cublas,
         cublasTried: native.cublas.tried,
         tf32: native.tf32 ? 'on' : 'off',

@@ -133,8 +133,9 @@ export interface NativeCudaInfo {
   /** 'cublas' or 'builtin tiled kernel'. */
   gemm: string;
   /**
-   * The cuBLASLt file whose bias (and ReLU) epilogue the dense forward uses for biased ReLU and linear layers, or
-   * null (no cuBLASLt, MYELIN_CUBLASLT=0, or no cuBLAS): then a separate pass after the GEMM adds the bias.
+   * The cuBLASLt file whose bias epilogue the dense forward uses for biased linear layers (ReLU layers too with
+   * MYELIN_CUBLASLT=relu), or null (no cuBLASLt, MYELIN_CUBLASLT=0, or no cuBLAS): then a separate pass after the
+   * GEMM adds the bias.
    */
   cublasLt: string | null;
   /** Whether GEMMs may use TF32 tensor cores (only when asked for and cuBLAS is in use). */

@@ -2,7 +2,10 @@
 // out = act(x @ w + bias) for act in {linear, relu}, without the separate bias/activation pass. cuBLASLt is
 // opened at run time next to the cuBLAS that loaded (libcublasLt.so.N in the same place; no header needed: the
 // few prototypes and enum values are declared here). Every failure (no library, no algorithm for a shape, an
-// error status) makes the caller fall back to cuBLAS + the epilogue kernel; MYELIN_CUBLASLT=0 turns it off.
+// error status) makes the caller fall back to cuBLAS + the epilogue kernel. MYELIN_CUBLASLT=0 turns it off;
+// MYELIN_CUBLASLT=relu also runs ReLU layers through the RELU_BIAS epilogue, which is off by default because a
+// max(x, 0) epilogue turns NaN into 0 where PyTorch and the other flavours keep NaN (a diverged layer would
+// then go unnoticed).
 #include <dlfcn.h>
 
 #include <cstdint>
@@ -172,6 +175,14 @@ bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, con
     return false;
   }
   return true;
+}
+
+bool cublaslt_relu() {
+  static const bool on = [] {
+    const char* v = std::getenv("MYELIN_CUBLASLT");
+    return v != nullptr && std::string(v) == "relu";
+  }();
+  return on;
 }
 
 std::string cublaslt_path() {

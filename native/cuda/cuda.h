@@ -154,6 +154,8 @@ CublasWorkspace cublas_workspace();
 // epilogue (cublaslt.cc). false when it cannot (no cuBLASLt, no algorithm for the shape, an error status,
 // MYELIN_CUBLASLT=0): the caller then runs the GEMM and the epilogue kernel.
 bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out);
+// True when MYELIN_CUBLASLT=relu asks for ReLU layers through cuBLASLt too (see cublaslt.cc: NaN becomes 0).
+bool cublaslt_relu();
 // The cuBLASLt file in use, or "" when none.
 std::string cublaslt_path();
 // The cuBLASLt file beside a cuBLAS file or name ("libcublas.so.13" -> "libcublasLt.so.13"); "" for another name.

@@ -62,8 +62,10 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   need(args, z, mn, "z");
   need(args, out, mn, "out");
   require_ready(info.Env(), "denseForward");
-  // In place (no pre-activation kept), biased, ReLU or linear: one cuBLASLt matmul with the bias epilogue.
-  const bool relu = act == static_cast<int>(UnaryOp::relu), linear = act == static_cast<int>(UnaryOp::linear);
+  // In place (no pre-activation kept), biased and linear (ReLU too with MYELIN_CUBLASLT=relu): one cuBLASLt matmul
+  // with the bias epilogue.
+  const bool relu = act == static_cast<int>(UnaryOp::relu) && cublaslt_relu();
+  const bool linear = act == static_cast<int>(UnaryOp::linear);
   if (z == out && bias != nullptr && (relu || linear) && cublaslt_dense(relu, m, n, k, x->ptr, w->ptr, bias->ptr, out->ptr)) {
     check_launch(info.Env(), "denseForward");
     return info.Env().Undefined();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Turns a CUDA source of native/cuda into C++ for the host emulator: every launch
-// `kernel<<<grid, block[, shared[, stream]]>>>(args...)` becomes `::emu::launch(grid, block, shared, stream,
-// kernel, args...)`, keeping the line breaks (and a #line directive), so that compiler messages point into
+// `kernel<<<grid, block[, shared[, stream]]>>>(args...)` becomes `::emu::launch("kernel", grid, block, shared,
+// stream, kernel, args...)` (the name for MYELIN_CUDA_EMU_TRACE), keeping the line breaks (and a #line directive), so that compiler messages point into
 // the .cu file. Usage: node kernel-source.js <in.cu> <out.cc>
 'use strict';
 const fs = require('fs');
@@ -42,7 +42,8 @@ function transform(source, file) {
     if (config.length < 2 || config.length > 4) throw new Error(`${file}: launch configuration <<<${m[2]}>>> needs 2 to 4 parts`);
     while (config.length < 4) config.push(config.length === 2 ? '0' : 'nullptr');
     const args = source.slice(open + 1, close - 1);
-    out += source.slice(at, m.index) + `::emu::launch(${config.join(', ')}, ${m[1]}${args.trim() === '' ? '' : `, ${args}`})`;
+    const name = JSON.stringify(m[1].replace(/\s+/g, ' '));
+    out += source.slice(at, m.index) + `::emu::launch(${name}, ${config.join(', ')}, ${m[1]}${args.trim() === '' ? '' : `, ${args}`})`;
     at = close;
     launch.lastIndex = close;
   }

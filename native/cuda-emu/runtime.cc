@@ -5,9 +5,11 @@
 // instead, and a graph launch runs the recorded work, with the pointers and values of the capture. Waiting
 // on a stream under capture invalidates the capture, as on a GPU.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -53,7 +55,25 @@ namespace emu {
 
 void set_launch_error(cudaError_t err) { g_last_error = err; }
 
-void enqueue(cudaStream_t, std::function<void()> work) {
+// MYELIN_CUDA_EMU_TRACE=1 prints every piece of work as it runs to stderr ("kernel name", "memcpy", "memset",
+// and "graph launch: n nodes" before a graph's work), so that a training step's kernels can be counted.
+bool tracing() {
+  static const bool on = [] {
+    const char* v = std::getenv("MYELIN_CUDA_EMU_TRACE");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  return on;
+}
+
+void enqueue(cudaStream_t, const char* what, std::function<void()> work) {
+  if (tracing()) {
+    const std::string name = what;
+    std::function<void()> traced = [name, inner = std::move(work)]() {
+      std::fprintf(stderr, "cuda-emu: %s\n", name.c_str());
+      inner();
+    };
+    work = std::move(traced);
+  }
   if (g_capturing) g_captured.push_back(std::move(work));
   else work();
 }
@@ -162,11 +182,11 @@ cudaError_t cudaFreeHost(void* ptr) {
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t stream) {
-  emu::enqueue(stream, [dst, src, bytes]() { std::memmove(dst, src, bytes); });
+  emu::enqueue(stream, "memcpy", [dst, src, bytes]() { std::memmove(dst, src, bytes); });
   return cudaSuccess;
 }
 cudaError_t cudaMemsetAsync(void* dst, int value, size_t bytes, cudaStream_t stream) {
-  emu::enqueue(stream, [dst, value, bytes]() { std::memset(dst, value, bytes); });
+  emu::enqueue(stream, "memset", [dst, value, bytes]() { std::memset(dst, value, bytes); });
   return cudaSuccess;
 }
 
@@ -222,7 +242,11 @@ cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsig
 }
 cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
   if (exec == nullptr) return fail(cudaErrorInvalidResourceHandle);
-  for (const auto& w : exec->work) emu::enqueue(stream, w);
+  if (emu::tracing() && !g_capturing) std::fprintf(stderr, "cuda-emu: graph launch: %zu nodes\n", exec->work.size());
+  for (const auto& w : exec->work) {
+    if (g_capturing) g_captured.push_back(w);
+    else w();
+  }
   return cudaSuccess;
 }
 cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {

@@ -58,22 +58,26 @@ T shfl_xor(T value, int mask) {
   return out;
 }
 
+// True when MYELIN_CUDA_EMU_TRACE=1 asks for every piece of work to be printed as it runs.
+bool tracing();
 // Sets the error cudaGetLastError returns next (a refused launch).
 void set_launch_error(cudaError_t err);
 // Runs `thread` once for every thread of the grid, block after block. false (and the last error set to
 // cudaErrorInvalidConfiguration) when the launch configuration is one CUDA refuses.
 bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes);
 void run_grid(dim3 grid, dim3 block, const std::function<void()>& thread);
-// Runs work now, or records it when the stream is being captured into a graph.
-void enqueue(cudaStream_t stream, std::function<void()> work);
+// Runs work now, or records it when the stream is being captured into a graph. `what` names it for
+// MYELIN_CUDA_EMU_TRACE (a kernel, "memcpy", "memset").
+void enqueue(cudaStream_t stream, const char* what, std::function<void()> work);
 
 // kernel<<<grid, block, shared, stream>>>(args...): the arguments are converted to the kernel's parameter
 // types and copied now, as a launch does.
 template <class... P, class... A>
-void launch(dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream, void (*kernel)(P...), A&&... args) {
+void launch(const char* name, dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream, void (*kernel)(P...),
+            A&&... args) {
   if (!valid_launch(grid, block, shared_bytes)) return;
   std::tuple<std::decay_t<P>...> bound(std::forward<A>(args)...);
-  enqueue(stream, [grid, block, kernel, bound]() { run_grid(grid, block, [&]() { std::apply(kernel, bound); }); });
+  enqueue(stream, name, [grid, block, kernel, bound]() { run_grid(grid, block, [&]() { std::apply(kernel, bound); }); });
 }
 
 }  // namespace emu

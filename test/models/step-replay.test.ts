@@ -239,6 +239,8 @@ describeEachBackend('step replay', () => {
     await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
     const before = my.memory().numTensors;
     await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
-    expect(my.memory().numTensors).toBe(before);
+    // At most as many: the earlier tests' models and data are left to the garbage collector, whose finalizers
+    // may release some of them during this fit (seen on the slow cuda emulator); a leak would add tensors.
+    expect(my.memory().numTensors).toBeLessThanOrEqual(before);
   });
 });

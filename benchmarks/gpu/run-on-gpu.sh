@@ -102,7 +102,7 @@ else
 fi
 
 step "summary"
-node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" "$OUT_DIR/myelin-fit-nolt.jsonl" | tee "$OUT_DIR/summary.txt"
+node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" "$OUT_DIR/myelin-fit-nolt.jsonl" "$OUT_DIR/myelin-fit-ltrelu.jsonl" | tee "$OUT_DIR/summary.txt"
 echo
 echo "failing tests, first lines:"
 grep -A12 "●.*›" "$OUT_DIR/conformance.log" | head -80

@@ -1,9 +1,15 @@
 // The CUDA runtime calls of the cuda flavour, on the host (see include/cuda_runtime_api.h). Device memory is
 // host memory, filled with NaN bytes when allocated (cudaMalloc does not zero, so a kernel that reads memory
-// nobody wrote gives NaN, not a lucky 0). One device of kDeviceBytes; asking for more fails with
+// nobody wrote gives NaN, not a lucky 0), and every block ends right before an inaccessible guard page, so a
+// kernel that runs past the end of a buffer stops the process with SIGSEGV (the emulator's allocator hands out
+// blocks of exactly the requested size; MYELIN_CUDA_EMU_TRACE=1 then shows the last kernel). Block starts are
+// therefore only 4-byte aligned, which the emulator's float4 (a plain struct) does not mind. One device of kDeviceBytes; asking for more fails with
 // cudaErrorMemoryAllocation. Work runs when it is enqueued; while a stream is captured it is recorded
 // instead, and a graph launch runs the recorded work, with the pointers and values of the capture. Waiting
 // on a stream under capture invalidates the capture, as on a GPU.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,10 +38,15 @@ struct CUgraphExec_st {
 namespace {
 
 constexpr size_t kDeviceBytes = size_t(8) << 30;
-constexpr size_t kAlignment = 256;
+constexpr size_t kAlignment = 256;  // of the mapping's data part, as cudaMalloc's
 
 std::mutex g_mu;
-std::unordered_map<void*, size_t> g_device_blocks;  // pointer -> bytes
+struct Mapping {
+  void* base;
+  size_t mapped;  // bytes mapped, guard page included
+  size_t bytes;   // bytes asked for
+};
+std::unordered_map<void*, Mapping> g_device_blocks;  // block pointer -> its mapping
 size_t g_device_used = 0;
 cudaError_t g_last_error = cudaSuccess;
 bool g_capturing = false;
@@ -148,11 +159,17 @@ cudaError_t cudaMalloc(void** ptr, size_t bytes) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_capturing) g_capture_invalid = true;
   if (bytes > kDeviceBytes - g_device_used) return fail(cudaErrorMemoryAllocation);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded > 0 ? rounded : kAlignment);
-  if (p == nullptr) return fail(cudaErrorMemoryAllocation);
-  std::memset(p, 0xff, rounded);  // NaN floats
-  g_device_blocks[p] = bytes;
+  const size_t data_pages = (rounded + page - 1) / page;
+  const size_t mapped = (data_pages + 1) * page;
+  void* base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return fail(cudaErrorMemoryAllocation);
+  char* guard = static_cast<char*>(base) + data_pages * page;
+  mprotect(guard, page, PROT_NONE);
+  char* p = guard - bytes;  // the block ends at the guard page
+  std::memset(p, 0xff, guard - p);  // NaN floats
+  g_device_blocks[p] = Mapping{base, mapped, bytes};
   g_device_used += bytes;
   *ptr = p;
   return cudaSuccess;
@@ -162,9 +179,9 @@ cudaError_t cudaFree(void* ptr) {
   std::lock_guard<std::mutex> lock(g_mu);
   auto it = g_device_blocks.find(ptr);
   if (it == g_device_blocks.end()) return fail(cudaErrorInvalidValue);
-  g_device_used -= it->second;
+  g_device_used -= it->second.bytes;
+  munmap(it->second.base, it->second.mapped);
   g_device_blocks.erase(it);
-  std::free(ptr);
   return cudaSuccess;
 }
 cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {

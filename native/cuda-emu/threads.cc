@@ -10,6 +10,7 @@
 // which do not save the signal mask (no system call per switch).
 #undef _FORTIFY_SOURCE  // its longjmp check refuses jumps between stacks
 #include <setjmp.h>
+#include <signal.h>
 #include <ucontext.h>
 
 #include <cstdio>
@@ -142,7 +143,47 @@ bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes) {
   return ok;
 }
 
-void run_grid(dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
+namespace {
+
+thread_local const char* g_kernel = nullptr;  // the kernel that runs now, if any
+struct sigaction g_previous_segv;
+
+// SIGSEGV inside a kernel: a read or write outside every device buffer (past its end, onto the guard page that
+// follows each block). Names the kernel, block and thread, then lets the signal take its default course; a fault
+// outside a kernel goes to the handler that was there before (V8 has one for WebAssembly).
+void on_segv(int sig, siginfo_t* info, void* context) {
+  if (g_kernel != nullptr && g_fiber != nullptr) {
+    const ThreadState& t = g_fiber->state;
+    std::fprintf(stderr,
+                 "cuda emulator: kernel %s, block (%u, %u, %u), thread (%u, %u, %u) accessed %p, outside every device "
+                 "buffer (past the end of one?)\n",
+                 g_kernel, t.block.x, t.block.y, t.block.z, t.thread.x, t.thread.y, t.thread.z, info->si_addr);
+    signal(SIGSEGV, SIG_DFL);
+    return;  // the access runs again and stops the process
+  }
+  if (g_previous_segv.sa_flags & SA_SIGINFO) {
+    if (g_previous_segv.sa_sigaction != nullptr) return g_previous_segv.sa_sigaction(sig, info, context);
+  } else if (g_previous_segv.sa_handler != SIG_DFL && g_previous_segv.sa_handler != SIG_IGN) {
+    return g_previous_segv.sa_handler(sig);
+  }
+  signal(SIGSEGV, SIG_DFL);
+}
+
+void install_segv_report() {
+  struct sigaction action {};
+  action.sa_sigaction = on_segv;
+  action.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &g_previous_segv);
+}
+
+}  // namespace
+
+void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
+  static const bool installed = (install_segv_report(), true);
+  (void)installed;
+  const char* outer_kernel = g_kernel;
+  g_kernel = name;
   static const bool reverse = [] {
     const char* order = std::getenv("MYELIN_CUDA_EMU_ORDER");
     return order != nullptr && std::string(order) == "reverse";
@@ -193,6 +234,7 @@ void run_grid(dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
   g_block = outer_block;
   g_fiber = outer_fiber;
   g_body = outer_body;
+  g_kernel = outer_kernel;
 }
 
 }  // namespace emu

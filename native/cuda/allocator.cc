@@ -45,10 +45,25 @@ size_t size_class(size_t bytes) {
   return cls < bytes ? bytes : cls;  // overflow guard near SIZE_MAX
 }
 
+namespace {
+
+// The bytes a request takes: its size class; on the host emulator (native/cuda-emu) exactly the request, so that
+// the guard page the emulator puts right after every block stops a kernel that reads or writes past the end of
+// its buffer.
+size_t block_bytes(size_t bytes) {
+#ifdef MYELIN_CUDA_EMULATOR
+  return bytes;
+#else
+  return size_class(bytes);
+#endif
+}
+
+}  // namespace
+
 void* device_alloc(Napi::Env env, size_t bytes) {
   if (bytes == 0) return nullptr;
   spoil_capture();  // a block handed out during a capture could be reused while the graph still runs
-  const size_t cls = size_class(bytes);
+  const size_t cls = block_bytes(bytes);
   std::lock_guard<std::mutex> lock(g_mu);
   auto it = g_free.find(cls);
   if (it != g_free.end() && !it->second.empty()) {
@@ -84,7 +99,7 @@ void* device_alloc(Napi::Env env, size_t bytes) {
 
 void device_free(void* ptr, size_t bytes) {
   if (ptr == nullptr) return;
-  const size_t cls = size_class(bytes);
+  const size_t cls = block_bytes(bytes);
   std::lock_guard<std::mutex> lock(g_mu);
   g_free[cls].push_back(ptr);
   g_stats.in_use_bytes -= cls;

@@ -62,10 +62,11 @@ T shfl_xor(T value, int mask) {
 bool tracing();
 // Sets the error cudaGetLastError returns next (a refused launch).
 void set_launch_error(cudaError_t err);
-// Runs `thread` once for every thread of the grid, block after block. false (and the last error set to
+// Runs `thread` once for every thread of the grid, block after block; `name` is the kernel's, for the report
+// of a kernel that touches memory outside every buffer (SIGSEGV on a guard page). false (and the last error set to
 // cudaErrorInvalidConfiguration) when the launch configuration is one CUDA refuses.
 bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes);
-void run_grid(dim3 grid, dim3 block, const std::function<void()>& thread);
+void run_grid(const char* name, dim3 grid, dim3 block, const std::function<void()>& thread);
 // Runs work now, or records it when the stream is being captured into a graph. `what` names it for
 // MYELIN_CUDA_EMU_TRACE (a kernel, "memcpy", "memset").
 void enqueue(cudaStream_t stream, const char* what, std::function<void()> work);
@@ -77,7 +78,9 @@ void launch(const char* name, dim3 grid, dim3 block, size_t shared_bytes, cudaSt
             A&&... args) {
   if (!valid_launch(grid, block, shared_bytes)) return;
   std::tuple<std::decay_t<P>...> bound(std::forward<A>(args)...);
-  enqueue(stream, name, [grid, block, kernel, bound]() { run_grid(grid, block, [&]() { std::apply(kernel, bound); }); });
+  enqueue(stream, name, [name, grid, block, kernel, bound]() {
+    run_grid(name, grid, block, [&]() { std::apply(kernel, bound); });
+  });
 }
 
 }  // namespace emu

@@ -7,6 +7,12 @@
 // cudaErrorMemoryAllocation. Work runs when it is enqueued; while a stream is captured it is recorded
 // instead, and a graph launch runs the recorded work, with the pointers and values of the capture. Waiting
 // on a stream under capture invalidates the capture, as on a GPU.
+// MYELIN_CUDA_EMU_ASYNC=1 defers the work instead, as a GPU runs it later: it runs at a synchronization
+// (cudaStreamSynchronize, cudaDeviceSynchronize, cudaFree, cudaFreeHost, a copy to pageable host memory) or when
+// more than kMaxPending pieces wait, and an event is done only once the work before it has run. Host code that
+// reuses pinned memory a queued copy still reads, or reads results without waiting, then gets wrong values.
+// As cudaMemcpyAsync does, a copy from pageable host memory takes its bytes when it is enqueued and a copy to
+// pageable host memory completes before it returns; copies from and to pinned memory (cudaHostAlloc) are deferred.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -26,7 +34,7 @@ struct CUstream_st {
   int unused;
 };
 struct CUevent_st {
-  int unused;
+  unsigned long long after = 0;  // done once this many pieces of work have run
 };
 struct CUgraph_st {
   std::vector<std::function<void()>> work;
@@ -55,6 +63,37 @@ std::vector<std::function<void()>> g_captured;
 CUstream_st g_stream_storage[16];
 int g_streams = 0;
 
+constexpr size_t kMaxPending = 64;
+std::deque<std::function<void()>> g_pending;  // deferred work (MYELIN_CUDA_EMU_ASYNC=1), oldest first
+unsigned long long g_enqueued = 0, g_ran = 0;  // pieces of work enqueued and run outside captures
+std::unordered_map<void*, size_t> g_pinned;   // cudaHostAlloc blocks -> bytes
+
+bool deferring() {
+  static const bool on = [] {
+    const char* v = std::getenv("MYELIN_CUDA_EMU_ASYNC");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  return on;
+}
+
+// Runs the deferred work (the stream catches up).
+void run_pending() {
+  while (!g_pending.empty()) {
+    std::function<void()> work = std::move(g_pending.front());
+    g_pending.pop_front();
+    work();
+    ++g_ran;
+  }
+}
+
+bool pinned(const void* p) {
+  for (const auto& block : g_pinned) {
+    const char* b = static_cast<const char*>(block.first);
+    if (p >= b && p < b + block.second) return true;
+  }
+  return false;
+}
+
 cudaError_t fail(cudaError_t err) {
   g_last_error = err;
   return err;
@@ -77,7 +116,7 @@ bool tracing() {
 }
 
 void enqueue(cudaStream_t, const char* what, std::function<void()> work) {
-  if (tracing()) {
+  if (tracing() && what != nullptr) {  // nullptr: a graph's work, named when it was captured
     const std::string name = what;
     std::function<void()> traced = [name, inner = std::move(work)]() {
       std::fprintf(stderr, "cuda-emu: %s\n", name.c_str());
@@ -85,8 +124,18 @@ void enqueue(cudaStream_t, const char* what, std::function<void()> work) {
     };
     work = std::move(traced);
   }
-  if (g_capturing) g_captured.push_back(std::move(work));
-  else work();
+  if (g_capturing) {
+    g_captured.push_back(std::move(work));
+    return;
+  }
+  ++g_enqueued;
+  if (!deferring()) {
+    work();
+    ++g_ran;
+    return;
+  }
+  g_pending.push_back(std::move(work));
+  if (g_pending.size() > kMaxPending) run_pending();
 }
 
 }  // namespace emu
@@ -152,7 +201,10 @@ cudaError_t cudaDriverGetVersion(int* version) {
   *version = 13000;
   return cudaSuccess;
 }
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+cudaError_t cudaDeviceSynchronize() {
+  run_pending();
+  return cudaSuccess;
+}
 
 cudaError_t cudaMalloc(void** ptr, size_t bytes) {
   *ptr = nullptr;
@@ -177,6 +229,7 @@ cudaError_t cudaMalloc(void** ptr, size_t bytes) {
 cudaError_t cudaFree(void* ptr) {
   if (ptr == nullptr) return cudaSuccess;
   std::lock_guard<std::mutex> lock(g_mu);
+  run_pending();  // cudaFree waits for the device
   auto it = g_device_blocks.find(ptr);
   if (it == g_device_blocks.end()) return fail(cudaErrorInvalidValue);
   g_device_used -= it->second.bytes;
@@ -192,14 +245,25 @@ cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {
 }
 cudaError_t cudaHostAlloc(void** ptr, size_t bytes, unsigned int) {
   *ptr = std::malloc(bytes > 0 ? bytes : 1);
-  return *ptr != nullptr ? cudaSuccess : fail(cudaErrorMemoryAllocation);
+  if (*ptr == nullptr) return fail(cudaErrorMemoryAllocation);
+  g_pinned[*ptr] = bytes;
+  return cudaSuccess;
 }
 cudaError_t cudaFreeHost(void* ptr) {
+  run_pending();  // cudaFreeHost waits for the device
+  g_pinned.erase(ptr);
   std::free(ptr);
   return cudaSuccess;
 }
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t stream) {
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
+  if (kind == cudaMemcpyHostToDevice && !pinned(src)) {
+    // Pageable source: its bytes are taken now (the caller may change them as soon as this returns).
+    auto copy = std::make_shared<std::vector<char>>(static_cast<const char*>(src), static_cast<const char*>(src) + bytes);
+    emu::enqueue(stream, "memcpy", [dst, copy]() { std::memcpy(dst, copy->data(), copy->size()); });
+    return cudaSuccess;
+  }
   emu::enqueue(stream, "memcpy", [dst, src, bytes]() { std::memmove(dst, src, bytes); });
+  if (kind == cudaMemcpyDeviceToHost && !pinned(dst) && !g_capturing) run_pending();  // pageable destination
   return cudaSuccess;
 }
 cudaError_t cudaMemsetAsync(void* dst, int value, size_t bytes, cudaStream_t stream) {
@@ -217,14 +281,18 @@ cudaError_t cudaStreamSynchronize(cudaStream_t) {
     g_capture_invalid = true;
     return fail(cudaErrorStreamCaptureUnsupported);
   }
+  run_pending();
   return cudaSuccess;
 }
 cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int) {
   *event = new CUevent_st{};
   return cudaSuccess;
 }
-cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaEventQuery(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
+  event->after = g_enqueued;
+  return cudaSuccess;
+}
+cudaError_t cudaEventQuery(cudaEvent_t event) { return g_ran >= event->after ? cudaSuccess : cudaErrorNotReady; }
 cudaError_t cudaEventDestroy(cudaEvent_t event) {
   delete event;
   return cudaSuccess;
@@ -259,10 +327,13 @@ cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsig
 }
 cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
   if (exec == nullptr) return fail(cudaErrorInvalidResourceHandle);
-  if (emu::tracing() && !g_capturing) std::fprintf(stderr, "cuda-emu: graph launch: %zu nodes\n", exec->work.size());
+  if (emu::tracing() && !g_capturing) {
+    const size_t nodes = exec->work.size();
+    emu::enqueue(stream, nullptr, [nodes]() { std::fprintf(stderr, "cuda-emu: graph launch: %zu nodes\n", nodes); });
+  }
   for (const auto& w : exec->work) {
     if (g_capturing) g_captured.push_back(w);
-    else w();
+    else emu::enqueue(stream, nullptr, w);
   }
   return cudaSuccess;
 }

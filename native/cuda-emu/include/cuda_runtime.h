@@ -67,8 +67,8 @@ void set_launch_error(cudaError_t err);
 // cudaErrorInvalidConfiguration) when the launch configuration is one CUDA refuses.
 bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes);
 void run_grid(const char* name, dim3 grid, dim3 block, const std::function<void()>& thread);
-// Runs work now, or records it when the stream is being captured into a graph. `what` names it for
-// MYELIN_CUDA_EMU_TRACE (a kernel, "memcpy", "memset").
+// Runs work now (later with MYELIN_CUDA_EMU_ASYNC=1), or records it when the stream is being captured into a
+// graph. `what` names it for MYELIN_CUDA_EMU_TRACE (a kernel, "memcpy", "memset"; nullptr: already named).
 void enqueue(cudaStream_t stream, const char* what, std::function<void()> work);
 
 // kernel<<<grid, block, shared, stream>>>(args...): the arguments are converted to the kernel's parameter

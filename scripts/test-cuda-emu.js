@@ -24,16 +24,16 @@ const env = {
 const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const extra = process.argv.slice(2);
 // The suites run with the device's work deferred until the host waits for it (MYELIN_CUDA_EMU_ASYNC=1: host
-// code that reuses memory a queued copy still reads shows); then the kernel conformance suite runs again with
-// work run at once and the threads of a block in reverse order between barriers (a missing __syncthreads shows
-// in one of the two orders).
+// code that reuses memory a queued copy still reads shows) and guard pages after every buffer; then the kernel
+// conformance suite runs again with work run at once, guard pages before every buffer, and the threads of a
+// block in reverse order between barriers (a missing __syncthreads shows in one of the two orders).
 const runs = [
   [{ MYELIN_CUDA_EMU_ASYNC: '1' }, ['test/cuda', 'test/conformance', 'test/ops', 'test/models/step-replay.test.ts', 'test/backend/recorder.test.ts']],
   [{ MYELIN_CUDA_EMU_ASYNC: '1' }, ['-c', 'test-gpu/jest.config.js']],
-  [{ MYELIN_CUDA_EMU_ORDER: 'reverse' }, ['test/conformance']],
+  [{ MYELIN_CUDA_EMU_ORDER: 'reverse', MYELIN_CUDA_EMU_GUARD: 'front' }, ['test/conformance']],
 ];
 for (const [more, args] of runs) {
-  if (more.MYELIN_CUDA_EMU_ORDER) console.log('test:cuda-emu: conformance again, work run at once, threads in reverse order between barriers');
+  if (more.MYELIN_CUDA_EMU_ORDER) console.log('test:cuda-emu: conformance again, work run at once, guard pages in front, threads in reverse order');
   const r = spawnSync(process.execPath, [jest, ...args, ...extra], { cwd: root, env: { ...env, ...more }, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -1,18 +1,22 @@
-// The CUDA runtime calls of the cuda flavour, on the host (see include/cuda_runtime_api.h). Device memory is
-// host memory, filled with NaN bytes when allocated (cudaMalloc does not zero, so a kernel that reads memory
-// nobody wrote gives NaN, not a lucky 0), and every block ends right before an inaccessible guard page, so a
-// kernel that runs past the end of a buffer stops the process with SIGSEGV (the emulator's allocator hands out
-// blocks of exactly the requested size; MYELIN_CUDA_EMU_TRACE=1 then shows the last kernel). Block starts are
-// therefore only 4-byte aligned, which the emulator's float4 (a plain struct) does not mind. One device of kDeviceBytes; asking for more fails with
-// cudaErrorMemoryAllocation. Work runs when it is enqueued; while a stream is captured it is recorded
-// instead, and a graph launch runs the recorded work, with the pointers and values of the capture. Waiting
-// on a stream under capture invalidates the capture, as on a GPU.
-// MYELIN_CUDA_EMU_ASYNC=1 defers the work instead, as a GPU runs it later: it runs at a synchronization
-// (cudaStreamSynchronize, cudaDeviceSynchronize, cudaFree, cudaFreeHost, a copy to pageable host memory) or when
-// more than kMaxPending pieces wait, and an event is done only once the work before it has run. Host code that
-// reuses pinned memory a queued copy still reads, or reads results without waiting, then gets wrong values.
-// As cudaMemcpyAsync does, a copy from pageable host memory takes its bytes when it is enqueued and a copy to
-// pageable host memory completes before it returns; copies from and to pinned memory (cudaHostAlloc) are deferred.
+// The CUDA runtime calls of the cuda flavour, on the host (see include/cuda_runtime_api.h).
+//
+// Memory: device memory is host memory, filled with NaN bytes when allocated (cudaMalloc does not zero, so a
+// kernel that reads memory nobody wrote gives NaN, not a lucky 0). Every block ends right before an
+// inaccessible guard page (or starts right after one with MYELIN_CUDA_EMU_GUARD=front), so a kernel that runs
+// past the end (or the start) of a buffer stops the process with SIGSEGV, reported by threads.cc with the
+// kernel's name. The emulator's allocator hands out blocks of exactly the requested size for this, so block
+// starts are only 4-byte aligned, which the emulator's float4 (a plain struct) does not mind. One device of
+// kDeviceBytes; asking for more fails with cudaErrorMemoryAllocation.
+//
+// Work runs when it is enqueued; while a stream is captured it is recorded instead, and a graph launch runs the
+// recorded work, with the pointers and values of the capture. Waiting on a stream under capture invalidates
+// the capture, as on a GPU. MYELIN_CUDA_EMU_ASYNC=1 defers the work instead, as a GPU runs it later: it runs at a
+// synchronization (cudaStreamSynchronize, cudaDeviceSynchronize, cudaFree, cudaFreeHost, a copy to pageable
+// host memory) or when more than kMaxPending pieces wait, and an event is done only once the work before it
+// has run. Host code that reuses pinned memory a queued copy still reads, or reads results without waiting,
+// then gets wrong values. As cudaMemcpyAsync does, a copy from pageable host memory takes its bytes when it is
+// enqueued and a copy to pageable host memory completes before it returns; copies from and to pinned memory
+// (cudaHostAlloc) are deferred.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -92,6 +96,16 @@ bool pinned(const void* p) {
     if (p >= b && p < b + block.second) return true;
   }
   return false;
+}
+
+// MYELIN_CUDA_EMU_GUARD=front puts the guard page before each block instead of after it (a kernel that reads
+// or writes before the start of a buffer then stops).
+bool guard_in_front() {
+  static const bool on = [] {
+    const char* v = std::getenv("MYELIN_CUDA_EMU_GUARD");
+    return v != nullptr && std::string(v) == "front";
+  }();
+  return on;
 }
 
 cudaError_t fail(cudaError_t err) {
@@ -217,10 +231,16 @@ cudaError_t cudaMalloc(void** ptr, size_t bytes) {
   const size_t mapped = (data_pages + 1) * page;
   void* base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED) return fail(cudaErrorMemoryAllocation);
-  char* guard = static_cast<char*>(base) + data_pages * page;
-  mprotect(guard, page, PROT_NONE);
-  char* p = guard - bytes;  // the block ends at the guard page
-  std::memset(p, 0xff, guard - p);  // NaN floats
+  char* p;
+  if (guard_in_front()) {  // the block starts right after the guard page
+    mprotect(base, page, PROT_NONE);
+    p = static_cast<char*>(base) + page;
+  } else {  // the block ends right before the guard page
+    char* guard = static_cast<char*>(base) + data_pages * page;
+    mprotect(guard, page, PROT_NONE);
+    p = guard - bytes;
+  }
+  std::memset(p, 0xff, bytes);  // NaN floats
   g_device_blocks[p] = Mapping{base, mapped, bytes};
   g_device_used += bytes;
   *ptr = p;

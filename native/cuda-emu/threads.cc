@@ -156,7 +156,7 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     const ThreadState& t = g_fiber->state;
     std::fprintf(stderr,
                  "cuda emulator: kernel %s, block (%u, %u, %u), thread (%u, %u, %u) accessed %p, outside every device "
-                 "buffer (past the end of one?)\n",
+                 "buffer\n",
                  g_kernel, t.block.x, t.block.y, t.block.z, t.thread.x, t.thread.y, t.thread.z, info->si_addr);
     signal(SIGSEGV, SIG_DFL);
     return;  // the access runs again and stops the process

@@ -73,10 +73,7 @@ unsigned long long g_enqueued = 0, g_ran = 0;  // pieces of work enqueued and ru
 std::unordered_map<void*, size_t> g_pinned;   // cudaHostAlloc blocks -> bytes
 
 bool deferring() {
-  static const bool on = [] {
-    const char* v = std::getenv("MYELIN_CUDA_EMU_ASYNC");
-    return v != nullptr && std::string(v) == "1";
-  }();
+  static const bool on = emu::env_is("MYELIN_CUDA_EMU_ASYNC", "1");
   return on;
 }
 
@@ -101,10 +98,7 @@ bool pinned(const void* p) {
 // MYELIN_CUDA_EMU_GUARD=front puts the guard page before each block instead of after it (a kernel that reads
 // or writes before the start of a buffer then stops).
 bool guard_in_front() {
-  static const bool on = [] {
-    const char* v = std::getenv("MYELIN_CUDA_EMU_GUARD");
-    return v != nullptr && std::string(v) == "front";
-  }();
+  static const bool on = emu::env_is("MYELIN_CUDA_EMU_GUARD", "front");
   return on;
 }
 
@@ -117,15 +111,17 @@ cudaError_t fail(cudaError_t err) {
 
 namespace emu {
 
+bool env_is(const char* name, const char* value) {
+  const char* v = std::getenv(name);
+  return v != nullptr && std::strcmp(v, value) == 0;
+}
+
 void set_launch_error(cudaError_t err) { g_last_error = err; }
 
 // MYELIN_CUDA_EMU_TRACE=1 prints every piece of work as it runs to stderr ("kernel name", "memcpy", "memset",
 // and "graph launch: n nodes" before a graph's work), so that a training step's kernels can be counted.
 bool tracing() {
-  static const bool on = [] {
-    const char* v = std::getenv("MYELIN_CUDA_EMU_TRACE");
-    return v != nullptr && std::string(v) == "1";
-  }();
+  static const bool on = env_is("MYELIN_CUDA_EMU_TRACE", "1");
   return on;
 }
 
@@ -276,8 +272,9 @@ cudaError_t cudaFreeHost(void* ptr) {
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
-  if (kind == cudaMemcpyHostToDevice && !pinned(src)) {
-    // Pageable source: its bytes are taken now (the caller may change them as soon as this returns).
+  if (kind == cudaMemcpyHostToDevice && !pinned(src) && (deferring() || g_capturing)) {
+    // Pageable source of a copy that runs later: its bytes are taken now (the caller may change them as soon
+    // as this returns).
     auto copy = std::make_shared<std::vector<char>>(static_cast<const char*>(src), static_cast<const char*>(src) + bytes);
     emu::enqueue(stream, "memcpy", [dst, copy]() { std::memcpy(dst, copy->data(), copy->size()); });
     return cudaSuccess;

@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "cuda_runtime.h"
@@ -148,8 +147,8 @@ namespace {
 thread_local const char* g_kernel = nullptr;  // the kernel that runs now, if any
 struct sigaction g_previous_segv;
 
-// SIGSEGV inside a kernel: a read or write outside every device buffer (past its end, onto the guard page that
-// follows each block). Names the kernel, block and thread, then lets the signal take its default course; a fault
+// SIGSEGV inside a kernel: a read or write outside every device buffer (onto the guard page that follows each
+// block, or precedes it with MYELIN_CUDA_EMU_GUARD=front). Names the kernel, block and thread, then lets the signal take its default course; a fault
 // outside a kernel goes to the handler that was there before (V8 has one for WebAssembly).
 void on_segv(int sig, siginfo_t* info, void* context) {
   if (g_kernel != nullptr && g_fiber != nullptr) {
@@ -182,20 +181,13 @@ void install_segv_report() {
 void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<void()>& thread) {
   static const bool installed = (install_segv_report(), true);
   (void)installed;
-  const char* outer_kernel = g_kernel;
   g_kernel = name;
-  static const bool reverse = [] {
-    const char* order = std::getenv("MYELIN_CUDA_EMU_ORDER");
-    return order != nullptr && std::string(order) == "reverse";
-  }();
+  static const bool reverse = env_is("MYELIN_CUDA_EMU_ORDER", "reverse");
   const size_t n = size_t(block_dim.x) * block_dim.y * block_dim.z;
   Block b;
   b.fibers.resize(n);
   b.lanes.assign(n, 0);
   while (g_stacks.size() < n) g_stacks.emplace_back(new char[kStackBytes]);
-  Block* outer_block = g_block;
-  Fiber* outer_fiber = g_fiber;
-  const std::function<void()>* outer_body = g_body;
   g_block = &b;
   g_body = &thread;
   for (unsigned bz = 0; bz < grid.z; ++bz) {
@@ -231,10 +223,11 @@ void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<v
       }
     }
   }
-  g_block = outer_block;
-  g_fiber = outer_fiber;
-  g_body = outer_body;
-  g_kernel = outer_kernel;
+  // No kernel runs now (kernels launch no kernels, so launches never nest).
+  g_block = nullptr;
+  g_fiber = nullptr;
+  g_body = nullptr;
+  g_kernel = nullptr;
 }
 
 }  // namespace emu

@@ -92,14 +92,22 @@ bool resolve(void* lib, const char* name, F* out) {
   return *out != nullptr;
 }
 
+// MYELIN_CUBLASLT as it was when first read ("" when unset): "0" turns cuBLASLt off, "relu" takes ReLU layers too.
+const std::string& cublaslt_setting() {
+  static const std::string setting = [] {
+    const char* v = std::getenv("MYELIN_CUBLASLT");
+    return std::string(v != nullptr ? v : "");
+  }();
+  return setting;
+}
+
 // Opens cuBLASLt once a cuBLAS is active (a first init without cuBLAS does not use up the attempt).
 void open_once() {
   if (g.tried) return;
   const std::string file = cublaslt_file(cublas_path());
   if (file.empty()) return;
   g.tried = true;
-  const char* off = std::getenv("MYELIN_CUBLASLT");
-  if (off != nullptr && std::string(off) == "0") return;
+  if (cublaslt_setting() == "0") return;
   void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) return;
   Api a;
@@ -178,11 +186,8 @@ bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, con
 }
 
 bool cublaslt_relu() {
-  static const bool on = [] {
-    const char* v = std::getenv("MYELIN_CUBLASLT");
-    return v != nullptr && std::string(v) == "relu";
-  }();
-  return on;
+  static const bool relu = cublaslt_setting() == "relu";  // asked on every dense forward
+  return relu;
 }
 
 std::string cublaslt_path() {

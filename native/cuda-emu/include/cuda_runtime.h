@@ -58,14 +58,17 @@ T shfl_xor(T value, int mask) {
   return out;
 }
 
+// True when the environment variable `name` is set to exactly `value` (the emulator's MYELIN_CUDA_EMU_* switches).
+bool env_is(const char* name, const char* value);
 // True when MYELIN_CUDA_EMU_TRACE=1 asks for every piece of work to be printed as it runs.
 bool tracing();
 // Sets the error cudaGetLastError returns next (a refused launch).
 void set_launch_error(cudaError_t err);
-// Runs `thread` once for every thread of the grid, block after block; `name` is the kernel's, for the report
-// of a kernel that touches memory outside every buffer (SIGSEGV on a guard page). false (and the last error set to
-// cudaErrorInvalidConfiguration) when the launch configuration is one CUDA refuses.
+// false (and the last error set to cudaErrorInvalidConfiguration) when the launch configuration is one CUDA
+// refuses.
 bool valid_launch(dim3 grid, dim3 block, size_t shared_bytes);
+// Runs `thread` once for every thread of the grid, block after block; `name` is the kernel's, for the report
+// of a kernel that touches memory outside every buffer (SIGSEGV on a guard page).
 void run_grid(const char* name, dim3 grid, dim3 block, const std::function<void()>& thread);
 // Runs work now (later with MYELIN_CUDA_EMU_ASYNC=1), or records it when the stream is being captured into a
 // graph. `what` names it for MYELIN_CUDA_EMU_TRACE (a kernel, "memcpy", "memset"; nullptr: already named).

@@ -96,7 +96,8 @@ struct TensorChunk {
   uint32_t n;
 };
 enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
-// Every scalar any optimizer needs, in double as the CPU flavour; unused ones are ignored.
+// Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
+// compute type once per thread); unused ones are ignored.
 struct OptimizerScalars {
   double lr, momentum, wd;       // sgd: lr, momentum, wd
   double beta1, beta2, eps;      // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)

@@ -3,9 +3,12 @@
 // elements, like PyTorch's multi_tensor_apply) and passes a device array of TensorChunk (pointers + length);
 // block b updates chunk b. Each thread loads kIlp elements of every array before it updates any of them, so
 // a warp has several loads in flight instead of one dependent chain per element. The per-element math is
-// native/common/optimizer_math.h, the same code the CPU flavour runs, computed in double like the CPU
-// flavour (state stored as float): the step is memory-bound, so the wider math costs little and cuda and cpu
-// training runs stay within rounding of each other.
+// native/common/optimizer_math.h, the same code the CPU flavour runs, computed in float as PyTorch's fused
+// CUDA optimizers do (the CPU flavour computes in double; both store float state, and their updates agree
+// within float rounding). Not double: GeForce and workstation parts of sm_86 / sm_89 run float64 at 1/64 of
+// the float32 rate, and Adam's double division and square root alone would make the step compute-bound there
+// (about 28 f64 PTX instructions per element, with div.rn.f64 and sqrt.rn.f64 expanding further in SASS),
+// instead of bound by the 28 bytes per element it moves.
 #include "../common/optimizer_math.h"
 #include "kernels.h"
 #include "launch.cuh"
@@ -15,7 +18,7 @@ namespace cuda {
 
 namespace {
 
-using T = double;  // compute type of the per-element update
+using T = float;  // compute type of the per-element update
 
 constexpr int kOptThreads = 256;
 constexpr int kIlp = 4;
@@ -26,10 +29,13 @@ __global__ void __launch_bounds__(kOptThreads) multi_tensor_kernel(const TensorC
                                                                    const float* loss_in, float* loss_out) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   if (loss_out != nullptr && blockIdx.x == 0 && threadIdx.x == 0) *loss_out = *loss_in;
+  // The host's double scalars, rounded to the compute type once per thread.
+  const T lr = static_cast<T>(sc.lr), momentum = static_cast<T>(sc.momentum), wd = static_cast<T>(sc.wd);
+  const T beta1 = static_cast<T>(sc.beta1), eps = static_cast<T>(sc.eps);
   AdamScalars<T> adam;
   if constexpr (kind == OptimizerKind::adam) {
-    adam.lr = sc.lr, adam.beta1 = sc.beta1, adam.beta2 = sc.beta2, adam.eps = sc.eps, adam.wd = sc.wd;
-    adam.inv_bc1 = sc.inv_bc1, adam.inv_bc2 = sc.inv_bc2, adam.decoupled = sc.decoupled;
+    adam.lr = lr, adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
+    adam.inv_bc1 = static_cast<T>(sc.inv_bc1), adam.inv_bc2 = static_cast<T>(sc.inv_bc2), adam.decoupled = sc.decoupled;
   }
   for (size_t ci = blockIdx.x; ci < count; ci += gridDim.x) {
     const TensorChunk ch = chunks[ci];
@@ -56,14 +62,14 @@ __global__ void __launch_bounds__(kOptThreads) multi_tensor_kernel(const TensorC
       for (int k = 0; k < kIlp; ++k) {
         if (base + k * kOptThreads >= ch.n) continue;
         if constexpr (kind == OptimizerKind::sgd) {
-          sgd_update<T>(rp[k], rg[k], s0 ? &r0[k] : nullptr, sc.lr, sc.momentum, sc.nesterov, sc.wd);
+          sgd_update<T>(rp[k], rg[k], s0 ? &r0[k] : nullptr, lr, momentum, sc.nesterov, wd);
         } else if constexpr (kind == OptimizerKind::adam) {
           adam_update<T>(rp[k], rg[k], r0[k], r1[k], s2 ? &r2[k] : nullptr, adam);
         } else if constexpr (kind == OptimizerKind::adagrad) {
-          adagrad_update<T>(rp[k], rg[k], r0[k], sc.lr, sc.eps, sc.wd);
+          adagrad_update<T>(rp[k], rg[k], r0[k], lr, eps, wd);
         } else {  // rmsprop: rho travels in beta1
-          rmsprop_update<T>(rp[k], rg[k], r0[k], s1 ? &r1[k] : nullptr, s2 ? &r2[k] : nullptr, sc.lr, sc.beta1, sc.momentum,
-                            sc.eps, sc.wd);
+          rmsprop_update<T>(rp[k], rg[k], r0[k], s1 ? &r1[k] : nullptr, s2 ? &r2[k] : nullptr, lr, beta1, momentum, eps,
+                            wd);
         }
       }
 #pragma unroll

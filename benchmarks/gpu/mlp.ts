@@ -46,8 +46,7 @@ export interface MlpRun {
  * the benchmark reads it once per epoch so the GPU never waits per batch.
  */
 export function trainMlp(spec: MlpSpec, where: MlpBackend, lossEvery = 1): MlpRun {
-  // setBackend passes its options through to createCudaBackend (tf32, cublas) and createCpuBackend (blas).
-  setBackend(where.name, (where.options ?? {}) as Parameters<typeof setBackend>[1]);
+  setBackend(where.name, where.options ?? {});
   setSeed(spec.seed);
   const { layers, batch } = spec;
   const batches = Math.max(1, Math.floor(spec.samples / batch));

@@ -9,7 +9,7 @@ import { loadCudaAddon } from '../native/loader';
 import type { Backend } from './backend';
 import { configActivator, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
 
-/** Options of {@link createCudaBackend} (the cpu options of `setBackend` are accepted and ignored). */
+/** Options of {@link createCudaBackend}, as `setBackend('cuda', options)` passes them (the cpu options are ignored). */
 export interface CudaBackendOptions {
   /** Allow TF32 tensor-core math in GEMMs (faster, ~1e-3 relative error). Default: MYELIN_TF32=1, else false. */
   tf32?: boolean;

@@ -35,6 +35,15 @@ export interface BackendOptions {
   blas?: string;
   /** CPU: cap on kernel threads (default: MYELIN_NUM_THREADS, else all cores). */
   threads?: number;
+  /**
+   * CUDA: let cuBLAS use TF32 tensor-core math in GEMMs (inputs rounded to a 10-bit mantissa, about 1e-3
+   * relative error; several times faster on large layers). Default: `MYELIN_TF32=1`, else false (exact float32).
+   */
+  tf32?: boolean;
+  /** CUDA: a cuBLAS library path, or 'builtin' for the own tiled GEMM (default: MYELIN_CUBLAS, else search). */
+  cublas?: string;
+  /** CUDA: index of the GPU to use (default: MYELIN_CUDA_DEVICE, else 0). */
+  device?: number;
 }
 
 interface Loaded {

@@ -89,5 +89,18 @@ if (!probe.ok) {
       expect(info.details).toMatchObject({ gemm: expect.any(String), tf32: 'off' });
       expect(info.device).toMatch(/compute capability \d+\.\d+/);
     });
+
+    test('setBackend passes its cuda options (cublas, tf32) to the backend, and rejects a bad one', () => {
+      const select = freshSelect();
+      // TF32 is a cuBLAS setting: with the own tiled GEMM it stays off.
+      const builtin = select.setBackend('cuda', { cublas: 'builtin', tf32: true });
+      expect(builtin.details).toMatchObject({ gemm: 'builtin tiled kernel', tf32: 'off' });
+      const exact = select.setBackend('cuda', { tf32: false });
+      expect(exact.details).toMatchObject({ tf32: 'off' });
+      if (exact.details?.gemm !== 'builtin tiled kernel') {  // cuBLAS loaded
+        expect(select.setBackend('cuda', { tf32: true }).details).toMatchObject({ tf32: 'on' });
+      }
+      expect(() => select.setBackend('cuda', { tf32: 'yes' as never })).toThrow(/option 'tf32' must be a boolean/);
+    });
   });
 }

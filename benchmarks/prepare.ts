@@ -111,7 +111,7 @@ export function prepareWorkload(spec: WorkloadSpec, root: string): WorkloadSpec 
   let samples = spec.samples;
   if (spec.name === 'tiny') writeTiny(dir, samples, rng);
   else if (spec.name === 'mnist-mlp') writeMnistLike(dir, samples, rng);
-  else if (spec.name === 'wide') writeWide(dir, samples, spec.inputDim, rng);
+  else if (spec.name === 'wide' || spec.name === 'wide-tf32') writeWide(dir, samples, spec.inputDim, rng);
   else if (spec.name === 'digits') samples = writeDigits(dir, spec.splitSeed ?? 0);
   else throw new Error(`prepareWorkload: unknown workload ${spec.name}`);
   writeInitialWeights(dir, layerSizes(spec), new Random(DATA_SEED + 1));

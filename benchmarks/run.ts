@@ -5,7 +5,7 @@
  * TensorFlow.js cpu and wasm, brain.js on tiny), alternating, repeated, and reports medians. Writes
  * benchmarks/results/latest.{json,md,svg} (latest-quick.* with --quick) and, after a full run, the table
  * into the marked section of benchmarks/README.md (and README.md when it has the markers).
- * `--gpu` adds myelin's cuda backend and PyTorch CUDA (and the GPU-only 'wide' workload); `--gpu-only` runs just
+ * `--gpu` adds myelin's cuda backend and PyTorch CUDA (and the GPU-only 'wide' and 'wide-tf32' workloads); `--gpu-only` runs just
  * those two and writes benchmarks/results/latest-gpu.* instead.
  * `--rerender=<results.json>` rebuilds that run's tables, targets and chart from the runs its JSON keeps (after a
  * change of the report), without running anything.

@@ -35,6 +35,8 @@ export interface WorkloadSpec {
   samples: number;
   /** Whether the workload only runs with --gpu. */
   gpuOnly: boolean;
+  /** GPU only: both sides opt in to TF32 tensor-core GEMMs (myelin's `tf32` option, PyTorch's allow_tf32). */
+  tf32?: boolean;
   /** One-line description for the report. */
   description: string;
   /** Folder with x_train.npy, y_train.npy (x_test, y_test for to-accuracy) and w{i}.npy / b{i}.npy. */
@@ -77,12 +79,16 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
     },
   ];
   if (gpu) {
-    list.push({
+    const wide: WorkloadSpec = {
       name: 'wide', kind: 'fixed-epochs', inputDim: 1024,
       layers: [{ units: 4096, activation: 'relu' }, { units: 4096, activation: 'relu' }, { units: 1024, activation: 'softmax' }],
       loss: 'sparse', batchSize: 1024, epochs: 1, learningRate: 1e-3, samples: quick ? 8192 : 65536, gpuOnly: true,
-      description: '1024-4096-4096-1024 ReLU, softmax cross-entropy, batch 1024 (GPU)',
+      description: '1024-4096-4096-1024 ReLU, softmax cross-entropy, batch 1024, float32 (GPU)',
       warmupSteps: 3, timeLimitSeconds: 120,
+    };
+    list.push(wide, {
+      ...wide, name: 'wide-tf32', tf32: true,
+      description: '1024-4096-4096-1024 ReLU, softmax cross-entropy, batch 1024, TF32 GEMMs on both sides (GPU)',
     });
   }
   return list;

@@ -63,6 +63,9 @@ def main():
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     device = sys.argv[3] if len(sys.argv) > 3 else "cpu"
     torch.set_num_threads(threads)
+    if device == "cuda":
+        # TF32 tensor-core GEMMs only where the workload opts in (myelin's worker sets its tf32 option the same way).
+        torch.backends.cuda.matmul.allow_tf32 = bool(spec.get("tf32", False))
     torch.manual_seed(7)
     x = torch.from_numpy(load(spec, "x_train")).to(device)
     y = targets(spec, load(spec, "y_train"), device)

@@ -115,13 +115,13 @@ function fmt(x: number, digits = 2): string {
 
 /**
  * The CUDA backend's targets, myelin (cuda) against PyTorch CUDA eager with fused Adam, same GPU, same run:
- * mnist-mlp >= 5x samples/s, tiny >= 10x steps/s, wide >= 0.95x samples/s.
+ * mnist-mlp >= 5x samples/s, tiny >= 10x steps/s, wide and wide-tf32 (both sides on TF32) >= 0.95x samples/s.
  */
 function gpuTargets(w: WorkloadSummary, get: (w: WorkloadSummary, id: string | undefined) => PeerSummary | undefined, checks: TargetCheck[]): void {
   if (!w.peers.some((p) => p.peer === 'myelin-cuda')) return;
   const me = get(w, 'myelin-cuda');
   const torch = get(w, 'pytorch-cuda');
-  const factor = w.workload === 'mnist-mlp' ? 5 : w.workload === 'tiny' ? 10 : w.workload === 'wide' ? 0.95 : null;
+  const factor = w.workload === 'mnist-mlp' ? 5 : w.workload === 'tiny' ? 10 : w.workload === 'wide' || w.workload === 'wide-tf32' ? 0.95 : null;
   if (factor === null) return;
   const target = `GPU: samples/s >= ${factor}x PyTorch CUDA`;
   if (!me || !torch) { checks.push({ workload: w.workload, target, measured: 'not measured (framework missing)', met: null }); return; }

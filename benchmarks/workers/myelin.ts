@@ -30,7 +30,7 @@ function head(data: Float32Array, shape: number[], rows: number): Tensor {
 async function main(): Promise<void> {
   const spec = readSpec();
   const device = process.argv[3] ?? 'cpu';
-  setBackend(device === 'cuda' ? 'cuda' : 'cpu');
+  setBackend(device === 'cuda' ? 'cuda' : 'cpu', device === 'cuda' ? { tf32: spec.tf32 === true } : {});
   const xs = load(spec, 'x_train');
   const ys = load(spec, 'y_train');
   // The .npy buffers are not used again: the tensors take them over (no copy), as torch.from_numpy shares.

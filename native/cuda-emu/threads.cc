@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <ucontext.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -190,9 +192,14 @@ void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<v
   while (g_stacks.size() < n) g_stacks.emplace_back(new char[kStackBytes]);
   g_block = &b;
   g_body = &thread;
+  const bool timed = profiling();
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point launch_start = timed ? Clock::now() : Clock::time_point{};
+  double slowest_block_ns = 0;
   for (unsigned bz = 0; bz < grid.z; ++bz) {
     for (unsigned by = 0; by < grid.y; ++by) {
       for (unsigned bx = 0; bx < grid.x; ++bx) {
+        const Clock::time_point block_start = timed ? Clock::now() : Clock::time_point{};
         size_t i = 0;
         for (unsigned tz = 0; tz < block_dim.z; ++tz) {
           for (unsigned ty = 0; ty < block_dim.y; ++ty) {
@@ -220,9 +227,11 @@ void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<v
             std::abort();
           }
         }
+        if (timed) slowest_block_ns = std::max(slowest_block_ns, std::chrono::duration<double, std::nano>(Clock::now() - block_start).count());
       }
     }
   }
+  if (timed) record_launch(name, grid, block_dim, std::chrono::duration<double, std::nano>(Clock::now() - launch_start).count(), slowest_block_ns);
   // No kernel runs now (kernels launch no kernels, so launches never nest).
   g_block = nullptr;
   g_fiber = nullptr;

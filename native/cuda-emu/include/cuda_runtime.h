@@ -62,6 +62,10 @@ T shfl_xor(T value, int mask) {
 bool env_is(const char* name, const char* value);
 // True when MYELIN_CUDA_EMU_TRACE=1 asks for every piece of work to be printed as it runs.
 bool tracing();
+// True when MYELIN_CUDA_EMU_PROFILE=1 asks for the per-kernel spread table at exit (spread.cc).
+bool profiling();
+// Adds one launch to that table: its host time and the host time of its slowest block.
+void record_launch(const char* name, dim3 grid, dim3 block, double launch_ns, double slowest_block_ns);
 // Sets the error cudaGetLastError returns next (a refused launch).
 void set_launch_error(cudaError_t err);
 // false (and the last error set to cudaErrorInvalidConfiguration) when the launch configuration is one CUDA

@@ -40,8 +40,9 @@ void require_ready(Napi::Env env, const char* fn);
 cudaStream_t stream();
 // The device's streaming multiprocessors (valid only when ready()); sizes the grids of multi-tensor kernels.
 int multiprocessors();
-// kReduceScratchBytes of device memory for launch_reduce, allocated by init(); nullptr before, or if that failed.
-void* reduce_scratch();
+// kKernelScratchBytes of device memory for split reductions and GEMMs, allocated by init(); nullptr before, or if
+// that failed.
+void* kernel_scratch();
 // Work that needs the host in the middle of a step (staged uploads, allocations) calls spoil_capture(): while
 // graphBegin() captures the stream, graphEnd() then discards the capture (graphs.cc).
 void spoil_capture();

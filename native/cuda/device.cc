@@ -17,7 +17,7 @@ namespace {
 bool g_ready = false;
 cudaStream_t g_stream = nullptr;
 int g_multiprocessors = 1;
-void* g_reduce_scratch = nullptr;
+void* g_kernel_scratch = nullptr;
 int g_device = -1;
 std::string g_reason = "no CUDA device: init() was not called";
 
@@ -67,7 +67,7 @@ void require_ready(Napi::Env env, const char* fn) {
 
 cudaStream_t stream() { return g_stream; }
 int multiprocessors() { return g_multiprocessors; }
-void* reduce_scratch() { return g_reduce_scratch; }
+void* kernel_scratch() { return g_kernel_scratch; }
 
 }  // namespace cuda
 
@@ -151,10 +151,10 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
                          "): " + describe_error(e));
     }
     // Kept for the life of the process, outside the caching allocator (memoryInfo counts tensors only). Without
-    // it, long rows are reduced one block per row.
-    if (cudaMalloc(&g_reduce_scratch, kReduceScratchBytes) != cudaSuccess) {
+    // it, long rows are reduced one block per row and the tiled GEMM never splits k.
+    if (cudaMalloc(&g_kernel_scratch, kKernelScratchBytes) != cudaSuccess) {
       cudaGetLastError();
-      g_reduce_scratch = nullptr;
+      g_kernel_scratch = nullptr;
     }
   }
   const CublasInfo& cb = cublas_init(cublasRequest, tf32);

@@ -23,7 +23,7 @@ void gemm(Napi::Env env, bool ta, bool tb, size_t m, size_t n, size_t k, float a
     }
     return;
   }
-  launch_gemm_tiled(stream(), ta, tb, m, n, k, alpha, a, b, beta, c);
+  launch_gemm_tiled(stream(), ta, tb, m, n, k, alpha, a, b, beta, c, kernel_scratch());
   check_launch(env, "gemm (tiled kernel)");
 }
 

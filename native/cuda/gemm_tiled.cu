@@ -4,6 +4,10 @@
 // operands from shared memory as float4 (vectorized). Global loads are coalesced along the contiguous
 // dimension of each operand and bounds-checked (zero padding), so any m, n, k works. beta == 0 never reads C
 // (C may hold NaN), as BLAS specifies.
+// A GEMM of fewer 64 x 64 tiles than a GPU has multiprocessors and a long k (a weight gradient x^T dy of a
+// narrow layer over a large batch: one tile, k = the batch) would run on a few SMs, each walking all of k. It
+// splits k into slices instead (grid.z), each block writing its tile's partial sums to the scratch, and a
+// second kernel adds the slices in order and applies alpha and beta. The split depends on the shape only.
 #include "kernels.h"
 #include "launch.cuh"
 
@@ -15,17 +19,28 @@ namespace {
 constexpr int BM = 64, BN = 64, BK = 16, TM = 4, TN = 4, kGemmThreads = 256;
 constexpr int PAD = 4;  // keeps rows 16-byte aligned for float4 reads and spreads the stores over banks
 
+constexpr size_t kFillTiles = 132;    // fewer tiles than this may split k (an H100's SMs: a constant, not the GPU's)
+constexpr size_t kFillBlocks = 264;   // what a split aims at: two blocks per SM
+constexpr size_t kMinSlice = 256;     // k per slice at least
+constexpr size_t kScratchFloats = kKernelScratchBytes / sizeof(float);
+
+// Block (x, y, z) computes the tiles of column block x and row blocks y, y + gridDim.y, ... over k in
+// [z * k_slice, min((z + 1) * k_slice, k)). With `partial`, it stores its sums to partial[z][row][col] (alpha,
+// beta and C are the combine kernel's); else it writes C. k_slice is a multiple of BK (or k, unsplit).
 template <bool TA, bool TB>
 __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, size_t k, float alpha, const float* __restrict__ a,
-                                                            const float* __restrict__ b, float beta, float* __restrict__ c) {
+                                                            const float* __restrict__ b, float beta, float* __restrict__ c,
+                                                            size_t k_slice, float* __restrict__ partial) {
   __shared__ __align__(16) float As[BK][BM + PAD];  // As[kk][i] = op(A)[row0 + i, k0 + kk]
   __shared__ __align__(16) float Bs[BK][BN + PAD];  // Bs[kk][j] = op(B)[k0 + kk, col0 + j]
   const int t = threadIdx.x, tx = t % (BN / TN), ty = t / (BN / TN);
   const size_t col0 = static_cast<size_t>(blockIdx.x) * BN;
+  const size_t k_begin = blockIdx.z * k_slice;
+  const size_t k_end = k_begin + k_slice < k ? k_begin + k_slice : k;
 
   for (size_t row0 = static_cast<size_t>(blockIdx.y) * BM; row0 < m; row0 += static_cast<size_t>(gridDim.y) * BM) {
     float acc[TM][TN] = {};
-    for (size_t k0 = 0; k0 < k; k0 += BK) {
+    for (size_t k0 = k_begin; k0 < k_end; k0 += BK) {
       // Each thread stores BM * BK / 256 = 4 elements of each tile.
 #pragma unroll
       for (int q = 0; q < (BM * BK) / kGemmThreads; ++q) {
@@ -35,7 +50,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
         else i = e / BK, kk = e % BK;     // A stored [m, k]: consecutive threads read consecutive kk
         const size_t gi = row0 + i, gk = k0 + kk;
         float v = 0.f;
-        if (gi < m && gk < k) v = TA ? a[gk * m + gi] : a[gi * k + gk];
+        if (gi < m && gk < k_end) v = TA ? a[gk * m + gi] : a[gi * k + gk];
         As[kk][i] = v;
       }
 #pragma unroll
@@ -46,7 +61,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
         else kk = e / BN, j = e % BN;     // B stored [k, n]
         const size_t gj = col0 + j, gk = k0 + kk;
         float v = 0.f;
-        if (gj < n && gk < k) v = TB ? b[gj * k + gk] : b[gk * n + gj];
+        if (gj < n && gk < k_end) v = TB ? b[gj * k + gk] : b[gk * n + gj];
         Bs[kk][j] = v;
       }
       __syncthreads();
@@ -71,6 +86,10 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
       for (int y = 0; y < TN; ++y) {
         const size_t gj = col0 + tx * TN + y;
         if (gj >= n) continue;
+        if (partial != nullptr) {
+          partial[(blockIdx.z * m + gi) * n + gj] = acc[x][y];
+          continue;
+        }
         float* dst = c + gi * n + gj;
         *dst = beta == 0.f ? alpha * acc[x][y] : alpha * acc[x][y] + beta * *dst;
       }
@@ -78,17 +97,45 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
   }
 }
 
+// C[e] = alpha * (partial[0][e] + partial[1][e] + ...) + beta * C[e], the slices added in order.
+__global__ void gemm_combine_kernel(const float* __restrict__ partial, size_t slices, size_t mn, float alpha, float beta,
+                                    float* __restrict__ c) {
+  for (size_t e = blockIdx.x * size_t(blockDim.x) + threadIdx.x; e < mn; e += size_t(gridDim.x) * blockDim.x) {
+    float sum = partial[e];
+    for (size_t s = 1; s < slices; ++s) sum = __fadd_rn(sum, partial[s * mn + e]);
+    c[e] = beta == 0.f ? alpha * sum : alpha * sum + beta * c[e];
+  }
+}
+
+// The k per slice of a split GEMM, or k when it does not split.
+size_t k_slice_of(size_t m, size_t n, size_t k, size_t tiles, bool have_scratch) {
+  if (!have_scratch || tiles >= kFillTiles || k < 2 * kMinSlice || m * n > kScratchFloats / 2) return k;
+  size_t slices = (kFillBlocks + tiles - 1) / tiles;
+  if (slices > k / kMinSlice) slices = k / kMinSlice;
+  if (slices > kScratchFloats / (m * n)) slices = kScratchFloats / (m * n);
+  if (slices < 2) return k;
+  const size_t even = (k + slices - 1) / slices;
+  return (even + BK - 1) / BK * BK;
+}
+
 }  // namespace
 
 void launch_gemm_tiled(cudaStream_t s, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
-                       const float* b, float beta, float* c) {
+                       const float* b, float beta, float* c, void* scratch) {
   if (m == 0 || n == 0) return;
   const size_t gx = (n + BN - 1) / BN, gyNeed = (m + BM - 1) / BM;
-  const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gyNeed < 65535 ? gyNeed : 65535));
-  if (!ta && !tb) gemm_kernel<false, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c);
-  else if (ta && !tb) gemm_kernel<true, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c);
-  else if (!ta && tb) gemm_kernel<false, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c);
-  else gemm_kernel<true, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c);
+  const size_t k_slice = k_slice_of(m, n, k, gx * gyNeed, scratch != nullptr);
+  const size_t slices = k_slice < k ? (k + k_slice - 1) / k_slice : 1;
+  float* partial = slices > 1 ? static_cast<float*>(scratch) : nullptr;
+  const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gyNeed < 65535 ? gyNeed : 65535), static_cast<unsigned>(slices));
+  if (!ta && !tb) gemm_kernel<false, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (ta && !tb) gemm_kernel<true, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (!ta && tb) gemm_kernel<false, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else gemm_kernel<true, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  if (partial != nullptr) {
+    const size_t mn = m * n;
+    gemm_combine_kernel<<<static_cast<unsigned>((mn + kThreads - 1) / kThreads), kThreads, 0, s>>>(partial, slices, mn, alpha, beta, c);
+  }
 }
 
 }  // namespace cuda

@@ -31,11 +31,13 @@ void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, c
 void launch_binary(cudaStream_t s, int op, const float* a, const float* b, float* out, const StridedSpace& sp,
                    size_t total);
 
+// Bytes of device scratch for the partial results of work split across more blocks than its output needs: long
+// reductions (reduce.cu) and small GEMMs with a long k (gemm_tiled.cu). init() allocates it once (kernel_scratch()),
+// so that a launch inside a graph capture never allocates; work on one stream uses it one launch pair at a time.
+constexpr size_t kKernelScratchBytes = size_t(1) << 19;
+
 // ---- reduce.cu ----------------------------------------------------------------------------------------
-// Bytes of device scratch a reduce launch may use for the partial results of long rows (reduce_scratch(), made
-// once at init, so that a launch inside a graph capture never allocates).
-constexpr size_t kReduceScratchBytes = size_t(1) << 19;
-// out[o, i] = op_m x[o, m, i] with mid >= 1; op is a ReduceOp id. `scratch` holds kReduceScratchBytes and is
+// out[o, i] = op_m x[o, m, i] with mid >= 1; op is a ReduceOp id. `scratch` holds kKernelScratchBytes and is
 // only used by work on `s`; with nullptr, long rows are reduced one block per row.
 void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,
                    void* scratch);
@@ -81,9 +83,10 @@ void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y,
                                  float* dbias, size_t m, size_t n, int act, float param);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
-// Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C.
+// Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
+// used by work on `s`) lets a GEMM of few output tiles split k across blocks; with nullptr it never does.
 void launch_gemm_tiled(cudaStream_t s, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
-                       const float* b, float beta, float* c);
+                       const float* b, float beta, float* c, void* scratch);
 
 // ---- optimizers.cu ------------------------------------------------------------------------------------
 // One chunk of one tensor: pointers already offset to the chunk's first element; optional state is null.

@@ -84,7 +84,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   if (mid == 0 && !summing) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
   require_ready(info.Env(), "reduce");
   if (mid == 0) launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
-  else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, reduce_scratch());
+  else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, kernel_scratch());
   check_launch(info.Env(), "reduce");
   return info.Env().Undefined();
 }

@@ -4,7 +4,10 @@
 // device reads them: each block reduces one segment of a row into the scratch, then one block per row
 // combines its segments in a tree. The segments depend on the shape only, so a result does not depend on the
 // GPU. inner > 1: a block of 32 columns x kColumnLanes row lanes (launch.cuh), each lane walks every
-// kColumnLanes-th row, then the partials are combined in lane order.
+// kColumnLanes-th row, then the partials are combined in lane order. When those blocks would be too few to
+// fill a GPU (a per-feature mean of a data set: 25 blocks for 784 columns) and the middle axis is long, it is
+// split into segments of rows as well, each block writing its columns' partials to the scratch, and one
+// thread per output combines its segments in order; again the split depends on the shape only.
 // mean is the float sum times float(1 / mid), rounded on its own (what sum then unary scale give); max/min
 // propagate NaN; argmax gives the first index of the maximum, a NaN counting as the maximum (as the CPU flavour).
 #include <cmath>
@@ -91,7 +94,7 @@ __global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size
 constexpr size_t kSegment = 8192;      // elements per block at least
 constexpr size_t kSplitRows = 64;      // more rows than this fill the device one block per row
 constexpr size_t kMaxSegments = 512;   // per row; longer rows get longer segments
-static_assert(sizeof(Acc) * kSplitRows * kMaxSegments <= kReduceScratchBytes, "the reduce scratch is too small");
+static_assert(sizeof(Acc) * kSplitRows * kMaxSegments <= kKernelScratchBytes, "the reduce scratch is too small");
 
 // Elements per segment of a row of `mid`: kSegment, or more (a multiple of kThreads) so that a row has at most
 // kMaxSegments segments.
@@ -154,6 +157,63 @@ __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __rest
   }
 }
 
+// Column reductions split along the middle axis: a grid of fewer than kColumnFillBlocks column blocks (two
+// per multiprocessor of a 132-SM GPU) gets segments of at least kColumnSegmentRows rows, as many as bring it
+// to kColumnFillBlocks blocks, within what the scratch holds (outer * segments * inner partial results).
+constexpr size_t kColumnFillBlocks = 264;
+constexpr size_t kColumnSegmentRows = 1024;
+constexpr size_t kScratchAccs = kKernelScratchBytes / sizeof(Acc);
+
+// Segments of the middle axis for a column reduction, or 1 (no split).
+size_t column_segments(size_t outer, size_t mid, size_t inner) {
+  const size_t blocks = (inner + kCols - 1) / kCols * outer;
+  if (blocks >= kColumnFillBlocks || mid < 2 * kColumnSegmentRows) return 1;
+  size_t segments = (kColumnFillBlocks + blocks - 1) / blocks;
+  const size_t by_rows = mid / kColumnSegmentRows;
+  const size_t by_scratch = kScratchAccs / (outer * inner);
+  if (segments > by_rows) segments = by_rows;
+  if (segments > by_scratch) segments = by_scratch;
+  return segments;
+}
+
+// grid = (column blocks, segments, outer), blockDim = (kCols, kLanes): block (c, s, o) reduces rows
+// [s * seg, min((s + 1) * seg, mid)) of its 32 columns into partial[(o * segments + s) * inner + i]; the index
+// carried for argmax is the row in the whole middle axis.
+template <int OP>
+__global__ void reduce_column_segments_kernel(const float* __restrict__ x, Acc* __restrict__ partial, size_t mid,
+                                              size_t inner, size_t seg) {
+  __shared__ Acc scratch[kLanes][kCols];
+  const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
+  const size_t begin = blockIdx.y * seg;
+  const size_t end = begin + seg < mid ? begin + seg : mid;
+  Acc acc = identity<OP>();
+  if (i < inner) {
+    const float* base = x + blockIdx.z * mid * inner + i;
+#pragma unroll 4
+    for (size_t m = begin + threadIdx.y; m < end; m += kLanes) acc = combine<OP>(acc, Acc{base[m * inner], m});
+  }
+  scratch[threadIdx.y][threadIdx.x] = acc;
+  __syncthreads();
+  if (threadIdx.y == 0 && i < inner) {
+    Acc total = scratch[0][threadIdx.x];
+    for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
+    partial[(blockIdx.z * size_t(gridDim.y) + blockIdx.y) * inner + i] = total;
+  }
+}
+
+// One thread per output (o, i): combines its `segments` partial results in segment order.
+template <int OP>
+__global__ void reduce_column_partials_kernel(const Acc* __restrict__ partial, float* __restrict__ out, size_t outer,
+                                              size_t inner, unsigned segments, float scale) {
+  for (size_t k = blockIdx.x * size_t(blockDim.x) + threadIdx.x; k < outer * inner; k += size_t(gridDim.x) * blockDim.x) {
+    const size_t o = k / inner, i = k % inner;
+    const Acc* p = partial + o * segments * inner + i;
+    Acc acc = p[0];
+    for (unsigned s = 1; s < segments; ++s) acc = combine<OP>(acc, p[s * inner]);
+    out[k] = result<OP>(acc, scale);
+  }
+}
+
 template <int OP>
 void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, size_t mid, size_t inner, void* scratch) {
   const float scale = static_cast<float>(1.0 / static_cast<double>(mid));  // used by mean only
@@ -166,6 +226,15 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
   } else if (inner == 1) {
     const unsigned blocks = static_cast<unsigned>(outer < 65535u * 4u ? outer : 65535u * 4u);
     reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid, scale);
+  } else if (const size_t segments = scratch != nullptr ? column_segments(outer, mid, inner) : 1; segments > 1) {
+    const size_t seg = (mid + segments - 1) / segments;
+    const size_t gx = (inner + kCols - 1) / kCols;
+    Acc* partial = static_cast<Acc*>(scratch);
+    reduce_column_segments_kernel<OP><<<dim3(static_cast<unsigned>(gx), static_cast<unsigned>(segments), static_cast<unsigned>(outer)),
+                                        dim3(kCols, kLanes), 0, s>>>(x, partial, mid, inner, seg);
+    const size_t outputs = outer * inner;
+    reduce_column_partials_kernel<OP><<<static_cast<unsigned>((outputs + kThreads - 1) / kThreads), kThreads, 0, s>>>(
+        partial, out, outer, inner, static_cast<unsigned>(segments), scale);
   } else {
     const size_t gx = (inner + kCols - 1) / kCols;
     const unsigned gy = static_cast<unsigned>(outer < 65535u ? outer : 65535u);

@@ -14,6 +14,9 @@ const GEMM_SIZES: Array<[number, number, number]> = [
   [1000, 129, 7], [7, 7, 1000], [1, 1000, 129], [0, 7, 7], [7, 0, 7], [7, 7, 0],
   // Around the cpu flavour's small-problem loops (n <= 16, m * n * k <= 4096): a 2-10-1 network's shapes, the limits.
   [32, 10, 2], [10, 1, 32], [2, 10, 32], [16, 16, 16], [2, 16, 128], [3, 17, 5], [5, 16, 52],
+  // Few output tiles and a long k: the cuda flavour's tiled kernel splits k (slices of whole 16-deep steps, a
+  // ragged last one; one exact 64 x 64 tile in 16 slices; two row tiles; just long enough to split).
+  [64, 64, 4096], [65, 33, 2000], [10, 32, 512],
 ];
 const ALPHA_BETA: Array<[number, number]> = [[1, 0], [0.5, -2], [1, 1]];
 
@@ -42,7 +45,7 @@ export function linalgCases(entry: BackendEntry): void {
     });
   });
 
-  test.each([[7, 129, 7], [7, 7, 7]])('gemm %ix%ix%i with beta = 0 does not read out (NaN already there does not propagate, as in BLAS)', (m, n, k) => {
+  test.each([[7, 129, 7], [7, 7, 7], [7, 7, 1000]])('gemm %ix%ix%i with beta = 0 does not read out (NaN already there does not propagate, as in BLAS)', (m, n, k) => {
     const rng = new Rng(99);
     const a = rng.uniform(m * k);
     const b = rng.uniform(k * n);

@@ -8,12 +8,15 @@ import { Rng } from '../prng';
 /**
  * [outer, mid, inner] views covering mid = 1, a long middle axis, strided inner and the size list. The rows of
  * more than 8192 elements, when there are at most 64 of them, are the ones the cuda flavour splits across blocks
- * (a ragged last segment, 64 rows, and one row just over a segment).
+ * (a ragged last segment, 64 rows, and one row just over a segment). So are the column reductions of fewer
+ * than 264 blocks of 32 columns over a middle axis of at least 2048 rows: segments of rows, a ragged last one,
+ * several outer slices, and a middle axis just long enough.
  */
 const VIEWS: Array<[number, number, number]> = [
   [1, 1, 1], [1, 7, 1], [1, 1000, 1], [7, 129, 1], [1, 7, 129], [129, 1, 7], [7, 1, 1000], [3, 1000, 7],
   [129, 7, 7], [1000, 7, 1], [2, 129, 129], [0, 7, 3], [3, 7, 0],
   [1, 70001, 1], [3, 20000, 1], [64, 8193, 1],
+  [1, 4096, 40], [1, 5003, 7], [3, 2049, 33], [1, 3000, 300], [2, 2048, 2],
 ];
 
 /**
@@ -67,7 +70,7 @@ export function reductionCases(entry: BackendEntry): void {
       (be, b) => be.reduce('argmax', b.x, b.out, 1, mid, 1), { out: { rtol: 0, atol: 0 } }, 'reduce argmax, 4.2M');
   });
 
-  test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129], [1, 70001, 1], [2, 30000, 1]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {
+  test.each([[1, 7, 1], [7, 129, 1], [3, 1000, 7], [129, 7, 129], [1, 70001, 1], [2, 30000, 1], [1, 5003, 3], [2, 4096, 40]])('argmax / max / min with ties [%i, %i, %i] pick the first index', (outer, mid, inner) => {
     const x = new Rng(mid).smallInts(outer * mid * inner, -1, 1);
     for (const op of ['argmax', 'max', 'min'] as const) {
       checkAgainstReference(entry, { x, out: new Float32Array(outer * inner) },

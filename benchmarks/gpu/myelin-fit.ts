@@ -10,6 +10,16 @@ import { sequential } from '../../lib/models/sequential';
 import { adam } from '../../lib/optimizers/adam';
 import { GPU_WORKLOADS } from './workloads';
 
+/** The summary table's name of this run: 'myelin fit', or the switch it runs under. */
+function runnerName(): string {
+  const env = process.env;
+  if (env.MYELIN_STEP_COMPILE === '0') return 'fit nograph';
+  if (env.MYELIN_CUBLAS === 'builtin') return 'fit tiled';
+  if (env.MYELIN_CUBLASLT === '0') return 'fit no Lt';
+  if (env.MYELIN_CUBLASLT === 'relu') return 'fit Lt relu';
+  return 'myelin fit';
+}
+
 async function main(): Promise<void> {
   const device = process.argv[2] === 'cpu' ? 'cpu' : 'cuda';
   const only = process.argv[3] === undefined ? null : new RegExp(process.argv[3]);
@@ -59,7 +69,7 @@ async function main(): Promise<void> {
     const losses = history.history.loss as number[];
     const info = backendInfo();
     console.log(JSON.stringify({
-      runner: process.env.MYELIN_STEP_COMPILE === '0' ? 'fit nograph' : process.env.MYELIN_CUBLASLT === '0' ? 'fit no Lt' : process.env.MYELIN_CUBLASLT === 'relu' ? 'fit Lt relu' : 'myelin fit',
+      runner: runnerName(),
       name: w.name, device: info.device,
       samplesPerSecond: Math.round((steps * batch) / (ms / 1000)), stepMs: +(ms / steps).toFixed(4),
       firstLoss: losses[0], lastLoss: losses[losses.length - 1], epochMs,

@@ -10,7 +10,8 @@
 #      to cuda (MYELIN_TEST_BACKENDS=cuda; MYELIN_REQUIRE_CUDA=1 makes a cuda backend that does not load fail
 #      them instead of skipping)
 #   4. the in-process runners, one at a time: myelin's core loop (myelin-mlp.js), myelin's Sequential.fit
-#      (myelin-fit.js, also without graphs and with cuBLASLt off / its ReLU epilogue on) and PyTorch eager with
+#      (myelin-fit.js, also without graphs, with cuBLASLt off / its ReLU epilogue on, and with the own tiled GEMM
+#      instead of cuBLAS) and PyTorch eager with
 #      fused Adam (torch_mlp.py), then a summary table
 #   5. diagnostics: fit-phases.js (the one-time cost of a fit of the large MLP, by phase and backend call) and,
 #      where Nsight Compute is installed, the kernel-by-kernel times of one 784-512-512-10 step (profile-step.js
@@ -129,6 +130,11 @@ if fits 30 "myelin-fit with cuBLASLt's ReLU"; then
   MYELIN_CUBLASLT=relu timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-ltrelu.jsonl" 2>&1 || echo "(myelin-fit with cuBLASLt's ReLU failed)"
   cat "$OUT_DIR/myelin-fit-ltrelu.jsonl"
 fi
+if fits 30 "myelin-fit with the tiled GEMM"; then
+  echo "the 784-512-512-10 fit with the own tiled GEMM instead of cuBLAS (MYELIN_CUBLAS=builtin: a machine without cuBLAS):"
+  MYELIN_CUBLAS=builtin timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784' > "$OUT_DIR/myelin-fit-tiled.jsonl" 2>&1 || echo "(myelin-fit with the tiled GEMM failed)"
+  cat "$OUT_DIR/myelin-fit-tiled.jsonl"
+fi
 if fits 40 "warm-step on cuda"; then
   timeout 40 node dist/benchmarks/core/warm-step.js --rounds 3 cuda 2>&1 | tee "$OUT_DIR/warm-step-cuda.txt" || echo "(warm-step on cuda failed)"
 fi
@@ -137,7 +143,8 @@ if fits 30 "the cpu fit (losses to compare)"; then
   timeout 30 node dist/benchmarks/gpu/myelin-fit.js cpu 2>&1 | tee "$OUT_DIR/myelin-fit-cpu.txt"
 fi
 step "summary of the in-process runners"
-node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" "$OUT_DIR/myelin-fit-nolt.jsonl" "$OUT_DIR/myelin-fit-ltrelu.jsonl" | tee "$OUT_DIR/summary.txt"
+node benchmarks/gpu/summary.js "$OUT_DIR/myelin.jsonl" "$OUT_DIR/torch.jsonl" "$OUT_DIR/myelin-fit.jsonl" "$OUT_DIR/myelin-fit-nograph.jsonl" "$OUT_DIR/myelin-fit-nolt.jsonl" "$OUT_DIR/myelin-fit-ltrelu.jsonl" \
+  "$OUT_DIR/myelin-fit-tiled.jsonl" | tee "$OUT_DIR/summary.txt"
 cp "$OUT_DIR/summary.txt" "$BACK/" 2>/dev/null
 save
 

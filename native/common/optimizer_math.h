@@ -48,7 +48,7 @@ MYELIN_HD void adam_update(float& p, float grad, float& m, float& v, float* vmax
     if (v > *vmax) *vmax = v;
     vv = *vmax;
   }
-  p = static_cast<float>(pp - s.lr * (mm * s.inv_bc1) / (sqrt(vv * s.inv_bc2) + s.eps));
+  p = static_cast<float>(pp - s.lr * (mm * s.inv_bc1) / (std::sqrt(vv * s.inv_bc2) + s.eps));
 }
 
 // Adagrad: g = grad + wd p; acc += g^2; p -= lr g / (sqrt(acc) + eps).
@@ -57,7 +57,7 @@ MYELIN_HD void adagrad_update(float& p, float grad, float& acc, T lr, T eps, T w
   const T g = grad + wd * p;
   const T a = acc + g * g;
   acc = static_cast<float>(a);
-  p = static_cast<float>(p - lr * g / (sqrt(a) + eps));
+  p = static_cast<float>(p - lr * g / (std::sqrt(a) + eps));
 }
 
 // RMSprop: g = grad + wd p; sq = rho sq + (1 - rho) g^2; centered: mg = rho mg + (1 - rho) g,
@@ -74,7 +74,7 @@ MYELIN_HD void rmsprop_update(float& p, float grad, float& sq, float* mg, float*
     *mg = static_cast<float>(m);
     avg = s - m * m;
   }
-  const T denom = sqrt(avg) + eps;
+  const T denom = std::sqrt(avg) + eps;
   if (buf != nullptr) {
     const T b = mu * *buf + g / denom;
     *buf = static_cast<float>(b);

@@ -28,7 +28,7 @@ __global__ void bias_activation_kernel(float* z, const float* bias, float* out, 
 
 // Backward epilogue. blockDim = (32, kColumnLanes): a block owns 32 columns; each row lane writes dz for its rows
 // and sums it, in the order of reduce.cu's column reduction (launch.cuh), so dbias equals reduce('sum') over dz
-// bit for bit.
+// bit for bit. Where reduce.cu splits the rows into segments instead, launch_bias_activation_grad uses it.
 constexpr int kGradLanes = kColumnLanes;
 
 template <int OP>
@@ -89,9 +89,14 @@ void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* 
 }
 
 void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
-                                 float* dbias, size_t m, size_t n, int act, float param) {
+                                 float* dbias, size_t m, size_t n, int act, float param, void* scratch) {
   if (n == 0) return;
   if (m == 0) return launch_fill(s, dbias, n, 0.f);
+  if (reduce_splits_columns(1, m, n, scratch)) {
+    // Many rows, few columns: dz over the whole device, then reduce('sum')'s own split, whose order dbias must have.
+    launch_unary_grad(s, act, z, y, dy, dz, m * n, param);
+    return launch_reduce(s, static_cast<int>(ReduceOp::sum), dz, dbias, 1, m, n, scratch);
+  }
   kGradTable[act](s, z, y, dy, dz, dbias, m, n, param);
 }
 

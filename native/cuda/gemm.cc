@@ -92,7 +92,7 @@ Napi::Value BiasActivationGrad(const Napi::CallbackInfo& info) {
   need(args, dz, mn, "dz");
   need(args, dbias, n, "dbias");
   require_ready(info.Env(), "biasActivationGrad");
-  launch_bias_activation_grad(stream(), z->ptr, y->ptr, dy->ptr, dz->ptr, dbias->ptr, m, n, act, param);
+  launch_bias_activation_grad(stream(), z->ptr, y->ptr, dy->ptr, dz->ptr, dbias->ptr, m, n, act, param, kernel_scratch());
   check_launch(info.Env(), "biasActivationGrad");
   return info.Env().Undefined();
 }

@@ -41,6 +41,9 @@ constexpr size_t kKernelScratchBytes = size_t(1) << 19;
 // only used by work on `s`; with nullptr, long rows are reduced one block per row.
 void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,
                    void* scratch);
+// Whether launch_reduce splits this column reduction (inner > 1) into segments of rows, which changes the order
+// of its sums: the fused bias gradient then reduces through launch_reduce too, so that both agree bit for bit.
+bool reduce_splits_columns(size_t outer, size_t mid, size_t inner, const void* scratch);
 
 // ---- softmax.cu ---------------------------------------------------------------------------------------
 void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, size_t cols, bool log);
@@ -80,7 +83,7 @@ void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* 
                             float param);
 // dz[r, j] = dy[r, j] * act'(z[r, j]; param) (y = act(z)); dbias[j] = sum_r dz[r, j] (0 when m == 0).
 void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
-                                 float* dbias, size_t m, size_t n, int act, float param);
+                                 float* dbias, size_t m, size_t n, int act, float param, void* scratch);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only

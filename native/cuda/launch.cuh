@@ -46,7 +46,8 @@ __device__ __forceinline__ float block_max(float v, float* scratch) {
 
 // Column reductions over the rows of a [rows, cols] block (reduce.cu's column sums, dense.cu's bias gradient):
 // a block is 32 columns x kColumnLanes row lanes; lane y walks rows y, y + kColumnLanes, ... and the lanes'
-// partial results are combined in lane order. Both kernels use this order, so their sums agree bit for bit.
+// partial results are combined in lane order. Both kernels use this order, so their sums agree bit for bit (when
+// reduce.cu splits the rows into segments, the bias gradient goes through it: reduce_splits_columns).
 constexpr int kColumnLanes = 16;
 
 // Threads per row for row-wise kernels: a multiple of 32 covering cols, at most 256.

@@ -246,6 +246,10 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
 
 }  // namespace
 
+bool reduce_splits_columns(size_t outer, size_t mid, size_t inner, const void* scratch) {
+  return inner > 1 && scratch != nullptr && column_segments(outer, mid, inner) > 1;
+}
+
 void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,
                    void* scratch) {
   if (outer == 0 || inner == 0) return;

@@ -92,7 +92,7 @@ export function linalgCases(entry: BackendEntry): void {
 
   describe.each(ACTIVATIONS)('biasActivationGrad activation=%s(%d)', (activation, param) => {
     // Column counts below, at and above one 32-column tile of the cuda kernel; row counts below and above its 8 lanes.
-    test.each([[1, 1], [7, 129], [129, 7], [128, 512], [1000, 33], [3, 64], [0, 7], [7, 0]])('m=%i n=%i', (m, n) => {
+    test.each([[1, 1], [7, 129], [129, 7], [128, 512], [1000, 33], [3, 64], [0, 7], [7, 0], [2048, 10], [2500, 33]])('m=%i n=%i', (m, n) => {
       const rng = new Rng(m * 7 + n * 3 + 1);
       const z = rng.uniform(m * n, -3, 3);
       const y = new Float32Array(m * n);

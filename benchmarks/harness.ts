@@ -17,6 +17,13 @@ export interface RunOutcome {
 }
 
 /** Starts one worker process and parses its result line; never throws. */
+/** What a failed worker said: its first `SomethingError: ...` line (Node and Python alike), else its last lines. */
+function stderrSummary(err: string): string {
+  const lines = err.trim().split('\n');
+  const thrown = lines.find((l) => /^[\w.]*(Error|Exception)\b/.test(l));
+  return thrown ?? lines.slice(-3).join(' | ');
+}
+
 export function runWorkerProcess(peer: Peer, workload: string, specPath: string, timeoutSeconds: number, repetition: number): Promise<RunOutcome> {
   const { cmd, args, cwd, env } = peer.command(specPath);
   return new Promise((resolve) => {
@@ -37,13 +44,13 @@ export function runWorkerProcess(peer: Peer, workload: string, specPath: string,
           error = `unparsable result: ${String(e)}`;
         }
       }
-      const tail = err.trim().split('\n').slice(-3).join(' | ');
+      const tail = stderrSummary(err);
       resolve({ peer: peer.id, workload, repetition, error: error ?? `no result (${tail || 'no output'})` });
     };
     child.on('error', (e) => done(e.message));
     child.on('close', (code, signal) => {
       if (signal === 'SIGKILL') done(`killed after ${timeoutSeconds} s`);
-      else if (code !== 0) done(`exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
+      else if (code !== 0) done(`exit ${code}: ${stderrSummary(err)}`);
       else done();
     });
   });

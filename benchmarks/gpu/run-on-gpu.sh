@@ -16,7 +16,7 @@
 #   5. diagnostics: fit-phases.js (the one-time cost of a fit of the large MLP, by phase and backend call) and,
 #      where Nsight Compute is installed, the kernel-by-kernel times of one 784-512-512-10 step (profile-step.js
 #      under ncu, tabled by kernel-table.js)
-# Every step has a time limit, and a step that would not fit in what is left of RUN_BUDGET_S (default 480 s)
+# Every step has a time limit, and a step that would not fit in what is left of RUN_BUDGET_S (default 500 s)
 # is skipped with a line saying so. After every step the logs are packed into $OUT/results.tgz, so a run cut
 # short still brings back what it measured.
 #
@@ -24,21 +24,24 @@
 #   npm run build:native && npm run build:cuda && npm run build:ts && rm -rf prebuilds
 #   bash benchmarks/gpu/prepare-device.sh      (node, and the few node_modules jest needs, into .device/)
 # Then, on the GPU machine, in the repository root with .device/, build/, build-cuda/Release/ and dist/:
-#   bash benchmarks/gpu/run-on-gpu.sh          (device tool: timeout_s about RUN_BUDGET_S + 60)
+#   bash benchmarks/gpu/run-on-gpu.sh          (device tool: timeout_s = RUN_BUDGET_S + 60, i.e. 560)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # Logs go to a scratch folder, packed into $OUT/results.tgz after every step (the device tool brings back at
 # most 8 files), next to summary.txt and the benchmark report.
+# A rerun on the same machine starts from empty logs: a step skipped this time shows nothing of the last run.
 OUT_DIR=/tmp/myelin-gpu-results
 BACK=${OUT:-/tmp/myelin-gpu-out}
+rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR" "$BACK"
+t_start=$(date +%s)
+budget=${RUN_BUDGET_S:-500}
+[[ "$budget" =~ ^[0-9]+$ ]] || { echo "RUN_BUDGET_S must be a number of seconds, got '$budget'"; exit 2; }
 # shellcheck disable=SC1091
 source .device/env.sh
 export MYELIN_REQUIRE_CUDA=1
 JEST="node node_modules/jest/bin/jest.js"
 status=0
-t_start=$(date +%s)
-budget=${RUN_BUDGET_S:-480}
 step() { echo; echo "==== [$(( $(date +%s) - t_start ))s] $*"; }
 left() { echo $(( budget - ($(date +%s) - t_start) )); }
 # fits SECONDS WHAT: true when a step that may take SECONDS fits in the budget; else says it is skipped.
@@ -61,7 +64,10 @@ grep -q '"backend":"cuda"' "$OUT_DIR/preflight.txt" || { echo "FAILED: preflight
 
 step "npm run bench -- --gpu-only (the issue's targets: myelin cuda vs PyTorch CUDA, each run its own process, 3 repetitions)"
 bench_limit=${BENCH_LIMIT:-260}
+[[ "$bench_limit" =~ ^[0-9]+$ ]] || { echo "BENCH_LIMIT must be a number of seconds, got '$bench_limit'"; exit 2; }
 bench_ran=0
+# The report in the checkout is the last committed run's: removed, so that a benchmark cut short brings none back.
+rm -f benchmarks/results/latest-gpu.*
 if fits "$bench_limit" "the benchmark"; then
   bench_ran=1
   MYELIN_BENCH_PYTHON=python3 timeout "$bench_limit" node dist/benchmarks/run.js --gpu-only --reps=3 --only=tiny,mnist-mlp,wide,wide-tf32 \
@@ -71,6 +77,8 @@ if fits "$bench_limit" "the benchmark"; then
   sed -n '/^\*\*Targets/,$p' benchmarks/results/latest-gpu.md 2>/dev/null
   echo "myelin's runs (seconds, details: GC pauses inside the timed fit):"
   node -e "for (const o of require('./benchmarks/results/latest-gpu.json').runs) if (o.result && o.peer.startsWith('myelin')) console.log(' ', o.workload, o.repetition + 1, o.result.trainSeconds.toFixed(4), o.result.details)" 2>/dev/null
+else
+  status=1  # the targets were not measured
 fi
 save
 

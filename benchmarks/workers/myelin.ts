@@ -30,7 +30,11 @@ function head(data: Float32Array, shape: number[], rows: number): Tensor {
 async function main(): Promise<void> {
   const spec = readSpec();
   const device = process.argv[3] ?? 'cpu';
-  setBackend(device === 'cuda' ? 'cuda' : 'cpu', device === 'cuda' ? { tf32: spec.tf32 === true } : {});
+  const chosen = setBackend(device === 'cuda' ? 'cuda' : 'cpu', device === 'cuda' ? { tf32: spec.tf32 === true } : {});
+  if (spec.tf32 && chosen.details?.tf32 !== 'on') {
+    // PyTorch would run TF32 against myelin's exact float32: not the comparison the workload is for.
+    throw new Error(`${spec.name} asks for TF32 GEMMs, but the cuda backend runs them without (GEMM: ${String(chosen.details?.gemm)})`);
+  }
   const xs = load(spec, 'x_train');
   const ys = load(spec, 'y_train');
   // The .npy buffers are not used again: the tensors take them over (no copy), as torch.from_numpy shares.
@@ -92,7 +96,8 @@ async function main(): Promise<void> {
   }
   result.peakRssMiB = peakRssMiB();
   const info = backendInfo();
-  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}${gc ? `; ${gc}` : ''}`;
+  const gpu = info.backend === 'cuda' ? `, GEMM ${String(info.details?.gemm)}, TF32 ${String(info.details?.tf32)}` : '';
+  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}${gpu}${gc ? `; ${gc}` : ''}`;
   report(result);
 }
 

@@ -66,7 +66,8 @@ step "npm run bench -- --gpu-only (the issue's targets: myelin cuda vs PyTorch C
 bench_limit=${BENCH_LIMIT:-260}
 [[ "$bench_limit" =~ ^[0-9]+$ ]] || { echo "BENCH_LIMIT must be a number of seconds, got '$bench_limit'"; exit 2; }
 bench_ran=0
-# The report in the checkout is the last committed run's: removed, so that a benchmark cut short brings none back.
+# The report in the checkout is the last committed run's: removed, so that a benchmark cut short brings none back
+# (run here for a dry run, `git checkout benchmarks/results` restores it).
 rm -f benchmarks/results/latest-gpu.*
 if fits "$bench_limit" "the benchmark"; then
   bench_ran=1

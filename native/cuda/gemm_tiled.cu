@@ -1,10 +1,11 @@
 // The built-in SGEMM, used when cuBLAS cannot be opened: row-major C[m, n] = alpha op(A) op(B) + beta C for
-// every transpose combination. Shared-memory blocking: each 256-thread block computes a 64 x 64 tile of C,
-// stepping through k in slices of 16; each thread owns a 4 x 4 micro-tile kept in registers and reads its
-// operands from shared memory as float4 (vectorized). Global loads are coalesced along the contiguous
+// every transpose combination. Shared-memory blocking: each 256-thread block computes a 64 x 64 tile of C (a
+// 64-thread block a 32 x 32 tile, when 64 x 64 tiles would be fewer than a GPU's multiprocessors), stepping
+// through k in slices of 16; each thread owns a 4 x 4 micro-tile kept in registers and reads its operands from
+// shared memory as float4 (vectorized). Global loads are coalesced along the contiguous
 // dimension of each operand and bounds-checked (zero padding), so any m, n, k works. beta == 0 never reads C
 // (C may hold NaN), as BLAS specifies.
-// A GEMM of fewer 64 x 64 tiles than a GPU has multiprocessors and a long k (a weight gradient x^T dy of a
+// A GEMM of still fewer tiles than a GPU has multiprocessors and a long k (a weight gradient x^T dy of a
 // narrow layer over a large batch: one tile, k = the batch) would run on a few SMs, each walking all of k. It
 // splits k into slices instead (grid.z), each block writing its tile's partial sums to the scratch, and a
 // second kernel adds the slices in order and applies alpha and beta. The split depends on the shape only.
@@ -16,8 +17,9 @@ namespace cuda {
 
 namespace {
 
-constexpr int BM = 64, BN = 64, BK = 16, TM = 4, TN = 4, kGemmThreads = 256;
+constexpr int BK = 16, TM = 4, TN = 4;
 constexpr int PAD = 4;  // keeps rows 16-byte aligned for float4 reads and spreads the stores over banks
+constexpr int kBigTile = 64, kSmallTile = 32;  // BM = BN; a block has (BM / TM) * (BN / TN) threads
 
 constexpr size_t kFillTiles = 132;    // fewer tiles than this may split k (an H100's SMs: a constant, not the GPU's)
 constexpr size_t kFillBlocks = 264;   // what a split aims at: two blocks per SM
@@ -27,7 +29,7 @@ constexpr size_t kScratchFloats = kKernelScratchBytes / sizeof(float);
 // Block (x, y, z) computes the tiles of column block x and row blocks y, y + gridDim.y, ... over k in
 // [z * k_slice, min((z + 1) * k_slice, k)). With `partial`, it stores its sums to partial[z][row][col] (alpha,
 // beta and C are the combine kernel's); else it writes C. k_slice is a multiple of BK (or k, unsplit).
-template <bool TA, bool TB>
+template <bool TA, bool TB, int BM, int BN = BM, int kGemmThreads = (BM / TM) * (BN / TN)>
 __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, size_t k, float alpha, const float* __restrict__ a,
                                                             const float* __restrict__ b, float beta, float* __restrict__ c,
                                                             size_t k_slice, float* __restrict__ partial) {
@@ -41,7 +43,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
   for (size_t row0 = static_cast<size_t>(blockIdx.y) * BM; row0 < m; row0 += static_cast<size_t>(gridDim.y) * BM) {
     float acc[TM][TN] = {};
     for (size_t k0 = k_begin; k0 < k_end; k0 += BK) {
-      // Each thread stores BM * BK / 256 = 4 elements of each tile.
+      // Each thread stores BM * BK / kGemmThreads elements of each tile (4 of 64 x 64, 8 of 32 x 32).
 #pragma unroll
       for (int q = 0; q < (BM * BK) / kGemmThreads; ++q) {
         const int e = t + q * kGemmThreads;
@@ -118,20 +120,31 @@ size_t k_slice_of(size_t m, size_t n, size_t k, size_t tiles, bool have_scratch)
   return (even + BK - 1) / BK * BK;
 }
 
+// Launches one tile size's kernel for the transpose combination.
+template <int TILE>
+void launch_tiles(cudaStream_t s, bool ta, bool tb, dim3 grid, size_t m, size_t n, size_t k, float alpha, const float* a,
+                  const float* b, float beta, float* c, size_t k_slice, float* partial) {
+  constexpr int threads = (TILE / TM) * (TILE / TN);
+  if (!ta && !tb) gemm_kernel<false, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (ta && !tb) gemm_kernel<true, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (!ta && tb) gemm_kernel<false, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else gemm_kernel<true, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+}
+
 }  // namespace
 
 void launch_gemm_tiled(cudaStream_t s, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
                        const float* b, float beta, float* c, void* scratch) {
   if (m == 0 || n == 0) return;
-  const size_t gx = (n + BN - 1) / BN, gyNeed = (m + BM - 1) / BM;
+  const auto tiles_of = [&](size_t tile) { return ((n + tile - 1) / tile) * ((m + tile - 1) / tile); };
+  const size_t tile = tiles_of(kBigTile) < kFillTiles ? kSmallTile : kBigTile;
+  const size_t gx = (n + tile - 1) / tile, gyNeed = (m + tile - 1) / tile;
   const size_t k_slice = k_slice_of(m, n, k, gx * gyNeed, scratch != nullptr);
   const size_t slices = k_slice < k ? (k + k_slice - 1) / k_slice : 1;
   float* partial = slices > 1 ? static_cast<float*>(scratch) : nullptr;
   const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gyNeed < 65535 ? gyNeed : 65535), static_cast<unsigned>(slices));
-  if (!ta && !tb) gemm_kernel<false, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else if (ta && !tb) gemm_kernel<true, false><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else if (!ta && tb) gemm_kernel<false, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else gemm_kernel<true, true><<<grid, kGemmThreads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  if (tile == kSmallTile) launch_tiles<kSmallTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else launch_tiles<kBigTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
   if (partial != nullptr) {
     const size_t mn = m * n;
     gemm_combine_kernel<<<static_cast<unsigned>((mn + kThreads - 1) / kThreads), kThreads, 0, s>>>(partial, slices, mn, alpha, beta, c);

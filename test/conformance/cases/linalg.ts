@@ -15,8 +15,10 @@ const GEMM_SIZES: Array<[number, number, number]> = [
   // Around the cpu flavour's small-problem loops (n <= 16, m * n * k <= 4096): a 2-10-1 network's shapes, the limits.
   [32, 10, 2], [10, 1, 32], [2, 10, 32], [16, 16, 16], [2, 16, 128], [3, 17, 5], [5, 16, 52],
   // Few output tiles and a long k: the cuda flavour's tiled kernel splits k (slices of whole 16-deep steps, a
-  // ragged last one; one exact 64 x 64 tile in 16 slices; two row tiles; just long enough to split).
+  // ragged last one; one exact 64 x 64 output in 16 slices; two row tiles; just long enough to split).
   [64, 64, 4096], [65, 33, 2000], [10, 32, 512],
+  // Enough output for the tiled kernel's 64 x 64 tiles (the shapes above get its 32 x 32 ones), ragged edges.
+  [1000, 1000, 7],
 ];
 const ALPHA_BETA: Array<[number, number]> = [[1, 0], [0.5, -2], [1, 1]];
 

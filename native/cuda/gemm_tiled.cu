@@ -21,8 +21,8 @@ constexpr int BK = 16, TM = 4, TN = 4;
 constexpr int PAD = 4;  // keeps rows 16-byte aligned for float4 reads and spreads the stores over banks
 constexpr int kBigTile = 64, kSmallTile = 32;  // BM = BN; a block has (BM / TM) * (BN / TN) threads
 
-constexpr size_t kFillTiles = 132;    // fewer tiles than this may split k (an H100's SMs: a constant, not the GPU's)
-constexpr size_t kFillBlocks = 264;   // what a split aims at: two blocks per SM
+constexpr size_t kFillTiles = kSplitTargetSms;       // fewer 64 x 64 tiles take 32 x 32 ones; fewer still split k
+constexpr size_t kFillBlocks = 2 * kSplitTargetSms;  // what a split aims at: two blocks per SM
 constexpr size_t kMinSlice = 256;     // k per slice at least
 constexpr size_t kScratchFloats = kKernelScratchBytes / sizeof(float);
 

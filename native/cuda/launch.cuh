@@ -44,6 +44,11 @@ __device__ __forceinline__ float block_max(float v, float* scratch) {
   return v;
 }
 
+// The multiprocessors that work split across blocks by shape alone aims to fill (reduce.cu's column segments,
+// gemm_tiled.cu's small tiles and k slices): an H100's 132, a constant rather than the GPU's own count, so that a
+// result does not depend on the GPU model.
+constexpr size_t kSplitTargetSms = 132;
+
 // Column reductions over the rows of a [rows, cols] block (reduce.cu's column sums, dense.cu's bias gradient):
 // a block is 32 columns x kColumnLanes row lanes; lane y walks rows y, y + kColumnLanes, ... and the lanes'
 // partial results are combined in lane order. Both kernels use this order, so their sums agree bit for bit (when

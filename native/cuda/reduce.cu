@@ -133,6 +133,28 @@ __global__ void reduce_partials_kernel(const Acc* __restrict__ partial, float* _
 
 constexpr int kCols = 32, kLanes = kColumnLanes;
 
+// One block's share of a column reduction, blockDim = (kCols, kLanes): lane threadIdx.y of column i walks rows
+// begin + y, begin + y + kLanes, ... below end of `slice` (the [mid, inner] slice of one outer index), then the
+// lanes are combined in lane order. The result is valid in lane 0 of a column i < inner; every thread must call
+// it (it synchronizes the block, and leaves `scratch` free for the next call).
+template <int OP>
+__device__ __forceinline__ Acc column_lanes(const float* __restrict__ slice, size_t begin, size_t end, size_t inner,
+                                            size_t i, Acc (&scratch)[kLanes][kCols]) {
+  Acc acc = identity<OP>();
+  if (i < inner) {
+#pragma unroll 4
+    for (size_t m = begin + threadIdx.y; m < end; m += kLanes) acc = combine<OP>(acc, Acc{slice[m * inner + i], m});
+  }
+  scratch[threadIdx.y][threadIdx.x] = acc;
+  __syncthreads();
+  Acc total = scratch[0][threadIdx.x];
+  if (threadIdx.y == 0 && i < inner) {
+    for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
+  }
+  __syncthreads();
+  return total;
+}
+
 // blockDim = (kCols, kLanes); grid.x covers inner in steps of kCols, grid.y walks outer.
 template <int OP>
 __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __restrict__ out, size_t outer, size_t mid,
@@ -140,34 +162,22 @@ __global__ void reduce_columns_kernel(const float* __restrict__ x, float* __rest
   __shared__ Acc scratch[kLanes][kCols];
   const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
   for (size_t o = blockIdx.y; o < outer; o += gridDim.y) {
-    Acc acc = identity<OP>();
-    if (i < inner) {
-      const float* base = x + o * mid * inner + i;
-#pragma unroll 4
-      for (size_t m = threadIdx.y; m < mid; m += kLanes) acc = combine<OP>(acc, Acc{base[m * inner], m});
-    }
-    scratch[threadIdx.y][threadIdx.x] = acc;
-    __syncthreads();
-    if (threadIdx.y == 0 && i < inner) {
-      Acc total = scratch[0][threadIdx.x];
-      for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
-      out[o * inner + i] = result<OP>(total, scale);
-    }
-    __syncthreads();
+    const Acc total = column_lanes<OP>(x + o * mid * inner, 0, mid, inner, i, scratch);
+    if (threadIdx.y == 0 && i < inner) out[o * inner + i] = result<OP>(total, scale);
   }
 }
 
 // Column reductions split along the middle axis: a grid of fewer than kColumnFillBlocks column blocks (two
-// per multiprocessor of a 132-SM GPU) gets segments of at least kColumnSegmentRows rows, as many as bring it
-// to kColumnFillBlocks blocks, within what the scratch holds (outer * segments * inner partial results).
-constexpr size_t kColumnFillBlocks = 264;
+// per multiprocessor of the GPU the splits aim at) gets segments of at least kColumnSegmentRows rows, as many
+// as bring it to kColumnFillBlocks blocks, within what the scratch holds (outer * segments * inner partials).
+constexpr size_t kColumnFillBlocks = 2 * kSplitTargetSms;
 constexpr size_t kColumnSegmentRows = 1024;
 constexpr size_t kScratchAccs = kKernelScratchBytes / sizeof(Acc);
 
-// Segments of the middle axis for a column reduction, or 1 (no split).
-size_t column_segments(size_t outer, size_t mid, size_t inner) {
+// Segments of the middle axis for a column reduction (inner > 1), or 1: no split (also without a scratch).
+size_t column_segments(size_t outer, size_t mid, size_t inner, const void* scratch) {
   const size_t blocks = (inner + kCols - 1) / kCols * outer;
-  if (blocks >= kColumnFillBlocks || mid < 2 * kColumnSegmentRows) return 1;
+  if (scratch == nullptr || blocks >= kColumnFillBlocks || mid < 2 * kColumnSegmentRows) return 1;
   size_t segments = (kColumnFillBlocks + blocks - 1) / blocks;
   const size_t by_rows = mid / kColumnSegmentRows;
   const size_t by_scratch = kScratchAccs / (outer * inner);
@@ -186,19 +196,8 @@ __global__ void reduce_column_segments_kernel(const float* __restrict__ x, Acc* 
   const size_t i = blockIdx.x * size_t(kCols) + threadIdx.x;
   const size_t begin = blockIdx.y * seg;
   const size_t end = begin + seg < mid ? begin + seg : mid;
-  Acc acc = identity<OP>();
-  if (i < inner) {
-    const float* base = x + blockIdx.z * mid * inner + i;
-#pragma unroll 4
-    for (size_t m = begin + threadIdx.y; m < end; m += kLanes) acc = combine<OP>(acc, Acc{base[m * inner], m});
-  }
-  scratch[threadIdx.y][threadIdx.x] = acc;
-  __syncthreads();
-  if (threadIdx.y == 0 && i < inner) {
-    Acc total = scratch[0][threadIdx.x];
-    for (int l = 1; l < kLanes; ++l) total = combine<OP>(total, scratch[l][threadIdx.x]);
-    partial[(blockIdx.z * size_t(gridDim.y) + blockIdx.y) * inner + i] = total;
-  }
+  const Acc total = column_lanes<OP>(x + blockIdx.z * mid * inner, begin, end, inner, i, scratch);
+  if (threadIdx.y == 0 && i < inner) partial[(blockIdx.z * size_t(gridDim.y) + blockIdx.y) * inner + i] = total;
 }
 
 // One thread per output (o, i): combines its `segments` partial results in segment order.
@@ -226,7 +225,7 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
   } else if (inner == 1) {
     const unsigned blocks = static_cast<unsigned>(outer < 65535u * 4u ? outer : 65535u * 4u);
     reduce_rows_kernel<OP><<<blocks, kThreads, 0, s>>>(x, out, outer, mid, scale);
-  } else if (const size_t segments = scratch != nullptr ? column_segments(outer, mid, inner) : 1; segments > 1) {
+  } else if (const size_t segments = column_segments(outer, mid, inner, scratch); segments > 1) {
     const size_t seg = (mid + segments - 1) / segments;
     const size_t gx = (inner + kCols - 1) / kCols;
     Acc* partial = static_cast<Acc*>(scratch);
@@ -247,7 +246,7 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
 }  // namespace
 
 bool reduce_splits_columns(size_t outer, size_t mid, size_t inner, const void* scratch) {
-  return inner > 1 && scratch != nullptr && column_segments(outer, mid, inner) > 1;
+  return inner > 1 && column_segments(outer, mid, inner, scratch) > 1;
 }
 
 void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t outer, size_t mid, size_t inner,

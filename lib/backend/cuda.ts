@@ -133,7 +133,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
         memoryBytes: native.memoryBytes,
         gemm: native.gemm,
         denseEpilogue: native.cublasLt !== null
-          ? `cuBLASLt bias epilogue for linear layers${process.env.MYELIN_CUBLASLT === 'relu' ? ' and ReLU layers' : ''} (${native.cublasLt})`
+          ? `cuBLASLt bias epilogue for linear layers${native.cublasLtRelu ? ' and ReLU layers' : ''} (${native.cublasLt})`
           : 'separate pass after the GEMM',
         cublas,
         cublasTried: native.cublas.tried,

@@ -138,6 +138,8 @@ export interface NativeCudaInfo {
    * GEMM adds the bias.
    */
   cublasLt: string | null;
+  /** Whether biased ReLU layers use cuBLASLt's ReLU epilogue too (MYELIN_CUBLASLT=relu, with cuBLASLt loaded). */
+  cublasLtRelu: boolean;
   /** Whether GEMMs may use TF32 tensor cores (only when asked for and cuBLAS is in use). */
   tf32: boolean;
 }

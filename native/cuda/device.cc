@@ -182,6 +182,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   result.Set("gemm", cb.loaded ? "cublas" : "builtin tiled kernel");
   const std::string lt = cublaslt_path();
   result.Set("cublasLt", lt.empty() ? env.Null() : Napi::String::New(env, lt));
+  result.Set("cublasLtRelu", !lt.empty() && cublaslt_relu());
   result.Set("tf32", cb.loaded && cb.tf32);
   return result;
 }

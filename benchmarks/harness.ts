@@ -16,7 +16,6 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** Starts one worker process and parses its result line; never throws. */
 /** What a failed worker said: its first `SomethingError: ...` line (Node and Python alike), else its last lines. */
 function stderrSummary(err: string): string {
   const lines = err.trim().split('\n');
@@ -24,6 +23,7 @@ function stderrSummary(err: string): string {
   return thrown ?? lines.slice(-3).join(' | ');
 }
 
+/** Starts one worker process and parses its result line; never throws. */
 export function runWorkerProcess(peer: Peer, workload: string, specPath: string, timeoutSeconds: number, repetition: number): Promise<RunOutcome> {
   const { cmd, args, cwd, env } = peer.command(specPath);
   return new Promise((resolve) => {

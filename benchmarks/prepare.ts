@@ -113,16 +113,14 @@ export function prepareWorkload(spec: WorkloadSpec, root: string): WorkloadSpec 
   if (spec.name === 'wide-tf32' && fs.existsSync(path.join(wideDir, 'spec.json'))) {
     // The same data and initial weights as 'wide' (only the GEMM precision differs): linked, not written again.
     for (const f of fs.readdirSync(wideDir)) if (f.endsWith('.npy')) fs.linkSync(path.join(wideDir, f), path.join(dir, f));
-    const out: WorkloadSpec = { ...spec, samples, dataDir: dir };
-    fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(out, null, 2));
-    return out;
+  } else {
+    if (spec.name === 'tiny') writeTiny(dir, samples, rng);
+    else if (spec.name === 'mnist-mlp') writeMnistLike(dir, samples, rng);
+    else if (spec.name === 'wide' || spec.name === 'wide-tf32') writeWide(dir, samples, spec.inputDim, rng);
+    else if (spec.name === 'digits') samples = writeDigits(dir, spec.splitSeed ?? 0);
+    else throw new Error(`prepareWorkload: unknown workload ${spec.name}`);
+    writeInitialWeights(dir, layerSizes(spec), new Random(DATA_SEED + 1));
   }
-  if (spec.name === 'tiny') writeTiny(dir, samples, rng);
-  else if (spec.name === 'mnist-mlp') writeMnistLike(dir, samples, rng);
-  else if (spec.name === 'wide' || spec.name === 'wide-tf32') writeWide(dir, samples, spec.inputDim, rng);
-  else if (spec.name === 'digits') samples = writeDigits(dir, spec.splitSeed ?? 0);
-  else throw new Error(`prepareWorkload: unknown workload ${spec.name}`);
-  writeInitialWeights(dir, layerSizes(spec), new Random(DATA_SEED + 1));
   const out: WorkloadSpec = { ...spec, samples, dataDir: dir };
   fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(out, null, 2));
   return out;

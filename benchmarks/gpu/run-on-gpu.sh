@@ -50,6 +50,16 @@ fits() {
   echo "SKIPPED (time budget: $(left) s left, needs up to $1 s): $2"; return 1
 }
 save() { tar -czf "$BACK/results.tgz" -C "$OUT_DIR" . 2>/dev/null; }
+# fit_variant VAR=value FILE WORKLOADS WHAT [required]: myelin-fit.js on cuda with that one setting, its JSON lines
+# into $OUT_DIR/FILE (WORKLOADS: a regex of workload names); a failure fails the run only when "required" is given.
+fit_variant() {
+  local setting=$1 file=$2 only=$3 what=$4 required=${5:-}
+  fits 30 "myelin-fit $what" || return 0
+  if ! env "$setting" timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda "$only" > "$OUT_DIR/$file" 2>&1; then
+    if [ -n "$required" ]; then echo "myelin-fit $what failed"; status=1; else echo "(myelin-fit $what failed)"; fi
+  fi
+  cat "$OUT_DIR/$file"
+}
 
 step "preflight"
 nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version,clocks.sm --format=csv,noheader || true
@@ -127,23 +137,11 @@ if fits 40 "the cuBLASLt ReLU NaN check"; then
   MYELIN_CUBLASLT=relu MYELIN_TEST_BACKENDS=cuda timeout 40 $JEST --ci test/conformance -t 'a NaN in x' 2>&1 | grep -E "✓|✕|Tests:" | head -8
 fi
 echo "the 784-512-512-10 and large fits without graphs, without cuBLASLt's bias epilogue (MYELIN_CUBLASLT=0), and with its ReLU epilogue too (=relu):"
-if fits 30 "myelin-fit without graphs"; then
-  MYELIN_STEP_COMPILE=0 timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-nograph.jsonl" 2>&1 || { echo "myelin-fit without graphs failed"; status=1; }
-  cat "$OUT_DIR/myelin-fit-nograph.jsonl"
-fi
-if fits 30 "myelin-fit without cuBLASLt"; then
-  MYELIN_CUBLASLT=0 timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-nolt.jsonl" 2>&1 || echo "(myelin-fit without cuBLASLt failed)"
-  cat "$OUT_DIR/myelin-fit-nolt.jsonl"
-fi
-if fits 30 "myelin-fit with cuBLASLt's ReLU"; then
-  MYELIN_CUBLASLT=relu timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784|4096' > "$OUT_DIR/myelin-fit-ltrelu.jsonl" 2>&1 || echo "(myelin-fit with cuBLASLt's ReLU failed)"
-  cat "$OUT_DIR/myelin-fit-ltrelu.jsonl"
-fi
-if fits 30 "myelin-fit with the tiled GEMM"; then
-  echo "the 784-512-512-10 fit with the own tiled GEMM instead of cuBLAS (MYELIN_CUBLAS=builtin: a machine without cuBLAS):"
-  MYELIN_CUBLAS=builtin timeout 30 node dist/benchmarks/gpu/myelin-fit.js cuda '784' > "$OUT_DIR/myelin-fit-tiled.jsonl" 2>&1 || echo "(myelin-fit with the tiled GEMM failed)"
-  cat "$OUT_DIR/myelin-fit-tiled.jsonl"
-fi
+fit_variant MYELIN_STEP_COMPILE=0 myelin-fit-nograph.jsonl '784|4096' "without graphs" required
+fit_variant MYELIN_CUBLASLT=0 myelin-fit-nolt.jsonl '784|4096' "without cuBLASLt"
+fit_variant MYELIN_CUBLASLT=relu myelin-fit-ltrelu.jsonl '784|4096' "with cuBLASLt's ReLU"
+echo "the 784-512-512-10 fit with the own tiled GEMM instead of cuBLAS (MYELIN_CUBLAS=builtin: a machine without cuBLAS):"
+fit_variant MYELIN_CUBLAS=builtin myelin-fit-tiled.jsonl '784' "with the tiled GEMM"
 if fits 40 "warm-step on cuda"; then
   timeout 40 node dist/benchmarks/core/warm-step.js --rounds 3 cuda 2>&1 | tee "$OUT_DIR/warm-step-cuda.txt" || echo "(warm-step on cuda failed)"
 fi

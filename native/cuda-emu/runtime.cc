@@ -205,7 +205,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   prop->totalGlobalMem = kDeviceBytes;
   prop->major = 9;  // an H100's compute capability and multiprocessor count, so grids are sized as there
   prop->minor = 0;
-  prop->multiProcessorCount = 132;
+  prop->multiProcessorCount = emu::kMultiprocessors;
   return cudaSuccess;
 }
 cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : fail(cudaErrorInvalidValue); }

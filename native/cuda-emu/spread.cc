@@ -21,7 +21,7 @@ namespace emu {
 
 namespace {
 
-constexpr double kSms = 132;  // the emulated device's multiprocessors (an H100, as cudaGetDeviceProperties says)
+constexpr double kSms = kMultiprocessors;
 
 struct KernelSpread {
   size_t launches = 0;

@@ -62,6 +62,8 @@ T shfl_xor(T value, int mask) {
 bool env_is(const char* name, const char* value);
 // True when MYELIN_CUDA_EMU_TRACE=1 asks for every piece of work to be printed as it runs.
 bool tracing();
+// The emulated device's multiprocessors: an H100's, as cudaGetDeviceProperties reports them.
+constexpr int kMultiprocessors = 132;
 // True when MYELIN_CUDA_EMU_PROFILE=1 asks for the per-kernel spread table at exit (spread.cc).
 bool profiling();
 // Adds one launch to that table: its host time and the host time of its slowest block.

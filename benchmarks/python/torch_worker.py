@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from bench_common import initial_weights, load, peak_rss_mib, read_spec, report, steps_per_epoch
+from bench_common import initial_weights, load, peak_rss_mib, read_spec, report
 
 
 def build(spec, device):
@@ -58,6 +58,30 @@ def accuracy(model, x, y):
         return (model(x).argmax(dim=1) == y).float().mean().item()
 
 
+def run_epoch(model, opt, crit, x, y, bs, fused, deadline):
+    """One epoch of the timed loop over the rows of x: randperm batches, gather, zero_grad, backward, Adam step,
+    running loss. Returns (steps, samples seen, whether the deadline cut it short). The warm-up runs this same
+    function, so that every kernel and allocation of the timed loop has been met once before the clock starts."""
+    n = x.shape[0]
+    perm = torch.randperm(n, device=x.device)
+    running = 0.0
+    steps, seen = 0, 0
+    for i in range(0, n, bs):
+        idx = perm[i:i + bs]
+        xb, yb = x[idx], y[idx]
+        opt.zero_grad(set_to_none=True)
+        loss = crit(model(xb), yb)
+        loss.backward()
+        opt.step()
+        # On the GPU the running loss stays on the device (no wait per batch), as myelin's fit does.
+        running = running + loss.detach() * idx.shape[0] if fused else running + loss.item() * idx.shape[0]
+        steps += 1
+        seen += idx.shape[0]
+        if time.perf_counter() > deadline:
+            return steps, seen, True
+    return steps, seen, False
+
+
 def main():
     spec = read_spec()
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -72,16 +96,17 @@ def main():
     crit = loss_fn(spec)
     n, bs = spec["samples"], spec["batchSize"]
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
-
-    # Warm-up on a throwaway model.
-    warm = build(spec, device)
     fused = device == "cuda"  # the fused multi-tensor Adam kernel on the GPU, as myelin's one optimizer launch
+
+    # Warm-up on a throwaway model: one epoch of the timed loop over the first warmupSteps batches (myelin's
+    # worker warms up the same way, with a fit over those rows).
+    warm_rows = min(n, spec["warmupSteps"] * bs)
+    warm = build(spec, device)
     wopt = torch.optim.Adam(warm.parameters(), lr=spec["learningRate"], eps=1e-7, fused=fused)
-    for s in range(min(spec["warmupSteps"], steps_per_epoch(spec))):
-        xb, yb = x[s * bs:(s + 1) * bs], y[s * bs:(s + 1) * bs]
-        wopt.zero_grad(set_to_none=True)
-        crit(warm(xb), yb).backward()
-        wopt.step()
+    # Its randperm draws from a forked generator, so that the timed run shuffles exactly as without a warm-up.
+    with torch.random.fork_rng(devices=[torch.cuda.current_device()] if device == "cuda" else []):
+        run_epoch(warm, wopt, crit, x[:warm_rows], y[:warm_rows], bs, fused, float("inf"))
+    sync()
     del warm, wopt
 
     model = build(spec, device)
@@ -93,24 +118,12 @@ def main():
     steps, seen, epochs, partial, acc = 0, 0, 0, False, None
     sync()
     t0 = time.perf_counter()
+    deadline = t0 + spec["timeLimitSeconds"]
     for epoch in range(spec["epochs"]):
         model.train()
-        perm = torch.randperm(n, device=device)
-        running = 0.0
-        for i in range(0, n, bs):
-            idx = perm[i:i + bs]
-            xb, yb = x[idx], y[idx]
-            opt.zero_grad(set_to_none=True)
-            loss = crit(model(xb), yb)
-            loss.backward()
-            opt.step()
-            # On the GPU the running loss stays on the device (no wait per batch), as myelin's fit does.
-            running = running + loss.detach() * idx.shape[0] if fused else running + loss.item() * idx.shape[0]
-            steps += 1
-            seen += idx.shape[0]
-            if time.perf_counter() - t0 > spec["timeLimitSeconds"]:
-                partial = True
-                break
+        s, k, partial = run_epoch(model, opt, crit, x[:n], y[:n], bs, fused, deadline)
+        steps += s
+        seen += k
         epochs = epoch + 1
         if partial:
             break

@@ -21,7 +21,8 @@ function fields(line) {
   return out;
 }
 
-const UNIT_US = { nsecond: 1e-3, usecond: 1, msecond: 1e3, second: 1e6 };
+// Nsight Compute names the unit either way, by version: 'nsecond' or 'ns'.
+const UNIT_US = { nsecond: 1e-3, usecond: 1, msecond: 1e3, second: 1e6, ns: 1e-3, us: 1, ms: 1e3, s: 1e6 };
 
 function main() {
   const file = process.argv[2];

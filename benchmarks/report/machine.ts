@@ -14,15 +14,19 @@ export interface MachineInfo {
   python: string;
   loadAverageAtStart: number[];
   myelinBackend: string;
+  /** The GPU myelin ran on, as backendInfo() names it (cuda backend only; absent in reports of CPU runs). */
+  gpu?: string;
 }
 
 /** Collects the machine description (the load average tells how noisy a shared machine was). */
 export function describeMachine(): MachineInfo {
   const py = pythonCan(pythonPath(), 'import sys; print(sys.version.split()[0])');
   let myelinBackend: string;
+  let gpu: string | undefined;
   try {
     const info = backendInfo();
     myelinBackend = `${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ''}${info.threads ? `, ${info.threads} threads` : ''}`;
+    if (info.backend === 'cuda') gpu = info.device;
   } catch (e) {
     myelinBackend = `unavailable: ${(e as Error).message.split('\n')[0]}`;
   }
@@ -36,10 +40,11 @@ export function describeMachine(): MachineInfo {
     python: py.ok ? `${pythonPath()} ${py.out}` : 'none',
     loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     myelinBackend,
+    ...(gpu ? { gpu } : {}),
   };
 }
 
-/** One line: "Intel ... (2 cores, 8 GiB), Linux ..., Node v20, Python 3.11, load 1.2". */
+/** One line: "[GPU NVIDIA ..., ]Intel ... (2 cores, 8 GiB), Linux ..., Node v20, Python 3.11, load 1.2". */
 export function machineLine(m: MachineInfo): string {
-  return `${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.os}, Node ${m.node}, Python ${m.python.split(' ').pop()}, myelin backend ${m.myelinBackend}; load average at start ${m.loadAverageAtStart.join(' / ')} (1/5/15 min)`;
+  return `${m.gpu ? `GPU ${m.gpu}, ` : ''}${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.os}, Node ${m.node}, Python ${m.python.split(' ').pop()}, myelin backend ${m.myelinBackend}; load average at start ${m.loadAverageAtStart.join(' / ')} (1/5/15 min)`;
 }

@@ -89,17 +89,20 @@ function rerender(file: string): void {
   console.log(`${md}\nrewrote ${base}.json, .md, .svg`);
   // The README tables show the committed latest runs: a rerender of one of those republishes it.
   const name = path.basename(base);
-  const resultsDir = path.join(repoRoot(), 'benchmarks', 'results');
-  if ((name === 'latest' || name === 'latest-gpu') && path.resolve(path.dirname(file)) === resultsDir) publishTables(repoRoot(), name, md);
+  const root = repoRoot();
+  if ((name === 'latest' || name === 'latest-gpu') && path.resolve(path.dirname(file)) === path.join(root, 'benchmarks', 'results')) {
+    publishTables(root, name, md);
+  }
 }
 
 /** Writes a report into the marked sections of benchmarks/README.md and README.md (bench for latest, bench-gpu for
  * latest-gpu), with its chart. */
 function publishTables(root: string, name: string, md: string): void {
   const marker = name === 'latest-gpu' ? 'bench-gpu' : 'bench';
-  const section = `${md}\n![benchmark chart](results/${name}.svg)`;
-  if (updateMarkedSection(path.join(root, 'benchmarks', 'README.md'), section, marker)) console.log('updated the table in benchmarks/README.md');
-  if (updateMarkedSection(path.join(root, 'README.md'), `${md}\n![benchmark chart](benchmarks/results/${name}.svg)`, marker)) console.log('updated the table in README.md');
+  // Each README links the chart relative to its own folder.
+  for (const [readme, charts] of [['benchmarks/README.md', 'results'], ['README.md', 'benchmarks/results']]) {
+    if (updateMarkedSection(path.join(root, readme), `${md}\n![benchmark chart](${charts}/${name}.svg)`, marker)) console.log(`updated the table in ${readme}`);
+  }
 }
 
 async function main(): Promise<void> {

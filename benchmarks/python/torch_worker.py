@@ -106,7 +106,6 @@ def main():
     # Its randperm draws from a forked generator, so that the timed run shuffles exactly as without a warm-up.
     with torch.random.fork_rng(devices=[torch.cuda.current_device()] if device == "cuda" else []):
         run_epoch(warm, wopt, crit, x[:warm_rows], y[:warm_rows], bs, fused, float("inf"))
-    sync()
     del warm, wopt
 
     model = build(spec, device)

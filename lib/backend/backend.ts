@@ -47,6 +47,27 @@ export interface TrainingEpochsPlan<S = unknown> {
 }
 
 /**
+ * What `Backend.runInferenceBatchesAsync` runs: `count` batches of `batch` consecutive rows from `firstRow` on.
+ * Per batch: the rows of x (and y) are copied into the compiled program's inputs xIn (yIn), the program runs,
+ * its `output` rows are copied to the same rows of `out`, and its scalar `loss` goes to losses[b]. y/yIn,
+ * output/out and loss/losses are given or null in pairs.
+ */
+export interface InferenceBatchesPlan<S = unknown> {
+  compiled: unknown;
+  xIn: S;
+  yIn: S | null;
+  output: S | null;
+  loss: S | null;
+  x: S;
+  y: S | null;
+  out: S | null;
+  losses: Float64Array | null;
+  batch: number;
+  firstRow: number;
+  count: number;
+}
+
+/**
  * The kernel contract every backend implements. `S` is the backend's storage: a Float32Array on `cpu` and
  * `reference`, an opaque device-buffer handle on `cuda`. All kernels write into preallocated outputs;
  * sizes and shapes were validated by the ops layer before a kernel is called. Every buffer is a dense,
@@ -95,6 +116,21 @@ export interface Backend<S = unknown> {
    * plan.epochLosses. Exactly what the same epochs compute batch by batch.
    */
   runTrainingEpochs?(plan: TrainingEpochsPlan<S>): void;
+  /**
+   * Optional (cpu): `runTrainingSteps` off the JavaScript thread. Resolves with the number of steps run: all of
+   * them, or fewer when `control[0]` became non-zero meanwhile (checked between two steps: how an abort or
+   * `stopTraining` reaches a running job). Until it settles, nothing may touch the plan's buffers.
+   */
+  runTrainingStepsAsync?(plan: TrainingStepsPlan<S>, control: Int32Array): Promise<number>;
+  /** Optional (cpu): `runTrainingEpochs` off the JavaScript thread, as `runTrainingStepsAsync` (steps run). */
+  runTrainingEpochsAsync?(plan: TrainingEpochsPlan<S>, control: Int32Array): Promise<number>;
+  /** Optional (cpu): inference batches off the JavaScript thread (see InferenceBatchesPlan); resolves with the batches run. */
+  runInferenceBatchesAsync?(plan: InferenceBatchesPlan<S>, control: Int32Array): Promise<number>;
+  /**
+   * Optional (cuda): resolves once every piece of work queued so far has finished, waiting on a worker thread, so
+   * that a read that follows does not block the JavaScript thread.
+   */
+  settleAsync?(): Promise<void>;
   /** A host copy of the buffer's contents (waits for pending device work). */
   download(buf: S): Float32Array;
   /** Releases the buffer (possibly back to a pool); it must not be used again. Idempotent. */

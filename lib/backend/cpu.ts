@@ -6,7 +6,7 @@
 import { ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
-import type { Backend } from './backend';
+import type { Backend, TrainingEpochsPlan } from './backend';
 import { HostBufferPool, hostMemoryMethods } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
 import { configActivator, nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
@@ -32,6 +32,11 @@ function threadsFromEnv(): number | undefined {
     throw new ValueError(`MYELIN_NUM_THREADS must be a positive integer, got ${describe(raw)}`);
   }
   return n;
+}
+
+/** The step kinds of an epochs plan as trainEpochs takes them: [program, optimizerCall, xIn, yIn, loss] each. */
+function epochKinds(p: TrainingEpochsPlan<Float32Array>): unknown[][] {
+  return p.kinds.map((k) => [k.compiled, [k.optimizerCall.name, ...k.optimizerCall.args], k.xIn, k.yIn, k.loss]);
 }
 
 /**
@@ -73,8 +78,21 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     runTrainingSteps: nativeTrainingSteps(addon, activate),
     runTrainingEpochs: (p) => {
       activate();
-      const kinds = p.kinds.map((k) => [k.compiled, [k.optimizerCall.name, ...k.optimizerCall.args], k.xIn, k.yIn, k.loss]);
-      addon.trainEpochs(kinds, p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
+      addon.trainEpochs(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
+    },
+    runTrainingStepsAsync: (p, control) => {
+      activate();
+      return addon.trainStepsAsync(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
+        p.firstStep, p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control);
+    },
+    runTrainingEpochsAsync: (p, control) => {
+      activate();
+      return addon.trainEpochsAsync(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control);
+    },
+    runInferenceBatchesAsync: (p, control) => {
+      activate();
+      return addon.runBatchesAsync(p.compiled as NativeCpuProgram, p.x, p.xIn, p.y, p.yIn, p.output, p.out, p.loss, p.losses,
+        p.batch, p.firstRow, p.count, control);
     },
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {

@@ -67,6 +67,17 @@ function rethrow(err: unknown): never {
 }
 
 /**
+ * Resolves once the stream has run everything enqueued before the call, polling a stream mark between turns of the
+ * event loop (at once for the first few turns, then every millisecond) instead of blocking the JavaScript thread.
+ */
+async function waitForStream(addon: NativeCudaAddon): Promise<void> {
+  const mark = addon.markStream();
+  for (let polls = 0; !addon.markReached(mark); polls++) {
+    await new Promise<void>((resolve) => (polls < 8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+  }
+}
+
+/**
  * Creates the cuda backend: loads the flavour and initialises it on a GPU.
  * @throws BackendError when the flavour is not built, no CUDA device is present ("no CUDA device:
  *   cudaGetDeviceCount returned ..."), the GPU is older than compute capability 8.0, or it cannot run kernels.
@@ -115,6 +126,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     runCompiled: (graph) => addon.graphLaunch(graph as NativeCudaGraph),
     releaseCompiled: (graph) => addon.graphRelease(graph as NativeCudaGraph),
     runTrainingSteps: nativeTrainingSteps(addon, activate),
+    settleAsync: () => waitForStream(addon),
     ...nativeKernelMethods(addon, activate),
   };
 

@@ -25,38 +25,60 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-function checkBatchSize(v: unknown, op: string): number {
+/** @internal The batchSize option of `op` (default 32). */
+export function checkBatchSize(v: unknown, op: string): number {
   if (v === undefined) return 32;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(`${op}: batchSize must be an integer >= 1, got ${describe(v)}`);
   return v;
 }
 
 /**
+ * @internal The loss and metric update of the batch of `count` rows from `start` in inference mode; the loss goes
+ * into `lossSum` (read once, at the end).
+ */
+export function evaluateBatch(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, start: number, count: number, lossSum: DeviceLossSum): void {
+  noGrad(() => tidy(() => withPrevalidatedLabels(() => {
+    const xb = slice(x, start, count);
+    const yb = slice(y, start, count);
+    const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
+    if (compiled.metrics.length > 0) {
+      const pred = metricInput(compiled, output);
+      for (const m of compiled.metrics) m.update(yb, pred);
+    }
+    lossSum.add(total, count);
+  })));
+}
+
+/** @internal The results of an evaluation: the mean loss and each metric's result. */
+export interface EvaluationResult {
+  loss: number;
+  metrics: Record<string, number>;
+}
+
+/** @internal The metric results of `compiled` now. */
+export function metricResults(compiled: Compiled): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const m of compiled.metrics) metrics[m.name] = m.result();
+  return metrics;
+}
+
+/** @internal `evaluate`'s return value: the loss, or [loss, ...metrics] in compile order. */
+export function evaluationValue(compiled: Compiled, r: EvaluationResult): number | number[] {
+  return compiled.metrics.length === 0 ? r.loss : [r.loss, ...compiled.metrics.map((m) => r.metrics[m.name])];
+}
+
+/**
  * @internal Loss and metric results over (x, y) in inference mode. The loss is averaged over samples
  * (batch losses weighted by batch size) and includes the regularization penalties, as Keras.
  */
-export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): { loss: number; metrics: Record<string, number> } {
+export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): EvaluationResult {
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
   // Batch losses are summed on the backend and read once (x and y were validated by prepareXY).
   const lossSum = new DeviceLossSum();
   try {
-    for (let start = 0; start < n; start += batchSize) {
-      const count = Math.min(batchSize, n - start);
-      noGrad(() => tidy(() => withPrevalidatedLabels(() => {
-        const xb = slice(x, start, count);
-        const yb = slice(y, start, count);
-        const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
-        if (compiled.metrics.length > 0) {
-          const pred = metricInput(compiled, output);
-          for (const m of compiled.metrics) m.update(yb, pred);
-        }
-        lossSum.add(total, count);
-      })));
-    }
-    const metrics: Record<string, number> = {};
-    for (const m of compiled.metrics) metrics[m.name] = m.result();
-    return { loss: lossSum.mean(), metrics };
+    for (let start = 0; start < n; start += batchSize) evaluateBatch(model, compiled, x, y, start, Math.min(batchSize, n - start), lossSum);
+    return { loss: lossSum.mean(), metrics: metricResults(compiled) };
   } finally {
     lossSum.dispose();
   }
@@ -69,8 +91,7 @@ export function evaluateModel(model: Sequential, x: InputData, y: InputData, opt
   const batchSize = checkBatchSize(options.batchSize, 'evaluate');
   const data = prepareXY(model, compiled, x, y, 'evaluate');
   try {
-    const r = evaluateCompiled(model, compiled, data.x, data.y, batchSize);
-    return compiled.metrics.length === 0 ? r.loss : [r.loss, ...compiled.metrics.map((m) => r.metrics[m.name])];
+    return evaluationValue(compiled, evaluateCompiled(model, compiled, data.x, data.y, batchSize));
   } finally {
     data.dispose();
   }
@@ -98,7 +119,7 @@ export function predictModel(model: Sequential, x: InputData, options: PredictOp
   }
 }
 
-/** The output, copied when a model of identity layers returned its input itself. */
-function ownCopy(out: Tensor, input: Tensor): Tensor {
+/** @internal The output, copied when a model of identity layers returned its input itself. */
+export function ownCopy(out: Tensor, input: Tensor): Tensor {
   return out === input ? mulScalar(out, 1) : out;
 }

@@ -1,12 +1,15 @@
 /** The training loop of `Sequential.fit`. */
-import { ValueError, describe } from '../errors';
+import { DisposedError, ValueError, describe } from '../errors';
+import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
+import { StepControl } from '../engine/step-control';
+import { chooseStrategy } from '../engine/strategy';
 import { tensor } from '../ops/creation';
 import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { CallbackList, type Logs } from '../callbacks/callback';
 import { ProgressLogger, type ProgressStream } from '../callbacks/progress';
 import { makeBatches, pick } from './batching';
-import { evaluateCompiled } from './evaluate';
+import { evaluateCompiledAsync } from './inference-async';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
 import { History } from './history';
 import { DeviceLossSum } from './loss-sum';
@@ -41,8 +44,17 @@ export interface FitOptions {
   callbacks?: unknown[] | unknown;
   /** Where progress goes (default process.stdout). */
   progressStream?: ProgressStream;
-  /** Longest time (ms) fit runs without yielding to the event loop. Default 10. */
+  /**
+   * Longest time (ms) fit runs on the JavaScript thread without yielding to the event loop, where steps run on
+   * that thread (recorded steps, callbacks per batch, backends without off-thread jobs). Default 10.
+   */
   yieldEveryMs?: number;
+  /**
+   * Aborts the fit: it rejects with an error named 'AbortError' (as `fetch`) within one training step, and the
+   * model keeps the weights of the last finished step. `model.stopTraining = true` ends the fit the same way but
+   * resolves with the history so far.
+   */
+  signal?: AbortSignal;
 }
 
 function intOption(v: unknown, name: string, min: number, dflt: number): number {
@@ -60,14 +72,26 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * epoch's 'loss' is the batch losses (with regularization penalties) averaged with batch sizes as weights, as
  * Keras, read from the backend once per epoch unless batch callbacks want it per batch; validation runs in
  * inference mode after the epoch. Without callbacks and validation, once each batch size has run, whole epochs
- * go to the backend at once (lib/models/native-steps.ts) while one takes less than `yieldEveryMs`. The event loop
- * gets a turn at least every `yieldEveryMs`. A failure leaves the model usable (weights as of the last finished
- * step).
+ * go to the backend at once (lib/models/native-steps.ts). How the steps run is chosen once, up front
+ * (lib/engine/strategy.ts), and reported in `history.params`. Backend jobs run on a native worker thread where the
+ * backend can (cpu), so the event loop stays free; code on the JavaScript thread yields at least every
+ * `yieldEveryMs`. An abort (`signal`) rejects with an AbortError within one step; disposing the model while it
+ * trains rejects with a DisposedError and frees it once the fit has stopped. A failure leaves the model usable
+ * (weights as of the last finished step).
  */
 export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
   if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);
+  const signal = checkSignal(options.signal, 'fit');
+  throwIfAborted(signal, 'fit');
   model.beginTraining();
-  const cleanups: (() => void)[] = [];
+  const control = new StepControl(signal);
+  model.attachStepControl(control);
+  const cleanups: (() => void)[] = [() => { model.attachStepControl(null); control.dispose(); }];
+  // After every await: an abort or a dispose of the model ends the fit here.
+  const checkStop = (): void => {
+    if (model.disposeRequested) throw new DisposedError('fit: the model was disposed while fit() ran; it is freed now');
+    if (control.aborted) throw abortError('fit', signal as AbortSignal);
+  };
   try {
     const compiled = model.requireCompiled('fit');
     const epochs = intOption(options.epochs, 'epochs', 1, 1);
@@ -105,7 +129,6 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
 
     const history = new History();
     const stepsPerEpoch = Math.ceil(train.n / batchSize);
-    history.params = { epochs, steps: stepsPerEpoch, samples: train.n };
     const extra = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
     const hooks: unknown[] = [...extra];
     if (verbose > 0) hooks.push(new ProgressLogger({ verbose, epochs, stepsPerEpoch, stream: options.progressStream }));
@@ -113,17 +136,24 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     const batchHooks = callbacks.wantsBatches;
     const rng: Random | null = shuffle ? (options.seed === undefined ? generatorFor() : new Random(options.seed)) : null;
 
+    const backend = train.x.backend;
+    const choice = chooseStrategy({ backend, batchCallbacks: batchHooks, callbacks: callbacks.callbacks.length > 0,
+      metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null });
+    history.params = { epochs, steps: stepsPerEpoch, samples: train.n, strategy: choice.strategy, strategyReason: choice.reason, offThread: choice.offThread };
+    if (process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`fit strategy: ${choice.strategy}${choice.offThread ? ' (off the JS thread)' : ''}: ${choice.reason}`);
+
     const recorder = stepRecorder(model, compiled);
     cleanups.push(() => recorder.dispose());
     // Without batch callbacks the batch losses are summed on the backend and read once per epoch.
     const deviceLoss = new DeviceLossSum();
     cleanups.push(() => deviceLoss.dispose());
     // Runs of same-size batches handed to the backend at once (cpu, cuda), when nothing needs the batches one by one.
-    const native = !batchHooks && compiled.metrics.length === 0 && weights === null
-      ? NativeSteps.forFit(train.x.backend, recorder, compiled.optimizer, yieldMs) : null;
+    const native = choice.strategy === 'native-steps' || choice.strategy === 'native-epochs'
+      ? new NativeSteps(backend, recorder, compiled.optimizer, yieldMs) : null;
     // With no callbacks (verbose 0) and no validation nothing needs the epochs one by one either: once every
-    // batch size has a program, whole epochs run in one backend call where the backend can.
-    const wholeEpochs = native !== null && callbacks.callbacks.length === 0 && val === null;
+    // batch size has a program, whole epochs run in one backend call.
+    const wholeEpochs = native !== null && choice.strategy === 'native-epochs';
+    const offThread = choice.offThread;
     let lastYield = Date.now();
     // Awaited only when due (an await costs a microtask even when nothing is pending).
     const yieldDue = (): boolean => Date.now() - lastYield >= yieldMs;
@@ -135,30 +165,60 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     if (began) await began;
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       if (wholeEpochs) {
-        const losses = native.runEpochs(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y);
-        if (losses !== null) {
-          for (let e = 0; e < losses.length; e++) history.record(epoch + e, { loss: losses[e] });
-          epoch += losses.length - 1;
-          if (yieldDue()) await yieldNow();
-          continue;
+        if (offThread) {
+          const done = await native.runEpochsAsync(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y, control);
+          checkStop();
+          if (done !== null) {
+            for (let e = 0; e < done.losses.length; e++) history.record(epoch + e, { loss: done.losses[e] });
+            if (done.losses.length === 0) break;  // stopTraining within the first epoch of the job
+            epoch += done.losses.length - 1;
+            if (done.steps % stepsPerEpoch !== 0) break;  // stopped within an epoch: stopTraining
+            continue;
+          }
+        } else {
+          const losses = native.runEpochs(model.trainableWeights, batchSize, rng, epochs - epoch, train.x, train.y);
+          if (losses !== null) {
+            for (let e = 0; e < losses.length; e++) history.record(epoch + e, { loss: losses[e] });
+            epoch += losses.length - 1;
+            if (yieldDue()) await yieldNow();
+            checkStop();
+            continue;
+          }
         }
       }
       const epochBegan = callbacks.epochBegin(epoch, {});
       if (epochBegan) await epochBegan;
+      checkStop();
       for (const m of compiled.metrics) m.reset();
       deviceLoss.reset();
       let lossSum = 0;
       let seen = 0;
       const batches = makeBatches(train.n, batchSize, rng);
+      let queued: Promise<void> | null = null;
       // Read once per epoch: a change of a layer's trainable flag takes effect at the next epoch.
       const vars = model.trainableWeights;
       for (let b = 0; b < batches.count; b++) {
-        const ran = native ? native.run(vars, batches, b, train.x, train.y, deviceLoss) : 0;
+        let ran = 0;
+        if (native && offThread) {
+          ran = await native.runAsync(vars, batches, b, train.x, train.y, deviceLoss, control);
+          checkStop();
+        } else if (native) {
+          ran = native.run(vars, batches, b, train.x, train.y, deviceLoss);
+          if (ran > 0 && backend.settleAsync) {
+            // A GPU backend returns before its work is done: wait (off the JS thread) for the run before this one,
+            // so that at most two runs are queued and the host never blocks on a full queue.
+            const previous = queued;
+            queued = backend.settleAsync();
+            if (previous) await previous;
+            checkStop();
+          }
+        }
         if (ran > 0) {
           seen += ran * batches.size(b);
           b += ran - 1;
           if (model.stopTraining) break;
           if (yieldDue()) await yieldNow();
+          checkStop();
           continue;
         }
         const idx = batches.rows(b);
@@ -179,11 +239,15 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
         }
         if (model.stopTraining) break;
         if (yieldDue()) await yieldNow();
+        checkStop();
       }
+      if (!batchHooks) await backend.settleAsync?.();  // the epoch's losses are read next: wait off the JS thread
+      checkStop();
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
       if (val) {
-        const r = evaluateCompiled(model, compiled, val.x, val.y, batchSize);
+        const r = await evaluateCompiledAsync(model, compiled, val.x, val.y, batchSize, control, signal, 'fit');
+        checkStop();
         logs.val_loss = r.loss;
         for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
       }
@@ -191,7 +255,9 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       if (epochEnded) await epochEnded;
       history.record(epoch, logs);
       if (yieldDue()) await yieldNow();
+      checkStop();
     }
+    checkStop();
     const ended = callbacks.trainEnd({});
     if (ended) await ended;
     return history;

@@ -1,5 +1,15 @@
 /** The record of a `fit` run. */
 
+/** `History.params`. */
+export interface FitParams {
+  epochs: number;
+  steps: number;
+  samples: number;
+  strategy?: string;
+  strategyReason?: string;
+  offThread?: boolean;
+}
+
 /**
  * What `fit` returns: `history[key][i]` is the value of `key` ('loss', 'accuracy', 'val_loss',
  * 'val_accuracy', 'lr', ...) at the end of epoch `epoch[i]` (0-based, offset by `initialEpoch`).
@@ -9,8 +19,12 @@ export class History {
   readonly history: Record<string, number[]> = {};
   /** The epoch indices recorded. */
   readonly epoch: number[] = [];
-  /** The fit parameters: epochs, steps per epoch, samples. */
-  params: Record<string, number> = {};
+  /**
+   * The fit parameters: epochs, steps per epoch, samples, and how the steps ran: `strategy` ('native-epochs',
+   * 'native-steps', 'compiled-replay', 'replay' or 'tape', see lib/engine/strategy.ts), `strategyReason`, and
+   * `offThread` (true when the training jobs ran on a native worker thread).
+   */
+  params: FitParams = { epochs: 0, steps: 0, samples: 0 };
 
   /** @internal Appends an epoch's logs. */
   record(epoch: number, logs: Record<string, number>): void {

@@ -51,9 +51,34 @@ export class DeviceLossSum {
     return { storage: this.storage, offset };
   }
 
+  /** Gives back the last `count` reserved slots (a backend job that stopped early wrote no loss there). */
+  unreserve(count: number): void {
+    let left = count;
+    while (left > 0 && this.runSizes.length > 0) {
+      const last = this.runSizes.length - 1;
+      const take = Math.min(left, this.runCounts[last]);
+      this.runCounts[last] -= take;
+      this.count -= take;
+      left -= take;
+      if (this.runCounts[last] === 0) {
+        this.runSizes.pop();
+        this.runCounts.pop();
+      }
+    }
+  }
+
   /** The sample-weighted mean of the losses recorded since the last reset (one download), NaN when none. */
   mean(): number {
-    if (this.count === 0 || this.backend === null) return NaN;
+    const { total, samples } = this.sums();
+    return total / samples;
+  }
+
+  /**
+   * The sum of size * loss over the recorded batches, in order, in float64, and the sum of their sizes (one
+   * download; 0 and 0 when none).
+   */
+  sums(): { total: number; samples: number } {
+    if (this.count === 0 || this.backend === null) return { total: 0, samples: 0 };
     const values = this.backend.download(this.storage);
     let total = 0;
     let samples = 0;
@@ -65,7 +90,7 @@ export class DeviceLossSum {
         samples += size;
       }
     }
-    return total / samples;
+    return { total, samples };
   }
 
   /** Forgets the recorded losses (the device vector stays for the next epoch). */

@@ -10,9 +10,14 @@
  * generator and returns each epoch's loss.
  *
  * The optimizer's kernel call for a program's gradients comes from `Optimizer.kernelCallFor` (none when the
- * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Calls are sized to
- * last about `yieldEveryMs`, so the event loop still gets its turns. Only fits without batch callbacks,
- * metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
+ * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Only fits without batch
+ * callbacks, metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
+ *
+ * Off the JavaScript thread (`offThread`: the backend has the async runners, cpu, and `MYELIN_OFF_THREAD` is not
+ * '0'): each call runs on a native worker thread (`runAsync`, `runEpochsAsync`) while the event loop stays free;
+ * a call covers every remaining full batch of the epoch (or many whole epochs), and an abort or `stopTraining`
+ * stops it between two steps through the fit's StepControl. On the JavaScript thread (cuda, or
+ * MYELIN_OFF_THREAD=0) calls are sized to last about `yieldEveryMs`, so the event loop still gets its turns.
  */
 import type { Backend, TrainingStepKind } from '../backend/backend';
 import type { Optimizer, OptimizerKernelCall } from '../optimizers/optimizer';
@@ -22,6 +27,15 @@ import type { Variable } from '../tensor/variable';
 import type { EpochBatches } from './batching';
 import type { DeviceLossSum } from './loss-sum';
 import type { StepRecorder } from './step-program';
+import type { StepControl } from '../engine/step-control';
+
+/** The most steps one off-thread call runs (bounds the learning-rate and index arrays of one call). */
+const MAX_ASYNC_STEPS = 1 << 16;
+
+/** True when backend-run steps go off the JavaScript thread on `backend`. */
+export function offThreadSteps(backend: Backend): boolean {
+  return backend.runTrainingStepsAsync !== undefined && process.env.MYELIN_OFF_THREAD !== '0';
+}
 
 /** Per-fit state of the backend-run training steps. */
 export class NativeSteps {
@@ -38,14 +52,9 @@ export class NativeSteps {
     return this.msPerStep === 0 ? 8 : Math.max(1, Math.min(256, Math.floor(this.yieldMs / this.msPerStep)));
   }
 
-  private constructor(private readonly backend: Backend, private readonly recorder: StepRecorder,
+  /** The helper of a fit whose strategy (lib/engine/strategy.ts) runs steps in backend jobs. */
+  constructor(private readonly backend: Backend, private readonly recorder: StepRecorder,
     private readonly optimizer: Optimizer, private readonly yieldMs: number) {}
-
-  /** The helper for a fit, or null when its backend cannot run steps or the path is turned off. */
-  static forFit(backend: Backend, recorder: StepRecorder, optimizer: Optimizer, yieldMs: number): NativeSteps | null {
-    if (backend.runTrainingSteps === undefined || process.env.MYELIN_NATIVE_STEPS === '0' || process.env.MYELIN_STEP_COMPILE === '0') return null;
-    return new NativeSteps(backend, recorder, optimizer, yieldMs);
-  }
 
   /**
    * Runs the batches from `batches[b]` on that have its size in one backend call (at most `chunk` of them)
@@ -74,6 +83,70 @@ export class NativeSteps {
   }
 
   /**
+   * `run` off the JavaScript thread: every remaining full batch of the epoch from b on (or the last one alone) in
+   * one native job; resolves with how many ran (fewer when `control` stopped the job), 0 when they cannot run
+   * this way.
+   */
+  async runAsync(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum,
+    control: StepControl): Promise<number> {
+    const rows = batches.size(b);
+    const kind = this.stepKind(vars, rows);
+    if (kind === null) return 0;
+    const k = rows === batches.batchSize ? Math.min(MAX_ASYNC_STEPS, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
+    const opt = this.optimizer;
+    const lrs = new Float64Array(k);
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
+    const slots = losses.reserve(this.backend, k, rows);
+    const ran = await (this.backend.runTrainingStepsAsync as NonNullable<Backend['runTrainingStepsAsync']>)({
+      ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
+      indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
+      losses: slots.storage, lossOffset: slots.offset,
+    }, control.word);
+    if (ran < k) losses.unreserve(k - ran);
+    opt.iterations += ran;
+    return ran;
+  }
+
+  /**
+   * `runEpochs` off the JavaScript thread: up to `maxEpochs` whole epochs (at most MAX_ASYNC_STEPS steps) in one
+   * native job. Resolves with the losses of the epochs that finished (fewer when `control` stopped the job) and
+   * the steps run, or null when they cannot run this way (no async runner, no program or optimizer call yet).
+   */
+  async runEpochsAsync(vars: Variable[], batchSize: number, rng: Random | null, maxEpochs: number, x: Tensor, y: Tensor,
+    control: StepControl): Promise<{ losses: Float64Array; steps: number } | null> {
+    const run = this.backend.runTrainingEpochsAsync;
+    const n = x.shape[0];
+    if (run === undefined || n === 0) return null;
+    const kinds = this.epochKinds(vars, batchSize, n);
+    if (kinds === null) return null;
+    const steps = Math.ceil(n / Math.min(batchSize, n));
+    const epochs = Math.max(1, Math.min(maxEpochs, Math.floor(MAX_ASYNC_STEPS / steps)));
+    const opt = this.optimizer;
+    const lrs = new Float64Array(epochs * steps);
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;  // the ordinary step reports the bad rate
+    const epochLosses = new Float64Array(epochs);
+    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: Math.min(batchSize, n), epochs, epochLosses };
+    const ran = rng === null
+      ? await run.call(this.backend, { ...plan, rngState: null }, control.word)
+      : await rng.withStateWordsAsync((rngState) => run.call(this.backend, { ...plan, rngState }, control.word));
+    opt.iterations += ran;
+    return { losses: epochLosses.subarray(0, Math.floor(ran / steps)), steps: ran };
+  }
+
+  /** The step kinds of an epoch of n rows in batches of `batchSize` (full batches, then the rest), or null. */
+  private epochKinds(vars: Variable[], batchSize: number, n: number): TrainingStepKind[] | null {
+    const full = Math.min(batchSize, n);  // one batch of every row when batchSize >= n
+    const rest = n % full;
+    const kinds: TrainingStepKind[] = [];
+    for (const rows of rest === 0 ? [full] : [full, rest]) {
+      const kind = this.stepKind(vars, rows);
+      if (kind === null) return null;
+      kinds.push(kind);
+    }
+    return kinds;
+  }
+
+  /**
    * Runs whole epochs over the n rows of x and y (at most `maxEpochs`, as many as take about `yieldMs`) in one
    * backend call (Backend.runTrainingEpochs), shuffling each with `rng` as `makeBatches` would; returns each
    * epoch's loss, or null when they cannot run this way: no such backend call, a batch size of the epoch without
@@ -84,13 +157,8 @@ export class NativeSteps {
     const n = x.shape[0];
     if (run === undefined || n === 0) return null;
     const full = Math.min(batchSize, n);  // one batch of every row when batchSize >= n
-    const rest = n % full;
-    const kinds: TrainingStepKind[] = [];
-    for (const rows of rest === 0 ? [full] : [full, rest]) {
-      const kind = this.stepKind(vars, rows);
-      if (kind === null) return null;
-      kinds.push(kind);
-    }
+    const kinds = this.epochKinds(vars, batchSize, n);
+    if (kinds === null) return null;
     // Whole epochs only while one takes less than yieldMs (measured on the batch runs before): a longer epoch
     // goes by timed runs of batches, so the event loop keeps its turns.
     const steps = Math.ceil(n / full);

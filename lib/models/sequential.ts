@@ -10,6 +10,8 @@ import { Layer } from '../layers/layer';
 import { deserializeLayer } from '../layers/registry';
 import { resolveCompile, type CompileArgs, type Compiled } from './compile';
 import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
+import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
+import type { StepControl } from '../engine/step-control';
 import { fitModel, type FitOptions } from './fit';
 import type { History } from './history';
 import type { InputData } from './input-data';
@@ -36,8 +38,9 @@ export class Sequential {
   readonly layers: Layer[] = [];
   /** The model's name. */
   readonly name: string;
-  /** Set to true (e.g. by a callback) to end `fit` after the current batch. */
-  stopTraining = false;
+  private _stopTraining = false;
+  private stepControl: StepControl | null = null;
+  private _disposeRequested = false;
   private compiled: Compiled | null = null;
   private _inputShape: number[] | null = null;
   private training = false;
@@ -138,16 +141,43 @@ export class Sequential {
     return this.compiled;
   }
 
+  /**
+   * Set to true (by a callback, or from anywhere while `fit` runs, e.g. a request handler of a service) to end
+   * `fit` after the current training step; the fit then resolves with the history so far. `fit` sets it back to
+   * false when it starts. To reject the fit instead, pass an AbortSignal (`fit(x, y, { signal })`).
+   */
+  get stopTraining(): boolean {
+    return this._stopTraining;
+  }
+
+  set stopTraining(value: boolean) {
+    this._stopTraining = value;
+    if (value) this.stepControl?.requestStop();  // a native job running the fit's steps stops after its current step
+    else this.stepControl?.clear();
+  }
+
   /** @internal Marks fit as running; throws ModelStateError when it already is. */
   beginTraining(): void {
+    if (this._disposeRequested) throw new ModelStateError('fit: the model was disposed');
     if (this.training) throw new ModelStateError('fit: this model is already training; wait for the running fit() to finish');
     this.training = true;
     this.stopTraining = false;
   }
 
-  /** @internal */
+  /** @internal Ends fit; frees the model when `dispose` was called while it ran. */
   endTraining(): void {
     this.training = false;
+    if (this._disposeRequested) this.disposeNow();
+  }
+
+  /** @internal The control word of the running fit's native jobs (null when none runs). */
+  attachStepControl(control: StepControl | null): void {
+    this.stepControl = control;
+  }
+
+  /** @internal True when `dispose` was called while `fit` ran (the fit stops and frees the model). */
+  get disposeRequested(): boolean {
+    return this._disposeRequested;
   }
 
   /** True while `fit` runs. */
@@ -211,9 +241,26 @@ export class Sequential {
     return evaluateModel(this, x, y, options);
   }
 
-  /** The model's output for x (inference mode), computed in batches of `batchSize` (default 32). */
+  /**
+   * The model's output for x (inference mode), computed in batches of `batchSize` (default 32), on the JavaScript
+   * thread: for small inputs. Large inputs: `predictAsync`.
+   */
   predict(x: InputData, options: PredictOptions = {}): Tensor {
     return predictModel(this, x, options);
+  }
+
+  /**
+   * `predict` without blocking the event loop: the batches run on a native worker thread where the backend can
+   * (cpu), else with a turn of the event loop between batches. Same result as `predict`. `signal` aborts it
+   * (rejects with an error named 'AbortError' within one batch).
+   */
+  predictAsync(x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
+    return predictModelAsync(this, x, options);
+  }
+
+  /** `evaluate` without blocking the event loop, as `predictAsync`; the same loss and metrics as `evaluate`. */
+  evaluateAsync(x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+    return evaluateModelAsync(this, x, y, options);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */
@@ -263,8 +310,21 @@ export class Sequential {
     return model;
   }
 
-  /** Disposes every weight and the optimizer's state. */
+  /**
+   * Disposes every weight and the optimizer's state. While `fit` runs, the fit is stopped first (it rejects with a
+   * DisposedError) and the model is freed as soon as its current step has finished.
+   */
   dispose(): void {
+    if (this.training) {
+      this._disposeRequested = true;
+      this.stepControl?.requestStop();
+      return;
+    }
+    this.disposeNow();
+  }
+
+  private disposeNow(): void {
+    this._disposeRequested = false;
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();
     this.compiled = null;

@@ -107,10 +107,33 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
    */
   trainEpochs(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
     epochs: number, rngState: Float64Array | null, epochLosses: Float64Array): void;
+  /**
+   * `trainSteps` on a worker thread of libuv's pool (native/cpu/async_job.h): resolves with the number of steps
+   * run, fewer than lrs.length when `control[0]` was set non-zero meanwhile (checked between steps). The arrays
+   * passed must not be touched from JavaScript until the promise settles.
+   */
+  trainStepsAsync(program: NativeCpuProgram, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: Float32Array,
+    xIn: Float32Array, y: Float32Array, yIn: Float32Array, indices: Int32Array, loss: Float32Array, losses: Float32Array,
+    lossOffset: number, control: Int32Array): Promise<number>;
+  /** `trainEpochs` on a worker thread, as `trainStepsAsync` (an epoch cut short has no loss). */
+  trainEpochsAsync(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
+    epochs: number, rngState: Float64Array | null, epochLosses: Float64Array, control: Int32Array): Promise<number>;
+  /**
+   * Inference batches on a worker thread (native/cpu/run_batches.cc): per batch b < count, rows firstRow + b * batch
+   * .. of x (and y) are copied into the program's inputs xIn (yIn), the program runs, its output rows outBuf go to
+   * the same rows of `out` and its scalar `loss` to losses[b]. y/yIn, outBuf/out and loss/losses may be null in
+   * pairs. Resolves with the batches run (fewer when control[0] was set).
+   */
+  runBatchesAsync(program: NativeCpuProgram, x: Float32Array, xIn: Float32Array, y: Float32Array | null, yIn: Float32Array | null,
+    outBuf: Float32Array | null, out: Float32Array | null, loss: Float32Array | null, losses: Float64Array | null,
+    batch: number, firstRow: number, count: number, control: Int32Array): Promise<number>;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */
 export interface NativeCpuProgram { readonly __myelinCpuProgram: never }
+
+/** A point in the CUDA flavour's stream (a napi External holding an event). */
+export interface NativeCudaStreamMark { readonly __myelinCudaStreamMark: never }
 
 /** An opaque handle to a device buffer of the CUDA flavour (a napi External); only the addon reads it. */
 export interface NativeCudaBuffer { readonly __myelinCudaBuffer: never }
@@ -207,6 +230,10 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, Native
   length(buf: NativeCudaBuffer): number;
   memoryInfo(): NativeCudaMemoryInfo;
   synchronize(): void;
+  /** A mark after every piece of work enqueued so far (native/cuda/stream_marks.cc). */
+  markStream(): NativeCudaStreamMark;
+  /** True once the stream got past `mark` (never waits); throws the error of a kernel that failed before it. */
+  markReached(mark: NativeCudaStreamMark): boolean;
   emptyCache(): void;
   /** Waits for the stream, then starts (true) or stops (false) an attached profiler's collection (cudaProfilerStart / Stop). */
   profiler(on: boolean): void;

@@ -97,6 +97,19 @@ export class Random {
     }
   }
 
+  /**
+   * As `withStateWords`, for a native job that runs off the JavaScript thread: the words (a fresh array) are
+   * read back once `fn`'s promise settles. Numbers drawn from this generator meanwhile are overwritten then.
+   */
+  async withStateWordsAsync<T>(fn: (state: Float64Array) => Promise<T>): Promise<T> {
+    const state = Float64Array.of(this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0);
+    try {
+      return await fn(state);
+    } finally {
+      this.s0 = state[0]; this.s1 = state[1]; this.s2 = state[2]; this.s3 = state[3];
+    }
+  }
+
   /** The native shuffle (after filling 0..n-1 when `fromIdentity`); false when it is not used. */
   private shuffleNatively(order: Int32Array, fromIdentity: boolean): boolean {
     if (order.length < NATIVE_SHUFFLE_MIN_LENGTH) return false;

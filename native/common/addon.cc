@@ -14,6 +14,9 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"runProgram", myelin::RunProgram},
       {"shuffleIndices", myelin::ShuffleIndices},
       {"trainEpochs", myelin::TrainEpochs},
+      {"trainStepsAsync", myelin::TrainStepsAsync},
+      {"trainEpochsAsync", myelin::TrainEpochsAsync},
+      {"runBatchesAsync", myelin::RunBatchesAsync},
   };
   return myelin::export_rows(env, exports, kTable);
 }

@@ -15,5 +15,10 @@ Napi::Value RunProgram(const Napi::CallbackInfo& info);
 Napi::Value ShuffleIndices(const Napi::CallbackInfo& info);
 // Whole epochs of training steps, shuffling natively (train_epochs.cc).
 Napi::Value TrainEpochs(const Napi::CallbackInfo& info);
+// Off the JS thread (async_job.h): training steps, whole epochs and inference batches, each returning a Promise of
+// the steps run (train_steps.cc, train_epochs.cc, run_batches.cc).
+Napi::Value TrainStepsAsync(const Napi::CallbackInfo& info);
+Napi::Value TrainEpochsAsync(const Napi::CallbackInfo& info);
+Napi::Value RunBatchesAsync(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

@@ -13,9 +13,15 @@
 //   rngState   Float64Array of the generator's four 32-bit words, advanced in place; null: no shuffling
 //   epochLosses  Float64Array, one entry per epoch: the mean of its batch losses weighted by batch size, summed in
 //              double in batch order (what lib/models/loss-sum.ts computes from losses read one epoch at a time)
+//
+// trainEpochsAsync(...the same 9 arguments..., control) runs the same epochs on a worker thread (async_job.h) and
+// returns a Promise of the number of steps run; it stops between two steps once control[0] != 0 (then the epoch in
+// progress has no loss and rngState is left as it was).
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "async_job.h"
 #include "exports_cpu.h"
 #include "train_step.h"
 #include "xoshiro.h"
@@ -41,10 +47,52 @@ StepKind read_kind(const Args& args, const Napi::Array& kinds, uint32_t i, size_
   return k;
 }
 
-}  // namespace
+// Whole epochs: shuffle, then every batch of the epoch.
+class TrainEpochsJob final : public StepJob {
+ public:
+  TrainEpochsJob(const StepKind& full, const StepKind& last, F32 x, F32 y, size_t rowX, size_t rowY, size_t epochs,
+                 F64 lrs, double firstStep, F64 rngState, const Xoshiro128& rng, F64 epochLosses)
+      : full_(full), last_(last), x_(x), y_(y), rowX_(rowX), rowY_(rowY), epochs_(epochs), lrs_(lrs), firstStep_(firstStep),
+        rngState_(rngState), rng_(rng), epochLosses_(epochLosses) {}
 
-Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
-  Args args(info, "trainEpochs", 9);
+  size_t run() override {
+    const size_t batchSize = full_.batch, n = x_.len / rowX_;
+    const size_t stepsPerEpoch = n / batchSize + (n % batchSize != 0 ? 1 : 0);
+    const bool shuffle = rngState_.data != nullptr;
+    Xoshiro128 rng = rng_;
+    std::vector<int32_t> order(n);
+    size_t s = 0;
+    for (size_t e = 0; e < epochs_; ++e) {
+      for (size_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
+      if (shuffle) rng.shuffle(order.data(), n);
+      double total = 0, samples = 0;
+      for (size_t b = 0; b < stepsPerEpoch; ++b, ++s) {
+        if (stop_requested()) return s;
+        const StepKind& kind = b * batchSize + batchSize <= n ? full_ : last_;
+        const float loss = run_step(kind, x_.data, rowX_, y_.data, rowY_, order.data() + b * batchSize, lrs_.data[s],
+                                    firstStep_ + static_cast<double>(s));
+        total += static_cast<double>(kind.batch) * static_cast<double>(loss);
+        samples += static_cast<double>(kind.batch);
+      }
+      epochLosses_.data[e] = total / samples;
+    }
+    if (shuffle) write_state(rng, rngState_);
+    return s;
+  }
+
+ private:
+  StepKind full_, last_;
+  F32 x_, y_;
+  size_t rowX_, rowY_, epochs_;
+  F64 lrs_;
+  double firstStep_;
+  F64 rngState_;
+  Xoshiro128 rng_;
+  F64 epochLosses_;
+};
+
+// The job of trainEpochs(Async)'s first 9 arguments.
+std::unique_ptr<TrainEpochsJob> prepare_train_epochs(const Napi::CallbackInfo& info, const Args& args) {
   if (!info[0].IsArray()) args.typeError("kinds", "[[program, optimizerCall, xIn, yIn, loss], ...]");
   const Napi::Array kinds = info[0].As<Napi::Array>();
   const F64 lrs = args.f64(1, "lrs");
@@ -77,26 +125,24 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   if (epochLosses.len != epochs) args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
   const bool shuffle = !info[7].IsNull() && !info[7].IsUndefined();
   const F64 rngState = shuffle ? args.f64(7, "rngState") : F64{nullptr, 0};
-  Xoshiro128 rng{};
-  if (shuffle) rng = read_state(args, rngState);
+  const Xoshiro128 rng = shuffle ? read_state(args, rngState) : Xoshiro128{};
+  return std::make_unique<TrainEpochsJob>(full, last, x, y, rowX, rowY, epochs, lrs, firstStep, rngState, rng,
+                                          epochLosses);
+}
 
-  std::vector<int32_t> order(n);
-  size_t s = 0;
-  for (size_t e = 0; e < epochs; ++e) {
-    for (size_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
-    if (shuffle) rng.shuffle(order.data(), n);
-    double total = 0, samples = 0;
-    for (size_t b = 0; b < stepsPerEpoch; ++b, ++s) {
-      const StepKind& kind = b * batchSize + batchSize <= n ? full : last;
-      const float loss = run_step(kind, x.data, rowX, y.data, rowY, order.data() + b * batchSize, lrs.data[s],
-                                  firstStep + static_cast<double>(s));
-      total += static_cast<double>(kind.batch) * static_cast<double>(loss);
-      samples += static_cast<double>(kind.batch);
-    }
-    epochLosses.data[e] = total / samples;
-  }
-  if (shuffle) write_state(rng, rngState);
+}  // namespace
+
+Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
+  const Args args(info, "trainEpochs", 9);
+  prepare_train_epochs(info, args)->run();
   return info.Env().Undefined();
+}
+
+Napi::Value TrainEpochsAsync(const Napi::CallbackInfo& info) {
+  const Args args(info, "trainEpochsAsync", 10);
+  std::unique_ptr<TrainEpochsJob> job = prepare_train_epochs(info, args);
+  job->set_control(control_word(args, 9));
+  return run_async(info.Env(), std::move(job), arguments_of(info));
 }
 
 }  // namespace myelin

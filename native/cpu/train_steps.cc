@@ -11,11 +11,16 @@
 //   x, y           the data set, [n, rowX] and [n, rowY] floats; xIn, yIn: the program's inputs, [batch, row]
 //   indices        Int32Array of steps * batch row indices, batch after batch
 //   losses         Float32Array; step s's loss goes to losses[lossOffset + s]
+//
+// trainStepsAsync(...the same 12 arguments..., control) runs the same steps on a worker thread (async_job.h) and
+// returns a Promise of the number of steps run; it stops between two steps once control[0] != 0.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "../common/train_steps_args.h"
+#include "async_job.h"
 #include "exports_cpu.h"
 #include "kernel.h"
 #include "train_step.h"
@@ -46,20 +51,51 @@ OptimizerKernel prepare_optimizer(const Args& args, const Napi::Value& value) {
   return entry->second.prepare(Args(args.env(), call.argv, call.argc, entry->first.c_str(), entry->second.count));
 }
 
-Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
-  Args args(info, "trainSteps", 12);
-  const Napi::Value programArg = info[0];
+namespace {
+
+// Steps of one kind over consecutive batches of row indices.
+class TrainStepsJob final : public StepJob {
+ public:
+  TrainStepsJob(const StepKind& kind, F32 x, F32 y, F32 losses, const TrainStepsLayout& t) : kind_(kind), x_(x), y_(y), losses_(losses), t_(t) {}
+
+  size_t run() override {
+    size_t s = 0;
+    for (; s < t_.steps && !stop_requested(); ++s) {
+      losses_.data[t_.lossOffset + s] = run_step(kind_, x_.data, t_.rowX, y_.data, t_.rowY, t_.indices.data + s * t_.batch,
+                                                 t_.lrs.data[s], t_.firstStep + static_cast<double>(s));
+    }
+    return s;
+  }
+
+ private:
+  StepKind kind_;
+  F32 x_, y_, losses_;
+  TrainStepsLayout t_;
+};
+
+// The job of trainSteps(Async)'s first 12 arguments.
+std::unique_ptr<TrainStepsJob> prepare_train_steps(const Napi::CallbackInfo& info, const Args& args) {
   const OptimizerKernel optimizer = prepare_optimizer(args, info[1]);
   const F32 x = args.f32(4, "x"), xIn = args.f32(5, "xIn"), y = args.f32(6, "y"), yIn = args.f32(7, "yIn");
   const F32 loss = args.f32(9, "loss"), losses = args.f32(10, "losses");
   const TrainStepsLayout t = train_steps_layout(args, x.len, xIn.len, y.len, yIn.len, loss.len, losses.len);
-  if (t.steps == 0) return info.Env().Undefined();
-  const StepKind kind{&program_kernels(args, programArg), optimizer, xIn, yIn, loss, t.batch};
-  for (size_t s = 0; s < t.steps; ++s) {
-    losses.data[t.lossOffset + s] = run_step(kind, x.data, t.rowX, y.data, t.rowY, t.indices.data + s * t.batch, t.lrs.data[s],
-                                             t.firstStep + static_cast<double>(s));
-  }
+  const std::vector<Kernel>* kernels = t.steps == 0 ? nullptr : &program_kernels(args, info[0]);
+  return std::make_unique<TrainStepsJob>(StepKind{kernels, optimizer, xIn, yIn, loss, t.batch}, x, y, losses, t);
+}
+
+}  // namespace
+
+Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
+  const Args args(info, "trainSteps", 12);
+  prepare_train_steps(info, args)->run();
   return info.Env().Undefined();
+}
+
+Napi::Value TrainStepsAsync(const Napi::CallbackInfo& info) {
+  const Args args(info, "trainStepsAsync", 13);
+  std::unique_ptr<TrainStepsJob> job = prepare_train_steps(info, args);
+  job->set_control(control_word(args, 12));
+  return run_async(info.Env(), std::move(job), arguments_of(info));
 }
 
 }  // namespace myelin

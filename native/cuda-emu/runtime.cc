@@ -315,7 +315,17 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
   event->after = g_enqueued;
   return cudaSuccess;
 }
-cudaError_t cudaEventQuery(cudaEvent_t event) { return g_ran >= event->after ? cudaSuccess : cudaErrorNotReady; }
+// Each query of an event not yet reached runs one piece of deferred work: the emulated device makes progress
+// while the host polls (MYELIN_CUDA_EMU_ASYNC=1), as a GPU would.
+cudaError_t cudaEventQuery(cudaEvent_t event) {
+  if (g_ran < event->after && !g_pending.empty()) {
+    std::function<void()> work = std::move(g_pending.front());
+    g_pending.pop_front();
+    work();
+    ++g_ran;
+  }
+  return g_ran >= event->after ? cudaSuccess : cudaErrorNotReady;
+}
 cudaError_t cudaEventDestroy(cudaEvent_t event) {
   delete event;
   return cudaSuccess;

@@ -16,6 +16,8 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"length", myelin::Length},
       {"memoryInfo", myelin::MemoryInfo},
       {"synchronize", myelin::Synchronize},
+      {"markStream", myelin::MarkStream},
+      {"markReached", myelin::MarkReached},
       {"emptyCache", myelin::EmptyCache},
       {"profiler", myelin::Profiler},
       {"graphBegin", myelin::GraphBegin},

@@ -16,6 +16,9 @@ Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
 Napi::Value EmptyCache(const Napi::CallbackInfo& info);
 Napi::Value Profiler(const Napi::CallbackInfo& info);
+// Waiting for the stream without blocking JavaScript (stream_marks.cc).
+Napi::Value MarkStream(const Napi::CallbackInfo& info);
+Napi::Value MarkReached(const Napi::CallbackInfo& info);
 // CUDA graphs of recorded steps (graphs.cc).
 Napi::Value GraphBegin(const Napi::CallbackInfo& info);
 Napi::Value GraphEnd(const Napi::CallbackInfo& info);

@@ -38,9 +38,14 @@ async function trainTwice(build: () => my.Sequential, fitOptions: Record<string,
  */
 async function expectBackendRunEqualsPlain(method: 'runTrainingSteps' | 'runTrainingEpochs', fitOptions: Record<string, unknown>, optimizer: () => my.optimizers.Optimizer) {
   const backend = my.tensor([0]).backend as Backend & Record<string, unknown>;
-  const original = backend[method] as ((plan: unknown) => void) | undefined;
+  // Off the JS thread (cpu) fit calls the async form of the method.
+  const methods = [method, `${method}Async`];
+  const originals = methods.map((m) => backend[m] as ((...args: unknown[]) => unknown) | undefined);
   let calls = 0;
-  if (original) backend[method] = (plan: unknown) => { calls++; original.call(backend, plan); };
+  methods.forEach((m, i) => {
+    const original = originals[i];
+    if (original) backend[m] = (...args: unknown[]) => { calls++; return original.apply(backend, args); };
+  });
   try {
     const [nativeSteps, , , plain] = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
@@ -50,7 +55,7 @@ async function expectBackendRunEqualsPlain(method: 'runTrainingSteps' | 'runTrai
     nativeSteps.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
     if (backend.name === 'cpu') expect(calls).toBeGreaterThan(0);
   } finally {
-    if (original) backend[method] = original;
+    methods.forEach((m, i) => { if (originals[i]) backend[m] = originals[i]; });
   }
 }
 
@@ -166,7 +171,8 @@ describeEachBackend('step replay', () => {
     for (const fitOptions of cases) await expectBackendRunEqualsPlain('runTrainingEpochs', fitOptions, schedule);
   });
 
-  test('an epoch longer than yieldEveryMs is not run whole (its batches go in timed runs)', async () => {
+  test('on the JS thread, an epoch longer than yieldEveryMs is not run whole (its batches go in timed runs)', async () => {
+    process.env.MYELIN_OFF_THREAD = '0';  // off the thread, whole epochs run in a worker whatever their length
     const backend = my.tensor([0]).backend;
     let epochCalls = 0;
     const runEpochs = backend.runTrainingEpochs;
@@ -177,6 +183,7 @@ describeEachBackend('step replay', () => {
       await model.fit(my.randomNormal([64, 2], { seed: 1 }), my.randomNormal([64, 1], { seed: 2 }), { epochs: 4, batchSize: 8, verbose: 0, yieldEveryMs: 0 });
       expect(epochCalls).toBe(0);
     } finally {
+      delete process.env.MYELIN_OFF_THREAD;
       if (runEpochs) backend.runTrainingEpochs = runEpochs;
     }
   });

@@ -156,6 +156,64 @@ describe('cpu compiled programs', () => {
     expect(Array.from(a.w)).toEqual(w0);
   });
 
+  test('the async forms run the same steps off the JS thread, check their arguments first, and stop on the control word', async () => {
+    const results: number[][] = [];
+    const control = new Int32Array(1);
+    for (const off of [false, true]) {
+      const a = inputs(5);
+      const { calls } = stepCalls(a.x, a.w, a.b, a.t);
+      const program = addon.compileProgram(calls);
+      const r = lcg(4);
+      const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
+      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0];
+      const lrs = Float64Array.from([0.1, 0.05, 0.02]);
+      const idx = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5]);
+      const losses = new Float32Array(3);
+      const lossOut = calls[1][4] as Float32Array;
+      if (off) {
+        const args = [program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0] as const;
+        expect(() => addon.trainStepsAsync(program, sgd, lrs, 0, x, a.x, y, a.t, idx, lossOut, losses, 0, control))
+          .toThrow(/trainStepsAsync: argument 'firstStep' must be an integer >= 1/);
+        expect(() => addon.trainStepsAsync(...args, 'no' as unknown as Int32Array)).toThrow(/trainStepsAsync: argument 'control'/);
+        control[0] = 1;  // a stop asked for before the first step: nothing runs
+        expect(await addon.trainStepsAsync(...args, control)).toBe(0);
+        control[0] = 0;
+        expect(await addon.trainStepsAsync(...args, control)).toBe(3);
+      } else {
+        addon.trainSteps(program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0);
+      }
+      results.push([...Array.from(a.w), ...Array.from(losses)]);
+    }
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  test('runBatchesAsync runs a program over consecutive batches and copies outputs and losses out', async () => {
+    const a = inputs(2);
+    const { calls } = stepCalls(a.x, a.w, a.b, a.t);
+    const program = addon.compileProgram(calls);
+    const lossOut = calls[1][4] as Float32Array;
+    const r = lcg(6);
+    // The program's batch is 5 rows of 7 features; 3 batches.
+    const x = Float32Array.from({ length: 7 * 15 }, r), y = Float32Array.from({ length: 15 }, (_, i) => i % 3);
+    const losses = new Float64Array(3);
+    const probs = calls[1][3] as Float32Array;
+    const out = new Float32Array(15 * 3);
+    const control = new Int32Array(1);
+    expect(await addon.runBatchesAsync(program, x, a.x, y, a.t, probs, out, lossOut, losses, 5, 0, 3, control)).toBe(3);
+    // Each batch's loss and outputs are what runProgram gives on the same rows.
+    for (let b = 0; b < 3; b++) {
+      a.x.set(x.subarray(b * 35, b * 35 + 35));
+      a.t.set(y.subarray(b * 5, b * 5 + 5));
+      addon.runProgram(program);
+      expect(losses[b]).toBe(lossOut[0]);
+      expect(Array.from(out.subarray(b * 15, b * 15 + 15))).toEqual(Array.from(probs));
+    }
+    expect(() => addon.runBatchesAsync(program, x, a.x, y, a.t, null, null, lossOut, losses, 5, 5, 3, control))
+      .toThrow(/firstRow \+ count \* batch exceeds the 15 rows of x/);
+    expect(() => addon.runBatchesAsync(program, x, a.x, y, null, null, null, null, null, 5, 0, 1, control))
+      .toThrow(/y and yIn must both be given or both be null/);
+  });
+
   test('runProgram takes only program handles', () => {
     expect(() => addon.runProgram({} as never)).toThrow(/must be a program from compileProgram/);
   });

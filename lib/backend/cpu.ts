@@ -3,7 +3,7 @@
  * Storage is a plain Float32Array owned by JavaScript, recycled through a pool; every kernel is one native
  * call with no allocation.
  */
-import { ValueError, describe } from '../errors';
+import { BackendError, ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend, TrainingEpochsPlan } from './backend';
@@ -32,6 +32,16 @@ function threadsFromEnv(): number | undefined {
     throw new ValueError(`MYELIN_NUM_THREADS must be a positive integer, got ${describe(raw)}`);
   }
   return n;
+}
+
+/**
+ * A native job's promise, whose failure on the worker thread (a C++ exception, e.g. out of memory) becomes a
+ * BackendError with the addon's message, as the same failure on the JavaScript thread would be reported.
+ */
+function onWorker(job: Promise<number>): Promise<number> {
+  return job.catch((err: unknown) => {
+    throw new BackendError(`cpu backend: ${err instanceof Error ? err.message : String(err)}`);
+  });
 }
 
 /** The step kinds of an epochs plan as trainEpochs takes them: [program, optimizerCall, xIn, yIn, loss] each. */
@@ -82,17 +92,17 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     },
     runTrainingStepsAsync: (p, control) => {
       activate();
-      return addon.trainStepsAsync(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
-        p.firstStep, p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control);
+      return onWorker(addon.trainStepsAsync(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
+        p.firstStep, p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control));
     },
     runTrainingEpochsAsync: (p, control) => {
       activate();
-      return addon.trainEpochsAsync(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control);
+      return onWorker(addon.trainEpochsAsync(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control));
     },
     runInferenceBatchesAsync: (p, control) => {
       activate();
-      return addon.runBatchesAsync(p.compiled as NativeCpuProgram, p.x, p.xIn, p.y, p.yIn, p.output, p.out, p.loss, p.losses,
-        p.batch, p.firstRow, p.count, control);
+      return onWorker(addon.runBatchesAsync(p.compiled as NativeCpuProgram, p.x, p.xIn, p.y, p.yIn, p.output, p.out, p.loss, p.losses,
+        p.batch, p.firstRow, p.count, control));
     },
     // The same-shape case skips the stride arrays (their conversion dominates a small op's cost).
     binary: (op, a, aStrides, b, bStrides, out, outShape) => {

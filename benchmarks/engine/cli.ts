@@ -11,7 +11,7 @@ import { repoRoot, type Peer } from '../peers';
 import { describeMachine, machineLine } from '../report/machine';
 import { engineMarkdown } from './markdown';
 import type { EngineMode, EngineRunResult } from './result';
-import { summarizeMode } from './summary';
+import { pairedFitRatios, summarizeMode } from './summary';
 import { checkEngineTargets } from './targets';
 import { ENGINE_WORKLOAD } from './workload';
 
@@ -50,7 +50,7 @@ export async function runEngineCli(options: { reps: number; epochs?: number; com
   const runs = await runAlternating<EngineRunResult>(peers, 'engine', '', options.reps, WORKER_TIMEOUT_SECONDS,
     (o) => console.log(progressLine(o, options.reps)));
   const modes = [summarizeMode('off-thread', runs), summarizeMode('blocking', runs)];
-  const targets = checkEngineTargets(modes[0], modes[1]);
+  const targets = checkEngineTargets(modes[0], modes[1], pairedFitRatios(runs));
   const md = engineMarkdown({ command: options.command, machine, repetitions: options.reps, epochs, modes, targets });
   console.log(`\n${md}`);
   const out = path.join(repoRoot(), 'benchmarks', 'results');

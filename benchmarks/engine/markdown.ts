@@ -2,7 +2,7 @@
 import { machineLine, type MachineInfo } from '../report/machine';
 import { PHASES } from './result';
 import type { ModeSummary } from './summary';
-import type { EngineTarget } from './targets';
+import { ENGINE_LIMITS, type EngineTarget } from './targets';
 import { ENGINE_WORKLOAD as W } from './workload';
 
 /** Everything the report needs. */
@@ -40,6 +40,12 @@ export function engineMarkdown(r: EngineReportInput): string {
   lines.push('| target | measured | met |', '| --- | --- | --- |');
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
   lines.push('');
+  const idle = r.modes[0]?.phases.idle;
+  if (idle && idle.delayP99Ms > ENGINE_LIMITS.delayP99Ms) {
+    lines.push(`Note: with nothing but the HTTP client running, the loop's delay was already p99 ${idle.delayP99Ms.toFixed(1)} ms, ` +
+      `max ${idle.delayMaxMs.toFixed(1)} ms: the machine was too busy (see the load average) for the delay targets to say ` +
+      'much about myelin; rerun on a quiet machine.', '');
+  }
   lines.push('| mode | phase | API | s | delay p50 (ms) | p99 (ms) | max (ms) | timer turns | requests/s | x idle | samples/s | loss first -> last |');
   lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const m of r.modes) {

@@ -58,3 +58,19 @@ export function summarizeMode(mode: EngineMode, outcomes: RunOutcome<EngineRunRe
     phases,
   };
 }
+
+/**
+ * Off-thread fit samples/s over the blocking fit's, per round (the two runs of one repetition ran one after the
+ * other, so a machine's slow and fast stretches cancel better than in a ratio of medians).
+ */
+export function pairedFitRatios(outcomes: RunOutcome<EngineRunResult>[]): number[] {
+  const rate = (mode: EngineMode, rep: number) => outcomes.find((o) => o.peer === mode && o.repetition === rep)?.result?.phases.fit?.samplesPerSecond;
+  const reps = [...new Set(outcomes.map((o) => o.repetition))];
+  const ratios: number[] = [];
+  for (const r of reps) {
+    const off = rate('off-thread', r);
+    const base = rate('blocking', r);
+    if (off && base) ratios.push(off / base);
+  }
+  return ratios;
+}

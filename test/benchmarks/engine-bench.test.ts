@@ -8,7 +8,7 @@ import { startHttpLoad } from '../../benchmarks/engine/http-load';
 import { sleep, startLoopDelay } from '../../benchmarks/engine/loop-delay';
 import { measurePhase } from '../../benchmarks/engine/measure-phase';
 import type { EngineMode, EngineRunResult, PhaseResult } from '../../benchmarks/engine/result';
-import { summarizeMode } from '../../benchmarks/engine/summary';
+import { pairedFitRatios, summarizeMode } from '../../benchmarks/engine/summary';
 import { ENGINE_LIMITS, checkEngineTargets } from '../../benchmarks/engine/targets';
 
 function blockFor(ms: number): void {
@@ -88,7 +88,9 @@ describe('summarizeMode and checkEngineTargets', () => {
   });
 
   it('marks a synchronous fallback "not available" and checks the others against the limits', () => {
-    const rows = checkEngineTargets(off, blocking);
+    const ratios = pairedFitRatios(outcomes);
+    expect(ratios).toEqual(fitRates.map((r) => r / 1000));
+    const rows = checkEngineTargets(off, blocking, ratios);
     const byName = (s: string) => rows.find((r) => r.target.startsWith(s));
     const fit = off.phases.fit as PhaseResult;
     expect(byName('fit:')?.met).toBe(fit.delayP99Ms <= ENGINE_LIMITS.delayP99Ms && fit.delayMaxMs <= ENGINE_LIMITS.delayMaxMs);

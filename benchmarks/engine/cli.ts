@@ -15,7 +15,7 @@ import { pairedFitRatios, summarizeMode } from './summary';
 import { checkEngineTargets } from './targets';
 import { ENGINE_WORKLOAD } from './workload';
 
-/** Seconds after which one worker process is killed (a full one takes about 10 s on 2 idle cores). */
+/** Seconds after which one worker process is killed (a full one took 20-30 s on this 2-core machine at a load average of 10). */
 const WORKER_TIMEOUT_SECONDS = 180;
 
 function modePeer(mode: EngineMode, epochs: number): Peer {

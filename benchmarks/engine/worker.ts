@@ -32,7 +32,7 @@ function parseArgs(argv: string[]): WorkerArgs {
     const [key, value] = arg.split('=', 2);
     if (key === '--mode' && (value === 'off-thread' || value === 'blocking')) a.mode = value;
     else if (key === '--phases') {
-      const names = value.split(',').filter(Boolean);
+      const names = (value ?? '').split(',').filter(Boolean);
       const bad = names.filter((n) => !(PHASES as readonly string[]).includes(n));
       if (bad.length) throw new Error(`--phases: unknown phase ${bad.join(', ')} (expected some of ${PHASES.join(', ')})`);
       a.phases = PHASES.filter((p) => names.includes(p));

@@ -7,12 +7,12 @@ import { spawn } from 'child_process';
 import { RESULT_PREFIX, type RunResult } from './workers/common';
 import type { Peer } from './peers';
 
-/** One run's outcome: the worker's result, or why it failed. */
-export interface RunOutcome {
+/** One run's outcome: the worker's result (a RunResult unless the worker reports another shape), or why it failed. */
+export interface RunOutcome<R = RunResult> {
   peer: string;
   workload: string;
   repetition: number;
-  result?: RunResult;
+  result?: R;
   error?: string;
 }
 
@@ -23,8 +23,8 @@ function stderrSummary(err: string): string {
   return thrown ?? lines.slice(-3).join(' | ');
 }
 
-/** Starts one worker process and parses its result line; never throws. */
-export function runWorkerProcess(peer: Peer, workload: string, specPath: string, timeoutSeconds: number, repetition: number): Promise<RunOutcome> {
+/** Starts one worker process and parses its result line (as `R`); never throws. */
+export function runWorkerProcess<R = RunResult>(peer: Peer, workload: string, specPath: string, timeoutSeconds: number, repetition: number): Promise<RunOutcome<R>> {
   const { cmd, args, cwd, env } = peer.command(specPath);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,7 +38,7 @@ export function runWorkerProcess(peer: Peer, workload: string, specPath: string,
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (line && !error) {
         try {
-          resolve({ peer: peer.id, workload, repetition, result: JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult });
+          resolve({ peer: peer.id, workload, repetition, result: JSON.parse(line.slice(RESULT_PREFIX.length)) as R });
           return;
         } catch (e) {
           error = `unparsable result: ${String(e)}`;
@@ -60,13 +60,13 @@ export function runWorkerProcess(peer: Peer, workload: string, specPath: string,
  * `repetitions` rounds over `peers`; round r starts at peer r (mod count). `onRun` sees every outcome as
  * it arrives (for progress lines).
  */
-export async function runAlternating(peers: Peer[], workload: string, specPath: string, repetitions: number,
-  timeoutSeconds: number, onRun: (o: RunOutcome) => void): Promise<RunOutcome[]> {
-  const outcomes: RunOutcome[] = [];
+export async function runAlternating<R = RunResult>(peers: Peer[], workload: string, specPath: string, repetitions: number,
+  timeoutSeconds: number, onRun: (o: RunOutcome<R>) => void): Promise<RunOutcome<R>[]> {
+  const outcomes: RunOutcome<R>[] = [];
   for (let r = 0; r < repetitions; r++) {
     for (let i = 0; i < peers.length; i++) {
       const peer = peers[(i + r) % peers.length];
-      const o = await runWorkerProcess(peer, workload, specPath, timeoutSeconds, r);
+      const o = await runWorkerProcess<R>(peer, workload, specPath, timeoutSeconds, r);
       outcomes.push(o);
       onRun(o);
     }

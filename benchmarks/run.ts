@@ -10,6 +10,8 @@
  * `--rerender=<results.json>` rebuilds that run's tables, targets and chart from the runs its JSON keeps (after a
  * change of the report), without running anything.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
+ * `--engine` runs the training engine's service benchmark instead (event-loop delay and HTTP answers during fit,
+ * predictAsync and evaluateAsync; benchmarks/engine/), `--reps` rounds (default 3).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -21,6 +23,7 @@ import { svgChart } from './report/svg';
 import { runAlternating, type RunOutcome } from './harness';
 import { detectPeers, peerRuns, repoRoot } from './peers';
 import { prepareWorkload } from './prepare';
+import { runEngineCli } from './engine/cli';
 import { runParityCli } from './parity/cli';
 import { workloads } from './workloads';
 
@@ -29,23 +32,25 @@ interface Args {
   gpu: boolean;
   gpuOnly: boolean;
   parity: boolean;
+  engine: boolean;
   rerender: string | null;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, rerender: null, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
     else if (arg === '--gpu-only') a.gpu = a.gpuOnly = true;
     else if (arg === '--parity') a.parity = true;
+    else if (arg === '--engine') a.engine = true;
     else if (arg.startsWith('--rerender=')) a.rerender = arg.slice(11);
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -105,6 +110,12 @@ function publishTables(root: string, name: string, md: string): void {
   }
 }
 
+/** How this run was started, for the reports: `npm run bench -- <flags>`. */
+function commandLine(): string {
+  const flags = process.argv.slice(2);
+  return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.rerender) {
@@ -113,6 +124,10 @@ async function main(): Promise<void> {
   }
   if (args.parity) {
     process.exitCode = await runParityCli({ steps: args.quick ? 20 : 100 });
+    return;
+  }
+  if (args.engine) {
+    process.exitCode = await runEngineCli({ reps: args.reps ?? 3, command: commandLine() });
     return;
   }
   const root = repoRoot();
@@ -152,8 +167,7 @@ async function main(): Promise<void> {
   }
 
   const targets = checkTargets(summaries);
-  const flags = process.argv.slice(2);
-  const command = `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+  const command = commandLine();
   const title = `myelin vs peers${args.quick ? ' (quick run: smaller data, fewer epochs)' : ''}`;
   const md = markdownReport({ title, command, machine, repetitions: reps, summaries, targets, skipped });
   const outDir = path.join(root, 'benchmarks', 'results');

@@ -99,7 +99,8 @@ export const BACKENDS: BackendEntry[] = onlyListed([...cpuEntries(), ...cudaEntr
  */
 export function describeFamily(family: string, body: () => void): void {
   if (BACKENDS.length === 0) {
-    console.warn(`conformance: ${family} skipped (no backend but the reference loads here)`);
+    console.warn(`conformance: ${family} skipped (no backend to compare with the reference: none loads here, ` +
+      'or MYELIN_TEST_BACKENDS lists none that does)');
     describe.skip(family, body);
     return;
   }

@@ -1,4 +1,7 @@
-/** Conformance of the data-movement kernels: copyStrided (transpose, slice, concat, permute, expand, accumulate), gatherRows, scatterAddRows. */
+/**
+ * Conformance of the data-movement kernels: copyStrided (transpose, slice, concat, permute, expand, accumulate),
+ * gatherRows, scatterAddRows.
+ */
 import { describeFamily } from './backends';
 import { accumulationTol, expectEqual } from './compare';
 import { checkAgainstReference, contiguousStrides } from './harness';

@@ -1,4 +1,7 @@
-/** Conformance of the elementwise kernels: memory (alloc/upload/download/free/fill), unary ops and gradients, broadcasting binary ops. */
+/**
+ * Conformance of the elementwise kernels: memory (alloc/upload/download/free/fill), unary ops and gradients,
+ * broadcasting binary ops.
+ */
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../../lib/backend/kernel-ids';
 import { describeFamily } from './backends';
 import { ELEMENTWISE_TOL, expectEqual } from './compare';

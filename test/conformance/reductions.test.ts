@@ -1,4 +1,7 @@
-/** Conformance of the reduction kernels: reduce over [outer, mid, inner], argmax ties, softmax / log-softmax and their gradients. */
+/**
+ * Conformance of the reduction kernels: reduce over [outer, mid, inner], argmax ties, softmax / log-softmax and
+ * their gradients.
+ */
 import { REDUCE_OPS, type ReduceOp } from '../../lib/backend/kernel-ids';
 import { describeFamily } from './backends';
 import { accumulationTol, expectEqual, softmaxTol } from './compare';

@@ -1,7 +1,8 @@
 /**
- * The backends the conformance suite runs on: reference always; the cpu addon (with the BLAS library it finds
+ * The backends the conformance suite compares with the reference: the cpu addon (with the BLAS library it finds
  * and with its built-in GEMM) and cuda when their modules load here. A backend that cannot load is skipped with
- * one console.warn line saying why.
+ * one console.warn line saying why. The reference itself is the oracle, not a backend under test: its own
+ * figures are checked against PyTorch / NumPy values in test/reference/golden.test.ts.
  */
 import type { Backend } from '../../lib/backend/backend';
 import { createReferenceBackend } from '../../lib/backend/reference';
@@ -89,9 +90,19 @@ function cudaEntries(): BackendEntry[] {
 /** The reference backend, the oracle every other backend is compared with. */
 export const REFERENCE = createReferenceBackend();
 
-/** Every backend that loads here, reference first. */
-export const BACKENDS: BackendEntry[] = onlyListed([
-  { name: 'reference', backend: REFERENCE as Backend<unknown> },
-  ...cpuEntries(),
-  ...cudaEntries(),
-], (e) => e.name);
+/** Every backend under test that loads here (MYELIN_TEST_BACKENDS keeps only the ones it lists). */
+export const BACKENDS: BackendEntry[] = onlyListed([...cpuEntries(), ...cudaEntries()], (e) => e.name);
+
+/**
+ * The describe block of one kernel family's file, named after the family and the backends it compares (so a
+ * GPU run's report names cuda in every test it ran). With no backend to compare here, its tests are skipped.
+ */
+export function describeFamily(family: string, body: () => void): void {
+  if (BACKENDS.length === 0) {
+    console.warn(`conformance: ${family} skipped (no backend to compare with the reference: none loads here, ` +
+      'or MYELIN_TEST_BACKENDS lists none that does)');
+    describe.skip(family, body);
+    return;
+  }
+  describe(`${family}: ${BACKENDS.map((e) => e.name).join(', ')} against the reference`, body);
+}

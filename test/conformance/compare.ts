@@ -3,6 +3,9 @@
 /** |got - want| <= atol + rtol * |want| per element (NaN matches NaN, equal infinities match). */
 export interface Tolerance { rtol: number; atol: number }
 
+/** Machine epsilon of float32 (2^-23): one ulp at 1. */
+export const EPS32 = 2 ** -23;
+
 /** Elementwise float32 kernels against the float64 reference: 1e-5 relative plus a tiny absolute term. */
 export const ELEMENTWISE_TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 
@@ -21,7 +24,8 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol
   for (let i = 0; i < want.length; i++) {
     const g = got[i];
     const w = want[i];
-    const ok = (Number.isNaN(g) && Number.isNaN(w)) || g === w || Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
+    // g !== g is NaN: no global lookup per element (slow in jest's vm context even with Math injected).
+    const ok = (g !== g && w !== w) || g === w || Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
     if (!ok) { bad++; if (first < 0) first = i; }
   }
   if (bad > 0) {
@@ -33,4 +37,14 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol
 /** Exact equality (for indices, copies, fills). */
 export function expectEqual(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   expectClose(got, want, { rtol: 0, atol: 0 }, what);
+}
+
+/**
+ * Tolerance of softmax outputs over `cols` terms of logits up to `maxLogit` in magnitude: float32 sums lose up
+ * to ~cols ulps in the worst case, and a float32 kernel may evaluate x - (max + log sum), whose rounding is an
+ * ulp of the logit (6e-5 at 1000) — the same as perturbing the input by one ulp, so it is allowed.
+ */
+export function softmaxTol(cols: number, log: boolean, maxLogit: number): Tolerance {
+  const conditioning = 2 * EPS32 * maxLogit;
+  return log ? { rtol: 1e-5, atol: 1e-6 + 6e-8 * cols + conditioning } : { rtol: 1e-5 + 6e-8 * cols + conditioning, atol: 1e-9 };
 }

@@ -1,9 +1,9 @@
 /**
- * Runs one kernel call on a backend and on the reference with the same host inputs, and compares the
- * buffers the call wrote. Works for any storage type: inputs go through `upload`, results through `download`.
+ * Runs one kernel call on the reference and on every backend under test with the same host inputs, and compares
+ * the buffers the call wrote. Works for any storage type: inputs go through `upload`, results through `download`.
  */
 import type { Backend } from '../../lib/backend/backend';
-import { REFERENCE, type BackendEntry } from './backends';
+import { BACKENDS, REFERENCE, type BackendEntry } from './backends';
 import { expectClose, type Tolerance } from './compare';
 
 /** The sizes every kernel is exercised at (0 is added where the kernel allows an empty input). */
@@ -32,24 +32,39 @@ export function runOn<K extends string>(be: Backend<unknown>, host: HostBuffers<
 export type ToleranceSpec = Tolerance | ((want: Float32Array) => Tolerance);
 
 /**
- * Runs `call` on the reference and on `entry`'s backend with the same inputs and compares every buffer named
- * in `check` with its tolerance. Returns the reference results (for follow-up calls).
+ * Runs `body` for every backend under test, and only then fails, with the messages of every backend that
+ * failed (so a bug in one backend does not hide the state of the others).
  */
-export function checkAgainstReference<K extends string>(entry: BackendEntry, host: HostBuffers<K>,
+export function forEachBackend(body: (entry: BackendEntry) => void): void {
+  const failures: string[] = [];
+  for (const entry of BACKENDS) {
+    try {
+      body(entry);
+    } catch (e) {
+      failures.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+}
+
+/**
+ * Runs `call` once on the reference, then on every backend under test with the same inputs, and compares every
+ * buffer named in `check` with its tolerance. Returns the reference results (for follow-up calls and for
+ * checks of the reference against figures it did not compute).
+ */
+export function checkAgainstReference<K extends string>(host: HostBuffers<K>,
                                                         call: (be: Backend<unknown>, b: Record<K, unknown>) => void,
                                                         check: Partial<Record<K, ToleranceSpec>>, what: string): HostBuffers<K> {
   const want = runOn(REFERENCE as Backend<unknown>, host, (b) => call(REFERENCE as Backend<unknown>, b));
-  // The reference compared with itself only needs to run (no crash, right sizes); skip the second run.
-  const got = entry.backend === REFERENCE ? want : runOn(entry.backend, host, (b) => call(entry.backend, b));
-  for (const k of Object.keys(check) as K[]) {
-    const spec = check[k]!;
-    expectClose(got[k], want[k], typeof spec === 'function' ? spec(want[k]) : spec, `${entry.name} ${what}: buffer ${k}`);
-  }
+  forEachBackend((entry) => {
+    const got = runOn(entry.backend, host, (b) => call(entry.backend, b));
+    for (const k of Object.keys(check) as K[]) {
+      const spec = check[k]!;
+      expectClose(got[k], want[k], typeof spec === 'function' ? spec(want[k]) : spec, `${entry.name} ${what}: buffer ${k}`);
+    }
+  });
   return want;
 }
-
-/** Machine epsilon of float32 (2^-23): one ulp at 1. */
-export const EPS32 = 2 ** -23;
 
 /** The largest |x| in the arrays (1 when all are empty), used to scale accumulation tolerances. */
 export function maxAbs(...arrays: Float32Array[]): number {

@@ -1,8 +1,11 @@
-/** Conformance cases: copyStrided (transpose, slice, concat, permute, expand, accumulate), gatherRows, scatterAddRows. */
-import type { BackendEntry } from '../backends';
-import { accumulationTol, expectEqual } from '../compare';
-import { checkAgainstReference, contiguousStrides } from '../harness';
-import { Rng } from '../prng';
+/**
+ * Conformance of the data-movement kernels: copyStrided (transpose, slice, concat, permute, expand, accumulate),
+ * gatherRows, scatterAddRows.
+ */
+import { describeFamily } from './backends';
+import { accumulationTol, expectEqual } from './compare';
+import { checkAgainstReference, contiguousStrides } from './harness';
+import { Rng } from './prng';
 
 /** A strided copy: source size, destination size, and the copyStrided arguments. */
 interface CopyCase { label: string; xSize: number; outSize: number; xOffset: number; xStrides: number[];
@@ -38,12 +41,11 @@ const COPY_CASES: CopyCase[] = [
   { label: 'empty shape [0,5]', xSize: 10, outSize: 10, xOffset: 0, xStrides: [5, 1], outOffset: 0, outStrides: [5, 1], shape: [0, 5] },
 ];
 
-/** Registers the data-movement cases for one backend. */
-export function dataMovementCases(entry: BackendEntry): void {
+describeFamily('data movement', () => {
   describe.each([false, true])('copyStrided (accumulate=%s)', (accumulate) => {
     test.each(COPY_CASES.map((c) => [c.label, c] as const))('%s', (_label, c) => {
       const rng = new Rng(c.xSize + c.outSize);
-      checkAgainstReference(entry, { x: rng.uniform(c.xSize), out: rng.uniform(c.outSize) },
+      checkAgainstReference({ x: rng.uniform(c.xSize), out: rng.uniform(c.outSize) },
         (be, b) => be.copyStrided(b.x, c.xOffset, c.xStrides, b.out, c.outOffset, c.outStrides, c.shape, accumulate),
         { out: accumulate ? accumulationTol(1) : { rtol: 0, atol: 0 } }, `copyStrided ${c.label}`);
     });
@@ -51,7 +53,7 @@ export function dataMovementCases(entry: BackendEntry): void {
 
   test.each([[129, 7], [1000, 1], [7, 1000]])('copyStrided accumulate into repeated positions (sum [%i,%i] over rows)', (rows, cols) => {
     const x = new Rng(rows).uniform(rows * cols);
-    checkAgainstReference(entry, { x, out: new Float32Array(cols) },
+    checkAgainstReference({ x, out: new Float32Array(cols) },
       (be, b) => be.copyStrided(b.x, 0, [cols, 1], b.out, 0, [0, 1], [rows, cols], true), { out: accumulationTol(rows) },
       'copyStrided sum over rows');
   });
@@ -61,19 +63,19 @@ export function dataMovementCases(entry: BackendEntry): void {
     const rows = 13;
     const indices = rng.indices(count, rows);
     const x = rng.uniform(rows * rowSize);
-    const got = checkAgainstReference(entry, { x, out: rng.uniform(count * rowSize) },
+    const got = checkAgainstReference({ x, out: rng.uniform(count * rowSize) },
       (be, b) => be.gatherRows(b.x, indices, b.out, rowSize), { out: { rtol: 0, atol: 0 } }, 'gatherRows');
     for (let i = 0; i < count; i++) {
       expectEqual(got.out.subarray(i * rowSize, (i + 1) * rowSize), x.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize),
         `gatherRows row ${i}`);
     }
-    checkAgainstReference(entry, { dy: rng.uniform(count * rowSize), dx: rng.uniform(rows * rowSize) },
+    checkAgainstReference({ dy: rng.uniform(count * rowSize), dx: rng.uniform(rows * rowSize) },
       (be, b) => be.scatterAddRows(b.dy, indices, b.dx, rowSize), { dx: accumulationTol(count / rows + 1) }, 'scatterAddRows');
   });
 
   test('copyStrided matches a hand-computed 2x3 transpose', () => {
-    const got = checkAgainstReference(entry, { x: Float32Array.from([1, 2, 3, 4, 5, 6]), out: new Float32Array(6) },
+    const got = checkAgainstReference({ x: Float32Array.from([1, 2, 3, 4, 5, 6]), out: new Float32Array(6) },
       (be, b) => be.copyStrided(b.x, 0, [1, 3], b.out, 0, [2, 1], [3, 2], false), { out: { rtol: 0, atol: 0 } }, 'transpose');
     expectEqual(got.out, [1, 4, 2, 5, 3, 6], 'transpose values');
   });
-}
+});

@@ -1,12 +1,12 @@
 /**
- * Conformance cases: every optimizer variant, 3 steps on five parameter tensors (sizes 1, 129, 1000, 2049, 70001:
+ * Conformance of the optimizer kernels: every variant, 3 steps on five parameter tensors (sizes 1, 129, 1000, 2049, 70001:
  * the last two span several of the cuda kernel's chunks and end inside a pass of its threads).
  */
-import type { Backend } from '../../../lib/backend/backend';
-import type { BackendEntry } from '../backends';
-import type { Tolerance } from '../compare';
-import { checkAgainstReference, maxAbs, type ToleranceSpec } from '../harness';
-import { Rng } from '../prng';
+import type { Backend } from '../../lib/backend/backend';
+import { describeFamily } from './backends';
+import type { Tolerance } from './compare';
+import { checkAgainstReference, maxAbs, type ToleranceSpec } from './harness';
+import { Rng } from './prng';
 
 const PARAM_SIZES = [1, 129, 1000, 2049, 70001];
 /**
@@ -39,8 +39,7 @@ const VARIANTS: Array<[string, Slot[], StepCall]> = [
   ['rmsprop centered momentum', ['a', 'b', 'c'], (be, p, g, s) => be.rmspropStep(p, g, s.a, s.b, s.c, 1e-2, 0.9, 0.5, 1e-7, true, 0)],
 ];
 
-/** Registers the optimizer cases for one backend. */
-export function optimizerCases(entry: BackendEntry): void {
+describeFamily('optimizers', () => {
   test.each(VARIANTS)(`%s: 3 steps on tensors of sizes ${PARAM_SIZES.join(', ')}`, (name, slots, step) => {
     const rng = new Rng(name.length * 97);
     // State carried over between steps: the reference's results feed both backends' next step.
@@ -53,11 +52,11 @@ export function optimizerCases(entry: BackendEntry): void {
       PARAM_SIZES.forEach((n, i) => { host[`g${i}`] = rng.uniform(n, -1, 1); });
       const check: Record<string, ToleranceSpec> = {};
       for (const k of Object.keys(host)) if (!k.startsWith('g')) check[k] = TOL;
-      const want = checkAgainstReference(entry, host, (be, b) => {
+      const want = checkAgainstReference(host, (be, b) => {
         const list = (prefix: string) => PARAM_SIZES.map((_, i) => b[`${prefix}${i}`]);
         step(be, list('p'), list('g'), { a: list('a'), b: list('b'), c: list('c') }, t);
       }, check, `${name} step ${t}`);
       Object.assign(host, want);
     }
   });
-}
+});

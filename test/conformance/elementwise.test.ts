@@ -1,9 +1,12 @@
-/** Conformance cases: memory (alloc/upload/download/free/fill), unary ops and gradients, broadcasting binary ops. */
-import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../../../lib/backend/kernel-ids';
-import type { BackendEntry } from '../backends';
-import { ELEMENTWISE_TOL, expectEqual } from '../compare';
-import { broadcastStrides, checkAgainstReference, SIZES, sizeOf } from '../harness';
-import { Rng } from '../prng';
+/**
+ * Conformance of the elementwise kernels: memory (alloc/upload/download/free/fill), unary ops and gradients,
+ * broadcasting binary ops.
+ */
+import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../../lib/backend/kernel-ids';
+import { describeFamily } from './backends';
+import { ELEMENTWISE_TOL, expectEqual } from './compare';
+import { broadcastStrides, checkAgainstReference, forEachBackend, SIZES, sizeOf } from './harness';
+import { Rng } from './prng';
 
 /** The param each unary op is tested with (several for powScalar), and the input domain it needs. */
 const UNARY_PARAMS: Partial<Record<UnaryOp, number[]>> = {
@@ -21,11 +24,11 @@ function unaryInput(rng: Rng, op: UnaryOp, n: number): Float32Array {
   return rng.uniform(n, -6, 6);
 }
 
-function checkUnary(entry: BackendEntry, op: UnaryOp, x: Float32Array, param: number, rng: Rng, label: string): void {
+function checkUnary(op: UnaryOp, x: Float32Array, param: number, rng: Rng, label: string): void {
   const n = x.length;
-  const fwd = checkAgainstReference(entry, { x, out: new Float32Array(n) },
+  const fwd = checkAgainstReference({ x, out: new Float32Array(n) },
     (be, b) => be.unary(op, b.x, b.out, n, param), { out: ELEMENTWISE_TOL }, `unary ${op}(${param}) ${label}`);
-  checkAgainstReference(entry, { x, y: fwd.out, dy: rng.uniform(n, -1, 1), dx: new Float32Array(n) },
+  checkAgainstReference({ x, y: fwd.out, dy: rng.uniform(n, -1, 1), dx: new Float32Array(n) },
     (be, b) => be.unaryGrad(op, b.x, b.y, b.dy, b.dx, n, param), { dx: ELEMENTWISE_TOL }, `unaryGrad ${op}(${param}) ${label}`);
 }
 
@@ -59,20 +62,20 @@ function binaryInputs(rng: Rng, op: BinaryOp, na: number, nb: number): [Float32A
   }
 }
 
-/** Registers the elementwise cases for one backend. */
-export function elementwiseCases(entry: BackendEntry): void {
+describeFamily('elementwise', () => {
   test('alloc is zero-filled, upload/download round-trips exactly, free is idempotent', () => {
-    const be = entry.backend;
-    for (const n of [0, ...SIZES]) {
-      const z = be.alloc(n);
-      expectEqual(be.download(z), new Float32Array(n), `alloc(${n})`);
-      be.free(z);
-      const data = new Rng(n).uniform(n, -1e6, 1e6);
-      const buf = be.upload(data);
-      expectEqual(be.download(buf), data, `upload/download(${n})`);
-      be.free(buf);
-      be.free(buf);
-    }
+    forEachBackend(({ name, backend: be }) => {
+      for (const n of [0, ...SIZES]) {
+        const z = be.alloc(n);
+        expectEqual(be.download(z), new Float32Array(n), `${name} alloc(${n})`);
+        be.free(z);
+        const data = new Rng(n).uniform(n, -1e6, 1e6);
+        const buf = be.upload(data);
+        expectEqual(be.download(buf), data, `${name} upload/download(${n})`);
+        be.free(buf);
+        be.free(buf);
+      }
+    });
   });
 
   test('fill: whole buffer, default length, offset + length, empty range', () => {
@@ -81,7 +84,7 @@ export function elementwiseCases(entry: BackendEntry): void {
       const cases: Array<[number | undefined, number | undefined]> = [[undefined, undefined], [0, n], [n >> 1, undefined],
         [n >> 2, n >> 1], [n, 0]];
       for (const [off, len] of cases) {
-        checkAgainstReference(entry, { out: base }, (be, b) => be.fill(b.out, -2.5, off, len),
+        checkAgainstReference({ out: base }, (be, b) => be.fill(b.out, -2.5, off, len),
           { out: { rtol: 0, atol: 0 } }, `fill(${n}, off ${off}, len ${len})`);
       }
     }
@@ -91,7 +94,7 @@ export function elementwiseCases(entry: BackendEntry): void {
     test('forward and gradient at sizes 0, 1, 7, 129, 1000', () => {
       const rng = new Rng(1000 + UNARY_OPS[op]);
       for (const param of UNARY_PARAMS[op] ?? [0]) {
-        for (const n of [0, ...SIZES]) checkUnary(entry, op, unaryInput(rng, op, n), param, rng, `n=${n}`);
+        for (const n of [0, ...SIZES]) checkUnary(op, unaryInput(rng, op, n), param, rng, `n=${n}`);
       }
     });
     if (KINK_SAFE.includes(op)) {
@@ -99,20 +102,20 @@ export function elementwiseCases(entry: BackendEntry): void {
         const rng = new Rng(7);
         for (const param of UNARY_PARAMS[op] ?? [0]) {
           const x = Float32Array.from([...SPECIAL, param, -param]);
-          checkUnary(entry, op, x, param, rng, 'special values');
+          checkUnary(op, x, param, rng, 'special values');
         }
       });
     }
     test('NaN and +-Infinity forward: what the reference gives (NaN stays NaN; relu(NaN) = NaN, as in PyTorch)', () => {
       const x = Float32Array.from([NaN, Infinity, -Infinity]);
       for (const param of UNARY_PARAMS[op] ?? [0]) {
-        checkAgainstReference(entry, { x, out: new Float32Array(3) },
+        checkAgainstReference({ x, out: new Float32Array(3) },
           (be, b) => be.unary(op, b.x, b.out, 3, param), { out: ELEMENTWISE_TOL }, `unary ${op}(${param}) NaN and infinities`);
       }
     });
     if (op === 'exp' || op === 'sigmoid' || op === 'tanh' || op === 'softplus' || op === 'gelu' || op === 'silu' || op === 'elu') {
       test('large magnitudes (+-20, +-80)', () => {
-        checkUnary(entry, op, Float32Array.from([-80, -20, -10, 10, 20, 80]).map((v) => (op === 'exp' ? v / 2 : v)),
+        checkUnary(op, Float32Array.from([-80, -20, -10, 10, 20, 80]).map((v) => (op === 'exp' ? v / 2 : v)),
           UNARY_PARAMS[op]?.[0] ?? 0, new Rng(3), 'large');
       });
     }
@@ -123,10 +126,10 @@ export function elementwiseCases(entry: BackendEntry): void {
       const rng = new Rng(2000 + BINARY_OPS[op] * 31 + aShape.length * 7 + bShape.length);
       const outShape = broadcastShape(aShape, bShape);
       const [a, b] = binaryInputs(rng, op, sizeOf(aShape), sizeOf(bShape));
-      checkAgainstReference(entry, { a, b, out: new Float32Array(sizeOf(outShape)) },
+      checkAgainstReference({ a, b, out: new Float32Array(sizeOf(outShape)) },
         (be, buf) => be.binary(op, buf.a, broadcastStrides(aShape, outShape), buf.b, broadcastStrides(bShape, outShape),
           buf.out, outShape),
         { out: ELEMENTWISE_TOL }, `binary ${op} [${aShape}] x [${bShape}]`);
     });
   });
-}
+});

@@ -1,12 +1,12 @@
 /**
- * Conformance cases: gemm (all transpose combos, alpha / beta, empty dimensions) and the fused dense layer's
- * kernels (forward; the backward epilogue).
+ * Conformance of the linear-algebra kernels: gemm (all transpose combos, alpha / beta, empty dimensions) and the
+ * fused dense layer's kernels (forward; the backward epilogue).
  */
-import type { UnaryOp } from '../../../lib/backend/kernel-ids';
-import { REFERENCE, type BackendEntry } from '../backends';
-import { accumulationTol, ELEMENTWISE_TOL, expectEqual, type Tolerance } from '../compare';
-import { checkAgainstReference, maxAbs, runOn } from '../harness';
-import { Rng } from '../prng';
+import type { UnaryOp } from '../../lib/backend/kernel-ids';
+import { describeFamily, REFERENCE } from './backends';
+import { accumulationTol, ELEMENTWISE_TOL, expectEqual, type Tolerance } from './compare';
+import { checkAgainstReference, forEachBackend, maxAbs, runOn } from './harness';
+import { Rng } from './prng';
 
 /** [m, n, k]: every size of the list appears in every position; products stay small enough for the reference. */
 const GEMM_SIZES: Array<[number, number, number]> = [
@@ -32,8 +32,7 @@ function gemmTol(k: number, alpha: number, beta: number, a: Float32Array, b: Flo
 const ACTIVATIONS: Array<[UnaryOp, number]> = [['linear', 0], ['relu', 0], ['sigmoid', 0], ['tanh', 0], ['leakyRelu', 0.2],
   ['elu', 1], ['gelu', 0], ['silu', 0], ['softplus', 0]];
 
-/** Registers the linear-algebra cases for one backend. */
-export function linalgCases(entry: BackendEntry): void {
+describeFamily('gemm and dense', () => {
   describe.each(GEMM_SIZES)('gemm m=%i n=%i k=%i', (m, n, k) => {
     test.each([[false, false], [true, false], [false, true], [true, true]])('transA=%s transB=%s, every alpha/beta', (ta, tb) => {
       const rng = new Rng(m * 131 + n * 17 + k + (ta ? 5 : 0) + (tb ? 11 : 0));
@@ -41,7 +40,7 @@ export function linalgCases(entry: BackendEntry): void {
       const b = rng.uniform(k * n);
       for (const [alpha, beta] of ALPHA_BETA) {
         const c = rng.uniform(m * n, -2, 2);
-        checkAgainstReference(entry, { a, b, c }, (be, buf) => be.gemm(buf.a, buf.b, buf.c, m, n, k, ta, tb, alpha, beta),
+        checkAgainstReference({ a, b, c }, (be, buf) => be.gemm(buf.a, buf.b, buf.c, m, n, k, ta, tb, alpha, beta),
           { c: gemmTol(k, alpha, beta, a, b, c) }, `gemm ${m}x${n}x${k} tA=${ta} tB=${tb} alpha=${alpha} beta=${beta}`);
       }
     });
@@ -51,7 +50,7 @@ export function linalgCases(entry: BackendEntry): void {
     const rng = new Rng(99);
     const a = rng.uniform(m * k);
     const b = rng.uniform(k * n);
-    const got = checkAgainstReference(entry, { a, b, c: new Float32Array(m * n).fill(NaN) },
+    const got = checkAgainstReference({ a, b, c: new Float32Array(m * n).fill(NaN) },
       (be, buf) => be.gemm(buf.a, buf.b, buf.c, m, n, k, false, false, 1, 0), { c: accumulationTol(k) }, 'gemm beta=0 over NaN');
     expect(Array.from(got.c).every(Number.isFinite)).toBe(true);
   });
@@ -66,14 +65,14 @@ export function linalgCases(entry: BackendEntry): void {
       // out = f(z): an error dz in z moves out by at most ~1.1 dz for these activations.
       const outTol = { rtol: zTol.rtol + ELEMENTWISE_TOL.rtol, atol: 1.2 * zTol.atol + ELEMENTWISE_TOL.atol };
       for (const withBias of [true, false]) {
-        checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n), out: new Float32Array(m * n) },
+        checkAgainstReference({ x, w, bias, z: new Float32Array(m * n), out: new Float32Array(m * n) },
           (be, b) => be.denseForward(b.x, b.w, withBias ? b.bias : null, b.z, b.out, m, n, k, activation, param),
           { z: zTol, out: outTol }, `denseForward ${activation} bias=${withBias} ${m}x${n}x${k}`);
       }
       // In place (z === out), as the dense op runs linear and ReLU layers and every layer in inference; on cuda a
       // biased linear or ReLU layer then goes through cuBLASLt's bias epilogue.
       for (const withBias of [true, false]) {
-        checkAgainstReference(entry, { x, w, bias, z: new Float32Array(m * n) },
+        checkAgainstReference({ x, w, bias, z: new Float32Array(m * n) },
           (be, b) => be.denseForward(b.x, b.w, withBias ? b.bias : null, b.z, b.z, m, n, k, activation, param),
           { z: activation === 'linear' ? zTol : outTol }, `denseForward ${activation} bias=${withBias} z === out`);
       }
@@ -86,7 +85,7 @@ export function linalgCases(entry: BackendEntry): void {
     const rng = new Rng(404);
     const x = rng.uniform(m * k);
     x[2 * k + 3] = NaN;
-    const got = checkAgainstReference(entry, { x, w: rng.uniform(k * n, -0.5, 0.5), bias: rng.uniform(n), z: new Float32Array(m * n) },
+    const got = checkAgainstReference({ x, w: rng.uniform(k * n, -0.5, 0.5), bias: rng.uniform(n), z: new Float32Array(m * n) },
       (be, b) => be.denseForward(b.x, b.w, b.bias, b.z, b.z, m, n, k, activation, 0), { z: accumulationTol(k + 1, 2) },
       `denseForward ${activation} with NaN`);
     expect(Array.from(got.z.subarray(2 * n, 3 * n)).every(Number.isNaN)).toBe(true);
@@ -101,19 +100,20 @@ export function linalgCases(entry: BackendEntry): void {
       REFERENCE.unary(activation, z, y, m * n, param);  // the reference's buffers are host arrays
       const dy = rng.uniform(m * n, -1, 1);
       const host = { z, y, dy, dz: new Float32Array(m * n), dbias: rng.uniform(n) };
-      const want = checkAgainstReference(entry, host,
+      const want = checkAgainstReference(host,
         (be, b) => be.biasActivationGrad(activation, b.z, b.y, b.dy, b.dz, b.dbias, m, n, param),
         { dz: ELEMENTWISE_TOL, dbias: accumulationTol(m, 2 * maxAbs(dy)) }, `biasActivationGrad ${activation} ${m}x${n}`);
       if (m === 0) expect(Array.from(want.dbias).every((v) => v === 0)).toBe(true);
       // On every backend, the result is that of unaryGrad then reduce('sum') over the rows, bit for bit.
-      const be = entry.backend;
-      const fused = runOn(be, host, (b) => be.biasActivationGrad(activation, b.z, b.y, b.dy, b.dz, b.dbias, m, n, param));
-      const apart = runOn(be, host, (b) => {
-        if (m * n > 0) be.unaryGrad(activation, b.z, b.y, b.dy, b.dz, m * n, param);
-        if (n > 0) be.reduce('sum', b.dz, b.dbias, 1, m, n);
+      forEachBackend(({ name, backend: be }) => {
+        const fused = runOn(be, host, (b) => be.biasActivationGrad(activation, b.z, b.y, b.dy, b.dz, b.dbias, m, n, param));
+        const apart = runOn(be, host, (b) => {
+          if (m * n > 0) be.unaryGrad(activation, b.z, b.y, b.dy, b.dz, m * n, param);
+          if (n > 0) be.reduce('sum', b.dz, b.dbias, 1, m, n);
+        });
+        expectEqual(fused.dz, apart.dz, `${name} biasActivationGrad dz vs unaryGrad`);
+        expectEqual(fused.dbias, apart.dbias, `${name} biasActivationGrad dbias vs reduce`);
       });
-      expectEqual(fused.dz, apart.dz, `${entry.name} biasActivationGrad dz vs unaryGrad`);
-      expectEqual(fused.dbias, apart.dbias, `${entry.name} biasActivationGrad dbias vs reduce`);
     });
   });
-}
+});

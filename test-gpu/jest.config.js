@@ -9,4 +9,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }] },
   testTimeout: 300000,
+  // As in ../jest.config.js: Math and Number passed to module code directly (global lookups in jest's vm
+  // context are 40-70x slower).
+  sandboxInjectedGlobals: ['Math', 'Number'],
 };

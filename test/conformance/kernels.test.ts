@@ -5,6 +5,7 @@
  */
 import { BACKENDS } from './backends';
 import { dataMovementCases } from './cases/data-movement';
+import { dropoutCases } from './cases/dropout';
 import { elementwiseCases } from './cases/elementwise';
 import { linalgCases } from './cases/linalg';
 import { lossCases } from './cases/losses';
@@ -18,4 +19,5 @@ describe.each(BACKENDS.map((e) => [e.name, e] as const))('%s backend', (_name, e
   describe('data movement', () => dataMovementCases(entry));
   describe('optimizers', () => optimizerCases(entry));
   describe('softmax cross-entropy', () => lossCases(entry));
+  describe('dropout', () => dropoutCases(entry));
 });

@@ -16,6 +16,9 @@ namespace myelin {
 namespace {
 
 constexpr size_t kChunkBlocks = 64;
+// Chunks per thread at least: the generator is compute-bound, so it is split from 8192 elements on (the
+// elementwise kernels' kParallelMin is for memory-bound loops).
+constexpr size_t kParallelChunks = 32;
 
 // mask[0 .. 4 * kChunkBlocks) for the blocks b0, b0 + 1, ... of call t: the words of philox4x32_10 compared with
 // the threshold, exactly as dropout_block computes them one block at a time.
@@ -66,7 +69,7 @@ Kernel PrepareDropout(const Args& args) {
   return [=] {
     const uint64_t t = dropout_counter(state.data);
     const size_t chunks = (s.n + 4 * kChunkBlocks - 1) / (4 * kChunkBlocks);
-    parallel_for(chunks, kParallelMin / (4 * kChunkBlocks), [&](size_t c0, size_t c1) {
+    parallel_for(chunks, kParallelChunks, [&](size_t c0, size_t c1) {
       float m[4 * kChunkBlocks];
       for (size_t c = c0; c < c1; ++c) {
         mask_chunk(c * kChunkBlocks, t, s.k0, s.k1, s.threshold, s.scale, m);

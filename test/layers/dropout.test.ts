@@ -5,6 +5,7 @@
  */
 import * as my from '../../lib/index';
 import { setBackend } from '../../lib/backend/select';
+import { philoxDropout } from '../../lib/ops/dropout';
 import { availableBackends, describeEachBackend } from '../helpers/backends';
 
 /** Three training calls of a fresh seeded layer on a [rows, cols] input of ones, on the current backend. */
@@ -87,5 +88,17 @@ describeEachBackend('dropout layer', () => {
     layer.dispose();
     expect(my.memory().numTensors).toBe(before);
     x.dispose();
+  });
+});
+
+describe('dropout op arguments', () => {
+  test('a bad rate, key or state gives a ValueError naming it', () => {
+    const x = my.ones([2, 2]);
+    const state = my.zeros([4]);
+    expect(() => philoxDropout(x, 1, [1, 2], state)).toThrow(/rate must be a number in \[0, 1\), got 1/);
+    expect(() => philoxDropout(x, 0.5, [1, 2 ** 32], state)).toThrow(/key must be two integers in \[0, 2\^32\)/);
+    expect(() => philoxDropout(x, 0.5, [1, 2], my.zeros([3]))).toThrow(my.ValueError);
+    x.dispose();
+    state.dispose();
   });
 });

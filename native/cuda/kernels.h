@@ -66,7 +66,7 @@ void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* 
 
 // ---- dropout.cu ---------------------------------------------------------------------------------------
 // y[i] = x[i] * mask[i], mask[i] = 0 or scale from Philox4x32-10 under key (k0, k1) and the call counter in
-// `state` (4 floats, native/common/philox.h), which is then advanced by one on the stream (also when n == 0).
+// `state` (4 floats, native/common/philox.h), which the same launch then advances by one (also when n == 0).
 void launch_dropout(cudaStream_t s, const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0,
                     uint32_t k1, uint32_t threshold, float scale);
 

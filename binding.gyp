@@ -11,6 +11,7 @@
         "native/cpu/blas_loader.cc",
         "native/cpu/data_movement.cc",
         "native/cpu/dense.cc",
+        "native/cpu/dropout.cc",
         "native/cpu/elementwise.cc",
         "native/cpu/entries.cc",
         "native/cpu/gemm.cc",

@@ -253,4 +253,15 @@ export interface Backend<S = unknown> {
    */
   sigmoidCrossEntropyGrad(logits: S, targets: S, dLoss: S, dLogits: S, n: number, dLossStride: 0 | 1,
                           dLossScale: number): void;
+
+  // ---- random -----------------------------------------------------------------------------------------
+  /**
+   * Inverted dropout with masks from Philox4x32-10 (lib/backend/philox.ts, native/common/philox.h): for call t,
+   * the counter held in `state` (DROPOUT_STATE_SIZE = 4 floats, the 64-bit counter as 16-bit limbs), element i
+   * is kept when u_i = (w_i >>> 8) 2^-24 >= rate, w_i the word i mod 4 of philox((floor(i/4), t), (key0, key1));
+   * mask[i] = kept ? fround(1 / (1 - rate)) : 0 and y[i] = x[i] * mask[i]. The kernel then advances the counter
+   * in `state` by one on the backend (also when n is 0), so that replaying the same call draws a fresh mask.
+   * rate in [0, 1); key0 and key1 are uint32. Same state and key: the same mask bit for bit on every backend.
+   */
+  dropout(x: S, y: S, mask: S, state: S, n: number, rate: number, key0: number, key1: number): void;
 }

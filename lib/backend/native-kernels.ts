@@ -53,6 +53,7 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
     sigmoidCrossEntropy: (logits, targets, loss, n) => addon.sigmoidCrossEntropy(logits, targets, loss, n),
     sigmoidCrossEntropyGrad: (logits, targets, dLoss, dLogits, n, dLossStride, dLossScale) =>
       addon.sigmoidCrossEntropyGrad(logits, targets, dLoss, dLogits, n, dLossStride, dLossScale),
+    dropout: (x, y, mask, state, n, rate, key0, key1) => addon.dropout(x, y, mask, state, n, rate, key0, key1),
   };
 }
 
@@ -88,7 +89,7 @@ export function nativeTrainingSteps<S, P>(addon: NativeTrainSteps<S, P>, activat
 /** Kernel methods whose addon entry takes the same arguments (no op name to translate, no defaults). */
 const PASS_THROUGH = new Set([
   'softmax', 'softmaxGrad', 'gemm', 'copyStrided', 'gatherRows', 'scatterAddRows', 'softmaxCrossEntropy',
-  'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
+  'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad', 'dropout',
 ]);
 
 /**

@@ -19,6 +19,7 @@ const KERNELS = [
   'fill', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
   'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
+  'dropout',
 ] as const;
 
 type Method = (...args: unknown[]) => unknown;

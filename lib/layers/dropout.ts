@@ -1,9 +1,12 @@
 /** The Dropout layer (inverted dropout). */
+import type { Backend } from '../backend/backend';
+import { DROPOUT_STATE_SIZE, dropoutKey } from '../backend/philox';
+import { getBackend } from '../backend/select';
 import { ValueError, describe } from '../errors';
-import { mul } from '../ops/binary';
-import { tensor } from '../ops/creation';
-import { Random, generatorFor } from '../tensor/random';
-import type { Tensor } from '../tensor/tensor';
+import { philoxDropout } from '../ops/dropout';
+import { generatorFor } from '../tensor/random';
+import { keep } from '../tensor/scope';
+import { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
 
 /** Options of `dropout()`. */
@@ -16,7 +19,15 @@ export interface DropoutArgs extends LayerArgs {
 
 /**
  * In training, y = x * m / (1 - rate) with m_i ~ Bernoulli(1 - rate) drawn afresh for each call; at
- * inference y = x (the identity). Masks come from the layer's seeded generator when `seed` is given.
+ * inference y = x (the identity).
+ *
+ * Masks come from Philox4x32-10, a counter-based generator that runs on the backend (lib/backend/philox.ts): its
+ * key (two 32-bit words) is drawn once, when the layer is made, from a generator seeded with `seed` (or from the
+ * global generator, `setSeed`, when there is none); its counter lives on the backend in a small state buffer
+ * that every training call advances there. The same seed gives the same masks, call after call, bit for bit on
+ * every backend (reference, cpu and cuda), and a training step with dropout can be recorded and replayed (or run
+ * as a compiled program or CUDA graph) while still drawing a fresh mask each step. Element i of a call is kept
+ * when (w_i >>> 8) 2^-24 >= rate, w_i its Philox word. `dispose` releases the state buffer.
  */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -24,7 +35,10 @@ export class Dropout extends Layer {
   readonly rate: number;
   /** The seed, if any. */
   readonly seed: number | undefined;
-  private readonly rng: Random | null;
+  /** The Philox key words, drawn once from the seed (or the global generator). */
+  private readonly key: [number, number];
+  /** The call counter on the backend (DROPOUT_STATE_SIZE floats), made at build or first training call. */
+  private state: Tensor | null = null;
 
   constructor(args: DropoutArgs) {
     super(args, 'Dropout');
@@ -32,31 +46,53 @@ export class Dropout extends Layer {
     if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) throw new ValueError(`dropout: seed must be a finite number, got ${describe(args.seed)}`);
     this.rate = args.rate;
     this.seed = args.seed;
-    this.rng = args.seed === undefined ? null : generatorFor(args.seed);
+    const rng = generatorFor(args.seed);
+    this.key = dropoutKey(() => rng.nextUint32());
+  }
+
+  override build(inputShape: number[]): void {
+    super.build(inputShape);
+    if (this.rate > 0) this.stateOn(getBackend());
   }
 
   call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
-    return mul(x, this.mask(x.shape.slice()));
+    return philoxDropout(x, this.rate, this.key, this.stateOn(x.backend));
   }
 
-  /** @internal A mask of 0 and 1 / (1 - rate) values for the next training call. */
-  mask(shape: number[]): Tensor {
-    const rng = this.rng ?? generatorFor();
-    const keepScale = 1 / (1 - this.rate);
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < data.length; i++) data[i] = rng.uniform() >= this.rate ? keepScale : 0;
-    return tensor(data, shape);
+  /**
+   * The state buffer on `backend`, made there now if it is not (a counter on another backend moves along, read
+   * back once). Made outside a training step when the layer is built first, so a recorded step never makes it.
+   */
+  private stateOn(backend: Backend): Tensor {
+    const current = this.state !== null && !this.state.isDisposed ? this.state : null;
+    if (current !== null && current.backend === backend) return current;
+    const values = current !== null ? current.dataSync() : new Float32Array(DROPOUT_STATE_SIZE);
+    current?.dispose();
+    this.state = keep(new Tensor(backend, backend.upload(values), [DROPOUT_STATE_SIZE]));
+    return this.state;
   }
 
   computeOutputShape(inputShape: number[]): number[] {
     return inputShape.slice();
   }
 
+  protected override deterministicCall(): boolean {
+    // The mask is a function of the key and the counter on the backend, which the recorded step holds as a buffer.
+    return this.constructor === Dropout;
+  }
+
   override getConfig(): Record<string, unknown> {
     const cfg: Record<string, unknown> = { ...super.getConfig(), rate: this.rate };
     if (this.seed !== undefined) cfg.seed = this.seed;
     return cfg;
+  }
+
+  /** Releases the state buffer (and the weights, of which dropout has none). */
+  override dispose(): void {
+    this.state?.dispose();
+    this.state = null;
+    super.dispose();
   }
 }
 

@@ -8,8 +8,10 @@
  * inputs), so results are bit for bit those of the ordinary path.
  *
  * Where the backend can compile the recorded calls (a CUDA graph on cuda, a native program on cpu), a replay
- * is one call. Steps that draw random numbers (dropout), read values on the host, or otherwise differ from
- * batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns replay off.
+ * is one call. Dropout draws its masks on the backend (a Philox counter held in a buffer the step reads and
+ * advances), so its steps replay too, each with a fresh mask. Steps that read values on the host, or otherwise
+ * differ from batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns
+ * replay off.
  */
 import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { scalarSeed, valueAndGrads } from '../autograd/gradients';

@@ -68,6 +68,8 @@ export interface NativeKernels<S> {
   sigmoidCrossEntropy(logits: S, targets: S, loss: S, n: number): void;
   sigmoidCrossEntropyGrad(logits: S, targets: S, dLoss: S, dLogits: S, n: number, dLossStride: number,
                           dLossScale: number): void;
+  /** Philox4x32-10 dropout (native/common/philox.h); advances the counter in `state` (4 floats) by one. */
+  dropout(x: S, y: S, mask: S, state: S, n: number, rate: number, key0: number, key1: number): void;
 }
 
 /** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */

@@ -34,6 +34,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad) \
   X(sigmoidCrossEntropy, SigmoidCrossEntropy)         \
   X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad) \
+  X(dropout, Dropout)                                 \
   X(trainSteps, TrainSteps)
 
 #define MYELIN_DECLARE_ENTRY(js, Name) Napi::Value Name(const Napi::CallbackInfo& info);

@@ -36,7 +36,8 @@ using PrepareFn = Kernel (*)(const Args& args);
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7) \
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
   X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4) \
-  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7)
+  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
+  X(dropout, Dropout, 8)
 
 #define MYELIN_DECLARE_PREPARE(js, Name, count) Kernel Prepare##Name(const Args& args);
 MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)

@@ -64,6 +64,12 @@ void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targe
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
 
+// ---- dropout.cu ---------------------------------------------------------------------------------------
+// y[i] = x[i] * mask[i], mask[i] = 0 or scale from Philox4x32-10 under key (k0, k1) and the call counter in
+// `state` (4 floats, native/common/philox.h), which the same launch then advances by one (also when n == 0).
+void launch_dropout(cudaStream_t s, const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0,
+                    uint32_t k1, uint32_t threshold, float scale);
+
 // ---- data_movement.cu ---------------------------------------------------------------------------------
 // out[outOffset + idx . s1] (+)= x[xOffset + idx . s0]; pointers are already offset. accumulate uses atomicAdd.
 void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,

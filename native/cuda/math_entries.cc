@@ -1,7 +1,8 @@
-// Entry points of the elementwise, reduction, softmax and cross-entropy kernels: argument checks, then one
-// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu and sigmoid_xent.cu.
+// Entry points of the elementwise, reduction, softmax, cross-entropy and dropout kernels: argument checks, then one
+// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu and dropout.cu.
 #include <cmath>
 
+#include "../common/dropout_args.h"
 #include "../common/exports.h"
 #include "../common/kernel_ids.h"
 #include "cuda.h"
@@ -188,6 +189,23 @@ Napi::Value SigmoidCrossEntropyGrad(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "sigmoidCrossEntropyGrad");
   launch_sigmoid_xent_grad(stream(), x->ptr, t->ptr, dl->ptr, up.stride, up.scale, dx->ptr, n);
   check_launch(info.Env(), "sigmoidCrossEntropyGrad");
+  return info.Env().Undefined();
+}
+
+// dropout(x, y, mask, state, n, rate, key0, key1): y = x * mask from Philox4x32-10 (native/common/philox.h); the
+// counter in `state` advances by one on the device.
+Napi::Value Dropout(const Napi::CallbackInfo& info) {
+  Args args(info, "dropout", 8);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *y = buffer_arg(args, info, 1, "y");
+  DeviceBuffer *mask = buffer_arg(args, info, 2, "mask"), *state = buffer_arg(args, info, 3, "state");
+  const DropoutScalars s = dropout_scalars(args);
+  need(args, x, s.n, "x");
+  need(args, y, s.n, "y");
+  need(args, mask, s.n, "mask");
+  need(args, state, kDropoutStateSize, "state");
+  require_ready(info.Env(), "dropout");
+  launch_dropout(stream(), x->ptr, y->ptr, mask->ptr, state->ptr, s.n, s.k0, s.k1, s.threshold, s.scale);
+  check_launch(info.Env(), "dropout");
   return info.Env().Undefined();
 }
 

@@ -23,6 +23,10 @@ const napi_type_tag kMarkTag = {0x6d79656c696e2d6dULL, 0x61726b2d73747231ULL};
 
 }  // namespace
 
+using cuda::check;
+using cuda::require_ready;
+using cuda::stream;
+
 Napi::Value MarkStream(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "markStream");
   auto* mark = new StreamMark();

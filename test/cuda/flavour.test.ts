@@ -47,6 +47,7 @@ const ENTRY_POINTS = [
   'profiler', 'internals', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
   'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
   'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
+  'dropout',
 ];
 
 if (!built && !nvcc) {

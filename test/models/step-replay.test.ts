@@ -2,7 +2,8 @@
  * Recorded-step replay (lib/models/step-program.ts): a fit that replays its steps, compiled by the backend
  * (a native program on cpu) or call by call, and one whose full-size batches run as backend-run steps
  * (lib/models/native-steps.ts, cpu), end with exactly the weights and losses of a fit that runs every step
- * through the ops, and steps that differ from batch to batch (dropout) are never replayed.
+ * through the ops, and steps that differ from batch to batch are never replayed. Dropout draws its masks on the
+ * backend (Philox, the counter in a state buffer), so a dropout step replays too and draws a fresh mask each time.
  */
 import * as my from '../../lib/index';
 import * as recorder from '../../lib/backend/recorder';
@@ -125,7 +126,7 @@ describeEachBackend('step replay', () => {
     expect(built(my.layers.activation({ activation: 'relu' }))).toBe(true);
     expect(built(my.layers.flatten())).toBe(true);
     expect(built(my.layers.batchNormalization())).toBe(true);
-    expect(built(my.layers.dropout({ rate: 0.5 }))).toBe(false);
+    expect(built(my.layers.dropout({ rate: 0.5 }))).toBe(true);
   });
 
   test('a custom layer whose step changes with JavaScript state is never replayed and trains as without replay', async () => {
@@ -218,13 +219,28 @@ describeEachBackend('step replay', () => {
     }
   });
 
-  test('a model with dropout is never replayed and still trains as without replay', async () => {
-    const runs = await trainTwice(() => my.sequential([
+  test('a model with dropout replays (backend-run steps, compiled, call by call) bit for bit as without replay', async () => {
+    const dropoutModel = () => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
       my.layers.dropout({ rate: 0.5, seed: 9 }),
+      my.layers.dense({ units: 8, activation: 'relu' }),
+      my.layers.dropout({ rate: 0.2 }),
       my.layers.dense({ units: 1, activation: 'sigmoid' }),
-    ]), {}, () => ({ optimizer: 'sgd', loss: 'binaryCrossentropy' }));
-    for (const run of runs) expect(run.loss).toEqual(runs[3].loss);
+    ]);
+    const [nativeSteps, compiled, replayed, plain] = await trainTwice(dropoutModel, {},
+      () => ({ optimizer: my.optimizers.adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' }));
+    for (const run of [nativeSteps, compiled, replayed]) {
+      expect(run.loss).toEqual(plain.loss);
+      run.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plain.weights[i])));
+    }
+    // Whole epochs at once too (no callbacks, no validation: runTrainingEpochs on cpu).
+    const [epochs, , , plainEpochs] = await trainTwice(dropoutModel, { epochs: 20 }, () => ({ optimizer: 'sgd', loss: 'binaryCrossentropy' }));
+    expect(epochs.loss).toEqual(plainEpochs.loss);
+    epochs.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(plainEpochs.weights[i])));
+    // And the steps are replayed after one recording per batch shape.
+    const model = my.sequential([my.layers.dense({ units: 4, activation: 'relu', inputShape: [2] }), my.layers.dropout({ rate: 0.3, seed: 1 }), my.layers.dense({ units: 1 })]);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    expect(await countReplays(model)).toBe((6 - 1) + (3 - 1));
   });
 
   test('the recorder tells two steps apart when their uploads differ, and agrees on identical steps', () => {

@@ -7,6 +7,7 @@ import type { Backend } from '../backend';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
+import { dropout } from './dropout';
 import { binary, fill, unary, unaryGrad } from './elementwise';
 import {
   biasActivationGrad, denseForward, sigmoidCrossEntropy, sigmoidCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
@@ -44,5 +45,6 @@ export function createReferenceBackend(): Backend<Float32Array> {
     softmaxCrossEntropyGrad,
     sigmoidCrossEntropy,
     sigmoidCrossEntropyGrad,
+    dropout,
   };
 }

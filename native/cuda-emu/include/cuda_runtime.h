@@ -108,3 +108,9 @@ inline float atomicAdd(float* address, float value) {
   *address = old + value;
   return old;
 }
+inline unsigned int atomicAdd(unsigned int* address, unsigned int value) {
+  const unsigned int old = *address;
+  *address = old + value;
+  return old;
+}
+inline void __threadfence() {}

@@ -13,6 +13,7 @@
 #      (myelin-fit.js, also without graphs, with cuBLASLt off / its ReLU epilogue on, and with the own tiled GEMM
 #      instead of cuBLAS) and PyTorch eager with
 #      fused Adam (torch_mlp.py), then a summary table
+#   4b. dropout-speed.js on cuda (the dropout target of the training engine) before the variants below
 #   5. diagnostics: fit-phases.js (the one-time cost of a fit of the large MLP, by phase and backend call) and,
 #      where Nsight Compute is installed, the kernel-by-kernel times of one 784-512-512-10 step (profile-step.js
 #      under ncu, tabled by kernel-table.js)
@@ -98,7 +99,7 @@ if fits 150 "test:gpu and the conformance suites"; then
   timeout 150 $JEST -c test-gpu/jest.config.js --ci > "$OUT_DIR/test-gpu.log" 2>&1 &
   gpu_pid=$!
   MYELIN_TEST_BACKENDS=cuda timeout 150 $JEST --ci -w 10 test/cuda test/conformance test/ops \
-    test/models/step-replay.test.ts test/backend/recorder.test.ts --json \
+    test/models/step-replay.test.ts test/backend/recorder.test.ts test/engine test/layers/dropout.test.ts --json \
     --outputFile="$OUT_DIR/conformance.json" > "$OUT_DIR/conformance.log" 2>&1 &
   conf_pid=$!
   wait $gpu_pid; gpu_rc=$?
@@ -109,12 +110,18 @@ if fits 150 "test:gpu and the conformance suites"; then
   step "conformance"
   grep -E "✕|Tests:|Test Suites:" "$OUT_DIR/conformance.log" | head -40
   node benchmarks/gpu/check-cuda-ran.js "$OUT_DIR/conformance.json" test/conformance/ test/ops/ test/cuda/ \
-    test/models/step-replay test/backend/recorder || { echo "FAILED: conformance on cuda"; status=1; }
+    test/models/step-replay test/backend/recorder test/engine/ test/layers/dropout || { echo "FAILED: conformance on cuda"; status=1; }
   echo "failing tests, first lines:"
   grep -A12 "●.*›" "$OUT_DIR/conformance.log" | head -80
   grep -A12 "●.*›" "$OUT_DIR/test-gpu.log" | head -60
 else
   status=1
+fi
+save
+
+step "dropout on the fast path: 64-256-256-10 with dropout(0.2) after each hidden layer vs without (target >= 0.8x)"
+if fits 100 "dropout-speed on cuda"; then
+  timeout 100 node dist/benchmarks/core/dropout-speed.js cuda --runs 5 --epochs 3 2>&1 | tee "$OUT_DIR/dropout-cuda.txt" || { echo "dropout-speed on cuda failed"; status=1; }
 fi
 save
 

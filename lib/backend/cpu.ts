@@ -7,6 +7,7 @@ import { ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend } from './backend';
+import { withDispatch } from './dispatch';
 import { HostBufferPool, hostMemoryMethods } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
 import { configActivator, nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
@@ -85,5 +86,5 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       }
     },
   };
-  return { backend, info };
+  return { backend: withDispatch(backend), info };
 }

@@ -4,6 +4,7 @@
  * the conformance suite and the last resort when no native addon loads.
  */
 import type { Backend } from '../backend';
+import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { gemm } from './linalg';
 import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
@@ -17,10 +18,11 @@ import { reduce, softmax, softmaxGrad } from './reductions';
 /**
  * Creates the pure-TypeScript backend. Buffers are Float32Arrays owned by JavaScript and recycled through a
  * pool: `alloc` takes one (zero-filled unless asked otherwise), `upload` / `download` copy, `free` returns it.
+ * Every kernel call passes its dispatch point (lib/backend/dispatch.ts).
  */
 export function createReferenceBackend(): Backend<Float32Array> {
   const pool = new HostBufferPool();
-  return {
+  return withDispatch<Float32Array>({
     name: 'reference',
     ...hostMemoryMethods(pool),
     fill,
@@ -44,5 +46,5 @@ export function createReferenceBackend(): Backend<Float32Array> {
     softmaxCrossEntropyGrad,
     sigmoidCrossEntropy,
     sigmoidCrossEntropyGrad,
-  };
+  });
 }

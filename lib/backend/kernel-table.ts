@@ -5,24 +5,28 @@
  * - the addon's kernel entries (lib/native/addon-types.ts: {@link NativeKernelEntries}, op names as ids);
  * - the adapters of the native flavours (lib/backend/native-kernels.ts translates op-kind arguments to ids);
  * - the dispatch point and what the recorder logs (lib/backend/dispatch.ts, lib/backend/recorder.ts);
- * - test/backend/kernel-table.test.ts, which checks the C++ export tables (native/common/exports.h,
- *   native/cpu/kernel.h, both addon.cc), the argument counts of the cpu and cuda entries, the exports of the
- *   built addon and the reference backend against this table, naming the kernel and the place that disagrees.
+ * - the reference backend (lib/backend/reference/index.ts takes each kernel from its family file);
+ * - test/backend/kernel-table.test.ts, which checks the C++ kernel lists (native/common/exports.h: names, argument
+ *   counts, lr and step positions), both export tables, the cpu Prepare functions and cuda entries (argument
+ *   counts, op positions), the built cpu addon's exports, the reference backend and the conformance cases against
+ *   this table, naming the kernel and the place that disagrees.
  *
  * The compiler checks each kind against its signature: a buffer is 'in', 'out' or 'inout', a list of buffers
  * 'ins' or 'inouts', a number 'count', 'scalar', 'lr' or 'step', and so on ({@link KindOf}).
  *
- * ## Adding a kernel (example: `softmaxGrad`)
- * 1. `lib/backend/kernel-table.ts`: its entry below (signature, kinds, TSDoc with the formula).
- * 2. `lib/backend/reference/<family>.ts` (here reductions.ts): the float64 implementation, and its name in the
- *    object of lib/backend/reference/index.ts.
- * 3. `native/cpu/<family>.cc` (softmax.cc): `Kernel PrepareSoftmaxGrad(const Args&)`, and one row in
- *    MYELIN_CPU_KERNELS (native/cpu/kernel.h) and in MYELIN_SHARED_ENTRIES (native/common/exports.h).
- * 4. `native/cuda/<family>.cu` and its entry (math_entries.cc: `Napi::Value SoftmaxGrad(...)`), declared by
- *    the same MYELIN_SHARED_ENTRIES row.
- * 5. `test/conformance/cases/<family>.ts` (reductions.ts): cases against the reference.
- * The TypeScript adapters of cpu and cuda, the addon types, the recorder and the dispatch need no change;
- * test/backend/kernel-table.test.ts fails until every place above has the kernel with the same arguments.
+ * ## Adding a kernel (example: `softmaxGrad`): 8 files
+ * 1. `lib/backend/kernel-table.ts`: its row below (signature, kinds, TSDoc with the formula).
+ * 2. `lib/backend/reference/reductions.ts`: the float64 implementation, exported under the kernel's name (the
+ *    reference backend takes every kernel from its family file; the compiler checks the signature).
+ * 3. `native/common/exports.h`: one row `X(softmaxGrad, SoftmaxGrad, 6)` in MYELIN_KERNELS (or
+ *    MYELIN_OPTIMIZER_STEPS): both flavours declare and export the entry from it, cpu programs can hold it.
+ * 4. `native/cpu/softmax.cc`: `Kernel PrepareSoftmaxGrad(const Args& args)` (checks once, returns the kernel).
+ * 5. `native/cuda/softmax.cu` and 6. `native/cuda/kernels.h`: the CUDA kernel and its launcher's declaration.
+ * 7. `native/cuda/math_entries.cc`: the entry `Napi::Value SoftmaxGrad(const Napi::CallbackInfo&)`.
+ * 8. `test/conformance/cases/reductions.ts`: cases against the reference.
+ * Nothing else: Backend's method, the addon types, the cpu and cuda adapters (op names become ids by kind),
+ * compiled programs, the dispatch point and the recorder follow from the row. test/backend/kernel-table.test.ts
+ * fails, naming the kernel and the place, until each of these has it with the table's argument count.
  */
 import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-ids';
 

@@ -1,6 +1,6 @@
 /**
- * The kernel table (lib/backend/kernel-table.ts) against every place a kernel must also be: the C++ export
- * tables and kernel lists (parsed from source, no GPU needed), the argument counts and op-argument positions of the
+ * The kernel table (lib/backend/kernel-table.ts) against every place a kernel must also be: the C++ kernel lists
+ * and export tables (parsed from source, no GPU needed), the argument counts and op-argument positions of the
  * cpu and cuda entries, the built cpu addon's exports, the reference and cpu backends, and the conformance cases.
  * Each failure names the kernel and the place that disagrees.
  */
@@ -51,18 +51,43 @@ function bodyOf(files: Array<[string, string]>, head: RegExp): { file: string; b
 const opPositions = (body: string): number[] => [...body.matchAll(/args\.op\((\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
 const tableOpPositions = (name: KernelName): number[] => KERNELS[name].kinds.flatMap((k, i) => (OP_KINDS.has(k) ? [i] : []));
 
-const SHARED_NON_KERNELS = ['init', 'trainSteps'];
 const PROGRAM_KERNELS = KERNEL_NAMES.filter((n) => !isOptimizerKernel(n));
 const OPTIMIZERS = KERNEL_NAMES.filter(isOptimizerKernel);
 
 describe('kernel table', () => {
-  test('native/common/exports.h declares and exports every kernel in both flavours (MYELIN_SHARED_ENTRIES)', () => {
-    const rows = macroRows(read('native/common/exports.h'), 'MYELIN_SHARED_ENTRIES', 'native/common/exports.h');
-    const names = rows.map((r) => r[0]).filter((n) => !SHARED_NON_KERNELS.includes(n));
-    expect(setDifference(names, KERNEL_NAMES, 'MYELIN_SHARED_ENTRIES in native/common/exports.h')).toEqual([]);
+  test('native/common/exports.h lists every kernel with its argument count, lr and step positions', () => {
+    const file = 'native/common/exports.h';
+    const text = read(file);
+    const kernels = macroRows(text, 'MYELIN_KERNELS', file);
+    const optimizers = macroRows(text, 'MYELIN_OPTIMIZER_STEPS', file);
+    expect(setDifference(kernels.map((r) => r[0]), PROGRAM_KERNELS, `MYELIN_KERNELS in ${file}`)).toEqual([]);
+    expect(setDifference(optimizers.map((r) => r[0]), OPTIMIZERS, `MYELIN_OPTIMIZER_STEPS in ${file}`)).toEqual([]);
+    const wrong: string[] = [];
+    for (const [js, , count] of kernels) {
+      const want = KERNELS[js as KernelName]?.kinds.length;
+      if (want !== undefined && Number(count) !== want) wrong.push(`${js}: ${count} arguments in MYELIN_KERNELS, ${want} in the table`);
+    }
+    for (const [js, , count, lrArg, stepArg] of optimizers) {
+      const kinds = KERNELS[js as KernelName]?.kinds;
+      if (kinds === undefined) continue;
+      const got = `${count} arguments, lr at ${lrArg}, step at ${stepArg}`;
+      const want = `${kinds.length} arguments, lr at ${kinds.indexOf('lr')}, step at ${kinds.indexOf('step')}`;
+      if (got !== want) wrong.push(`${js}: ${got} in MYELIN_OPTIMIZER_STEPS, ${want} in the table`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test('both flavours export every kernel once, through MYELIN_SHARED_ENTRIES (cpu programs hold them all)', () => {
+    const shared = read('native/common/exports.h');
+    for (const list of ['MYELIN_KERNELS(X)', 'MYELIN_OPTIMIZER_STEPS(X)']) {
+      expect(`MYELIN_SHARED_ENTRIES includes ${list}: ${/#define MYELIN_SHARED_ENTRIES\(X\)[^#]*/.exec(shared)?.[0].includes(list)}`)
+        .toBe(`MYELIN_SHARED_ENTRIES includes ${list}: true`);
+    }
+    expect(`MYELIN_CPU_KERNELS includes MYELIN_KERNELS(X): ${read('native/cpu/kernel.h').includes('MYELIN_KERNELS(X)')}`)
+      .toBe('MYELIN_CPU_KERNELS includes MYELIN_KERNELS(X): true');
     for (const file of ['native/common/addon.cc', 'native/cuda/addon.cc']) {
       const text = read(file);
-      expect(`${file}: ${text.includes('MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)')}`).toBe(`${file}: true`);
+      expect(`${file} exports MYELIN_SHARED_ENTRIES: ${text.includes('MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)')}`).toBe(`${file} exports MYELIN_SHARED_ENTRIES: true`);
       const explicit = [...text.matchAll(/\{"(\w+)",\s*myelin::\w+\}/g)].map((m) => m[1]);
       expect(explicit.filter((n) => (KERNEL_NAMES as string[]).includes(n)).map((n) => `${n}: exported twice in ${file}`)).toEqual([]);
     }
@@ -70,29 +95,9 @@ describe('kernel table', () => {
 
   test('the flavours\' other entries are the runner entries of lib/native/addon-types.ts', () => {
     const explicit = (file: string) => [...read(file).matchAll(/\{"(\w+)",\s*myelin::\w+\}/g)].map((m) => m[1]);
-    expect(setDifference([...SHARED_NON_KERNELS, ...explicit('native/common/addon.cc')], CPU_RUNNER_ENTRIES, 'native/common/addon.cc (CPU_RUNNER_ENTRIES)')).toEqual([]);
-    expect(setDifference([...SHARED_NON_KERNELS, ...explicit('native/cuda/addon.cc')], CUDA_RUNNER_ENTRIES, 'native/cuda/addon.cc (CUDA_RUNNER_ENTRIES)')).toEqual([]);
-  });
-
-  test('native/cpu/kernel.h lists every kernel with its argument count (programs) and lr / step positions (optimizers)', () => {
-    const text = read('native/cpu/kernel.h');
-    const kernels = macroRows(text, 'MYELIN_CPU_KERNELS', 'native/cpu/kernel.h').filter((r) => r[0] !== 'binarySame');
-    const optimizers = macroRows(text, 'MYELIN_CPU_OPTIMIZERS', 'native/cpu/kernel.h');
-    expect(setDifference(kernels.map((r) => r[0]), PROGRAM_KERNELS, 'MYELIN_CPU_KERNELS in native/cpu/kernel.h')).toEqual([]);
-    expect(setDifference(optimizers.map((r) => r[0]), OPTIMIZERS, 'MYELIN_CPU_OPTIMIZERS in native/cpu/kernel.h')).toEqual([]);
-    const wrong: string[] = [];
-    for (const [js, , count] of kernels) {
-      const want = KERNELS[js as KernelName]?.kinds.length;
-      if (want !== undefined && Number(count) !== want) wrong.push(`${js}: ${count} arguments in MYELIN_CPU_KERNELS, ${want} in the table`);
-    }
-    for (const [js, , count, lrArg, stepArg] of optimizers) {
-      const kinds = KERNELS[js as KernelName]?.kinds;
-      if (kinds === undefined) continue;
-      const got = `${count} arguments, lr at ${lrArg}, step at ${stepArg}`;
-      const want = `${kinds.length} arguments, lr at ${kinds.indexOf('lr')}, step at ${kinds.indexOf('step')}`;
-      if (got !== want) wrong.push(`${js}: ${got} in MYELIN_CPU_OPTIMIZERS, ${want} in the table`);
-    }
-    expect(wrong).toEqual([]);
+    const runners = macroRows(read('native/common/exports.h'), 'MYELIN_SHARED_ENTRIES', 'native/common/exports.h').map((r) => r[0]);
+    expect(setDifference([...runners, ...explicit('native/common/addon.cc')], CPU_RUNNER_ENTRIES, 'native/common/addon.cc (CPU_RUNNER_ENTRIES)')).toEqual([]);
+    expect(setDifference([...runners, ...explicit('native/cuda/addon.cc')], CUDA_RUNNER_ENTRIES, 'native/cuda/addon.cc (CUDA_RUNNER_ENTRIES)')).toEqual([]);
   });
 
   test('native/cpu defines a Prepare function for every kernel, reading op names where the table has them', () => {

@@ -6,14 +6,31 @@
 import type { Backend } from '../backend';
 import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
-import { gemm } from './linalg';
-import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
-import { binary, fill, unary, unaryGrad } from './elementwise';
-import {
-  biasActivationGrad, denseForward, sigmoidCrossEntropy, sigmoidCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
-} from './fused';
-import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers';
-import { reduce, softmax, softmaxGrad } from './reductions';
+import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
+import * as dataMovement from './data-movement';
+import * as elementwise from './elementwise';
+import * as fused from './fused';
+import * as linalg from './linalg';
+import * as optimizers from './optimizers';
+import * as reductions from './reductions';
+
+/**
+ * The files of the kernel families: each exports kernels of the table under their own names (the compiler checks
+ * each export against the table's signature of that name).
+ */
+const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
+  elementwise, reductions, linalg, dataMovement, optimizers, fused,
+] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
+
+/** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */
+function kernels(): KernelMethods<Float32Array> {
+  const out: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const family = FAMILIES.find((f) => typeof f[name] === 'function');
+    if (family !== undefined) out[name] = family[name];
+  }
+  return out as KernelMethods<Float32Array>;
+}
 
 /**
  * Creates the pure-TypeScript backend. Buffers are Float32Arrays owned by JavaScript and recycled through a
@@ -22,29 +39,5 @@ import { reduce, softmax, softmaxGrad } from './reductions';
  */
 export function createReferenceBackend(): Backend<Float32Array> {
   const pool = new HostBufferPool();
-  return withDispatch<Float32Array>({
-    name: 'reference',
-    ...hostMemoryMethods(pool),
-    fill,
-    unary,
-    unaryGrad,
-    binary,
-    reduce,
-    softmax,
-    softmaxGrad,
-    gemm,
-    copyStrided,
-    gatherRows,
-    scatterAddRows,
-    sgdStep,
-    adamStep,
-    adagradStep,
-    rmspropStep,
-    denseForward,
-    biasActivationGrad,
-    softmaxCrossEntropy,
-    softmaxCrossEntropyGrad,
-    sigmoidCrossEntropy,
-    sigmoidCrossEntropyGrad,
-  });
+  return withDispatch<Float32Array>({ name: 'reference', ...hostMemoryMethods(pool), ...kernels() });
 }

@@ -16,7 +16,7 @@
  *
  * ## Adding a kernel (example: `softmaxGrad`): 8 files
  * 1. `lib/backend/kernel-table.ts`: its row below (signature, kinds, TSDoc with the formula).
- * 2. `lib/backend/reference/reductions.ts`: the float64 implementation, exported under the kernel's name (the
+ * 2. `lib/backend/reference/softmax.ts`: the float64 implementation, exported under the kernel's name (the
  *    reference backend takes every kernel from its family file; the compiler checks the signature).
  * 3. `native/common/exports.h`: one row `X(softmaxGrad, SoftmaxGrad, 6)` in MYELIN_KERNELS (or
  *    MYELIN_OPTIMIZER_STEPS): both flavours declare and export the entry from it, cpu programs can hold it.

@@ -8,18 +8,20 @@ import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
 import * as dataMovement from './data-movement';
+import * as dense from './dense';
 import * as elementwise from './elementwise';
-import * as fused from './fused';
-import * as linalg from './linalg';
+import * as gemm from './gemm';
 import * as optimizers from './optimizers';
-import * as reductions from './reductions';
+import * as reduce from './reduce';
+import * as sigmoidXent from './sigmoid-xent';
+import * as softmax from './softmax';
 
 /**
- * The files of the kernel families: each exports kernels of the table under their own names (the compiler checks
- * each export against the table's signature of that name).
+ * The files of the kernel families, named as native/cpu/*.cc and native/cuda/*.cu: each exports kernels of the
+ * table under their own names (the compiler checks each export against the table's signature of that name).
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
-  elementwise, reductions, linalg, dataMovement, optimizers, fused,
+  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

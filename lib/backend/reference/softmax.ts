@@ -3,6 +3,15 @@
  * gradient. Accumulation in float64.
  */
 
+/** The maximum of the row x[off .. off + cols) and sum_j exp(x_j - max), in float64. */
+function rowMaxSum(x: Float32Array, off: number, cols: number): { max: number; sum: number } {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) max = Math.max(max, x[off + j]);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) sum += Math.exp(x[off + j] - max);
+  return { max, sum };
+}
+
 /**
  * Row-wise softmax of a [rows, cols] matrix: y_j = exp(x_j - max) / sum_k exp(x_k - max); with `log`,
  * y_j = x_j - max - log(sum_k exp(x_k - max)). Stable for any finite logits.
@@ -10,10 +19,7 @@
 export function softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) max = Math.max(max, x[off + j]);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(x[off + j] - max);
+    const { max, sum } = rowMaxSum(x, off, cols);
     const logSum = Math.log(sum);
     for (let j = 0; j < cols; j++) {
       const s = x[off + j] - max;
@@ -52,10 +58,7 @@ export function softmaxCrossEntropy(logits: Float32Array, targets: Float32Array,
                                     loss: Float32Array, rows: number, cols: number, sparse: boolean): void {
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) max = Math.max(max, logits[off + j]);
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(logits[off + j] - max);
+    const { max, sum } = rowMaxSum(logits, off, cols);
     const logSum = Math.log(sum);
     let l = 0;
     for (let j = 0; j < cols; j++) {

@@ -7,10 +7,10 @@
 import type { NativeKernels, NativeTrainSteps } from '../native/addon-types';
 import type { Backend, TrainingStepsPlan } from './backend';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
-import { KERNELS, KERNEL_NAMES, OP_KINDS, isOptimizerKernel, type ArgKind, type KernelName } from './kernel-table';
+import { KERNELS, KERNEL_NAMES, OP_KINDS, isOptimizerKernel, type ArgKind, type KernelMethods, type KernelName } from './kernel-table';
 
 /** Every Backend kernel method but `fill` (whose defaults each adapter fills in from its own buffer lengths). */
-export type KernelMethods<S> = Omit<import('./kernel-table').KernelMethods<S>, 'fill'>;
+export type NativeKernelMethods<S> = Omit<KernelMethods<S>, 'fill'>;
 
 type Entry = (...args: unknown[]) => void;
 
@@ -45,14 +45,14 @@ function methodOver(f: Entry, ops: Array<[number, Readonly<Record<string, number
  * through the GEMM (trait `gemm`: they depend on the addon's one global BLAS or cuBLAS choice), so backends
  * created with different options can coexist in one process.
  */
-export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => void): KernelMethods<S> {
+export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => void): NativeKernelMethods<S> {
   const entries = addon as unknown as Record<string, Entry>;
   const methods: Record<string, Entry> = {};
   for (const name of KERNEL_NAMES) {
     if (name === 'fill') continue;
     methods[name] = methodOver(entries[name], opArguments(name), KERNELS[name].traits.gemm === true ? activate : null);
   }
-  return methods as unknown as KernelMethods<S>;
+  return methods as unknown as NativeKernelMethods<S>;
 }
 
 /** Which configuration an addon flavour holds now: one per flavour, shared by its backends. */

@@ -1,23 +1,27 @@
 /**
  * The dispatch point of a backend. `withDispatch(impl)` makes the Backend object the rest of the library
  * uses: each kernel of the table (lib/backend/kernel-table.ts) and each memory function becomes a small
- * funnel, built once when the backend is created, that calls the implementation directly while nobody listens
- * and otherwise passes the call to its {@link Dispatcher}, the one place where listeners (the recorder of
- * lib/backend/recorder.ts) see every call. Nothing is patched later: listening adds a listener to a list.
+ * funnel of the kernel's arity (lib/backend/fixed-arity.ts), built once when the backend is created, that calls
+ * the implementation directly while nobody listens and otherwise passes the call to its {@link Dispatcher}, the
+ * one place where listeners (the recorder of lib/backend/recorder.ts) see every call. Nothing is patched later:
+ * listening adds a listener to a list. Optional arguments left out reach the implementation as undefined.
  *
  * Calls an implementation makes on its own dispatched backend while it runs belong to it: listeners see the
  * outer call only.
  */
 import { BackendError } from '../errors';
 import type { Backend } from './backend';
-import { KERNEL_NAMES, type KernelName } from './kernel-table';
+import { funnel, type AnyFn } from './fixed-arity';
+import { KERNELS, KERNEL_NAMES, type KernelName } from './kernel-table';
 
 /** A backend function as it is implemented (the target of a funnel). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Impl = (...args: any[]) => unknown;
+export type Impl = AnyFn;
 
 /** The memory functions of a Backend, dispatched like the kernels. */
 export const MEMORY_FUNCTIONS = ['alloc', 'upload', 'adopt', 'download', 'free'] as const;
+
+/** The parameters of each memory function (optional ones included). */
+const MEMORY_ARITY: Record<typeof MEMORY_FUNCTIONS[number], number> = { alloc: 2, upload: 1, adopt: 1, download: 1, free: 1 };
 
 /** What a listener of a {@link Dispatcher} is told. Every method runs for calls made outside other calls only. */
 export interface DispatchListener {
@@ -116,11 +120,11 @@ export function withDispatch<S>(impl: Backend<S>): Backend<S> {
   const backend: Record<string, unknown> = { ...(impl as unknown as Record<string, unknown>) };
   for (const name of KERNEL_NAMES) {
     const fn = table[name];
-    backend[name] = (...args: unknown[]) => (listeners.length === 0 ? fn(...args) : dispatcher.kernel(name, fn, args));
+    backend[name] = funnel(KERNELS[name].kinds.length, fn, listeners, (args) => dispatcher.kernel(name, fn, args));
   }
   for (const name of MEMORY_FUNCTIONS) {
     const fn = table[name];
-    if (fn !== undefined) backend[name] = (...args: unknown[]) => (listeners.length === 0 ? fn(...args) : dispatcher.memory(name, fn, args));
+    if (fn !== undefined) backend[name] = funnel(MEMORY_ARITY[name], fn, listeners, (args) => dispatcher.memory(name, fn, args));
   }
   DISPATCHERS.set(backend, dispatcher);
   return backend as unknown as Backend<S>;

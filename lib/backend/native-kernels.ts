@@ -6,6 +6,7 @@
  */
 import type { NativeKernels, NativeTrainSteps } from '../native/addon-types';
 import type { Backend, TrainingStepsPlan } from './backend';
+import { translating } from './fixed-arity';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
 import { KERNELS, KERNEL_NAMES, OP_KINDS, isOptimizerKernel, type ArgKind, type KernelMethods, type KernelName } from './kernel-table';
 
@@ -24,22 +25,6 @@ function opArguments(name: KernelName): Array<[number, Readonly<Record<string, n
   return out;
 }
 
-/** The Backend method over addon entry `f`: op names translated at `ops`, `activate` first when given. */
-function methodOver(f: Entry, ops: Array<[number, Readonly<Record<string, number>>]>, activate: (() => void) | null): Entry {
-  if (ops.length === 0) return activate === null ? f : (...a) => { activate(); f(...a); };
-  if (ops.length === 1) {
-    const [[at, ids]] = ops;
-    return activate === null
-      ? (...a) => { a[at] = ids[a[at] as string]; f(...a); }
-      : (...a) => { activate(); a[at] = ids[a[at] as string]; f(...a); };
-  }
-  return (...a) => {
-    if (activate !== null) activate();
-    for (const [at, ids] of ops) a[at] = ids[a[at] as string];
-    f(...a);
-  };
-}
-
 /**
  * The kernel methods over `addon`, one per table row but `fill`. `activate` runs before the kernels that go
  * through the GEMM (trait `gemm`: they depend on the addon's one global BLAS or cuBLAS choice), so backends
@@ -50,7 +35,9 @@ export function nativeKernelMethods<S>(addon: NativeKernels<S>, activate: () => 
   const methods: Record<string, Entry> = {};
   for (const name of KERNEL_NAMES) {
     if (name === 'fill') continue;
-    methods[name] = methodOver(entries[name], opArguments(name), KERNELS[name].traits.gemm === true ? activate : null);
+    const ops = opArguments(name);
+    const before = KERNELS[name].traits.gemm === true ? activate : null;
+    methods[name] = ops.length === 0 && before === null ? entries[name] : translating(KERNELS[name].kinds.length, entries[name], ops, before) as Entry;
   }
   return methods as unknown as NativeKernelMethods<S>;
 }

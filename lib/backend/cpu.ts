@@ -7,6 +7,7 @@ import { BackendError, ValueError, describe } from '../errors';
 import type { NativeCpuAddon, NativeCpuInfo, NativeCpuProgram } from '../native/addon-types';
 import { loadCpuAddon } from '../native/loader';
 import type { Backend, TrainingEpochsPlan } from './backend';
+import { withDispatch } from './dispatch';
 import { HostBufferPool, hostMemoryMethods } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
 import { configActivator, nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
@@ -113,5 +114,5 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       }
     },
   };
-  return { backend, info };
+  return { backend: withDispatch(backend), info };
 }

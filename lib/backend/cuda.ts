@@ -7,6 +7,7 @@ import { BackendError, ValueError, describe } from '../errors';
 import type { NativeCudaAddon, NativeCudaBuffer, NativeCudaGraph, NativeCudaInfo, NativeCudaInitOptions } from '../native/addon-types';
 import { loadCudaAddon } from '../native/loader';
 import type { Backend } from './backend';
+import { withDispatch } from './dispatch';
 import { configActivator, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
 
 /** Options of {@link createCudaBackend}, as `setBackend('cuda', options)` passes them (the cpu options are ignored). */
@@ -134,7 +135,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     ? `${native.cublas.path}${native.cublas.version !== null ? ` (version ${native.cublas.version})` : ''}`
     : 'builtin tiled kernel';
   return {
-    backend,
+    backend: withDispatch(backend),
     native,
     info: {
       backend: 'cuda',

@@ -1,33 +1,27 @@
 /**
  * Recording of backend kernel calls, for replaying a training step without the ops, tape and tidy layers.
  *
- * While `record(backend, fn)` runs `fn`, every kernel call on `backend` runs as usual and is also logged
- * (the method behind the recording hook and its arguments), zero-filled allocations are logged as fills,
- * uploads (and adopted arrays) keep a copy of their data, downloads are noted (a step that reads values on the
- * host cannot be replayed), and freed buffers are retained instead of released, so that the logged calls can
- * run again on the same buffers. Calls a backend method makes on its own backend belong to that method and are
- * not logged apart. The hooks are wrappers installed on the backend object once (see `hooksOf`).
+ * While `record(backend, fn)` runs `fn`, a listener on the backend's dispatch point (lib/backend/dispatch.ts)
+ * sees every kernel call, which runs as usual and is also logged (the implementation that ran it and its
+ * arguments); zero-filled allocations are logged as fills, uploads (and adopted arrays) keep a copy of their data,
+ * downloads are noted (a step that reads values on the host cannot be replayed), and freed buffers are retained
+ * instead of released, so that the logged calls can run again on the same buffers. Calls a backend function
+ * makes on its own backend belong to that function and are not logged apart. The backend's methods are never
+ * touched: recording adds a listener and removes it.
  * Two recordings of consecutive steps that agree call for call (same kernels, same scalar arguments, the
  * same buffers up to renaming, the same uploaded data) describe a step that does not depend on its data
  * other than through its input buffers: that is the test `sameStructure` makes before a replay is trusted.
  */
+import { BackendError } from '../errors';
 import type { Backend } from './backend';
+import { dispatcherOf, type DispatchListener, type Impl } from './dispatch';
 import { isInt32Array } from '../tensor/typed-arrays';
-
-/** The Backend methods that compute (everything but memory management). */
-const KERNELS = [
-  'fill', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
-  'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
-  'dropout',
-] as const;
-
-type Method = (...args: unknown[]) => unknown;
 
 /** One logged kernel call. */
 export interface RecordedCall {
   name: string;
-  fn: Method;
+  /** The backend's implementation of the kernel: `fn(...args)` runs the call again. */
+  fn: Impl;
   args: unknown[];
 }
 
@@ -43,91 +37,30 @@ export interface Recording {
   readBack: boolean;
 }
 
-/**
- * The recording hooks of one backend object: wrappers around its kernel and memory methods, installed once (so
- * that recording does not rewrite the object's methods every time, which cost V8 its inline caches), that log
- * into the active recordings and otherwise only pass the call on.
- */
-interface Hooks {
-  /** The recordings in progress on this backend, innermost last. */
-  active: Recording[];
-  /** The installed wrapper of each method. */
-  wrappers: Map<string, Method>;
-  /** > 0 while a wrapped method runs: calls it makes on the backend itself are part of it, not logged again. */
-  depth: number;
-}
-
-const HOOKS = new WeakMap<object, Hooks>();
-
-/** The wrapper of `name` around `inner` (the method found on the backend): logs while recordings are active. */
-function hookOf(name: string, inner: Method, backend: Backend, hooks: Hooks): Method {
-  const target = backend as unknown as Record<string, Method>;
-  // A zero-filled allocation is logged as a fill, which replays through the method behind fill's wrapper.
-  const fill = (): Method => innerOf.get(target.fill) ?? target.fill;
-  const wrapper = (...args: unknown[]): unknown => {
-    if (hooks.active.length === 0) return inner.apply(backend, args);  // no recording: just the call
-    const logging = hooks.depth === 0;
-    if (logging) {
-      if (name === 'free') {
-        hooks.active[hooks.active.length - 1].retained.push(args[0]);  // kept for the calls that use it
-        return undefined;
-      }
-      if (name === 'download') for (const r of hooks.active) r.readBack = true;
-      if (name === 'upload' || name === 'adopt') for (const r of hooks.active) r.uploads.push(Float32Array.from(args[0] as Float32Array));
-    }
-    hooks.depth++;
-    let result: unknown;
-    try {
-      result = inner.apply(backend, args);
-    } finally {
-      hooks.depth--;
-    }
-    if (logging) {
-      if (name === 'alloc') {
-        const [size, zeroed = true] = args as [number, boolean | undefined];
-        if (zeroed !== false && size > 0) for (const r of hooks.active) r.calls.push({ name: 'fill', fn: fill(), args: [result, 0, 0, size] });
-      } else if (RECORDED.has(name)) {
-        for (const r of hooks.active) r.calls.push({ name, fn: inner, args });
-      }
-    }
-    return result;
+/** The listener that fills `recording`; a zero-filled allocation is logged as a call of `fill`. */
+function listenerOf(recording: Recording, fill: Impl): DispatchListener {
+  return {
+    kernel: (name, fn, args) => { recording.calls.push({ name, fn, args }); },
+    alloc: (buf, size, zeroed) => { if (zeroed && size > 0) recording.calls.push({ name: 'fill', fn: fill, args: [buf, 0, 0, size] }); },
+    upload: (data) => { recording.uploads.push(Float32Array.from(data)); },
+    download: () => { recording.readBack = true; },
+    free: (buf) => { recording.retained.push(buf); return true; },
   };
-  innerOf.set(wrapper, inner);
-  return wrapper;
 }
 
-/** The method each wrapper passes calls to. */
-const innerOf = new WeakMap<Method, Method>();
-const RECORDED = new Set<string>(KERNELS);
-const HOOKED = [...KERNELS, 'alloc', 'upload', 'adopt', 'download', 'free'];
-
-/** The hooks of `backend`, installing a wrapper wherever a method is not (or no longer) the installed one. */
-function hooksOf(backend: Backend): Hooks {
-  let hooks = HOOKS.get(backend);
-  if (hooks === undefined) {
-    hooks = { active: [], wrappers: new Map(), depth: 0 };
-    HOOKS.set(backend, hooks);
-  }
-  const target = backend as unknown as Record<string, Method>;
-  for (const name of HOOKED) {
-    const current = target[name];
-    if (current === undefined || hooks.wrappers.get(name) === current) continue;
-    const wrapper = hookOf(name, current, backend, hooks);
-    hooks.wrappers.set(name, wrapper);
-    target[name] = wrapper;
-  }
-  return hooks;
-}
-
-/** Runs `fn` while logging the kernel calls it makes on `backend` (see the file comment). */
+/**
+ * Runs `fn` while logging the kernel calls it makes on `backend` (see the file comment).
+ * @throws BackendError when `backend` was not made by `withDispatch` (every backend of lib/backend is)
+ */
 export function record<T>(backend: Backend, fn: () => T): { result: T; recording: Recording } {
-  const hooks = hooksOf(backend);
+  const dispatcher = dispatcherOf(backend);
+  if (dispatcher === undefined) throw new BackendError(`record: backend '${backend.name}' has no dispatch point (make it with withDispatch)`);
   const recording: Recording = { backend, calls: [], uploads: [], retained: [], readBack: false };
-  hooks.active.push(recording);
+  const stop = dispatcher.listen(listenerOf(recording, dispatcher.impl.fill));
   try {
     return { result: fn(), recording };
   } finally {
-    hooks.active.splice(hooks.active.lastIndexOf(recording), 1);
+    stop();
   }
 }
 

@@ -4,6 +4,7 @@
  * numbers of lib/backend/kernel-ids.ts. Every function validates its arguments and throws a JS exception
  * (never aborts) on a mismatch.
  */
+import type { NativeKernelEntries } from '../backend/kernel-table';
 
 /** What the CPU flavour reports about itself after `init`. */
 export interface NativeCpuInfo {
@@ -29,48 +30,11 @@ export interface NativeCpuInitOptions {
 }
 
 /**
- * The kernel entry points both flavours export, over their storage `S` (a S on the CPU, a device
- * buffer handle on CUDA). Kernel ids are the numbers of lib/backend/kernel-ids.ts.
+ * The kernel entry points both flavours export, over their storage `S` (a Float32Array on the CPU, a device
+ * buffer handle on CUDA): one per row of lib/backend/kernel-table.ts, with the same arguments, every one given,
+ * and op names as the ids of lib/backend/kernel-ids.ts.
  */
-export interface NativeKernels<S> {
-  fill(out: S, value: number, offset: number, length: number): void;
-  unary(op: number, x: S, out: S, n: number, param: number): void;
-  unaryGrad(op: number, x: S, y: S, dy: S, dx: S, n: number,
-            param: number): void;
-  binary(op: number, a: S, aStrides: number[], b: S, bStrides: number[],
-         out: S, outShape: number[]): void;
-  reduce(op: number, x: S, out: S, outer: number, mid: number, inner: number): void;
-  softmax(x: S, out: S, rows: number, cols: number, log: boolean): void;
-  softmaxGrad(y: S, dy: S, dx: S, rows: number, cols: number, log: boolean): void;
-  gemm(a: S, b: S, out: S, m: number, n: number, k: number, transA: boolean,
-       transB: boolean, alpha: number, beta: number): void;
-  copyStrided(x: S, xOffset: number, xStrides: number[], out: S, outOffset: number,
-              outStrides: number[], shape: number[], accumulate: boolean): void;
-  gatherRows(x: S, indices: Int32Array, out: S, rowSize: number): void;
-  scatterAddRows(dy: S, indices: Int32Array, dx: S, rowSize: number): void;
-  sgdStep(params: S[], grads: S[], velocity: S[], lr: number, momentum: number,
-          nesterov: boolean, weightDecay: number): void;
-  adamStep(params: S[], grads: S[], m: S[], v: S[],
-           vmax: S[], lr: number, beta1: number, beta2: number, epsilon: number, step: number,
-           weightDecay: number, decoupled: boolean): void;
-  adagradStep(params: S[], grads: S[], accum: S[], lr: number, epsilon: number,
-              weightDecay: number): void;
-  rmspropStep(params: S[], grads: S[], sq: S[], meanGrad: S[],
-              momentumBuf: S[], lr: number, rho: number, momentum: number, epsilon: number,
-              centered: boolean, weightDecay: number): void;
-  denseForward(x: S, w: S, bias: S | null, z: S, out: S,
-               m: number, n: number, k: number, activation: number, param: number): void;
-  biasActivationGrad(activation: number, z: S, y: S, dy: S, dz: S, dbias: S, m: number, n: number, param: number): void;
-  softmaxCrossEntropy(logits: S, targets: S, probs: S, loss: S,
-                      rows: number, cols: number, sparse: boolean): void;
-  softmaxCrossEntropyGrad(probs: S, targets: S, dLoss: S, dLogits: S,
-                          rows: number, cols: number, sparse: boolean, dLossStride: number, dLossScale: number): void;
-  sigmoidCrossEntropy(logits: S, targets: S, loss: S, n: number): void;
-  sigmoidCrossEntropyGrad(logits: S, targets: S, dLoss: S, dLogits: S, n: number, dLossStride: number,
-                          dLossScale: number): void;
-  /** Philox4x32-10 dropout (native/common/philox.h); advances the counter in `state` (4 floats) by one. */
-  dropout(x: S, y: S, mask: S, state: S, n: number, rate: number, key0: number, key1: number): void;
-}
+export type NativeKernels<S> = NativeKernelEntries<S>;
 
 /** The CPU flavour: buffers are Float32Arrays owned by JavaScript. */
 /**
@@ -249,3 +213,23 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, Native
   graphNodes(graph: NativeCudaGraph): number;
   internals(): NativeCudaInternals;
 }
+
+/** Fails to compile unless T is never (names the keys left over). */
+type NoneLeft<T extends never> = T;
+
+/**
+ * The CPU flavour's entries besides the kernels of lib/backend/kernel-table.ts. The compiler checks the list
+ * against NativeCpuAddon; test/backend/kernel-table.test.ts checks the built addon's exports against both.
+ */
+export const CPU_RUNNER_ENTRIES = [
+  'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
+  'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync',
+] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
+export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;
+
+/** The CUDA flavour's entries besides the kernels (checked as {@link CPU_RUNNER_ENTRIES} is). */
+export const CUDA_RUNNER_ENTRIES = [
+  'init', 'trainSteps', 'alloc', 'upload', 'download', 'free', 'length', 'memoryInfo', 'synchronize', 'emptyCache',
+  'profiler', 'graphBegin', 'graphEnd', 'graphLaunch', 'graphRelease', 'graphNodes', 'internals', 'markStream', 'markReached',
+] as const satisfies ReadonlyArray<keyof NativeCudaAddon>;
+export type CudaEntriesListed = NoneLeft<Exclude<keyof NativeCudaAddon, keyof NativeKernels<unknown> | typeof CUDA_RUNNER_ENTRIES[number]>>;

@@ -10,43 +10,54 @@ namespace myelin {
 
 using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
 
-// X(jsName, EntryName) for every entry point both flavours implement.
-#define MYELIN_SHARED_ENTRIES(X)                      \
-  X(init, Init)                                       \
-  X(fill, Fill)                                       \
-  X(unary, Unary)                                     \
-  X(unaryGrad, UnaryGrad)                             \
-  X(binary, Binary)                                   \
-  X(reduce, Reduce)                                   \
-  X(softmax, Softmax)                                 \
-  X(softmaxGrad, SoftmaxGrad)                         \
-  X(gemm, Gemm)                                       \
-  X(copyStrided, CopyStrided)                         \
-  X(gatherRows, GatherRows)                           \
-  X(scatterAddRows, ScatterAddRows)                   \
-  X(sgdStep, SgdStep)                                 \
-  X(adamStep, AdamStep)                               \
-  X(adagradStep, AdagradStep)                         \
-  X(rmspropStep, RmspropStep)                         \
-  X(denseForward, DenseForward)                       \
-  X(biasActivationGrad, BiasActivationGrad)           \
-  X(softmaxCrossEntropy, SoftmaxCrossEntropy)         \
-  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad) \
-  X(sigmoidCrossEntropy, SigmoidCrossEntropy)         \
-  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad) \
-  X(dropout, Dropout)                                 \
-  X(trainSteps, TrainSteps)
+// The kernels, one row each, as in lib/backend/kernel-table.ts (test/backend/kernel-table.test.ts compares them):
+// X(jsName, EntryName, argumentCount) for the kernels a compiled program can hold (cpu: a `Kernel
+// Prepare<EntryName>(const Args&)` each, native/cpu/kernel.h), and
+// X(jsName, EntryName, argumentCount, lrArgument, stepArgument or -1) for the optimizer steps (cpu: an
+// `OptimizerKernel Prepare<EntryName>(const Args&)` each). Both flavours export an entry `EntryName` for each.
+#define MYELIN_KERNELS(X)                                \
+  X(fill, Fill, 4)                                       \
+  X(unary, Unary, 5)                                     \
+  X(unaryGrad, UnaryGrad, 7)                             \
+  X(binary, Binary, 7)                                   \
+  X(reduce, Reduce, 6)                                   \
+  X(softmax, Softmax, 5)                                 \
+  X(softmaxGrad, SoftmaxGrad, 6)                         \
+  X(gemm, Gemm, 10)                                      \
+  X(copyStrided, CopyStrided, 8)                         \
+  X(gatherRows, GatherRows, 4)                           \
+  X(scatterAddRows, ScatterAddRows, 4)                   \
+  X(denseForward, DenseForward, 10)                      \
+  X(biasActivationGrad, BiasActivationGrad, 9)           \
+  X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7)         \
+  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
+  X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4)         \
+  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
+  X(dropout, Dropout, 8)
 
-#define MYELIN_DECLARE_ENTRY(js, Name) Napi::Value Name(const Napi::CallbackInfo& info);
+#define MYELIN_OPTIMIZER_STEPS(X)     \
+  X(sgdStep, SgdStep, 7, 3, -1)         \
+  X(adamStep, AdamStep, 12, 5, 9)       \
+  X(adagradStep, AdagradStep, 6, 3, -1) \
+  X(rmspropStep, RmspropStep, 11, 5, -1)
+
+// X(jsName, EntryName, ...) for every entry point both flavours implement: the runners and the kernels.
+#define MYELIN_SHARED_ENTRIES(X) \
+  X(init, Init)                  \
+  X(trainSteps, TrainSteps)      \
+  MYELIN_KERNELS(X)              \
+  MYELIN_OPTIMIZER_STEPS(X)
+
+#define MYELIN_DECLARE_ENTRY(js, Name, ...) Napi::Value Name(const Napi::CallbackInfo& info);
 MYELIN_SHARED_ENTRIES(MYELIN_DECLARE_ENTRY)
 #undef MYELIN_DECLARE_ENTRY
 
-// One row of an export table: JS name -> entry point. MYELIN_EXPORT_ROW makes one from an X(jsName, EntryName).
+// One row of an export table: JS name -> entry point. MYELIN_EXPORT_ROW makes one from a row X(jsName, EntryName, ...).
 struct ExportRow {
   const char* name;
   Entry fn;
 };
-#define MYELIN_EXPORT_ROW(js, Name) {#js, myelin::Name},
+#define MYELIN_EXPORT_ROW(js, Name, ...) {#js, myelin::Name},
 
 // Sets every row of the table on `exports` and returns it.
 template <size_t N>

@@ -27,7 +27,7 @@ MYELIN_CPU_KERNELS(MYELIN_DEFINE_ENTRY)
     kernel(args.num(lrArg, "lr"), step_of(args, stepArg));                         \
     return info.Env().Undefined();                                                  \
   }
-MYELIN_CPU_OPTIMIZERS(MYELIN_DEFINE_OPTIMIZER_ENTRY)
+MYELIN_OPTIMIZER_STEPS(MYELIN_DEFINE_OPTIMIZER_ENTRY)
 #undef MYELIN_DEFINE_OPTIMIZER_ENTRY
 
 }  // namespace myelin

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../common/args.h"
+#include "../common/exports.h"
 
 namespace myelin {
 
@@ -16,28 +17,12 @@ namespace myelin {
 using Kernel = std::function<void()>;
 using PrepareFn = Kernel (*)(const Args& args);
 
-// The kernels a program can hold: X(jsName, EntryName, argumentCount). Each has a `Kernel Prepare<EntryName>(const
-// Args&)` and an entry point `EntryName` that prepares and runs it (entries.cc).
+// The kernels a program can hold: X(jsName, EntryName, argumentCount), the shared kernels of
+// native/common/exports.h and the CPU's own binarySame. Each has a `Kernel Prepare<EntryName>(const Args&)` and an
+// entry point `EntryName` that prepares and runs it (entries.cc).
 #define MYELIN_CPU_KERNELS(X) \
-  X(fill, Fill, 4)                              \
-  X(unary, Unary, 5)                            \
-  X(unaryGrad, UnaryGrad, 7)                    \
-  X(binary, Binary, 7)                          \
-  X(binarySame, BinarySame, 5)                  \
-  X(reduce, Reduce, 6)                          \
-  X(softmax, Softmax, 5)                        \
-  X(softmaxGrad, SoftmaxGrad, 6)                \
-  X(gemm, Gemm, 10)                             \
-  X(copyStrided, CopyStrided, 8)                \
-  X(gatherRows, GatherRows, 4)                  \
-  X(scatterAddRows, ScatterAddRows, 4)          \
-  X(denseForward, DenseForward, 10)             \
-  X(biasActivationGrad, BiasActivationGrad, 9)  \
-  X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7) \
-  X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
-  X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4) \
-  X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
-  X(dropout, Dropout, 8)
+  MYELIN_KERNELS(X)           \
+  X(binarySame, BinarySame, 5)
 
 #define MYELIN_DECLARE_PREPARE(js, Name, count) Kernel Prepare##Name(const Args& args);
 MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)
@@ -47,17 +32,11 @@ MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)
 using OptimizerKernel = std::function<void(double lr, double step)>;
 using PrepareOptimizerFn = OptimizerKernel (*)(const Args& args);
 
-// The optimizer steps: X(jsName, EntryName, argumentCount, lrArgument, stepArgument or -1), each with
-// `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point that runs it with the call's own
-// learning rate and step (entries.cc).
-#define MYELIN_CPU_OPTIMIZERS(X)            \
-  X(sgdStep, SgdStep, 7, 3, -1)             \
-  X(adamStep, AdamStep, 12, 5, 9)           \
-  X(adagradStep, AdagradStep, 6, 3, -1)     \
-  X(rmspropStep, RmspropStep, 11, 5, -1)
-
+// The optimizer steps (MYELIN_OPTIMIZER_STEPS of native/common/exports.h: X(jsName, EntryName, argumentCount,
+// lrArgument, stepArgument or -1)) each have `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point
+// that runs it with the call's own learning rate and step (entries.cc).
 #define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count, lrArg, stepArg) OptimizerKernel Prepare##Name(const Args& args);
-MYELIN_CPU_OPTIMIZERS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
+MYELIN_OPTIMIZER_STEPS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
 #undef MYELIN_DECLARE_PREPARE_OPTIMIZER
 
 // The kernels of a program handle from compileProgram (program.cc); TypeError naming `args`' function otherwise.

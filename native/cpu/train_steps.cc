@@ -36,7 +36,7 @@ struct OptimizerEntry {
 
 const std::map<std::string, OptimizerEntry>& optimizer_table() {
 #define MYELIN_OPTIMIZER_ROW(js, Name, count, lrArg, stepArg) {#js, OptimizerEntry{Prepare##Name, count}},
-  static const std::map<std::string, OptimizerEntry> table{MYELIN_CPU_OPTIMIZERS(MYELIN_OPTIMIZER_ROW)};
+  static const std::map<std::string, OptimizerEntry> table{MYELIN_OPTIMIZER_STEPS(MYELIN_OPTIMIZER_ROW)};
 #undef MYELIN_OPTIMIZER_ROW
   return table;
 }

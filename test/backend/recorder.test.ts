@@ -1,14 +1,15 @@
 /**
- * The recording hooks (lib/backend/recorder.ts): installed on a backend object once, so recordings leave its
- * methods alone; a method replaced after that (a spy) is logged once, not once per wrapper; calls a backend
- * method makes on its own backend belong to it; frees during a recording are deferred to `discard`.
+ * The recorder (lib/backend/recorder.ts) as a listener on the backend's dispatch point (lib/backend/dispatch.ts):
+ * recordings leave the backend's methods alone; a method replaced by a spy is logged once; calls a kernel
+ * implementation makes on its own backend belong to it; frees during a recording are deferred to `discard`.
  */
 import * as my from '../../lib/index';
 import { discard, record, replay } from '../../lib/backend/recorder';
+import { dispatcherOf, withDispatch } from '../../lib/backend/dispatch';
 import type { Backend } from '../../lib/backend/backend';
 import { describeEachBackend } from '../helpers/backends';
 
-describeEachBackend('recorder hooks', () => {
+describeEachBackend('recorder', () => {
   const backendOf = () => my.tensor([0]).backend as Backend & Record<string, unknown>;
 
   test('later recordings leave the backend methods as they are', () => {
@@ -21,7 +22,7 @@ describeEachBackend('recorder hooks', () => {
     discard(recording);
   });
 
-  test('a method replaced after the hooks were installed is logged once, and replays', () => {
+  test('a method replaced by a spy is logged once, and replays', () => {
     const backend = backendOf();
     discard(record(backend, () => 0).recording);
     const spy = jest.spyOn(backend, 'fill');
@@ -39,27 +40,44 @@ describeEachBackend('recorder hooks', () => {
     }
   });
 
-  test('calls a kernel method makes on its own backend are part of it (logged once, replayed by it)', () => {
-    const backend = backendOf();
+  test('calls a kernel implementation makes on its own backend are part of it (logged once, replayed by it)', () => {
+    const base = backendOf();
+    // A backend whose unary kernel works through another kernel (fill) of the same dispatched backend.
+    const backend: Backend = withDispatch<unknown>({
+      ...base,
+      unary: (_op: unknown, _x: unknown, o: unknown, n: number) => { backend.fill(o, 7, 0, n); },
+    });
     const out = backend.alloc(3, false);
-    const unary = backend.unary;
-    // A stand-in unary kernel that works through another kernel method of the same backend.
-    backend.unary = (_op: unknown, _x: unknown, o: unknown, n: number) => { backend.fill(o, 7, 0, n); };
-    try {
-      const { recording } = record(backend, () => backend.unary('relu', out, out, 3, 0));
-      expect(recording.calls.map((c) => c.name)).toEqual(['unary']);
-      backend.fill(out, 0, 0, 3);
-      replay(recording);
-      expect(Array.from(backend.download(out))).toEqual([7, 7, 7]);
-      discard(recording);
-    } finally {
-      backend.unary = unary;
-      backend.free(out);
-    }
-    // The restored method is hooked again at the next recording: logged once.
-    const again = record(backend, () => my.tidy(() => { my.relu(my.tensor([-1, 2])); }));
-    expect(again.recording.calls.filter((c) => c.name === 'unary').length).toBe(1);
-    discard(again.recording);
+    const { recording } = record(backend, () => backend.unary('relu', out, out, 3, 0));
+    expect(recording.calls.map((c) => c.name)).toEqual(['unary']);
+    backend.fill(out, 0, 0, 3);
+    replay(recording);
+    expect(Array.from(backend.download(out))).toEqual([7, 7, 7]);
+    discard(recording);
+    backend.free(out);
+  });
+
+  test('recording is a listener on the dispatch point: it comes and goes without touching the backend', () => {
+    const backend = backendOf();
+    const dispatcher = dispatcherOf(backend)!;
+    expect(dispatcher).toBeDefined();
+    const listeners = dispatcher.listeners.length;
+    const own = Object.keys(backend).map((k) => backend[k]);
+    const { recording } = record(backend, () => {
+      expect(dispatcher.listeners.length).toBe(listeners + 1);
+      my.tidy(() => { my.relu(my.tensor([-1, 2])); });
+    });
+    expect(dispatcher.listeners.length).toBe(listeners);
+    expect(Object.keys(backend).map((k) => backend[k])).toEqual(own);
+    expect(recording.calls.filter((c) => c.name === 'unary').length).toBe(1);
+    discard(recording);
+  });
+
+  test('a backend without a dispatch point cannot be recorded, and withDispatch names a missing kernel', () => {
+    const plain = { ...backendOf() } as Backend;
+    expect(() => record(plain, () => 0)).toThrow(/has no dispatch point/);
+    const { softmaxGrad: _omitted, ...partial } = backendOf();
+    expect(() => withDispatch(partial as unknown as Backend)).toThrow(/implements no softmaxGrad/);
   });
 
   test('buffers freed while recording stay allocated until the recording is discarded', () => {

@@ -7,7 +7,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { NativeCudaAddon } from '../../lib/native/addon-types';
+import { KERNEL_NAMES } from '../../lib/backend/kernel-table';
+import { CUDA_RUNNER_ENTRIES, type NativeCudaAddon } from '../../lib/native/addon-types';
 import { packageRoot } from '../../lib/native/loader';
 
 const ROOT = packageRoot();
@@ -41,14 +42,8 @@ function expectThrow(fn: () => unknown, name: 'TypeError' | 'RangeError' | 'Erro
 const built = fs.existsSync(FILE);
 const nvcc = hasNvcc();
 
-/** Every kernel of the Backend contract, plus the flavour's own buffer entry points. */
-const ENTRY_POINTS = [
-  'init', 'alloc', 'upload', 'download', 'free', 'length', 'fill', 'memoryInfo', 'synchronize', 'emptyCache',
-  'profiler', 'internals', 'unary', 'unaryGrad', 'binary', 'reduce', 'softmax', 'softmaxGrad', 'gemm', 'copyStrided',
-  'gatherRows', 'scatterAddRows', 'sgdStep', 'adamStep', 'adagradStep', 'rmspropStep', 'denseForward',
-  'biasActivationGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'sigmoidCrossEntropy', 'sigmoidCrossEntropyGrad',
-  'dropout',
-];
+/** Every kernel of the table (lib/backend/kernel-table.ts), plus the flavour's own entry points. */
+const ENTRY_POINTS = [...KERNEL_NAMES, ...CUDA_RUNNER_ENTRIES];
 
 if (!built && !nvcc) {
   describe.skip('cuda flavour: not built because nvcc is not installed on this machine', () => {

@@ -4,47 +4,43 @@
  * the conformance suite and the last resort when no native addon loads.
  */
 import type { Backend } from '../backend';
+import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
-import { gemm } from './linalg';
-import { copyStrided, gatherRows, scatterAddRows } from './data-movement';
-import { dropout } from './dropout';
-import { binary, fill, unary, unaryGrad } from './elementwise';
-import {
-  biasActivationGrad, denseForward, sigmoidCrossEntropy, sigmoidCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
-} from './fused';
-import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers';
-import { reduce, softmax, softmaxGrad } from './reductions';
+import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
+import * as dataMovement from './data-movement';
+import * as dense from './dense';
+import * as dropout from './dropout';
+import * as elementwise from './elementwise';
+import * as gemm from './gemm';
+import * as optimizers from './optimizers';
+import * as reduce from './reduce';
+import * as sigmoidXent from './sigmoid-xent';
+import * as softmax from './softmax';
+
+/**
+ * The files of the kernel families, named as native/cpu/*.cc and native/cuda/*.cu: each exports kernels of the
+ * table under their own names (the compiler checks each export against the table's signature of that name).
+ */
+const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
+  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout,
+] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
+
+/** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */
+function kernels(): KernelMethods<Float32Array> {
+  const out: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const family = FAMILIES.find((f) => typeof f[name] === 'function');
+    if (family !== undefined) out[name] = family[name];
+  }
+  return out as KernelMethods<Float32Array>;
+}
 
 /**
  * Creates the pure-TypeScript backend. Buffers are Float32Arrays owned by JavaScript and recycled through a
  * pool: `alloc` takes one (zero-filled unless asked otherwise), `upload` / `download` copy, `free` returns it.
+ * Every kernel call passes its dispatch point (lib/backend/dispatch.ts).
  */
 export function createReferenceBackend(): Backend<Float32Array> {
   const pool = new HostBufferPool();
-  return {
-    name: 'reference',
-    ...hostMemoryMethods(pool),
-    fill,
-    unary,
-    unaryGrad,
-    binary,
-    reduce,
-    softmax,
-    softmaxGrad,
-    gemm,
-    copyStrided,
-    gatherRows,
-    scatterAddRows,
-    sgdStep,
-    adamStep,
-    adagradStep,
-    rmspropStep,
-    denseForward,
-    biasActivationGrad,
-    softmaxCrossEntropy,
-    softmaxCrossEntropyGrad,
-    sigmoidCrossEntropy,
-    sigmoidCrossEntropyGrad,
-    dropout,
-  };
+  return withDispatch<Float32Array>({ name: 'reference', ...hostMemoryMethods(pool), ...kernels() });
 }

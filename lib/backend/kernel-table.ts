@@ -1,0 +1,270 @@
+/**
+ * The kernel table: every kernel of the Backend contract declared once, with its TypeScript signature (over a
+ * stand-in buffer type {@link Buf}) and the kind of each argument. From it follow:
+ * - the kernel methods of `Backend<S>` (lib/backend/backend.ts: {@link KernelMethods}, Buf replaced by S);
+ * - the addon's kernel entries (lib/native/addon-types.ts: {@link NativeKernelEntries}, op names as ids);
+ * - the adapters of the native flavours (lib/backend/native-kernels.ts translates op-kind arguments to ids);
+ * - the dispatch point and what the recorder logs (lib/backend/dispatch.ts, lib/backend/recorder.ts);
+ * - the reference backend (lib/backend/reference/index.ts takes each kernel from its family file);
+ * - test/backend/kernel-table.test.ts, which checks the C++ kernel lists (native/common/exports.h: names, argument
+ *   counts, lr and step positions), both export tables, the cpu Prepare functions and cuda entries (argument
+ *   counts, op positions), the built cpu addon's exports, the reference backend and the conformance cases against
+ *   this table, naming the kernel and the place that disagrees.
+ *
+ * The compiler checks each kind against its signature: a buffer is 'in', 'out' or 'inout', a list of buffers
+ * 'ins' or 'inouts', a number 'count', 'scalar', 'lr' or 'step', and so on ({@link KindOf}).
+ *
+ * ## Adding a kernel (example: `softmaxGrad`): 8 files
+ * 1. `lib/backend/kernel-table.ts`: its row below (signature, kinds, TSDoc with the formula).
+ * 2. `lib/backend/reference/softmax.ts`: the float64 implementation, exported under the kernel's name (the
+ *    reference backend takes every kernel from its family file; the compiler checks the signature).
+ * 3. `native/common/exports.h`: one row `X(softmaxGrad, SoftmaxGrad, 6)` in MYELIN_KERNELS (or
+ *    MYELIN_OPTIMIZER_STEPS): both flavours declare and export the entry from it, cpu programs can hold it.
+ * 4. `native/cpu/softmax.cc`: `Kernel PrepareSoftmaxGrad(const Args& args)` (checks once, returns the kernel).
+ * 5. `native/cuda/softmax.cu` and 6. `native/cuda/kernels.h`: the CUDA kernel and its launcher's declaration.
+ * 7. `native/cuda/math_entries.cc`: the entry `Napi::Value SoftmaxGrad(const Napi::CallbackInfo&)`.
+ * 8. `test/conformance/reductions.test.ts` (the kernel's family file): cases against the reference.
+ * Nothing else: Backend's method, the addon types, the cpu and cuda adapters (op names become ids by kind),
+ * compiled programs, the dispatch point and the recorder follow from the row. test/backend/kernel-table.test.ts
+ * fails, naming the kernel and the place, until each of these has it with the table's argument count.
+ */
+import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-ids';
+
+/** Stand-in for a backend buffer in the signatures of the table; `Backend<S>` puts its storage S in its place. */
+export interface Buf { readonly __kernelTableBuffer: true }
+
+/**
+ * The kind of a kernel argument:
+ * - 'in' / 'out' / 'inout': a buffer read, written (entirely), or read and updated in place;
+ * - 'in?': a buffer read, or null; 'ins' / 'inouts': a list of buffers read / updated in place;
+ * - 'count': a size, offset or index (an integer); 'scalar': a float parameter; 'flag': a boolean;
+ * - 'lr' / 'step': an optimizer's learning rate and 1-based step number (a compiled training step sets them);
+ * - 'shape': an array of integers (a shape or strides); 'indices': an Int32Array of row indices;
+ * - 'unaryOp' / 'binaryOp' / 'reduceOp': an op name, passed to native code as its id (lib/backend/kernel-ids.ts).
+ */
+export type ArgKind =
+  | 'in' | 'out' | 'inout' | 'in?' | 'ins' | 'inouts' | 'count' | 'scalar' | 'flag' | 'lr' | 'step' | 'shape' | 'indices'
+  | 'unaryOp' | 'binaryOp' | 'reduceOp';
+
+/** The kinds an argument of TypeScript type T may have. */
+export type KindOf<T> =
+  [T] extends [Buf] ? 'in' | 'out' | 'inout'
+    : [T] extends [Buf | null] ? 'in?'
+      : [T] extends [readonly Buf[]] ? 'ins' | 'inouts'
+        : [T] extends [UnaryOp] ? 'unaryOp'
+          : [T] extends [BinaryOp] ? 'binaryOp'
+            : [T] extends [ReduceOp] ? 'reduceOp'
+              : [T] extends [boolean] ? 'flag'
+                : [T] extends [number] ? 'count' | 'scalar' | 'lr' | 'step'
+                  : [T] extends [readonly number[]] ? 'shape'
+                    : [T] extends [Int32Array] ? 'indices'
+                      : never;
+
+/** One kind per parameter of P (optional parameters too). */
+export type KindsOf<P extends readonly unknown[]> = { -readonly [I in keyof P]-?: KindOf<Exclude<P[I], undefined>> };
+
+/** Facts about a kernel besides its arguments. */
+export interface KernelTraits {
+  /**
+   * The native flavours run it through their GEMM (BLAS / cuBLAS): the adapter re-applies its backend's GEMM
+   * configuration before the call (lib/backend/native-kernels.ts).
+   */
+  gemm?: boolean;
+}
+
+/** One row of the table: the signature F (types only) and the argument kinds. */
+export interface KernelSpec<F extends (...args: never[]) => void = (...args: never[]) => void> {
+  readonly kinds: readonly ArgKind[];
+  readonly traits: KernelTraits;
+  /** Never set: carries the signature's type. */
+  readonly signature?: F;
+}
+
+/** Declares a kernel of signature F; `kinds` must match F's parameters one for one (checked by the compiler). */
+function kernel<F extends (...args: never[]) => void>(kinds: KindsOf<Parameters<F>>, traits: KernelTraits = {}): KernelSpec<F> {
+  return { kinds: kinds as readonly ArgKind[], traits };
+}
+
+/** Every kernel: the Backend methods that compute (all but the memory functions). */
+export const KERNELS = {
+  // ---- elementwise --------------------------------------------------------------------------------------
+  /** out[offset .. offset + length) = value (offset defaults to 0, length to the rest of the buffer). */
+  fill: kernel<(out: Buf, value: number, offset?: number, length?: number) => void>(['out', 'scalar', 'count', 'count']),
+  /** out[i] = f(x[i]; param) for i < n. */
+  unary: kernel<(op: UnaryOp, x: Buf, out: Buf, n: number, param: number) => void>(['unaryOp', 'in', 'out', 'count', 'scalar']),
+  /** dx[i] = dy[i] * f'(x[i]; param); y = f(x) is passed so kernels may reuse it. */
+  unaryGrad: kernel<(op: UnaryOp, x: Buf, y: Buf, dy: Buf, dx: Buf, n: number, param: number) => void>(
+    ['unaryOp', 'in', 'in', 'in', 'out', 'count', 'scalar']),
+  /**
+   * Broadcasting binary op. `outShape` is the result shape; `aStrides` / `bStrides` are the inputs'
+   * element strides aligned to `outShape` (0 along broadcast dimensions).
+   */
+  binary: kernel<(op: BinaryOp, a: Buf, aStrides: number[], b: Buf, bStrides: number[], out: Buf, outShape: number[]) => void>(
+    ['binaryOp', 'in', 'shape', 'in', 'shape', 'out', 'shape']),
+
+  // ---- reductions ---------------------------------------------------------------------------------------
+  /**
+   * Views x as [outer, mid, inner] and reduces the middle axis: out[o, i] = op_m x[o, m, i].
+   * `argmax` writes the index (as a float). `mean` is the float32 sum times 1 / mid, exactly what `sum` followed by
+   * `unary('scale', ..., 1 / mid)` gives on the same backend. `mid` may be 0 only for `sum` (result 0) and `mean`
+   * (NaN).
+   */
+  reduce: kernel<(op: ReduceOp, x: Buf, out: Buf, outer: number, mid: number, inner: number) => void>(
+    ['reduceOp', 'in', 'out', 'count', 'count', 'count']),
+  /** Row-wise softmax (or log-softmax) of a [rows, cols] matrix. */
+  softmax: kernel<(x: Buf, out: Buf, rows: number, cols: number, log: boolean) => void>(['in', 'out', 'count', 'count', 'flag']),
+  /**
+   * Gradient of the row-wise softmax given its output y:
+   * softmax: dx = y * (dy - sum_j dy_j y_j); log-softmax: dx = dy - exp(y) * sum_j dy_j.
+   */
+  softmaxGrad: kernel<(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, log: boolean) => void>(
+    ['in', 'in', 'out', 'count', 'count', 'flag']),
+
+  // ---- linear algebra -----------------------------------------------------------------------------------
+  /**
+   * out[m, n] = alpha * op(a) @ op(b) + beta * out, op(a) of shape [m, k] (a is [k, m] when transA),
+   * op(b) of shape [k, n] (b is [n, k] when transB). With beta = 0, `out` is not read (NaN or garbage
+   * in it does not propagate), as in BLAS.
+   */
+  gemm: kernel<(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean,
+                alpha: number, beta: number) => void>(
+    ['in', 'in', 'inout', 'count', 'count', 'count', 'flag', 'flag', 'scalar', 'scalar'], { gemm: true }),
+
+  // ---- data movement ------------------------------------------------------------------------------------
+  /**
+   * For every index tuple idx over `shape`:
+   * out[outOffset + idx . outStrides] (+)= x[xOffset + idx . xStrides]. With `accumulate` the value is
+   * added instead of written. Serves transpose, slice, concat, pad and broadcast expansion.
+   */
+  copyStrided: kernel<(x: Buf, xOffset: number, xStrides: number[], out: Buf, outOffset: number, outStrides: number[],
+                       shape: number[], accumulate: boolean) => void>(
+    ['in', 'count', 'shape', 'inout', 'count', 'shape', 'shape', 'flag']),
+  /** out[i, :] = x[indices[i], :] for rows of `rowSize` floats. Indices were range-checked. */
+  gatherRows: kernel<(x: Buf, indices: Int32Array, out: Buf, rowSize: number) => void>(['in', 'indices', 'out', 'count']),
+  /** dx[indices[i], :] += dy[i, :] (dx is not cleared first). */
+  scatterAddRows: kernel<(dy: Buf, indices: Int32Array, dx: Buf, rowSize: number) => void>(['in', 'indices', 'inout', 'count']),
+
+  // ---- optimizers: one call updates every parameter in place ----------------------------------------------
+  /**
+   * SGD: g = grad + wd * p; with momentum: v = momentum * v + g, and the step is v (or g + momentum * v
+   * with nesterov); p -= lr * step. `velocity` is empty when momentum is 0.
+   */
+  sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], lr: number, momentum: number, nesterov: boolean,
+                   weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
+  /**
+   * Adam (Kingma & Ba) with PyTorch/Keras conventions: g = grad (+ wd * p when not decoupled);
+   * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad;
+   * p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps), v' = vmax or v;
+   * decoupled (AdamW): p -= lr * wd * p before the step.
+   */
+  adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], lr: number, beta1: number, beta2: number,
+                    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag']),
+  /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
+  adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number) => void>(
+    ['inouts', 'ins', 'inouts', 'lr', 'scalar', 'scalar']),
+  /**
+   * RMSprop: g = grad + wd * p; sq = rho sq + (1 - rho) g^2; denom = sqrt(sq - mg^2) + eps when centered
+   * (mg = rho mg + (1 - rho) g) else sqrt(sq) + eps; with momentum: buf = momentum buf + g / denom,
+   * p -= lr buf; else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
+   */
+  rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], lr: number, rho: number,
+                       momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar']),
+
+  // ---- fused training ops -------------------------------------------------------------------------------
+  /**
+   * Dense layer forward in one pass after the GEMM: z = x[m, k] @ w[k, n] + bias[n] (bias may be null);
+   * out = activation(z; param). `z` receives the pre-activation; it may be the same buffer as `out` (then
+   * the activation is applied in place and only `out` remains, as in inference).
+   */
+  denseForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, m: number, n: number, k: number,
+                        activation: UnaryOp, param: number) => void>(
+    ['in', 'in', 'in?', 'out', 'out', 'count', 'count', 'count', 'unaryOp', 'scalar'], { gemm: true }),
+  /**
+   * Dense layer backward up to the GEMMs, in one pass: dz[r, j] = dy[r, j] * f'(z[r, j]; param) over m rows
+   * of n columns (y = f(z), as `unaryGrad`), and dbias[j] = sum_r dz[r, j], summed in the order
+   * `reduce('sum', dz, dbias, 1, m, n)` uses: the result is that of those two kernels, in one call.
+   */
+  biasActivationGrad: kernel<(activation: UnaryOp, z: Buf, y: Buf, dy: Buf, dz: Buf, dbias: Buf, m: number, n: number,
+                              param: number) => void>(['unaryOp', 'in', 'in', 'in', 'out', 'out', 'count', 'count', 'scalar']),
+  /**
+   * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
+   * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
+   * loss[r] = -sum_j t[r, j] log probs[r, j] = sum_j t[r, j] (logsumexp_r - logits[r, j]), stable for any
+   * logits. Sparse class indices must lie in [0, cols) (the ops layer checks them).
+   */
+  softmaxCrossEntropy: kernel<(logits: Buf, targets: Buf, probs: Buf, loss: Buf, rows: number, cols: number,
+                               sparse: boolean) => void>(['in', 'in', 'out', 'out', 'count', 'count', 'flag']),
+  /**
+   * dLogits[r, j] = g_r * (probs[r, j] * sum_i t[r, i] - t[r, j]) with g_r = dLoss[r * dLossStride] * dLossScale
+   * (rounded to float32 first); for targets that sum to 1 per row (one-hot, smoothed labels, sparse) this is
+   * g_r * (probs - t). Exact for any non-negative targets. `dLossStride` is 1 for one upstream gradient per row,
+   * 0 for one value shared by every row (the gradient of the batch mean: dLossScale = 1 / rows).
+   */
+  softmaxCrossEntropyGrad: kernel<(probs: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, rows: number, cols: number,
+                                   sparse: boolean, dLossStride: 0 | 1, dLossScale: number) => void>(
+    ['in', 'in', 'in', 'out', 'count', 'count', 'flag', 'count', 'scalar']),
+  /**
+   * Binary cross-entropy from logits, elementwise over n values: loss[i] = softplus(x[i]) - x[i] t[i]
+   * (= -(t log s(x) + (1 - t) log(1 - s(x))) with s the sigmoid, stable for any x), each term rounded to float32
+   * as the softplus, mul and sub kernels round it.
+   */
+  sigmoidCrossEntropy: kernel<(logits: Buf, targets: Buf, loss: Buf, n: number) => void>(['in', 'in', 'out', 'count']),
+  /**
+   * dLogits[i] = g_i (s(x[i]) - t[i]) with g_i = dLoss[i * dLossStride] * dLossScale (rounded to float32 first);
+   * `dLossStride` 0 shares one upstream value among all elements (the gradient of the mean: dLossScale = 1 / n).
+   */
+  sigmoidCrossEntropyGrad: kernel<(logits: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, n: number, dLossStride: 0 | 1,
+                                   dLossScale: number) => void>(['in', 'in', 'in', 'out', 'count', 'count', 'scalar']),
+
+  // ---- random -------------------------------------------------------------------------------------------
+  /**
+   * Inverted dropout with masks from Philox4x32-10 (lib/backend/philox.ts, native/common/philox.h): for call t,
+   * the counter held in `state` (DROPOUT_STATE_SIZE = 4 floats, the 64-bit counter as 16-bit limbs), element i
+   * is kept when u_i = (w_i >>> 8) 2^-24 >= rate, w_i the word i mod 4 of philox((floor(i/4), t), (key0, key1));
+   * mask[i] = kept ? fround(1 / (1 - rate)) : 0 and y[i] = x[i] * mask[i]. The kernel then advances the counter
+   * in `state` by one on the backend (also when n is 0), so that replaying the same call draws a fresh mask.
+   * rate in [0, 1); key0 and key1 are uint32. Same state and key: the same mask bit for bit on every backend.
+   */
+  dropout: kernel<(x: Buf, y: Buf, mask: Buf, state: Buf, n: number, rate: number, key0: number, key1: number) => void>(
+    ['in', 'out', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+} as const;
+
+/** The name of a kernel. */
+export type KernelName = keyof typeof KERNELS;
+
+/** Every kernel name, in table order. */
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+/** The signature of kernel K, over the stand-in buffer type. */
+export type KernelSignature<K extends KernelName> = typeof KERNELS[K] extends KernelSpec<infer F> ? F : never;
+
+/** T with the stand-in buffer replaced by S (lists and null too). */
+type Stored<T, S> = T extends Buf ? S : T extends readonly Buf[] ? S[] : T;
+/**
+ * F with every buffer parameter of storage S (parameter names and optional parameters kept), as a method: its
+ * parameters compare bivariantly, as those of methods declared in an interface do, so that a `Backend<Float32Array>`
+ * is a `Backend<unknown>`.
+ */
+type WithStorage<F, S> = F extends (...args: infer A) => infer R
+  ? { method(...args: { [I in keyof A]: Stored<A[I], S> }): R }['method'] : never;
+
+/** The kernel methods of a `Backend<S>`, one per table row. */
+export type KernelMethods<S> = { -readonly [K in keyof typeof KERNELS]: WithStorage<KernelSignature<K>, S> };
+
+/** An argument as the addon entry takes it: buffers of storage S, op names as ids (numbers). */
+type Native<T, S> = T extends Buf ? S : T extends readonly Buf[] ? S[] : T extends string ? number : T;
+/** F as the addon entry of the same name takes it: every argument given, op names as ids. */
+type NativeEntry<F, S> = F extends (...args: infer A) => infer R ? (...args: { [I in keyof A]-?: Native<Exclude<A[I], undefined>, S> }) => R : never;
+
+/** The addon's kernel entry points (both flavours), one per table row: same arguments, op names as numeric ids. */
+export type NativeKernelEntries<S> = { -readonly [K in keyof typeof KERNELS]: NativeEntry<KernelSignature<K>, S> };
+
+/** The kinds that name an op, passed to native code as the op's id. */
+export const OP_KINDS: ReadonlySet<ArgKind> = new Set<ArgKind>(['unaryOp', 'binaryOp', 'reduceOp']);
+
+/** True for the optimizer steps (kernels with a learning rate): compiled programs do not hold them. */
+export function isOptimizerKernel(name: KernelName): boolean {
+  return KERNELS[name].kinds.includes('lr');
+}

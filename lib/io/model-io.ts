@@ -1,7 +1,7 @@
 /** Saving a Sequential model to a folder and loading it back (architecture, compile config, weights, optimizer state). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ModelFormatError, ValueError, describe } from '../errors';
+import { DisposedError, ModelFormatError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
 import { Sequential, type SequentialConfig } from '../models/sequential';
 import type { Tensor } from '../tensor/tensor';
@@ -47,6 +47,7 @@ function packageVersion(): string {
  */
 export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): void {
   if (!(model instanceof Sequential)) throw new ValueError(`save: model must be a Sequential, got ${describe(model)}`);
+  if (model.isDisposed) throw new DisposedError(`save: the model ${model.name} was disposed; there is nothing to save`);
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`save: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`save: options must be an object, got ${describe(options)}`);
   const includeOptimizer = options.includeOptimizer ?? true;

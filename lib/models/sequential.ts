@@ -1,5 +1,5 @@
 /** The Sequential model: a stack of layers with compile / fit / evaluate / predict (Keras semantics). */
-import { ShapeError, ValueError, describe } from '../errors';
+import { DisposedError, ShapeError, ValueError, describe } from '../errors';
 import { clone } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
@@ -41,6 +41,17 @@ export class Sequential {
   private compiled: Compiled | null = null;
   private _inputShape: number[] | null = null;
   private training = false;
+  private disposed = false;
+
+  /** Throws DisposedError when `dispose()` was called: a disposed model never rebuilds itself silently. */
+  private alive(op: string): void {
+    if (this.disposed) throw new DisposedError(`${op}: the model ${this.name} was disposed; load or build a new one`);
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
 
   constructor(layers: Layer[] = [], name?: string) {
     if (!Array.isArray(layers)) throw new ValueError(`sequential: layers must be an array of layers, got ${describe(layers)}`);
@@ -50,6 +61,7 @@ export class Sequential {
 
   /** Appends a layer (built at once when the model is already built). */
   add(layer: Layer): void {
+    this.alive('Sequential.add');
     if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: layer must be a Layer (e.g. layers.dense(...)), got ${describe(layer)}`);
     if (this.training) throw new ModelStateError('Sequential.add: cannot add layers while fit() runs');
     if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential.add: a layer named ${describe(layer.name)} is already in the model; names must be unique`);
@@ -73,6 +85,7 @@ export class Sequential {
 
   /** Builds every layer for samples of `inputShape`; throws ShapeError when it contradicts the built shape. */
   build(inputShape: number[]): void {
+    this.alive('build');
     if (this._inputShape) {
       const same = this._inputShape.length === inputShape.length && this._inputShape.every((d, i) => d === inputShape[i]);
       if (!same) throw new ShapeError(`${this.name}: expected samples of shape [${this._inputShape.join(', ')}], got samples of shape [${inputShape.join(', ')}]`);
@@ -117,6 +130,7 @@ export class Sequential {
    * does for a sigmoid output): same value, without the probability clipping and in far fewer kernels.
    */
   compile(args: CompileArgs): void {
+    this.alive('compile');
     if (this.training) throw new ModelStateError('compile: cannot compile while fit() runs');
     if (this.layers.length === 0) throw new ModelStateError('compile: the model has no layers; add layers first');
     this.compiled = resolveCompile(args, this.outputActivation);
@@ -134,12 +148,14 @@ export class Sequential {
 
   /** @internal The compiled state; throws ModelStateError when not compiled. */
   requireCompiled(op: string): Compiled {
+    this.alive(op);
     if (!this.compiled) throw new ModelStateError(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
     return this.compiled;
   }
 
   /** @internal Marks fit as running; throws ModelStateError when it already is. */
   beginTraining(): void {
+    this.alive('fit');
     if (this.training) throw new ModelStateError('fit: this model is already training; wait for the running fit() to finish');
     this.training = true;
     this.stopTraining = false;
@@ -157,6 +173,7 @@ export class Sequential {
 
   /** @internal Builds from data when needed and checks the sample shape of x. */
   ensureBuilt(x: Tensor, op: string): void {
+    this.alive(op);
     if (this.layers.length === 0) throw new ModelStateError(`${op}: the model has no layers`);
     const sample = x.shape.slice(1);
     if (!this._inputShape) this.build(sample);
@@ -171,6 +188,7 @@ export class Sequential {
    * softmax or sigmoid is left out.
    */
   forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[] } {
+    this.alive('forward');
     let h = x;
     const activity: Tensor[] = [];
     this.layers.forEach((layer, i) => {
@@ -189,6 +207,7 @@ export class Sequential {
 
   /** The model's output for a batch (training switches dropout / batch statistics). */
   call(x: Tensor, training = false): Tensor {
+    this.alive('call');
     this.ensureBuilt(x, 'call');
     let h = x;
     for (const layer of this.layers) h = layer.apply(h, training);
@@ -200,6 +219,7 @@ export class Sequential {
    * options and their defaults.
    */
   fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+    if (this.disposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
     return fitModel(this, x, y, options);
   }
 
@@ -208,31 +228,37 @@ export class Sequential {
    * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
    */
   evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+    this.alive('evaluate');
     return evaluateModel(this, x, y, options);
   }
 
   /** The model's output for x (inference mode), computed in batches of `batchSize` (default 32). */
   predict(x: InputData, options: PredictOptions = {}): Tensor {
+    this.alive('predict');
     return predictModel(this, x, options);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */
   summary(printFn: (line: string) => void = console.log): void {
+    this.alive('summary');
     for (const line of summarize(this)) printFn(line);
   }
 
   /** Number of scalar weights. */
   countParams(): number {
+    this.alive('countParams');
     return this.layers.reduce((a, l) => a + l.countParams(), 0);
   }
 
   /** Copies of every weight, in layer order (as `weights`). */
   getWeights(): Tensor[] {
+    this.alive('getWeights');
     return this.weights.map((w) => clone(w));
   }
 
   /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */
   setWeights(ws: Tensor[]): void {
+    this.alive('setWeights');
     const own = this.weights;
     if (!Array.isArray(ws) || ws.length !== own.length) {
       throw new ShapeError(`setWeights: the model has ${own.length} weights, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
@@ -250,6 +276,7 @@ export class Sequential {
 
   /** The architecture: layer configs and input shape (no weights). */
   getConfig(): SequentialConfig {
+    this.alive('getConfig');
     return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })), inputShape: this.inputShape };
   }
 
@@ -263,8 +290,10 @@ export class Sequential {
     return model;
   }
 
-  /** Disposes every weight and the optimizer's state. */
+  /** Disposes every weight and the optimizer's state; afterwards every method throws DisposedError (a second dispose does nothing). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();
     this.compiled = null;

@@ -17,36 +17,47 @@ export interface OpenedFile {
 const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 
+/** Options of {@link openRegularFile}. */
+export interface OpenOptions {
+  /** Follow a symbolic link (the file it points to must still be regular). Default false. */
+  followLinks?: boolean;
+  /** The error to throw (default ModelFormatError). */
+  error?: (message: string) => Error;
+}
+
 /**
- * Opens `file` for reading if it is a regular file and not a symbolic link (`O_NOFOLLOW`; `O_NONBLOCK` so
- * that a FIFO cannot block the open).
- * @throws ModelFormatError (`what` names the file's role) when it is missing, a link, a FIFO, a device or a folder.
+ * Opens `file` for reading if it is a regular file and (unless `followLinks`) not a symbolic link
+ * (`O_NOFOLLOW`; `O_NONBLOCK` so that a FIFO cannot block the open), then checks fstat of the descriptor.
+ * @throws ModelFormatError (or `options.error`; `what` names the file's role) when it is missing, a link,
+ *   a FIFO, a device or a folder.
  */
-export function openRegularFile(file: string, what: string): OpenedFile {
+export function openRegularFile(file: string, what: string, options: OpenOptions = {}): OpenedFile {
+  const error = options.error ?? ((m: string) => new ModelFormatError(m));
+  const noFollow = options.followLinks ? 0 : NOFOLLOW;
   let fd: number;
   try {
-    if (NOFOLLOW === 0 && fs.lstatSync(file).isSymbolicLink()) throw Object.assign(new Error('symbolic link'), { code: 'ELOOP' });
-    fd = fs.openSync(file, fs.constants.O_RDONLY | NOFOLLOW | NONBLOCK);
+    if (!options.followLinks && NOFOLLOW === 0 && fs.lstatSync(file).isSymbolicLink()) throw Object.assign(new Error('symbolic link'), { code: 'ELOOP' });
+    fd = fs.openSync(file, fs.constants.O_RDONLY | noFollow | NONBLOCK);
   } catch (err) {
     const code = errorCode(err);
-    if (code === 'ELOOP') throw new ModelFormatError(`${what} ${file} is a symbolic link; a saved model holds only regular files`);
-    throw new ModelFormatError(`cannot read ${what} ${file}: ${(err as Error).message}`);
+    if (code === 'ELOOP' && !options.followLinks) throw error(`${what} ${file} is a symbolic link; a saved model holds only regular files`);
+    throw error(`cannot read ${what} ${file}: ${(err as Error).message}`);
   }
   const st = fs.fstatSync(fd);
   if (!st.isFile()) {
     fs.closeSync(fd);
-    throw new ModelFormatError(`${what} ${file} is not a regular file (a FIFO, device, socket or folder); a saved model holds only regular files`);
+    throw error(`${what} ${file} is not a regular file (a FIFO, device, socket or folder)`);
   }
   return { fd, size: st.size, file };
 }
 
 /** Reads exactly `length` bytes at `position` (fewer bytes in the file: ModelFormatError, it shrank). */
-export function readExactly(f: OpenedFile, position: number, length: number): Buffer {
+export function readExactly(f: OpenedFile, position: number, length: number, error = (m: string): Error => new ModelFormatError(m)): Buffer {
   const out = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
     const n = fs.readSync(f.fd, out, done, length - done, position + done);
-    if (n === 0) throw new ModelFormatError(`${f.file}: ended after ${position + done} bytes while ${position + length} were expected (changed while reading?)`);
+    if (n === 0) throw error(`${f.file}: ended after ${position + done} bytes while ${position + length} were expected (changed while reading?)`);
     done += n;
   }
   return out;

@@ -5,6 +5,7 @@ import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { CallbackList, type Logs } from '../callbacks/callback';
 import { ProgressLogger, type ProgressStream } from '../callbacks/progress';
+import { warnIfLossNotFinite } from '../callbacks/nan-warning';
 import { makeBatches, pick } from './batching';
 import { evaluateCompiled } from './evaluate';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
@@ -192,6 +193,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       history.record(epoch, logs);
       if (yieldDue()) await yieldNow();
     }
+    warnIfLossNotFinite(history, extra);
     const ended = callbacks.trainEnd({});
     if (ended) await ended;
     return history;

@@ -66,8 +66,8 @@ export function resolveSavedFolder(dir: string): string {
 /**
  * Completes a swap that a killed process left half done, then removes leftovers: when the folder is missing
  * but the backup exists, the staging folder is complete (it is renamed only after being fsynced) and becomes
- * the folder, else the backup is put back. A staging folder next to an existing folder is an interrupted
- * write and a backup next to it a finished swap: both are deleted.
+ * the folder, else the backup is put back. Then a staging folder is an interrupted write (of a first save
+ * too) and a backup next to the folder a finished swap: both are deleted.
  */
 export function finishInterruptedSwap(p: SwapPaths, owner: string): void {
   if (!exists(p.target) && exists(p.backup)) {
@@ -75,7 +75,9 @@ export function finishInterruptedSwap(p: SwapPaths, owner: string): void {
     ioCall(owner, 'restore the interrupted save from', from, () => fs.renameSync(from, p.target));
     syncFolder(path.dirname(p.target), owner);
   }
-  if (exists(p.target)) {
+  // Now a staging folder is an interrupted write (also of a first save, with no folder yet) and a backup
+  // next to the folder a finished swap.
+  if (exists(p.target) || !exists(p.backup)) {
     for (const leftover of [p.staging, p.backup]) {
       ioCall(owner, 'remove the leftover folder', leftover, () => fs.rmSync(leftover, { recursive: true, force: true }));
     }

@@ -117,6 +117,18 @@ describe('an interrupted swap', () => {
     expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
   });
 
+  test('a first save killed while writing: no model yet, and the next save succeeds', () => {
+    const root = tmpRoot();
+    const dir = path.join(root, 'model');
+    fs.mkdirSync(path.join(root, '.model.myelin-new'));
+    fs.writeFileSync(path.join(root, '.model.myelin-new', 'weights.safetensors'), 'half');
+    expect(() => my.loadModel(dir)).toThrow(/cannot read/);
+    const a = model(1);
+    a.save(dir);
+    expect(fs.readdirSync(root)).toEqual(['model']);
+    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
+  });
+
   test('killed while writing the new version: the partial folder is ignored by loadModel and removed by the next save', () => {
     const { root, dir, a } = oldAndNew();
     fs.mkdirSync(path.join(root, '.model.myelin-new'));

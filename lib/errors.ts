@@ -25,6 +25,37 @@ export class BackendError extends MyelinError {}
 /** A saved model directory or weights file is malformed, truncated or hostile. */
 export class ModelFormatError extends MyelinError {}
 
+/**
+ * The file system refused an operation (full disk, read-only file system, a file where a folder should be,
+ * no permission...). `code` is the system error code (`'ENOSPC'`, `'EROFS'`, `'ENOTDIR'`, `'EEXIST'`,
+ * `'EACCES'`...), `path` the file or folder concerned, `syscall` the call that failed.
+ */
+export class IOError extends MyelinError {
+  readonly code: string;
+  readonly path: string;
+  readonly syscall: string;
+  constructor(message: string, code: string, path: string, syscall = '') {
+    super(message);
+    this.code = code;
+    this.path = path;
+    this.syscall = syscall;
+  }
+}
+
+/**
+ * Memory for a tensor, an op output or a batch cannot be allocated. `bytes` is what was asked for and
+ * `shape` the shape of the tensor that needed it.
+ */
+export class ResourceError extends MyelinError {
+  readonly bytes: number;
+  readonly shape: number[];
+  constructor(message: string, bytes: number, shape: number[]) {
+    super(message);
+    this.bytes = bytes;
+    this.shape = shape.slice();
+  }
+}
+
 /** Short, readable description of any value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

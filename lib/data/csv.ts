@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { tensor } from '../ops/creation';
-import { ValueError, describe } from '../errors';
+import { IOError, ValueError, describe } from '../errors';
+import { openRegularFile, readExactly } from '../io/safe-read';
 import type { Tensor } from '../tensor/tensor';
 
 /** Options of {@link readCsv}. */
@@ -20,6 +21,11 @@ export interface ReadCsvOptions {
    * Default: the last column for the sklearn header convention, none otherwise.
    */
   target?: string | number;
+  /**
+   * Most bytes of text accepted, after decompression for gzip files (a gzip bomb stops there with an
+   * IOError `EFBIG`). Default 256 MiB.
+   */
+  maxBytes?: number;
 }
 
 /** A numeric table read by {@link readCsv}. */
@@ -36,19 +42,38 @@ export interface CsvTable {
   classNames: string[] | null;
 }
 
-/** Reads a file, gunzipping it when it ends in .gz or starts with the gzip magic bytes. */
-export function readTextFile(path: string): string {
+/** Default of `maxBytes`: 256 MiB of (decompressed) text. */
+export const DEFAULT_MAX_CSV_BYTES = 256 * 1024 * 1024;
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+function tooLarge(path: string, limit: number, what: string): IOError {
+  return new IOError(`readCsv: ${JSON.stringify(path)} ${what} more than maxBytes = ${limit} bytes; raise the maxBytes option if the file is trusted`, 'EFBIG', path, 'read');
+}
+
+/**
+ * Reads a regular file (a FIFO, device or folder is refused; links are followed) as UTF-8 text,
+ * gunzipping it when it ends in .gz or starts with the gzip magic bytes. Neither the file nor its
+ * decompressed content may exceed `maxBytes` (default {@link DEFAULT_MAX_CSV_BYTES}).
+ * @throws ValueError for an unreadable, non-regular or invalid gzip file; IOError `EFBIG` past `maxBytes`.
+ */
+export function readTextFile(path: string, maxBytes: number = DEFAULT_MAX_CSV_BYTES): string {
   if (typeof path !== 'string' || path === '') throw new ValueError(`readCsv: path must be a non-empty string, got ${describe(path)}`);
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new ValueError(`readCsv: maxBytes must be a positive integer, got ${describe(maxBytes)}`);
+  const error = (m: string) => new ValueError(`readCsv: ${m}`);
+  const f = openRegularFile(path, 'file', { followLinks: true, error });
   let raw: Buffer;
   try {
-    raw = fs.readFileSync(path);
-  } catch (err) {
-    throw new ValueError(`readCsv: cannot read ${JSON.stringify(path)}: ${(err as Error).message}`);
+    if (f.size > maxBytes) throw tooLarge(path, maxBytes, `has ${f.size} bytes,`);
+    raw = readExactly(f, 0, f.size, error);
+  } finally {
+    fs.closeSync(f.fd);
   }
-  if (path.endsWith('.gz') || (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) {
+  if (path.endsWith('.gz') || (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1])) {
     try {
-      raw = zlib.gunzipSync(raw);
+      raw = zlib.gunzipSync(raw, { maxOutputLength: maxBytes });
     } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(path, maxBytes, 'decompresses to');
       throw new ValueError(`readCsv: ${JSON.stringify(path)} is not valid gzip: ${(err as Error).message}`);
     }
   }
@@ -63,14 +88,24 @@ function splitter(delimiter: string | undefined, firstLine: string): (line: stri
   return (line) => line.split(d).map((f) => f.trim());
 }
 
-const isNumber = (f: string): boolean => f !== '' && Number.isFinite(Number(f));
+/** A decimal number literal: optional sign, digits with an optional fraction, optional exponent (no 0x/0b/0o, no Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const isNumber = (f: string): boolean => DECIMAL.test(f);
+
+/** The float32 value of a decimal field, or an error naming where it is and why it does not fit. */
+function fieldValue(f: string, where: string): number {
+  if (!isNumber(f)) throw new ValueError(`readCsv: ${where}: expected a decimal number, got ${describe(f)}`);
+  const v = Math.fround(Number(f));
+  if (!Number.isFinite(v)) throw new ValueError(`readCsv: ${where}: ${f} overflows float32 (largest magnitude 3.4028235e38)`);
+  return v;
+}
 
 /**
  * Reads a numeric table. Every data field must be a number (a ValueError names the line and column of the
  * first one that is not); all rows must have the same number of fields.
  */
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
-  return parseCsv(readTextFile(path), options, path);
+  return parseCsv(readTextFile(path, options.maxBytes ?? DEFAULT_MAX_CSV_BYTES), options, path);
 }
 
 /** {@link readCsv} on text already in memory; `source` names it in errors. */
@@ -90,8 +125,7 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}, source = 't
     const fields = split(l);
     if (fields.length !== width) throw new ValueError(`readCsv: ${source} line ${no} has ${fields.length} fields, expected ${width}`);
     for (let c = 0; c < width; c++) {
-      if (!isNumber(fields[c])) throw new ValueError(`readCsv: ${source} line ${no}, column ${c + 1}: expected a number, got ${describe(fields[c])}`);
-      values[r * width + c] = Number(fields[c]);
+      values[r * width + c] = fieldValue(fields[c], `${source} line ${no}, column ${c + 1}`);
     }
   });
   let names = Array.from({ length: width }, (_, i) => `column_${i}`);

@@ -1,4 +1,5 @@
 /** The Initializer contract and `getInitializer`. */
+import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { constant, ones, randomNormal, randomUniform, zeros } from './basic';
@@ -47,7 +48,7 @@ function isInitializer(x: unknown): x is Initializer {
  */
 export function getInitializer(id: string | Initializer | { className: string; config?: Record<string, unknown> }): Initializer {
   if (typeof id === 'string') {
-    const make = BY_NAME[id] ?? BY_NAME[CLASS_NAMES[id] ?? ''];
+    const make = ownValue(BY_NAME, id) ?? ownValue(BY_NAME, ownValue(CLASS_NAMES, id) ?? '');
     if (!make || id === 'constant' || id === 'Constant') {
       throw new ValueError(`getInitializer: id must be one of ${Object.keys(BY_NAME).filter((n) => n !== 'constant').join(', ')}, got ${describe(id)}`);
     }
@@ -56,7 +57,7 @@ export function getInitializer(id: string | Initializer | { className: string; c
   if (isInitializer(id)) return id;
   if (id !== null && typeof id === 'object' && typeof (id as { className?: unknown }).className === 'string') {
     const spec = id as { className: string; config?: Record<string, unknown> };
-    const make = BY_NAME[CLASS_NAMES[spec.className] ?? spec.className];
+    const make = ownValue(BY_NAME, ownValue(CLASS_NAMES, spec.className) ?? spec.className);
     if (!make) throw new ValueError(`getInitializer: className must be one of ${Object.keys(CLASS_NAMES).join(', ')}, got ${describe(spec.className)}`);
     return make(spec.config ?? {});
   }

@@ -1,5 +1,6 @@
 /** The model.json document of a saved model: its shape, and the validation of an untrusted one. */
 import { ModelFormatError, describe } from '../errors';
+import { parseBoundedJSON } from './safe-read';
 
 /** Name written in every model.json. */
 export const MODEL_FORMAT = 'myelin-sequential';
@@ -44,12 +45,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  */
 export function parseModelJSON(text: string, source: string): ModelJSON {
   const fail = (msg: string): never => { throw new ModelFormatError(`${source}: ${msg}`); };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    return fail(`not valid JSON (${(err as Error).message})`);
-  }
+  const doc = parseBoundedJSON(text, source);
   if (!isObject(doc)) return fail(`must be a JSON object, got ${describe(doc)}`);
   if (doc.format !== MODEL_FORMAT) fail(`format must be ${JSON.stringify(MODEL_FORMAT)}, got ${describe(doc.format)}`);
   const v = doc.formatVersion;
@@ -66,8 +62,8 @@ export function parseModelJSON(text: string, source: string): ModelJSON {
       fail(`architecture.layers[${i}] must be { className: string, config: object }, got ${describe(l)}`);
     }
   });
-  if (!Array.isArray(arch.inputShape) || arch.inputShape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-    fail(`architecture.inputShape must be an array of positive integers, got ${JSON.stringify(arch.inputShape)}`);
+  if (!Array.isArray(arch.inputShape) || arch.inputShape.length > 32 || arch.inputShape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+    fail(`architecture.inputShape must be an array of positive integers, got ${(JSON.stringify(arch.inputShape) ?? '').slice(0, 80)}`);
   }
   if (arch.name !== undefined && typeof arch.name !== 'string') fail(`architecture.name must be a string, got ${describe(arch.name)}`);
   const cc = doc.compileConfig;

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { ValueError, describe } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { isFloat32Array } from '../tensor/typed-arrays';
+import { bestEffort, ioCall } from './fs-errors';
+import { writeDurable } from './atomic-folder';
 
 /** A named float32 array to store: a Tensor or its values with a shape. */
 export type NamedArray = { name: string; tensor: Tensor } | { name: string; data: Float32Array; shape: number[] };
@@ -56,16 +58,18 @@ export function encodeSafetensors(arrays: NamedArray[], metadata: Record<string,
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * Writes `bytes` to `file` atomically: first to a temporary name in the same folder, then renamed into place,
- * so a crash never leaves a half-written file under the final name.
+ * Writes `bytes` to `file` atomically and durably: to a temporary name in the same folder, fsynced, then
+ * renamed into place, so a crash never leaves a half-written file under the final name.
+ * @throws IOError when the file system refuses (the previous file is then untouched).
  */
 export function writeFileAtomic(file: string, bytes: Buffer | string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const owner = 'writeSafetensors';
   try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
+    writeDurable(tmp, bytes, owner);
+    ioCall(owner, 'rename into place', file, () => fs.renameSync(tmp, file));
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    bestEffort(() => fs.rmSync(tmp, { force: true }));
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import { add, maximum, minimum, mul, sub } from '../ops/binary';
 import { meanSigmoidCrossEntropy, sigmoidCrossEntropy } from '../ops/fused';
 import { log, neg } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
-import { EPSILON, checkBool, checkOptions, checkPair, checkRange, builtInLoss } from './checks';
+import { EPSILON, checkBool, checkOptions, checkPair, checkRange, checkUnitLabels, builtInLoss, labelsPrevalidated } from './checks';
 import type { Loss } from './loss';
 import { meanLastAxis } from './regression';
 
@@ -19,7 +19,8 @@ export interface BinaryCrossentropyOptions {
  * Binary cross-entropy per sample, mean over the last axis:
  * -(t log p + (1 - t) log(1 - p)) with p = clip(yPred, 1e-7, 1 - 1e-7); from logits x it is the
  * stable form softplus(x) - x t = max(x, 0) - x t + log(1 + exp(-|x|)), the fused `sigmoidCrossEntropy` op.
- * Label smoothing s: t <- t (1 - s) + 0.5 s.
+ * Label smoothing s: t <- t (1 - s) + 0.5 s. Labels must lie in [0, 1] (0/1 classes or probabilities):
+ * others are a ValueError (read on the host, except inside fit/evaluate, which check them once).
  */
 export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
   const o = checkOptions('binaryCrossentropy', options);
@@ -28,6 +29,7 @@ export function binaryCrossentropy(options?: BinaryCrossentropyOptions): Loss {
   /** The checked targets, smoothed. */
   const targets = (yTrue: Tensor, yPred: Tensor): Tensor => {
     checkPair('binaryCrossentropy', yTrue, yPred);
+    if (!labelsPrevalidated()) checkUnitLabels('binaryCrossentropy', 'yTrue', yTrue.dataSync());
     return s > 0 ? add(mul(yTrue, 1 - s), 0.5 * s) : yTrue;
   };
   const loss: Loss = {

@@ -6,7 +6,9 @@ import { sum } from '../ops/reduce';
 import { reshape } from '../ops/reshape';
 import { log } from '../ops/unary';
 import type { Tensor } from '../tensor/tensor';
-import { EPSILON, checkBool, checkLive, checkOptions, checkPair, checkRange, builtInLoss } from './checks';
+import { EPSILON, checkBool, checkLive, checkOptions, checkPair, checkRange, checkUnitLabels, builtInLoss, labelsPrevalidated } from './checks';
+
+export { withPrevalidatedLabels } from './checks';
 import type { Loss } from './loss';
 
 /** Options of `categoricalCrossentropy`. */
@@ -50,6 +52,7 @@ export function categoricalCrossentropy(options?: CategoricalCrossentropyOptions
   /** The checked targets, smoothed. */
   const targets = (yTrue: Tensor, yPred: Tensor): Tensor => {
     checkPair('categoricalCrossentropy', yTrue, yPred);
+    if (!labelsPrevalidated()) checkUnitLabels('categoricalCrossentropy', 'yTrue', yTrue.dataSync());
     if (yPred.rank < 2) throw new ShapeError(`categoricalCrossentropy: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
     const c = yPred.shape[yPred.rank - 1];
     return s > 0 ? add(mul(yTrue, 1 - s), s / c) : yTrue;
@@ -116,22 +119,6 @@ export function sparseCategoricalCrossentropy(options?: SparseCategoricalCrossen
   });
 }
 
-let prevalidated = 0;
-
-/**
- * Runs `fn` with the host-side check of sparse label values skipped (shapes are still checked). For callers
- * that validated every label once beforehand, as `fit` and `evaluate` do: reading the labels on the host each
- * batch would make a GPU wait for every batch and keeps a training step from being replayed.
- */
-export function withPrevalidatedLabels<T>(fn: () => T): T {
-  prevalidated++;
-  try {
-    return fn();
-  } finally {
-    prevalidated--;
-  }
-}
-
 /** Checks sparse labels against yPred and returns them flattened to [rows]. */
 export function checkSparseLabels(owner: string, yTrue: Tensor, yPred: Tensor): Tensor {
   if (yPred.rank < 2) throw new ShapeError(`${owner}: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
@@ -143,7 +130,7 @@ export function checkSparseLabels(owner: string, yTrue: Tensor, yPred: Tensor): 
   if (!matches) {
     throw new ShapeError(`${owner}: yTrue must hold one class index per sample, shape [${lead.join(', ')}] or [${[...lead, 1].join(', ')}], got [${ts.join(', ')}] (yPred [${yPred.shape.join(', ')}])`);
   }
-  if (prevalidated === 0) {
+  if (!labelsPrevalidated()) {
     const values = yTrue.dataSync();
     for (let i = 0; i < values.length; i++) {
       const v = values[i];

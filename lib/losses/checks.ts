@@ -61,3 +61,35 @@ export function checkRange(owner: string, arg: string, v: unknown, min: number, 
 
 /** Probability clip bound of the cross-entropies (Keras epsilon). */
 export const EPSILON = 1e-7;
+
+let prevalidated = 0;
+
+/**
+ * Runs `fn` with the host-side checks of label values skipped (shapes are still checked). For callers
+ * that validated every label once beforehand, as `fit` and `evaluate` do: reading the labels on the host each
+ * batch would make a GPU wait for every batch and keeps a training step from being replayed.
+ */
+export function withPrevalidatedLabels<T>(fn: () => T): T {
+  prevalidated++;
+  try {
+    return fn();
+  } finally {
+    prevalidated--;
+  }
+}
+
+/** True inside {@link withPrevalidatedLabels}. */
+export function labelsPrevalidated(): boolean {
+  return prevalidated > 0;
+}
+
+/**
+ * Throws a ValueError naming the first label outside [0, 1] (0/1 classes and probabilities in between
+ * are fine): the labels of binary and categorical cross-entropy and of the binary metrics.
+ */
+export function checkUnitLabels(owner: string, arg: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v <= 1)) throw new ValueError(`${owner}: ${arg}[${i}] = ${describe(v)} is not a label in [0, 1] (a 0/1 class or a probability)`);
+  }
+}

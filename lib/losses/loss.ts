@@ -1,6 +1,7 @@
 /**
  * The Loss contract and `getLoss`, which turns a name, a Loss or a user function into a Loss.
  */
+import { ownValue } from '../own-value';
 import { ShapeError, ValueError, describe } from '../errors';
 import { reshape } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
@@ -60,7 +61,7 @@ function isLoss(x: unknown): x is Loss {
  */
 export function getLoss(id: string | Loss | LossFunction | { name: string; config?: Record<string, unknown> }): Loss {
   if (typeof id === 'string') {
-    const make = FACTORIES[id];
+    const make = ownValue(FACTORIES, id);
     if (!make) throw new ValueError(`getLoss: id must be one of ${Object.keys(FACTORIES).join(', ')}, a Loss or a function, got ${describe(id)}`);
     return make();
   }
@@ -68,7 +69,7 @@ export function getLoss(id: string | Loss | LossFunction | { name: string; confi
   if (typeof id === 'function') return userLoss(id);
   if (id !== null && typeof id === 'object' && typeof (id as { name?: unknown }).name === 'string') {
     const spec = id as { name: string; config?: Record<string, unknown> };
-    const make = CLASS_NAMES[spec.name];
+    const make = ownValue(CLASS_NAMES, spec.name);
     if (!make) throw new ValueError(`getLoss: name must be one of ${Object.keys(CLASS_NAMES).join(', ')}, got ${describe(spec.name)}`);
     return make(spec.config ?? {});
   }

@@ -2,7 +2,7 @@
 import { ShapeError, ValueError, describe } from '../errors';
 import { checkLive } from '../losses/checks';
 import type { Tensor } from '../tensor/tensor';
-import { Mean, readPair } from './checks';
+import { Mean, readBinaryPair, readPair } from './checks';
 import type { Metric } from './metric';
 
 function argmaxRow(x: Float32Array, off: number, c: number): number {
@@ -28,7 +28,7 @@ function streaming(name: string, counter: Counter): Metric {
 
 function binaryCounter(owner: string, threshold: number): Counter {
   return (yTrue, yPred) => {
-    const { t, p } = readPair(owner, yTrue, yPred);
+    const { t, p } = readBinaryPair(owner, yTrue, yPred);
     let correct = 0;
     for (let i = 0; i < p.length; i++) if ((p[i] > threshold ? 1 : 0) === t[i]) correct++;
     return { correct, count: p.length };

@@ -6,7 +6,7 @@
  * (sklearn.metrics.roc_auc_score) when no two scores of different labels share a bucket between thresholds.
  */
 import { ValueError, describe } from '../errors';
-import { readPair } from './checks';
+import { readBinaryPair } from './checks';
 import type { Metric } from './metric';
 
 /** Options of `auc`. */
@@ -39,7 +39,7 @@ export function auc(options?: AucOptions): Metric {
   return {
     name,
     update(yTrue, yPred) {
-      const { t, p } = readPair(name, yTrue, yPred);
+      const { t, p } = readBinaryPair(name, yTrue, yPred);
       for (let i = 0; i < p.length; i++) {
         if (Number.isNaN(p[i])) throw new ValueError(`${name}: yPred[${i}] is NaN`);
         (t[i] !== 0 ? pos : neg)[above(p[i])]++;

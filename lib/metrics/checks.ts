@@ -1,6 +1,6 @@
 /** Host-side helpers of the metrics. */
 import { ShapeError } from '../errors';
-import { checkLive } from '../losses/checks';
+import { checkLive, checkUnitLabels } from '../losses/checks';
 import { shapesEqual } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 
@@ -30,4 +30,11 @@ export class Mean {
     this.total = 0;
     this.count = 0;
   }
+}
+
+/** {@link readPair} for the binary metrics: also checks every label is in [0, 1]. */
+export function readBinaryPair(owner: string, yTrue: Tensor, yPred: Tensor): { t: Float32Array; p: Float32Array } {
+  const pair = readPair(owner, yTrue, yPred);
+  checkUnitLabels(owner, 'yTrue', pair.t);
+  return pair;
 }

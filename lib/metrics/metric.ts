@@ -1,4 +1,5 @@
 /** The Metric contract and `getMetric`. */
+import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './accuracy';
@@ -52,7 +53,7 @@ export function getMetric(id: string | Metric, lossName: string): Metric {
     throw new ValueError(`getMetric: lossName must be a string, got ${describe(lossName)}`);
   }
   if (id === 'accuracy' || id === 'acc') return accuracy(id, lossName ?? '');
-  const make = BY_NAME[id];
+  const make = ownValue(BY_NAME, id);
   if (!make) throw new ValueError(`getMetric: id must be one of accuracy, acc, ${Object.keys(BY_NAME).join(', ')}, got ${describe(id)}`);
   return make();
 }

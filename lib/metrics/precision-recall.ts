@@ -1,6 +1,6 @@
 /** Streaming precision and recall at a threshold (Keras defaults). */
 import { ValueError, describe } from '../errors';
-import { readPair } from './checks';
+import { readBinaryPair } from './checks';
 import type { Metric } from './metric';
 
 function confusion(kind: 'precision' | 'recall', options?: { threshold?: number; name?: string }): Metric {
@@ -11,7 +11,7 @@ function confusion(kind: 'precision' | 'recall', options?: { threshold?: number;
   return {
     name,
     update(yTrue, yPred) {
-      const { t, p } = readPair(name, yTrue, yPred);
+      const { t, p } = readBinaryPair(name, yTrue, yPred);
       for (let i = 0; i < p.length; i++) {
         const predicted = p[i] > threshold;
         const actual = t[i] !== 0;

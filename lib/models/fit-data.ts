@@ -1,4 +1,5 @@
 /** Validation and preparation of the data `fit` / `evaluate` receive: x, y, weights, labels, splits. */
+import { checkUnitLabels } from '../losses/checks';
 import { ShapeError, ValueError, describe } from '../errors';
 import { reshape } from '../ops/reshape';
 import { slice } from '../ops/indexing';
@@ -56,6 +57,7 @@ export function prepareXY(model: Sequential, compiled: Compiled, xIn: unknown, y
       if (sample.length !== out.length || sample.some((d, i) => d !== out[i])) {
         throw new ShapeError(`${op}: y must have shape [${n}, ${out.join(', ')}] to match the model's output for ${lossName}, got [${y.shape.join(', ')}]`);
       }
+      if (lossName === 'binaryCrossentropy' || lossName === 'categoricalCrossentropy') checkUnitLabels(`${op} (${lossName})`, 'y', y.dataSync());
     }
     return { x, y, n, dispose: disposeAll };
   } catch (err) {

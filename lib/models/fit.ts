@@ -8,6 +8,7 @@ import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { CallbackList, type Logs } from '../callbacks/callback';
 import { ProgressLogger, type ProgressStream } from '../callbacks/progress';
+import { warnIfLossNotFinite } from '../callbacks/nan-warning';
 import { makeBatches, pick } from './batching';
 import { evaluateCompiledAsync } from './inference-async';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
@@ -258,6 +259,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
       checkStop();
     }
     checkStop();
+    warnIfLossNotFinite(history, extra);
     const ended = callbacks.trainEnd({});
     if (ended) await ended;
     return history;

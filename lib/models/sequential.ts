@@ -1,5 +1,5 @@
 /** The Sequential model: a stack of layers with compile / fit / evaluate / predict (Keras semantics). */
-import { ShapeError, ValueError, describe } from '../errors';
+import { DisposedError, ShapeError, ValueError, describe } from '../errors';
 import { clone } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
@@ -44,6 +44,17 @@ export class Sequential {
   private compiled: Compiled | null = null;
   private _inputShape: number[] | null = null;
   private training = false;
+  private disposed = false;
+
+  /** Throws DisposedError when `dispose()` was called: a disposed model never rebuilds itself silently. */
+  private alive(op: string): void {
+    if (this.disposed) throw new DisposedError(`${op}: the model ${this.name} was disposed; load or build a new one`);
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
 
   constructor(layers: Layer[] = [], name?: string) {
     if (!Array.isArray(layers)) throw new ValueError(`sequential: layers must be an array of layers, got ${describe(layers)}`);
@@ -53,6 +64,7 @@ export class Sequential {
 
   /** Appends a layer (built at once when the model is already built). */
   add(layer: Layer): void {
+    this.alive('Sequential.add');
     if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: layer must be a Layer (e.g. layers.dense(...)), got ${describe(layer)}`);
     if (this.training) throw new ModelStateError('Sequential.add: cannot add layers while fit() runs');
     if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`Sequential.add: a layer named ${describe(layer.name)} is already in the model; names must be unique`);
@@ -76,6 +88,7 @@ export class Sequential {
 
   /** Builds every layer for samples of `inputShape`; throws ShapeError when it contradicts the built shape. */
   build(inputShape: number[]): void {
+    this.alive('build');
     if (this._inputShape) {
       const same = this._inputShape.length === inputShape.length && this._inputShape.every((d, i) => d === inputShape[i]);
       if (!same) throw new ShapeError(`${this.name}: expected samples of shape [${this._inputShape.join(', ')}], got samples of shape [${inputShape.join(', ')}]`);
@@ -120,6 +133,7 @@ export class Sequential {
    * does for a sigmoid output): same value, without the probability clipping and in far fewer kernels.
    */
   compile(args: CompileArgs): void {
+    this.alive('compile');
     if (this.training) throw new ModelStateError('compile: cannot compile while fit() runs');
     if (this.layers.length === 0) throw new ModelStateError('compile: the model has no layers; add layers first');
     this.compiled = resolveCompile(args, this.outputActivation);
@@ -137,6 +151,7 @@ export class Sequential {
 
   /** @internal The compiled state; throws ModelStateError when not compiled. */
   requireCompiled(op: string): Compiled {
+    this.alive(op);
     if (!this.compiled) throw new ModelStateError(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
     return this.compiled;
   }
@@ -158,7 +173,7 @@ export class Sequential {
 
   /** @internal Marks fit as running; throws ModelStateError when it already is. */
   beginTraining(): void {
-    if (this._disposeRequested) throw new ModelStateError('fit: the model was disposed');
+    this.alive('fit');
     if (this.training) throw new ModelStateError('fit: this model is already training; wait for the running fit() to finish');
     this.training = true;
     this.stopTraining = false;
@@ -187,6 +202,7 @@ export class Sequential {
 
   /** @internal Builds from data when needed and checks the sample shape of x. */
   ensureBuilt(x: Tensor, op: string): void {
+    this.alive(op);
     if (this.layers.length === 0) throw new ModelStateError(`${op}: the model has no layers`);
     const sample = x.shape.slice(1);
     if (!this._inputShape) this.build(sample);
@@ -201,6 +217,7 @@ export class Sequential {
    * softmax or sigmoid is left out.
    */
   forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[] } {
+    this.alive('forward');
     let h = x;
     const activity: Tensor[] = [];
     this.layers.forEach((layer, i) => {
@@ -219,6 +236,7 @@ export class Sequential {
 
   /** The model's output for a batch (training switches dropout / batch statistics). */
   call(x: Tensor, training = false): Tensor {
+    this.alive('call');
     this.ensureBuilt(x, 'call');
     let h = x;
     for (const layer of this.layers) h = layer.apply(h, training);
@@ -230,6 +248,7 @@ export class Sequential {
    * options and their defaults.
    */
   fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+    if (this.disposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
     return fitModel(this, x, y, options);
   }
 
@@ -238,6 +257,7 @@ export class Sequential {
    * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
    */
   evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+    this.alive('evaluate');
     return evaluateModel(this, x, y, options);
   }
 
@@ -246,6 +266,7 @@ export class Sequential {
    * thread: for small inputs. Large inputs: `predictAsync`.
    */
   predict(x: InputData, options: PredictOptions = {}): Tensor {
+    this.alive('predict');
     return predictModel(this, x, options);
   }
 
@@ -255,31 +276,45 @@ export class Sequential {
    * (rejects with an error named 'AbortError' within one batch).
    */
   predictAsync(x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
+    try {
+      this.alive('predictAsync');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return predictModelAsync(this, x, options);
   }
 
   /** `evaluate` without blocking the event loop, as `predictAsync`; the same loss and metrics as `evaluate`. */
   evaluateAsync(x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+    try {
+      this.alive('evaluateAsync');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return evaluateModelAsync(this, x, y, options);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */
   summary(printFn: (line: string) => void = console.log): void {
+    this.alive('summary');
     for (const line of summarize(this)) printFn(line);
   }
 
   /** Number of scalar weights. */
   countParams(): number {
+    this.alive('countParams');
     return this.layers.reduce((a, l) => a + l.countParams(), 0);
   }
 
   /** Copies of every weight, in layer order (as `weights`). */
   getWeights(): Tensor[] {
+    this.alive('getWeights');
     return this.weights.map((w) => clone(w));
   }
 
   /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */
   setWeights(ws: Tensor[]): void {
+    this.alive('setWeights');
     const own = this.weights;
     if (!Array.isArray(ws) || ws.length !== own.length) {
       throw new ShapeError(`setWeights: the model has ${own.length} weights, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
@@ -297,6 +332,7 @@ export class Sequential {
 
   /** The architecture: layer configs and input shape (no weights). */
   getConfig(): SequentialConfig {
+    this.alive('getConfig');
     return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })), inputShape: this.inputShape };
   }
 
@@ -311,10 +347,13 @@ export class Sequential {
   }
 
   /**
-   * Disposes every weight and the optimizer's state. While `fit` runs, the fit is stopped first (it rejects with a
-   * DisposedError) and the model is freed as soon as its current step has finished.
+   * Disposes every weight and the optimizer's state; afterwards every method throws DisposedError (a second dispose
+   * does nothing). While `fit` runs, the fit is stopped first (it rejects with a DisposedError) and the model is
+   * freed as soon as its current step has finished.
    */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (this.training) {
       this._disposeRequested = true;
       this.stepControl?.requestStop();

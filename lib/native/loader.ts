@@ -70,13 +70,17 @@ export function cpuAddonCandidates(root: string = packageRoot()): string[] {
 let cached: NativeCpuAddon | undefined;
 
 /**
- * Loads the CPU flavour of the addon (cached after the first success).
+ * Loads the CPU flavour of the addon (cached after the first success), or only the file `MYELIN_CPU_ADDON`
+ * names when it is set.
  * @param root package root to search (default: this package); tests pass another folder.
  * @throws BackendError listing every path tried, why it failed, and how to fix it.
  */
 export function loadCpuAddon(root?: string): NativeCpuAddon {
   if (root === undefined && cached) return cached;
-  const { module, failures } = loadFirst(cpuAddonCandidates(root ?? packageRoot()));
+  // MYELIN_CPU_ADDON names one file to load instead (a custom build, e.g. the sanitizer build of CI).
+  const named = root === undefined ? process.env.MYELIN_CPU_ADDON : undefined;
+  const candidates = named !== undefined && named !== '' ? [path.resolve(named)] : cpuAddonCandidates(root ?? packageRoot());
+  const { module, failures } = loadFirst(candidates);
   if (module === undefined) {
     throw new BackendError(
       'the myelin native addon (cpu) could not be loaded. Tried:\n' +

@@ -1,4 +1,5 @@
 /** Functions that make tensors from values, constants and the seeded random generator. */
+import { allocChecked } from '../backend/checked-alloc';
 import { getBackend } from '../backend/select';
 import { ShapeError, ValueError, describe } from '../errors';
 import { generatorFor } from '../tensor/random';
@@ -20,7 +21,7 @@ export function wrap(storage: unknown, shape: Shape): Tensor {
  */
 export function empty(shape: Shape, zeroed = false): Tensor {
   const backend = getBackend();
-  return new Tensor(backend, backend.alloc(sizeOf(shape), zeroed), shape);
+  return new Tensor(backend, allocChecked(backend, sizeOf(shape), shape, zeroed), shape);
 }
 
 /** Infers the shape of nested arrays and flattens them, rejecting ragged and non-numeric input. */

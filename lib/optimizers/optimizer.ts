@@ -96,6 +96,10 @@ export abstract class Optimizer {
 
   /** Slot names of this optimizer for the current hyper-parameters (e.g. ['m', 'v'] for Adam). */
   protected abstract slotNames(): string[];
+  /** The slot names `getState` writes per variable (e.g. ['m', 'v'] for Adam), for validating a saved state. */
+  stateSlotNames(): string[] {
+    return this.slotNames();
+  }
   /** Initial value of every slot element (Adagrad: initialAccumulatorValue). */
   protected slotInitialValue(_slot: string): number {
     return 0;
@@ -292,6 +296,12 @@ export abstract class Optimizer {
         out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
       }
     });
+    // Slots restored by setState whose variable has not been stepped yet (a loaded model saved again).
+    for (const [i, rec] of [...this.pending.entries()].sort((a, b) => a[0] - b[0])) {
+      for (const [n, t] of Object.entries(rec)) {
+        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
+      }
+    }
     return out;
   }
 

@@ -1,4 +1,5 @@
 /** `getOptimizer`: an optimizer from a name, a config or an instance. */
+import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 import { adagrad } from './adagrad';
 import { adam } from './adam';
@@ -23,12 +24,12 @@ const FACTORIES: Record<string, (cfg: Record<string, unknown>) => Optimizer> = {
 export function getOptimizer(id: string | Optimizer | { className: string; config: Record<string, unknown> }): Optimizer {
   if (id instanceof Optimizer) return id;
   if (typeof id === 'string') {
-    const make = FACTORIES[id.toLowerCase()];
+    const make = ownValue(FACTORIES, id.toLowerCase());
     if (!make) throw new ValueError(`getOptimizer: id must be one of ${Object.keys(FACTORIES).join(', ')}, got ${describe(id)}`);
     return make({});
   }
   if (id !== null && typeof id === 'object' && typeof (id as { className?: unknown }).className === 'string') {
-    const make = FACTORIES[id.className.toLowerCase()];
+    const make = ownValue(FACTORIES, id.className.toLowerCase());
     if (!make) throw new ValueError(`getOptimizer: className must be one of SGD, Adam, AdamW, Adagrad, RMSprop, got ${describe(id.className)}`);
     const cfg = id.config ?? {};
     if (cfg === null || typeof cfg !== 'object') throw new ValueError(`getOptimizer: config must be an object, got ${describe(cfg)}`);

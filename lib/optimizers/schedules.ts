@@ -2,6 +2,7 @@
  * Learning-rate schedules with Keras semantics: evaluated at the optimizer's iteration count (0 at the
  * first step).
  */
+import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 
 /** A learning rate as a function of the step (the optimizer's `iterations` before the step). */
@@ -126,7 +127,7 @@ const SCHEDULES: Record<string, (cfg: never) => LearningRateSchedule> = {
 
 /** A schedule from `{ className, config }` (the form `getConfig` of an optimizer stores). */
 export function deserializeSchedule(spec: { className: string; config: Record<string, unknown> }): LearningRateSchedule {
-  const make = spec && typeof spec === 'object' ? SCHEDULES[spec.className] : undefined;
+  const make = spec && typeof spec === 'object' ? ownValue(SCHEDULES, spec.className) : undefined;
   if (!make) throw new ValueError(`learningRate: schedule className must be one of ${Object.keys(SCHEDULES).join(', ')}, got ${describe(spec?.className)}`);
   return make(spec.config as never);
 }

@@ -1,4 +1,5 @@
 /** The Regularizer contract and `getRegularizer`. */
+import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { l1, l1l2, l2 } from './l1l2';
@@ -31,14 +32,14 @@ function isRegularizer(x: unknown): x is Regularizer {
  */
 export function getRegularizer(id: string | Regularizer | { className: string; config?: Record<string, unknown> }): Regularizer {
   if (typeof id === 'string') {
-    const make = BY_NAME[id];
+    const make = ownValue(BY_NAME, id);
     if (!make) throw new ValueError(`getRegularizer: id must be one of l1, l2, l1l2 or a Regularizer, got ${describe(id)}`);
     return make();
   }
   if (isRegularizer(id)) return id;
   if (id !== null && typeof id === 'object' && typeof (id as { className?: unknown }).className === 'string') {
     const spec = id as { className: string; config?: Record<string, unknown> };
-    const make = BY_NAME[spec.className];
+    const make = ownValue(BY_NAME, spec.className);
     if (!make) throw new ValueError(`getRegularizer: className must be one of L1, L2, L1L2, got ${describe(spec.className)}`);
     return make(spec.config ?? {});
   }

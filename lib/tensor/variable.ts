@@ -1,3 +1,4 @@
+import { allocChecked } from '../backend/checked-alloc';
 import { getBackend } from '../backend/select';
 import { ShapeError, ValueError, describe } from '../errors';
 import { keep } from './scope';
@@ -9,7 +10,7 @@ let nextVariableId = 0;
 
 /** A new buffer on the tensor's backend holding a copy of its values (copied on the backend, not via the host). */
 function copyStorage(t: Tensor): unknown {
-  const storage = t.backend.alloc(t.size, false);
+  const storage = allocChecked(t.backend, t.size, t.shape, false, 'variable');
   if (t.size > 0) t.backend.copyStrided(t.storage, 0, [1], storage, 0, [1], [t.size], false);
   return storage;
 }

@@ -190,9 +190,11 @@ void Args::needList(const std::vector<F32>& list, size_t count, const char* name
 
 void Args::needSpan(const char* name, int64_t offset, const Dims& strides, const Dims& shape, size_t len) const {
   int64_t lo = offset, hi = offset;
+  const std::string what = std::string("the strided view of '") + name + "'";
   for (int d = 0; d < shape.rank; ++d) {
-    const int64_t reach = (shape.v[d] - 1) * strides.v[d];
-    (reach < 0 ? lo : hi) += reach;
+    const int64_t reach = mul<int64_t>(shape.v[d] - 1, strides.v[d], what.c_str());
+    int64_t& end = reach < 0 ? lo : hi;
+    end = add<int64_t>(end, reach, what.c_str());
   }
   if (lo < 0 || hi >= static_cast<int64_t>(len)) {
     rangeError(std::string("the strided view of '") + name + "' spans elements [" + std::to_string(lo) + ", " +

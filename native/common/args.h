@@ -76,10 +76,18 @@ class Args {
   bool flag(size_t i, const char* name) const;
   Dims dims(size_t i, const char* name, bool allowNegative) const;
 
-  // a * b, or a RangeError naming `what` when the product overflows.
-  size_t mul(size_t a, size_t b, const char* what) const {
-    size_t r;
+  // Checked arithmetic for every size, stride and offset computation: a * b or a + b, or a RangeError naming
+  // `what` when the result overflows its type (size_t for sizes, int64_t for signed strides and offsets).
+  template <typename T>
+  T mul(T a, T b, const char* what) const {
+    T r;
     if (__builtin_mul_overflow(a, b, &r)) rangeError(std::string(what) + " is too large");
+    return r;
+  }
+  template <typename T>
+  T add(T a, T b, const char* what) const {
+    T r;
+    if (__builtin_add_overflow(a, b, &r)) rangeError(std::string(what) + " is too large");
     return r;
   }
   // RangeError unless buf holds at least `need` floats.

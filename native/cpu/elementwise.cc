@@ -120,17 +120,15 @@ Kernel PrepareBinary(const Args& args) {
     args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
                     ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
-  size_t total = 1, aMax = 0, bMax = 0;
+  size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
     const int64_t s = shape.v[d];
-    total = args.mul(total, static_cast<size_t>(s), "the product of outShape");
+    total = args.mul<size_t>(total, static_cast<size_t>(s), "the product of outShape");
     if (s == 0) return Kernel();
-    aMax += (s - 1) * as.v[d];
-    bMax += (s - 1) * bs.v[d];
   }
   args.need(out, total, "out");
-  if (aMax >= a.len) args.rangeError("aStrides reach element " + std::to_string(aMax) + " of 'a' (length " + std::to_string(a.len) + ")");
-  if (bMax >= b.len) args.rangeError("bStrides reach element " + std::to_string(bMax) + " of 'b' (length " + std::to_string(b.len) + ")");
+  args.needSpan("a", 0, as, shape, a.len);
+  args.needSpan("b", 0, bs, shape, b.len);
   const BinaryRow row = kBinary[op];
   const StridedSpace sp = coalesce(shape, as, bs);
   const int r = sp.rank;

@@ -2,7 +2,9 @@
 // arguments are converted and checked once, then run many times with one call from JS.
 //   compileProgram(calls) -> program   calls: [[kernelName, ...arguments], ...] (the entry points' arguments)
 //   runProgram(program)                runs every kernel in order
-// The program holds a reference to `calls`, which keeps alive the Float32Arrays its kernels point into.
+// The program holds a reference to every ArrayBuffer its kernels point into (so replacing an element of
+// `calls` cannot free one) and refuses to run when one was detached (transferred) or shrunk since
+// compileProgram: its kernels would write through a stale pointer.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -16,10 +18,77 @@ namespace myelin {
 
 namespace {
 
-struct Program {
-  std::vector<Kernel> kernels;
-  Napi::Reference<Napi::Array> calls;
+// An ArrayBuffer a compiled kernel points into, as it was at compile time.
+struct HeldBuffer {
+  napi_ref ref;
+  void* data;
+  size_t bytes;
 };
+
+struct Program {
+  napi_env env = nullptr;
+  std::vector<Kernel> kernels;
+  std::vector<HeldBuffer> buffers;
+  ~Program() {
+    for (const HeldBuffer& b : buffers) napi_delete_reference(env, b.ref);
+  }
+};
+
+// The ArrayBuffer behind a typed array `v`, or nullptr when `v` is not one.
+bool buffer_of(napi_env env, napi_value v, napi_value* ab) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  void* data = nullptr;
+  return napi_get_typedarray_info(env, v, &type, &length, &data, ab, &offset) == napi_ok;
+}
+
+// Holds every ArrayBuffer among the arguments of a call (typed arrays, and arrays of them: optimizer lists).
+void hold_buffers(napi_env env, const CallValue& call, std::vector<HeldBuffer>* out) {
+  auto hold = [&](napi_value v) {
+    napi_value ab;
+    if (!buffer_of(env, v, &ab)) return;
+    HeldBuffer h{nullptr, nullptr, 0};
+    napi_get_arraybuffer_info(env, ab, &h.data, &h.bytes);
+    napi_create_reference(env, ab, 1, &h.ref);
+    out->push_back(h);
+  };
+  for (size_t a = 0; a < call.argc; ++a) {
+    bool isArray = false;
+    napi_is_array(env, call.argv[a], &isArray);
+    if (!isArray) {
+      hold(call.argv[a]);
+      continue;
+    }
+    uint32_t n = 0;
+    napi_get_array_length(env, call.argv[a], &n);
+    for (uint32_t k = 0; k < n; ++k) {
+      napi_value el;
+      if (napi_get_element(env, call.argv[a], k, &el) == napi_ok) hold(el);
+    }
+  }
+}
+
+// Error unless every held buffer is still attached, at the same address, and at least as long.
+void check_buffers(const Args& args, const Program& p) {
+  for (size_t i = 0; i < p.buffers.size(); ++i) {
+    const HeldBuffer& h = p.buffers[i];
+    napi_value ab;
+    bool detached = false;
+    void* data = nullptr;
+    size_t bytes = 0;
+    napi_get_reference_value(p.env, h.ref, &ab);
+    napi_is_detached_arraybuffer(p.env, ab, &detached);
+    if (!detached) napi_get_arraybuffer_info(p.env, ab, &data, &bytes);
+    if (detached || data != h.data || bytes < h.bytes) {
+      throw Napi::Error::New(args.env(), std::string("runProgram: buffer ") + std::to_string(i) + " of the program was " +
+                                             (detached ? "detached (transferred)" : "resized") +
+                                             " after compileProgram (" + std::to_string(h.bytes) + " bytes then, " +
+                                             std::to_string(bytes) + " now); compile the program again");
+    }
+  }
+}
 
 // Tags the program handles, so that another addon handle passed to runProgram is refused, not misread.
 const napi_type_tag kProgramTag = {0x6d79656c696e2d70ULL, 0x726f6772616d2d31ULL};
@@ -45,6 +114,7 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
   }
   const Napi::Array calls = info[0].As<Napi::Array>();
   auto program = std::make_unique<Program>();
+  program->env = env;
   program->kernels.reserve(calls.Length());
   for (uint32_t i = 0; i < calls.Length(); ++i) {
     CallValue call;
@@ -57,9 +127,10 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
                                           "', which is not a kernel a program can hold");
     }
     Kernel kernel = entry->second.prepare(Args(env, call.argv, call.argc, entry->first.c_str(), entry->second.count));
-    if (kernel) program->kernels.push_back(std::move(kernel));
+    if (!kernel) continue;
+    program->kernels.push_back(std::move(kernel));
+    hold_buffers(env, call, &program->buffers);
   }
-  program->calls = Napi::Persistent(calls);
   auto handle = Napi::External<Program>::New(env, program.release(), [](Napi::Env, Program* p) { delete p; });
   handle.TypeTag(&kProgramTag);
   return handle;
@@ -69,7 +140,9 @@ const std::vector<Kernel>& program_kernels(const Args& args, const Napi::Value& 
   if (!handle.IsExternal() || !handle.As<Napi::External<Program>>().CheckTypeTag(&kProgramTag)) {
     args.typeError("program", "a program from compileProgram");
   }
-  return handle.As<Napi::External<Program>>().Data()->kernels;
+  const Program& p = *handle.As<Napi::External<Program>>().Data();
+  check_buffers(args, p);
+  return p.kernels;
 }
 
 Napi::Value RunProgram(const Napi::CallbackInfo& info) {

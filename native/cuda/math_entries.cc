@@ -56,16 +56,14 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
                     ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
-  size_t total = 1, aMax = 0, bMax = 0;
+  size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
     total = args.mul(total, static_cast<size_t>(shape.v[d]), "the product of outShape");
     if (shape.v[d] == 0) return info.Env().Undefined();
-    aMax += (shape.v[d] - 1) * as.v[d];
-    bMax += (shape.v[d] - 1) * bs.v[d];
   }
   need(args, out, total, "out");
-  if (aMax >= a->len) args.rangeError("aStrides reach element " + std::to_string(aMax) + " of 'a' (length " + std::to_string(a->len) + ")");
-  if (bMax >= b->len) args.rangeError("bStrides reach element " + std::to_string(bMax) + " of 'b' (length " + std::to_string(b->len) + ")");
+  args.needSpan("a", 0, as, shape, a->len);
+  args.needSpan("b", 0, bs, shape, b->len);
   require_ready(info.Env(), "binary");
   launch_binary(stream(), op, a->ptr, b->ptr, out->ptr, to_space(coalesce(shape, as, bs)), total);
   check_launch(info.Env(), "binary");

@@ -1,0 +1,43 @@
+/**
+ * The weight shapes an architecture would create, found without allocating them: each layer is deserialized
+ * a second time and built with `addWeight` recording the shape instead of initializing a tensor. loadModel
+ * compares these shapes with the weights file's header before building the real model, so a model.json
+ * asking for `units: 2**28` or `inputShape: [1e9]` is refused before a byte is allocated.
+ */
+import { ModelFormatError } from '../errors';
+import { deserializeLayer } from '../layers/registry';
+import type { LayerEntry } from './model-json';
+
+/** A weight the architecture declares: its shape and whether an optimizer updates it. */
+export interface DeclaredWeight {
+  shape: number[];
+  trainable: boolean;
+}
+
+/**
+ * The weights of the architecture `layers` for samples of `inputShape`, in the order of `model.weights`.
+ * @throws ModelFormatError when a layer cannot be deserialized or built for the shape it receives.
+ */
+export function declaredWeights(layers: LayerEntry[], inputShape: number[], source: string): DeclaredWeight[] {
+  const out: DeclaredWeight[] = [];
+  let shape = inputShape.slice();
+  layers.forEach((entry, i) => {
+    try {
+      const layer = deserializeLayer(entry);
+      const recorded: DeclaredWeight[] = [];
+      Object.defineProperty(layer, 'addWeight', {
+        value: (_name: string, s: number[], _init: unknown, _reg: unknown, trainable = true) => {
+          recorded.push({ shape: s.slice(), trainable });
+          return null;
+        },
+      });
+      layer.build(shape);
+      const layerTrainable = layer.trainable;
+      for (const w of recorded) out.push({ shape: w.shape, trainable: layerTrainable && w.trainable });
+      shape = layer.computeOutputShape(shape);
+    } catch (err) {
+      throw new ModelFormatError(`${source}: architecture cannot be rebuilt: layers[${i}] (${entry.className}) for samples of shape [${shape.join(', ')}]: ${(err as Error).message}`);
+    }
+  });
+  return out;
+}

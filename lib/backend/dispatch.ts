@@ -37,10 +37,26 @@ export interface DispatchListener {
   free(buf: unknown): boolean;
 }
 
+/**
+ * Thrown inside a capture (Dispatcher.capturing) when the captured code reads a value back to the host: what it
+ * would read was never computed, so the capture cannot go on (lib/backend/recorder.ts `capture`).
+ */
+export class CaptureRefused extends Error {
+  constructor(what: string) {
+    super(`capture: the code read values back to the host (${what}); it must run for real`);
+    this.name = 'CaptureRefused';
+  }
+}
+
 /** The dispatch point of one backend: its implementations and its listeners. */
 export class Dispatcher {
   /** The listeners, in the order they started listening. */
   readonly listeners: DispatchListener[] = [];
+  /**
+   * > 0 while a capture runs: kernel calls are told to the listeners but not run (a recording made to be
+   * compiled and run later, off the JavaScript thread); a download throws CaptureRefused.
+   */
+  capturing = 0;
   /** > 0 while a dispatched call runs with listeners: calls it makes on the backend are part of it. */
   private depth = 0;
 
@@ -59,7 +75,7 @@ export class Dispatcher {
   /** Runs a kernel call while listeners are present and tells them. */
   kernel(name: KernelName, fn: Impl, args: unknown[]): unknown {
     if (this.depth > 0) return fn(...args);
-    const result = this.nested(fn, args);
+    const result = this.capturing > 0 ? undefined : this.nested(fn, args);
     for (const l of this.listeners) l.kernel(name, fn, args);
     return result;
   }
@@ -73,6 +89,7 @@ export class Dispatcher {
         for (let i = listeners.length - 1; i >= 0; i--) if (listeners[i].free(args[0])) return undefined;
         return this.nested(fn, args);
       case 'download':
+        if (this.capturing > 0) throw new CaptureRefused('download');
         for (const l of listeners) l.download();
         return this.nested(fn, args);
       case 'upload':

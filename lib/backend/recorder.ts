@@ -15,6 +15,7 @@
 import { BackendError } from '../errors';
 import type { Backend } from './backend';
 import { dispatcherOf, type DispatchListener, type Impl } from './dispatch';
+export { CaptureRefused } from './dispatch';
 import { isInt32Array } from '../tensor/typed-arrays';
 
 /** One logged kernel call. */
@@ -59,8 +60,30 @@ export function record<T>(backend: Backend, fn: () => T): { result: T; recording
   const stop = dispatcher.listen(listenerOf(recording, dispatcher.impl.fill));
   try {
     return { result: fn(), recording };
+  } catch (err) {
+    stop();
+    discard(recording);  // the buffers freed meanwhile are released now: nothing will replay them
+    throw err;
   } finally {
     stop();
+  }
+}
+
+/**
+ * As `record`, but the kernel calls are only logged, never run: the recording of code whose results are computed
+ * later, by running the recording (compiled, off the JavaScript thread). Allocations, uploads and frees happen as
+ * in `record`. The code must not read values back: a download throws {@link CaptureRefused} (then nothing of the
+ * recording is kept and the caller runs the code for real). Tensors `fn` returns hold no values until the
+ * recording runs.
+ */
+export function capture<T>(backend: Backend, fn: () => T): { result: T; recording: Recording } {
+  const dispatcher = dispatcherOf(backend);
+  if (dispatcher === undefined) throw new BackendError(`capture: backend '${backend.name}' has no dispatch point (make it with withDispatch)`);
+  dispatcher.capturing++;
+  try {
+    return record(backend, fn);
+  } finally {
+    dispatcher.capturing--;
   }
 }
 

@@ -1,17 +1,18 @@
 /**
  * Inference off the JavaScript thread. The forward pass of one batch (the model's output for `predict`; the
- * loss and the metric input for `evaluate`) is recorded once on fixed input buffers and compiled by the backend
- * into a native program (lib/backend/recorder.ts, Backend.compileCalls); one native job on a worker thread then
- * runs it over every full batch of the data (Backend.runInferenceBatchesAsync), copying each batch in and its
- * output rows and loss out. The last, smaller batch runs on the JavaScript thread through the ops (one batch).
- * The kernels, their order and the batch sizes are those of the ordinary path, so results are bit for bit the same.
+ * loss and the metric input for `evaluate`) is captured once on fixed input buffers (lib/backend/recorder.ts
+ * `capture`: the kernel calls are logged, not run, so the JavaScript thread computes nothing) and compiled by the
+ * backend into a native program (Backend.compileCalls); one native job on a worker thread then runs it over the
+ * batches of the data (Backend.runInferenceBatchesAsync), copying each batch in and its output rows and loss out.
+ * The last, smaller batch gets its own program and job. The kernels, their order and the batch sizes are those of
+ * the ordinary path, so results are bit for bit the same.
  *
  * Only steps known to be fixed functions of their inputs and weights are compiled this way (every layer the
  * library's own and deterministic at inference, a built-in loss); anything else returns null and the caller
  * takes the ordinary path.
  */
 import type { Backend } from '../backend/backend';
-import { discard, record, replay, type Recording } from '../backend/recorder';
+import { CaptureRefused, capture, discard, replay, type Recording } from '../backend/recorder';
 import { noGrad } from '../autograd/tape';
 import { Dropout } from '../layers/dropout';
 import { isBuiltInLoss } from '../losses/checks';
@@ -55,9 +56,9 @@ function inputLike(t: Tensor, rows: number): Tensor {
 }
 
 /**
- * Records and compiles the forward pass of `model` on batches of `batch` rows shaped like x (and y): the output
- * (compiled === null) or the loss with the metric input (evaluate). null when the backend cannot compile it or
- * the pass reads values back to the host.
+ * Captures and compiles the forward pass of `model` on batches of `batch` rows shaped like x (and y): the output
+ * (compiled === null) or the loss with the metric input (evaluate). Nothing is computed here. null when the
+ * backend cannot compile it or the pass reads values back to the host.
  */
 export function compileInference(model: Sequential, compiled: Compiled | null, x: Tensor, y: Tensor | null, batch: number): InferenceProgram | null {
   const backend = x.backend;
@@ -70,7 +71,7 @@ export function compileInference(model: Sequential, compiled: Compiled | null, x
     if (recording) discard(recording);
   };
   try {
-    const recorded = record(backend, () => noGrad(() => tidy(() => {
+    const recorded = capture(backend, () => noGrad(() => tidy(() => {
       if (compiled === null || yIn === null) {
         const out = model.call(xIn, false);
         return { output: out === xIn ? mulScalar(out, 1) : out, loss: null };
@@ -95,21 +96,22 @@ export function compileInference(model: Sequential, compiled: Compiled | null, x
     } };
   } catch (err) {
     release();
+    if (err instanceof CaptureRefused) return null;  // the pass reads values: the caller runs it for real
     throw err;
   }
 }
 
 /**
- * Runs `program` over `count` full batches of x (and y) from row 0 on a worker thread; the output rows go to
- * `out` (a buffer of x's rows times the output width) and the batch losses to `losses`. Resolves with the batches
- * run (fewer when `control` stopped the job).
+ * Runs `program` over `count` batches of x (and y) from row `firstRow` on, on a worker thread; the output rows go
+ * to the same rows of `out` (a buffer of x's rows times the output width) and the batch losses to `losses`.
+ * Resolves with the batches run (fewer when `control` stopped the job).
  */
 export function runInference(program: InferenceProgram, x: Tensor, y: Tensor | null, out: unknown, losses: Float64Array | null,
-  count: number, control: StepControl): Promise<number> {
+  firstRow: number, count: number, control: StepControl): Promise<number> {
   const backend = x.backend;
   return (backend.runInferenceBatchesAsync as NonNullable<Backend['runInferenceBatchesAsync']>)({
     compiled: program.compiled, xIn: program.xIn.storage, yIn: program.yIn?.storage ?? null, output: out === null ? null : program.output.storage,
     loss: losses === null ? null : program.loss?.storage ?? null, x: x.storage, y: y?.storage ?? null, out,
-    losses, batch: program.batch, firstRow: 0, count,
+    losses, batch: program.batch, firstRow, count,
   }, control.word);
 }

@@ -6,7 +6,7 @@
 import { noGrad } from '../autograd/tape';
 import { ValueError, describe } from '../errors';
 import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
-import { compileInference, inferenceRepeatable, offThreadInference, runInference } from '../engine/inference-program';
+import { compileInference, inferenceRepeatable, offThreadInference, runInference, type InferenceProgram } from '../engine/inference-program';
 import { StepControl } from '../engine/step-control';
 import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
@@ -47,6 +47,46 @@ function yielder(): () => Promise<void> {
   };
 }
 
+/** The native jobs over n rows in batches of `batchSize`: the full batches, then the last, smaller one. */
+function batchJobs(n: number, batchSize: number): { rows: number; first: number; count: number }[] {
+  const full = Math.floor(n / batchSize);
+  const jobs = full > 0 ? [{ rows: batchSize, first: 0, count: full }] : [];
+  if (full * batchSize < n) jobs.push({ rows: n - full * batchSize, first: full * batchSize, count: 1 });
+  return jobs;
+}
+
+/**
+ * Runs the compiled forward pass over every batch of x (and y) in native jobs (batchJobs), each job's program
+ * captured first; the output rows go to `out`, the batch losses to `losses` in batch order. False when a program
+ * cannot be compiled (before any job ran); rejects with the AbortError of `op` when `control` stopped a job.
+ */
+async function runJobs(model: Sequential, compiled: Compiled | null, x: Tensor, y: Tensor | null, batchSize: number,
+  out: (outputShape: readonly number[]) => Tensor | null, losses: Float64Array | null, control: StepControl,
+  signal: AbortSignal | undefined, op: string): Promise<boolean> {
+  const jobs = batchJobs(x.shape[0], batchSize);
+  const programs: InferenceProgram[] = [];
+  try {
+    for (const job of jobs) {
+      const program = compileInference(model, compiled, x, y, job.rows);
+      if (program === null) return false;
+      programs.push(program);
+    }
+    const target = out(programs[0].output.shape);
+    for (let j = 0; j < jobs.length; j++) {
+      const { first, count } = jobs[j];
+      const slot = losses === null ? null : losses.subarray(j === 0 ? 0 : jobs[0].count);
+      const ran = await runInference(programs[j], x, y, target?.storage ?? null, slot, first, count, control);
+      if (ran < count || control.aborted) throw abortError(op, signal as AbortSignal);
+    }
+    return true;
+  } finally {
+    for (const p of programs) p.release();
+  }
+}
+
+/** The number of batches of `batchSize` over n rows. */
+const batchCount = (n: number, batchSize: number): number => Math.ceil(n / batchSize);
+
 /** See `Sequential.predictAsync`. */
 export async function predictModelAsync(model: Sequential, x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
   const { batchSize, signal } = checkOptions(options, 'predictAsync');
@@ -57,25 +97,18 @@ export async function predictModelAsync(model: Sequential, x: InputData, options
     model.ensureBuilt(cx.tensor, 'predictAsync');
     const xs = cx.tensor;
     const n = xs.shape[0];
-    const full = Math.floor(n / batchSize);
-    if (full >= 1 && offThreadInference(xs.backend) && inferenceRepeatable(model, null)) {
-      const program = compileInference(model, null, xs, null, batchSize);
-      if (program !== null) {
-        try {
-          const rowOut = program.output.size / batchSize;
-          const out = new Tensor(xs.backend, xs.backend.alloc(n * rowOut, false), [n, ...program.output.shape.slice(1)]);
-          try {
-            const ran = await runInference(program, xs, null, out.storage, null, full, control);
-            if (ran < full || control.aborted) throw abortError('predictAsync', signal as AbortSignal);
-            if (full * batchSize < n) copyRows(predictRows(model, xs, full * batchSize, n - full * batchSize), out, full * batchSize);
-            return out;
-          } catch (err) {
-            out.dispose();
-            throw err;
-          }
-        } finally {
-          program.release();
-        }
+    if (n > 0 && offThreadInference(xs.backend) && inferenceRepeatable(model, null)) {
+      let result: Tensor | null = null;
+      const make = (shape: readonly number[]): Tensor => {
+        const rowOut = shape.slice(1).reduce((a, d) => a * d, 1);
+        result = new Tensor(xs.backend, xs.backend.alloc(n * rowOut, false), [n, ...shape.slice(1)]);
+        return result;
+      };
+      try {
+        if (await runJobs(model, null, xs, null, batchSize, make, null, control, signal, 'predictAsync') && result !== null) return result;
+      } catch (err) {
+        (result as Tensor | null)?.dispose();
+        throw err;
       }
     }
     return await predictByBatches(model, xs, batchSize, signal);
@@ -88,16 +121,6 @@ export async function predictModelAsync(model: Sequential, x: InputData, options
 /** The model output of rows [start, start + count) of x. */
 function predictRows(model: Sequential, x: Tensor, start: number, count: number): Tensor {
   return noGrad(() => tidy(() => { const xb = slice(x, start, count); return ownCopy(model.call(xb, false), xb); }));
-}
-
-/** Copies every row of `part` into `out` from row `at` on, and disposes `part`. */
-function copyRows(part: Tensor, out: Tensor, at: number): void {
-  try {
-    const width = part.size / part.shape[0];
-    out.backend.copyStrided(part.storage, 0, [1], out.storage, at * width, [1], [part.size], false);
-  } finally {
-    part.dispose();
-  }
 }
 
 /** predict batch by batch on the JavaScript thread, with turns of the event loop in between. */
@@ -142,44 +165,41 @@ export async function evaluateCompiledAsync(model: Sequential, compiled: Compile
   control: StepControl, signal: AbortSignal | undefined, op: string): Promise<EvaluationResult> {
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
-  const full = Math.floor(n / batchSize);
   const lossSum = new DeviceLossSum();
   const pause = yielder();
   try {
     let start = 0;
     let total = 0;
     let samples = 0;
-    if (full >= 1 && offThreadInference(x.backend) && inferenceRepeatable(model, compiled)) {
-      const program = compileInference(model, compiled, x, y, batchSize);
-      if (program !== null) {
-        try {
-          const losses = new Float64Array(full);
-          const wantOut = compiled.metrics.length > 0;
-          const rowOut = program.output.size / batchSize;
-          const out = wantOut ? new Tensor(x.backend, x.backend.alloc(n * rowOut, false), [n, ...program.output.shape.slice(1)]) : null;
-          try {
-            const ran = await runInference(program, x, y, out?.storage ?? null, losses, full, control);
-            if (ran < full || control.aborted) throw abortError(op, signal as AbortSignal);
-            for (let b = 0; b < full; b++) {
-              total += batchSize * losses[b];
-              samples += batchSize;
-              if (out !== null) {
-                const from = b * batchSize;
-                noGrad(() => tidy(() => {
-                  const yb = slice(y, from, batchSize);
-                  const pred = slice(out, from, batchSize);
-                  for (const m of compiled.metrics) m.update(yb, pred);
-                }));
-                await pause();
-              }
+    if (n > 0 && offThreadInference(x.backend) && inferenceRepeatable(model, compiled)) {
+      const losses = new Float64Array(batchCount(n, batchSize));
+      let out: Tensor | null = null;
+      const make = (shape: readonly number[]): Tensor | null => {
+        if (compiled.metrics.length === 0) return null;
+        out = new Tensor(x.backend, x.backend.alloc(n * shape.slice(1).reduce((a, d) => a * d, 1), false), [n, ...shape.slice(1)]);
+        return out;
+      };
+      try {
+        if (await runJobs(model, compiled, x, y, batchSize, make, losses, control, signal, op)) {
+          for (let b = 0; b < losses.length; b++) {
+            const from = b * batchSize;
+            const rows = Math.min(batchSize, n - from);
+            total += rows * losses[b];
+            samples += rows;
+            const pred = out as Tensor | null;
+            if (pred !== null) {
+              noGrad(() => tidy(() => {
+                const yb = slice(y, from, rows);
+                const pb = slice(pred, from, rows);
+                for (const m of compiled.metrics) m.update(yb, pb);
+              }));
+              await pause();
             }
-          } finally {
-            out?.dispose();
           }
-          start = full * batchSize;
-        } finally {
-          program.release();
+          start = n;
         }
+      } finally {
+        (out as Tensor | null)?.dispose();
       }
     }
     for (; start < n; start += batchSize) {

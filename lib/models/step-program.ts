@@ -13,7 +13,7 @@
  * differ from batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns
  * replay off.
  */
-import { discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
+import { CaptureRefused, capture, discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
 import { scalarSeed, valueAndGrads } from '../autograd/gradients';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
@@ -69,6 +69,11 @@ function rowsOf(t: Tensor, idx: Int32Array): Tensor {
   const out = keep(new Tensor(t.backend, t.backend.alloc(idx.length * (t.size / t.shape[0]), false), shape));
   gatherInto(t, idx, out);
   return out;
+}
+
+/** A new tensor (kept out of tidy scopes) of `rows` rows shaped like the rows of `t`, zero-filled. */
+function rowsLike(t: Tensor, rows: number): Tensor {
+  return keep(new Tensor(t.backend, t.backend.alloc(rows * (t.size / t.shape[0]), true), [rows, ...t.shape.slice(1)]));
 }
 
 /** Gathers the rows `idx` of `t` into `out` (idx.length rows). */
@@ -196,6 +201,35 @@ export class StepRecorder {
     return program.compiled ? { compiled: program.compiled, tensors: program.tensors } : null;
   }
 
+  /**
+   * Captures the step of unweighted batches of `rows` rows shaped like x's and y's rows (the kernel calls are
+   * logged, not run: lib/backend/recorder.ts `capture`) and makes it the program of that batch shape, so that even
+   * the first batch of the shape runs compiled, off the JavaScript thread, which then computes nothing. Only for
+   * steps trusted after one recording (`repeatable`) while replay is on; false when the step is not trusted, was
+   * refused before, or reads values back (then it is recorded the ordinary way).
+   */
+  captureRows(vars: Variable[], rows: number, x: Tensor, y: Tensor): boolean {
+    if (!this.repeatable || !replayEnabled()) return false;
+    const key = this.keyOf(vars, [rows, ...x.shape.slice(1)], [rows, ...y.shape.slice(1)], null);
+    const known = this.programs.get(key);
+    if (known) {
+      this.byRows.set(rows, known);
+      return true;
+    }
+    if (this.rejected.has(key) || this.candidates.has(key)) return false;
+    const px = rowsLike(x, rows);
+    const py = rowsLike(y, rows);
+    try {
+      this.adopt(key, this.recordStep(vars, px, py, null, capture), rows, null);
+      return true;
+    } catch (err) {
+      px.dispose();
+      py.dispose();
+      if (err instanceof CaptureRefused) return false;
+      throw err;
+    }
+  }
+
   /** Makes a recording the program of its key (and of unweighted batches of `rows` rows for the current variables). */
   private adopt(key: string, recorded: Program, rows: number, w: Tensor | null): void {
     this.programs.set(key, recorded);
@@ -270,13 +304,13 @@ export class StepRecorder {
    * Records a step; its program takes `px` and `py` over as its input tensors (the caller's again when this throws)
    * and copies `w`, which the caller keeps.
    */
-  private recordStep(vars: Variable[], px: Tensor, py: Tensor, w: Tensor | null): Program {
+  private recordStep(vars: Variable[], px: Tensor, py: Tensor, w: Tensor | null, how: typeof record = record): Program {
     const pw = w ? copyOf(w) : null;
     let output: Tensor | null = null;
     let recorded: ReturnType<typeof record<ReturnType<typeof valueAndGrads>>>;
     scalarSeed();  // made outside the recording: the program reads the loss's seed gradient, it does not refill it
     try {
-      recorded = record(px.backend, () => valueAndGrads(() => {
+      recorded = how(px.backend, () => valueAndGrads(() => {
         const r = this.forward(px, py, pw);
         output = keep(r.output);
         return r.total;

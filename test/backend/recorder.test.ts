@@ -4,7 +4,7 @@
  * implementation makes on its own backend belong to it; frees during a recording are deferred to `discard`.
  */
 import * as my from '../../lib/index';
-import { discard, record, replay } from '../../lib/backend/recorder';
+import { CaptureRefused, capture, discard, record, replay } from '../../lib/backend/recorder';
 import { dispatcherOf, withDispatch } from '../../lib/backend/dispatch';
 import type { Backend } from '../../lib/backend/backend';
 import { describeEachBackend } from '../helpers/backends';
@@ -78,6 +78,32 @@ describeEachBackend('recorder', () => {
     expect(() => record(plain, () => 0)).toThrow(/has no dispatch point/);
     const { softmaxGrad: _omitted, ...partial } = backendOf();
     expect(() => withDispatch(partial as unknown as Backend)).toThrow(/implements no softmaxGrad/);
+  });
+
+  test('capture logs kernel calls without running them; replaying the capture computes what the code computes', () => {
+    const backend = backendOf();
+    const a = my.tensor([1, -2, 3]);
+    const { result, recording } = capture(backend, () => my.tidy(() => my.relu(my.add(a, 1))));
+    const out = result as my.Tensor;
+    try {
+      expect(recording.calls.length).toBeGreaterThan(0);
+      // Nothing ran yet: the output buffer holds whatever alloc gave; replaying computes relu(a + 1).
+      replay(recording);
+      expect(Array.from(out.dataSync())).toEqual([2, 0, 4]);
+    } finally {
+      out.dispose();
+      discard(recording);
+      a.dispose();
+    }
+  });
+
+  test('a capture that reads a value back is refused, and keeps no buffer', () => {
+    const backend = backendOf();
+    const before = my.memory().numTensors;
+    expect(() => capture(backend, () => my.tidy(() => { my.add(my.tensor([1, 2]), 1).dataSync(); }))).toThrow(CaptureRefused);
+    expect(my.memory().numTensors).toBe(before);
+    // The backend runs kernels again afterwards.
+    expect(Array.from(my.tidy(() => my.add(my.tensor([1, 2]), 1).dataSync()))).toEqual([2, 3]);
   });
 
   test('buffers freed while recording stay allocated until the recording is discarded', () => {

@@ -21,13 +21,14 @@ const BUILTIN_DENSE_TARGETS = ['meanSquaredError', 'meanAbsoluteError', 'huber',
 /**
  * Converts x and y, builds the model from x when needed, and checks them against the model: sample shape
  * of x, rows of y, y's shape against the output for the built-in losses, and sparse labels (integers in
- * [0, classes), reported with their row).
+ * [0, classes), reported with their row). With `deferFiniteX` the check that x is finite is left to the caller
+ * (lib/engine/finite-check.ts `checkFiniteAsync`, off the JavaScript thread).
  */
-export function prepareXY(model: Sequential, compiled: Compiled, xIn: unknown, yIn: unknown, op: string): Prepared {
+export function prepareXY(model: Sequential, compiled: Compiled, xIn: unknown, yIn: unknown, op: string, deferFiniteX = false): Prepared {
   const owned: Tensor[] = [];
   const disposeAll = () => { for (const t of owned) t.dispose(); };
   try {
-    const cx = toTensor(xIn, `${op}: x`);
+    const cx = toTensor(xIn, `${op}: x`, deferFiniteX);
     if (cx.owned) owned.push(cx.tensor);
     const cy = toTensor(yIn, `${op}: y`);
     if (cy.owned) owned.push(cy.tensor);

@@ -3,6 +3,7 @@ import { DisposedError, ValueError, describe } from '../errors';
 import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
 import { StepControl } from '../engine/step-control';
 import { chooseStrategy } from '../engine/strategy';
+import { checkFiniteAsync } from '../engine/finite-check';
 import { tensor } from '../ops/creation';
 import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
@@ -107,8 +108,10 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`fit: validationSplit must be a number in [0, 1), got ${describe(split)}`);
     const yieldMs = options.yieldEveryMs ?? 10;
 
-    const all = prepareXY(model, compiled, x, y, 'fit');
+    const all = prepareXY(model, compiled, x, y, 'fit', true);
     cleanups.push(all.dispose);
+    await checkFiniteAsync(all.x, 'fit: x', control);  // off the JS thread where the backend can
+    checkStop();
     let weights = toSampleWeights(options.sampleWeight, all.n, 'fit: sampleWeight');
     const cw = classWeights(options.classWeight, all.y, compiled.loss.name);
     if (cw) weights = weights ? weights.map((w, i) => w * cw[i]) : cw;
@@ -118,8 +121,10 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     if (options.validationData !== undefined) {
       const vd = options.validationData;
       if (!Array.isArray(vd) || vd.length < 2) throw new ValueError(`fit: validationData must be [xVal, yVal], got ${describe(vd)}`);
-      val = prepareXY(model, compiled, vd[0], vd[1], 'fit: validationData');
+      val = prepareXY(model, compiled, vd[0], vd[1], 'fit: validationData', true);
       cleanups.push(val.dispose);
+      await checkFiniteAsync(val.x, 'fit: validationData: x', control);
+      checkStop();
     } else if (split > 0) {
       const parts = splitTail(all, split);
       cleanups.push(parts.train.dispose, parts.val.dispose);

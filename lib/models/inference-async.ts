@@ -7,6 +7,7 @@ import { noGrad } from '../autograd/tape';
 import { ValueError, describe } from '../errors';
 import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
 import { compileInference, inferenceRepeatable, offThreadInference, runInference, type InferenceProgram } from '../engine/inference-program';
+import { checkFiniteAsync } from '../engine/finite-check';
 import { StepControl } from '../engine/step-control';
 import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
@@ -70,6 +71,7 @@ async function runJobs(model: Sequential, compiled: Compiled | null, x: Tensor, 
       const program = compileInference(model, compiled, x, y, job.rows);
       if (program === null) return false;
       programs.push(program);
+      await nextTurn();  // each capture is a short burst of JavaScript: the event loop gets a turn after it
     }
     const target = out(programs[0].output.shape);
     for (let j = 0; j < jobs.length; j++) {
@@ -91,9 +93,10 @@ const batchCount = (n: number, batchSize: number): number => Math.ceil(n / batch
 export async function predictModelAsync(model: Sequential, x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
   const { batchSize, signal } = checkOptions(options, 'predictAsync');
   throwIfAborted(signal, 'predictAsync');
-  const cx = toTensor(x, 'predictAsync: x');
+  const cx = toTensor(x, 'predictAsync: x', true);
   const control = new StepControl(signal);
   try {
+    if (!(await checkFiniteAsync(cx.tensor, 'predictAsync: x', control))) throw abortError('predictAsync', signal as AbortSignal);
     model.ensureBuilt(cx.tensor, 'predictAsync');
     const xs = cx.tensor;
     const n = xs.shape[0];
@@ -147,9 +150,10 @@ export async function evaluateModelAsync(model: Sequential, x: InputData, y: Inp
   const { batchSize, signal } = checkOptions(options, 'evaluateAsync');
   throwIfAborted(signal, 'evaluateAsync');
   const compiled = model.requireCompiled('evaluateAsync');
-  const data = prepareXY(model, compiled, x, y, 'evaluateAsync');
+  const data = prepareXY(model, compiled, x, y, 'evaluateAsync', true);
   const control = new StepControl(signal);
   try {
+    if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignal);
     return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'));
   } finally {
     control.dispose();

@@ -17,8 +17,11 @@ export interface Converted {
   owned: boolean;
 }
 
-/** Converts and validates `value`, named `arg` in errors (e.g. 'fit: x'). */
-export function toTensor(value: unknown, arg: string): Converted {
+/**
+ * Converts and validates `value`, named `arg` in errors (e.g. 'fit: x'). With `deferFinite` the check that every
+ * value is finite is left to the caller (lib/engine/finite-check.ts runs it off the JavaScript thread).
+ */
+export function toTensor(value: unknown, arg: string, deferFinite = false): Converted {
   let t: Tensor;
   let owned = true;
   if (value instanceof Tensor) {
@@ -41,7 +44,7 @@ export function toTensor(value: unknown, arg: string): Converted {
     throw new ValueError(`${arg} must be a Tensor, nested arrays of numbers or { data: Float32Array, shape }, got ${describe(value)}`);
   }
   try {
-    checkContents(t, arg);
+    checkContents(t, arg, deferFinite);
   } catch (err) {
     if (owned) t.dispose();
     throw err;
@@ -49,12 +52,19 @@ export function toTensor(value: unknown, arg: string): Converted {
   return { tensor: t, owned };
 }
 
-function checkContents(t: Tensor, arg: string): void {
+function checkContents(t: Tensor, arg: string, deferFinite: boolean): void {
   if (t.rank === 0) throw new ShapeError(`${arg} must have a first (sample) dimension, got a scalar`);
   if (t.shape[0] === 0 || t.size === 0) throw new ValueError(`${arg} must not be empty, got shape [${t.shape.join(', ')}]`);
-  // The sum of every value is NaN or infinite whenever one value is NaN or infinite, so one reduction on
-  // the backend (no host copy of the data) clears the usual case. Only a non-finite sum (a bad value, or
-  // finite values whose sum overflows float32) is followed by a scan on the host to name the position.
+  if (!deferFinite) checkFinite(t, arg);
+}
+
+/**
+ * Throws a ValueError naming `arg`, the row and the column when t holds NaN or an infinity. The sum of every value
+ * is NaN or infinite whenever one value is, so one reduction on the backend (no host copy of the data) clears the
+ * usual case. Only a non-finite sum (a bad value, or finite values whose sum overflows float32) is followed by a
+ * scan on the host to name the position.
+ */
+export function checkFinite(t: Tensor, arg: string): void {
   const total = noGrad(() => sum(t));
   const finite = Number.isFinite(total.dataSync()[0]);
   total.dispose();

@@ -90,7 +90,8 @@ export class NativeSteps {
   async runAsync(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum,
     control: StepControl): Promise<number> {
     const rows = batches.size(b);
-    const kind = this.stepKind(vars, rows, { x, y });
+    await this.captured(vars, [rows], x, y);
+    const kind = this.stepKind(vars, rows);
     if (kind === null) return 0;
     const k = rows === batches.batchSize ? Math.min(MAX_ASYNC_STEPS, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
     const opt = this.optimizer;
@@ -117,7 +118,9 @@ export class NativeSteps {
     const run = this.backend.runTrainingEpochsAsync;
     const n = x.shape[0];
     if (run === undefined || n === 0) return null;
-    const kinds = this.epochKinds(vars, batchSize, n, { x, y });
+    const full = Math.min(batchSize, n);
+    await this.captured(vars, n % full === 0 ? [full] : [full, n % full], x, y);
+    const kinds = this.epochKinds(vars, batchSize, n);
     if (kinds === null) return null;
     const steps = Math.ceil(n / Math.min(batchSize, n));
     const epochs = Math.max(1, Math.min(maxEpochs, Math.floor(MAX_ASYNC_STEPS / steps)));
@@ -133,13 +136,28 @@ export class NativeSteps {
     return { losses: epochLosses.subarray(0, Math.floor(ran / steps)), steps: ran };
   }
 
+  /**
+   * Off the JavaScript thread, the trusted step of each batch size in `sizes` that has no program yet is captured
+   * (logged, not computed: StepRecorder.captureRows), so that its first batch runs in the native job too; the event
+   * loop gets a turn after each capture. Resolves true when something was captured.
+   */
+  private async captured(vars: Variable[], sizes: number[], x: Tensor, y: Tensor): Promise<boolean> {
+    let any = false;
+    for (const rows of sizes) {
+      if (this.recorder.compiledFor(vars, rows) !== null || !this.recorder.captureRows(vars, rows, x, y)) continue;
+      any = true;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return any;
+  }
+
   /** The step kinds of an epoch of n rows in batches of `batchSize` (full batches, then the rest), or null. */
-  private epochKinds(vars: Variable[], batchSize: number, n: number, captureFrom: { x: Tensor; y: Tensor } | null = null): TrainingStepKind[] | null {
+  private epochKinds(vars: Variable[], batchSize: number, n: number): TrainingStepKind[] | null {
     const full = Math.min(batchSize, n);  // one batch of every row when batchSize >= n
     const rest = n % full;
     const kinds: TrainingStepKind[] = [];
     for (const rows of rest === 0 ? [full] : [full, rest]) {
-      const kind = this.stepKind(vars, rows, captureFrom);
+      const kind = this.stepKind(vars, rows);
       if (kind === null) return null;
       kinds.push(kind);
     }
@@ -187,12 +205,8 @@ export class NativeSteps {
    * The compiled program of batches of `rows` rows with the optimizer's kernel call for its gradients (made once
    * per optimizer state), or null while there is no program or the optimizer has no such call.
    */
-  private stepKind(vars: Variable[], rows: number, captureFrom: { x: Tensor; y: Tensor } | null = null): TrainingStepKind | null {
-    let program = this.recorder.compiledFor(vars, rows);
-    // Off the JavaScript thread, a trusted step is captured (not computed) so that its first batch runs in the job too.
-    if (program === null && captureFrom !== null && this.recorder.captureRows(vars, rows, captureFrom.x, captureFrom.y)) {
-      program = this.recorder.compiledFor(vars, rows);
-    }
+  private stepKind(vars: Variable[], rows: number): TrainingStepKind | null {
+    const program = this.recorder.compiledFor(vars, rows);
     if (program === null) return null;
     const { compiled, tensors } = program;
     const version = this.optimizer.stateVersion;

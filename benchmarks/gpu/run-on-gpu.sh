@@ -94,6 +94,12 @@ else
 fi
 save
 
+step "dropout on the fast path: 64-256-256-10 with dropout(0.2) after each hidden layer vs without (target >= 0.8x)"
+if fits 100 "dropout-speed on cuda"; then
+  timeout 100 node dist/benchmarks/core/dropout-speed.js cuda --runs 5 --epochs 3 2>&1 | tee "$OUT_DIR/dropout-cuda.txt" || { echo "dropout-speed on cuda failed"; status=1; }
+fi
+save
+
 step "test:gpu and conformance + op suites on cuda (in parallel)"
 if fits 150 "test:gpu and the conformance suites"; then
   timeout 150 $JEST -c test-gpu/jest.config.js --ci > "$OUT_DIR/test-gpu.log" 2>&1 &
@@ -116,12 +122,6 @@ if fits 150 "test:gpu and the conformance suites"; then
   grep -A12 "●.*›" "$OUT_DIR/test-gpu.log" | head -60
 else
   status=1
-fi
-save
-
-step "dropout on the fast path: 64-256-256-10 with dropout(0.2) after each hidden layer vs without (target >= 0.8x)"
-if fits 100 "dropout-speed on cuda"; then
-  timeout 100 node dist/benchmarks/core/dropout-speed.js cuda --runs 5 --epochs 3 2>&1 | tee "$OUT_DIR/dropout-cuda.txt" || { echo "dropout-speed on cuda failed"; status=1; }
 fi
 save
 

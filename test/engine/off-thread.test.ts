@@ -54,7 +54,9 @@ describeEachBackend('engine off the JS thread', (c) => {
       expect(ha.params.offThread).toBe(c.name === 'cpu');
       expect(hb.params.offThread).toBe(false);
       expect(typeof ha.params.strategyReason).toBe('string');
-      expect(ha.params.strategy).toBe(c.name === 'reference' ? 'replay' : ('validationSplit' in options ? 'native-steps' : 'native-epochs'));
+      // reference: no compiled steps; cuda: runs of steps (no whole-epoch jobs); cpu: whole epochs unless validation.
+      const expected = c.name === 'reference' ? 'replay' : c.name === 'cuda' || 'validationSplit' in options ? 'native-steps' : 'native-epochs';
+      expect(ha.params.strategy).toBe(expected);
       a.dispose();
       b.dispose();
     }

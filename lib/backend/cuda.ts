@@ -67,14 +67,21 @@ function rethrow(err: unknown): never {
   throw err;
 }
 
+/** How long `waitForStream` polls at every turn of the event loop before it polls once a millisecond (ms). */
+const SPIN_MS = 5;
+
 /**
  * Resolves once the stream has run everything enqueued before the call, polling a stream mark between turns of the
- * event loop (at once for the first few turns, then every millisecond) instead of blocking the JavaScript thread.
+ * event loop instead of blocking the JavaScript thread: at every turn for the first SPIN_MS (a timer's 1 ms
+ * granularity would add up to a millisecond to every short wait: 30 us per step of a 32-step epoch), then every
+ * millisecond.
  */
 async function waitForStream(addon: NativeCudaAddon): Promise<void> {
   const mark = addon.markStream();
-  for (let polls = 0; !addon.markReached(mark); polls++) {
-    await new Promise<void>((resolve) => (polls < 8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+  const start = performance.now();
+  while (!addon.markReached(mark)) {
+    const spin = performance.now() - start < SPIN_MS;
+    await new Promise<void>((resolve) => (spin ? setImmediate(resolve) : setTimeout(resolve, 1)));
   }
 }
 

@@ -42,7 +42,8 @@ describe('startHttpLoad', () => {
     const phase = await measurePhase(load, async () => { blockFor(50); return 'sync'; });
     await load.stop();
     expect(phase.requestsPerSecond).toBe(0);
-    expect(phase.delayMaxMs).toBeGreaterThanOrEqual(50);
+    // The histogram records in buckets: a 50 ms block reads as 49.97 ms.
+    expect(phase.delayMaxMs).toBeGreaterThanOrEqual(45);
     expect(phase.api).toBe('sync');
   });
 });

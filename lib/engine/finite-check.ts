@@ -17,6 +17,11 @@ import type { StepControl } from './step-control';
 
 /** Floats per chunk: large enough that a chunk's copy and sum dwarf the per-chunk cost. */
 const CHUNK_FLOATS = 1 << 18;
+/**
+ * Below this many floats the check runs on the JavaScript thread: one sum there (under a millisecond) costs less
+ * than capturing, compiling and handing a job to a worker thread.
+ */
+const ON_THREAD_MAX_FLOATS = 1 << 20;
 
 /** A compiled `sum` over a [rows, ...] buffer shaped like the rows of `t`, or null. */
 function compiledSum(t: Tensor, rows: number): { compiled: unknown; input: Tensor; total: Tensor; release(): void } | null {
@@ -56,7 +61,7 @@ export async function checkFiniteAsync(t: Tensor, arg: string, control: StepCont
   const backend = t.backend as Backend;
   const n = t.shape[0];
   const perRow = t.size / Math.max(n, 1);
-  if (t.size === 0 || !offThreadInference(backend)) {
+  if (t.size <= ON_THREAD_MAX_FLOATS || !offThreadInference(backend)) {
     checkFinite(t, arg);
     return true;
   }

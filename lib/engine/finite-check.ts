@@ -61,7 +61,8 @@ export async function checkFiniteAsync(t: Tensor, arg: string, control: StepCont
   const backend = t.backend as Backend;
   const n = t.shape[0];
   const perRow = t.size / Math.max(n, 1);
-  if (t.size <= ON_THREAD_MAX_FLOATS || !offThreadInference(backend)) {
+  const small = t.size <= ON_THREAD_MAX_FLOATS && process.env.MYELIN_OFF_THREAD !== 'always';
+  if (small || !offThreadInference(backend)) {
     checkFinite(t, arg);
     return true;
   }

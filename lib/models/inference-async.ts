@@ -13,7 +13,7 @@ import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
-import { checkBatchSize, evaluateBatch, evaluationValue, metricResults, ownCopy, type EvaluationResult } from './evaluate';
+import { checkBatchSize, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluationResult } from './evaluate';
 import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
@@ -31,6 +31,18 @@ export interface AsyncInferenceOptions {
 const YIELD_MS = 4;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A forward pass over fewer multiply-adds than this (rows x the model's parameters) runs on the JavaScript thread
+ * at once, as `predict` / `evaluate`: it takes well under a millisecond there, less than capturing, compiling and
+ * handing jobs to a worker thread (a validation pass of 360 rows through a 64-64-10 network each epoch: 1.7M).
+ */
+const ON_THREAD_MAX_MACS = 1 << 22;
+
+/** True when the forward pass of `rows` rows through `model` is small enough to run on the JavaScript thread. */
+function smallPass(model: Sequential, rows: number): boolean {
+  return process.env.MYELIN_OFF_THREAD !== 'always' && rows * model.countParams() <= ON_THREAD_MAX_MACS;
+}
 
 function checkOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignal | undefined } {
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object, got ${describe(options)}`);
@@ -100,6 +112,7 @@ export async function predictModelAsync(model: Sequential, x: InputData, options
     model.ensureBuilt(cx.tensor, 'predictAsync');
     const xs = cx.tensor;
     const n = xs.shape[0];
+    if (smallPass(model, n)) return predictModel(model, xs, { batchSize });
     if (n > 0 && offThreadInference(xs.backend) && inferenceRepeatable(model, null)) {
       let result: Tensor | null = null;
       const make = (shape: readonly number[]): Tensor => {
@@ -167,6 +180,7 @@ export async function evaluateModelAsync(model: Sequential, x: InputData, y: Inp
  */
 export async function evaluateCompiledAsync(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number,
   control: StepControl, signal: AbortSignal | undefined, op: string): Promise<EvaluationResult> {
+  if (smallPass(model, x.shape[0])) return evaluateCompiled(model, compiled, x, y, batchSize);
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
   const lossSum = new DeviceLossSum();

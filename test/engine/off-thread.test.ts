@@ -30,11 +30,13 @@ function weightsOf(m: my.Sequential): number[][] {
 }
 
 async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env[name];
   process.env[name] = value;
   try {
     return await fn();
   } finally {
-    delete process.env[name];
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
   }
 }
 
@@ -42,6 +44,9 @@ describeEachBackend('engine off the JS thread', (c) => {
   let x: my.Tensor;
   let y: my.Tensor;
   beforeAll(() => ({ x, y } = data(203, 1)));
+  // The data here is small: 'always' sends even small inference passes and checks to the worker thread.
+  beforeAll(() => { process.env.MYELIN_OFF_THREAD = 'always'; });
+  afterAll(() => { delete process.env.MYELIN_OFF_THREAD; });
 
   test('fit reports its strategy; off-thread and on-thread fits give the same weights and losses bit for bit', async () => {
     for (const options of [{}, { validationSplit: 0.25 }, { batchSize: 50, shuffle: false }]) {
@@ -63,17 +68,22 @@ describeEachBackend('engine off the JS thread', (c) => {
   });
 
   test('predictAsync and evaluateAsync equal predict and evaluate exactly (a last smaller batch included)', async () => {
+    // Off the thread (MYELIN_OFF_THREAD=always) and, for these small passes, on it by default.
     const m = model();
     m.compile({ optimizer: 'adam', loss: my.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
     await m.fit(x, y, { epochs: 2, verbose: 0, seed: 2 });
-    for (const batchSize of [32, 203, 500]) {
-      const p = m.predict(x, { batchSize });
-      const pa = await m.predictAsync(x, { batchSize });
-      expect(pa.shape).toEqual(p.shape);
-      expect(Array.from(pa.dataSync())).toEqual(Array.from(p.dataSync()));
-      p.dispose();
-      pa.dispose();
-      expect(await m.evaluateAsync(x, y, { batchSize })).toEqual(m.evaluate(x, y, { batchSize }));
+    for (const mode of ['always', '1']) {
+      await withEnv('MYELIN_OFF_THREAD', mode, async () => {
+        for (const batchSize of [32, 203, 500]) {
+          const p = m.predict(x, { batchSize });
+          const pa = await m.predictAsync(x, { batchSize });
+          expect(pa.shape).toEqual(p.shape);
+          expect(Array.from(pa.dataSync())).toEqual(Array.from(p.dataSync()));
+          p.dispose();
+          pa.dispose();
+          expect(await m.evaluateAsync(x, y, { batchSize })).toEqual(m.evaluate(x, y, { batchSize }));
+        }
+      });
     }
     m.dispose();
   });

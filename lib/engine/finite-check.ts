@@ -5,14 +5,12 @@
  * when a chunk's sum is not finite does the host scan the data, to name the row and column. On backends without
  * off-thread jobs the check runs as before, on the JavaScript thread.
  */
-import { noGrad } from '../autograd/tape';
 import type { Backend } from '../backend/backend';
-import { CaptureRefused, capture, discard, replay, type Recording } from '../backend/recorder';
 import { sum } from '../ops/reduce';
-import { keep, tidy } from '../tensor/scope';
-import { Tensor } from '../tensor/tensor';
+import type { Tensor } from '../tensor/tensor';
 import { checkFinite } from '../models/input-data';
-import { offThreadInference } from './inference-program';
+import { rowsLike } from '../models/step-program';
+import { batchJobs, compileCapture, offThreadInference } from './inference-program';
 import type { StepControl } from './step-control';
 
 /** Floats per chunk: large enough that a chunk's copy and sum dwarf the per-chunk cost. */
@@ -22,35 +20,6 @@ const CHUNK_FLOATS = 1 << 18;
  * than capturing, compiling and handing a job to a worker thread.
  */
 const ON_THREAD_MAX_FLOATS = 1 << 20;
-
-/** A compiled `sum` over a [rows, ...] buffer shaped like the rows of `t`, or null. */
-function compiledSum(t: Tensor, rows: number): { compiled: unknown; input: Tensor; total: Tensor; release(): void } | null {
-  const backend = t.backend;
-  const input = keep(new Tensor(backend, backend.alloc(rows * (t.size / t.shape[0]), true), [rows, ...t.shape.slice(1)]));
-  let recording: Recording | null = null;
-  let total: Tensor | null = null;
-  const release = (): void => {
-    input.dispose();
-    total?.dispose();
-    if (recording) discard(recording);
-  };
-  try {
-    const captured = capture(backend, () => noGrad(() => tidy(() => sum(input))));
-    recording = captured.recording;
-    total = keep(captured.result);
-    const rec = recording;
-    const compiled = backend.compileCalls?.(rec.calls, () => replay(rec)) ?? null;
-    if (compiled === null) {
-      release();
-      return null;
-    }
-    return { compiled, input, total, release: () => { backend.releaseCompiled?.(compiled); release(); } };
-  } catch (err) {
-    release();
-    if (err instanceof CaptureRefused) return null;
-    throw err;
-  }
-}
 
 /**
  * Throws the ValueError of `checkFinite` (naming `arg`, the row and the column) when t holds NaN or an infinity,
@@ -67,12 +36,9 @@ export async function checkFiniteAsync(t: Tensor, arg: string, control: StepCont
     return true;
   }
   const chunk = Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / Math.max(perRow, 1))));
-  const full = Math.floor(n / chunk);
-  const jobs = [{ rows: chunk, first: 0, count: full }];
-  if (full * chunk < n) jobs.push({ rows: n - full * chunk, first: full * chunk, count: 1 });
-  for (const job of jobs) {
-    if (job.count === 0) continue;
-    const program = compiledSum(t, job.rows);
+  for (const job of batchJobs(n, chunk)) {
+    const input = rowsLike(t, job.rows);
+    const program = compileCapture(backend, [input], () => [sum(input)]);
     if (program === null) {
       checkFinite(t, arg);
       return true;
@@ -80,7 +46,7 @@ export async function checkFiniteAsync(t: Tensor, arg: string, control: StepCont
     try {
       const sums = new Float64Array(job.count);
       const ran = await (backend.runInferenceBatchesAsync as NonNullable<Backend['runInferenceBatchesAsync']>)({
-        compiled: program.compiled, xIn: program.input.storage, yIn: null, output: null, loss: program.total.storage,
+        compiled: program.compiled, xIn: input.storage, yIn: null, output: null, loss: program.outputs[0].storage,
         x: t.storage, y: null, out: null, losses: sums, batch: job.rows, firstRow: job.first, count: job.count,
       }, control.word);
       if (ran < job.count) return false;

@@ -19,6 +19,7 @@ import { isBuiltInLoss } from '../losses/checks';
 import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
 import { mulScalar } from '../ops/unary';
 import { keep, tidy } from '../tensor/scope';
+import { rowsLike } from '../models/step-program';
 import { Tensor } from '../tensor/tensor';
 import type { Compiled } from '../models/compile';
 import type { Sequential } from '../models/sequential';
@@ -50,9 +51,53 @@ export function offThreadInference(backend: Backend): boolean {
   return backend.runInferenceBatchesAsync !== undefined && backend.compileCalls !== undefined && process.env.MYELIN_OFF_THREAD !== '0';
 }
 
-function inputLike(t: Tensor, rows: number): Tensor {
-  const shape = [rows, ...t.shape.slice(1)];
-  return keep(new Tensor(t.backend, t.backend.alloc(rows * (t.size / t.shape[0]), true), shape));
+/** A compiled capture: the backend's compiled unit, the tensors the captured code returned, and their release. */
+export interface CompiledCapture {
+  compiled: unknown;
+  outputs: Tensor[];
+  /** Releases the compiled unit, the outputs, the recording's buffers and the `owned` tensors. */
+  release(): void;
+}
+
+/**
+ * Captures `fn` on `backend` (lib/backend/recorder.ts `capture`: nothing is computed) and compiles the recording.
+ * `owned` (the tensors the capture reads, e.g. its input buffers) are released with the result, or at once when
+ * there is none: null when the code reads values back (CaptureRefused) or the backend cannot compile it.
+ */
+export function compileCapture(backend: Backend, owned: Tensor[], fn: () => Tensor[]): CompiledCapture | null {
+  let recording: Recording | null = null;
+  let outputs: Tensor[] = [];
+  const release = (): void => {
+    for (const t of [...owned, ...outputs]) t.dispose();
+    if (recording) discard(recording);
+  };
+  try {
+    const captured = capture(backend, () => noGrad(() => tidy(fn)));
+    recording = captured.recording;
+    outputs = captured.result.map((t) => keep(t));
+    const rec = recording;
+    const compiled = backend.compileCalls?.(rec.calls, () => replay(rec)) ?? null;
+    if (compiled === null) {
+      release();
+      return null;
+    }
+    return { compiled, outputs, release: () => { backend.releaseCompiled?.(compiled); release(); } };
+  } catch (err) {
+    release();
+    if (err instanceof CaptureRefused) return null;  // the code reads values: the caller runs it for real
+    throw err;
+  }
+}
+
+/**
+ * The native jobs over n rows in batches of `batchSize`: one job of every full batch, then one of the last,
+ * smaller batch (each job runs one compiled program of its batch size).
+ */
+export function batchJobs(n: number, batchSize: number): { rows: number; first: number; count: number }[] {
+  const full = Math.floor(n / batchSize);
+  const jobs = full > 0 ? [{ rows: batchSize, first: 0, count: full }] : [];
+  if (full * batchSize < n) jobs.push({ rows: n - full * batchSize, first: full * batchSize, count: 1 });
+  return jobs;
 }
 
 /**
@@ -61,44 +106,21 @@ function inputLike(t: Tensor, rows: number): Tensor {
  * backend cannot compile it or the pass reads values back to the host.
  */
 export function compileInference(model: Sequential, compiled: Compiled | null, x: Tensor, y: Tensor | null, batch: number): InferenceProgram | null {
-  const backend = x.backend;
-  const xIn = inputLike(x, batch);
-  const yIn = y === null ? null : inputLike(y, batch);
-  let recording: Recording | null = null;
-  let outputs: { output: Tensor; loss: Tensor | null } | null = null;
-  const release = (): void => {
-    for (const t of [xIn, yIn, outputs?.output, outputs?.loss]) t?.dispose();
-    if (recording) discard(recording);
-  };
-  try {
-    const recorded = capture(backend, () => noGrad(() => tidy(() => {
-      if (compiled === null || yIn === null) {
-        const out = model.call(xIn, false);
-        return { output: out === xIn ? mulScalar(out, 1) : out, loss: null };
-      }
-      return withPrevalidatedLabels(() => {
-        const { total, output } = batchLoss(model, compiled, xIn, yIn, null, false);
-        return { output: compiled.metrics.length > 0 ? metricInput(compiled, output) : output, loss: total };
-      });
-    })));
-    recording = recorded.recording;
-    outputs = recorded.result;
-    keep(outputs.output);
-    if (outputs.loss) keep(outputs.loss);
-    const program = recording.readBack || backend.compileCalls === undefined ? null : backend.compileCalls(recording.calls, () => replay(recording as Recording));
-    if (program === null || program === undefined) {
-      release();
-      return null;
+  const xIn = rowsLike(x, batch);
+  const yIn = y === null ? null : rowsLike(y, batch);
+  const program = compileCapture(x.backend, yIn === null ? [xIn] : [xIn, yIn], () => {
+    if (compiled === null || yIn === null) {
+      const out = model.call(xIn, false);
+      return [out === xIn ? mulScalar(out, 1) : out];
     }
-    return { compiled: program, batch, xIn, yIn, output: outputs.output, loss: outputs.loss, release: () => {
-      backend.releaseCompiled?.(program);
-      release();
-    } };
-  } catch (err) {
-    release();
-    if (err instanceof CaptureRefused) return null;  // the pass reads values: the caller runs it for real
-    throw err;
-  }
+    return withPrevalidatedLabels(() => {
+      const { total, output } = batchLoss(model, compiled, xIn, yIn, null, false);
+      return [compiled.metrics.length > 0 ? metricInput(compiled, output) : output, total];
+    });
+  });
+  if (program === null) return null;
+  const [output, loss = null] = program.outputs;
+  return { compiled: program.compiled, batch, xIn, yIn, output, loss, release: program.release };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { noGrad } from '../autograd/tape';
 import { ValueError, describe } from '../errors';
 import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
-import { compileInference, inferenceRepeatable, offThreadInference, runInference, type InferenceProgram } from '../engine/inference-program';
+import { batchJobs, compileInference, inferenceRepeatable, offThreadInference, runInference, type InferenceProgram } from '../engine/inference-program';
 import { checkFiniteAsync } from '../engine/finite-check';
 import { StepControl } from '../engine/step-control';
 import { concat, slice } from '../ops/indexing';
@@ -58,14 +58,6 @@ function yielder(): () => Promise<void> {
     await nextTurn();
     last = Date.now();
   };
-}
-
-/** The native jobs over n rows in batches of `batchSize`: the full batches, then the last, smaller one. */
-function batchJobs(n: number, batchSize: number): { rows: number; first: number; count: number }[] {
-  const full = Math.floor(n / batchSize);
-  const jobs = full > 0 ? [{ rows: batchSize, first: 0, count: full }] : [];
-  if (full * batchSize < n) jobs.push({ rows: n - full * batchSize, first: full * batchSize, count: 1 });
-  return jobs;
 }
 
 /**

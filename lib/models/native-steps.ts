@@ -19,7 +19,7 @@
  * stops it between two steps through the fit's StepControl. On the JavaScript thread (cuda, or
  * MYELIN_OFF_THREAD=0) calls are sized to last about `yieldEveryMs`, so the event loop still gets its turns.
  */
-import type { Backend, TrainingStepKind } from '../backend/backend';
+import type { Backend, TrainingStepKind, TrainingStepsPlan } from '../backend/backend';
 import type { Optimizer, OptimizerKernelCall } from '../optimizers/optimizer';
 import type { Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
@@ -61,25 +61,13 @@ export class NativeSteps {
    * and returns how many ran; 0 when they cannot run this way (then the caller runs batch b as usual).
    */
   run(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum): number {
-    const rows = batches.size(b);
-    const kind = this.stepKind(vars, rows);
-    if (kind === null) return 0;
-    // Consecutive batches of this size (their indices lie back to back in `order`): every full batch from b on,
-    // or the last one alone. Counted, not looped over (a loop here gets compiled mid-fit, which costs more).
-    const k = rows === batches.batchSize ? Math.min(this.chunk, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
-    const opt = this.optimizer;
-    const lrs = new Float64Array(k);
-    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
-    const slots = losses.reserve(this.backend, k, rows);
+    const steps = this.stepsPlan(vars, batches, b, x, y, losses, this.chunk);
+    if (steps === null) return 0;
     const t0 = process.hrtime.bigint();
-    (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)({
-      ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
-      indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
-      losses: slots.storage, lossOffset: slots.offset,
-    });
-    opt.iterations += k;
-    this.timed(t0, k);
-    return k;
+    (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)(steps.plan);
+    this.optimizer.iterations += steps.count;
+    this.timed(t0, steps.count);
+    return steps.count;
   }
 
   /**
@@ -89,23 +77,40 @@ export class NativeSteps {
    */
   async runAsync(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum,
     control: StepControl): Promise<number> {
+    await this.captured(vars, [batches.size(b)], x, y);
+    const steps = this.stepsPlan(vars, batches, b, x, y, losses, MAX_ASYNC_STEPS);
+    if (steps === null) return 0;
+    const ran = await (this.backend.runTrainingStepsAsync as NonNullable<Backend['runTrainingStepsAsync']>)(steps.plan, control.word);
+    if (ran < steps.count) losses.unreserve(steps.count - ran);
+    this.optimizer.iterations += ran;
+    return ran;
+  }
+
+  /**
+   * The plan of the batches from `batches[b]` on that have its size (at most `maxSteps` of them), their learning
+   * rates and loss slots reserved in `losses`; null when they cannot run as backend steps (no program or optimizer
+   * call, or a bad learning rate, which the ordinary step reports).
+   */
+  private stepsPlan(vars: Variable[], batches: EpochBatches, b: number, x: Tensor, y: Tensor, losses: DeviceLossSum,
+    maxSteps: number): { plan: TrainingStepsPlan; count: number } | null {
     const rows = batches.size(b);
-    await this.captured(vars, [rows], x, y);
     const kind = this.stepKind(vars, rows);
-    if (kind === null) return 0;
-    const k = rows === batches.batchSize ? Math.min(MAX_ASYNC_STEPS, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
+    if (kind === null) return null;
+    // Consecutive batches of this size (their indices lie back to back in `order`): every full batch from b on,
+    // or the last one alone. Counted, not looped over (a loop here gets compiled mid-fit, which costs more).
+    const k = rows === batches.batchSize ? Math.min(maxSteps, Math.floor((batches.order.length - batches.start(b)) / rows)) : 1;
     const opt = this.optimizer;
     const lrs = new Float64Array(k);
-    if (!opt.learningRatesFrom(opt.iterations, lrs)) return 0;  // the ordinary step reports the bad rate
+    if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;
     const slots = losses.reserve(this.backend, k, rows);
-    const ran = await (this.backend.runTrainingStepsAsync as NonNullable<Backend['runTrainingStepsAsync']>)({
-      ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
-      indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
-      losses: slots.storage, lossOffset: slots.offset,
-    }, control.word);
-    if (ran < k) losses.unreserve(k - ran);
-    opt.iterations += ran;
-    return ran;
+    return {
+      count: k,
+      plan: {
+        ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
+        indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
+        losses: slots.storage, lossOffset: slots.offset,
+      },
+    };
   }
 
   /**

@@ -72,7 +72,7 @@ function rowsOf(t: Tensor, idx: Int32Array): Tensor {
 }
 
 /** A new tensor (kept out of tidy scopes) of `rows` rows shaped like the rows of `t`, zero-filled. */
-function rowsLike(t: Tensor, rows: number): Tensor {
+export function rowsLike(t: Tensor, rows: number): Tensor {
   return keep(new Tensor(t.backend, t.backend.alloc(rows * (t.size / t.shape[0]), true), [rows, ...t.shape.slice(1)]));
 }
 

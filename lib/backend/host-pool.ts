@@ -80,8 +80,9 @@ export class HostBufferPool {
  * (zero-filled unless asked otherwise), `upload` and `download` copy, `adopt` takes the array over, `free`
  * returns it to the pool.
  */
-export function hostMemoryMethods(pool: HostBufferPool): Pick<Backend<Float32Array>, 'alloc' | 'upload' | 'adopt' | 'download' | 'free'> {
+export function hostMemoryMethods(pool: HostBufferPool): Pick<Backend<Float32Array>, 'alloc' | 'upload' | 'adopt' | 'download' | 'free' | 'collectedStorage'> {
   return {
+    collectedStorage: true,
     alloc: (size, zeroed = true) => pool.take(size, zeroed),
     upload: (data) => {
       const buf = pool.take(data.length, false);

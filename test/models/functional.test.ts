@@ -1,0 +1,84 @@
+/**
+ * The functional API: `my.input`, `layer.apply` on symbolic tensors, `my.model` with several inputs and outputs,
+ * per-output losses, loss weights and metrics, data as arrays or objects keyed by name, shared layers, nested
+ * models, the fast training paths, and the typed errors of bad graphs and bad data.
+ */
+import * as my from '../../lib/index';
+
+function breastCancer(): { mean: my.Tensor; worst: my.Tensor; radiusSe: my.Tensor; label: my.Tensor; n: number } {
+  const ds = my.data.loadDataset('breast_cancer');
+  const scaled = my.scalers.standardScaler().fitTransform(ds.x);
+  const v = scaled.dataSync();
+  const n = ds.x.shape[0];
+  const cols = (from: number, count: number): my.Tensor => {
+    const out = new Float32Array(n * count);
+    for (let i = 0; i < n; i++) for (let j = 0; j < count; j++) out[i * count + j] = v[i * 30 + from + j];
+    return my.tensor(out, [n, count]);
+  };
+  scaled.dispose();
+  return { mean: cols(0, 10), worst: cols(20, 10), radiusSe: cols(10, 1), label: ds.y, n };
+}
+
+function twoBranchModel(seed: number): my.Model {
+  my.setSeed(seed);
+  const mean = my.input({ shape: [10], name: 'mean' });
+  const worst = my.input({ shape: [10], name: 'worst' });
+  const a = my.layers.dense({ units: 16, activation: 'relu' }).apply(mean);
+  const b = my.layers.dense({ units: 16, activation: 'relu' }).apply(worst);
+  const h = my.layers.dense({ units: 32, activation: 'relu' }).apply(my.layers.concatenate().apply([a, b]));
+  const diagnosis = my.layers.dense({ units: 1, activation: 'sigmoid', name: 'diagnosis' }).apply(h);
+  const radius = my.layers.dense({ units: 1, name: 'radius_se' }).apply(h);
+  return my.model({ inputs: [mean, worst], outputs: [diagnosis, radius] });
+}
+
+describe('two inputs, two outputs on breast_cancer', () => {
+  test('learns the diagnosis (test accuracy >= 0.93) and the radius error, with per-output losses and metrics', async () => {
+    const d = breastCancer();
+    const order = new my.Random(0).permutation(d.n);
+    const nTest = 114;
+    const rows = (t: my.Tensor, idx: Int32Array) => my.gather(t, idx, 0);
+    const test = order.subarray(0, nTest);
+    const train = order.subarray(nTest);
+    const model = twoBranchModel(1);
+    model.compile({
+      optimizer: 'adam',
+      loss: { diagnosis: 'binaryCrossentropy', radius_se: 'meanSquaredError' },
+      lossWeights: { diagnosis: 1, radius_se: 0.5 },
+      metrics: { diagnosis: ['accuracy'] },
+    });
+    const history = await model.fit({ mean: rows(d.mean, train), worst: rows(d.worst, train) },
+      { diagnosis: rows(d.label, train), radius_se: rows(d.radiusSe, train) }, { epochs: 40, batchSize: 32, verbose: 0, seed: 2 });
+    expect(Object.keys(history.history).sort()).toEqual(['diagnosis_accuracy', 'loss']);
+    expect(history.params.strategy).toBe('compiled-replay');  // metrics need every batch in JavaScript
+    const last = history.history.loss[39];
+    expect(last).toBeLessThan(history.history.loss[0] * 0.5);
+    const [loss, acc] = model.evaluate([rows(d.mean, test), rows(d.worst, test)], [rows(d.label, test), rows(d.radiusSe, test)]) as number[];
+    expect(acc).toBeGreaterThanOrEqual(0.93);
+    expect(loss).toBeLessThan(0.5);
+    const [p, r] = model.predict({ mean: rows(d.mean, test), worst: rows(d.worst, test) }) as my.Tensor[];
+    expect(p.shape).toEqual([nTest, 1]);
+    expect(r.shape).toEqual([nTest, 1]);
+    // The regression head explains most of the variance of the (standardized) radius error.
+    const truth = rows(d.radiusSe, test).dataSync();
+    const pred = r.dataSync();
+    let sse = 0;
+    let sst = 0;
+    for (let i = 0; i < nTest; i++) { sse += (pred[i] - truth[i]) ** 2; sst += truth[i] ** 2; }
+    expect(1 - sse / sst).toBeGreaterThan(0.5);
+    // predictAsync and evaluateAsync agree with predict and evaluate.
+    const [pa] = await model.predictAsync([rows(d.mean, test), rows(d.worst, test)]) as my.Tensor[];
+    expect(Array.from(pa.dataSync())).toEqual(Array.from(p.dataSync()));
+    const ea = await model.evaluateAsync([rows(d.mean, test), rows(d.worst, test)], { diagnosis: rows(d.label, test), radius_se: rows(d.radiusSe, test) }) as number[];
+    expect(ea[0]).toBeCloseTo(loss, 5);
+    expect(ea[1]).toBe(acc);
+  }, 120_000);
+
+  test('without metrics or callbacks a two-input model trains by native epochs', async () => {
+    const d = breastCancer();
+    const model = twoBranchModel(3);
+    model.compile({ optimizer: 'adam', loss: ['binaryCrossentropy', 'meanSquaredError'] });
+    const history = await model.fit([d.mean, d.worst], [d.label, d.radiusSe], { epochs: 3, verbose: 0 });
+    expect(history.params.strategy).toBe(my.backendInfo().backend === 'reference' ? 'replay' : 'native-epochs');
+    expect(history.history.loss[2]).toBeLessThan(history.history.loss[0]);
+  });
+});

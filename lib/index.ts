@@ -28,6 +28,7 @@ export * as callbacks from './callbacks/index';
 export { sequential, Sequential } from './models/sequential';
 export { model, Model } from './models/model';
 export type { ModelArgs } from './models/model';
+export type { GraphModelConfig, GraphLayerConfig, TensorRef } from './models/graph-config';
 export type { ModelData } from './models/graph-data';
 export { input } from './layers/input-layer';
 export type { InputArgs } from './layers/input-layer';

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { DisposedError, ModelFormatError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
 import { Sequential, type SequentialConfig } from '../models/sequential';
+import { Model } from '../models/model';
+import type { GraphModelConfig } from '../models/graph-config';
 import type { Tensor } from '../tensor/tensor';
 import { FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, parseModelJSON, type ModelJSON } from './model-json';
 import { openSafetensors, type SafetensorsContent, type SafetensorsHeader } from './safetensors-read';
@@ -45,15 +47,15 @@ function packageVersion(): string {
  * @throws IOError (with the system `code`) when the file system refuses (full disk, read-only, a file where
  *   the folder should be, a folder holding other files); the previous model is then intact.
  */
-export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): void {
-  if (!(model instanceof Sequential)) throw new ValueError(`save: model must be a Sequential, got ${describe(model)}`);
+export function saveModel(model: Model, dir: string, options: SaveOptions = {}): void {
+  if (!(model instanceof Model)) throw new ValueError(`save: model must be a Sequential or a Model, got ${describe(model)}`);
   if (model.isDisposed) throw new DisposedError(`save: the model ${model.name} was disposed; there is nothing to save`);
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`save: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`save: options must be an object, got ${describe(options)}`);
   const includeOptimizer = options.includeOptimizer ?? true;
   if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save: includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
   const architecture = model.getConfig();
-  if (!architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
+  if ('inputShape' in architecture && !architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
   const weights = model.weights;
   const files: FolderFile[] = [{ name: FILES.weights, bytes: encodeSafetensors(weights.map((w) => ({ name: w.name, tensor: w })), { format: MODEL_FORMAT }) }];
   const compileConfig = model.compileConfig;
@@ -114,7 +116,7 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
  * inside the folder are read (no links, FIFOs or devices), never more than their headers declare.
  * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder.
  */
-export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
+export function loadModel(dir: string, options: LoadOptions = {}): Sequential | Model {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`loadModel: options must be an object, got ${describe(options)}`);
   const compile = options.compile ?? true;
@@ -122,25 +124,30 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
   const folder = resolveSavedFolder(dir);
   const jsonFile = path.join(folder, FILES.model);
   const doc = parseModelJSON(readSmallTextFile(jsonFile, 'model file', MAX_MODEL_JSON_BYTES), jsonFile);
-  const declared = declaredWeights(doc.architecture.layers, doc.architecture.inputShape, jsonFile);
+  // A graph model's weights are checked against the header once it is rebuilt (below).
+  const graph = doc.architecture.className === 'Functional';
+  const declared = graph ? null : declaredWeights(doc.architecture.layers, doc.architecture.inputShape as number[], jsonFile);
   const weightsFile = path.join(folder, FILES.weights);
   const weightsSt = openSafetensors(weightsFile);
   let stored: SafetensorsContent;
   try {
-    checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
+    if (declared) checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
     stored = weightsSt.read();
   } finally {
     weightsSt.close();
   }
-  let model: Sequential;
+  let model: Sequential | Model;
   try {
-    model = Sequential.fromConfig(doc.architecture as SequentialConfig);
+    model = graph ? Model.fromConfig(doc.architecture as unknown as GraphModelConfig) : Sequential.fromConfig(doc.architecture as SequentialConfig);
   } catch (err) {
     throw new ModelFormatError(`${jsonFile}: architecture cannot be rebuilt: ${(err as Error).message}`);
   }
   try {
     const own = model.weights;
     const names = own.map((w) => w.name);
+    const missing = names.find((n) => !stored.tensors.has(n));
+    if (graph && missing !== undefined) throw new ModelFormatError(`${weightsFile}: missing tensor ${missing}`);
+    if (graph && stored.tensors.size !== names.length) throw new ModelFormatError(`${weightsFile}: holds ${stored.tensors.size} tensors, the architecture has ${names.length} weights`);
     if (names.join('\n') !== doc.weights.join('\n')) {
       throw new ModelFormatError(`${jsonFile}: the architecture has weights [${names.join(', ')}] but the file lists [${doc.weights.join(', ')}]`);
     }
@@ -161,10 +168,10 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
   }
 }
 
-function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFile: string): void {
+function restoreTraining(model: Model, doc: ModelJSON, dir: string, jsonFile: string): void {
   const cc = doc.compileConfig!;
   try {
-    model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: cc.metrics });
+    model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: cc.metrics, ...(cc.lossWeights ? { lossWeights: cc.lossWeights } : {}) });
   } catch (err) {
     throw new ModelFormatError(`${jsonFile}: compileConfig cannot be restored (${(err as Error).message}); load with { compile: false } and compile yourself`);
   }
@@ -195,7 +202,7 @@ function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFil
  * `<slot>/<i>` per slot name of the optimizer and trainable weight i (in `trainableWeights` order, the order
  * in which the optimizer first updates them), each of that weight's shape.
  */
-function checkOptimizerHeader(header: SafetensorsHeader, model: Sequential, optFile: string): void {
+function checkOptimizerHeader(header: SafetensorsHeader, model: Model, optFile: string): void {
   const optimizer = model.optimizer!;
   const fail = (msg: string): never => { throw new ModelFormatError(`${optFile}: the optimizer state does not fit ${optimizer.className}: ${msg}`); };
   const got = new Map(header.entries.map((e) => [e.name, e.shape]));

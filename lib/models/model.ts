@@ -22,6 +22,10 @@ import { fusableOutput, runGraph, type GraphPass } from './graph-run';
 import type { History } from './history';
 import { ModelStateError } from './model-state-error';
 import { ModelLayer } from './model-layer';
+import { graphConfig, graphFromConfig, type GraphModelConfig } from './graph-config';
+import { ModelFormatError } from '../errors';
+import type { Layer as LayerType } from '../layers/layer';
+import type { SequentialConfig } from './sequential';
 import { summarizeGraph } from './summary-graph';
 
 /** Options of `my.model`. */
@@ -414,6 +418,29 @@ export class Model {
   }
 
   /**
+   * The architecture (no weights) as Keras's functional config: layers with their inbound nodes, input and output
+   * references (lib/models/graph-config.ts). `Model.fromConfig` rebuilds it.
+   */
+  getConfig(): GraphModelConfig | SequentialConfig {
+    this.alive('getConfig');
+    return graphConfig(this.name, this.requireGraph('getConfig'));
+  }
+
+  /** A new, uncompiled model with the architecture of a functional (or Sequential) config (fresh weights). */
+  static fromConfig(config: GraphModelConfig | SequentialConfig): Model {
+    if (config !== null && typeof config === 'object' && !('inputLayers' in config) && 'inputShape' in config) {
+      return (NESTED_MODELS.get('Sequential') as (c: Record<string, unknown>) => Model)(config as unknown as Record<string, unknown>);
+    }
+    const g = graphFromConfig(config as GraphModelConfig, nestedLayer);
+    try {
+      return new Model({ inputs: g.inputs, outputs: g.outputs, name: typeof g.name === 'string' ? g.name : undefined });
+    } catch (err) {
+      if (err instanceof ModelFormatError) throw err;
+      throw new ModelFormatError(`functional config: ${(err as Error).message}`);
+    }
+  }
+
+  /**
    * Disposes every weight and the optimizer's state; afterwards every method throws DisposedError. While `fit`
    * runs, the fit is stopped first (it rejects with a DisposedError) and the model is freed after its current step.
    */
@@ -444,4 +471,12 @@ export class Model {
  */
 export function model(args: ModelArgs): Model {
   return new Model(args);
+}
+
+/** Model classes that can appear as layers of a functional config, by className ('Sequential' registers itself). */
+export const NESTED_MODELS = new Map<string, (config: Record<string, unknown>) => Model>([['Functional', (c) => Model.fromConfig(c as unknown as GraphModelConfig)]]);
+
+function nestedLayer(entry: { className: string; config: Record<string, unknown> }): LayerType | null {
+  const make = NESTED_MODELS.get(entry.className);
+  return make ? make(entry.config).asLayer() : null;
 }

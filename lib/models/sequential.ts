@@ -16,7 +16,7 @@ import { buildGraph } from './graph';
 import { logitsActivationOf } from './graph-run';
 import type { History } from './history';
 import type { InputData } from './input-data';
-import { Model, modelName } from './model';
+import { Model, modelName, NESTED_MODELS } from './model';
 import { ModelStateError } from './model-state-error';
 import { summarize } from './summary';
 
@@ -171,13 +171,13 @@ export class Sequential extends Model {
   }
 
   /** The architecture: layer configs and input shape (no weights). */
-  getConfig(): SequentialConfig {
+  override getConfig(): SequentialConfig {
     this.alive('getConfig');
     return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })), inputShape: this.inputShape };
   }
 
   /** A new, uncompiled model with the architecture of `config` (fresh weights). */
-  static fromConfig(config: SequentialConfig): Sequential {
+  static override fromConfig(config: SequentialConfig): Sequential {
     if (config === null || typeof config !== 'object' || !Array.isArray(config.layers)) {
       throw new ValueError(`Sequential.fromConfig: expected { layers: [...], inputShape }, got ${describe(config)}`);
     }
@@ -196,3 +196,5 @@ export class Sequential extends Model {
 export function sequential(layers: Layer[] = []): Sequential {
   return new Sequential(layers);
 }
+
+NESTED_MODELS.set('Sequential', (c) => Sequential.fromConfig(c as unknown as SequentialConfig));

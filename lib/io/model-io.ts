@@ -114,9 +114,11 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
  * it was and restores the optimizer state (validated fully: every slot of every trainable weight, with its
  * shape), so that further training continues exactly as the saved model would have. Only regular files
  * inside the folder are read (no links, FIFOs or devices), never more than their headers declare.
+ * A graph model (saved from `my.model`) comes back as a `Model`: `loadModel<my.Model>(dir)` types it so; the type
+ * parameter defaults to `Sequential`.
  * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder.
  */
-export function loadModel(dir: string, options: LoadOptions = {}): Sequential | Model {
+export function loadModel<M extends Model = Sequential>(dir: string, options: LoadOptions = {}): M {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`loadModel: options must be an object, got ${describe(options)}`);
   const compile = options.compile ?? true;
@@ -161,7 +163,7 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential | 
     model.setWeights(values);
     for (const v of values) v.dispose();
     if (compile && doc.compileConfig) restoreTraining(model, doc, folder, jsonFile);
-    return model;
+    return model as M;
   } catch (err) {
     model.dispose();
     throw err;

@@ -45,7 +45,7 @@ test('a functional model with a shared layer round-trips: config, weights, compi
   expect(cfg.outputLayers).toEqual([['cls', 0, 0], ['reg', 0, 0]]);
   const dir = path.join(tmp, 'two-heads');
   model.save(dir);
-  const loaded = my.loadModel(dir) as my.Model;
+  const loaded = my.loadModel<my.Model>(dir);
   expect(loaded.name).toBe('two_heads');
   expect(loaded.inputNames).toEqual(['num', 'grid']);
   expect(loaded.outputNames).toEqual(['cls', 'reg']);
@@ -73,7 +73,7 @@ test('nested models (a functional and a Sequential used as layers) round-trip', 
   expect(cfg.layers.map((l) => l.className)).toEqual(['InputLayer', 'InputLayer', 'Functional', 'Subtract', 'Sequential']);
   const dir = path.join(tmp, 'nested');
   outer.save(dir);
-  const loaded = my.loadModel(dir) as my.Model;
+  const loaded = my.loadModel<my.Model>(dir);
   const a = my.tensor(randomValues(5 * 4, 7), [5, 4]);
   const b = my.tensor(randomValues(5 * 4, 8), [5, 4]);
   expect(Array.from((loaded.predict([a, b]) as my.Tensor).dataSync())).toEqual(Array.from((outer.predict([a, b]) as my.Tensor).dataSync()));

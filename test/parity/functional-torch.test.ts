@@ -38,7 +38,7 @@ print(json.dumps({'out': out.detach().double().ravel().tolist(), **{k: v.grad.do
   const head = my.layers.dense({ units: 2, name: 'out' });
   const model = my.model({ inputs: [a, b], outputs: head.apply(joined) });
   // Non-zero biases so that they matter.
-  for (const w of model.weights) if (w.rank === 1) w.assign(my.tensor(randomValues(w.size, w.size), w.shape));
+  for (const w of model.weights) if (w.rank === 1) w.assign(my.tensor(randomValues(w.size, w.size), w.shape.slice()));
   const n = 5;
   const xa = my.tensor(randomValues(n * 3, 11), [n, 3]);
   const xb = my.tensor(randomValues(n * 2, 12), [n, 2]);
@@ -48,7 +48,7 @@ print(json.dumps({'out': out.detach().double().ravel().tolist(), **{k: v.grad.do
   const out = (model.predict([xa, xb]) as my.Tensor).dataSync();
   const names = ['Wa', 'ba', 'Wb', 'bb', 'Wo', 'bo'];
   const payload: Record<string, unknown> = { a: Array.from(xa.dataSync()), b: Array.from(xb.dataSync()), r: Array.from(r.dataSync()), shapes: { a: [n, 3], b: [n, 2], r: [n, 2] } };
-  vars.forEach((v, i) => { payload[names[i]] = Array.from(v.dataSync()); (payload.shapes as Record<string, number[]>)[names[i]] = v.shape; });
+  vars.forEach((v, i) => { payload[names[i]] = Array.from(v.dataSync()); (payload.shapes as Record<string, number[]>)[names[i]] = v.shape.slice(); });
   const ref = JSON.parse(execFileSync('/usr/bin/python3', ['-c', SCRIPT], { input: JSON.stringify(payload) }).toString()) as Record<string, number[]>;
   const close = (got: ArrayLike<number>, want: number[], what: string) => {
     expect(got.length).toBe(want.length);

@@ -8,13 +8,12 @@ import { DisposedError, ShapeError, ValueError, describe } from '../errors';
 import { clone } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
-import type { Optimizer } from '../optimizers/optimizer';
 import { Layer } from '../layers/layer';
 import { isSymbolic, type SymbolicTensor } from '../layers/symbolic';
-import { resolveModelCompile, type CompileArgs, type Compiled } from './compile';
+import { resolveModelCompile, type CompileArgs } from './compile';
 import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
 import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
-import type { StepControl } from '../engine/step-control';
+import { ModelLifecycle } from './model-lifecycle';
 import { fitModel, type FitOptions } from './fit';
 import { buildGraph, type Graph } from './graph';
 import { packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
@@ -54,23 +53,17 @@ export function modelName(base: string): string {
  * a model of one input (output), else an array in input (output) order or an object keyed by input (output) name.
  * Output names are the names of the layers that produce them.
  */
-export class Model {
+export class Model extends ModelLifecycle {
   /** The layers that compute something, in the order they first run (a shared layer once, inputs excluded). */
   readonly layers: Layer[] = [];
   /** The model's name. */
   readonly name: string;
   /** @internal The checked graph (null for a Sequential until it is built). */
   protected graph: Graph | null = null;
-  private _stopTraining = false;
-  private stepControl: StepControl | null = null;
-  private _disposeRequested = false;
-  /** @internal */
-  protected compiled: Compiled | null = null;
-  private training = false;
-  private disposed = false;
   private layerView: ModelLayer | null = null;
 
   constructor(args: ModelArgs | null, name?: string) {
+    super();
     if (args === null) {
       this.name = name as string;
       return;
@@ -91,16 +84,6 @@ export class Model {
   requireGraph(op: string): Graph {
     if (!this.graph) throw new ModelStateError(`${op}: the model ${this.name} is not built yet (give the first layer an inputShape, or fit/predict once)`);
     return this.graph;
-  }
-
-  /** Throws DisposedError when `dispose()` was called: a disposed model never rebuilds itself silently. */
-  protected alive(op: string): void {
-    if (this.disposed) throw new DisposedError(`${op}: the model ${this.name} was disposed; load or build a new one`);
-  }
-
-  /** True after `dispose()`. */
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   /** The input names (the keys of x given as an object), in input order. */
@@ -177,68 +160,8 @@ export class Model {
    */
   compile(args: CompileArgs): void {
     this.alive('compile');
-    if (this.training) throw new ModelStateError('compile: cannot compile while fit() runs');
+    if (this.isTraining) throw new ModelStateError('compile: cannot compile while fit() runs');
     this.compiled = resolveModelCompile(args, this.outputInfo());
-  }
-
-  /** The optimizer set by `compile` (null before). */
-  get optimizer(): Optimizer | null {
-    return this.compiled ? this.compiled.optimizer : null;
-  }
-
-  /** The serializable compile arguments, null when not compiled. */
-  get compileConfig(): Compiled['config'] | null {
-    return this.compiled ? this.compiled.config : null;
-  }
-
-  /** @internal The compiled state; throws ModelStateError when not compiled. */
-  requireCompiled(op: string): Compiled {
-    this.alive(op);
-    if (!this.compiled) throw new ModelStateError(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
-    return this.compiled;
-  }
-
-  /**
-   * Set to true (by a callback, or from anywhere while `fit` runs) to end `fit` after the current training step;
-   * the fit then resolves with the history so far. To reject the fit instead, pass an AbortSignal.
-   */
-  get stopTraining(): boolean {
-    return this._stopTraining;
-  }
-
-  set stopTraining(value: boolean) {
-    this._stopTraining = value;
-    if (value) this.stepControl?.requestStop();  // a native job running the fit's steps stops after its current step
-    else this.stepControl?.clear();
-  }
-
-  /** @internal Marks fit as running; throws ModelStateError when it already is. */
-  beginTraining(): void {
-    this.alive('fit');
-    if (this.training) throw new ModelStateError('fit: this model is already training; wait for the running fit() to finish');
-    this.training = true;
-    this.stopTraining = false;
-  }
-
-  /** @internal Ends fit; frees the model when `dispose` was called while it ran. */
-  endTraining(): void {
-    this.training = false;
-    if (this._disposeRequested) this.disposeNow();
-  }
-
-  /** @internal The control word of the running fit's native jobs (null when none runs). */
-  attachStepControl(control: StepControl | null): void {
-    this.stepControl = control;
-  }
-
-  /** @internal True when `dispose` was called while `fit` ran. */
-  get disposeRequested(): boolean {
-    return this._disposeRequested;
-  }
-
-  /** True while `fit` runs. */
-  get isTraining(): boolean {
-    return this.training;
   }
 
   /** @internal Checks the sample shape of (packed) x against the model. */
@@ -321,7 +244,7 @@ export class Model {
 
   /** Trains the model (see `FitOptions`); x and y as described on the class. */
   fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
-    if (this.disposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
+    if (this.isDisposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
     let data: ReturnType<typeof packData>;
     let val: ReturnType<typeof packData> | null = null;
     try {
@@ -440,27 +363,10 @@ export class Model {
     }
   }
 
-  /**
-   * Disposes every weight and the optimizer's state; afterwards every method throws DisposedError. While `fit`
-   * runs, the fit is stopped first (it rejects with a DisposedError) and the model is freed after its current step.
-   */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.training) {
-      this._disposeRequested = true;
-      this.stepControl?.requestStop();
-      return;
-    }
-    this.disposeNow();
-  }
-
   /** @internal Frees the layers and the optimizer. */
-  protected disposeNow(): void {
-    this._disposeRequested = false;
+  protected override disposeNow(): void {
+    super.disposeNow();
     for (const l of this.layers) l.dispose();
-    this.compiled?.optimizer.dispose();
-    this.compiled = null;
   }
 }
 

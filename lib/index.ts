@@ -26,7 +26,7 @@ export * as activations from './activations/index';
 export * as layers from './layers/index';
 export * as callbacks from './callbacks/index';
 export { sequential, Sequential } from './models/sequential';
-export { model, Model } from './models/model';
+export { model, Model, Functional } from './models/model';
 export type { ModelArgs } from './models/model';
 export type { GraphModelConfig, GraphLayerConfig, TensorRef } from './models/graph-config';
 export type { ModelData } from './models/graph-data';

@@ -2,7 +2,8 @@
  * Model files: the safetensors reader/writer, `loadModel`, and `Model.prototype.save` (attached here,
  * so importing the library gives every model, Sequential included, a `save(dir)` method).
  */
-import { Model } from '../models/model';
+import { Functional, type Model } from '../models/model';
+import { Sequential } from '../models/sequential';
 import { saveModel, type SaveOptions } from './model-io';
 
 export { loadModel, saveModel } from './model-io';
@@ -23,6 +24,9 @@ declare module '../models/model' {
   }
 }
 
-Model.prototype.save = function save(this: Model, dir: string, options?: SaveOptions): void {
-  saveModel(this, dir, options);
-};
+// On each concrete class (not on Model), so that either can be left without `save`.
+for (const cls of [Sequential, Functional]) {
+  cls.prototype.save = function save(this: Model, dir: string, options?: SaveOptions): void {
+    saveModel(this, dir, options);
+  };
+}

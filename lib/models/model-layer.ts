@@ -16,7 +16,7 @@ export class ModelLayer extends Layer {
 
   constructor(readonly model: Model) {
     super({ name: model.name }, 'Model');
-    this.className = model.constructor.name === 'Sequential' ? 'Sequential' : 'Functional';
+    this.className = model.className;
   }
 
   override get weights(): Variable[] {

@@ -53,7 +53,7 @@ export function modelName(base: string): string {
  * a model of one input (output), else an array in input (output) order or an object keyed by input (output) name.
  * Output names are the names of the layers that produce them.
  */
-export class Model extends ModelLifecycle {
+export abstract class Model extends ModelLifecycle {
   /** The layers that compute something, in the order they first run (a shared layer once, inputs excluded). */
   readonly layers: Layer[] = [];
   /** The model's name. */
@@ -74,10 +74,15 @@ export class Model extends ModelLifecycle {
     this.setGraph(buildGraph(args.inputs, args.outputs, `model ${this.name}`));
   }
 
+  /** The class name a config stores for this model when it is a layer of another ('Functional', 'Sequential'). */
+  get className(): string {
+    return 'Functional';
+  }
+
   /** @internal Installs the graph (Sequential: at build). */
   protected setGraph(graph: Graph): void {
     this.graph = graph;
-    if (this.constructor === Model) this.layers.splice(0, this.layers.length, ...graph.layers);
+    this.layers.splice(0, this.layers.length, ...graph.layers);  // a Sequential's own list: the same layers, in order
   }
 
   /** @internal The graph; throws ModelStateError while there is none (an unbuilt Sequential). */
@@ -356,7 +361,7 @@ export class Model extends ModelLifecycle {
     }
     const g = graphFromConfig(config as GraphModelConfig, nestedLayer);
     try {
-      return new Model({ inputs: g.inputs, outputs: g.outputs, name: typeof g.name === 'string' ? g.name : undefined });
+      return new Functional({ inputs: g.inputs, outputs: g.outputs, name: typeof g.name === 'string' ? g.name : undefined });
     } catch (err) {
       if (err instanceof ModelFormatError) throw err;
       throw new ModelFormatError(`functional config: ${(err as Error).message}`);
@@ -370,13 +375,16 @@ export class Model extends ModelLifecycle {
   }
 }
 
+/** The model `my.model` makes: a `Model` over the graph between the given inputs and outputs (Keras's `Functional`). */
+export class Functional extends Model {}
+
 /**
  * A graph model: `my.model({ inputs: [a, b], outputs: [y1, y2], name? })` (see `Model`).
  * @throws ValueError when an output does not depend on the inputs, an input is unused, two layers share a name, or
  *   inputs / outputs are not symbolic tensors.
  */
-export function model(args: ModelArgs): Model {
-  return new Model(args);
+export function model(args: ModelArgs): Functional {
+  return new Functional(args);
 }
 
 /** Model classes that can appear as layers of a functional config, by className ('Sequential' registers itself). */

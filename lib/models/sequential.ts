@@ -42,6 +42,10 @@ export class Sequential extends Model {
     for (const l of layers) this.add(l);
   }
 
+  override get className(): string {
+    return 'Sequential';
+  }
+
   /** Appends a layer (built at once when the model is already built). */
   add(layer: Layer): void {
     this.alive('Sequential.add');

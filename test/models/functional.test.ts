@@ -104,3 +104,50 @@ describe('the packed inputs and targets of a graph model replay exactly', () => 
     expect(runs[2]).toEqual(runs[0]);
   });
 });
+
+describe('validation, off-thread inference and frozen nested models', () => {
+  test('validationData keyed by name and validationSplit of packed data log val_ metrics', async () => {
+    const d = breastCancer();
+    const model = twoBranchModel(6);
+    model.compile({ optimizer: 'adam', loss: ['binaryCrossentropy', 'mse'], metrics: ['mae'] });
+    const h1 = await model.fit([d.mean, d.worst], [d.label, d.radiusSe], { epochs: 2, verbose: 0, validationData: [{ mean: d.mean, worst: d.worst }, { diagnosis: d.label, radius_se: d.radiusSe }] });
+    expect(Object.keys(h1.history).sort()).toEqual(['diagnosis_mae', 'loss', 'radius_se_mae', 'val_diagnosis_mae', 'val_loss', 'val_radius_se_mae']);
+    const h2 = await model.fit([d.mean, d.worst], [d.label, d.radiusSe], { epochs: 1, verbose: 0, validationSplit: 0.25 });
+    expect(h2.params.samples).toBe(Math.ceil(d.n * 0.75));
+    expect(Number.isFinite(h2.history.val_loss[0])).toBe(true);
+  });
+
+  test('predictAsync and evaluateAsync of a two-output model off the JavaScript thread equal predict and evaluate', async () => {
+    const d = breastCancer();
+    const model = twoBranchModel(8);
+    model.compile({ optimizer: 'adam', loss: { diagnosis: 'binaryCrossentropy', radius_se: 'mse' }, metrics: { diagnosis: 'accuracy', radius_se: 'mae' } });
+    const saved = process.env.MYELIN_OFF_THREAD;
+    process.env.MYELIN_OFF_THREAD = 'always';
+    try {
+      const x = { mean: d.mean, worst: d.worst };
+      const y = [d.label, d.radiusSe];
+      const sync = (model.predict(x, { batchSize: 64 }) as my.Tensor[]).map((t) => Array.from(t.dataSync()));
+      const async_ = (await model.predictAsync(x, { batchSize: 64 }) as my.Tensor[]).map((t) => Array.from(t.dataSync()));
+      expect(async_).toEqual(sync);
+      expect(await model.evaluateAsync(x, y, { batchSize: 64 })).toEqual(model.evaluate(x, y, { batchSize: 64 }));
+    } finally {
+      if (saved === undefined) delete process.env.MYELIN_OFF_THREAD; else process.env.MYELIN_OFF_THREAD = saved;
+    }
+  });
+
+  test('a nested model frozen with trainable = false keeps its weights while the outer model trains', async () => {
+    my.setSeed(9);
+    const ei = my.input({ shape: [10] });
+    const encoder = my.model({ inputs: ei, outputs: my.layers.dense({ units: 4, activation: 'relu' }).apply(ei), name: 'frozen_encoder' });
+    const x = my.input({ shape: [10] });
+    const out = my.layers.dense({ units: 1, activation: 'sigmoid' }).apply(encoder.apply(x) as my.SymbolicTensor);
+    const model = my.model({ inputs: x, outputs: out });
+    model.getLayer('frozen_encoder').trainable = false;
+    expect(model.trainableWeights.length).toBe(2);
+    const before = encoder.getWeights().map((w) => Array.from(w.dataSync()));
+    const d = breastCancer();
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    await model.fit(d.mean, d.label, { epochs: 2, verbose: 0 });
+    expect(encoder.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+});

@@ -11,7 +11,7 @@ import { FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, parseModelJSON, type ModelJS
 import { openSafetensors, type SafetensorsContent, type SafetensorsHeader } from './safetensors-read';
 import { encodeSafetensors } from './safetensors-write';
 import { resolveSavedFolder, writeFolderAtomic, type FolderFile } from './atomic-folder';
-import { declaredWeights, type DeclaredWeight } from './declared-weights';
+import { declaredGraphWeights, declaredWeights, type DeclaredWeight } from './declared-weights';
 import { readSmallTextFile } from './safe-read';
 
 /** Options of `model.save`. */
@@ -107,6 +107,19 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
   });
 }
 
+/** A graph model's weights file must hold exactly the declared weights (by name), each of its declared shape. */
+function checkGraphWeightsHeader(header: SafetensorsHeader, declared: { name: string; shape: number[] }[], weightsFile: string): void {
+  const stored = new Map(header.entries.map((e) => [e.name, e.shape]));
+  for (const d of declared) {
+    const s = stored.get(d.name);
+    if (!s) throw new ModelFormatError(`${weightsFile}: missing tensor ${d.name}`);
+    if (s.join() !== d.shape.join()) throw new ModelFormatError(`${weightsFile}: ${d.name} has shape ${shapeText(s)}, the architecture needs ${shapeText(d.shape)}`);
+  }
+  const names = new Set(declared.map((d) => d.name));
+  const extra = [...stored.keys()].filter((k) => !names.has(k));
+  if (extra.length > 0) throw new ModelFormatError(`${weightsFile}: unexpected tensors ${extra.slice(0, 10).join(', ')}`);
+}
+
 /**
  * Loads a model saved with `model.save(dir)`: validates model.json, checks every weight shape the
  * architecture declares against the weights file's header, rebuilds the architecture, sets the weights
@@ -126,14 +139,15 @@ export function loadModel<M extends Model = Sequential>(dir: string, options: Lo
   const folder = resolveSavedFolder(dir);
   const jsonFile = path.join(folder, FILES.model);
   const doc = parseModelJSON(readSmallTextFile(jsonFile, 'model file', MAX_MODEL_JSON_BYTES), jsonFile);
-  // A graph model's weights are checked against the header once it is rebuilt (below).
   const graph = doc.architecture.className === 'Functional';
   const declared = graph ? null : declaredWeights(doc.architecture.layers, doc.architecture.inputShape as number[], jsonFile);
+  const declaredByName = graph ? declaredGraphWeights(doc.architecture as unknown as GraphModelConfig, jsonFile) : null;
   const weightsFile = path.join(folder, FILES.weights);
   const weightsSt = openSafetensors(weightsFile);
   let stored: SafetensorsContent;
   try {
     if (declared) checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
+    if (declaredByName) checkGraphWeightsHeader(weightsSt.header, declaredByName, weightsFile);
     stored = weightsSt.read();
   } finally {
     weightsSt.close();
@@ -147,9 +161,6 @@ export function loadModel<M extends Model = Sequential>(dir: string, options: Lo
   try {
     const own = model.weights;
     const names = own.map((w) => w.name);
-    const missing = names.find((n) => !stored.tensors.has(n));
-    if (graph && missing !== undefined) throw new ModelFormatError(`${weightsFile}: missing tensor ${missing}`);
-    if (graph && stored.tensors.size !== names.length) throw new ModelFormatError(`${weightsFile}: holds ${stored.tensors.size} tensors, the architecture has ${names.length} weights`);
     if (names.join('\n') !== doc.weights.join('\n')) {
       throw new ModelFormatError(`${jsonFile}: the architecture has weights [${names.join(', ')}] but the file lists [${doc.weights.join(', ')}]`);
     }

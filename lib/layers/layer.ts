@@ -33,6 +33,32 @@ function defaultName(className: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/** A weight an architecture declares: its full name, shape and whether an optimizer may update it. */
+export interface DeclaredShape {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
+let dryRun: DeclaredShape[] | null = null;
+
+/**
+ * @internal Runs `build` (of a model from an untrusted config) with `addWeight` recording each weight's name and
+ * shape instead of allocating it, and returns them in creation order. The layers built inside have no weights:
+ * discard them.
+ */
+export function recordWeightShapes(build: () => void): DeclaredShape[] {
+  const outer = dryRun;
+  const recorded: DeclaredShape[] = [];
+  dryRun = recorded;
+  try {
+    build();
+  } finally {
+    dryRun = outer;
+  }
+  return recorded;
+}
+
 /** A weight with the penalty that applies to it. */
 interface WeightEntry {
   variable: Variable;
@@ -187,6 +213,10 @@ export abstract class Layer {
 
   /** Creates a weight Variable from an initializer and registers its optional penalty. */
   protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null = null, trainable = true): Variable {
+    if (dryRun) {
+      dryRun.push({ name: `${this.name}/${name}`, shape: shape.slice(), trainable });
+      return null as unknown as Variable;  // a dry build (recordWeightShapes) never runs the layer
+    }
     const v = tidy(() => variable(initializer.init(shape), trainable, `${this.name}/${name}`));
     this.entries.push({ variable: v, regularizer });
     return v;

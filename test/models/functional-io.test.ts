@@ -89,3 +89,23 @@ test('a hand-written config with a cycle or an unknown reference is a ModelForma
   const unknown = { ...cyclic, name: 'unk', layers: [input, layer('e1', [[['ghost', 0, 0]]])], outputLayers: [['e1', 0, 0]] as [string, number, number][] };
   expect(() => my.Model.fromConfig(unknown)).toThrow(/reads layer "ghost", which is not in the config/);
 });
+
+test('a model.json asking for huge weights is refused from the weights header before anything is allocated', () => {
+  my.setSeed(3);
+  const a = my.input({ shape: [4], name: 'in4' });
+  const m = my.model({ inputs: a, outputs: my.layers.dense({ units: 2, name: 'small' }).apply(a), name: 'hostile' });
+  const dir = path.join(tmp, 'hostile');
+  m.save(dir);
+  const file = path.join(dir, 'model.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const entry = doc.architecture.layers.find((l: { name: string }) => l.name === 'small');
+  entry.config.units = 2 ** 28;  // 4 GiB of kernel if it were built
+  fs.writeFileSync(file, JSON.stringify(doc));
+  expect(() => my.loadModel(dir)).toThrow(my.ModelFormatError);
+  expect(() => my.loadModel(dir)).toThrow(/small\/kernel has shape \[4, 2\], the architecture needs \[4, 268435456\]/);
+  entry.config.units = 2;
+  doc.architecture.layers.find((l: { name: string }) => l.name === 'in4').config.shape = [5];
+  fs.writeFileSync(file, JSON.stringify(doc));
+  // The layer's own saved inputShape disagrees with the input: refused while the graph is rebuilt.
+  expect(() => my.loadModel(dir)).toThrow(/architecture cannot be rebuilt: small: expected samples of shape \[4\], got a symbolic input of shape \[null, 5\]/);
+});

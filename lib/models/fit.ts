@@ -32,8 +32,11 @@ export interface FitOptions {
   seed?: number;
   /** Fraction in [0, 1) of the samples, taken from the end before shuffling, used as validation data. */
   validationSplit?: number;
-  /** Validation data [x, y] (takes precedence over validationSplit). */
-  validationData?: [InputData, InputData];
+  /**
+   * Validation data [x, y] (takes precedence over validationSplit); for a graph model each as its fit data (an array
+   * or an object keyed by input / output name).
+   */
+  validationData?: [InputData | InputData[] | Record<string, InputData>, InputData | InputData[] | Record<string, InputData>];
   /** Epoch to start from (history and callbacks count from it). Default 0. */
   initialEpoch?: number;
   /** Weight of each class in the loss, { classIndex: weight } (missing classes weigh 1). */

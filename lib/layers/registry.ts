@@ -6,6 +6,7 @@ import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
 import type { Layer } from './layer';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -15,6 +16,13 @@ const registry = new Map<string, LayerFactory>([
   ['Dropout', (c) => new Dropout(c as never)],
   ['BatchNormalization', (c) => new BatchNormalization(c as never)],
   ['Flatten', (c) => new Flatten(c as never)],
+  ['Concatenate', (c) => new Concatenate(c as never)],
+  ['Add', (c) => new Add(c as never)],
+  ['Subtract', (c) => new Subtract(c as never)],
+  ['Multiply', (c) => new Multiply(c as never)],
+  ['Average', (c) => new Average(c as never)],
+  ['Maximum', (c) => new Maximum(c as never)],
+  ['Minimum', (c) => new Minimum(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -9,6 +9,7 @@
         "native/common/train_steps_args.cc",
         "native/cpu/async_job.cc",
         "native/cpu/blas_loader.cc",
+        "native/cpu/conv.cc",
         "native/cpu/data_movement.cc",
         "native/cpu/dense.cc",
         "native/cpu/dropout.cc",

@@ -229,6 +229,30 @@ export const KERNELS = {
    */
   dropout: kernel<(x: Buf, y: Buf, mask: Buf, state: Buf, n: number, rate: number, key0: number, key1: number) => void>(
     ['in', 'out', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+
+  // ---- convolutions (channels last) --------------------------------------------------------------------
+  /**
+   * 2-D convolution, channels last, with bias and activation: for x [N, H, W, C] and w [KH, KW, C, F],
+   * z[n, i, j, f] = bias[f] + sum_{a, b, c} x[n, i SH + a DH - PT, j SW + b DW - PL, c] w[a, b, c, f] (x read as 0
+   * outside the image), out = activation(z; param) ([N, OH, OW, F]; `z` may be `out`, as in denseForward).
+   * `sizes` = [N, H, W, C, OH, OW, F]; `window` = [KH, KW, SH, SW, DH, DW, PT, PL] (strides, dilations, the
+   * top and left padding). A 1-D convolution is the case H = KH = 1.
+   */
+  conv2dForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, sizes: number[], window: number[],
+                         activation: UnaryOp, param: number) => void>(
+    ['in', 'in', 'in?', 'out', 'out', 'shape', 'shape', 'unaryOp', 'scalar'], { gemm: true }),
+  /**
+   * The input gradient of conv2dForward's z: dx[n, y, x', c] = sum over (i, j, a, b, f) with i SH + a DH - PT = y
+   * and j SW + b DW - PL = x' of dz[n, i, j, f] w[a, b, c, f]. `sizes` and `window` as in conv2dForward.
+   */
+  conv2dInputGrad: kernel<(dz: Buf, w: Buf, dx: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+  /**
+   * The kernel gradient of conv2dForward's z: dw[a, b, c, f] = sum_{n, i, j} x[n, i SH + a DH - PT,
+   * j SW + b DW - PL, c] dz[n, i, j, f] (0 outside the image). `sizes` and `window` as in conv2dForward.
+   */
+  conv2dFilterGrad: kernel<(x: Buf, dz: Buf, dw: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
 } as const;
 
 /** The name of a kernel. */

@@ -5,4 +5,5 @@ export { Activation, activation, ACTIVATIONS, type ActivationArgs, type Activati
 export { Dropout, dropout, type DropoutArgs } from './dropout';
 export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } from './batch-normalization';
 export { Flatten, flatten } from './flatten';
+export { Conv, Conv1D, Conv2D, conv1d, conv2d, type ConvArgs } from './conv';
 export { deserializeLayer, registerLayer } from './registry';

@@ -2,6 +2,7 @@
 import { ModelFormatError, describe } from '../errors';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch-normalization';
+import { Conv1D, Conv2D } from './conv';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
@@ -15,6 +16,8 @@ const registry = new Map<string, LayerFactory>([
   ['Dropout', (c) => new Dropout(c as never)],
   ['BatchNormalization', (c) => new BatchNormalization(c as never)],
   ['Flatten', (c) => new Flatten(c as never)],
+  ['Conv1D', (c) => new Conv1D(c as never)],
+  ['Conv2D', (c) => new Conv2D(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -13,3 +13,6 @@ export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';
 export type { DenseActivation } from './fused';
+export { conv1d, conv2d } from './conv';
+export type { Conv1dOptions, Conv2dOptions } from './conv';
+export type { ConvPadding } from './conv-geometry';

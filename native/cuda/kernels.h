@@ -91,6 +91,20 @@ void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* 
 void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
                                  float* dbias, size_t m, size_t n, int act, float param, void* scratch);
 
+// ---- conv.cu ------------------------------------------------------------------------------------------
+// The geometry of a convolution (native/common/conv_args.h's ConvGeometry without the buffer lengths), passed
+// to the kernels by value.
+struct ConvShape {
+  size_t n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl;
+};
+// z = conv(x, w) (+ bias, may be null) over [N, OH, OW, F]; out = act(z; param) (z may equal out).
+void launch_conv2d_forward(cudaStream_t s, const float* x, const float* w, const float* bias, float* z, float* out,
+                           const ConvShape& g, int act, float param);
+// dx [N, H, W, C] = the input gradient of conv for dz [N, OH, OW, F] (written, not accumulated).
+void launch_conv2d_input_grad(cudaStream_t s, const float* dz, const float* w, float* dx, const ConvShape& g);
+// dw [KH, KW, C, F] = the kernel gradient of conv for x and dz (written, not accumulated).
+void launch_conv2d_filter_grad(cudaStream_t s, const float* x, const float* dz, float* dw, const ConvShape& g);
+
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
 // used by work on `s`) lets a GEMM of few output tiles split k across blocks; with nullptr it never does.

@@ -5,4 +5,8 @@ export { Activation, activation, ACTIVATIONS, type ActivationArgs, type Activati
 export { Dropout, dropout, type DropoutArgs } from './dropout';
 export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } from './batch-normalization';
 export { Flatten, flatten } from './flatten';
+export {
+  Pooling, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d,
+  type PoolingArgs,
+} from './pooling';
 export { deserializeLayer, registerLayer } from './registry';

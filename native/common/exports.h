@@ -33,7 +33,9 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
   X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4)         \
   X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
-  X(dropout, Dropout, 8)
+  X(dropout, Dropout, 8)                                 \
+  X(pool2d, Pool2d, 5)                                   \
+  X(pool2dGrad, Pool2dGrad, 6)
 
 #define MYELIN_OPTIMIZER_STEPS(X)     \
   X(sgdStep, SgdStep, 7, 3, -1)         \

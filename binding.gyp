@@ -20,6 +20,7 @@
         "native/cpu/gemm_small.cc",
         "native/cpu/info.cc",
         "native/cpu/optimizers.cc",
+        "native/cpu/pooling.cc",
         "native/cpu/program.cc",
         "native/cpu/reduce.cc",
         "native/cpu/run_batches.cc",

@@ -253,6 +253,23 @@ export const KERNELS = {
    */
   conv2dFilterGrad: kernel<(x: Buf, dz: Buf, dw: Buf, sizes: number[], window: number[]) => void>(
     ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+
+  // ---- pooling ------------------------------------------------------------------------------------------
+  /**
+   * 2-D pooling, channels last: x is [n, h, w, c] (`xShape`), y is [n, outH, outW, c]; `window` is [poolH, poolW,
+   * strideH, strideW, padTop, padLeft, outH, outW]. Output (oh, ow) pools the rows [oh strideH - padTop, + poolH)
+   * and columns [ow strideW - padLeft, + poolW) of x clipped to the image (each window must hold one element at
+   * least): with `max` its largest value (NaN propagating), else the mean of the elements inside the image
+   * (Keras's 'same' padding, PyTorch's count_include_pad=False). 1-D pooling is the same with h = 1.
+   */
+  pool2d: kernel<(x: Buf, y: Buf, xShape: number[], window: number[], max: boolean) => void>(['in', 'out', 'shape', 'shape', 'flag']),
+  /**
+   * Gradient of `pool2d` (same geometry): dx[i] = sum of dy over the windows whose first maximum (in row-major order,
+   * a NaN before any larger value) is element i, with `max`; else dx[i] = sum over the windows w covering i of
+   * dy[w] / count(w). `x` is read only with `max` (it may be null otherwise).
+   */
+  pool2dGrad: kernel<(x: Buf | null, dy: Buf, dx: Buf, xShape: number[], window: number[], max: boolean) => void>(
+    ['in?', 'in', 'out', 'shape', 'shape', 'flag']),
 } as const;
 
 /** The name of a kernel. */

@@ -7,6 +7,7 @@ import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
 import type { Layer } from './layer';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -18,6 +19,10 @@ const registry = new Map<string, LayerFactory>([
   ['Flatten', (c) => new Flatten(c as never)],
   ['Conv1D', (c) => new Conv1D(c as never)],
   ['Conv2D', (c) => new Conv2D(c as never)],
+  ['MaxPooling1D', (c) => new MaxPooling1D(c as never)],
+  ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
+  ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
+  ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

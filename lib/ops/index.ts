@@ -9,6 +9,8 @@ export { softmax, logSoftmax } from './softmax';
 export { matmul } from './matmul';
 export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
 export { slice, concat, gather, flatten } from './indexing';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalMaxPool } from './pooling';
+export type { PoolPadding } from './pooling';
 export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';

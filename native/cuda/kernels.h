@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/pool_geometry.h"
+
 namespace myelin {
 namespace cuda {
 
@@ -63,6 +65,11 @@ void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* t
 void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targets, float* loss, size_t n);
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
+
+// ---- pooling.cu ---------------------------------------------------------------------------------------
+// y = max or mean of each window of x (pool_geometry.h); dx = the gradient of that through dy (x unused for the mean).
+void launch_pool2d(cudaStream_t s, const float* x, float* y, const PoolGeometry& g, bool max);
+void launch_pool2d_grad(cudaStream_t s, const float* x, const float* dy, float* dx, const PoolGeometry& g, bool max);
 
 // ---- dropout.cu ---------------------------------------------------------------------------------------
 // y[i] = x[i] * mask[i], mask[i] = 0 or scale from Philox4x32-10 under key (k0, k1) and the call counter in

@@ -46,25 +46,27 @@ inline RowPos row_pos(const ConvGeometry& g, size_t r) {
   return {r / per_image, q / g.ow, q % g.ow};
 }
 
-// col[r - r0, (a, b, c)] = x[n, i SH + a DH - PT, j SW + b DW - PL, c] (0 outside) for rows r in [r0, r1).
+// dst[(a, b, c)] = x[n, i SH + a DH - PT, j SW + b DW - PL, c] (0 outside the image): the im2col row of output r.
+void im2col_row(const ConvGeometry& g, const float* x, size_t r, float* dst) {
+  const RowPos p = row_pos(g, r);
+  for (size_t a = 0; a < g.kh; ++a) {
+    const long y = static_cast<long>(p.i * g.sh + a * g.dh) - static_cast<long>(g.pt);
+    for (size_t b = 0; b < g.kw; ++b, dst += g.c) {
+      const long xx = static_cast<long>(p.j * g.sw + b * g.dw) - static_cast<long>(g.pl);
+      if (y < 0 || y >= static_cast<long>(g.h) || xx < 0 || xx >= static_cast<long>(g.w)) {
+        std::memset(dst, 0, g.c * sizeof(float));
+      } else {
+        std::memcpy(dst, x + ((p.n * g.h + static_cast<size_t>(y)) * g.w + static_cast<size_t>(xx)) * g.c, g.c * sizeof(float));
+      }
+    }
+  }
+}
+
+// col[r - r0, :] = the im2col rows of outputs r in [r0, r1).
 void im2col(const ConvGeometry& g, const float* x, float* col, size_t r0, size_t r1) {
   const size_t k = g.k();
   parallel_for(r1 - r0, std::max<size_t>(1, (size_t{1} << 16) / std::max<size_t>(k, 1)), [&](size_t b0, size_t b1) {
-    for (size_t r = r0 + b0; r < r0 + b1; ++r) {
-      const RowPos p = row_pos(g, r);
-      float* dst = col + (r - r0) * k;
-      for (size_t a = 0; a < g.kh; ++a) {
-        const long y = static_cast<long>(p.i * g.sh + a * g.dh) - static_cast<long>(g.pt);
-        for (size_t b = 0; b < g.kw; ++b, dst += g.c) {
-          const long xx = static_cast<long>(p.j * g.sw + b * g.dw) - static_cast<long>(g.pl);
-          if (y < 0 || y >= static_cast<long>(g.h) || xx < 0 || xx >= static_cast<long>(g.w)) {
-            std::memset(dst, 0, g.c * sizeof(float));
-          } else {
-            std::memcpy(dst, x + ((p.n * g.h + static_cast<size_t>(y)) * g.w + static_cast<size_t>(xx)) * g.c, g.c * sizeof(float));
-          }
-        }
-      }
-    }
+    for (size_t r = r0 + b0; r < r0 + b1; ++r) im2col_row(g, x, r, col + (r - r0) * k);
   });
 }
 
@@ -106,6 +108,53 @@ void bias_activation(const float* bias, float* z, float* out, size_t r0, size_t 
   });
 }
 
+// ---- narrow windows (K = KH KW C <= kNarrowK, e.g. a first layer over one channel) ------------------------
+// A GEMM with an inner dimension this short runs far below the BLAS's speed, and the kernel gradient's GEMM
+// (K x F outputs summed over every row) does not split over threads: rank-K updates per row instead, the rows
+// split over the threads (the kernel gradient from one partial sum per thread, added in thread order).
+constexpr size_t kNarrowK = 32;
+
+bool narrow(const ConvGeometry& g) { return g.k() <= kNarrowK; }
+
+// y[0, n) += a x[0, n)
+MYELIN_CLONES void axpy(float* y, const float* x, float a, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void narrow_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, float* z, float* out,
+                    int act, float param) {
+  const size_t k = g.k(), f = g.f, rows = g.n * g.oh * g.ow;
+  parallel_for(rows, std::max<size_t>(1, (size_t{1} << 15) / std::max<size_t>(f * k, 1)), [&](size_t b0, size_t b1) {
+    float col[kNarrowK];
+    for (size_t r = b0; r < b1; ++r) {
+      im2col_row(g, x, r, col);
+      float* zr = z + r * f;
+      if (bias != nullptr) std::memcpy(zr, bias, f * sizeof(float));
+      else std::fill(zr, zr + f, 0.f);
+      for (size_t j = 0; j < k; ++j) axpy(zr, w + j * f, col[j], f);
+    }
+    bias_activation(nullptr, z, out, b0, b1, f, act, param);  // nested in the pool: serial
+  });
+}
+
+void narrow_filter_grad(const ConvGeometry& g, const float* x, const float* dz, float* dw) {
+  const size_t k = g.k(), f = g.f, kf = k * f, rows = g.n * g.oh * g.ow;
+  const size_t tasks = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(num_threads()), rows / 256));
+  float* partial = scratch(tasks * kf);
+  std::fill(partial, partial + tasks * kf, 0.f);
+  const size_t per = (rows + tasks - 1) / tasks;
+  run_tasks(static_cast<int>(tasks), [&](int t) {
+    float col[kNarrowK];
+    float* acc = partial + static_cast<size_t>(t) * kf;
+    for (size_t r = static_cast<size_t>(t) * per; r < std::min(rows, (static_cast<size_t>(t) + 1) * per); ++r) {
+      im2col_row(g, x, r, col);
+      for (size_t j = 0; j < k; ++j) axpy(acc + j * f, dz + r * f, col[j], f);
+    }
+  });
+  std::memcpy(dw, partial, kf * sizeof(float));
+  for (size_t t = 1; t < tasks; ++t) axpy(dw, partial + t * kf, 1.f, kf);
+}
+
 }  // namespace
 
 // conv2dForward(x, w, bias, z, out, sizes, window, activation, param)
@@ -128,6 +177,7 @@ Kernel PrepareConv2dForward(const Args& args) {
       sgemm(false, false, rows, g.f, k, 1.f, x.data, w.data, 0.f, z.data);
       return bias_activation(b, z.data, out.data, 0, rows, g.f, act, param);
     }
+    if (narrow(g)) return narrow_forward(g, x.data, w.data, b, z.data, out.data, act, param);
     const size_t tile = tile_rows(g);
     float* col = scratch(tile * k);
     for (size_t r0 = 0; r0 < rows; r0 += tile) {
@@ -174,6 +224,7 @@ Kernel PrepareConv2dFilterGrad(const Args& args) {
     const size_t rows = g.n * g.oh * g.ow, k = g.k();
     if (g.pointwise()) return sgemm(true, false, k, g.f, rows, 1.f, x.data, dz.data, 0.f, dw.data);
     if (rows == 0) return std::fill(dw.data, dw.data + g.w_len, 0.f);
+    if (narrow(g)) return narrow_filter_grad(g, x.data, dz.data, dw.data);
     const size_t tile = tile_rows(g);
     float* col = scratch(tile * k);
     for (size_t r0 = 0; r0 < rows; r0 += tile) {

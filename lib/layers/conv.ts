@@ -4,7 +4,7 @@
  */
 import { getActivation } from '../activations/activation';
 import { ShapeError, ValueError, describe } from '../errors';
-import { conv2d as conv2dOp } from '../ops/conv';
+import { conv2d as conv2dOp, type Conv2dOptions } from '../ops/conv';
 import { convAxis, type ConvPadding } from '../ops/conv-geometry';
 import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
@@ -67,8 +67,23 @@ export abstract class Conv extends KernelLayer {
 
   override build(inputShape: number[]): void {
     const channels = this.computeInputChannels(inputShape);
-    this.addKernelAndBias([...this.kernelSize, channels, this.filters], this.filters);
+    this.addKernelAndBias(this.kernelShapeFor(channels), this.outputChannels(channels));
     super.build(inputShape);
+  }
+
+  /** The kernel's shape for `channels` input channels: [...kernelSize, channels, filters]. */
+  protected kernelShapeFor(channels: number): number[] {
+    return [...this.kernelSize, channels, this.filters];
+  }
+
+  /** The output channels for `channels` input channels: `filters`. */
+  protected outputChannels(_channels: number): number {
+    return this.filters;
+  }
+
+  /** The 2-D convolution of the layer (the conv2d op). */
+  protected convolve2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
+    return conv2dOp(x, kernel, bias, options);
   }
 
   /** The channels of samples of `inputShape` ([...spatial, channels]); ShapeError naming the layer otherwise. */
@@ -81,11 +96,11 @@ export abstract class Conv extends KernelLayer {
   }
 
   computeOutputShape(inputShape: number[]): number[] {
-    this.computeInputChannels(inputShape);
+    const channels = this.computeInputChannels(inputShape);
     const names = this.rank === 1 ? ['steps'] : ['height', 'width'];
     const spatial = inputShape.slice(0, this.rank).map((size, i) =>
       convAxis(size, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding, this.name, names[i]).outSize);
-    return [...spatial, this.filters];
+    return [...spatial, this.outputChannels(channels)];
   }
 
   call(x: Tensor): Tensor {
@@ -101,7 +116,7 @@ export abstract class Conv extends KernelLayer {
     const kernel = this.kernel as Variable;
     let y: Tensor;
     if (this.rank === 2) {
-      y = conv2dOp(x, kernel, this.bias, { ...options, strides: [this.strides[0], this.strides[1]], dilationRate: [this.dilationRate[0], this.dilationRate[1]] });
+      y = this.convolve2d(x, kernel, this.bias, { ...options, strides: [this.strides[0], this.strides[1]], dilationRate: [this.dilationRate[0], this.dilationRate[1]] });
     } else {
       // A 1-D convolution is a 2-D one over a single row.
       const [n, steps, channels] = x.shape;

@@ -6,6 +6,7 @@ export { Dropout, dropout, type DropoutArgs } from './dropout';
 export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } from './batch-normalization';
 export { Flatten, flatten } from './flatten';
 export { Conv, Conv1D, Conv2D, conv1d, conv2d, type ConvArgs } from './conv';
+export { DepthwiseConv2D, depthwiseConv2d, type DepthwiseConv2DArgs } from './depthwise-conv';
 export {
   Pooling, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d,
   type PoolingArgs,

@@ -3,6 +3,7 @@ import { ModelFormatError, describe } from '../errors';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch-normalization';
 import { Conv1D, Conv2D } from './conv';
+import { DepthwiseConv2D } from './depthwise-conv';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
@@ -19,6 +20,7 @@ const registry = new Map<string, LayerFactory>([
   ['Flatten', (c) => new Flatten(c as never)],
   ['Conv1D', (c) => new Conv1D(c as never)],
   ['Conv2D', (c) => new Conv2D(c as never)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as never)],
   ['MaxPooling1D', (c) => new MaxPooling1D(c as never)],
   ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
   ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],

@@ -39,6 +39,21 @@ function checkPair(v: unknown, op: string, arg: string): [number, number] {
 }
 
 /**
+ * Checks the tensors of a 2-D conv op `who`: x [N, H, W, C] and a kernel [KH, KW, C, ...] (its third axis the
+ * channels of x), live; a bias if given. Typed errors naming the op and the argument.
+ */
+export function checkConvInputs(who: string, x: Tensor, kernel: Tensor, bias: Tensor | null): void {
+  checkTensor(x, who, 'x');
+  checkTensor(kernel, who, 'kernel');
+  if (bias !== null) checkTensor(bias, who, 'bias');
+  checkRank(x, 4, who, 'x');
+  checkRank(kernel, 4, who, 'kernel');
+  const c = x.shape[3];
+  const kc = kernel.shape[2];
+  if (kc !== c) throw new ShapeError(`${who}: x has ${c} channels but the kernel expects ${kc} (kernel shape [${kernel.shape.join(', ')}])`);
+}
+
+/**
  * z[n, i, j, f] = bias[f] + sum_{a, b, c} x[n, i sh + a dh - pt, j sw + b dw - pl, c] kernel[a, b, c, f] (zero
  * padding), y = activation(z). x [N, H, W, C], kernel [KH, KW, C, F], bias [F] or null; y [N, OH, OW, F] with
  * OH, OW as Keras ('valid': floor((H - (KH - 1) dh - 1) / sh) + 1; 'same': ceil(H / sh)).
@@ -46,11 +61,7 @@ function checkPair(v: unknown, op: string, arg: string): [number, number] {
  */
 export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const who = 'conv2d';
-  checkTensor(x, who, 'x');
-  checkTensor(kernel, who, 'kernel');
-  if (bias !== null) checkTensor(bias, who, 'bias');
-  checkRank(x, 4, who, 'x');
-  checkRank(kernel, 4, who, 'kernel');
+  checkConvInputs(who, x, kernel, bias);
   const activation = options.activation ?? 'linear';
   if (!DENSE_ACTIVATIONS.includes(activation)) throw new ValueError(`${who}: activation must be one of ${DENSE_ACTIVATIONS.join(', ')}, got ${describe(activation)}`);
   const padding = options.padding ?? 'valid';
@@ -60,8 +71,7 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null = null, op
   const param = options.param ?? 0;
   const backend = bias ? commonBackend(who, x, kernel, bias) : commonBackend(who, x, kernel);
   const [n, h, w, c] = x.shape;
-  const [kh, kw, kc, f] = kernel.shape;
-  if (kc !== c) throw new ShapeError(`${who}: x has ${c} channels but the kernel expects ${kc} (kernel shape [${kernel.shape.join(', ')}])`);
+  const [kh, kw, , f] = kernel.shape;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== f)) throw new ShapeError(`${who}: bias must have shape [${f}], got [${bias.shape.join(', ')}]`);
   if (kh === 0 || kw === 0) throw new ShapeError(`${who}: the kernel window must not be empty, got kernel shape [${kernel.shape.join(', ')}]`);
   const plan = conv2dPlan(h, w, { kernelSize: [kh, kw], strides, dilationRate, padding }, who);

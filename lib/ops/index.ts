@@ -18,3 +18,4 @@ export type { DenseActivation } from './fused';
 export { conv1d, conv2d } from './conv';
 export type { Conv1dOptions, Conv2dOptions } from './conv';
 export type { ConvPadding } from './conv-geometry';
+export { depthwiseConv2d } from './depthwise-conv';

@@ -75,6 +75,32 @@ describe('conv layers', () => {
     }
   });
 
+  test('depthwiseConv2d: output channels C x depthMultiplier in Keras order, gradients, config round trip, bad multiplier', () => {
+    my.setSeed(4);
+    const layer = my.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'elu' });
+    expect(layer.computeOutputShape([7, 6, 3])).toEqual([4, 3, 6]);
+    const x = tensorOf([2, 7, 6, 3], 10);
+    const y = layer.apply(x);
+    expect(y.shape).toEqual([2, 4, 3, 6]);
+    expect(layer.kernel!.shape).toEqual([3, 3, 3, 2]);
+    expect(layer.bias!.shape).toEqual([6]);
+    // Output channel c * 2 + m sees only input channel c: zeroing channel 1 of x changes outputs 2 and 3 only.
+    const x2 = x.dataSync().slice();
+    for (let i = 1; i < x2.length; i += 3) x2[i] = 0;
+    const a = y.dataSync();
+    const b = layer.apply(my.tensor(x2, x.shape.slice())).dataSync();
+    for (let i = 0; i < a.length; i++) expect(a[i] === b[i]).toBe(i % 6 !== 2 && i % 6 !== 3);
+    checkLayerGradients((l, t) => l.apply(t, true), my.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, activation: 'tanh' }), tensorOf([1, 4, 4, 2], 11));
+    const config = { className: layer.className, config: layer.getConfig() };
+    expect(config.config.depthMultiplier).toBe(2);
+    expect(config.config).not.toHaveProperty('filters');
+    const again = my.layers.deserializeLayer(config);
+    expect({ className: again.className, config: again.getConfig() }).toEqual(config);
+    expect(() => my.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 0 })).toThrow(/dw: depthMultiplier must be a positive integer, got 0/);
+    expect(() => my.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 1.5 })).toThrow(ValueError);
+    expect(() => my.layers.depthwiseConv2d({ name: 'dw2', kernelSize: 3 }).apply(tensorOf([1, 5, 5], 12))).toThrow(/dw2: expected samples of rank 3/);
+  });
+
   test('bad options: typed errors naming the layer and the option', () => {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ filters: 2.5, kernelSize: 3 }, /conv2d.*filters must be a positive integer, got 2\.5/],

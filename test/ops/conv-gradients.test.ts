@@ -1,6 +1,6 @@
 /**
  * The conv ops checked against central differences on every backend that loads: input, kernel and bias
- * gradients, under strides, dilation, 'same' padding, fused activations, and conv1d.
+ * gradients, under strides, dilation, 'same' padding, fused activations, conv1d and depthwiseConv2d.
  */
 import * as my from '../../lib/index';
 import { describeEachBackend } from '../helpers/backends';
@@ -29,6 +29,12 @@ describeEachBackend('conv gradients', () => {
 
   test('conv2d with fused tanh and bias (the bias gradient from the fused epilogue)', () => {
     checkGradients((x, k, b) => my.conv2d(x, k, b, { activation: 'tanh' }), [v([2, 4, 5, 2], 6), v([2, 2, 2, 3], 7), v([3], 8)]);
+  });
+
+  test('depthwiseConv2d (multiplier 2, same, strides 2; multiplier 1 with a fused tanh): x, kernel and bias', () => {
+    checkGradients((x, k, b) => my.depthwiseConv2d(x, k, b, { padding: 'same', strides: [2, 2] }),
+      [v([2, 5, 4, 3], 14), v([3, 3, 3, 2], 15), v([6], 16)]);
+    checkGradients((x, k, b) => my.depthwiseConv2d(x, k, b, { activation: 'tanh' }), [v([1, 4, 4, 2], 17), v([2, 2, 2, 1], 18), v([2], 19)]);
   });
 
   test('conv1d, same padding, stride 2, dilation 2', () => {

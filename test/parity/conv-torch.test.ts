@@ -1,6 +1,6 @@
 /**
  * Convolutions against PyTorch: forward values and the gradients of sum(y * g) with respect to the input, the
- * kernel and the bias, for conv2d and conv1d (strides, dilation, 'same' and 'valid', fused activations), on every
+ * kernel and the bias, for conv2d, depthwiseConv2d and conv1d (strides, dilation, 'same' and 'valid', fused activations), on every
  * backend that loads. PyTorch (test/parity/conv_torch.py, float64) gets the same channels-last data with the
  * kernels converted to its layout. Needs /usr/bin/python3 with torch, as test/parity/torch-parity.test.ts (which
  * see for MYELIN_SKIP_TORCH_PARITY).
@@ -20,6 +20,8 @@ interface Case {
   dilation: number[];
   padding: 'valid' | 'same';
   activation: 'linear' | 'relu' | 'tanh';
+  /** depthwiseConv2d: the kernel is [kh, kw, channels, depthMultiplier]. */
+  depthwise?: boolean;
 }
 
 const CASES: Case[] = [
@@ -28,6 +30,8 @@ const CASES: Case[] = [
   { name: 'conv2d same, strides 2x3, 4x2 window (odd input)', xShape: [1, 9, 11, 2], wShape: [4, 2, 2, 3], strides: [2, 3], dilation: [1, 1], padding: 'same', activation: 'tanh' },
   { name: 'conv2d dilation 2, same', xShape: [2, 7, 7, 2], wShape: [3, 3, 2, 3], strides: [1, 1], dilation: [2, 2], padding: 'same', activation: 'tanh' },
   { name: 'conv2d 1x1 (pointwise)', xShape: [2, 4, 5, 6], wShape: [1, 1, 6, 4], strides: [1, 1], dilation: [1, 1], padding: 'valid', activation: 'linear' },
+  { name: 'depthwiseConv2d multiplier 2, same, strides 2', xShape: [2, 7, 6, 3], wShape: [3, 3, 3, 2], strides: [2, 2], dilation: [1, 1], padding: 'same', activation: 'tanh', depthwise: true },
+  { name: 'depthwiseConv2d multiplier 1, valid, dilation 2', xShape: [1, 8, 8, 4], wShape: [2, 3, 4, 1], strides: [1, 1], dilation: [2, 2], padding: 'valid', activation: 'relu', depthwise: true },
   { name: 'conv1d valid k=5 stride 2', xShape: [3, 20, 4], wShape: [5, 4, 6], strides: [2], dilation: [1], padding: 'valid', activation: 'relu' },
   { name: 'conv1d same k=4 dilation 3', xShape: [2, 13, 3], wShape: [4, 3, 2], strides: [1], dilation: [3], padding: 'same', activation: 'tanh' },
 ];
@@ -39,11 +43,12 @@ const inputs = CASES.map((c, i) => ({
   ...c,
   x: Array.from(randomValues(size(c.xShape), 10 + i, -1, 1)),
   w: Array.from(randomValues(size(c.wShape), 20 + i, -0.5, 0.5)),
-  b: Array.from(randomValues(c.wShape[c.wShape.length - 1], 30 + i, -0.5, 0.5)),
+  b: Array.from(randomValues(c.depthwise ? c.wShape[2] * c.wShape[3] : c.wShape[c.wShape.length - 1], 30 + i, -0.5, 0.5)),
 }));
 
 function myelinConv(c: typeof inputs[number], x: my.Tensor, w: my.Tensor, b: my.Tensor): my.Tensor {
   const activation = c.activation;
+  if (c.depthwise) return my.depthwiseConv2d(x, w, b, { strides: [c.strides[0], c.strides[1]], dilationRate: [c.dilation[0], c.dilation[1]], padding: c.padding, activation });
   if (c.xShape.length === 4) return my.conv2d(x, w, b, { strides: [c.strides[0], c.strides[1]], dilationRate: [c.dilation[0], c.dilation[1]], padding: c.padding, activation });
   return my.conv1d(x, w, b, { strides: c.strides[0], dilationRate: c.dilation[0], padding: c.padding, activation });
 }

@@ -1,5 +1,5 @@
 """PyTorch side of test/parity/conv-torch.test.ts: reads cases (channels-last inputs and Keras-layout kernels) as
-JSON on stdin and writes, per case, torch.nn.functional.conv2d / conv1d's output and the gradients of
+JSON on stdin and writes, per case, torch.nn.functional.conv2d (groups = channels for a depthwise case) / conv1d's output and the gradients of
 sum(y * g) with respect to x, the kernel and the bias, converted back to channels last, as JSON on stdout.
 'same' padding is applied as Keras does (total max((ceil(n / s) - 1) s + (k - 1) d + 1 - n, 0), the smaller
 half first) with F.pad, since PyTorch's padding='same' takes no strides.
@@ -26,13 +26,20 @@ def run(case):
     w.requires_grad_(True)
     b.requires_grad_(True)
     strides, dilation = case["strides"], case["dilation"]
+    groups = 1
     if len(case["xShape"]) == 4:
         xc = x.permute(0, 3, 1, 2)          # NHWC -> NCHW
-        wc = w.permute(3, 2, 0, 1)          # [kh, kw, c, f] -> [f, c, kh, kw]
+        if case.get("depthwise"):
+            # [kh, kw, c, m] -> [c m, 1, kh, kw]: output channel c m + m' is group c's filter m'.
+            kh, kw, c, m = w.shape
+            wc = w.permute(2, 3, 0, 1).reshape(c * m, 1, kh, kw)
+            groups = c
+        else:
+            wc = w.permute(3, 2, 0, 1)      # [kh, kw, c, f] -> [f, c, kh, kw]
         if case["padding"] == "same":
             (pt, pb), (pl, pr) = [same_pads(x.shape[1 + i], w.shape[i], strides[i], dilation[i]) for i in range(2)]
             xc = F.pad(xc, (pl, pr, pt, pb))
-        y = F.conv2d(xc, wc, b, stride=strides, dilation=dilation).permute(0, 2, 3, 1)
+        y = F.conv2d(xc, wc, b, stride=strides, dilation=dilation, groups=groups).permute(0, 2, 3, 1)
     else:
         xc = x.permute(0, 2, 1)             # NLC -> NCL
         wc = w.permute(2, 1, 0)             # [k, c, f] -> [f, c, k]

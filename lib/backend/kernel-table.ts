@@ -229,6 +229,47 @@ export const KERNELS = {
    */
   dropout: kernel<(x: Buf, y: Buf, mask: Buf, state: Buf, n: number, rate: number, key0: number, key1: number) => void>(
     ['in', 'out', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+
+  // ---- convolutions (channels last) --------------------------------------------------------------------
+  /**
+   * 2-D convolution, channels last, with bias and activation: for x [N, H, W, C] and w [KH, KW, C, F],
+   * z[n, i, j, f] = bias[f] + sum_{a, b, c} x[n, i SH + a DH - PT, j SW + b DW - PL, c] w[a, b, c, f] (x read as 0
+   * outside the image), out = activation(z; param) ([N, OH, OW, F]; `z` may be `out`, as in denseForward).
+   * `sizes` = [N, H, W, C, OH, OW, F]; `window` = [KH, KW, SH, SW, DH, DW, PT, PL] (strides, dilations, the
+   * top and left padding). A 1-D convolution is the case H = KH = 1.
+   */
+  conv2dForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, sizes: number[], window: number[],
+                         activation: UnaryOp, param: number) => void>(
+    ['in', 'in', 'in?', 'out', 'out', 'shape', 'shape', 'unaryOp', 'scalar'], { gemm: true }),
+  /**
+   * The input gradient of conv2dForward's z: dx[n, y, x', c] = sum over (i, j, a, b, f) with i SH + a DH - PT = y
+   * and j SW + b DW - PL = x' of dz[n, i, j, f] w[a, b, c, f]. `sizes` and `window` as in conv2dForward.
+   */
+  conv2dInputGrad: kernel<(dz: Buf, w: Buf, dx: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+  /**
+   * The kernel gradient of conv2dForward's z: dw[a, b, c, f] = sum_{n, i, j} x[n, i SH + a DH - PT,
+   * j SW + b DW - PL, c] dz[n, i, j, f] (0 outside the image). `sizes` and `window` as in conv2dForward.
+   */
+  conv2dFilterGrad: kernel<(x: Buf, dz: Buf, dw: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+
+  // ---- pooling ------------------------------------------------------------------------------------------
+  /**
+   * 2-D pooling, channels last: x is [n, h, w, c] (`xShape`), y is [n, outH, outW, c]; `window` is [poolH, poolW,
+   * strideH, strideW, padTop, padLeft, outH, outW]. Output (oh, ow) pools the rows [oh strideH - padTop, + poolH)
+   * and columns [ow strideW - padLeft, + poolW) of x clipped to the image (each window must hold one element at
+   * least): with `max` its largest value (NaN propagating), else the mean of the elements inside the image
+   * (Keras's 'same' padding, PyTorch's count_include_pad=False). 1-D pooling is the same with h = 1.
+   */
+  pool2d: kernel<(x: Buf, y: Buf, xShape: number[], window: number[], max: boolean) => void>(['in', 'out', 'shape', 'shape', 'flag']),
+  /**
+   * Gradient of `pool2d` (same geometry): dx[i] = sum of dy over the windows whose first maximum (in row-major order,
+   * a NaN before any larger value) is element i, with `max`; else dx[i] = sum over the windows w covering i of
+   * dy[w] / count(w). `x` is read only with `max` (it may be null otherwise).
+   */
+  pool2dGrad: kernel<(x: Buf | null, dy: Buf, dx: Buf, xShape: number[], window: number[], max: boolean) => void>(
+    ['in?', 'in', 'out', 'shape', 'shape', 'flag']),
 } as const;
 
 /** The name of a kernel. */

@@ -7,4 +7,10 @@ export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } f
 export { Flatten, flatten } from './flatten';
 export { Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Merge, concatenate, add, subtract, multiply, average, maximum, minimum, type ConcatenateArgs } from './merge';
 export { InputLayer, type InputArgs } from './input-layer';
+export { Conv, Conv1D, Conv2D, conv1d, conv2d, type ConvArgs } from './conv';
+export { DepthwiseConv2D, depthwiseConv2d, type DepthwiseConv2DArgs } from './depthwise-conv';
+export {
+  Pooling, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d,
+  type PoolingArgs,
+} from './pooling';
 export { deserializeLayer, registerLayer } from './registry';

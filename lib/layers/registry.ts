@@ -2,11 +2,14 @@
 import { ModelFormatError, describe } from '../errors';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch-normalization';
+import { Conv1D, Conv2D } from './conv';
+import { DepthwiseConv2D } from './depthwise-conv';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
 import type { Layer } from './layer';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -23,6 +26,13 @@ const registry = new Map<string, LayerFactory>([
   ['Average', (c) => new Average(c as never)],
   ['Maximum', (c) => new Maximum(c as never)],
   ['Minimum', (c) => new Minimum(c as never)],
+  ['Conv1D', (c) => new Conv1D(c as never)],
+  ['Conv2D', (c) => new Conv2D(c as never)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as never)],
+  ['MaxPooling1D', (c) => new MaxPooling1D(c as never)],
+  ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
+  ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
+  ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -33,7 +33,12 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
   X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4)         \
   X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
-  X(dropout, Dropout, 8)
+  X(dropout, Dropout, 8)                                 \
+  X(conv2dForward, Conv2dForward, 9)                     \
+  X(conv2dInputGrad, Conv2dInputGrad, 5)                 \
+  X(conv2dFilterGrad, Conv2dFilterGrad, 5)               \
+  X(pool2d, Pool2d, 5)                                   \
+  X(pool2dGrad, Pool2dGrad, 6)
 
 #define MYELIN_OPTIMIZER_STEPS(X)     \
   X(sgdStep, SgdStep, 7, 3, -1)         \

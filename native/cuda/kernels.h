@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/pool_geometry.h"
+
 namespace myelin {
 namespace cuda {
 
@@ -64,6 +66,11 @@ void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targe
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
 
+// ---- pooling.cu ---------------------------------------------------------------------------------------
+// y = max or mean of each window of x (pool_geometry.h); dx = the gradient of that through dy (x unused for the mean).
+void launch_pool2d(cudaStream_t s, const float* x, float* y, const PoolGeometry& g, bool max);
+void launch_pool2d_grad(cudaStream_t s, const float* x, const float* dy, float* dx, const PoolGeometry& g, bool max);
+
 // ---- dropout.cu ---------------------------------------------------------------------------------------
 // y[i] = x[i] * mask[i], mask[i] = 0 or scale from Philox4x32-10 under key (k0, k1) and the call counter in
 // `state` (4 floats, native/common/philox.h), which the same launch then advances by one (also when n == 0).
@@ -90,6 +97,20 @@ void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* 
 // dz[r, j] = dy[r, j] * act'(z[r, j]; param) (y = act(z)); dbias[j] = sum_r dz[r, j] (0 when m == 0).
 void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
                                  float* dbias, size_t m, size_t n, int act, float param, void* scratch);
+
+// ---- conv.cu ------------------------------------------------------------------------------------------
+// The geometry of a convolution (native/common/conv_args.h's ConvGeometry without the buffer lengths), passed
+// to the kernels by value.
+struct ConvShape {
+  size_t n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl;
+};
+// z = conv(x, w) (+ bias, may be null) over [N, OH, OW, F]; out = act(z; param) (z may equal out).
+void launch_conv2d_forward(cudaStream_t s, const float* x, const float* w, const float* bias, float* z, float* out,
+                           const ConvShape& g, int act, float param);
+// dx [N, H, W, C] = the input gradient of conv for dz [N, OH, OW, F] (written, not accumulated).
+void launch_conv2d_input_grad(cudaStream_t s, const float* dz, const float* w, float* dx, const ConvShape& g);
+// dw [KH, KW, C, F] = the kernel gradient of conv for x and dz (written, not accumulated).
+void launch_conv2d_filter_grad(cudaStream_t s, const float* x, const float* dz, float* dw, const ConvShape& g);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only

@@ -4,7 +4,11 @@ import { Activation } from './activation';
 import { BatchNormalization } from './batch-normalization';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
+import { Embedding } from './embedding';
 import { Flatten } from './flatten';
+import { LayerNormalization } from './layer-normalization';
+import { Permute } from './permute';
+import { Reshape } from './reshape';
 import type { Layer } from './layer';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
@@ -15,6 +19,10 @@ const registry = new Map<string, LayerFactory>([
   ['Dropout', (c) => new Dropout(c as never)],
   ['BatchNormalization', (c) => new BatchNormalization(c as never)],
   ['Flatten', (c) => new Flatten(c as never)],
+  ['Embedding', (c) => new Embedding(c as never)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as never)],
+  ['Reshape', (c) => new Reshape(c as never)],
+  ['Permute', (c) => new Permute(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -210,6 +210,7 @@ export class Sequential {
     if (sample.length !== expected.length || sample.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${op}: x must have shape [n, ${expected.join(', ')}], got [${x.shape.join(', ')}]`);
     }
+    this.layers[0].checkInputValues(x, op);
   }
 
   /**

@@ -13,3 +13,5 @@ export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';
 export type { DenseActivation } from './fused';
+export { embeddingLookup } from './embedding';
+export { layerNorm } from './layer-norm';

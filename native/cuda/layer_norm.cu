@@ -22,7 +22,7 @@ __global__ void layer_norm_kernel(const float* x, const float* gamma, const floa
     const float mu = block_sum(s, scratch) / static_cast<float>(cols);
     float v = 0.f;
     for (size_t j = threadIdx.x; j < cols; j += blockDim.x) v += (xr[j] - mu) * (xr[j] - mu);
-    const float inv = rsqrtf(block_sum(v, scratch) / static_cast<float>(cols) + eps);
+    const float inv = 1.f / sqrtf(block_sum(v, scratch) / static_cast<float>(cols) + eps);
     if (threadIdx.x == 0) {
       mean[r] = mu;
       rstd[r] = inv;

@@ -81,6 +81,19 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
   } else {
     skipped.push({ label: 'PyTorch', reason: `${py} cannot import torch: install it with \`apt-get install python3-torch\` (or set MYELIN_BENCH_PYTHON to a Python that has torch)` });
   }
+  // A second PyTorch (e.g. a 2.x CPU wheel in a venv: MYELIN_BENCH_PYTHON2=/path/venv/bin/python), a peer of its own.
+  const py2 = process.env.MYELIN_BENCH_PYTHON2;
+  if (py2) {
+    const torch2 = pythonCan(py2, 'import torch; print(torch.__version__)');
+    if (torch2.ok) {
+      for (const t of [1, 2]) {
+        peers.push({ id: `pytorch2-${t}t`, label: `PyTorch ${torch2.out.trim()} ${t} thread${t > 1 ? 's' : ''}`, group: 'pytorch2', gpu: false,
+          command: (spec: string) => ({ cmd: py2, args: [path.join(PY_WORKERS(), 'torch_worker.py'), spec, String(t), 'cpu'], cwd: PY_WORKERS() }) });
+      }
+    } else {
+      skipped.push({ label: 'PyTorch (MYELIN_BENCH_PYTHON2)', reason: `${py2} cannot import torch (${torch2.out.split('\n').pop()})` });
+    }
+  }
   const numpy = pythonCan(py, 'import numpy');
   if (numpy.ok) peers.push({ id: 'numpy', label: 'NumPy MLP', group: 'numpy', gpu: false, command: pyWorker('numpy_worker.py') });
   else skipped.push({ label: 'NumPy', reason: `${py} cannot import numpy: install it with \`apt-get install python3-numpy\`` });
@@ -115,6 +128,7 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
 /** Whether `peer` takes part in `spec` (GPU-only workloads run only on GPU peers, and vice versa for CPU peers). */
 export function peerRuns(peer: Peer, spec: WorkloadSpec): boolean {
   if (peer.workloads && !peer.workloads.includes(spec.name)) return false;
+  if (spec.embedding && !/^(myelin|pytorch)/.test(peer.group)) return false;  // the others have no embedding worker
   if (spec.gpuOnly && !peer.gpu) return false;
   return true;
 }

@@ -37,6 +37,12 @@ export interface WorkloadSpec {
   gpuOnly: boolean;
   /** GPU only: both sides opt in to TF32 tensor-core GEMMs (myelin's `tf32` option, PyTorch's allow_tf32). */
   tf32?: boolean;
+  /**
+   * An embedding front end: the inputDim features of a sample are ids in [0, vocab) (as floats), looked up in a
+   * [vocab, dim] table and mean-pooled over the bag; `layers` then start from dim features. Only myelin and
+   * PyTorch (nn.EmbeddingBag, mode 'mean') run such workloads.
+   */
+  embedding?: { vocab: number; dim: number };
   /** One-line description for the report. */
   description: string;
   /** Folder with x_train.npy, y_train.npy (x_test, y_test for to-accuracy) and w{i}.npy / b{i}.npy. */
@@ -77,6 +83,13 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
       description: '64-64-10 ReLU on the digits data set (80/20 stratified split, seed 1, standard-scaled), sparse cross-entropy, batch 32, time to 97% test accuracy',
       warmupSteps: 10, timeLimitSeconds: quick ? 8 : 30,
     },
+    {
+      name: 'embedding-bag', kind: 'fixed-epochs', inputDim: 64, embedding: { vocab: 20000, dim: 32 },
+      layers: [{ units: 64, activation: 'relu' }, { units: 2, activation: 'softmax' }],
+      loss: 'sparse', batchSize: 64, epochs: 1, learningRate: 1e-3, samples: quick ? 6400 : 32000, gpuOnly: false,
+      description: 'bags of 64 ids (vocabulary 20000) -> embedding 32 mean-pooled -> 64 ReLU -> 2, sparse cross-entropy, batch 64, Adam (dense update of the whole table)',
+      warmupSteps: 20, timeLimitSeconds: quick ? 10 : 30,
+    },
   ];
   if (gpu) {
     const wide: WorkloadSpec = {
@@ -94,7 +107,7 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
   return list;
 }
 
-/** Layer sizes of a workload, input first: [inputDim, units...]. */
+/** Sizes of the dense layers of a workload, input first: [inputDim (or the embedding's dim), units...]. */
 export function layerSizes(spec: WorkloadSpec): number[] {
-  return [spec.inputDim, ...spec.layers.map((l) => l.units)];
+  return [spec.embedding ? spec.embedding.dim : spec.inputDim, ...spec.layers.map((l) => l.units)];
 }

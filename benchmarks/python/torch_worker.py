@@ -15,10 +15,24 @@ import torch.nn.functional as F
 from bench_common import initial_weights, load, peak_rss_mib, read_spec, report
 
 
+class BagMean(torch.nn.Module):
+    """nn.EmbeddingBag(mode='mean') over the ids of each row (a [batch, bag] long tensor)."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.bag = torch.nn.EmbeddingBag(table.shape[0], table.shape[1], mode="mean")
+        with torch.no_grad():
+            self.bag.weight.copy_(torch.from_numpy(table))
+
+    def forward(self, ids):
+        return self.bag(ids)
+
+
 def build(spec, device):
-    mods = []
+    mods = [BagMean(load(spec, "e"))] if spec.get("embedding") else []
+    first = spec["embedding"]["dim"] if spec.get("embedding") else spec["inputDim"]
     for i, layer in enumerate(spec["layers"]):
-        fan_in = spec["inputDim"] if i == 0 else spec["layers"][i - 1]["units"]
+        fan_in = first if i == 0 else spec["layers"][i - 1]["units"]
         mods.append(torch.nn.Linear(fan_in, layer["units"]))
         if layer["activation"] == "relu":
             mods.append(torch.nn.ReLU())
@@ -92,6 +106,8 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = bool(spec.get("tf32", False))
     torch.manual_seed(7)
     x = torch.from_numpy(load(spec, "x_train")).to(device)
+    if spec.get("embedding"):
+        x = x.long()  # ids
     y = targets(spec, load(spec, "y_train"), device)
     crit = loss_fn(spec)
     n, bs = spec["samples"], spec["batchSize"]

@@ -67,9 +67,9 @@ export function load(spec: WorkloadSpec, name: string): NpyArray {
   return readNpy(path.join(spec.dataDir as string, `${name}.npy`));
 }
 
-/** The initial weights [w0, b0, w1, b1, ...] of the workload. */
+/** The initial weights [w0, b0, w1, b1, ...] of the workload (after the embedding table e when it has one). */
 export function loadInitialWeights(spec: WorkloadSpec): NpyArray[] {
-  const out: NpyArray[] = [];
+  const out: NpyArray[] = spec.embedding ? [load(spec, 'e')] : [];
   for (let i = 0; i < spec.layers.length; i++) out.push(load(spec, `w${i}`), load(spec, `b${i}`));
   return out;
 }

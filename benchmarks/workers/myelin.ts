@@ -4,6 +4,9 @@
  */
 import { setBackend, backendInfo, tensor, type Tensor } from '../../lib/index';
 import { dense } from '../../lib/layers/dense';
+import { embedding } from '../../lib/layers/embedding';
+import { Layer } from '../../lib/layers/layer';
+import { mean } from '../../lib/ops/reduce';
 import { sequential, type Sequential } from '../../lib/models/sequential';
 import { adam } from '../../lib/optimizers/adam';
 import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, watchGc, type RunResult } from './common';
@@ -11,8 +14,18 @@ import type { WorkloadSpec } from '../workloads';
 
 const LOSS_NAMES = { binary: 'binaryCrossentropy', categorical: 'categoricalCrossentropy', sparse: 'sparseCategoricalCrossentropy' } as const;
 
+/** The mean over the bag axis: [batch, bag, dim] -> [batch, dim] (globalAveragePooling1d, written with the mean op). */
+class BagMean extends Layer {
+  readonly className = 'BagMean';
+  constructor() { super({}, 'BagMean'); }
+  call(x: Tensor): Tensor { return mean(x, 1); }
+  computeOutputShape(s: number[]): number[] { return s.slice(1); }
+  protected override deterministicCall(): boolean { return true; }
+}
+
 function build(spec: WorkloadSpec): Sequential {
-  const model = sequential(spec.layers.map((l, i) => dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputDim] } : {}) })));
+  const front = spec.embedding ? [embedding({ inputDim: spec.embedding.vocab, outputDim: spec.embedding.dim, inputShape: [spec.inputDim] }), new BagMean()] : [];
+  const model = sequential([...front, ...spec.layers.map((l, i) => dense({ units: l.units, activation: l.activation, ...(i === 0 && !spec.embedding ? { inputShape: [spec.inputDim] } : {}) }))]);
   model.compile({
     optimizer: adam({ learningRate: spec.learningRate }),
     loss: LOSS_NAMES[spec.loss],

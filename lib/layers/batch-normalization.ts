@@ -69,6 +69,7 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, 'BatchNormalization');
     if (args.axis !== undefined && !Number.isInteger(args.axis)) throw new ValueError(`${this.name}: axis must be an integer, got ${describe(args.axis)}`);
+    if (args.axis === 0) throw new ValueError(`${this.name}: axis 0 is the batch axis; use a feature axis such as axis -1 (the last, the default) or 1 (channels first)`);
     this.axis = args.axis ?? -1;
     this.momentum = checkNum(args.momentum ?? 0.99, 'momentum', (m) => m >= 0 && m <= 1, 'a number in [0, 1]');
     this.epsilon = checkNum(args.epsilon ?? 1e-3, 'epsilon', (e) => e > 0, 'a number > 0');

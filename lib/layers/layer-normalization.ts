@@ -53,6 +53,7 @@ export class LayerNormalization extends Layer {
     const axis = args.axis ?? -1;
     const list = Array.isArray(axis) ? axis : [axis];
     if (list.length === 0 || list.some((a) => !Number.isInteger(a))) throw new ValueError(`${this.name}: axis must be an integer or a non-empty array of integers, got ${describe(axis)}`);
+    if (list.includes(0)) throw new ValueError(`${this.name}: axis 0 is the batch axis; use feature axes such as axis -1 (the last, the default)`);
     this.axis = list.slice();
     if (typeof (args.epsilon ?? 1e-3) !== 'number' || !((args.epsilon ?? 1e-3) > 0)) throw new ValueError(`${this.name}: epsilon must be a number > 0, got ${describe(args.epsilon)}`);
     this.epsilon = args.epsilon ?? 1e-3;

@@ -62,7 +62,8 @@ function forwardBackward(layer: my.layers.Layer, x: my.Tensor, dy: my.Tensor, tr
   return { y, grads: res };
 }
 
-const TOL = 2e-5;
+// Measured here: at most 9.5e-7 on reference and cpu (float32 rounding); five times that allows for other summation orders.
+const TOL = 5e-6;
 
 describe('embedding and normalization layers against PyTorch', () => {
   if (!torch.ok && skip) {
@@ -90,7 +91,7 @@ describe('embedding and normalization layers against PyTorch', () => {
       expect(maxDiff(grads[0], want('emb').dTable)).toBeLessThanOrEqual(1e-6);
     });
 
-    test.each([['ln', LN], ['ln2', LN2]] as const)('layerNormalization (%s): y, dx, dgamma, dbeta within 2e-5 of F.layer_norm', (key, c) => {
+    test.each([['ln', LN], ['ln2', LN2]] as const)('layerNormalization (%s): y, dx, dgamma, dbeta within 5e-6 of F.layer_norm', (key, c) => {
       const axis = c.normalizedRank === 1 ? -1 : [1, 2];
       const layer = my.layers.layerNormalization({ axis, epsilon: c.epsilon });
       const x = my.tensor(c.x, c.shape);

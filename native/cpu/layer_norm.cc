@@ -17,6 +17,22 @@ void for_row_blocks(size_t rows, size_t cols, F&& fn) {
   parallel_for(rows, std::max<size_t>(1, kParallelMin / 4 / (cols ? cols : 1)), fn);
 }
 
+// sum_j f(j) for j < n in double, over four interleaved partial sums (a single running sum is bound by the latency
+// of each addition; four independent ones keep the adder busy). The order is fixed: results repeat bit for bit.
+template <class F>
+double sum4(size_t n, F&& f) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += f(j);
+    s1 += f(j + 1);
+    s2 += f(j + 2);
+    s3 += f(j + 3);
+  }
+  for (; j < n; ++j) s0 += f(j);
+  return (s0 + s1) + (s2 + s3);
+}
+
 }  // namespace
 
 // layerNorm(x, gamma, beta, y, mean, rstd, rows, cols, epsilon)
@@ -38,22 +54,23 @@ Kernel PrepareLayerNorm(const Args& args) {
       for (size_t r = b; r < e; ++r) {
         const float* xr = x.data + r * cols;
         float* yr = y.data + r * cols;
-        double s = 0.0;
-        for (size_t j = 0; j < cols; ++j) s += xr[j];
-        const double mu = s / static_cast<double>(cols);
-        double v = 0.0;
-        for (size_t j = 0; j < cols; ++j) {
+        const double mu = sum4(cols, [&](size_t j) { return static_cast<double>(xr[j]); }) / static_cast<double>(cols);
+        const double v = sum4(cols, [&](size_t j) {
           const double d = xr[j] - mu;
-          v += d * d;
-        }
+          return d * d;
+        });
         const double inv = 1.0 / std::sqrt(v / static_cast<double>(cols) + eps);
         mean.data[r] = static_cast<float>(mu);
         rstd.data[r] = static_cast<float>(inv);
-        for (size_t j = 0; j < cols; ++j) {
-          double h = (xr[j] - mu) * inv;
-          if (gamma.data != nullptr) h *= gamma.data[j];
-          if (beta.data != nullptr) h += beta.data[j];
-          yr[j] = static_cast<float>(h);
+        // One loop per case, free of branches, so that each vectorizes.
+        if (gamma.data != nullptr && beta.data != nullptr) {
+          for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv * gamma.data[j] + beta.data[j]);
+        } else if (gamma.data != nullptr) {
+          for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv * gamma.data[j]);
+        } else if (beta.data != nullptr) {
+          for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv + beta.data[j]);
+        } else {
+          for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv);
         }
       }
     });
@@ -84,16 +101,24 @@ Kernel PrepareLayerNormGrad(const Args& args) {
         const float* dyr = dy.data + r * cols;
         float* dxr = dx.data + r * cols;
         const double mu = mean.data[r], inv = rstd.data[r];
-        double sg = 0.0, sgx = 0.0;
-        for (size_t j = 0; j < cols; ++j) {
-          const double g = gamma.data != nullptr ? static_cast<double>(dyr[j]) * gamma.data[j] : dyr[j];
-          sg += g;
-          sgx += g * (xr[j] - mu) * inv;
+        const float* gm = gamma.data;
+        // sum_j g and sum_j g xhat, each over four interleaved partial sums (as sum4).
+        const auto g_of = [&](size_t j) { return gm != nullptr ? static_cast<double>(dyr[j]) * gm[j] : static_cast<double>(dyr[j]); };
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
+        size_t j = 0;
+        for (; j + 4 <= cols; j += 4) {
+          const double g0 = g_of(j), g1 = g_of(j + 1), g2 = g_of(j + 2), g3 = g_of(j + 3);
+          a0 += g0, a1 += g1, a2 += g2, a3 += g3;
+          b0 += g0 * ((xr[j] - mu) * inv), b1 += g1 * ((xr[j + 1] - mu) * inv);
+          b2 += g2 * ((xr[j + 2] - mu) * inv), b3 += g3 * ((xr[j + 3] - mu) * inv);
         }
-        const double mg = sg / static_cast<double>(cols), mgx = sgx / static_cast<double>(cols);
-        for (size_t j = 0; j < cols; ++j) {
-          const double g = gamma.data != nullptr ? static_cast<double>(dyr[j]) * gamma.data[j] : dyr[j];
-          dxr[j] = static_cast<float>(inv * (g - mg - (xr[j] - mu) * inv * mgx));
+        for (; j < cols; ++j) a0 += g_of(j), b0 += g_of(j) * ((xr[j] - mu) * inv);
+        const double mg = ((a0 + a1) + (a2 + a3)) / static_cast<double>(cols);
+        const double mgx = ((b0 + b1) + (b2 + b3)) / static_cast<double>(cols);
+        if (gm != nullptr) {
+          for (size_t j = 0; j < cols; ++j) dxr[j] = static_cast<float>(inv * (static_cast<double>(dyr[j]) * gm[j] - mg - (xr[j] - mu) * inv * mgx));
+        } else {
+          for (size_t j = 0; j < cols; ++j) dxr[j] = static_cast<float>(inv * (dyr[j] - mg - (xr[j] - mu) * inv * mgx));
         }
       }
     });

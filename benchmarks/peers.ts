@@ -134,6 +134,7 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
 /** Whether `peer` takes part in `spec` (GPU-only workloads run only on GPU peers, and vice versa for CPU peers). */
 export function peerRuns(peer: Peer, spec: WorkloadSpec): boolean {
   if (peer.workloads && !peer.workloads.includes(spec.name)) return false;
+  if (spec.embedding && !/^(myelin|pytorch)/.test(peer.group)) return false;  // the others have no embedding worker
   if (spec.gpuOnly && !peer.gpu) return false;
   if (spec.conv && !peer.conv) return false;
   return true;

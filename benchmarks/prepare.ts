@@ -5,6 +5,8 @@
  * - tiny: x ~ N(0, 1)^2, y = 1 when |x|^2 < 2 ln 2 (half the samples): a disc, learnable by 2-10-1.
  * - mnist-mlp: x ~ U[0, 1)^784, y = one-hot argmax((x - 0.5) T) for a fixed random teacher T (784 x 10).
  * - wide: x ~ N(0, 1)^1024, y = argmax x (class index).
+ * - embedding-bag: bags of ids uniform in [0, vocab); y = 1 when the bag's mean of a fixed random score per id
+ *   (N(0, 1)) is positive. The table e.npy [vocab, dim] is U(-0.05, 0.05) (Keras's embedding default).
  * - digits: data/digits.csv.gz, 80/20 stratified split (seed 0), StandardScaler fitted on the training part.
  * - mnist-cnn: the mnist-mlp data, read by the workers as 28 x 28 x 1 images.
  * Initial weights: Glorot-uniform kernels W{i} ([in, out], limit sqrt(6 / (in + out))), zero biases b{i}; CNNs
@@ -100,6 +102,26 @@ function writeWide(dir: string, n: number, d: number, rng: Random): void {
   writeNpy(path.join(dir, 'y_train.npy'), y, [n]);
 }
 
+function writeBags(dir: string, n: number, bag: number, vocab: number, dim: number, rng: Random): void {
+  const score = normalArray(rng, vocab);
+  const x = new Float32Array(n * bag);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < bag; k++) {
+      const id = Math.min(vocab - 1, Math.floor(rng.uniform() * vocab));
+      x[i * bag + k] = id;
+      s += score[id];
+    }
+    y[i] = s > 0 ? 1 : 0;
+  }
+  writeNpy(path.join(dir, 'x_train.npy'), x, [n, bag]);
+  writeNpy(path.join(dir, 'y_train.npy'), y, [n]);
+  const table = new Float32Array(vocab * dim);
+  for (let j = 0; j < table.length; j++) table[j] = (2 * rng.uniform() - 1) * 0.05;
+  writeNpy(path.join(dir, 'e.npy'), table, [vocab, dim]);
+}
+
 function writeDigits(dir: string, seed = 0): number {
   const ds = loadDataset('digits');
   const split = trainTestSplit(ds.x, ds.y, { testSize: 0.2, seed, stratify: true });
@@ -133,6 +155,7 @@ export function prepareWorkload(spec: WorkloadSpec, root: string): WorkloadSpec 
     else if (spec.name === 'mnist-mlp' || spec.name === 'mnist-cnn') writeMnistLike(dir, samples, rng);
     else if (spec.name === 'wide' || spec.name === 'wide-tf32') writeWide(dir, samples, spec.inputDim, rng);
     else if (spec.name === 'digits') samples = writeDigits(dir, spec.splitSeed ?? 0);
+    else if (spec.embedding) writeBags(dir, samples, spec.inputDim, spec.embedding.vocab, spec.embedding.dim, rng);
     else throw new Error(`prepareWorkload: unknown workload ${spec.name}`);
     writeInitialWeights(dir, layerSizes(spec), new Random(DATA_SEED + 1));
     if (spec.conv) writeConvWeights(dir, spec, new Random(DATA_SEED + 2));

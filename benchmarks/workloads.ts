@@ -50,6 +50,12 @@ export interface WorkloadSpec {
   gpuOnly: boolean;
   /** GPU only: both sides opt in to TF32 tensor-core GEMMs (myelin's `tf32` option, PyTorch's allow_tf32). */
   tf32?: boolean;
+  /**
+   * An embedding front end: the inputDim features of a sample are ids in [0, vocab) (as floats), looked up in a
+   * [vocab, dim] table and mean-pooled over the bag; `layers` then start from dim features. Only myelin and
+   * PyTorch (nn.EmbeddingBag, mode 'mean') run such workloads.
+   */
+  embedding?: { vocab: number; dim: number };
   /** One-line description for the report. */
   description: string;
   /** Folder with x_train.npy, y_train.npy (x_test, y_test for to-accuracy) and w{i}.npy / b{i}.npy. */
@@ -98,6 +104,13 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
       description: 'LeNet-like CNN 28x28x1 -> conv 32 3x3 relu -> maxpool 2 -> conv 64 3x3 relu -> maxpool 2 -> dense 128 relu -> 10 softmax, batch 64, synthetic MNIST-shaped data',
       warmupSteps: 5, timeLimitSeconds: quick ? 10 : 30,
     },
+    {
+      name: 'embedding-bag', kind: 'fixed-epochs', inputDim: 64, embedding: { vocab: 20000, dim: 32 },
+      layers: [{ units: 64, activation: 'relu' }, { units: 2, activation: 'softmax' }],
+      loss: 'sparse', batchSize: 64, epochs: 1, learningRate: 1e-3, samples: quick ? 6400 : 32000, gpuOnly: false,
+      description: 'bags of 64 ids (vocabulary 20000) -> embedding 32 mean-pooled -> 64 ReLU -> 2, sparse cross-entropy, batch 64, Adam (dense update of the whole table)',
+      warmupSteps: 20, timeLimitSeconds: quick ? 10 : 30,
+    },
   ];
   if (gpu) {
     const wide: WorkloadSpec = {
@@ -128,8 +141,8 @@ export function convShapes(spec: WorkloadSpec): Array<[number, number, number]> 
   return shapes;
 }
 
-/** Layer sizes of the dense part of a workload, input first: [inputDim (or the flattened conv output), units...]. */
+/** Layer sizes of the dense part of a workload, input first: [inputDim (or the flattened conv output, or the embedding's dim), units...]. */
 export function layerSizes(spec: WorkloadSpec): number[] {
   const last = convShapes(spec)[spec.conv?.length ?? 0];
-  return [spec.conv ? last[0] * last[1] * last[2] : spec.inputDim, ...spec.layers.map((l) => l.units)];
+  return [spec.conv ? last[0] * last[1] * last[2] : spec.embedding ? spec.embedding.dim : spec.inputDim, ...spec.layers.map((l) => l.units)];
 }

@@ -30,12 +30,28 @@ def conv_blocks(spec):
     return mods, (c, h, w)
 
 
+class BagMean(torch.nn.Module):
+    """nn.EmbeddingBag(mode='mean') over the ids of each row (a [batch, bag] long tensor)."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.bag = torch.nn.EmbeddingBag(table.shape[0], table.shape[1], mode="mean")
+        with torch.no_grad():
+            self.bag.weight.copy_(torch.from_numpy(table))
+
+    def forward(self, ids):
+        return self.bag(ids)
+
+
 def build(spec, device):
     mods, chw = conv_blocks(spec) if spec.get("conv") else ([], None)
     if chw is not None:
         mods.append(torch.nn.Flatten())
+    if spec.get("embedding"):
+        mods.append(BagMean(load(spec, "e")))
+    first = chw[0] * chw[1] * chw[2] if chw else (spec["embedding"]["dim"] if spec.get("embedding") else spec["inputDim"])
     for i, layer in enumerate(spec["layers"]):
-        fan_in = (chw[0] * chw[1] * chw[2] if chw else spec["inputDim"]) if i == 0 else spec["layers"][i - 1]["units"]
+        fan_in = first if i == 0 else spec["layers"][i - 1]["units"]
         mods.append(torch.nn.Linear(fan_in, layer["units"]))
         if layer["activation"] == "relu":
             mods.append(torch.nn.ReLU())
@@ -122,6 +138,8 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = bool(spec.get("tf32", False))
     torch.manual_seed(7)
     x = inputs(spec, device)
+    if spec.get("embedding"):
+        x = x.long()  # ids
     y = targets(spec, load(spec, "y_train"), device)
     crit = loss_fn(spec)
     n, bs = spec["samples"], spec["batchSize"]

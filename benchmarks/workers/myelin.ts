@@ -5,9 +5,11 @@
 import { setBackend, backendInfo, tensor, type Tensor } from '../../lib/index';
 import { conv2d } from '../../lib/layers/conv';
 import { dense } from '../../lib/layers/dense';
+import { embedding } from '../../lib/layers/embedding';
 import { flatten } from '../../lib/layers/flatten';
-import type { Layer } from '../../lib/layers/layer';
+import { Layer } from '../../lib/layers/layer';
 import { maxPooling2d } from '../../lib/layers/pooling';
+import { mean } from '../../lib/ops/reduce';
 import { sequential, type Sequential } from '../../lib/models/sequential';
 import { adam } from '../../lib/optimizers/adam';
 import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, watchGc, type RunResult } from './common';
@@ -15,9 +17,25 @@ import type { WorkloadSpec } from '../workloads';
 
 const LOSS_NAMES = { binary: 'binaryCrossentropy', categorical: 'categoricalCrossentropy', sparse: 'sparseCategoricalCrossentropy' } as const;
 
-/** The layers of a workload: conv blocks (conv2d relu + maxPooling2d) and flatten for a CNN, then the dense layers. */
+/** The mean over the bag axis: [batch, bag, dim] -> [batch, dim] (globalAveragePooling1d, written with the mean op). */
+class BagMean extends Layer {
+  readonly className = 'BagMean';
+  constructor() { super({}, 'BagMean'); }
+  call(x: Tensor): Tensor { return mean(x, 1); }
+  computeOutputShape(s: number[]): number[] { return s.slice(1); }
+  protected override deterministicCall(): boolean { return true; }
+}
+
+/**
+ * The layers of a workload: an embedding mean-pooled over the bag, or conv blocks (conv2d relu + maxPooling2d) and
+ * flatten for a CNN, then the dense layers.
+ */
 function layersOf(spec: WorkloadSpec): Layer[] {
   const first = { inputShape: spec.image ? [...spec.image] : [spec.inputDim] };
+  if (spec.embedding) {
+    const front = [embedding({ inputDim: spec.embedding.vocab, outputDim: spec.embedding.dim, ...first }), new BagMean()];
+    return [...front, ...spec.layers.map((l) => dense({ units: l.units, activation: l.activation }))];
+  }
   const convs = (spec.conv ?? []).flatMap((c, i) => [
     conv2d({ filters: c.filters, kernelSize: c.kernelSize, activation: 'relu', ...(i === 0 ? first : {}) }),
     maxPooling2d({ poolSize: c.pool }),

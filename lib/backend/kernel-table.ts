@@ -144,6 +144,37 @@ export const KERNELS = {
   /** dx[indices[i], :] += dy[i, :] (dx is not cleared first). */
   scatterAddRows: kernel<(dy: Buf, indices: Int32Array, dx: Buf, rowSize: number) => void>(['in', 'indices', 'inout', 'count']),
 
+  // ---- embeddings and layer normalization (lib/ops/embedding.ts, lib/ops/layer-norm.ts) ---------------------
+  /**
+   * Embedding lookup with the ids in a buffer (so that a compiled step reads each batch's ids):
+   * out[i, :] = table[ids[i], :] for i < count, rows of `rowSize` floats. An id that is not an integer in
+   * [0, table rows) gives a row of NaN (the ops layer checks ids when the data is given: never reached there).
+   */
+  embeddingLookup: kernel<(table: Buf, ids: Buf, out: Buf, count: number, rowSize: number) => void>(
+    ['in', 'in', 'out', 'count', 'count']),
+  /**
+   * Embedding gradient as a sparse scatter-add: dTable = 0, then dTable[ids[i], :] += dy[i, :] for i < count (ids
+   * that repeat add up; an invalid id is skipped). Work is one clear of dTable plus count * rowSize additions; no
+   * one-hot matrix and no GEMM.
+   */
+  embeddingGrad: kernel<(dy: Buf, ids: Buf, dTable: Buf, count: number, rowSize: number) => void>(
+    ['in', 'in', 'out', 'count', 'count']),
+  /**
+   * Layer normalization of the rows of x [rows, cols]: mean[r] = sum_j x[r, j] / cols,
+   * rstd[r] = 1 / sqrt(sum_j (x[r, j] - mean[r])^2 / cols + epsilon) (biased variance, as Keras and PyTorch),
+   * y[r, j] = (x[r, j] - mean[r]) rstd[r] gamma[j] + beta[j] (gamma 1 and beta 0 where null).
+   */
+  layerNorm: kernel<(x: Buf, gamma: Buf | null, beta: Buf | null, y: Buf, mean: Buf, rstd: Buf, rows: number, cols: number,
+                     epsilon: number) => void>(['in', 'in?', 'in?', 'out', 'out', 'out', 'count', 'count', 'scalar']),
+  /**
+   * Gradient of `layerNorm` from its saved mean and rstd: with xhat = (x - mean) rstd and g = dy gamma,
+   * dx[r, j] = rstd[r] (g[r, j] - mean_j g[r, :] - xhat[r, j] mean_j (g xhat)[r, :]);
+   * dgamma[j] = sum_r dy[r, j] xhat[r, j]; dbeta[j] = sum_r dy[r, j].
+   */
+  layerNormGrad: kernel<(x: Buf, gamma: Buf | null, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf,
+                         rows: number, cols: number) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'out', 'out', 'out', 'count', 'count']),
+
   // ---- optimizers: one call updates every parameter in place ----------------------------------------------
   /**
    * SGD: g = grad + wd * p; with momentum: v = momentum * v + g, and the step is v (or g + momentum * v

@@ -13,4 +13,8 @@ export {
   Pooling, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d,
   type PoolingArgs,
 } from './pooling';
+export { Embedding, embedding, type EmbeddingArgs } from './embedding';
+export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization';
+export { Reshape, reshape, type ReshapeArgs } from './reshape';
+export { Permute, permute, type PermuteArgs } from './permute';
 export { deserializeLayer, registerLayer } from './registry';

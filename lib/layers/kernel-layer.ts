@@ -33,7 +33,8 @@ export interface KernelLayerArgs {
   activityRegularizer?: Identifier<Regularizer> | null;
 }
 
-function configOf(x: { className: string; getConfig(): Record<string, unknown> } | null): unknown {
+/** `{ className, config }` of an initializer / regularizer / constraint, null for none (a layer config entry). */
+export function configOf(x: { className: string; getConfig(): Record<string, unknown> } | null): unknown {
   return x ? { className: x.className, config: x.getConfig() } : null;
 }
 

@@ -285,6 +285,12 @@ export abstract class Layer {
     return false;
   }
 
+  /**
+   * Checks the values (not only the shape) of data given to a model whose first layer this is, once when the data
+   * is given (fit, evaluate, predict), naming `op`: e.g. an embedding's ids. Nothing here; throws a typed error.
+   */
+  checkInputValues(_x: Tensor, _op: string): void {}
+
   /** Penalty on this layer's output (activity regularizer), or null. Computed by the model in training. */
   activityLoss(_output: Tensor): Tensor | null {
     return null;

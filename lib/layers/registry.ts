@@ -6,7 +6,11 @@ import { Conv1D, Conv2D } from './conv';
 import { DepthwiseConv2D } from './depthwise-conv';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
+import { Embedding } from './embedding';
 import { Flatten } from './flatten';
+import { LayerNormalization } from './layer-normalization';
+import { Permute } from './permute';
+import { Reshape } from './reshape';
 import type { Layer } from './layer';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
@@ -33,6 +37,10 @@ const registry = new Map<string, LayerFactory>([
   ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
   ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
   ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
+  ['Embedding', (c) => new Embedding(c as never)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as never)],
+  ['Reshape', (c) => new Reshape(c as never)],
+  ['Permute', (c) => new Permute(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

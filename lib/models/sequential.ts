@@ -125,6 +125,7 @@ export class Sequential extends Model {
     if (sample.length !== expected.length || sample.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${op}: x must have shape [n, ${expected.join(', ')}], got [${x.shape.join(', ')}]`);
     }
+    this.layers[0].checkInputValues(x, op);
   }
 
   /** The model's output for a batch (training switches dropout / batch statistics). */

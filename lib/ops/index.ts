@@ -19,3 +19,5 @@ export { conv1d, conv2d } from './conv';
 export type { Conv1dOptions, Conv2dOptions } from './conv';
 export type { ConvPadding } from './conv-geometry';
 export { depthwiseConv2d } from './depthwise-conv';
+export { embeddingLookup } from './embedding';
+export { layerNorm } from './layer-norm';

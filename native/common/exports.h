@@ -27,6 +27,10 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(copyStrided, CopyStrided, 8)                         \
   X(gatherRows, GatherRows, 4)                           \
   X(scatterAddRows, ScatterAddRows, 4)                   \
+  X(embeddingLookup, EmbeddingLookup, 5)                 \
+  X(embeddingGrad, EmbeddingGrad, 5)                     \
+  X(layerNorm, LayerNorm, 9)                             \
+  X(layerNormGrad, LayerNormGrad, 10)                    \
   X(denseForward, DenseForward, 10)                      \
   X(biasActivationGrad, BiasActivationGrad, 9)           \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7)         \

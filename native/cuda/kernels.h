@@ -90,6 +90,22 @@ void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx
 void launch_gather_row_pairs(cudaStream_t s, const float* x, float* x_out, size_t row_x, const float* y, float* y_out,
                              size_t row_y, const int32_t* idx, size_t count);
 
+// ---- embedding.cu -------------------------------------------------------------------------------------
+// out[i, :] = table[ids[i], :] (ids as floats on the device; a NaN row for an id not an integer in [0, rows));
+// d_table = 0, then d_table[ids[i], :] += dy[i, :] (atomicAdd; bad ids skipped).
+void launch_embedding_lookup(cudaStream_t s, const float* table, size_t rows, const float* ids, float* out,
+                             size_t count, size_t row_size);
+void launch_embedding_grad(cudaStream_t s, const float* dy, const float* ids, float* d_table, size_t table_len,
+                           size_t count, size_t row_size);
+
+// ---- layer_norm.cu ------------------------------------------------------------------------------------
+// y = (x - mean) rstd gamma + beta per row of [rows, cols] (gamma / beta may be null); mean and rstd saved.
+void launch_layer_norm(cudaStream_t s, const float* x, const float* gamma, const float* beta, float* y, float* mean,
+                       float* rstd, size_t rows, size_t cols, float eps);
+// dx = rstd (g - mean(g) - xhat mean(g xhat)), g = dy gamma; dgamma = sum_r dy xhat; dbeta = sum_r dy.
+void launch_layer_norm_grad(cudaStream_t s, const float* x, const float* gamma, const float* mean, const float* rstd,
+                            const float* dy, float* dx, float* dgamma, float* dbeta, size_t rows, size_t cols);
+
 // ---- dense.cu -----------------------------------------------------------------------------------------
 // z[r, j] += bias[j] (bias may be null); out[r, j] = act(z[r, j]; param). z may equal out.
 void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* out, size_t m, size_t n, int act,

@@ -3,6 +3,8 @@ import type { Backend } from '../backend/backend';
 import { DROPOUT_STATE_SIZE, dropoutKey } from '../backend/philox';
 import { getBackend } from '../backend/select';
 import { ValueError, describe } from '../errors';
+import { mul } from '../ops/binary';
+import { ones } from '../ops/creation';
 import { philoxDropout } from '../ops/dropout';
 import { generatorFor } from '../tensor/random';
 import { keep } from '../tensor/scope';
@@ -30,7 +32,7 @@ export interface DropoutArgs extends LayerArgs {
  * when (w_i >>> 8) 2^-24 >= rate, w_i its Philox word. `dispose` releases the state buffer.
  */
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  readonly className: string = 'Dropout';
   /** Fraction dropped. */
   readonly rate: number;
   /** The seed, if any. */
@@ -40,8 +42,8 @@ export class Dropout extends Layer {
   /** The call counter on the backend (DROPOUT_STATE_SIZE floats), made at build or first training call. */
   private state: Tensor | null = null;
 
-  constructor(args: DropoutArgs) {
-    super(args, 'Dropout');
+  constructor(args: DropoutArgs, className = 'Dropout') {
+    super(args, className);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) throw new ValueError(`dropout: rate must be a number in [0, 1), got ${describe(args.rate)}`);
     if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) throw new ValueError(`dropout: seed must be a finite number, got ${describe(args.seed)}`);
     this.rate = args.rate;
@@ -57,7 +59,18 @@ export class Dropout extends Layer {
 
   call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
-    return philoxDropout(x, this.rate, this.key, this.stateOn(x.backend));
+    const shape = this.noiseShape(x);
+    if (shape === null) return philoxDropout(x, this.rate, this.key, this.stateOn(x.backend));
+    // One mask value per noise element, broadcast over the rest (Keras's noise_shape).
+    return mul(x, philoxDropout(ones(shape), this.rate, this.key, this.stateOn(x.backend)));
+  }
+
+  /**
+   * The shape of the mask, broadcast against x (a dimension of 1 shares one draw along that axis), or null for one
+   * draw per element. Null here; spatial dropout drops whole channels.
+   */
+  protected noiseShape(_x: Tensor): number[] | null {
+    return null;
   }
 
   /**

@@ -9,4 +9,11 @@ export {
   Pooling, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d,
   type PoolingArgs,
 } from './pooling';
+export {
+  GlobalPooling, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+  globalAveragePooling1d, globalAveragePooling2d, globalMaxPooling1d, globalMaxPooling2d,
+} from './global-pooling';
+export { ZeroPadding2D, zeroPadding2d, type ZeroPadding2DArgs } from './zero-padding';
+export { UpSampling2D, upSampling2d, type UpSampling2DArgs } from './up-sampling';
+export { SpatialDropout1D, SpatialDropout2D, spatialDropout1d, spatialDropout2d } from './spatial-dropout';
 export { deserializeLayer, registerLayer } from './registry';

@@ -5,8 +5,12 @@ import { BatchNormalization } from './batch-normalization';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling';
 import type { Layer } from './layer';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout';
+import { UpSampling2D } from './up-sampling';
+import { ZeroPadding2D } from './zero-padding';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -20,6 +24,14 @@ const registry = new Map<string, LayerFactory>([
   ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
   ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
   ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
+  ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as never)],
+  ['GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c as never)],
+  ['GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c as never)],
+  ['GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as never)],
+  ['ZeroPadding2D', (c) => new ZeroPadding2D(c as never)],
+  ['UpSampling2D', (c) => new UpSampling2D(c as never)],
+  ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
+  ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -18,6 +18,7 @@
         "native/cpu/gemm_builtin.cc",
         "native/cpu/gemm_small.cc",
         "native/cpu/info.cc",
+        "native/cpu/noise.cc",
         "native/cpu/optimizers.cc",
         "native/cpu/pooling.cc",
         "native/cpu/program.cc",

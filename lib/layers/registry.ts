@@ -5,6 +5,7 @@ import { BatchNormalization } from './batch-normalization';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
+import { GaussianNoise } from './gaussian-noise';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling';
 import type { Layer } from './layer';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
@@ -32,6 +33,7 @@ const registry = new Map<string, LayerFactory>([
   ['UpSampling2D', (c) => new UpSampling2D(c as never)],
   ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
   ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
+  ['GaussianNoise', (c) => new GaussianNoise(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

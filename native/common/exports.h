@@ -34,6 +34,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4)         \
   X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
   X(dropout, Dropout, 8)                                 \
+  X(gaussianNoise, GaussianNoise, 7)                     \
   X(pool2d, Pool2d, 5)                                   \
   X(pool2dGrad, Pool2dGrad, 6)
 

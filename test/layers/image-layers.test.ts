@@ -154,3 +154,34 @@ describe('image layers: config round trip and bad input', () => {
     expect(() => my.sequential([my.layers.globalMaxPooling2d({ inputShape: [4, 4], name: 'gm' })]).summary()).toThrow(/gm/);
   });
 });
+
+describe('gaussianNoise layer', () => {
+  test('adds seeded N(0, stddev^2) noise in training only, fresh at each call', () => {
+    const x = my.ones([64, 32]);
+    const layer = my.layers.gaussianNoise({ stddev: 0.5, seed: 4 });
+    const y = layer.apply(x, true).dataSync();
+    const noise = Array.from(y, (v) => v - 1);
+    const mean = noise.reduce((s, v) => s + v, 0) / noise.length;
+    const sd = Math.sqrt(noise.reduce((s, v) => s + (v - mean) ** 2, 0) / noise.length);
+    expect(Math.abs(mean)).toBeLessThan(4 * 0.5 / Math.sqrt(noise.length));
+    expect(Math.abs(sd - 0.5)).toBeLessThan(0.05);
+    expect(Array.from(my.layers.gaussianNoise({ stddev: 0.5, seed: 4 }).apply(x, true).dataSync())).toEqual(Array.from(y));
+    expect(Array.from(layer.apply(x, true).dataSync())).not.toEqual(Array.from(y));
+    expect(layer.apply(x, false)).toBe(x);
+    expect(layer.computeOutputShape([7, 3])).toEqual([7, 3]);
+  });
+
+  test('its gradient passes through unchanged; config round trip; bad stddev', () => {
+    const layer = my.layers.gaussianNoise({ stddev: 0.3, seed: 1, name: 'noise' });
+    const xv = my.variable(my.ones([3, 4]), true, 'x');
+    const { value, grads } = my.valueAndGrads(() => my.sum(my.mul(layer.apply(xv, true), my.fill([3, 4], 2))), [xv]);
+    expect(Array.from(grads[0].dataSync())).toEqual(new Array(12).fill(2));
+    value.dispose();
+    const again = deserializeLayer({ className: 'GaussianNoise', config: layer.getConfig() });
+    expect(again.getConfig()).toEqual(layer.getConfig());
+    expect(layer.getConfig()).toMatchObject({ stddev: 0.3, seed: 1, name: 'noise' });
+    expect(() => my.layers.gaussianNoise({ stddev: -1, name: 'gn' })).toThrow(/gn: stddev must be a finite number >= 0, got -1/);
+    expect(() => my.layers.gaussianNoise({} as never)).toThrow(ValueError);
+    expect(() => my.layers.gaussianNoise(null as never)).toThrow(ValueError);
+  });
+});

@@ -12,6 +12,7 @@ import * as dense from './dense';
 import * as dropout from './dropout';
 import * as elementwise from './elementwise';
 import * as gemm from './gemm';
+import * as noise from './noise';
 import * as optimizers from './optimizers';
 import * as pooling from './pooling';
 import * as reduce from './reduce';
@@ -23,7 +24,7 @@ import * as softmax from './softmax';
  * table under their own names (the compiler checks each export against the table's signature of that name).
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
-  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, pooling,
+  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, noise, pooling,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

@@ -12,7 +12,7 @@ export { slice, concat, gather, flatten } from './indexing';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalMaxPool } from './pooling';
 export type { PoolPadding } from './pooling';
 export { pad } from './pad';
-export { upSample2dNearest } from './up-sampling';
+export { upSample2dNearest, resample2d, bilinearMatrix } from './up-sampling';
 export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';

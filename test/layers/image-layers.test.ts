@@ -22,6 +22,7 @@ describe('image layers: output shapes as Keras', () => {
     ['zeroPadding2d [[1, 0], [2, 3]]', () => my.layers.zeroPadding2d({ padding: [[1, 0], [2, 3]] }), [4, 5, 2], [5, 10, 2]],
     ['upSampling2d default', () => my.layers.upSampling2d(), [3, 4, 2], [6, 8, 2]],
     ['upSampling2d [3, 1]', () => my.layers.upSampling2d({ size: [3, 1] }), [3, 4, 2], [9, 4, 2]],
+    ['upSampling2d bilinear', () => my.layers.upSampling2d({ size: 2, interpolation: 'bilinear' }), [3, 4, 2], [6, 8, 2]],
     ['spatialDropout1d', () => my.layers.spatialDropout1d({ rate: 0.5 }), [7, 3], [7, 3]],
     ['spatialDropout2d', () => my.layers.spatialDropout2d({ rate: 0.5 }), [4, 4, 3], [4, 4, 3]],
   ] as Array<[string, Factory, number[], number[]]>)('%s on [%j]', (_label, make, sample, want) => {
@@ -102,6 +103,7 @@ describe.each(availableBackends())('image layer gradients ($label)', ({ name, op
     ['globalMaxPooling2d', () => my.layers.globalMaxPooling2d(), [2, 3, 4, 2]],
     ['zeroPadding2d', () => my.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }), [2, 3, 3, 2]],
     ['upSampling2d', () => my.layers.upSampling2d({ size: [2, 3] }), [2, 2, 3, 2]],
+    ['upSampling2d bilinear', () => my.layers.upSampling2d({ size: [3, 2], interpolation: 'bilinear' }), [2, 3, 2, 2]],
     ['spatialDropout2d (training)', () => my.layers.spatialDropout2d({ rate: 0.4, seed: 2 }), [2, 3, 3, 4]],
   ] as Array<[string, Factory, number[]]>)('%s: input gradient by central differences', (_label, make, shape) => {
     const layer = make();
@@ -129,7 +131,7 @@ describe('image layers: config round trip and bad input', () => {
     const layers = [
       my.layers.globalAveragePooling2d({ name: 'g1' }), my.layers.globalMaxPooling1d(),
       my.layers.zeroPadding2d({ padding: [[1, 2], [3, 4]] }), my.layers.upSampling2d({ size: [2, 3] }),
-      my.layers.spatialDropout1d({ rate: 0.3, seed: 5 }), my.layers.spatialDropout2d({ rate: 0.1 }),
+      my.layers.upSampling2d({ size: 2, interpolation: 'bilinear' }), my.layers.spatialDropout1d({ rate: 0.3, seed: 5 }), my.layers.spatialDropout2d({ rate: 0.1 }),
     ];
     for (const layer of layers) {
       const again = deserializeLayer({ className: layer.className, config: layer.getConfig() });

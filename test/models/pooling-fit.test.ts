@@ -24,7 +24,7 @@ function imageModel(): my.Sequential {
     my.layers.maxPooling2d({ poolSize: 2 }),                             // [5, 5, 12]
     my.layers.spatialDropout2d({ rate: 0.1 }),
     my.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }),
-    my.layers.upSampling2d({ size: 2 }),                                 // [10, 10, 12]
+    my.layers.upSampling2d({ size: 2, interpolation: 'bilinear' }),      // [10, 10, 12]
     my.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), // [5, 5, 12]
     my.layers.flatten(),
     my.layers.dense({ units: 10 }),

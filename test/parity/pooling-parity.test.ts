@@ -2,7 +2,8 @@
  * The pooling, padding and up-sampling layers against PyTorch (test/parity/pooling_torch.py, float64): forward values
  * and input gradients of `sum(layer(x) * dy)` for the same x and dy, channels last here and NCHW there. Max pooling
  * with TensorFlow's uneven 'same' padding is compared with F.max_pool2d on x padded with -inf; average pooling with
- * F.avg_pool2d(count_include_pad=False) where the 'same' padding is even.
+ * F.avg_pool2d(count_include_pad=False) where the 'same' padding is even; bilinear up-sampling with
+ * F.interpolate(align_corners=False).
  *
  * Needs /usr/bin/python3 with torch (CI installs python3-torch); without it the test FAILS with the install
  * instruction, unless MYELIN_SKIP_TORCH_PARITY=1 is set explicitly.
@@ -47,6 +48,8 @@ const CASES: Case[] = [
   { label: 'globalMaxPooling1d', make: () => my.layers.globalMaxPooling1d(), shape: [3, 7, 5], op: 'global_max_1d', params: {} },
   { label: 'zeroPadding2d [[1, 2], [0, 3]]', make: () => my.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), shape: [2, 3, 4, 2], op: 'pad', params: { pad: [[1, 2], [0, 3]] } },
   { label: 'upSampling2d [2, 3]', make: () => my.layers.upSampling2d({ size: [2, 3] }), shape: [2, 3, 4, 2], op: 'nearest', params: { size: [2, 3] } },
+  { label: 'upSampling2d bilinear [2, 3]', make: () => my.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' }), shape: [2, 3, 4, 2], op: 'bilinear', params: { size: [2, 3] } },
+  { label: 'upSampling2d bilinear 4', make: () => my.layers.upSampling2d({ size: 4, interpolation: 'bilinear' }), shape: [1, 5, 2, 3], op: 'bilinear', params: { size: [4, 4] } },
 ];
 
 const torch = torchAvailable();

@@ -4,7 +4,7 @@ Reads a JSON list of cases on stdin: {op, params, shape (channels last), x (flat
 writes {version, results: [{y, dx}]} on stdout, both flat and channels last. Each op is PyTorch's own function on
 the NCHW / NCL view of x: F.max_pool2d, F.avg_pool2d(count_include_pad=False), F.max_pool1d, F.avg_pool1d,
 F.adaptive_avg_pool2d / F.adaptive_max_pool2d (1 x 1), F.adaptive_avg_pool1d / F.adaptive_max_pool1d, F.pad and
-F.interpolate(mode='nearest').
+F.interpolate (nearest; bilinear with align_corners=False).
 """
 import json
 import sys
@@ -49,6 +49,8 @@ def run(op, p, x):
         return F.pad(x, (left, right, top, bottom))
     if op == 'nearest':
         return F.interpolate(x, scale_factor=tuple(float(s) for s in p['size']), mode='nearest')
+    if op == 'bilinear':
+        return F.interpolate(x, scale_factor=tuple(float(s) for s in p['size']), mode='bilinear', align_corners=False)
     raise ValueError(f'unknown op {op}')
 
 

@@ -21,6 +21,7 @@
         "native/cpu/gemm_small.cc",
         "native/cpu/info.cc",
         "native/cpu/layer_norm.cc",
+        "native/cpu/noise.cc",
         "native/cpu/optimizers.cc",
         "native/cpu/pooling.cc",
         "native/cpu/program.cc",

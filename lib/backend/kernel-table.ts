@@ -260,6 +260,13 @@ export const KERNELS = {
    */
   dropout: kernel<(x: Buf, y: Buf, mask: Buf, state: Buf, n: number, rate: number, key0: number, key1: number) => void>(
     ['in', 'out', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+  /**
+   * Gaussian noise: y[i] = x[i] + fround(stddev) z[i] (float32), z[i] standard normals drawn by Box-Muller from the
+   * Philox4x32-10 words of call t = the counter in `state` (as dropout's) under (key0, key1), pairs of words per pair
+   * of normals (native/common/gaussian_noise.h). The kernel then advances the counter by one (also when n is 0).
+   */
+  gaussianNoise: kernel<(x: Buf, y: Buf, state: Buf, n: number, stddev: number, key0: number, key1: number) => void>(
+    ['in', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
 
   // ---- convolutions (channels last) --------------------------------------------------------------------
   /**

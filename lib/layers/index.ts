@@ -17,4 +17,12 @@ export { Embedding, embedding, type EmbeddingArgs } from './embedding';
 export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization';
 export { Reshape, reshape, type ReshapeArgs } from './reshape';
 export { Permute, permute, type PermuteArgs } from './permute';
+export {
+  GlobalPooling, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+  globalAveragePooling1d, globalAveragePooling2d, globalMaxPooling1d, globalMaxPooling2d,
+} from './global-pooling';
+export { ZeroPadding2D, zeroPadding2d, type ZeroPadding2DArgs } from './zero-padding';
+export { UpSampling2D, upSampling2d, type UpSampling2DArgs } from './up-sampling';
+export { SpatialDropout1D, SpatialDropout2D, spatialDropout1d, spatialDropout2d } from './spatial-dropout';
+export { GaussianNoise, gaussianNoise, type GaussianNoiseArgs } from './gaussian-noise';
 export { deserializeLayer, registerLayer } from './registry';

@@ -11,9 +11,14 @@ import { Flatten } from './flatten';
 import { LayerNormalization } from './layer-normalization';
 import { Permute } from './permute';
 import { Reshape } from './reshape';
+import { GaussianNoise } from './gaussian-noise';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling';
 import type { Layer } from './layer';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout';
+import { UpSampling2D } from './up-sampling';
+import { ZeroPadding2D } from './zero-padding';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -41,6 +46,15 @@ const registry = new Map<string, LayerFactory>([
   ['LayerNormalization', (c) => new LayerNormalization(c as never)],
   ['Reshape', (c) => new Reshape(c as never)],
   ['Permute', (c) => new Permute(c as never)],
+  ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as never)],
+  ['GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c as never)],
+  ['GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c as never)],
+  ['GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as never)],
+  ['ZeroPadding2D', (c) => new ZeroPadding2D(c as never)],
+  ['UpSampling2D', (c) => new UpSampling2D(c as never)],
+  ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
+  ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
+  ['GaussianNoise', (c) => new GaussianNoise(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

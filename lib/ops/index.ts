@@ -11,6 +11,8 @@ export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './r
 export { slice, concat, gather, flatten } from './indexing';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalMaxPool } from './pooling';
 export type { PoolPadding } from './pooling';
+export { pad } from './pad';
+export { upSample2dNearest, resample2d, bilinearMatrix } from './up-sampling';
 export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';

@@ -13,7 +13,9 @@ export type PoolPadding = 'valid' | 'same';
 
 /** The output length and leading padding along one axis, Keras's rules. */
 export interface PoolAxis {
+  /** Number of windows (outputs) along the axis. */
   out: number;
+  /** Positions of padding before the first element (the first window starts at -padBefore). */
   padBefore: number;
 }
 

@@ -41,6 +41,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(conv2dForward, Conv2dForward, 9)                     \
   X(conv2dInputGrad, Conv2dInputGrad, 5)                 \
   X(conv2dFilterGrad, Conv2dFilterGrad, 5)               \
+  X(gaussianNoise, GaussianNoise, 7)                     \
   X(pool2d, Pool2d, 5)                                   \
   X(pool2dGrad, Pool2dGrad, 6)
 

@@ -31,14 +31,7 @@ __global__ void dropout_kernel(const float* x, float* y, float* mask, float* sta
       }
     }
   }
-  __syncthreads();  // every thread of this block has read the counter
-  if (threadIdx.x == 0) {
-    __threadfence();
-    if (atomicAdd(&g_dropout_blocks_done, 1u) == gridDim.x - 1) {
-      dropout_store_counter(state, t + 1);
-      g_dropout_blocks_done = 0;
-    }
-  }
+  advance_counter_at_end(&g_dropout_blocks_done, state, t);
 }
 
 }  // namespace

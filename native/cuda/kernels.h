@@ -66,6 +66,12 @@ void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targe
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
 
+// ---- noise.cu -----------------------------------------------------------------------------------------
+// y[i] = x[i] + stddev z[i], z from Philox4x32-10 by Box-Muller (native/common/gaussian_noise.h) under key (k0, k1)
+// and the call counter in `state`, which the same launch then advances by one (also when n == 0).
+void launch_gaussian_noise(cudaStream_t s, const float* x, float* y, float* state, size_t n, float stddev, uint32_t k0,
+                           uint32_t k1);
+
 // ---- pooling.cu ---------------------------------------------------------------------------------------
 // y = max or mean of each window of x (pool_geometry.h); dx = the gradient of that through dy (x unused for the mean).
 void launch_pool2d(cudaStream_t s, const float* x, float* y, const PoolGeometry& g, bool max);

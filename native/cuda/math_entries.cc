@@ -1,10 +1,11 @@
-// Entry points of the elementwise, reduction, softmax, cross-entropy and dropout kernels: argument checks, then one
-// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu and dropout.cu.
+// Entry points of the elementwise, reduction, softmax, cross-entropy, dropout and noise kernels: argument checks, then one
+// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu, dropout.cu and noise.cu.
 #include <cmath>
 
 #include "../common/dropout_args.h"
 #include "../common/exports.h"
 #include "../common/kernel_ids.h"
+#include "../common/noise_args.h"
 #include "cuda.h"
 #include "kernels.h"
 
@@ -204,6 +205,22 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "dropout");
   launch_dropout(stream(), x->ptr, y->ptr, mask->ptr, state->ptr, s.n, s.k0, s.k1, s.threshold, s.scale);
   check_launch(info.Env(), "dropout");
+  return info.Env().Undefined();
+}
+
+// gaussianNoise(x, y, state, n, stddev, key0, key1): y = x + stddev * z, z from Philox4x32-10 by Box-Muller
+// (native/common/gaussian_noise.h); the counter in `state` advances by one on the device.
+Napi::Value GaussianNoise(const Napi::CallbackInfo& info) {
+  Args args(info, "gaussianNoise", 7);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *y = buffer_arg(args, info, 1, "y");
+  DeviceBuffer* state = buffer_arg(args, info, 2, "state");
+  const NoiseScalars s = noise_scalars(args);
+  need(args, x, s.n, "x");
+  need(args, y, s.n, "y");
+  need(args, state, kDropoutStateSize, "state");
+  require_ready(info.Env(), "gaussianNoise");
+  launch_gaussian_noise(stream(), x->ptr, y->ptr, state->ptr, s.n, s.stddev, s.k0, s.k1);
+  check_launch(info.Env(), "gaussianNoise");
   return info.Env().Undefined();
 }
 

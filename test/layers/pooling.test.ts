@@ -6,20 +6,8 @@ import * as my from '../../lib/index';
 import { ShapeError, ValueError } from '../../lib/errors';
 import { deserializeLayer } from '../../lib/layers/registry';
 import { availableBackends } from '../helpers/backends';
+import { distinctValues } from '../helpers/distinct-values';
 import { checkLayerGradients } from './layer-gradcheck';
-
-/** Distinct values 0.1 apart in a seeded order: no ties in a window, none closer than a finite difference's reach. */
-export function distinctValues(shape: number[], seed: number): my.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Float32Array.from({ length: n }, (_, i) => (i - n / 2) * 0.1);
-  let s = seed;
-  for (let i = n - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const j = s % (i + 1);
-    [v[i], v[j]] = [v[j], v[i]];
-  }
-  return my.tensor(v, shape);
-}
 
 describe('pooling layers: output shapes as Keras', () => {
   test.each([

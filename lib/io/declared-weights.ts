@@ -27,6 +27,10 @@ export function declaredWeights(layers: LayerEntry[], inputShape: number[], sour
   layers.forEach((entry, i) => {
     try {
       const layer = deserializeLayer(entry);
+      // The first layer's own inputShape must be the model's: the model builds from it (before comparing shapes).
+      if (i === 0 && layer.inputShape && layer.inputShape.join() !== shape.join()) {
+        throw new ModelFormatError(`declares inputShape [${layer.inputShape.join(', ')}]`);
+      }
       const recorded: DeclaredWeight[] = [];
       Object.defineProperty(layer, 'addWeight', {
         value: (_name: string, s: number[], _init: unknown, _reg: unknown, trainable = true) => {

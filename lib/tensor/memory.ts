@@ -116,11 +116,16 @@ export function track(owner: object, backend: Backend, storage: unknown, bytes: 
     return { backend, storage, bytes, released: false, counted: true, cohort: c };
   }
   const held: Held = { backend, storage, bytes, released: false, counted: true, cohort: null };
+  enterNursery(owner, held);
+  return held;
+}
+
+/** Queues `held` for a finalizer of its own, registered at the end of the task if it is still alive then. */
+function enterNursery(owner: object, held: Held): void {
   nurseryOwners.push(owner);
   nurseryHeld.push(held);
   if (nurseryOwners.length >= NURSERY_LIMIT) flushNursery();
   else queueEndOfTask();
-  return held;
 }
 
 /**
@@ -128,33 +133,32 @@ export function track(owner: object, backend: Backend, storage: unknown, bytes: 
  * the same task counted while it lives; it gets a finalizer of its own instead.
  */
 export function trackAlone(owner: object, held: Held): void {
+  if (held.cohort === null) return;
+  leaveCohort(held);
+  enterNursery(owner, held);
+}
+
+/** Takes a tensor's counts out of its cohort's (its collection then no longer concerns the cohort). */
+function leaveCohort(held: Held): void {
   const c = held.cohort;
   if (c === null) return;
   held.cohort = null;
   c.counts.tensors--;
   c.counts.bytes -= held.bytes;
-  nurseryOwners.push(owner);
-  nurseryHeld.push(held);
-  if (nurseryOwners.length >= NURSERY_LIMIT) flushNursery();
-  else queueEndOfTask();
 }
 
 /** Removes a counted tensor from the counts (and from its cohort's). */
 function discount(held: Held): void {
   numTensors--;
   numBytes -= held.bytes;
-  if (held.cohort !== null) {
-    held.cohort.counts.tensors--;
-    held.cohort.counts.bytes -= held.bytes;
-  }
+  leaveCohort(held);
 }
 
 /** Frees the storage once; later calls do nothing. */
 export function release(held: Held): void {
   if (held.released) return;
   held.released = true;
-  if (held.counted) discount(held);
-  held.cohort = null;
+  if (held.counted) discount(held);  // an uncounted tensor already left its cohort
   held.backend.free(held.storage);
 }
 
@@ -166,7 +170,6 @@ export function uncount(held: Held): void {
   if (held.released || !held.counted) return;
   discount(held);
   held.counted = false;
-  held.cohort = null;
 }
 
 /** Live tensors and bytes. A training loop in steady state keeps these constant. */

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   result.peakRssMiB = peakRssMiB();
   const info = backendInfo();
   const gpu = info.backend === 'cuda' ? `, GEMM ${String(info.details?.gemm)}, TF32 ${String(info.details?.tf32)}` : '';
-  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}${gpu}${gc ? `; ${gc}` : ''}`;
+  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ''}${info.threads ? `, ${info.threads} threads` : ''}${gpu}${gc ? `; ${gc}` : ''}`;
   report(result);
 }
 

@@ -29,7 +29,7 @@ export class HostBufferPool {
    */
   take(size: number, zeroed: boolean): Float32Array {
     const list = this.free.get(size);
-    let buf = list?.pop();
+    const buf = list?.pop();
     if (buf === undefined) {
       const larger = size >= MIN_VIEW_SIZE ? this.largerIdle(size) : undefined;
       if (larger === undefined) return new Float32Array(size);

@@ -127,7 +127,7 @@ export const KERNELS = {
    * in it does not propagate), as in BLAS.
    */
   gemm: kernel<(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean,
-                alpha: number, beta: number) => void>(
+    alpha: number, beta: number) => void>(
     ['in', 'in', 'inout', 'count', 'count', 'count', 'flag', 'flag', 'scalar', 'scalar'], { gemm: true }),
 
   // ---- data movement ------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ export const KERNELS = {
    * added instead of written. Serves transpose, slice, concat, pad and broadcast expansion.
    */
   copyStrided: kernel<(x: Buf, xOffset: number, xStrides: number[], out: Buf, outOffset: number, outStrides: number[],
-                       shape: number[], accumulate: boolean) => void>(
+    shape: number[], accumulate: boolean) => void>(
     ['in', 'count', 'shape', 'inout', 'count', 'shape', 'shape', 'flag']),
   /** out[i, :] = x[indices[i], :] for rows of `rowSize` floats. Indices were range-checked. */
   gatherRows: kernel<(x: Buf, indices: Int32Array, out: Buf, rowSize: number) => void>(['in', 'indices', 'out', 'count']),
@@ -181,7 +181,7 @@ export const KERNELS = {
    * with nesterov); p -= lr * step. `velocity` is empty when momentum is 0.
    */
   sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], lr: number, momentum: number, nesterov: boolean,
-                   weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
+    weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
   /**
    * Adam (Kingma & Ba) with PyTorch/Keras conventions: g = grad (+ wd * p when not decoupled);
    * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad;
@@ -189,7 +189,7 @@ export const KERNELS = {
    * decoupled (AdamW): p -= lr * wd * p before the step.
    */
   adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], lr: number, beta1: number, beta2: number,
-                    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
+    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
     ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag']),
   /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
   adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number) => void>(
@@ -200,7 +200,7 @@ export const KERNELS = {
    * p -= lr buf; else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
    */
   rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], lr: number, rho: number,
-                       momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
+    momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
     ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar']),
 
   // ---- fused training ops -------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ export const KERNELS = {
    * the activation is applied in place and only `out` remains, as in inference).
    */
   denseForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, m: number, n: number, k: number,
-                        activation: UnaryOp, param: number) => void>(
+    activation: UnaryOp, param: number) => void>(
     ['in', 'in', 'in?', 'out', 'out', 'count', 'count', 'count', 'unaryOp', 'scalar'], { gemm: true }),
   /**
    * Dense layer backward up to the GEMMs, in one pass: dz[r, j] = dy[r, j] * f'(z[r, j]; param) over m rows
@@ -218,7 +218,7 @@ export const KERNELS = {
    * `reduce('sum', dz, dbias, 1, m, n)` uses: the result is that of those two kernels, in one call.
    */
   biasActivationGrad: kernel<(activation: UnaryOp, z: Buf, y: Buf, dy: Buf, dz: Buf, dbias: Buf, m: number, n: number,
-                              param: number) => void>(['unaryOp', 'in', 'in', 'in', 'out', 'out', 'count', 'count', 'scalar']),
+    param: number) => void>(['unaryOp', 'in', 'in', 'in', 'out', 'out', 'count', 'count', 'scalar']),
   /**
    * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
    * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
@@ -226,7 +226,7 @@ export const KERNELS = {
    * logits. Sparse class indices must lie in [0, cols) (the ops layer checks them).
    */
   softmaxCrossEntropy: kernel<(logits: Buf, targets: Buf, probs: Buf, loss: Buf, rows: number, cols: number,
-                               sparse: boolean) => void>(['in', 'in', 'out', 'out', 'count', 'count', 'flag']),
+    sparse: boolean) => void>(['in', 'in', 'out', 'out', 'count', 'count', 'flag']),
   /**
    * dLogits[r, j] = g_r * (probs[r, j] * sum_i t[r, i] - t[r, j]) with g_r = dLoss[r * dLossStride] * dLossScale
    * (rounded to float32 first); for targets that sum to 1 per row (one-hot, smoothed labels, sparse) this is
@@ -234,7 +234,7 @@ export const KERNELS = {
    * 0 for one value shared by every row (the gradient of the batch mean: dLossScale = 1 / rows).
    */
   softmaxCrossEntropyGrad: kernel<(probs: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, rows: number, cols: number,
-                                   sparse: boolean, dLossStride: 0 | 1, dLossScale: number) => void>(
+    sparse: boolean, dLossStride: 0 | 1, dLossScale: number) => void>(
     ['in', 'in', 'in', 'out', 'count', 'count', 'flag', 'count', 'scalar']),
   /**
    * Binary cross-entropy from logits, elementwise over n values: loss[i] = softplus(x[i]) - x[i] t[i]
@@ -247,7 +247,7 @@ export const KERNELS = {
    * `dLossStride` 0 shares one upstream value among all elements (the gradient of the mean: dLossScale = 1 / n).
    */
   sigmoidCrossEntropyGrad: kernel<(logits: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, n: number, dLossStride: 0 | 1,
-                                   dLossScale: number) => void>(['in', 'in', 'in', 'out', 'count', 'count', 'scalar']),
+    dLossScale: number) => void>(['in', 'in', 'in', 'out', 'count', 'count', 'scalar']),
 
   // ---- random -------------------------------------------------------------------------------------------
   /**

@@ -165,14 +165,14 @@ export const KERNELS = {
    * y[r, j] = (x[r, j] - mean[r]) rstd[r] gamma[j] + beta[j] (gamma 1 and beta 0 where null).
    */
   layerNorm: kernel<(x: Buf, gamma: Buf | null, beta: Buf | null, y: Buf, mean: Buf, rstd: Buf, rows: number, cols: number,
-                     epsilon: number) => void>(['in', 'in?', 'in?', 'out', 'out', 'out', 'count', 'count', 'scalar']),
+    epsilon: number) => void>(['in', 'in?', 'in?', 'out', 'out', 'out', 'count', 'count', 'scalar']),
   /**
    * Gradient of `layerNorm` from its saved mean and rstd: with xhat = (x - mean) rstd and g = dy gamma,
    * dx[r, j] = rstd[r] (g[r, j] - mean_j g[r, :] - xhat[r, j] mean_j (g xhat)[r, :]);
    * dgamma[j] = sum_r dy[r, j] xhat[r, j]; dbeta[j] = sum_r dy[r, j].
    */
   layerNormGrad: kernel<(x: Buf, gamma: Buf | null, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf,
-                         rows: number, cols: number) => void>(
+    rows: number, cols: number) => void>(
     ['in', 'in?', 'in', 'in', 'in', 'out', 'out', 'out', 'count', 'count']),
 
   // ---- optimizers: one call updates every parameter in place ----------------------------------------------
@@ -277,7 +277,7 @@ export const KERNELS = {
    * top and left padding). A 1-D convolution is the case H = KH = 1.
    */
   conv2dForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, sizes: number[], window: number[],
-                         activation: UnaryOp, param: number) => void>(
+    activation: UnaryOp, param: number) => void>(
     ['in', 'in', 'in?', 'out', 'out', 'shape', 'shape', 'unaryOp', 'scalar'], { gemm: true }),
   /**
    * The input gradient of conv2dForward's z: dx[n, y, x', c] = sum over (i, j, a, b, f) with i SH + a DH - PT = y

@@ -65,7 +65,7 @@ const isRef = (r: unknown): r is TensorRef => Array.isArray(r) && r.length === 3
  * @throws ModelFormatError for a malformed config, an unknown layer or node reference, a cycle.
  */
 export function graphFromConfig(config: GraphModelConfig, nested: (entry: { className: string; config: Record<string, unknown> }) => Layer | null):
-  { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; name: string } {
+{ inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; name: string } {
   const fail = (msg: string): never => { throw new ModelFormatError(`functional config${typeof config?.name === 'string' ? ` ${JSON.stringify(config.name)}` : ''}: ${msg}`); };
   if (config === null || typeof config !== 'object' || !Array.isArray(config.layers) || !Array.isArray(config.inputLayers) || !Array.isArray(config.outputLayers)) {
     return fail(`expected { className: 'Functional', layers, inputLayers, outputLayers }, got ${describe(config)}`);

@@ -13,7 +13,7 @@ import { empty } from './creation';
  * and a linear activation it is left to the caller (null) as the column sums of dy.
  */
 export function activationGrad(backend: Backend, op: UnaryOp, z: Tensor, y: Tensor, dy: Tensor, withBias: boolean,
-                               rows: number, cols: number, param: number): { dz: Tensor; dbias: Tensor | null } {
+  rows: number, cols: number, param: number): { dz: Tensor; dbias: Tensor | null } {
   if (op === 'linear') return { dz: dy, dbias: null };
   const dz = empty(dy.shape.slice());
   if (withBias) {

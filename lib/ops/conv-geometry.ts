@@ -20,7 +20,7 @@ export interface ConvAxis {
  * max((out - 1) stride + e - in, 0) split with the smaller half before (as Keras and TensorFlow).
  */
 export function convAxis(inSize: number, kernel: number, stride: number, dilation: number, padding: ConvPadding,
-                         who: string, axis: string): ConvAxis {
+  who: string, axis: string): ConvAxis {
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'same') {
     const outSize = Math.ceil(inSize / stride);

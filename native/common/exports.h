@@ -45,7 +45,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(pool2d, Pool2d, 5)                                   \
   X(pool2dGrad, Pool2dGrad, 6)
 
-#define MYELIN_OPTIMIZER_STEPS(X)     \
+#define MYELIN_OPTIMIZER_STEPS(X)       \
   X(sgdStep, SgdStep, 7, 3, -1)         \
   X(adamStep, AdamStep, 12, 5, 9)       \
   X(adagradStep, AdagradStep, 6, 3, -1) \

@@ -19,7 +19,8 @@ inline NoiseScalars noise_scalars(const Args& args) {
   NoiseScalars s;
   s.n = args.size(3, "n");
   const double stddev = args.num(4, "stddev");
-  if (!(stddev >= 0 && std::isfinite(stddev))) args.rangeError("argument 'stddev' must be a finite number >= 0, got " + std::to_string(stddev));
+  if (!(stddev >= 0 && std::isfinite(stddev)))
+    args.rangeError("argument 'stddev' must be a finite number >= 0, got " + std::to_string(stddev));
   s.stddev = static_cast<float>(stddev);
   s.k0 = static_cast<uint32_t>(args.size(5, "key0", 4294967295.0));
   s.k1 = static_cast<uint32_t>(args.size(6, "key1", 4294967295.0));

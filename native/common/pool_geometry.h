@@ -18,9 +18,15 @@ struct PoolGeometry {
   MYELIN_HD size_t outSize() const { return n * outH * outW * c; }
   // Window oh covers rows [rowBegin(oh), rowEnd(oh)) of x; window ow columns [colBegin(ow), colEnd(ow)).
   MYELIN_HD size_t rowBegin(size_t oh) const { return oh * strideH >= padTop ? oh * strideH - padTop : 0; }
-  MYELIN_HD size_t rowEnd(size_t oh) const { const size_t e = oh * strideH + poolH - padTop; return e < h ? e : h; }
+  MYELIN_HD size_t rowEnd(size_t oh) const {
+    const size_t e = oh * strideH + poolH - padTop;
+    return e < h ? e : h;
+  }
   MYELIN_HD size_t colBegin(size_t ow) const { return ow * strideW >= padLeft ? ow * strideW - padLeft : 0; }
-  MYELIN_HD size_t colEnd(size_t ow) const { const size_t e = ow * strideW + poolW - padLeft; return e < w ? e : w; }
+  MYELIN_HD size_t colEnd(size_t ow) const {
+    const size_t e = ow * strideW + poolW - padLeft;
+    return e < w ? e : w;
+  }
 };
 
 }  // namespace myelin

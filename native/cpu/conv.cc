@@ -56,7 +56,8 @@ void im2col_row(const ConvGeometry& g, const float* x, size_t r, float* dst) {
       if (y < 0 || y >= static_cast<long>(g.h) || xx < 0 || xx >= static_cast<long>(g.w)) {
         std::memset(dst, 0, g.c * sizeof(float));
       } else {
-        std::memcpy(dst, x + ((p.n * g.h + static_cast<size_t>(y)) * g.w + static_cast<size_t>(xx)) * g.c, g.c * sizeof(float));
+        std::memcpy(dst, x + ((p.n * g.h + static_cast<size_t>(y)) * g.w + static_cast<size_t>(xx)) * g.c,
+                    g.c * sizeof(float));
       }
     }
   }
@@ -91,7 +92,8 @@ void col2im_add(const ConvGeometry& g, const float* dcol, float* dx, size_t r0, 
   };
   const size_t first = r0 / per_image, last = (r1 + per_image - 1) / per_image;
   if (r0 % per_image != 0 || r1 % per_image != 0 || last - first < 2) return rows(r0, r1);
-  parallel_for(last - first, 1, [&](size_t i0, size_t i1) { rows((first + i0) * per_image, (first + i1) * per_image); });
+  parallel_for(last - first, 1,
+               [&](size_t i0, size_t i1) { rows((first + i0) * per_image, (first + i1) * per_image); });
 }
 
 // z[rows, F] += bias; out = act(z) over the rows [r0, r1).
@@ -129,8 +131,10 @@ void narrow_forward(const ConvGeometry& g, const float* x, const float* w, const
     for (size_t r = b0; r < b1; ++r) {
       im2col_row(g, x, r, col);
       float* zr = z + r * f;
-      if (bias != nullptr) std::memcpy(zr, bias, f * sizeof(float));
-      else std::fill(zr, zr + f, 0.f);
+      if (bias != nullptr)
+        std::memcpy(zr, bias, f * sizeof(float));
+      else
+        std::fill(zr, zr + f, 0.f);
       for (size_t j = 0; j < k; ++j) axpy(zr, w + j * f, col[j], f);
     }
     bias_activation(nullptr, z, out, b0, b1, f, act, param);  // nested in the pool: serial

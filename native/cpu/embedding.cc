@@ -36,8 +36,10 @@ Kernel PrepareEmbeddingLookup(const Args& args) {
       for (size_t i = b; i < e; ++i) {
         float* dst = out.data + i * rowSize;
         const long long r = row_of(ids.data[i], rows);
-        if (r < 0) std::fill(dst, dst + rowSize, std::numeric_limits<float>::quiet_NaN());
-        else std::memcpy(dst, table.data + static_cast<size_t>(r) * rowSize, rowSize * sizeof(float));
+        if (r < 0)
+          std::fill(dst, dst + rowSize, std::numeric_limits<float>::quiet_NaN());
+        else
+          std::memcpy(dst, table.data + static_cast<size_t>(r) * rowSize, rowSize * sizeof(float));
       }
     });
   };

@@ -64,7 +64,8 @@ Kernel PrepareLayerNorm(const Args& args) {
         rstd.data[r] = static_cast<float>(inv);
         // One loop per case, free of branches, so that each vectorizes.
         if (gamma.data != nullptr && beta.data != nullptr) {
-          for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv * gamma.data[j] + beta.data[j]);
+          for (size_t j = 0; j < cols; ++j)
+            yr[j] = static_cast<float>((xr[j] - mu) * inv * gamma.data[j] + beta.data[j]);
         } else if (gamma.data != nullptr) {
           for (size_t j = 0; j < cols; ++j) yr[j] = static_cast<float>((xr[j] - mu) * inv * gamma.data[j]);
         } else if (beta.data != nullptr) {
@@ -103,7 +104,9 @@ Kernel PrepareLayerNormGrad(const Args& args) {
         const double mu = mean.data[r], inv = rstd.data[r];
         const float* gm = gamma.data;
         // sum_j g and sum_j g xhat, each over four interleaved partial sums (as sum4).
-        const auto g_of = [&](size_t j) { return gm != nullptr ? static_cast<double>(dyr[j]) * gm[j] : static_cast<double>(dyr[j]); };
+        const auto g_of = [&](size_t j) {
+          return gm != nullptr ? static_cast<double>(dyr[j]) * gm[j] : static_cast<double>(dyr[j]);
+        };
         double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
         size_t j = 0;
         for (; j + 4 <= cols; j += 4) {
@@ -116,7 +119,8 @@ Kernel PrepareLayerNormGrad(const Args& args) {
         const double mg = ((a0 + a1) + (a2 + a3)) / static_cast<double>(cols);
         const double mgx = ((b0 + b1) + (b2 + b3)) / static_cast<double>(cols);
         if (gm != nullptr) {
-          for (size_t j = 0; j < cols; ++j) dxr[j] = static_cast<float>(inv * (static_cast<double>(dyr[j]) * gm[j] - mg - (xr[j] - mu) * inv * mgx));
+          for (size_t j = 0; j < cols; ++j)
+            dxr[j] = static_cast<float>(inv * (static_cast<double>(dyr[j]) * gm[j] - mg - (xr[j] - mu) * inv * mgx));
         } else {
           for (size_t j = 0; j < cols; ++j) dxr[j] = static_cast<float>(inv * (dyr[j] - mg - (xr[j] - mu) * inv * mgx));
         }

@@ -94,9 +94,11 @@ std::vector<DeviceBuffer*> buffer_list_value(const Args& args, const Napi::Value
   std::vector<DeviceBuffer*> out(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     DeviceBuffer* b = lookup(arr.Get(k));
-    if (b == nullptr) args.typeError(name, "an array of cuda buffer handles (element " + std::to_string(k) + " is not)");
+    if (b == nullptr)
+      args.typeError(name, "an array of cuda buffer handles (element " + std::to_string(k) + " is not)");
     if (!b->live) {
-      throw Napi::Error::New(args.env(), std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
+      throw Napi::Error::New(args.env(),
+                             std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
     }
     out[k] = b;
   }

@@ -38,7 +38,8 @@ __global__ void conv_forward_kernel(const float* __restrict__ x, const float* __
   }
 }
 
-__global__ void conv_input_grad_kernel(const float* __restrict__ dz, const float* __restrict__ w, float* dx, ConvShape g) {
+__global__ void conv_input_grad_kernel(const float* __restrict__ dz, const float* __restrict__ w, float* dx,
+                                       ConvShape g) {
   const size_t total = g.n * g.h * g.w * g.c;
   for (size_t e = blockIdx.x * size_t(blockDim.x) + threadIdx.x; e < total; e += size_t(gridDim.x) * blockDim.x) {
     const size_t c = e % g.c, q = e / g.c, xx = q % g.w, y = (q / g.w) % g.h, n = q / (g.w * g.h);
@@ -60,7 +61,8 @@ __global__ void conv_input_grad_kernel(const float* __restrict__ dz, const float
   }
 }
 
-__global__ void conv_filter_grad_kernel(const float* __restrict__ x, const float* __restrict__ dz, float* dw, ConvShape g) {
+__global__ void conv_filter_grad_kernel(const float* __restrict__ x, const float* __restrict__ dz, float* dw,
+                                        ConvShape g) {
   __shared__ float scratch[32];
   const size_t total = g.kh * g.kw * g.c * g.f, rows = g.n * g.oh * g.ow;
   for (size_t e = blockIdx.x; e < total; e += gridDim.x) {
@@ -77,7 +79,8 @@ __global__ void conv_filter_grad_kernel(const float* __restrict__ x, const float
   }
 }
 
-using ForwardLaunch = void (*)(cudaStream_t, const float*, const float*, const float*, float*, float*, const ConvShape&, float);
+using ForwardLaunch = void (*)(cudaStream_t, const float*, const float*, const float*, float*, float*, const ConvShape&,
+                               float);
 
 template <int OP>
 void launch_forward_one(cudaStream_t s, const float* x, const float* w, const float* bias, float* z, float* out,
@@ -86,7 +89,9 @@ void launch_forward_one(cudaStream_t s, const float* x, const float* w, const fl
 }
 
 template <size_t... I>
-constexpr std::array<ForwardLaunch, sizeof...(I)> forward_table(std::index_sequence<I...>) { return {launch_forward_one<I>...}; }
+constexpr std::array<ForwardLaunch, sizeof...(I)> forward_table(std::index_sequence<I...>) {
+  return {launch_forward_one<I>...};
+}
 const auto kForwardTable = forward_table(std::make_index_sequence<kUnaryOpCount>());
 
 }  // namespace

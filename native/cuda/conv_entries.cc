@@ -30,7 +30,8 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   need(args, z, g.out_len, "z");
   need(args, out, g.out_len, "out");
   require_ready(info.Env(), "conv2dForward");
-  launch_conv2d_forward(stream(), x->ptr, w->ptr, bias ? bias->ptr : nullptr, z->ptr, out->ptr, shape_of(g), act, param);
+  launch_conv2d_forward(stream(), x->ptr, w->ptr, bias ? bias->ptr : nullptr, z->ptr, out->ptr, shape_of(g), act,
+                        param);
   check_launch(info.Env(), "conv2dForward");
   return info.Env().Undefined();
 }
@@ -38,7 +39,8 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
 // conv2dInputGrad(dz, w, dx, sizes, window)
 Napi::Value Conv2dInputGrad(const Napi::CallbackInfo& info) {
   Args args(info, "conv2dInputGrad", 5);
-  DeviceBuffer *dz = buffer_arg(args, info, 0, "dz"), *w = buffer_arg(args, info, 1, "w"), *dx = buffer_arg(args, info, 2, "dx");
+  DeviceBuffer *dz = buffer_arg(args, info, 0, "dz"), *w = buffer_arg(args, info, 1, "w"),
+               *dx = buffer_arg(args, info, 2, "dx");
   const ConvGeometry g = conv_geometry(args, 3);
   need(args, dz, g.out_len, "dz");
   need(args, w, g.w_len, "w");
@@ -52,7 +54,8 @@ Napi::Value Conv2dInputGrad(const Napi::CallbackInfo& info) {
 // conv2dFilterGrad(x, dz, dw, sizes, window)
 Napi::Value Conv2dFilterGrad(const Napi::CallbackInfo& info) {
   Args args(info, "conv2dFilterGrad", 5);
-  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *dz = buffer_arg(args, info, 1, "dz"), *dw = buffer_arg(args, info, 2, "dw");
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *dz = buffer_arg(args, info, 1, "dz"),
+               *dw = buffer_arg(args, info, 2, "dw");
   const ConvGeometry g = conv_geometry(args, 3);
   need(args, x, g.x_len, "x");
   need(args, dz, g.out_len, "dz");

@@ -16,8 +16,8 @@ __device__ unsigned int g_dropout_blocks_done = 0;
 
 // One thread per block of 4 elements (grid-stride). Every thread reads the counter first; the last block to finish
 // (all the others have read it by then) advances it, so one launch draws the mask and moves the state on.
-__global__ void dropout_kernel(const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0,
-                               uint32_t k1, uint32_t threshold, float scale) {
+__global__ void dropout_kernel(const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0, uint32_t k1,
+                               uint32_t threshold, float scale) {
   const uint64_t t = dropout_counter(state);
   const size_t blocks = (n + 3) / 4;
   for (size_t b = blockIdx.x * size_t(blockDim.x) + threadIdx.x; b < blocks; b += size_t(gridDim.x) * blockDim.x) {

@@ -53,7 +53,8 @@ void launch_embedding_grad(cudaStream_t s, const float* dy, const float* ids, fl
                            size_t count, size_t row_size) {
   if (table_len > 0) embedding_clear_kernel<<<grid_for(table_len), kThreads, 0, s>>>(d_table, table_len);
   const size_t n = count * row_size;
-  if (n > 0) embedding_scatter_kernel<<<grid_for(n), kThreads, 0, s>>>(dy, ids, d_table, table_len / row_size, count, row_size);
+  if (n > 0)
+    embedding_scatter_kernel<<<grid_for(n), kThreads, 0, s>>>(dy, ids, d_table, table_len / row_size, count, row_size);
 }
 
 }  // namespace cuda

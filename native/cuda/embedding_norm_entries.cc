@@ -42,7 +42,8 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   Args args(info, "layerNorm", 9);
   DeviceBuffer* x = buffer_arg(args, info, 0, "x");
   DeviceBuffer *gamma = buffer_or_null_arg(args, info, 1, "gamma"), *beta = buffer_or_null_arg(args, info, 2, "beta");
-  DeviceBuffer *y = buffer_arg(args, info, 3, "y"), *mean = buffer_arg(args, info, 4, "mean"), *rstd = buffer_arg(args, info, 5, "rstd");
+  DeviceBuffer *y = buffer_arg(args, info, 3, "y"), *mean = buffer_arg(args, info, 4, "mean"),
+               *rstd = buffer_arg(args, info, 5, "rstd");
   const size_t rows = args.size(6, "rows"), cols = args.size(7, "cols");
   const float eps = static_cast<float>(args.num(8, "epsilon"));
   const size_t n = args.mul(rows, cols, "rows * cols");

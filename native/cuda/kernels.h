@@ -27,8 +27,8 @@ struct StridedSpace {
 // ---- elementwise.cu -----------------------------------------------------------------------------------
 void launch_fill(cudaStream_t s, float* out, size_t n, float value);
 void launch_unary(cudaStream_t s, int op, const float* x, float* out, size_t n, float param);
-void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, const float* dy, float* dx,
-                       size_t n, float param);
+void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, const float* dy, float* dx, size_t n,
+                       float param);
 // out[i] = f(a[idx . s0], b[idx . s1]) over the space (out is contiguous, `total` elements).
 void launch_binary(cudaStream_t s, int op, const float* a, const float* b, float* out, const StridedSpace& sp,
                    size_t total);
@@ -88,8 +88,7 @@ void launch_dropout(cudaStream_t s, const float* x, float* y, float* mask, float
 void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,
                          bool accumulate);
 // out[i, :] = x[idx[i], :]; dx[idx[i], :] += dy[i, :] (atomicAdd: indices may repeat). idx is on the device.
-void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count,
-                        size_t row_size);
+void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count, size_t row_size);
 void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx, float* dx, size_t count,
                              size_t row_size);
 // x_out[i, :] = x[idx[i], :] and y_out[i, :] = y[idx[i], :] for i < count, in one launch (a training step's batch).
@@ -154,9 +153,9 @@ enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
 // Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
 // compute type once per thread); unused ones are ignored.
 struct OptimizerScalars {
-  double lr, momentum, wd;       // sgd: lr, momentum, wd
-  double beta1, beta2, eps;      // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
-  double inv_bc1, inv_bc2;       // adam bias corrections
+  double lr, momentum, wd;   // sgd: lr, momentum, wd
+  double beta1, beta2, eps;  // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
+  double inv_bc1, inv_bc2;   // adam bias corrections
   bool nesterov, decoupled;
 };
 // ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
@@ -169,7 +168,6 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
 constexpr size_t kOptimizerChunk = 65536;
 constexpr size_t kOptimizerGranule = 2048;
 constexpr size_t kOptimizerBlocksPerSm = 4;
-
 
 }  // namespace cuda
 }  // namespace myelin

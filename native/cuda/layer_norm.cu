@@ -83,7 +83,8 @@ void launch_layer_norm(cudaStream_t s, const float* x, const float* gamma, const
 void launch_layer_norm_grad(cudaStream_t s, const float* x, const float* gamma, const float* mean, const float* rstd,
                             const float* dy, float* dx, float* dgamma, float* dbeta, size_t rows, size_t cols) {
   if (cols == 0) return;
-  if (rows > 0) layer_norm_dx_kernel<<<norm_row_blocks(rows), row_threads(cols), 0, s>>>(x, gamma, mean, rstd, dy, dx, rows, cols);
+  if (rows > 0)
+    layer_norm_dx_kernel<<<norm_row_blocks(rows), row_threads(cols), 0, s>>>(x, gamma, mean, rstd, dy, dx, rows, cols);
   layer_norm_params_kernel<<<grid_for(cols), kThreads, 0, s>>>(x, mean, rstd, dy, dgamma, dbeta, rows, cols);
 }
 

@@ -1,5 +1,6 @@
-// Entry points of the elementwise, reduction, softmax, cross-entropy, dropout and noise kernels: argument checks, then one
-// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu, dropout.cu and noise.cu.
+// Entry points of the elementwise, reduction, softmax, cross-entropy, dropout and noise kernels: argument checks, then
+// one launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu, dropout.cu and
+// noise.cu.
 #include <cmath>
 
 #include "../common/dropout_args.h"
@@ -50,12 +51,13 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Args args(info, "binary", 7);
   const int op = args.op(0, "op", kBinaryOpCount);
-  DeviceBuffer *a = buffer_arg(args, info, 1, "a"), *b = buffer_arg(args, info, 3, "b"), *out = buffer_arg(args, info, 5, "out");
+  DeviceBuffer *a = buffer_arg(args, info, 1, "a"), *b = buffer_arg(args, info, 3, "b"),
+               *out = buffer_arg(args, info, 5, "out");
   const Dims as = args.dims(2, "aStrides", false), bs = args.dims(4, "bStrides", false);
   const Dims shape = args.dims(6, "outShape", false);
   if (as.rank != shape.rank || bs.rank != shape.rank) {
-    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
-                    ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
+    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) + ", " +
+                    std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
   size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
@@ -83,8 +85,10 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const bool summing = op == static_cast<int>(ReduceOp::sum) || op == static_cast<int>(ReduceOp::mean);
   if (mid == 0 && !summing) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
   require_ready(info.Env(), "reduce");
-  if (mid == 0) launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
-  else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, kernel_scratch());
+  if (mid == 0)
+    launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
+  else
+    launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, kernel_scratch());
   check_launch(info.Env(), "reduce");
   return info.Env().Undefined();
 }
@@ -107,7 +111,8 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 // softmaxGrad(y, dy, dx, rows, cols, log)
 Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   Args args(info, "softmaxGrad", 6);
-  DeviceBuffer *y = buffer_arg(args, info, 0, "y"), *dy = buffer_arg(args, info, 1, "dy"), *dx = buffer_arg(args, info, 2, "dx");
+  DeviceBuffer *y = buffer_arg(args, info, 0, "y"), *dy = buffer_arg(args, info, 1, "dy"),
+               *dx = buffer_arg(args, info, 2, "dx");
   const size_t rows = args.size(3, "rows"), cols = args.size(4, "cols");
   const bool log = args.flag(5, "log");
   const size_t n = args.mul(rows, cols, "rows * cols");

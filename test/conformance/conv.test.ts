@@ -15,7 +15,7 @@ interface Case { name: string; sizes: number[]; window: number[] }
 
 /** The case for an input [n, h, w, c], a [kh, kw] window of f filters, strides, dilation and padding before. */
 function geometry(name: string, [n, h, w, c]: number[], [kh, kw]: number[], f: number, [sh, sw] = [1, 1], [dh, dw] = [1, 1],
-                  [pt, pb, pl, pr] = [0, 0, 0, 0]): Case {
+  [pt, pb, pl, pr] = [0, 0, 0, 0]): Case {
   const oh = Math.floor((h + pt + pb - (kh - 1) * dh - 1) / sh) + 1;
   const ow = Math.floor((w + pl + pr - (kw - 1) * dw - 1) / sw) + 1;
   return { name, sizes: [n, h, w, c, oh, ow, f], window: [kh, kw, sh, sw, dh, dw, pt, pl] };

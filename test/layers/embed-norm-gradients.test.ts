@@ -53,7 +53,11 @@ describe.each(availableBackends())('embedding / normalization / shape layer grad
     ['axes [1, 2] on [2, 3, 4]', [2, 3, 4], { axis: [1, 2] }],
     ['inner axis 1 on [2, 3, 4] (transposed)', [2, 3, 4], { axis: 1 }],
   ] as const)('layerNormalization %s (input, gamma, beta)', (_label, shape, args) => {
-    const layer = my.layers.layerNormalization({ ...args, gammaInitializer: my.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 5 }), betaInitializer: my.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 6 }) } as my.layers.LayerNormalizationArgs);
+    const layer = my.layers.layerNormalization({
+      ...args,
+      gammaInitializer: my.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 5 }),
+      betaInitializer: my.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 6 }),
+    } as my.layers.LayerNormalizationArgs);
     const x = input(shape as unknown as number[], 21);
     checkLayerGradients(applyTraining, layer, x);
     layer.dispose();

@@ -42,8 +42,8 @@ function forEachTap(g: Geometry, tap: (o: number, xBase: number, wBase: number) 
 
 /** z = bias + conv(x, w) over [N, OH, OW, F]; out = activation(z; param). `z` may be `out`. */
 export function conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, z: Float32Array,
-                              out: Float32Array, sizes: number[], window: number[], activation: UnaryOp,
-                              param: number): void {
+  out: Float32Array, sizes: number[], window: number[], activation: UnaryOp,
+  param: number): void {
   const g = geometry(sizes, window);
   const acc = new Float64Array(g.f);
   for (let f = 0; f < g.f; f++) acc[f] = bias ? bias[f] : 0;

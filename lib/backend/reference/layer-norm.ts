@@ -5,7 +5,7 @@
  * y = (x - mean) rstd gamma + beta (gamma 1 and beta 0 where null).
  */
 export function layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, y: Float32Array,
-                          mean: Float32Array, rstd: Float32Array, rows: number, cols: number, epsilon: number): void {
+  mean: Float32Array, rstd: Float32Array, rows: number, cols: number, epsilon: number): void {
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     let s = 0;
@@ -28,8 +28,8 @@ export function layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Flo
  * dgamma = sum_r dy xhat; dbeta = sum_r dy.
  */
 export function layerNormGrad(x: Float32Array, gamma: Float32Array | null, mean: Float32Array, rstd: Float32Array,
-                              dy: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
-                              rows: number, cols: number): void {
+  dy: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+  rows: number, cols: number): void {
   const dg = new Float64Array(cols);
   const db = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {

@@ -6,7 +6,7 @@ import { dropoutCounter, philox4x32, storeDropoutCounter } from '../philox';
  * (key0, key1) as native/common/gaussian_noise.h draws it; then the counter advances by one (also when n is 0).
  */
 export function gaussianNoise(x: Float32Array, y: Float32Array, state: Float32Array, n: number, stddev: number,
-                              key0: number, key1: number): void {
+  key0: number, key1: number): void {
   const t = dropoutCounter(state);
   const tLo = t % 4294967296, tHi = Math.floor(t / 4294967296);
   const s = Math.fround(stddev);

@@ -52,7 +52,7 @@ export function pool2d(x: Float32Array, y: Float32Array, xShape: number[], windo
 
 /** dx of `pool2d`: each window's dy to its first maximum (max) or shared evenly by its elements (mean). */
 export function pool2dGrad(x: Float32Array | null, dy: Float32Array, dx: Float32Array, xShape: number[], window: number[],
-                           max: boolean): void {
+  max: boolean): void {
   const [n, h, w, c] = xShape;
   const acc = new Float64Array(n * h * w * c);
   forEachWindow(xShape, window, (base, box, g) => {

@@ -69,6 +69,24 @@ describe.each(CASES)('embedding / normalization / shape layers ($label)', ({ nam
     model.dispose();
   });
 
+  test('a functional model checks the ids of the input its embedding reads, beside a numeric input', async () => {
+    const ids = my.input({ shape: [4], name: 'ids' });
+    const num = my.input({ shape: [3], name: 'num' });
+    const bag = my.layers.flatten().apply(my.layers.embedding({ inputDim: 10, outputDim: 2, name: 'city' }).apply(ids));
+    const out = my.layers.dense({ units: 1, activation: 'sigmoid' }).apply(my.layers.concatenate().apply([bag, num]));
+    const model = my.model({ inputs: [ids, num], outputs: out });
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const numeric = my.tensor(Float32Array.from({ length: 96 }, (_, i) => 50 + i), [32, 3]);
+    const good = my.tensor(Float32Array.from({ length: 128 }, (_, i) => i % 10), [32, 4]);
+    const bad = my.tensor(Float32Array.from({ length: 128 }, (_, i) => (i === 77 ? 10 : i % 10)), [32, 4]);
+    const y = my.tensor(Float32Array.from({ length: 32 }, (_, i) => i % 2), [32, 1]);
+    await expect(model.fit({ ids: bad, num: numeric }, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/fit: city: ids must be integers in \[0, 9\].*got 10 at flat position 77/);
+    expect(() => model.predict([bad, numeric])).toThrow(/predict: city: ids must be integers/);
+    const h = await model.fit({ ids: good, num: numeric }, y, { epochs: 1, verbose: 0 });
+    expect(Number.isFinite(h.history.loss[0])).toBe(true);
+    model.dispose();
+  });
+
   test('maskZero: computeMask is 1 where the id is not 0; null without maskZero', () => {
     const masked = my.layers.embedding({ inputDim: 4, outputDim: 2, maskZero: true });
     const x = my.tensor([[0, 3, 0], [2, 0, 1]]);

@@ -3,7 +3,7 @@
  *
  * Runs every workload on myelin and on every installed peer (PyTorch 1 and 2 threads, a NumPy MLP,
  * TensorFlow.js cpu and wasm, brain.js on tiny), alternating, repeated, and reports medians. Writes
- * benchmarks/results/latest.{json,md,svg} (latest-quick.* with --quick) and, after a full run, the table
+ * benchmarks/results/latest.{json,md,svg} (latest-quick.* with --quick; only-NAME+NAME.* with --only) and, after a full run, the table
  * into the marked section of benchmarks/README.md (and README.md when it has the markers).
  * `--gpu` adds myelin's cuda backend and PyTorch CUDA (and the GPU-only 'wide' and 'wide-tf32' workloads); `--gpu-only` runs just
  * those two and writes benchmarks/results/latest-gpu.* instead.
@@ -180,7 +180,9 @@ async function main(): Promise<void> {
   const md = markdownReport({ title, command, machine, repetitions: reps, summaries, targets, skipped });
   const outDir = path.join(root, 'benchmarks', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const name = `latest${args.gpuOnly ? '-gpu' : ''}${args.quick ? '-quick' : ''}`;
+  // A run of some workloads (--only) gets files of its own, so that it never replaces the full run's tables.
+  const base = args.only ? `only-${args.only.join('+')}` : 'latest';
+  const name = `${base}${args.gpuOnly ? '-gpu' : ''}${args.quick ? '-quick' : ''}`;
   fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify({ command, machine, repetitions: reps, summaries, targets, skipped, runs: allRuns }, null, 2));
   fs.writeFileSync(path.join(outDir, `${name}.md`), md);
   fs.writeFileSync(path.join(outDir, `${name}.svg`), svgChart(summaries, title));

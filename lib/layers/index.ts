@@ -18,6 +18,8 @@ export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } f
 export {
   MultiHeadAttention, multiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
 } from './multi-head-attention';
+export { TimeDistributed, timeDistributed, type TimeDistributedArgs } from './time-distributed';
+export { PositionEmbedding, positionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
 export { Reshape, reshape, type ReshapeArgs } from './reshape';
 export { Permute, permute, type PermuteArgs } from './permute';
 export {

@@ -54,7 +54,8 @@ inline BatchedGemmArgs batched_gemm_args(const Args& args) {
   g.b = detail::matrix_strides(args, 3, "bStrides");
   g.c = detail::matrix_strides(args, 5, "outStrides");
   const Dims s = args.dims(6, "sizes", false);
-  if (s.rank != 5) args.rangeError("argument 'sizes' must be [outer, inner, m, n, k], got " + std::to_string(s.rank) + " values");
+  if (s.rank != 5)
+    args.rangeError("argument 'sizes' must be [outer, inner, m, n, k], got " + std::to_string(s.rank) + " values");
   g.outer = size_t(s.v[0]), g.inner = size_t(s.v[1]), g.m = size_t(s.v[2]), g.n = size_t(s.v[3]), g.k = size_t(s.v[4]);
   g.ta = args.flag(7, "transA");
   g.tb = args.flag(8, "transB");

@@ -20,9 +20,9 @@ Napi::Value BatchedGemm(const Napi::CallbackInfo& info) {
   need(args, out, g.cNeed, "out");
   if (g.cNeed == 0) return info.Env().Undefined();
   require_ready(info.Env(), "batchedGemm");
-  const BatchedGemmShape shape{g.outer,   g.inner,   g.m,    g.n,       g.k,       g.a.outer, g.a.inner,
-                               g.a.ld,    g.b.outer, g.b.inner, g.b.ld, g.c.outer, g.c.inner, g.c.ld,
-                               g.ta,      g.tb,      g.alpha, g.beta};
+  const BatchedGemmShape shape{g.outer,   g.inner, g.m,       g.n,       g.k,     g.a.outer,
+                               g.a.inner, g.a.ld,  g.b.outer, g.b.inner, g.b.ld,  g.c.outer,
+                               g.c.inner, g.c.ld,  g.ta,      g.tb,      g.alpha, g.beta};
   launch_batched_gemm(stream(), shape, a->ptr, b->ptr, out->ptr);
   check_launch(info.Env(), "batchedGemm");
   return info.Env().Undefined();

@@ -8,6 +8,7 @@
         "native/common/thread_pool.cc",
         "native/common/train_steps_args.cc",
         "native/cpu/async_job.cc",
+        "native/cpu/attention.cc",
         "native/cpu/blas_loader.cc",
         "native/cpu/conv.cc",
         "native/cpu/data_movement.cc",

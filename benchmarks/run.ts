@@ -11,6 +11,7 @@
  * change of the report), without running anything.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
  * `--pooling` times max and average pooling forward + backward against PyTorch CPU instead (benchmarks/core/pooling-speed.ts).
+ * `--transformer` times one transformer encoder block's training against PyTorch CPU instead (benchmarks/core/transformer-block.ts).
  * `--engine` runs the training engine's service benchmark instead (event-loop delay and HTTP answers during fit,
  * predictAsync and evaluateAsync; benchmarks/engine/), `--reps` rounds (default 3).
  */
@@ -27,6 +28,7 @@ import { prepareWorkload } from './prepare';
 import { runEngineCli } from './engine/cli';
 import { runParityCli } from './parity/cli';
 import { runPoolingSpeed } from './core/pooling-speed';
+import { runTransformerBlock } from './core/transformer-block';
 import { workloads } from './workloads';
 
 interface Args {
@@ -36,13 +38,14 @@ interface Args {
   parity: boolean;
   engine: boolean;
   pooling: boolean;
+  transformer: boolean;
   rerender: string | null;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, pooling: false, rerender: null, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, pooling: false, transformer: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
@@ -50,11 +53,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--parity') a.parity = true;
     else if (arg === '--engine') a.engine = true;
     else if (arg === '--pooling') a.pooling = true;
+    else if (arg === '--transformer') a.transformer = true;
     else if (arg.startsWith('--rerender=')) a.rerender = arg.slice(11);
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine | --pooling] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine | --pooling | --transformer] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -132,6 +136,10 @@ async function main(): Promise<void> {
   }
   if (args.pooling) {
     runPoolingSpeed(args.reps ?? 3);
+    return;
+  }
+  if (args.transformer) {
+    await runTransformerBlock(args.reps ?? 3);
     return;
   }
   if (args.engine) {

@@ -130,6 +130,27 @@ export const KERNELS = {
     alpha: number, beta: number) => void>(
     ['in', 'in', 'inout', 'count', 'count', 'count', 'flag', 'flag', 'scalar', 'scalar'], { gemm: true }),
 
+  // ---- attention (lib/ops/attention.ts) -------------------------------------------------------------------
+  /**
+   * Strided batched GEMM over outer x inner matrices (batch and heads of attention): for o < outer, h < inner,
+   * C_oh = alpha op(A_oh) op(B_oh) + beta C_oh, where X_oh starts at X + o xStrides[0] + h xStrides[1] and its rows
+   * are xStrides[2] floats apart; op(A) is [m, k] (A stored [k, m] when transA), op(B) [k, n] (B stored [n, k] when
+   * transB), C [m, n]. `sizes` = [outer, inner, m, n, k]. The C matrices must not overlap. With beta = 0, C is not
+   * read. Attention reads its heads in place this way: no transposes of [batch, time, heads, depth] tensors.
+   */
+  batchedGemm: kernel<(a: Buf, aStrides: number[], b: Buf, bStrides: number[], out: Buf, outStrides: number[],
+    sizes: number[], transA: boolean, transB: boolean, alpha: number, beta: number) => void>(
+    ['in', 'shape', 'in', 'shape', 'inout', 'shape', 'shape', 'flag', 'flag', 'scalar', 'scalar'], { gemm: true }),
+  /**
+   * Masked softmax of attention scores x [batch, heads, rows, cols] over the last axis: an entry (b, h, t, s) takes
+   * part when mask[b, t, s] != 0 (mask [batch, rows, cols], shared by the heads; null: all) and, when `causal`,
+   * s <= t; y = exp(x - max) / sum over the entries that take part, 0 elsewhere. A row where no entry takes part
+   * is all 0. Its gradient is `softmaxGrad` over batch * heads * rows rows (masked entries have y = 0, so
+   * dx = y (dy - sum_j dy_j y_j) is 0 there).
+   */
+  maskedSoftmax: kernel<(x: Buf, mask: Buf | null, y: Buf, batch: number, heads: number, rows: number, cols: number,
+    causal: boolean) => void>(['in', 'in?', 'out', 'count', 'count', 'count', 'count', 'flag']),
+
   // ---- data movement ------------------------------------------------------------------------------------
   /**
    * For every index tuple idx over `shape`:

@@ -15,6 +15,11 @@ export {
 } from './pooling';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding';
 export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization';
+export {
+  MultiHeadAttention, multiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
+} from './multi-head-attention';
+export { TimeDistributed, timeDistributed, type TimeDistributedArgs } from './time-distributed';
+export { PositionEmbedding, positionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
 export { Reshape, reshape, type ReshapeArgs } from './reshape';
 export { Permute, permute, type PermuteArgs } from './permute';
 export {

@@ -14,6 +14,9 @@ import { Reshape } from './reshape';
 import { GaussianNoise } from './gaussian-noise';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling';
 import type { Layer } from './layer';
+import { MultiHeadAttention } from './multi-head-attention';
+import { PositionEmbedding } from './position-embedding';
+import { TimeDistributed } from './time-distributed';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout';
@@ -55,6 +58,9 @@ const registry = new Map<string, LayerFactory>([
   ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
   ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
   ['GaussianNoise', (c) => new GaussianNoise(c as never)],
+  ['MultiHeadAttention', (c) => new MultiHeadAttention(c as never)],
+  ['TimeDistributed', (c) => new TimeDistributed(c as never)],
+  ['PositionEmbedding', (c) => new PositionEmbedding(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -23,3 +23,4 @@ export type { ConvPadding } from './conv-geometry';
 export { depthwiseConv2d } from './depthwise-conv';
 export { embeddingLookup } from './embedding';
 export { layerNorm } from './layer-norm';
+export { attentionScores, attentionContext, maskedSoftmax } from './attention';

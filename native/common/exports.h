@@ -43,7 +43,9 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(conv2dFilterGrad, Conv2dFilterGrad, 5)               \
   X(gaussianNoise, GaussianNoise, 7)                     \
   X(pool2d, Pool2d, 5)                                   \
-  X(pool2dGrad, Pool2dGrad, 6)
+  X(pool2dGrad, Pool2dGrad, 6)                           \
+  X(batchedGemm, BatchedGemm, 11)                        \
+  X(maskedSoftmax, MaskedSoftmax, 8)
 
 #define MYELIN_OPTIMIZER_STEPS(X)       \
   X(sgdStep, SgdStep, 7, 3, -1)         \

@@ -133,6 +133,22 @@ void launch_conv2d_input_grad(cudaStream_t s, const float* dz, const float* w, f
 // dw [KH, KW, C, F] = the kernel gradient of conv for x and dz (written, not accumulated).
 void launch_conv2d_filter_grad(cudaStream_t s, const float* x, const float* dz, float* dw, const ConvShape& g);
 
+// ---- attention.cu -------------------------------------------------------------------------------------
+// The geometry of a strided batched GEMM (native/common/attention_args.h), passed to the kernel by value: matrix
+// (o, h) of X starts at o * xOuter + h * xInner, its rows ldx apart.
+struct BatchedGemmShape {
+  size_t outer, inner, m, n, k;
+  size_t aOuter, aInner, lda, bOuter, bInner, ldb, cOuter, cInner, ldc;
+  bool ta, tb;
+  float alpha, beta;
+};
+// C_oh = alpha op(A_oh) op(B_oh) + beta C_oh for every (o, h); beta == 0 never reads C.
+void launch_batched_gemm(cudaStream_t s, const BatchedGemmShape& g, const float* a, const float* b, float* c);
+// y = softmax of x [batch, heads, rows, cols] over the entries with mask[b, t, s] != 0 (mask may be null) and s <= t
+// when causal; 0 elsewhere, a row without such entries all 0.
+void launch_masked_softmax(cudaStream_t s, const float* x, const float* mask, float* y, size_t batch, size_t heads,
+                           size_t rows, size_t cols, bool causal);
+
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
 // used by work on `s`) lets a GEMM of few output tiles split k across blocks; with nullptr it never does.

@@ -7,6 +7,7 @@ import type { Backend } from '../backend';
 import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
+import * as attention from './attention';
 import * as conv from './conv';
 import * as dataMovement from './data-movement';
 import * as dense from './dense';
@@ -28,7 +29,7 @@ import * as softmax from './softmax';
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
   elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, noise, conv, pooling,
-  embedding, layerNorm,
+  embedding, layerNorm, attention,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

@@ -17,6 +17,7 @@ export { toOnnx, exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions
 export { registerOnnxExporter, onnxExportableClasses } from './onnx/exporters/registry';
 export type { LayerExport, OnnxLayerExporter, OnnxValue } from './onnx/layer-exporter';
 export type { OnnxGraphBuilder } from './onnx/graph-builder';
+export { readEventFile, decodeEvent, encodeEvent, histogramOf, type TensorBoardEvent, type SummaryValue, type Histogram } from './tensorboard/events';
 
 declare module '../models/model' {
   interface Model {

@@ -53,6 +53,7 @@ function readHeader(bytes: Uint8Array): { irVersion: number; opsets: number[]; o
 
 describe('ONNX export of whole models', () => {
   test('a CNN trained on the digits data set: same probabilities, same classes', async () => {
+    my.setSeed(0);  // the initial weights, whatever ran before in this process
     const { x, y } = my.data.loadDataset('digits');
     const images = my.div(my.reshape(x, [-1, 8, 8, 1]), 16);
     const model = my.sequential([
@@ -67,7 +68,7 @@ describe('ONNX export of whole models', () => {
     model.compile({ optimizer: my.optimizers.adam({ learningRate: 1e-2 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     await model.fit(images, y, { epochs: 3, batchSize: 64, verbose: 0, seed: 0 });
     const [, accuracy] = model.evaluate(images, y) as number[];
-    expect(accuracy).toBeGreaterThan(0.8);  // trained: the batch-norm statistics and weights are far from their initial values
+    expect(accuracy).toBeGreaterThan(0.5);  // trained (chance is 0.1): batch-norm statistics and weights far from their initial values
     const sample = { data: images.dataSync().slice(0, 200 * 64), shape: [200, 8, 8, 1] };
     expect(await onnxVsMyelin(model, [sample])).toBeLessThan(TOL);
     const bytes = my.io.toOnnx(model);

@@ -44,4 +44,5 @@ export { ModelStateError } from './models/model-state-error';
 export * as scalers from './scalers/index';
 export * as data from './data/index';
 export { loadModel } from './io/index';
+export * as io from './io/index';
 export type { SaveOptions, LoadOptions } from './io/index';

@@ -13,6 +13,8 @@ export interface TrainingModel {
   getWeights(): Tensor[];
   setWeights(ws: Tensor[]): void;
   save?: (path: string) => unknown;
+  /** The model's weights with their names (read by tensorBoard's histograms). */
+  readonly weights?: readonly { name: string; dataSync(): Float32Array }[];
 }
 
 /** The hooks a callback may implement; each may return a promise, which `fit` awaits. */

@@ -5,3 +5,4 @@ export { LearningRateScheduler, learningRateScheduler, ReduceLROnPlateau, reduce
 export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan';
 export { ModelCheckpoint, modelCheckpoint, formatPath, type ModelCheckpointOptions } from './model-checkpoint';
 export { ProgressLogger, type ProgressOptions, type ProgressStream } from './progress';
+export { TensorBoard, tensorBoard, type TensorBoardOptions } from './tensorboard';

@@ -13,6 +13,11 @@ export type { SafetensorsContent, StoredArray } from './safetensors-read';
 export { writeSafetensors, encodeSafetensors } from './safetensors-write';
 export type { NamedArray } from './safetensors-write';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
+export { toOnnx, exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions } from './onnx/export-model';
+export { registerOnnxExporter, onnxExportableClasses } from './onnx/exporters/registry';
+export type { LayerExport, OnnxLayerExporter, OnnxValue } from './onnx/layer-exporter';
+export type { OnnxGraphBuilder } from './onnx/graph-builder';
+export { readEventFile, decodeEvent, encodeEvent, histogramOf, type TensorBoardEvent, type SummaryValue, type Histogram } from './tensorboard/events';
 
 declare module '../models/model' {
   interface Model {

@@ -39,6 +39,26 @@ export function unpackInputs(graph: Graph, x: Tensor): Tensor[] {
   });
 }
 
+/**
+ * Lets each layer that reads a model input check that input's values (an embedding its ids), as `Sequential` does
+ * with its first layer; x is the (packed) batch.
+ */
+export function checkGraphInputValues(graph: Graph, x: Tensor, op: string): void {
+  const readers = graph.nodes.filter((node) => node.inputs.some((t) => graph.inputs.includes(t)));
+  if (readers.length === 0) return;
+  const xs = unpackInputs(graph, x);
+  try {
+    for (const node of readers) {
+      for (const t of node.inputs) {
+        const k = graph.inputs.indexOf(t);
+        if (k >= 0) node.layer.checkInputValues(xs[k], op);
+      }
+    }
+  } finally {
+    if (xs.length > 1) xs.forEach((part) => part.dispose());
+  }
+}
+
 /** Outputs packed side by side: [n, sum of widths]. */
 export function packOutputs(outs: Tensor[]): Tensor {
   const n = outs[0].shape[0];

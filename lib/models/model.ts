@@ -16,7 +16,7 @@ import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } fro
 import { ModelLifecycle } from './model-lifecycle';
 import { fitModel, type FitOptions } from './fit';
 import { buildGraph, type Graph } from './graph';
-import { packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
+import { checkGraphInputValues, packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
 import { fusableOutput, runGraph, type GraphPass } from './graph-run';
 import type { History } from './history';
 import { ModelStateError } from './model-state-error';
@@ -178,24 +178,7 @@ export abstract class Model extends ModelLifecycle {
     if (sample.length !== expected.length || sample.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${op}: x must have shape [n, ${expected.join(', ')}]${graph.inputs.length > 1 ? ' (the inputs packed)' : ''}, got [${x.shape.join(', ')}]`);
     }
-    this.checkInputValues(graph, x, op);
-  }
-
-  /** Lets each layer that reads a model input check its values (an embedding its ids), as `Sequential` does. */
-  private checkInputValues(graph: Graph, x: Tensor, op: string): void {
-    const readers = graph.nodes.filter((node) => node.inputs.some((t) => graph.inputs.includes(t)));
-    if (readers.length === 0) return;
-    const xs = unpackInputs(graph, x);
-    try {
-      for (const node of readers) {
-        for (const t of node.inputs) {
-          const k = graph.inputs.indexOf(t);
-          if (k >= 0) node.layer.checkInputValues(xs[k], op);
-        }
-      }
-    } finally {
-      if (xs.length > 1) xs.forEach((part) => part.dispose());
-    }
+    checkGraphInputValues(graph, x, op);
   }
 
   /** @internal The graph run on a (packed) batch: each output (logits where `logits[k]`) and the activity penalties. */

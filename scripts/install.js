@@ -8,7 +8,9 @@
  *    reference backend) and the full log in build/myelin-build.log.
  * 2. cuda flavour: a loading prebuild, else `npm run build:cuda` when nvcc is on PATH or in /usr/local/cuda/bin;
  *    absence or failure prints one line.
- * MYELIN_SKIP_BUILD=1 skips both builds (prebuilds are still used by the library); MYELIN_SKIP_CUDA_BUILD=1 only
+ * A build/Release/myelin.node that loads and is newer than every native source is kept (so that `npx myelin`
+ * in a clone, which installs the clone into npx's cache and so runs this script again, compiles nothing);
+ * MYELIN_FORCE_BUILD=1 rebuilds it. MYELIN_SKIP_BUILD=1 skips both builds (prebuilds are still used by the library); MYELIN_SKIP_CUDA_BUILD=1 only
  * the cuda one.
  */
 'use strict';
@@ -17,6 +19,7 @@ const fs = require('fs');
 const path = require('path');
 const { buildCpu } = require('./native-build');
 const { prebuildCandidates, explainLoadError } = require('./prebuild-files');
+const { staleReason } = require('./freshness');
 
 const root = path.resolve(__dirname, '..');
 const failureFile = path.join(root, 'build', 'myelin-install-failure.txt');
@@ -58,7 +61,17 @@ function installCpu() {
     console.log(`myelin: using the prebuilt cpu addon ${path.relative(root, prebuilt)}; nothing to compile`);
     return;
   }
-  console.log('myelin: compiling the cpu addon with node-gyp (offline, about a minute on 2 cores)...');
+  const built = path.join(root, 'build', 'Release', 'myelin.node');
+  const stale = process.env.MYELIN_FORCE_BUILD === '1'
+    ? 'MYELIN_FORCE_BUILD=1'
+    : staleReason(root, ['build/Release/myelin.node'], ['native/common', 'native/cpu', 'native/gyp-nodedir', 'binding.gyp'], /\.(cc|h|gypi)$|binding\.gyp$/);
+  const builtError = stale === '' ? loadError(built) : '';
+  if (stale === '' && builtError === '') {
+    console.log('myelin: build/Release/myelin.node is up to date with native/ and loads; nothing to compile (MYELIN_FORCE_BUILD=1 rebuilds)');
+    return;
+  }
+  const why = stale || `build/Release/myelin.node does not load: ${builtError}`;
+  console.log(`myelin: compiling the cpu addon with node-gyp (offline, about a minute on 2 cores; ${why})...`);
   const started = Date.now();
   const result = buildCpu({ quiet: true });
   if (result.ok) {
@@ -89,6 +102,15 @@ function installCuda() {
   if (!hasSources) return console.log('myelin: CUDA flavour: sources not present, skipped');
   const nvcc = findNvcc();
   if (!nvcc) return console.log('myelin: CUDA flavour: nvcc not found (PATH, /usr/local/cuda/bin), skipped; CPU backend only');
+  const stale = process.env.MYELIN_FORCE_BUILD === '1'
+    ? 'MYELIN_FORCE_BUILD=1'
+    : staleReason(root, ['build-cuda/Release/myelin_cuda.node'], ['native/common', 'native/cuda', 'CMakeLists.txt'], /\.(cc|cu|cuh|h|txt)$/);
+  if (stale === '') return console.log('myelin: CUDA flavour: build-cuda/Release/myelin_cuda.node is up to date; nothing to compile');
+  try {
+    require.resolve('cmake-js/package.json', { paths: [root] });
+  } catch {
+    return console.log('myelin: CUDA flavour: cmake-js (a devDependency) is not installed, skipped; CPU backend only');
+  }
   const env = { ...process.env, PATH: `${path.dirname(nvcc)}${path.delimiter}${process.env.PATH || ''}` };
   const r = spawnSync('npm', ['run', 'build:cuda'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) console.log('myelin: CUDA flavour: build failed (see above), skipped; the CPU backend is used');

@@ -77,6 +77,22 @@ describe('install script', () => {
     expect(fs.readFileSync(path.join(dir, 'build', 'myelin-install-failure.txt'), 'utf8')).toContain('no C++17 compiler');
   });
 
+  it('keeps a build that loads and is newer than the sources (npx myelin in a clone), rebuilds a stale one', () => {
+    fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+    const copy = path.join(dir, 'build', 'Release', 'myelin.node');
+    fs.copyFileSync(built, copy);
+    const env = installEnv({ PATH: pathWithoutCompiler(dir) });
+    const fresh = runNode(dir, ['scripts/install.js'], env);
+    expect(fresh.status).toBe(0);
+    expect(fresh.out).toContain('build/Release/myelin.node is up to date with native/ and loads; nothing to compile');
+
+    fs.utimesSync(copy, new Date(0), new Date(0));
+    const stale = runNode(dir, ['scripts/install.js'], env);
+    expect(stale.status).toBe(0);
+    expect(stale.out).toContain('compiling the cpu addon with node-gyp (offline, about a minute on 2 cores; sources changed after build/Release/myelin.node was built)');
+    expect(stale.out).toContain('no C++17 compiler was found');
+  });
+
   it('compiles nothing when a prebuild loads, and names a corrupt one with the reason', () => {
     const pre = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`);
     fs.mkdirSync(pre, { recursive: true });

@@ -6,7 +6,7 @@ import { tensor } from '../ops/creation';
 import { Sequential, type SequentialConfig } from '../models/sequential';
 import type { Tensor } from '../tensor/tensor';
 import { FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, parseModelJSON, type ModelJSON } from './model-json';
-import { openSafetensors, type SafetensorsContent, type SafetensorsHeader } from './safetensors-read';
+import { openSafetensors, openSafetensorsBytes, type SafetensorsContent, type SafetensorsFile, type SafetensorsHeader } from './safetensors-read';
 import { encodeSafetensors } from './safetensors-write';
 import { resolveSavedFolder, writeFolderAtomic, type FolderFile } from './atomic-folder';
 import { declaredWeights, type DeclaredWeight } from './declared-weights';
@@ -35,9 +35,69 @@ function packageVersion(): string {
 }
 
 /**
- * Writes `model` into the folder `dir`: `weights.safetensors` (every weight, named `<layer>/<weight>`),
- * `optimizer.safetensors` (the optimizer's `getState()`, when compiled and `includeOptimizer`) and
- * `model.json` (format, version, architecture, compile config). The folder is replaced atomically and
+ * A saved model held in memory, for a database or an object store: what `model.toArtifacts()` returns and
+ * `loadModel` accepts. The same content as a saved folder: `modelJson` is model.json, `weights` the bytes of
+ * weights.safetensors, `optimizer` those of optimizer.safetensors (present when the optimizer state was saved).
+ */
+export interface ModelArtifacts {
+  modelJson: ModelJSON;
+  weights: Uint8Array;
+  optimizer?: Uint8Array;
+}
+
+/**
+ * The artifacts of `model` (see {@link ModelArtifacts}): every weight named `<layer>/<weight>`, the optimizer's
+ * `getState()` when compiled and `includeOptimizer`, and model.json (format, version, architecture, compile
+ * config). `op` names the caller in errors.
+ * @throws ValueError when the model is not built (no weights yet); DisposedError for a disposed model.
+ */
+export function modelToArtifacts(model: Sequential, options: SaveOptions = {}, op = 'toArtifacts'): ModelArtifacts {
+  if (!(model instanceof Sequential)) throw new ValueError(`${op}: model must be a Sequential, got ${describe(model)}`);
+  if (model.isDisposed) throw new DisposedError(`${op}: the model ${model.name} was disposed; there is nothing to save`);
+  if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object, got ${describe(options)}`);
+  const includeOptimizer = options.includeOptimizer ?? true;
+  if (typeof includeOptimizer !== 'boolean') throw new ValueError(`${op}: includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
+  const architecture = model.getConfig();
+  if (!architecture.inputShape) throw new ValueError(`${op}: the model is not built yet (give the first layer an inputShape, or fit/predict once)`);
+  const weights = model.weights;
+  const artifacts: ModelArtifacts = {
+    modelJson: null as unknown as ModelJSON,
+    weights: encodeSafetensors(weights.map((w) => ({ name: w.name, tensor: w })), { format: MODEL_FORMAT }),
+  };
+  const compileConfig = model.compileConfig;
+  const optimizer = model.optimizer;
+  const hasOptimizerState = includeOptimizer && compileConfig !== null && optimizer !== null;
+  if (hasOptimizerState) {
+    const state = optimizer!.getState();
+    try {
+      artifacts.optimizer = encodeSafetensors(state.map((e) => ({ name: e.name, tensor: e.tensor })), { format: MODEL_FORMAT, optimizer: optimizer!.className });
+    } finally {
+      for (const e of state) e.tensor.dispose();
+    }
+  }
+  artifacts.modelJson = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    myelinVersion: packageVersion(),
+    architecture: architecture as ModelJSON['architecture'],
+    compileConfig: compileConfig as ModelJSON['compileConfig'],
+    weights: weights.map((w) => w.name),
+    hasOptimizerState,
+  };
+  return artifacts;
+}
+
+/** The files of a saved folder holding `artifacts`. */
+export function artifactFiles(artifacts: ModelArtifacts): FolderFile[] {
+  const files: FolderFile[] = [{ name: FILES.weights, bytes: artifacts.weights }];
+  if (artifacts.optimizer) files.push({ name: FILES.optimizer, bytes: artifacts.optimizer });
+  files.push({ name: FILES.model, bytes: JSON.stringify(artifacts.modelJson, null, 2) + '\n' });
+  return files;
+}
+
+/**
+ * Writes `model` into the folder `dir`: `weights.safetensors`, `optimizer.safetensors` (when compiled and
+ * `includeOptimizer`) and `model.json` (see {@link modelToArtifacts}). The folder is replaced atomically and
  * durably (`writeFolderAtomic`: a fresh sibling folder, fsync, rename), so a process killed at any instant
  * leaves the previous or the new model loadable. Calling it from a callback while `fit` runs is fine: it
  * runs between two steps.
@@ -49,35 +109,8 @@ export function saveModel(model: Sequential, dir: string, options: SaveOptions =
   if (!(model instanceof Sequential)) throw new ValueError(`save: model must be a Sequential, got ${describe(model)}`);
   if (model.isDisposed) throw new DisposedError(`save: the model ${model.name} was disposed; there is nothing to save`);
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`save: dir must be a non-empty path, got ${describe(dir)}`);
-  if (options === null || typeof options !== 'object') throw new ValueError(`save: options must be an object, got ${describe(options)}`);
-  const includeOptimizer = options.includeOptimizer ?? true;
-  if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save: includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
-  const architecture = model.getConfig();
-  if (!architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
-  const weights = model.weights;
-  const files: FolderFile[] = [{ name: FILES.weights, bytes: encodeSafetensors(weights.map((w) => ({ name: w.name, tensor: w })), { format: MODEL_FORMAT }) }];
-  const compileConfig = model.compileConfig;
-  const optimizer = model.optimizer;
-  const hasOptimizerState = includeOptimizer && compileConfig !== null && optimizer !== null;
-  if (hasOptimizerState) {
-    const state = optimizer!.getState();
-    try {
-      files.push({ name: FILES.optimizer, bytes: encodeSafetensors(state.map((e) => ({ name: e.name, tensor: e.tensor })), { format: MODEL_FORMAT, optimizer: optimizer!.className }) });
-    } finally {
-      for (const e of state) e.tensor.dispose();
-    }
-  }
-  const doc: ModelJSON = {
-    format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
-    myelinVersion: packageVersion(),
-    architecture: architecture as ModelJSON['architecture'],
-    compileConfig: compileConfig as ModelJSON['compileConfig'],
-    weights: weights.map((w) => w.name),
-    hasOptimizerState,
-  };
-  files.push({ name: FILES.model, bytes: JSON.stringify(doc, null, 2) + '\n' });
-  writeFolderAtomic(dir, files, (name) => (Object.values(FILES) as string[]).includes(name));
+  const artifacts = modelToArtifacts(model, options, 'save');
+  writeFolderAtomic(dir, artifactFiles(artifacts), (name) => (Object.values(FILES) as string[]).includes(name));
 }
 
 /** Largest model.json accepted: 8 MiB (a saved Sequential needs a few KiB). */
@@ -105,26 +138,71 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
   });
 }
 
+/** Where a saved model is read from: a folder, or artifacts in memory. Names are used in messages. */
+interface ModelSource {
+  jsonName: string;
+  modelJson(): ModelJSON;
+  weights(): SafetensorsFile;
+  optimizer(): SafetensorsFile;
+}
+
+function folderSource(dir: string): ModelSource {
+  const folder = resolveSavedFolder(dir);
+  const jsonName = path.join(folder, FILES.model);
+  return {
+    jsonName,
+    modelJson: () => parseModelJSON(readSmallTextFile(jsonName, 'model file', MAX_MODEL_JSON_BYTES), jsonName),
+    weights: () => openSafetensors(path.join(folder, FILES.weights)),
+    optimizer: () => openSafetensors(path.join(folder, FILES.optimizer), 'optimizer file'),
+  };
+}
+
+function artifactsSource(a: ModelArtifacts): ModelSource {
+  const bytes = (v: unknown, key: string): Uint8Array => {
+    if (!(v instanceof Uint8Array)) throw new ModelFormatError(`loadModel: artifacts.${key} must be a Uint8Array (safetensors bytes), got ${describe(v)}`);
+    return v;
+  };
+  return {
+    jsonName: 'artifacts.modelJson',
+    modelJson: () => {
+      if (a.modelJson === null || typeof a.modelJson !== 'object') throw new ModelFormatError(`loadModel: artifacts.modelJson must be an object, got ${describe(a.modelJson)}`);
+      const text = JSON.stringify(a.modelJson);
+      if (text.length > MAX_MODEL_JSON_BYTES) throw new ModelFormatError(`loadModel: artifacts.modelJson is ${text.length} characters, more than ${MAX_MODEL_JSON_BYTES}`);
+      return parseModelJSON(text, 'artifacts.modelJson');
+    },
+    weights: () => openSafetensorsBytes(bytes(a.weights, 'weights'), 'artifacts.weights'),
+    optimizer: () => openSafetensorsBytes(bytes(a.optimizer, 'optimizer'), 'artifacts.optimizer'),
+  };
+}
+
+/** True for a value shaped like {@link ModelArtifacts} (an object with `modelJson`). */
+export function isModelArtifacts(v: unknown): v is ModelArtifacts {
+  return v !== null && typeof v === 'object' && 'modelJson' in v;
+}
+
 /**
- * Loads a model saved with `model.save(dir)`: validates model.json, checks every weight shape the
- * architecture declares against the weights file's header, rebuilds the architecture, sets the weights
- * (every name and shape must match, nothing missing or extra), and, unless `compile: false`, compiles it as
- * it was and restores the optimizer state (validated fully: every slot of every trainable weight, with its
- * shape), so that further training continues exactly as the saved model would have. Only regular files
- * inside the folder are read (no links, FIFOs or devices), never more than their headers declare.
- * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder.
+ * Loads a model saved with `model.save(dir)` (give the folder) or `model.toArtifacts()` (give the artifacts):
+ * validates model.json, checks every weight shape the architecture declares against the weights' header,
+ * rebuilds the architecture, sets the weights (every name and shape must match, nothing missing or extra),
+ * and, unless `compile: false`, compiles it as it was and restores the optimizer state (validated fully:
+ * every slot of every trainable weight, with its shape), so that further training continues exactly as the
+ * saved model would have. From a folder only regular files are read (no links, FIFOs or devices), never more
+ * than their headers declare. Synchronous.
+ * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder or artifacts.
  */
-export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
-  if (typeof dir !== 'string' || dir === '') throw new ValueError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);
+export function loadModel(from: string | ModelArtifacts, options: LoadOptions = {}): Sequential {
+  let source: ModelSource;
+  if (isModelArtifacts(from)) source = artifactsSource(from);
+  else if (typeof from === 'string' && from !== '') source = folderSource(from);
+  else throw new ValueError(`loadModel: give a folder path or the artifacts of model.toArtifacts(), got ${describe(from)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`loadModel: options must be an object, got ${describe(options)}`);
   const compile = options.compile ?? true;
   if (typeof compile !== 'boolean') throw new ValueError(`loadModel: compile must be a boolean, got ${describe(compile)}`);
-  const folder = resolveSavedFolder(dir);
-  const jsonFile = path.join(folder, FILES.model);
-  const doc = parseModelJSON(readSmallTextFile(jsonFile, 'model file', MAX_MODEL_JSON_BYTES), jsonFile);
+  const jsonFile = source.jsonName;
+  const doc = source.modelJson();
   const declared = declaredWeights(doc.architecture.layers, doc.architecture.inputShape, jsonFile);
-  const weightsFile = path.join(folder, FILES.weights);
-  const weightsSt = openSafetensors(weightsFile);
+  const weightsSt = source.weights();
+  const weightsFile = weightsSt.file;
   let stored: SafetensorsContent;
   try {
     checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
@@ -153,7 +231,7 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
     });
     model.setWeights(values);
     for (const v of values) v.dispose();
-    if (compile && doc.compileConfig) restoreTraining(model, doc, folder, jsonFile);
+    if (compile && doc.compileConfig) restoreTraining(model, doc, source, jsonFile);
     return model;
   } catch (err) {
     model.dispose();
@@ -161,7 +239,7 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
   }
 }
 
-function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFile: string): void {
+function restoreTraining(model: Sequential, doc: ModelJSON, source: ModelSource, jsonFile: string): void {
   const cc = doc.compileConfig!;
   try {
     model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: cc.metrics });
@@ -169,8 +247,8 @@ function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFil
     throw new ModelFormatError(`${jsonFile}: compileConfig cannot be restored (${(err as Error).message}); load with { compile: false } and compile yourself`);
   }
   if (!doc.hasOptimizerState) return;
-  const optFile = path.join(dir, FILES.optimizer);
-  const st = openSafetensors(optFile, 'optimizer file');
+  const st = source.optimizer();
+  const optFile = st.file;
   let content: SafetensorsContent;
   try {
     checkOptimizerHeader(st.header, model, optFile);

@@ -37,6 +37,6 @@ export type { CompileArgs } from './models/compile';
 export { ModelStateError } from './models/model-state-error';
 export * as scalers from './scalers/index';
 export * as data from './data/index';
-export { loadModel } from './io/index';
+export { loadModel, loadModelSync } from './io/index';
 export * as io from './io/index';
-export type { SaveOptions, LoadOptions } from './io/index';
+export type { SaveOptions, LoadOptions, ModelArtifacts } from './io/index';

@@ -4,10 +4,14 @@
  */
 import { ValueError, describe } from '../errors';
 import { Sequential } from '../models/sequential';
-import { modelToArtifacts, saveModel, type ModelArtifacts, type SaveOptions } from './model-io';
+import { loadModel as loadModelNow, modelToArtifacts, saveModel, type LoadOptions, type ModelArtifacts, type SaveOptions } from './model-io';
+import { loadModelAsync, saveModelAsync } from './model-io-async';
+import type { Sequential as SequentialModel } from '../models/sequential';
 import { loadWeights, saveWeights } from './weights-file';
 
-export { loadModel, saveModel, modelToArtifacts, isModelArtifacts } from './model-io';
+export { saveModel, modelToArtifacts, isModelArtifacts } from './model-io';
+export { loadModel as loadModelSync } from './model-io';
+export { saveModelAsync, loadModelAsync, readRegularFileAsync } from './model-io-async';
 export type { SaveOptions, LoadOptions, ModelArtifacts } from './model-io';
 export { saveWeights, loadWeights, WEIGHTS_FORMAT } from './weights-file';
 export { readSafetensors, decodeSafetensors } from './safetensors-read';
@@ -26,20 +30,38 @@ export class MemoryDestination {
   artifacts: ModelArtifacts | null = null;
 }
 
-/** A new {@link MemoryDestination}: `const m = my.io.memory(); await model.save(m); my.loadModel(m.artifacts!)`. */
+/** A new {@link MemoryDestination}: `const m = my.io.memory(); await model.save(m); await my.loadModel(m.artifacts!)`. */
 export function memory(): MemoryDestination {
   return new MemoryDestination();
+}
+
+/**
+ * Loads a model saved with `await model.save(dir)` (give the folder: its files are read through
+ * `fs/promises`) or `model.toArtifacts()` (give the artifacts), with every check of an untrusted folder
+ * (see `loadModelSync`, the synchronous form, for the list). Resolves to a model that predicts exactly as
+ * the saved one and, unless `compile: false`, trains on exactly as it would have.
+ * @throws (rejects with) ModelFormatError for a missing, malformed, hostile or inconsistent folder or artifacts.
+ */
+export async function loadModel(from: string | ModelArtifacts, options: LoadOptions = {}): Promise<SequentialModel> {
+  if (typeof from === 'string') return loadModelAsync(from, options);
+  return loadModelNow(from, options);
 }
 
 declare module '../models/sequential' {
   interface Sequential {
     /**
      * Saves the model into the folder `dir` (model.json, weights.safetensors and, by default,
-     * optimizer.safetensors, replaced atomically) or into a {@link MemoryDestination} (`my.io.memory()`).
-     * Load it with `loadModel(dir)` or `loadModel(destination.artifacts)`. Synchronous: it returns when the
-     * files are durable, so `await model.save(dir)` works too.
+     * optimizer.safetensors, replaced atomically and durably, written through `fs/promises`) or into a
+     * {@link MemoryDestination} (`my.io.memory()`). Resolves once the files are durable. Load it with
+     * `await loadModel(dir)` or `loadModel(destination.artifacts)`.
+     * @throws (rejects with) ValueError for a model not built yet, IOError when the file system refuses.
      */
-    save(to: string | MemoryDestination, options?: SaveOptions): void;
+    save(to: string | MemoryDestination, options?: SaveOptions): Promise<void>;
+    /**
+     * The synchronous form of `save` (same files, same atomic replacement): for callers that cannot await,
+     * e.g. a process about to exit, and the code written before `save` became asynchronous.
+     */
+    saveSync(to: string | MemoryDestination, options?: SaveOptions): void;
     /** The model as `{ modelJson, weights, optimizer? }` in memory (see {@link ModelArtifacts}). */
     toArtifacts(options?: SaveOptions): ModelArtifacts;
     /** Writes the weights only, as one safetensors file (names `<layer>/<weight>`; see lib/io/weights-file.ts). */
@@ -49,13 +71,17 @@ declare module '../models/sequential' {
   }
 }
 
-Sequential.prototype.save = function save(this: Sequential, to: string | MemoryDestination, options?: SaveOptions): void {
+Sequential.prototype.saveSync = function saveSync(this: Sequential, to: string | MemoryDestination, options?: SaveOptions): void {
   if (to instanceof MemoryDestination) {
     to.artifacts = modelToArtifacts(this, options, 'save');
     return;
   }
   if (typeof to !== 'string') throw new ValueError(`save: give a folder path or my.io.memory(), got ${describe(to)}`);
   saveModel(this, to, options);
+};
+Sequential.prototype.save = async function save(this: Sequential, to: string | MemoryDestination, options?: SaveOptions): Promise<void> {
+  if (typeof to === 'string') return saveModelAsync(this, to, options);
+  this.saveSync(to, options);
 };
 Sequential.prototype.toArtifacts = function toArtifacts(this: Sequential, options?: SaveOptions): ModelArtifacts {
   return modelToArtifacts(this, options);

@@ -138,8 +138,8 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
   });
 }
 
-/** Where a saved model is read from: a folder, or artifacts in memory. Names are used in messages. */
-interface ModelSource {
+/** Where a saved model is read from: a folder, or bytes in memory. Names are used in messages. */
+export interface ModelSource {
   jsonName: string;
   modelJson(): ModelJSON;
   weights(): SafetensorsFile;
@@ -195,6 +195,11 @@ export function loadModel(from: string | ModelArtifacts, options: LoadOptions = 
   if (isModelArtifacts(from)) source = artifactsSource(from);
   else if (typeof from === 'string' && from !== '') source = folderSource(from);
   else throw new ValueError(`loadModel: give a folder path or the artifacts of model.toArtifacts(), got ${describe(from)}`);
+  return loadFromSource(source, options);
+}
+
+/** The loader behind {@link loadModel} and `loadModelAsync`: everything after the source is chosen. */
+export function loadFromSource(source: ModelSource, options: LoadOptions): Sequential {
   if (options === null || typeof options !== 'object') throw new ValueError(`loadModel: options must be an object, got ${describe(options)}`);
   const compile = options.compile ?? true;
   if (typeof compile !== 'boolean') throw new ValueError(`loadModel: compile must be a boolean, got ${describe(compile)}`);

@@ -40,10 +40,10 @@ describe('artifacts in memory', () => {
     expect(a.weights).toBeInstanceOf(Uint8Array);
     expect(a.optimizer).toBeInstanceOf(Uint8Array);
     expect(a.modelJson.weights).toEqual(model.weights.map((w) => w.name));
-    const again = my.loadModel(a);
+    const again = await my.loadModel(a);
     expect(values(again.predict(x))).toEqual(values(model.predict(x)));
     const dir = path.join(tmpDir(), 'm');
-    model.save(dir);
+    await model.save(dir);
     expect(new Uint8Array(fs.readFileSync(path.join(dir, 'weights.safetensors')))).toEqual(a.weights);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(a.modelJson)));
   });
@@ -51,8 +51,8 @@ describe('artifacts in memory', () => {
   it('save(my.io.memory()) fills the destination; training resumes identically from it', async () => {
     const { model, x } = await trained();
     const m = my.io.memory();
-    model.save(m);
-    const again = my.loadModel(m.artifacts!);
+    await model.save(m);
+    const again = await my.loadModel(m.artifacts!);
     const y = my.data.loadDataset('iris').y;
     await model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
     await again.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
@@ -62,11 +62,12 @@ describe('artifacts in memory', () => {
   it('rejects bad artifacts with a typed error naming the part', async () => {
     const { model } = await trained();
     const a = model.toArtifacts();
-    expect(() => my.loadModel({ ...a, weights: a.weights.subarray(0, 20) })).toThrow(/artifacts\.weights/);
-    expect(() => my.loadModel({ ...a, weights: 'x' as unknown as Uint8Array })).toThrow(ModelFormatError);
-    expect(() => my.loadModel({ ...a, optimizer: undefined })).toThrow(/artifacts\.optimizer must be a Uint8Array/);
-    expect(() => my.loadModel({ ...a, modelJson: { ...a.modelJson, weights: ['dense_9/kernel'] } })).toThrow(ModelFormatError);
-    expect(() => my.loadModel(42 as never)).toThrow(ValueError);
+    expect(() => my.loadModelSync({ ...a, weights: a.weights.subarray(0, 20) })).toThrow(/artifacts\.weights/);
+    expect(() => my.loadModelSync({ ...a, weights: 'x' as unknown as Uint8Array })).toThrow(ModelFormatError);
+    expect(() => my.loadModelSync({ ...a, optimizer: undefined })).toThrow(/artifacts\.optimizer must be a Uint8Array/);
+    expect(() => my.loadModelSync({ ...a, modelJson: { ...a.modelJson, weights: ['dense_9/kernel'] } })).toThrow(ModelFormatError);
+    expect(() => my.loadModelSync(42 as never)).toThrow(ValueError);
+    await expect(my.loadModel({ ...a, weights: a.weights.subarray(0, 20) })).rejects.toThrow(ModelFormatError);
   });
 });
 

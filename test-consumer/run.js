@@ -53,7 +53,9 @@ function pathWithoutCompiler(dir) {
 
 function checkTarball(info) {
   const files = info.files.map((f) => f.path);
-  const must = ['LICENSE', 'README.md', 'package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/esm/index.mjs', 'scripts/install.js', 'binding.gyp'];
+  // The install script and every module it requires.
+  const must = ['LICENSE', 'README.md', 'package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/esm/index.mjs', 'binding.gyp',
+    'scripts/install.js', 'scripts/native-build.js', 'scripts/prebuild-files.js', 'scripts/freshness.js', 'native/gyp-nodedir/include/node/common.gypi'];
   for (const f of must) if (!files.includes(f)) fail(`the tarball lacks ${f}`);
   const banned = files.filter((f) => /^(test|test-gpu|test-consumer|benchmarks|examples|dist\/benchmarks|dist\/examples|dist\/test|native\/cuda-emu)\/|\.map$|\.tsbuildinfo$/.test(f));
   if (banned.length > 0) fail(`the tarball holds files users do not need: ${banned.slice(0, 10).join(', ')}`);

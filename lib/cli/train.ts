@@ -100,7 +100,7 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
     const scalerFile = path.join(args.save, 'scaler.json');
     fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));
     fs.renameSync(`${scalerFile}.tmp`, scalerFile);
-    print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
+    print(`saved to ${args.save} (load with await myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
   }
   model.dispose();
   return { task: classification ? 'classification' : 'regression', testAccuracy: classification ? metric : null, testLoss, backend: info.backend, seconds };

@@ -17,7 +17,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { buildCpu, onPath } = require('./native-build');
+const { onPath } = require('./native-build');
 
 const root = path.resolve(__dirname, '..');
 

@@ -10,7 +10,10 @@
  *    (backend cpu).
  * 3. Runs a CommonJS script (train on iris, save, load: same predictions), an ES module script, and a strict
  *    TypeScript file type-checked without Node's types by TypeScript 5.9, 6.0 and 7, then run.
- * Exits non-zero at the first failure. `--keep` leaves the temporary folder.
+ * Exits non-zero at the first failure. `--keep` leaves the temporary folder. The TypeScript compilers are the
+ * dev dependencies `typescript-5.9`, `typescript` and `typescript-7` of this repository's node_modules, or of the
+ * folder MYELIN_CONSUMER_TS_MODULES names (a node_modules of their own, for a checkout whose shared
+ * node_modules predates them).
  */
 'use strict';
 const { spawnSync } = require('child_process');
@@ -49,6 +52,20 @@ function pathWithoutCompiler(dir) {
     fs.symlinkSync(fs.realpathSync(found), path.join(bin, tool));
   }
   return bin;
+}
+
+function compilerFolders() {
+  const extra = process.env.MYELIN_CONSUMER_TS_MODULES;
+  return [path.join(repo, 'node_modules'), ...(extra ? [path.resolve(extra)] : [])];
+}
+
+/** The tsc of package `pkg`: from this repository's node_modules, else MYELIN_CONSUMER_TS_MODULES. */
+function compilerPath(pkg) {
+  for (const dir of compilerFolders()) {
+    const tsc = path.join(dir, pkg, 'bin', 'tsc');
+    if (fs.existsSync(tsc)) return tsc;
+  }
+  return null;
 }
 
 function checkTarball(info) {
@@ -94,8 +111,8 @@ function main() {
   const results = [];
   for (const script of ['train.cjs', 'train.mjs']) results.push(JSON.parse(run('node', [script], { cwd: project, env: runEnv }).stdout.trim().split('\n').pop()));
   for (const [label, pkg] of compilers) {
-    const tsc = path.join(repo, 'node_modules', pkg, 'bin', 'tsc');
-    if (!fs.existsSync(tsc)) fail(`TypeScript ${label} is not installed (${tsc}); run npm install`);
+    const tsc = compilerPath(pkg);
+    if (!tsc) fail(`TypeScript ${label} (${pkg}) is not installed in ${compilerFolders().join(' or ')}; run npm install`);
     const version = run('node', [tsc, '--version']).stdout.trim();
     fs.rmSync(path.join(project, 'out'), { recursive: true, force: true });
     run('node', [tsc, '-p', 'tsconfig.json'], { cwd: project, env: runEnv });

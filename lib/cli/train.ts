@@ -13,7 +13,7 @@ import { getOptimizer } from '../optimizers/registry';
 import { StandardScaler } from '../scalers/standard-scaler';
 import { setSeed } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
-import { saveModel } from '../io/model-io';
+import { saveModelAsync } from '../io/model-io-async';
 import { UsageError, type TrainArgs } from './args';
 
 const CLASSIFICATION = ['sparseCategoricalCrossentropy', 'binaryCrossentropy'];
@@ -95,7 +95,7 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
-    saveModel(model, args.save);
+    await saveModelAsync(model, args.save);
     // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back).
     const scalerFile = path.join(args.save, 'scaler.json');
     fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));

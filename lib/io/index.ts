@@ -1,12 +1,13 @@
 /**
- * Model files: the safetensors reader/writer, `loadModel`, and the save methods of Sequential (attached here,
- * so importing the library gives every Sequential `save`, `toArtifacts`, `saveWeights` and `loadWeights`).
+ * Model files: the safetensors reader/writer, `loadModel`, and the save methods of every model (attached here,
+ * so importing the library gives every Sequential and graph model `save`, `saveSync`, `toArtifacts`,
+ * `saveWeights` and `loadWeights`).
  */
 import { ValueError, describe } from '../errors';
+import { Functional, type Model } from '../models/model';
 import { Sequential } from '../models/sequential';
 import { loadModel as loadModelNow, modelToArtifacts, saveModel, type LoadOptions, type ModelArtifacts, type SaveOptions } from './model-io';
 import { loadModelAsync, saveModelAsync } from './model-io-async';
-import type { Sequential as SequentialModel } from '../models/sequential';
 import { loadWeights, saveWeights } from './weights-file';
 
 export { saveModel, modelToArtifacts, isModelArtifacts } from './model-io';
@@ -42,13 +43,13 @@ export function memory(): MemoryDestination {
  * the saved one and, unless `compile: false`, trains on exactly as it would have.
  * @throws (rejects with) ModelFormatError for a missing, malformed, hostile or inconsistent folder or artifacts.
  */
-export async function loadModel(from: string | ModelArtifacts, options: LoadOptions = {}): Promise<SequentialModel> {
-  if (typeof from === 'string') return loadModelAsync(from, options);
-  return loadModelNow(from, options);
+export async function loadModel<M extends Model = Sequential>(from: string | ModelArtifacts, options: LoadOptions = {}): Promise<M> {
+  if (typeof from === 'string') return loadModelAsync<M>(from, options);
+  return loadModelNow<M>(from, options);
 }
 
-declare module '../models/sequential' {
-  interface Sequential {
+declare module '../models/model' {
+  interface Model {
     /**
      * Saves the model into the folder `dir` (model.json, weights.safetensors and, by default,
      * optimizer.safetensors, replaced atomically and durably, written through `fs/promises`) or into a
@@ -71,24 +72,27 @@ declare module '../models/sequential' {
   }
 }
 
-Sequential.prototype.saveSync = function saveSync(this: Sequential, to: string | MemoryDestination, options?: SaveOptions): void {
-  if (to instanceof MemoryDestination) {
-    to.artifacts = modelToArtifacts(this, options, 'save');
-    return;
-  }
-  if (typeof to !== 'string') throw new ValueError(`save: give a folder path or my.io.memory(), got ${describe(to)}`);
-  saveModel(this, to, options);
-};
-Sequential.prototype.save = async function save(this: Sequential, to: string | MemoryDestination, options?: SaveOptions): Promise<void> {
-  if (typeof to === 'string') return saveModelAsync(this, to, options);
-  this.saveSync(to, options);
-};
-Sequential.prototype.toArtifacts = function toArtifacts(this: Sequential, options?: SaveOptions): ModelArtifacts {
-  return modelToArtifacts(this, options);
-};
-Sequential.prototype.saveWeights = function (this: Sequential, file: string): void {
-  saveWeights(this, file);
-};
-Sequential.prototype.loadWeights = function (this: Sequential, file: string): void {
-  loadWeights(this, file);
-};
+// On each concrete class (not on Model), so that either can be left without them.
+for (const cls of [Sequential, Functional]) {
+  cls.prototype.saveSync = function saveSync(this: Model, to: string | MemoryDestination, options?: SaveOptions): void {
+    if (to instanceof MemoryDestination) {
+      to.artifacts = modelToArtifacts(this, options, 'save');
+      return;
+    }
+    if (typeof to !== 'string') throw new ValueError(`save: give a folder path or my.io.memory(), got ${describe(to)}`);
+    saveModel(this, to, options);
+  };
+  cls.prototype.save = async function save(this: Model, to: string | MemoryDestination, options?: SaveOptions): Promise<void> {
+    if (typeof to === 'string') return saveModelAsync(this, to, options);
+    this.saveSync(to, options);
+  };
+  cls.prototype.toArtifacts = function toArtifacts(this: Model, options?: SaveOptions): ModelArtifacts {
+    return modelToArtifacts(this, options);
+  };
+  cls.prototype.saveWeights = function (this: Model, file: string): void {
+    saveWeights(this, file);
+  };
+  cls.prototype.loadWeights = function (this: Model, file: string): void {
+    loadWeights(this, file);
+  };
+}

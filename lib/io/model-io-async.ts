@@ -7,6 +7,7 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { ModelFormatError, ValueError, describe } from '../errors';
+import type { Model } from '../models/model';
 import type { Sequential } from '../models/sequential';
 import { resolveSavedFolder, writeFolderAtomicAsync } from './atomic-folder';
 import { FILES, parseModelJSON } from './model-json';
@@ -51,7 +52,7 @@ export async function readRegularFileAsync(file: string, what: string, maxBytes 
  * optimizer.safetensors), replaced atomically and durably, with the writes and fsyncs on `fs/promises`.
  * @throws as `saveModel` (ValueError, DisposedError, IOError with the previous model intact).
  */
-export async function saveModelAsync(model: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function saveModelAsync(model: Model, dir: string, options: SaveOptions = {}): Promise<void> {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`save: dir must be a non-empty path, got ${describe(dir)}`);
   const artifacts = modelToArtifacts(model, options, 'save');
   await writeFolderAtomicAsync(dir, artifactFiles(artifacts), (name) => (Object.values(FILES) as string[]).includes(name));
@@ -63,7 +64,7 @@ export async function saveModelAsync(model: Sequential, dir: string, options: Sa
  * loads them with every check of `loadModel`.
  * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder.
  */
-export async function loadModelAsync(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadModelAsync<M extends Model = Sequential>(dir: string, options: LoadOptions = {}): Promise<M> {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);
   const folder = resolveSavedFolder(dir);
   const jsonFile = path.join(folder, FILES.model);
@@ -80,7 +81,7 @@ export async function loadModelAsync(dir: string, options: LoadOptions = {}): Pr
   const optFile = path.join(folder, FILES.optimizer);
   const wantsOptimizer = doc.hasOptimizerState && doc.compileConfig !== null && options?.compile !== false;
   const optimizer = wantsOptimizer ? await readRegularFileAsync(optFile, 'optimizer file') : new Uint8Array(0);
-  return loadFromSource({
+  return loadFromSource<M>({
     jsonName: jsonFile,
     modelJson: () => doc,
     weights: () => openSafetensorsBytes(weights, weightsFile),

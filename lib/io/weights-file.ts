@@ -9,15 +9,15 @@
  */
 import { ModelFormatError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
-import { Sequential } from '../models/sequential';
+import { Model } from '../models/model';
 import { openSafetensors } from './safetensors-read';
 import { writeSafetensors } from './safetensors-write';
 
 /** The `format` metadata of a weights file. */
 export const WEIGHTS_FORMAT = 'myelin-weights';
 
-function checkArgs(op: string, model: Sequential, file: string): void {
-  if (!(model instanceof Sequential)) throw new ValueError(`${op}: model must be a Sequential, got ${describe(model)}`);
+function checkArgs(op: string, model: Model, file: string): void {
+  if (!(model instanceof Model)) throw new ValueError(`${op}: model must be a Sequential or a Model, got ${describe(model)}`);
   if (typeof file !== 'string' || file === '') throw new ValueError(`${op}: file must be a non-empty path, got ${describe(file)}`);
   if (model.weights.length === 0) throw new ValueError(`${op}: the model ${model.name} has no weights yet (give the first layer an inputShape, or fit/predict once)`);
 }
@@ -26,7 +26,7 @@ function checkArgs(op: string, model: Sequential, file: string): void {
  * Writes every weight of `model` to the safetensors file `file`, atomically (temporary file, fsync, rename).
  * @throws ValueError for a model without weights; IOError when the file system refuses.
  */
-export function saveWeights(model: Sequential, file: string): void {
+export function saveWeights(model: Model, file: string): void {
   checkArgs('saveWeights', model, file);
   writeSafetensors(file, model.weights.map((w) => ({ name: w.name, tensor: w })), { format: WEIGHTS_FORMAT });
 }
@@ -37,7 +37,7 @@ export function saveWeights(model: Sequential, file: string): void {
  * checked before the data is read, and the model is unchanged when anything is wrong.
  * @throws ModelFormatError naming the tensor that is missing, extra, or of another shape or dtype.
  */
-export function loadWeights(model: Sequential, file: string): void {
+export function loadWeights(model: Model, file: string): void {
   checkArgs('loadWeights', model, file);
   const st = openSafetensors(file);
   try {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { KERNEL_NAMES } from '../backend/kernel-table';
 import { BackendError } from '../errors';
 import type { NativeCpuAddon } from './addon-types';
 
@@ -33,7 +34,6 @@ interface PrebuildRules {
   explainLoadError(message: string): string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rules = require(path.join(packageRoot(), 'scripts', 'prebuild-files.js')) as PrebuildRules;
 
 /** A candidate file, or the reason it is not tried on this machine (a prebuild for another libc). */
@@ -52,9 +52,22 @@ function prebuilds(root: string, cuda: boolean): Candidate[] {
   return found.length > 0 ? found : [{ file: path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, '*.node') }];
 }
 
+/** The addon entries every flavour has: the kernels of lib/backend/kernel-table.ts (`fill` is each adapter's). */
+const KERNEL_ENTRIES = KERNEL_NAMES.filter((name) => name !== 'fill');
+
 /**
- * Tries each candidate in order; returns the first module that loads, or every failure as "path: reason"
- * (a corrupt file, another platform, another Node ABI, a missing library: see `explainLoadError`).
+ * The kernels of this version that `module` lacks: a file built from older sources (a stale `prebuilds/`
+ * in a clone whose native code changed since `npm run prebuildify`).
+ */
+function missingKernels(module: unknown): string[] {
+  const entries = module as Record<string, unknown>;
+  return KERNEL_ENTRIES.filter((name) => typeof entries[name] !== 'function');
+}
+
+/**
+ * Tries each candidate in order; returns the first module that loads and has every kernel of the table, or
+ * every failure as "path: reason" (a corrupt file, another platform, another Node ABI, a missing library: see
+ * `explainLoadError`; a file built from older sources that lacks kernels).
  */
 function loadFirst(candidates: Candidate[]): { module?: unknown; failures: string[] } {
   const failures: string[] = [];
@@ -68,8 +81,10 @@ function loadFirst(candidates: Candidate[]): { module?: unknown; failures: strin
       continue;
     }
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { module: require(file), failures };
+      const module: unknown = require(file);
+      const missing = missingKernels(module);
+      if (missing.length === 0) return { module, failures };
+      failures.push(`${file}: built from older sources, it lacks the kernels ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? `, ... (${missing.length})` : ''} (rebuild it, or delete it)`);
     } catch (err) {
       failures.push(`${file}: ${rules.explainLoadError((err as Error).message.split('\n')[0])}`);
     }

@@ -40,6 +40,17 @@ function notAModule(file: string): void {
   execFileSync('g++', ['-shared', '-fPIC', '-o', file, src]);
 }
 
+/**
+ * A real Node-API module that exports nothing: what a prebuild built from older sources (before kernels were
+ * added) looks like to the loader.
+ */
+function olderModule(file: string): void {
+  const src = `${file}.cc`;
+  fs.writeFileSync(src, '#include <node_api.h>\nstatic napi_value Init(napi_env, napi_value exports) { return exports; }\nNAPI_MODULE(older, Init)\n');
+  const include = path.join(packageRoot(), 'node_modules', 'node-api-headers', 'include');
+  execFileSync('g++', ['-shared', '-fPIC', `-I${include}`, '-o', file, src]);
+}
+
 describe('prebuild loader', () => {
   const roots: string[] = [];
   afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -77,6 +88,18 @@ describe('prebuild loader', () => {
       expect(msg).toContain(path.join(r, 'prebuilds', platformDir, 'myelin.glibc.node'));
       expect(msg).toMatch(/myelin\.glibc\.node: not a loadable shared library: the file is corrupt or truncated/);
       expect(msg).toMatch(/myelin\.musl\.node: skipped, built for musl, this system uses glibc/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('passes over a prebuild that lacks kernels of this version (stale after a native change) for the build', () => {
+    const r = root({ 'myelin.glibc.node': olderModule }, true);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      expect(typeof loadCpuAddon(r).init).toBe('function');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/myelin\.glibc\.node: built from older sources, it lacks the kernels \w+, .* \(rebuild it, or delete it\)/);
     } finally {
       warn.mockRestore();
     }

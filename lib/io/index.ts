@@ -20,6 +20,8 @@ export type { SafetensorsContent, StoredArray } from './safetensors-read';
 export { writeSafetensors, encodeSafetensors } from './safetensors-write';
 export type { NamedArray } from './safetensors-write';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
+export { exportTfjs, toTfjsArtifacts, importTfjs, TFJS_SHARD } from './tfjs/index';
+export type { TfjsArtifacts, TfjsModelJSON, TfjsArtifactsInput, TfjsTopology, TfjsWeightSpec, TfjsManifestGroup } from './tfjs/index';
 export type { ModelJSON } from './model-json';
 
 /**

@@ -27,7 +27,8 @@ export interface ModelArtifacts {
   optimizer?: Uint8Array;
 }
 
-function packageVersion(): string {
+/** The version of this package (model files record it), or "unknown". */
+export function packageVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, up), 'utf8')) as { name?: string; version?: string };

@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   console.log(`test loss ${loss.toFixed(4)}, diagnosis accuracy ${accuracy.toFixed(4)}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-functional-'));
-  model.save(dir);
-  const again = my.loadModel<my.Model>(dir);
+  await model.save(dir);
+  const again = await my.loadModel<my.Model>(dir);
   const [p1] = model.predict(inputsOf(test)) as my.Tensor[];
   const [p2] = again.predict(inputsOf(test)) as my.Tensor[];
   console.log(`loaded model predicts the same: ${p1.dataSync().every((v, i) => v === p2.dataSync()[i])}`);

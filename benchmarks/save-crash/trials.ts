@@ -45,7 +45,7 @@ function savedModel(seed: number, dir: string): number[][] {
   my.setSeed(seed);
   const m = my.sequential([my.layers.dense({ units: 256, activation: 'relu', inputShape: [128] }), my.layers.dense({ units: 64 })]);
   m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
-  m.save(dir);
+  m.saveSync(dir);
   const w = m.getWeights().map((t) => Array.from(t.dataSync()));
   m.dispose();
   return w;
@@ -96,7 +96,7 @@ export async function runSaveCrashTrials(options: CrashTrialOptions): Promise<Cr
       await killDuringSaves(script, [options.atomicFolderModule, dir, aDir, bDir], delay);
       let outcome: string;
       try {
-        const m = my.loadModel(dir);
+        const m = my.loadModelSync(dir);
         const w = m.getWeights().map((t) => Array.from(t.dataSync()));
         m.dispose();
         if (same(w, wa)) { res.loadedA++; res.loadable++; outcome = 'A'; } else if (same(w, wb)) { res.loadedB++; res.loadable++; outcome = 'B'; } else { outcome = 'weights of neither model'; res.failures.push(`trial ${i} (kill at ${delay.toFixed(1)} ms): ${outcome}`); }

@@ -6,6 +6,7 @@
  */
 import { BackendError, ValueError, describe } from '../errors';
 import type { Backend, BackendName } from './backend';
+import { warnReferenceFallback } from './fallback-warning';
 
 /** What `backendInfo()` reports. */
 export interface BackendInfo {
@@ -105,6 +106,7 @@ function choose(name: BackendName | 'auto', options: BackendOptions, chosenBy: B
         }
       }
       active = { backend: loaded.backend, info: { ...loaded.info, chosenBy: name === 'auto' ? 'auto' : chosenBy, tried } };
+      if (name === 'auto' && candidate === 'reference') warnReferenceFallback(tried.filter((t) => t.backend !== 'reference'));
       return active.info;
     } catch (err) {
       if (name !== 'auto') {

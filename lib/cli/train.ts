@@ -13,7 +13,7 @@ import { getOptimizer } from '../optimizers/registry';
 import { StandardScaler } from '../scalers/standard-scaler';
 import { setSeed } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
-import { saveModel } from '../io/model-io';
+import { saveModelAsync } from '../io/model-io-async';
 import { UsageError, type TrainArgs } from './args';
 
 const CLASSIFICATION = ['sparseCategoricalCrossentropy', 'binaryCrossentropy'];
@@ -95,12 +95,12 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
-    saveModel(model, args.save);
+    await saveModelAsync(model, args.save);
     // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back).
     const scalerFile = path.join(args.save, 'scaler.json');
     fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));
     fs.renameSync(`${scalerFile}.tmp`, scalerFile);
-    print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
+    print(`saved to ${args.save} (load with await myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
   }
   model.dispose();
   return { task: classification ? 'classification' : 'regression', testAccuracy: classification ? metric : null, testLoss, backend: info.backend, seconds };

@@ -4,12 +4,14 @@
  * the call's AbortSignal fires or when `fit` is asked to stop (`model.stopTraining = true`), so that either takes
  * effect within one step even while a long native job runs.
  */
+import type { AbortSignalLike } from './abort';
+
 export class StepControl {
   /** Shared with the native job: [stop requested (0 or 1)]. */
   readonly word = new Int32Array(1);
   private readonly onAbort = (): void => this.requestStop();
 
-  constructor(private readonly signal?: AbortSignal) {
+  constructor(private readonly signal?: AbortSignalLike) {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 

@@ -12,9 +12,10 @@
  * File-system failures are {@link IOError}s and leave the previous version in place.
  */
 import * as fs from 'fs';
+import * as fsp from 'fs/promises';
 import * as path from 'path';
 import { IOError } from '../errors';
-import { bestEffort, errorCode, ioCall } from './fs-errors';
+import { bestEffort, errorCode, ioCall, ioCallAsync } from './fs-errors';
 
 /** One file to write: its name inside the folder and its content. */
 export interface FolderFile {
@@ -115,14 +116,8 @@ export function writeDurable(file: string, bytes: Uint8Array | string, owner: st
   }
 }
 
-/**
- * Replaces the folder `dir` by one that holds exactly `files` (see the file comment for the steps).
- * `keep(name)` says which names an existing folder may hold: a folder with any other entry is refused
- * (IOError `ENOTEMPTY`) rather than replaced, so a save never deletes files it did not write.
- * @throws IOError when `dir` is a file, holds foreign files, or the file system refuses a step; the previous
- *   version is then still in place.
- */
-export function writeFolderAtomic(dir: string, files: FolderFile[], keep: (name: string) => boolean, owner = 'save'): void {
+/** Before a swap: the parent folder made, an interrupted swap finished, the existing folder checked. */
+function prepareSwap(dir: string, keep: (name: string) => boolean, owner: string): { p: SwapPaths; hadPrevious: boolean } {
   const p = swapPaths(dir);
   ioCall(owner, 'create the parent folder of', p.target, () => fs.mkdirSync(path.dirname(p.target), { recursive: true }));
   finishInterruptedSwap(p, owner);
@@ -134,22 +129,73 @@ export function writeFolderAtomic(dir: string, files: FolderFile[], keep: (name:
       throw new IOError(`${owner}: ${dir} holds files that are not part of a saved model (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); save into an empty or new folder`, 'ENOTEMPTY', p.target, 'readdir');
     }
   }
+  ioCall(owner, 'create the folder', p.staging, () => fs.mkdirSync(p.staging));
+  return { p, hadPrevious: st !== null };
+}
+
+/** After the staging folder is complete and fsynced: the two renames, the parent's fsync, the cleanup. */
+function completeSwap(p: SwapPaths, hadPrevious: boolean, owner: string): void {
   try {
-    ioCall(owner, 'create the folder', p.staging, () => fs.mkdirSync(p.staging));
-    for (const f of files) writeDurable(path.join(p.staging, f.name), f.bytes, owner);
     syncFolder(p.staging, owner);
   } catch (err) {
     bestEffort(() => fs.rmSync(p.staging, { recursive: true, force: true }));
     throw err;
   }
-  if (st) ioCall(owner, 'move the previous version aside:', p.target, () => fs.renameSync(p.target, p.backup));
+  if (hadPrevious) ioCall(owner, 'move the previous version aside:', p.target, () => fs.renameSync(p.target, p.backup));
   try {
     ioCall(owner, 'move the new version into', p.target, () => fs.renameSync(p.staging, p.target));
   } catch (err) {
-    if (st) bestEffort(() => fs.renameSync(p.backup, p.target));
+    if (hadPrevious) bestEffort(() => fs.renameSync(p.backup, p.target));
     bestEffort(() => fs.rmSync(p.staging, { recursive: true, force: true }));
     throw err;
   }
   syncFolder(path.dirname(p.target), owner);
-  if (st) bestEffort(() => fs.rmSync(p.backup, { recursive: true, force: true }));
+  if (hadPrevious) bestEffort(() => fs.rmSync(p.backup, { recursive: true, force: true }));
+}
+
+/**
+ * Replaces the folder `dir` by one that holds exactly `files` (see the file comment for the steps).
+ * `keep(name)` says which names an existing folder may hold: a folder with any other entry is refused
+ * (IOError `ENOTEMPTY`) rather than replaced, so a save never deletes files it did not write.
+ * @throws IOError when `dir` is a file, holds foreign files, or the file system refuses a step; the previous
+ *   version is then still in place.
+ */
+export function writeFolderAtomic(dir: string, files: FolderFile[], keep: (name: string) => boolean, owner = 'save'): void {
+  const { p, hadPrevious } = prepareSwap(dir, keep, owner);
+  try {
+    for (const f of files) writeDurable(path.join(p.staging, f.name), f.bytes, owner);
+  } catch (err) {
+    bestEffort(() => fs.rmSync(p.staging, { recursive: true, force: true }));
+    throw err;
+  }
+  completeSwap(p, hadPrevious, owner);
+}
+
+/**
+ * {@link writeFolderAtomic} with the files written and fsynced through `fs/promises`, so the event loop stays
+ * free while the data goes to disk; the checks before and the renames after (metadata only) are the same
+ * synchronous steps.
+ */
+export async function writeFolderAtomicAsync(dir: string, files: FolderFile[], keep: (name: string) => boolean, owner = 'save'): Promise<void> {
+  const { p, hadPrevious } = prepareSwap(dir, keep, owner);
+  try {
+    for (const f of files) await writeDurableAsync(path.join(p.staging, f.name), f.bytes, owner);
+  } catch (err) {
+    bestEffort(() => fs.rmSync(p.staging, { recursive: true, force: true }));
+    throw err;
+  }
+  completeSwap(p, hadPrevious, owner);
+}
+
+/** {@link writeDurable} through `fs/promises`: create (must not exist), write all, fsync. */
+async function writeDurableAsync(file: string, bytes: Uint8Array | string, owner: string): Promise<void> {
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  const handle = await ioCallAsync(owner, 'create', file, () => fsp.open(file, 'wx', 0o644));
+  try {
+    let done = 0;
+    while (done < data.length) done += (await ioCallAsync(owner, 'write', file, () => handle.write(data, done, data.length - done))).bytesWritten;
+    await ioCallAsync(owner, 'fsync', file, () => handle.sync());
+  } finally {
+    await handle.close();
+  }
 }

@@ -22,6 +22,15 @@ export function ioCall<T>(owner: string, what: string, file: string, fn: () => T
   }
 }
 
+/** {@link ioCall} for a promise-returning `fn`. */
+export async function ioCallAsync<T>(owner: string, what: string, file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    return ioCall(owner, what, file, () => { throw err; });
+  }
+}
+
 /** Runs `fn`, ignoring any error (cleanup after a failure that is already being reported). */
 export function bestEffort(fn: () => void): void {
   try {

@@ -158,10 +158,7 @@ const failWith = (source: string) => (msg: string): never => { throw new ModelFo
  *   size differs from product(shape) * 4, or (by default) a value is NaN or infinite.
  */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data', options: DecodeOptions = {}): SafetensorsContent {
-  const fail = failWith(source);
-  const n = headerLength(bytes, bytes.length, fail);
-  const header = parseHeader(bytes.subarray(8, 8 + n), bytes.length, fail);
-  return decodeData(header, bytes.subarray(header.dataStart), fail, options);
+  return openSafetensorsBytes(bytes, source).read(options);
 }
 
 /** An open safetensors file whose header was read and validated; the data is read only by `read()`. */
@@ -195,6 +192,18 @@ export function openSafetensors(file: string, what = 'weights file'): Safetensor
     fs.closeSync(f.fd);
     throw err;
   }
+}
+
+/**
+ * The same view of safetensors bytes held in memory (a model's artifacts): the header validated now, the
+ * data decoded by `read()`. `file` is the name used in messages.
+ * @throws ModelFormatError as {@link decodeSafetensors}.
+ */
+export function openSafetensorsBytes(bytes: Uint8Array, source: string): SafetensorsFile {
+  const fail = failWith(source);
+  const n = headerLength(bytes, bytes.length, fail);
+  const header = parseHeader(bytes.subarray(8, 8 + n), bytes.length, fail);
+  return { file: source, header, read: (options: DecodeOptions = {}) => decodeData(header, bytes.subarray(header.dataStart), fail, options), close: () => undefined };
 }
 
 /** Reads and validates a safetensors file (see {@link openSafetensors} and {@link decodeSafetensors}). */

@@ -15,9 +15,10 @@ export type NamedArray = { name: string; tensor: Tensor } | { name: string; data
  * bytes (padded with spaces to a multiple of 8) mapping each name to `{dtype: "F32", shape, data_offsets:
  * [begin, end]}` plus an optional `__metadata__` of string values, then the raw little-endian data, tensors
  * back to back in the given order.
+ * The bytes are a Node `Buffer` at run time, typed as `Uint8Array` so that the declarations need no Node types.
  * @throws ValueError for duplicate or empty names, non-string metadata values, or data that does not match its shape.
  */
-export function encodeSafetensors(arrays: NamedArray[], metadata: Record<string, string> = {}): Buffer {
+export function encodeSafetensors(arrays: NamedArray[], metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') throw new ValueError(`safetensors: metadata.${k} must be a string, got ${describe(v)}`);
@@ -62,7 +63,7 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * renamed into place, so a crash never leaves a half-written file under the final name.
  * @throws IOError when the file system refuses (the previous file is then untouched).
  */
-export function writeFileAtomic(file: string, bytes: Buffer | string): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const owner = 'writeSafetensors';
   try {

@@ -1,6 +1,6 @@
 /** The training loop of `Sequential.fit`. */
 import { DisposedError, ValueError, describe } from '../errors';
-import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
+import { abortError, checkSignal, throwIfAborted, type AbortSignalLike } from '../engine/abort';
 import { StepControl } from '../engine/step-control';
 import { chooseStrategy } from '../engine/strategy';
 import { checkFiniteAsync } from '../engine/finite-check';
@@ -59,7 +59,7 @@ export interface FitOptions {
    * model keeps the weights of the last finished step. `model.stopTraining = true` ends the fit the same way but
    * resolves with the history so far.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 function intOption(v: unknown, name: string, min: number, dflt: number): number {
@@ -95,7 +95,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
   // After every await: an abort or a dispose of the model ends the fit here.
   const checkStop = (): void => {
     if (model.disposeRequested) throw new DisposedError('fit: the model was disposed while fit() ran; it is freed now');
-    if (control.aborted) throw abortError('fit', signal as AbortSignal);
+    if (control.aborted) throw abortError('fit', signal as AbortSignalLike);
   };
   try {
     const compiled = model.requireCompiled('fit');

@@ -5,7 +5,7 @@
  */
 import { noGrad } from '../autograd/tape';
 import { ValueError, describe } from '../errors';
-import { abortError, checkSignal, throwIfAborted } from '../engine/abort';
+import { abortError, checkSignal, throwIfAborted, type AbortSignalLike } from '../engine/abort';
 import { batchJobs, compileInference, inferenceRepeatable, offThreadInference, runInference, type InferenceProgram } from '../engine/inference-program';
 import { checkFiniteAsync } from '../engine/finite-check';
 import { StepControl } from '../engine/step-control';
@@ -24,7 +24,7 @@ export interface AsyncInferenceOptions {
   /** Samples per forward pass. Default 32. */
   batchSize?: number;
   /** Aborts the call: it rejects with an error named 'AbortError' within one batch. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Longest run of batches on the JavaScript thread between two turns of the event loop, on the fallback path (ms). */
@@ -44,7 +44,7 @@ function smallPass(model: Model, rows: number): boolean {
   return process.env.MYELIN_OFF_THREAD !== 'always' && rows * model.countParams() <= ON_THREAD_MAX_MACS;
 }
 
-function checkOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignal | undefined } {
+function checkOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignalLike | undefined } {
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object, got ${describe(options)}`);
   const o = options as AsyncInferenceOptions;
   return { batchSize: checkBatchSize(o.batchSize, op), signal: checkSignal(o.signal, op) };
@@ -67,7 +67,7 @@ function yielder(): () => Promise<void> {
  */
 async function runJobs(model: Model, compiled: Compiled | null, x: Tensor, y: Tensor | null, batchSize: number,
   out: (outputShape: readonly number[]) => Tensor | null, losses: Float64Array | null, control: StepControl,
-  signal: AbortSignal | undefined, op: string): Promise<boolean> {
+  signal: AbortSignalLike | undefined, op: string): Promise<boolean> {
   const jobs = batchJobs(x.shape[0], batchSize);
   const programs: InferenceProgram[] = [];
   try {
@@ -82,7 +82,7 @@ async function runJobs(model: Model, compiled: Compiled | null, x: Tensor, y: Te
       const { first, count } = jobs[j];
       const slot = losses === null ? null : losses.subarray(j === 0 ? 0 : jobs[0].count);
       const ran = await runInference(programs[j], x, y, target?.storage ?? null, slot, first, count, control);
-      if (ran < count || control.aborted) throw abortError(op, signal as AbortSignal);
+      if (ran < count || control.aborted) throw abortError(op, signal as AbortSignalLike);
     }
     return true;
   } finally {
@@ -100,7 +100,7 @@ export async function predictModelAsync(model: Model, x: InputData, options: Asy
   const cx = toTensor(x, 'predictAsync: x', true);
   const control = new StepControl(signal);
   try {
-    if (!(await checkFiniteAsync(cx.tensor, 'predictAsync: x', control))) throw abortError('predictAsync', signal as AbortSignal);
+    if (!(await checkFiniteAsync(cx.tensor, 'predictAsync: x', control))) throw abortError('predictAsync', signal as AbortSignalLike);
     model.ensureBuilt(cx.tensor, 'predictAsync');
     const xs = cx.tensor;
     const n = xs.shape[0];
@@ -132,7 +132,7 @@ function predictRows(model: Model, x: Tensor, start: number, count: number): Ten
 }
 
 /** predict batch by batch on the JavaScript thread, with turns of the event loop in between. */
-async function predictByBatches(model: Model, x: Tensor, batchSize: number, signal: AbortSignal | undefined): Promise<Tensor> {
+async function predictByBatches(model: Model, x: Tensor, batchSize: number, signal: AbortSignalLike | undefined): Promise<Tensor> {
   const n = x.shape[0];
   const parts: Tensor[] = [];
   const pause = yielder();
@@ -158,7 +158,7 @@ export async function evaluateModelAsync(model: Model, x: InputData, y: InputDat
   const data = prepareXY(model, compiled, x, y, 'evaluateAsync', true);
   const control = new StepControl(signal);
   try {
-    if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignal);
+    if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignalLike);
     return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'));
   } finally {
     control.dispose();
@@ -171,7 +171,7 @@ export async function evaluateModelAsync(model: Model, x: InputData, y: InputDat
  * loss and metrics. Rejects with the AbortError of `op` when `control` is stopped by `signal`.
  */
 export async function evaluateCompiledAsync(model: Model, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number,
-  control: StepControl, signal: AbortSignal | undefined, op: string): Promise<EvaluationResult> {
+  control: StepControl, signal: AbortSignalLike | undefined, op: string): Promise<EvaluationResult> {
   if (smallPass(model, x.shape[0])) return evaluateCompiled(model, compiled, x, y, batchSize);
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
@@ -213,7 +213,7 @@ export async function evaluateCompiledAsync(model: Model, compiled: Compiled, x:
       }
     }
     for (; start < n; start += batchSize) {
-      if (control.aborted) throw abortError(op, signal as AbortSignal);
+      if (control.aborted) throw abortError(op, signal as AbortSignalLike);
       evaluateBatch(model, compiled, x, y, start, Math.min(batchSize, n - start), lossSum);
       await pause();
     }

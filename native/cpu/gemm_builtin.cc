@@ -2,8 +2,12 @@
 // GotoBLAS/BLIS structure: for each KC x NC panel of op(B) packed into NR-wide strips and each MC x KC
 // block of op(A) packed (times alpha) into MR-tall strips, a register-blocked micro-kernel computes an
 // MR x NR tile of C += Ap Bp. Micro-kernels: AVX-512 (8 x 32), AVX2+FMA (6 x 16), scalar (4 x 8), chosen
-// at run time. Large problems are split over the thread pool along the longer side of C.
+// at run time (x86-64; other processors, e.g. the arm64 prebuild, use the scalar one, which the compiler
+// vectorizes). Large problems are split over the thread pool along the longer side of C.
+#if defined(__x86_64__) || defined(__i386__)
+#define MYELIN_X86_KERNELS 1
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,6 +23,7 @@ namespace {
 constexpr size_t KC = 256, MC = 96, NC = 4096;
 using MicroKernel = void (*)(size_t kc, const float* a, const float* b, float* c, size_t ldc);
 
+#ifdef MYELIN_X86_KERNELS
 __attribute__((target("avx512f"))) void kernel_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc) {
   __m512 acc[8][2];
   for (int i = 0; i < 8; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
@@ -56,6 +61,7 @@ __attribute__((target("avx2,fma"))) void kernel_avx2(size_t kc, const float* a, 
     _mm256_storeu_ps(ci + 8, _mm256_add_ps(_mm256_loadu_ps(ci + 8), acc[i][1]));
   }
 }
+#endif
 
 void kernel_scalar(size_t kc, const float* a, const float* b, float* c, size_t ldc) {
   float acc[4][8] = {};
@@ -74,9 +80,11 @@ struct Spec {
 
 const Spec& spec() {
   static const Spec s = [] {
+#ifdef MYELIN_X86_KERNELS
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) return Spec{8, 32, kernel_avx512, "avx512"};
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Spec{6, 16, kernel_avx2, "avx2"};
+#endif
     return Spec{4, 8, kernel_scalar, "scalar"};
   }();
   return s;

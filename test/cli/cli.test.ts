@@ -86,7 +86,7 @@ describe('main', () => {
     expect(out).toMatch(/time: fit \d+\.\d\d s/);
     const acc = Number(/test accuracy: ([\d.]+)/.exec(out)![1]);
     expect(acc).toBeGreaterThanOrEqual(0.9);
-    const model = my.loadModel(save);
+    const model = my.loadModelSync(save);
     expect(model.predict([[1, 1, 0]]).shape).toEqual([1, 2]);
     // The scaler the model was trained with is saved beside it.
     const scaler = my.scalers.fromJSON(JSON.parse(fs.readFileSync(path.join(save, 'scaler.json'), 'utf8')));

@@ -24,7 +24,7 @@ beforeAll(async () => {
   m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   await m.fit(my.randomNormal([8, 3]), my.randomNormal([8, 2]), { epochs: 1, verbose: 0 });
   fs.rmSync(good, { recursive: true });
-  m.save(good);
+  m.saveSync(good);
 });
 
 /** A copy of the good folder changed by `edit`. */
@@ -59,7 +59,7 @@ const rawSafetensors = (header: string, data = 0): Buffer => {
 function refused(dir: string, message: RegExp): number {
   const before = process.memoryUsage().rss;
   let err: unknown;
-  try { my.loadModel(dir); } catch (e) { err = e; }
+  try { my.loadModelSync(dir); } catch (e) { err = e; }
   const extra = (process.memoryUsage().rss - before) / 2 ** 20;
   expect(err).toBeInstanceOf(ModelFormatError);
   expect((err as Error).message).toMatch(message);
@@ -116,9 +116,9 @@ test.each(cases)('%s: ModelFormatError without a large allocation', (_name, edit
 });
 
 test('the good folder loads, and a symbolic link to the folder itself is fine', () => {
-  expect(my.loadModel(good).weights.length).toBe(4);
+  expect(my.loadModelSync(good).weights.length).toBe(4);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-hostile-link-'));
   roots.push(root);
   fs.symlinkSync(good, path.join(root, 'link'));
-  expect(my.loadModel(path.join(root, 'link')).weights.length).toBe(4);
+  expect(my.loadModelSync(path.join(root, 'link')).weights.length).toBe(4);
 });

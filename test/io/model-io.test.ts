@@ -37,9 +37,9 @@ describe('save / loadModel', () => {
     const a = makeModel(opt === 'adam' ? undefined : opt);
     await a.fit(x, y, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 });
     const dir = tmpDir();
-    a.save(dir);
+    a.saveSync(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'optimizer.safetensors', 'weights.safetensors']);
-    const b = my.loadModel(dir);
+    const b = my.loadModelSync(dir);
     expect(b.getConfig()).toEqual(a.getConfig());
     expect(b.compileConfig).toEqual(a.compileConfig);
     expect(Array.from(b.predict(x).dataSync())).toEqual(Array.from(a.predict(x).dataSync()));
@@ -58,8 +58,8 @@ describe('save / loadModel', () => {
     const yOne = my.data.oneHot(y, 3);
     await a.fit(x, yOne, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
     const dir = tmpDir();
-    a.save(dir);
-    const b = my.loadModel(dir);
+    a.saveSync(dir);
+    const b = my.loadModelSync(dir);
     expect(b.compileConfig).toEqual(a.compileConfig);
     expect(b.optimizer!.getLearningRate()).toBe(a.optimizer!.getLearningRate());
     await a.fit(x, yOne, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
@@ -72,9 +72,9 @@ describe('save / loadModel', () => {
     const a = makeModel();
     await a.fit(x, y, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
     const dir = tmpDir();
-    a.save(dir, { includeOptimizer: false });
+    a.saveSync(dir, { includeOptimizer: false });
     expect(fs.existsSync(path.join(dir, 'optimizer.safetensors'))).toBe(false);
-    const b = my.loadModel(dir);
+    const b = my.loadModelSync(dir);
     expect(b.optimizer!.iterations).toBe(0);
     await a.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
     await b.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
@@ -85,14 +85,14 @@ describe('save / loadModel', () => {
     my.setSeed(3);
     const m = my.sequential([my.layers.dense({ units: 2, inputShape: [3] })]);
     const dir = tmpDir();
-    m.save(dir);
-    const back = my.loadModel(dir);
+    m.saveSync(dir);
+    const back = my.loadModelSync(dir);
     expect(back.compileConfig).toBeNull();
     expect(flat(back.getWeights())).toEqual(flat(m.getWeights()));
     const a = makeModel();
     const dir2 = tmpDir();
-    a.save(dir2);
-    expect(my.loadModel(dir2, { compile: false }).compileConfig).toBeNull();
+    a.saveSync(dir2);
+    expect(my.loadModelSync(dir2, { compile: false }).compileConfig).toBeNull();
   });
 
   test('batch normalization and dropout: moving statistics are saved; saving from a callback during fit works', async () => {
@@ -107,9 +107,9 @@ describe('save / loadModel', () => {
     a.compile({ optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const dir = tmpDir();
     let savedAtEpoch = -1;
-    await a.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0, seed: 1, callbacks: [{ onEpochEnd: (epoch: number) => { a.save(dir); savedAtEpoch = epoch; } }] });
+    await a.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0, seed: 1, callbacks: [{ onEpochEnd: (epoch: number) => { a.saveSync(dir); savedAtEpoch = epoch; } }] });
     expect(savedAtEpoch).toBe(1);
-    const b = my.loadModel(dir);
+    const b = my.loadModelSync(dir);
     expect(b.weights.length).toBe(a.weights.length);
     expect(flat(b.getWeights())).toEqual(flat(a.getWeights()));
     expect(Array.from(b.predict(x).dataSync())).toEqual(Array.from(a.predict(x).dataSync()));
@@ -117,9 +117,9 @@ describe('save / loadModel', () => {
 
   test('save refuses an unbuilt model and bad arguments', () => {
     const m = my.sequential([my.layers.dense({ units: 2 })]);
-    expect(() => m.save(tmpDir())).toThrow(/not built/);
-    expect(() => makeModel().save('' as never)).toThrow(ValueError);
-    expect(() => my.loadModel('')).toThrow(ValueError);
+    expect(() => m.saveSync(tmpDir())).toThrow(/not built/);
+    expect(() => makeModel().saveSync('' as never)).toThrow(ValueError);
+    expect(() => my.loadModelSync('')).toThrow(ValueError);
   });
 
   describe('bad folders are ModelFormatError', () => {
@@ -129,7 +129,7 @@ describe('save / loadModel', () => {
       const m = makeModel();
       const { x, y } = irisData();
       await m.fit(x, y, { epochs: 1, verbose: 0 });
-      m.save(good);
+      m.saveSync(good);
     });
     function variant(edit: (dir: string, doc: Record<string, any>) => Record<string, any> | string | void): string {
       const d = tmpDir();
@@ -159,11 +159,11 @@ describe('save / loadModel', () => {
     ];
     test.each(cases)('%s', (_name, edit, message) => {
       const d = variant(edit);
-      expect(() => my.loadModel(d)).toThrow(ModelFormatError);
-      expect(() => my.loadModel(d)).toThrow(message);
+      expect(() => my.loadModelSync(d)).toThrow(ModelFormatError);
+      expect(() => my.loadModelSync(d)).toThrow(message);
     });
     test('a model.json that does not exist', () => {
-      expect(() => my.loadModel(path.join(good, 'nope'))).toThrow(/cannot read/);
+      expect(() => my.loadModelSync(path.join(good, 'nope'))).toThrow(/cannot read/);
     });
   });
 });

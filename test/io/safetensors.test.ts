@@ -33,7 +33,7 @@ describe('safetensors', () => {
       { name: 'b', data: Float32Array.from([0.25]), shape: [1] },
       { name: 'w', data: Float32Array.from([1.5, -2, 3, 4]), shape: [2, 2] },
     ], { format: 'np' });
-    expect(bytes.toString('hex')).toBe(GOLDEN.toString('hex'));
+    expect(Buffer.from(bytes).toString('hex')).toBe(GOLDEN.toString('hex'));
   });
 
   test('round trip through a file, incl. a scalar and an empty tensor; the write is atomic', () => {

@@ -35,11 +35,11 @@ function oldAndNew(): { root: string; dir: string; a: my.Sequential; b: my.Seque
   const root = tmpRoot();
   const dir = path.join(root, 'model');
   const a = model(1);
-  a.save(dir);
+  a.saveSync(dir);
   return { root, dir, a, b: model(2) };
 }
 function expectOldIntact(root: string, dir: string, a: my.Sequential): void {
-  expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
+  expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(a));
   expect(fs.readdirSync(root)).toEqual(['model']);
 }
 
@@ -58,7 +58,7 @@ describe('save: file-system failures are IOErrors and the previous model stays',
       return real(...args);
     }) as never);
     let err: unknown;
-    try { b.save(dir); } catch (e) { err = e; }
+    try { b.saveSync(dir); } catch (e) { err = e; }
     jest.restoreAllMocks();
     expect(err).toBeInstanceOf(IOError);
     expect(err).toMatchObject({ code });
@@ -73,7 +73,7 @@ describe('save: file-system failures are IOErrors and the previous model stays',
       if (String(from).includes('myelin-new')) throw sysError('EBUSY', 'rename');
       return real(from, to);
     });
-    expect(() => b.save(dir)).toThrow(expect.objectContaining({ code: 'EBUSY' }));
+    expect(() => b.saveSync(dir)).toThrow(expect.objectContaining({ code: 'EBUSY' }));
     jest.restoreAllMocks();
     expectOldIntact(root, dir, a);
   });
@@ -82,8 +82,8 @@ describe('save: file-system failures are IOErrors and the previous model stays',
     const root = tmpRoot();
     const f = path.join(root, 'model');
     fs.writeFileSync(f, 'keep me');
-    expect(() => model(1).save(f)).toThrow(expect.objectContaining({ name: 'IOError', code: 'ENOTDIR' }));
-    expect(() => model(1).save(path.join(f, 'inner'))).toThrow(IOError);
+    expect(() => model(1).saveSync(f)).toThrow(expect.objectContaining({ name: 'IOError', code: 'ENOTDIR' }));
+    expect(() => model(1).saveSync(path.join(f, 'inner'))).toThrow(IOError);
     expect(fs.readFileSync(f, 'utf8')).toBe('keep me');
     expect(fs.readdirSync(root)).toEqual(['model']);
   });
@@ -91,16 +91,16 @@ describe('save: file-system failures are IOErrors and the previous model stays',
   test('a folder holding other files is refused (ENOTEMPTY), nothing deleted', () => {
     const root = tmpRoot();
     fs.writeFileSync(path.join(root, 'notes.txt'), 'mine');
-    expect(() => model(1).save(root)).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
+    expect(() => model(1).saveSync(root)).toThrow(expect.objectContaining({ code: 'ENOTEMPTY' }));
     expect(fs.readdirSync(root)).toEqual(['notes.txt']);
   });
 
   test('saving into a symbolic link to a model folder replaces the folder it points to', () => {
     const { root, dir, b } = oldAndNew();
     fs.symlinkSync(dir, path.join(root, 'link'));
-    b.save(path.join(root, 'link'));
+    b.saveSync(path.join(root, 'link'));
     expect(fs.lstatSync(path.join(root, 'link')).isSymbolicLink()).toBe(true);
-    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(b));
+    expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(b));
   });
 });
 
@@ -108,13 +108,13 @@ describe('an interrupted swap', () => {
   test('killed between the two renames: loadModel reads the new version, the next save completes the swap', () => {
     const { root, dir, a, b } = oldAndNew();
     const staging = path.join(root, '.model.myelin-new');
-    b.save(path.join(root, 'b'));
+    b.saveSync(path.join(root, 'b'));
     fs.renameSync(path.join(root, 'b'), staging);
     fs.renameSync(dir, path.join(root, '.model.myelin-old'));
-    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(b));
-    a.save(dir);
+    expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(b));
+    a.saveSync(dir);
     expect(fs.readdirSync(root)).toEqual(['model']);
-    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
+    expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(a));
   });
 
   test('a first save killed while writing: no model yet, and the next save succeeds', () => {
@@ -122,19 +122,19 @@ describe('an interrupted swap', () => {
     const dir = path.join(root, 'model');
     fs.mkdirSync(path.join(root, '.model.myelin-new'));
     fs.writeFileSync(path.join(root, '.model.myelin-new', 'weights.safetensors'), 'half');
-    expect(() => my.loadModel(dir)).toThrow(/cannot read/);
+    expect(() => my.loadModelSync(dir)).toThrow(/cannot read/);
     const a = model(1);
-    a.save(dir);
+    a.saveSync(dir);
     expect(fs.readdirSync(root)).toEqual(['model']);
-    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
+    expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(a));
   });
 
   test('killed while writing the new version: the partial folder is ignored by loadModel and removed by the next save', () => {
     const { root, dir, a } = oldAndNew();
     fs.mkdirSync(path.join(root, '.model.myelin-new'));
     fs.writeFileSync(path.join(root, '.model.myelin-new', 'weights.safetensors'), 'half');
-    expect(weightsOf(my.loadModel(dir))).toEqual(weightsOf(a));
-    a.save(dir);
+    expect(weightsOf(my.loadModelSync(dir))).toEqual(weightsOf(a));
+    a.saveSync(dir);
     expect(fs.readdirSync(root)).toEqual(['model']);
   });
 });
@@ -146,13 +146,13 @@ test('loadModel then save keeps the optimizer state: training resumed from the s
   const a = model(4);
   await a.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
   const root = tmpRoot();
-  a.save(path.join(root, 'first'));
-  const b = my.loadModel(path.join(root, 'first'));
-  b.save(path.join(root, 'second'));
+  a.saveSync(path.join(root, 'first'));
+  const b = my.loadModelSync(path.join(root, 'first'));
+  b.saveSync(path.join(root, 'second'));
   const slots = (f: string) => readSafetensors(path.join(root, f, 'optimizer.safetensors')).tensors;
   expect([...slots('second').keys()]).toEqual([...slots('first').keys()]);
   expect(slots('second').size).toBe(1 + 2 * a.trainableWeights.length);
-  const c = my.loadModel(path.join(root, 'second'));
+  const c = my.loadModelSync(path.join(root, 'second'));
   await a.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
   await c.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
   expect(weightsOf(c)).toEqual(weightsOf(a));

@@ -49,7 +49,7 @@ describe('conv layers', () => {
     checkLayerGradients((l, x) => l.apply(x, true), my.layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same', useBias: false }), tensorOf([2, 6, 2], 5));
   });
 
-  test('getConfig round trip through deserializeLayer, and save / load of a CNN with the same predictions', () => {
+  test('getConfig round trip through deserializeLayer, and save / load of a CNN with the same predictions', async () => {
     const layer = my.layers.conv2d({ filters: 6, kernelSize: [3, 2], strides: [2, 1], padding: 'same', dilationRate: 1, activation: 'elu',
       useBias: false, kernelRegularizer: my.regularizers.l2({ l2: 0.01 }), name: 'c2' });
     const config = { className: layer.className, config: layer.getConfig() };
@@ -65,8 +65,8 @@ describe('conv layers', () => {
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-conv-'));
     try {
-      model.save(dir);
-      const loaded = my.loadModel(dir);
+      await model.save(dir);
+      const loaded = await my.loadModel(dir);
       expect(loaded.getConfig()).toEqual(model.getConfig());
       const x = tensorOf([3, 6, 6, 2], 6);
       expect(Array.from(loaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));

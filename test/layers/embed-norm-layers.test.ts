@@ -157,8 +157,8 @@ describe.each(CASES)('embedding / normalization / shape layers ($label)', ({ nam
     model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     const x = my.tensor([[1, 2, 3, 0], [6, 5, 4, 1]]);
     const dir = tmpDir();
-    model.save(dir);
-    const loaded = my.loadModel(dir);
+    model.saveSync(dir);
+    const loaded = my.loadModelSync(dir);
     expect(loaded.getConfig()).toEqual(model.getConfig());
     expect(Array.from(loaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
     const cfg = model.getConfig().layers;

@@ -27,7 +27,7 @@ const calls: [string, (m: my.Sequential) => unknown][] = [
   ['getWeights', (m) => m.getWeights()],
   ['setWeights', (m) => m.setWeights([])],
   ['getConfig', (m) => m.getConfig()],
-  ['save', (m) => m.save(fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-disposed-')))],
+  ['save', (m) => m.saveSync(fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-disposed-')))],
 ];
 
 test.each(calls)('%s after dispose: DisposedError', (_name, call) => {

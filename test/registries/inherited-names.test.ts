@@ -50,7 +50,7 @@ test.each(INHERITED)('model.json naming %s as loss, metric, optimizer or initial
   m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-inherited-'));
   try {
-    m.save(dir, { includeOptimizer: false });
+    m.saveSync(dir, { includeOptimizer: false });
     const file = path.join(dir, 'model.json');
     const good = fs.readFileSync(file, 'utf8');
     const edits: ((doc: any) => void)[] = [
@@ -64,7 +64,7 @@ test.each(INHERITED)('model.json naming %s as loss, metric, optimizer or initial
       const doc = JSON.parse(good);
       edit(doc);
       fs.writeFileSync(file, JSON.stringify(doc));
-      expect(() => my.loadModel(dir)).toThrow(ModelFormatError);
+      expect(() => my.loadModelSync(dir)).toThrow(ModelFormatError);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

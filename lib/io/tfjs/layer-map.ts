@@ -1,0 +1,181 @@
+/**
+ * One layer's config between myelin (camelCase keys, `{ className, config }` objects) and the TensorFlow.js
+ * layers format (Keras's snake_case keys, `{ class_name, config }` objects, channels-last data only).
+ *
+ * Each class lists the myelin config keys it carries (the tfjs key is the snake_case form unless renamed) and
+ * the names of its weights in tfjs where they differ. Reading a tfjs config is strict: a key that is neither
+ * carried nor an accepted default of tfjs (`dtype: 'float32'`, `data_format: 'channels_last'`, a null
+ * constraint, ...) is a `ModelFormatError` naming the layer and the key, since dropping it would change what
+ * the model computes or how it trains.
+ */
+import { ModelFormatError, describe } from '../../errors';
+import { ACTIVATION_NAMES } from '../../activations/activation';
+import { convertInitializer, convertRegularizer } from './object-map';
+
+/** How one layer class maps. */
+interface LayerSpec {
+  /** myelin config keys carried over, besides `name` and `trainable`. */
+  keys: readonly string[];
+  /** myelin key -> tfjs key, where it is not the snake_case form. */
+  renames?: Readonly<Record<string, string>>;
+  /** tfjs keys written on export with this value (what myelin computes), and accepted on import only so. */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** myelin config keys left out on export (training-only options tfjs has no place for). */
+  dropped?: readonly string[];
+  /** myelin weight name -> tfjs weight name, where they differ. */
+  weights?: Readonly<Record<string, string>>;
+}
+
+const INIT_REG = ['kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer'];
+const CHANNELS_LAST = { data_format: 'channels_last' };
+const CONV = { keys: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', ...INIT_REG], fixed: CHANNELS_LAST };
+const POOL_1D = { keys: ['poolSize', 'strides', 'padding'] };
+const POOL_2D = { keys: ['poolSize', 'strides', 'padding'], fixed: CHANNELS_LAST };
+const NORM = ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer'];
+const NONE = { keys: [] };
+
+/** The layer classes both sides have (tfjs has no SpatialDropout2D and no Subtract). */
+export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
+  Dense: { keys: ['units', 'activation', 'useBias', ...INIT_REG] },
+  Activation: { keys: ['activation'] },
+  Dropout: { keys: ['rate', 'seed'] },
+  SpatialDropout1D: { keys: ['rate', 'seed'] },
+  GaussianNoise: { keys: ['stddev'], dropped: ['seed'] },
+  Flatten: NONE,
+  Reshape: { keys: ['targetShape'] },
+  Permute: { keys: ['dims'] },
+  Conv1D: CONV,
+  Conv2D: CONV,
+  DepthwiseConv2D: {
+    keys: ['kernelSize', 'strides', 'padding', 'dilationRate', 'depthMultiplier', 'activation', 'useBias', ...INIT_REG],
+    renames: { kernelInitializer: 'depthwise_initializer', kernelRegularizer: 'depthwise_regularizer' },
+    fixed: CHANNELS_LAST,
+    weights: { kernel: 'depthwise_kernel' },
+  },
+  MaxPooling1D: POOL_1D,
+  AveragePooling1D: POOL_1D,
+  MaxPooling2D: POOL_2D,
+  AveragePooling2D: POOL_2D,
+  GlobalMaxPooling1D: NONE,
+  GlobalAveragePooling1D: NONE,
+  GlobalMaxPooling2D: { keys: [], fixed: CHANNELS_LAST },
+  GlobalAveragePooling2D: { keys: [], fixed: CHANNELS_LAST },
+  ZeroPadding2D: { keys: ['padding'], fixed: CHANNELS_LAST },
+  UpSampling2D: { keys: ['size', 'interpolation'], fixed: CHANNELS_LAST },
+  Embedding: { keys: ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'maskZero', 'inputLength'] },
+  BatchNormalization: { keys: ['momentum', 'movingMeanInitializer', 'movingVarianceInitializer', ...NORM] },
+  LayerNormalization: { keys: NORM },
+  Concatenate: { keys: ['axis'] },
+  Add: NONE,
+  Multiply: NONE,
+  Average: NONE,
+  Maximum: NONE,
+  Minimum: NONE,
+};
+
+/** tfjs keys accepted on import when they hold the value myelin computes with (or are absent). */
+const ACCEPTED_DEFAULTS: Readonly<Record<string, unknown>> = {
+  dtype: 'float32', data_format: 'channels_last', sparse: false, batch_size: null, noise_shape: null, seed: null,
+  activity_regularizer: null, ragged: false,
+};
+
+/** `kernelSize` -> `kernel_size`. */
+export function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `kernel_size` -> `kernelSize`. */
+export function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** tfjs activation names myelin computes identically (`silu` is tfjs's `swish`). */
+const ACTIVATIONS_TO_TFJS: Readonly<Record<string, string>> = {
+  linear: 'linear', relu: 'relu', elu: 'elu', gelu: 'gelu', silu: 'swish', swish: 'swish', sigmoid: 'sigmoid', tanh: 'tanh',
+  softplus: 'softplus', softmax: 'softmax',
+};
+
+function convertValue(key: string, value: unknown, toTfjs: boolean, where: string): unknown {
+  if (key.endsWith('Initializer')) return convertInitializer(value, toTfjs, `${where}: ${key}`);
+  if (key.endsWith('Regularizer')) return convertRegularizer(value, toTfjs, `${where}: ${key}`);
+  if (key === 'activation') {
+    if (toTfjs) {
+      const name = Object.hasOwn(ACTIVATIONS_TO_TFJS, value as string) ? ACTIVATIONS_TO_TFJS[value as string] : undefined;
+      if (!name) throw new ModelFormatError(`${where}: activation ${describe(value)} has no TensorFlow.js equivalent (tfjs has ${[...new Set(Object.values(ACTIVATIONS_TO_TFJS))].join(', ')})`);
+      return name;
+    }
+    const name = value === null || value === undefined ? 'linear' : value;
+    if (typeof name !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(name) || name === 'leakyRelu') {
+      throw new ModelFormatError(`${where}: activation ${describe(value)} is not one myelin has (${Object.keys(ACTIVATIONS_TO_TFJS).join(', ')})`);
+    }
+    return name;
+  }
+  return value;
+}
+
+/** The tfjs spec of `className`, or a ModelFormatError naming the layer. */
+export function layerSpec(className: string, where: string, toTfjs: boolean): LayerSpec {
+  const spec = Object.hasOwn(LAYER_SPECS, className) ? LAYER_SPECS[className] : undefined;
+  if (!spec) {
+    throw new ModelFormatError(toTfjs
+      ? `${where}: TensorFlow.js has no layer ${className}; exportable layers: ${Object.keys(LAYER_SPECS).join(', ')}`
+      : `${where}: unknown layer class ${describe(className)}; myelin reads ${Object.keys(LAYER_SPECS).join(', ')}`);
+  }
+  return spec;
+}
+
+/**
+ * The tfjs config of a myelin layer config (without `inputShape`: the topology places the input shape).
+ * @throws ModelFormatError for a layer or an option value tfjs cannot hold.
+ */
+export function layerConfigToTfjs(className: string, config: Record<string, unknown>, where: string): Record<string, unknown> {
+  const spec = layerSpec(className, where, true);
+  const out: Record<string, unknown> = { name: config.name, trainable: config.trainable ?? true, dtype: 'float32' };
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'name' || key === 'trainable' || key === 'inputShape' || spec.dropped?.includes(key)) continue;
+    if (!spec.keys.includes(key)) throw new ModelFormatError(`${where}: the option ${key} of ${className} has no place in the TensorFlow.js format`);
+    out[spec.renames?.[key] ?? snakeCase(key)] = convertValue(key, value, true, where);
+  }
+  return { ...out, ...spec.fixed };
+}
+
+/**
+ * The myelin config of a tfjs layer config (`batch_input_shape` is left to the topology).
+ * @throws ModelFormatError naming the layer for an unknown class, a key myelin has no place for, or a value
+ *   (activation, initializer, regularizer, data format) it does not compute.
+ */
+export function layerConfigFromTfjs(className: string, config: Record<string, unknown>, where: string): Record<string, unknown> {
+  const spec = layerSpec(className, where, false);
+  const byTfjsKey = new Map(spec.keys.map((k) => [spec.renames?.[k] ?? snakeCase(k), k]));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'name' || key === 'trainable') {
+      out[key] = value;
+      continue;
+    }
+    const own = byTfjsKey.get(key);
+    if (own !== undefined) {
+      // tfjs writes an unset option as null (seed, mask_zero, input_length): myelin's default then applies.
+      if (value === null && !own.endsWith('Regularizer')) continue;
+      out[own] = convertValue(own, value, false, where);
+      continue;
+    }
+    if (key === 'batch_input_shape' || key === 'input_shape') continue;
+    const fixed = spec.fixed && Object.hasOwn(spec.fixed, key) ? spec.fixed[key] : undefined;
+    const accepted = fixed !== undefined ? fixed : Object.hasOwn(ACCEPTED_DEFAULTS, key) ? ACCEPTED_DEFAULTS[key] : undefined;
+    const isConstraint = key.endsWith('_constraint');
+    if (accepted === undefined && !isConstraint) throw new ModelFormatError(`${where}: ${className} option ${key} is not one myelin has`);
+    if (value !== null && value !== undefined && value !== (isConstraint ? null : accepted) && value !== camelCase(String(accepted))) {
+      throw new ModelFormatError(`${where}: ${className} option ${key} = ${describe(value)} is not supported (myelin computes with ${describe(isConstraint ? null : accepted)})`);
+    }
+  }
+  return out;
+}
+
+/** The tfjs name of a myelin weight (`depthwise_conv/kernel` -> `depthwise_conv/depthwise_kernel`), or back. */
+export function weightName(className: string, layerName: string, weight: string, toTfjs: boolean): string {
+  const renames = LAYER_SPECS[className]?.weights ?? {};
+  const pairs = Object.entries(renames);
+  const found = pairs.find(([own, tf]) => (toTfjs ? own : tf) === weight);
+  return `${layerName}/${found ? (toTfjs ? found[1] : found[0]) : weight}`;
+}

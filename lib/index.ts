@@ -29,6 +29,8 @@ export { sequential, Sequential } from './models/sequential';
 export type { SequentialConfig } from './models/sequential';
 export type { History, FitParams } from './models/history';
 export type { FitOptions } from './models/fit';
+export type { FitDatasetOptions } from './models/fit-dataset';
+export type { DatasetInferenceOptions } from './models/dataset-inference';
 export type { AsyncInferenceOptions } from './models/inference-async';
 export { AbortError } from './engine/abort';
 export type { FitStrategy, StrategyChoice } from './engine/strategy';

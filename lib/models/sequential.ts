@@ -13,6 +13,9 @@ import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions 
 import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
 import type { StepControl } from '../engine/step-control';
 import { fitModel, type FitOptions } from './fit';
+import { Dataset } from '../data/dataset';
+import { fitDatasetModel, type FitDatasetOptions } from './fit-dataset';
+import { evaluateDataset, predictDataset, type DatasetInferenceOptions } from './dataset-inference';
 import type { History } from './history';
 import type { InputData } from './input-data';
 import { ModelStateError } from './model-state-error';
@@ -245,29 +248,46 @@ export class Sequential {
 
   /**
    * Trains for `epochs` epochs of mini-batches and returns the History. See `FitOptions` for the
-   * options and their defaults.
+   * options and their defaults. `fit(dataset, options)` trains on the batches of a `my.data.Dataset` instead
+   * (see `FitDatasetOptions`: stepsPerEpoch, validationData as a dataset, validationSteps, validationFreq).
    */
-  fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+  fit(x: InputData, y: InputData, options?: FitOptions): Promise<History>;
+  fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  fit(x: InputData | Dataset, y?: InputData | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
     if (this.disposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
-    return fitModel(this, x, y, options);
+    if (x instanceof Dataset) return fitDatasetModel(this, x, (y ?? {}) as FitDatasetOptions);
+    return fitModel(this, x, y as InputData, options);
+  }
+
+  /** tfjs's name of `fit(dataset, options)`. */
+  fitDataset(dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
+    return this.fit(dataset, options);
   }
 
   /**
    * The loss (with regularization penalties, as Keras) and metrics over (x, y), in inference mode.
    * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
    */
-  evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+  evaluate(x: InputData, y: InputData, options?: EvaluateOptions): number | number[];
+  /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
+  evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
+  evaluate(x: InputData | Dataset, y?: InputData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
     this.alive('evaluate');
-    return evaluateModel(this, x, y, options);
+    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetInferenceOptions);
+    return evaluateModel(this, x, y as InputData, options);
   }
 
   /**
    * The model's output for x (inference mode), computed in batches of `batchSize` (default 32), on the JavaScript
    * thread: for small inputs. Large inputs: `predictAsync`.
    */
-  predict(x: InputData, options: PredictOptions = {}): Tensor {
+  predict(x: InputData, options?: PredictOptions): Tensor;
+  /** The outputs of every batch of a Dataset (at most `options.steps`), concatenated. */
+  predict(dataset: Dataset, options?: DatasetInferenceOptions): Promise<Tensor>;
+  predict(x: InputData | Dataset, options: PredictOptions | DatasetInferenceOptions = {}): Tensor | Promise<Tensor> {
     this.alive('predict');
-    return predictModel(this, x, options);
+    if (x instanceof Dataset) return predictDataset(this, x, options as DatasetInferenceOptions);
+    return predictModel(this, x, options as PredictOptions);
   }
 
   /**

@@ -38,5 +38,6 @@ export type { CompileArgs } from './models/compile';
 export { ModelStateError } from './models/model-state-error';
 export * as scalers from './scalers/index';
 export * as data from './data/index';
+export * as preprocessing from './preprocessing/index';
 export { loadModel } from './io/index';
 export type { SaveOptions, LoadOptions } from './io/index';

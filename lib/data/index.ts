@@ -11,3 +11,6 @@ export { Dataset } from './dataset';
 export type { BatchOptions } from './dataset';
 export { fromArrays, fromGenerator } from './dataset-sources';
 export type { ArraySample, GeneratorSource } from './dataset-sources';
+export { fromCsv, CsvDataset } from './csv-stream';
+export type { CsvRow, FromCsvOptions, CsvSchema } from './csv-stream';
+export type { ColumnType } from './csv-fields';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend/select';
 import { loadDataset } from '../data/datasets';
-import { readCsv } from '../data/csv';
+import { readCsv, type CsvTable } from '../data/csv';
 import { trainTestSplit } from '../data/split';
 import { ValueError } from '../errors';
 import { dense } from '../layers/dense';
@@ -29,18 +29,28 @@ export interface TrainSummary {
   seconds: number;
 }
 
-function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string } {
+function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string; encoders: CsvTable['encoders'] } {
   if (args.data === null) {
     const d = loadDataset('digits');
-    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)' };
+    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)', encoders: {} };
   }
   try {
     const t = readCsv(args.data, { target: args.target });
-    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName})` };
+    const strings = Object.keys(t.encoders);
+    const encoded = strings.length === 0 ? '' : `; string columns encoded: ${strings.map((c) => (c === t.targetName ? `${c} -> class index (${(t.classNames ?? []).slice(0, 10).join(', ')})` : `${c} -> one-hot`)).join(', ')}`;
+    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName}${encoded})`, encoders: t.encoders };
   } catch (err) {
     if (err instanceof ValueError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Writes `value` as JSON to `name` in `folder` (through a temporary file and a rename); returns the path. */
+function writeJsonBeside(folder: string, name: string, value: unknown): string {
+  const file = path.join(folder, name);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  fs.renameSync(`${file}.tmp`, file);
+  return file;
 }
 
 /** Classification when the target holds non-negative integers with at most 50 distinct values. */
@@ -54,7 +64,7 @@ function chooseLoss(args: TrainArgs, y: Float32Array): string {
 /** Trains as `args` say, writing human-readable lines to `print`. */
 export async function runTrain(args: TrainArgs, print: (line: string) => void, stream: { write(s: string): unknown } = process.stdout): Promise<TrainSummary> {
   const start = process.hrtime.bigint();
-  const { x, y, source } = load(args);
+  const { x, y, source, encoders } = load(args);
   const yValues = y.dataSync();
   const loss = chooseLoss(args, yValues);
   const classification = CLASSIFICATION.includes(loss);
@@ -96,11 +106,14 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
     saveModel(model, args.save);
-    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back).
-    const scalerFile = path.join(args.save, 'scaler.json');
-    fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));
-    fs.renameSync(`${scalerFile}.tmp`, scalerFile);
+    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back), and the
+    // encoders of string columns (my.preprocessing.fromJSON of each entry) that map labels and categories.
+    const scalerFile = writeJsonBeside(args.save, 'scaler.json', scaler.toJSON());
     print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
+    if (Object.keys(encoders).length > 0) {
+      const file = writeJsonBeside(args.save, 'encoders.json', Object.fromEntries(Object.entries(encoders).map(([k, e]) => [k, e.toJSON()])));
+      print(`string columns: their encoders are saved as ${file} ({ column: encoder }; myelin.preprocessing.fromJSON(entry) rebuilds each, e.g. inverseTransform of predicted class indices gives the labels)`);
+    }
   }
   model.dispose();
   return { task: classification ? 'classification' : 'regression', testAccuracy: classification ? metric : null, testLoss, backend: info.backend, seconds };

@@ -109,4 +109,28 @@ describe('main', () => {
     expect(c.out.join('')).toMatch(/task: regression \(loss meanSquaredError\)/);
     expect(c.out.join('')).toMatch(/test mae: /);
   });
+  test('--data with a string target (iris with its species names) trains and saves the label encoder', async () => {
+    const lines = fs.readFileSync(path.join(__dirname, '../../data/iris.csv'), 'utf8').trim().split('\n');
+    const names = lines[0].split(',').slice(2);
+    const rows = lines.slice(1).map((l) => { const f = l.split(','); return [...f.slice(0, 4), names[Number(f[4])]].join(','); });
+    const csv = path.join(dir, 'iris-species.csv');
+    fs.writeFileSync(csv, ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows].join('\n'));
+    const save = path.join(dir, 'iris-model');
+    const c = capture();
+    let code: number;
+    try {
+      code = await main(['--data', csv, '--target', 'species', '--hidden', '16', '--epochs', '60', '--lr', '0.02', '--quiet', '--save', save]);
+    } finally {
+      c.restore();
+    }
+    const out = c.out.join('');
+    expect(c.err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/species -> class index \(setosa, versicolor, virginica\)/);
+    expect(out).toMatch(/task: classification, 3 classes/);
+    expect(Number(/test accuracy: ([\d.]+)/.exec(out)![1])).toBeGreaterThanOrEqual(0.9);
+    const saved = JSON.parse(fs.readFileSync(path.join(save, 'encoders.json'), 'utf8'));
+    const enc = my.preprocessing.fromJSON(saved.species) as InstanceType<typeof my.preprocessing.LabelEncoder>;
+    expect(enc.inverseTransform([0, 2])).toEqual(['setosa', 'virginica']);
+  });
 });

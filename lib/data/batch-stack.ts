@@ -45,8 +45,35 @@ function leafOf(v: unknown, where: string): { shape: number[]; values: ArrayLike
   throw new ValueError(`${where} must be a number, a numeric array, a Float32Array or a Tensor, got ${describe(v)}`);
 }
 
+/** Stacks Float32Array samples of one length (the rows of fromArrays and fromCsv), or null when they are not. */
+function stackFloat32(items: unknown[]): Tensor | null {
+  const first = items[0];
+  if (!(first instanceof Float32Array)) return null;
+  const per = first.length;
+  for (let i = 1; i < items.length; i++) {
+    const v = items[i];
+    if (!(v instanceof Float32Array) || v.length !== per) return null;
+  }
+  const out = new Float32Array(items.length * per);
+  for (let i = 0; i < items.length; i++) out.set(items[i] as Float32Array, i * per);
+  return tensor(out, [items.length, per]);
+}
+
+/** Stacks numbers into a [batch] Tensor, or null when they are not all numbers. */
+function stackNumbers(items: unknown[]): Tensor | null {
+  const out = new Float32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (typeof v !== 'number') return null;
+    out[i] = v;
+  }
+  return tensor(out, [items.length]);
+}
+
 /** Stacks the leaves of one position of every element into a [batch, ...sample shape] float32 Tensor. */
 function stackLeaves(items: unknown[], where: string): Tensor {
+  const fast = typeof items[0] === 'number' ? stackNumbers(items) : stackFloat32(items);
+  if (fast !== null) return fast;
   const first = leafOf(items[0], `${where} of element 0`);
   const per = first.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(items.length * per);

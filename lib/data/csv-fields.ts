@@ -85,50 +85,65 @@ export function fieldValue(f: string, where: string, op = 'readCsv'): number {
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/** Where the last {@link scanDecimal} stopped: the index of the stop byte, or `end`. */
+export let scanStop = 0;
+
 /**
- * The value of the decimal literal in `b[start, end)` (spaces around it allowed), or NaN when it is not one by
- * {@link isNumber}'s rule. Up to 15 significant digits and a power of ten up to 1e22 it computes m * 10^e or
- * m / 10^-e in float64: m and 10^|e| are exact, so the one rounding gives the correctly rounded value, the same as
- * Number(text); longer literals go through Number(text).
+ * The value of the decimal literal that starts at `b[start]` (spaces and tabs around it allowed) and ends at the
+ * byte `stop` (a delimiter; -1 for none) or at `end`; {@link scanStop} is set to where it ended. NaN when the field
+ * is not a decimal literal by {@link isNumber}'s rule (scanStop is then still the field's end). Up to 15
+ * significant digits and a power of ten up to 1e22 it computes m * 10^e or m / 10^-e in float64: m and 10^|e| are
+ * exact, so the one rounding gives the correctly rounded value, the same as Number(text); longer literals go
+ * through Number(text).
  */
-export function parseDecimalBytes(b: Uint8Array, start: number, end: number): number {
-  while (start < end && (b[start] === 32 || b[start] === 9)) start++;
-  while (end > start && (b[end - 1] === 32 || b[end - 1] === 9)) end--;
+export function scanDecimal(b: Uint8Array, start: number, end: number, stop: number): number {
   let i = start;
+  while (i < end && (b[i] === 32 || b[i] === 9)) i++;
+  const first = i;
   let negative = false;
   if (i < end && (b[i] === 45 || b[i] === 43)) { negative = b[i] === 45; i++; }
   let m = 0;
   let digits = 0;  // significant digits kept in m
-  let intDigits = 0;
-  let fracDigits = 0;
+  let mantissaDigits = 0;
   let scale = 0;  // power of ten of m's last digit
   let long = false;
-  while (i < end && b[i] >= 48 && b[i] <= 57) {
-    if (digits < 15) { m = m * 10 + (b[i] - 48); if (m > 0) digits++; } else { scale++; if (b[i] !== 48) long = true; }
-    intDigits++; i++;
+  let c = b[i];
+  while (i < end && c >= 48 && c <= 57) {
+    if (digits < 15) { m = m * 10 + (c - 48); if (m > 0) digits++; } else { scale++; if (c !== 48) long = true; }
+    mantissaDigits++; c = b[++i];
   }
-  if (i < end && b[i] === 46) {
-    i++;
-    while (i < end && b[i] >= 48 && b[i] <= 57) {
-      if (digits < 15) { m = m * 10 + (b[i] - 48); if (m > 0) digits++; scale--; } else if (b[i] !== 48) long = true;
-      fracDigits++; i++;
+  if (i < end && c === 46) {
+    c = b[++i];
+    while (i < end && c >= 48 && c <= 57) {
+      if (digits < 15) { m = m * 10 + (c - 48); if (m > 0) digits++; scale--; } else if (c !== 48) long = true;
+      mantissaDigits++; c = b[++i];
     }
   }
-  if (intDigits + fracDigits === 0) return NaN;
-  if (i < end && (b[i] === 101 || b[i] === 69)) {
-    i++;
+  let ok = mantissaDigits > 0;
+  if (ok && i < end && (c === 101 || c === 69)) {
+    c = b[++i];
     let eNeg = false;
-    if (i < end && (b[i] === 45 || b[i] === 43)) { eNeg = b[i] === 45; i++; }
+    if (i < end && (c === 45 || c === 43)) { eNeg = c === 45; c = b[++i]; }
     let e = 0;
     const eStart = i;
-    while (i < end && b[i] >= 48 && b[i] <= 57) { if (e < 100000) e = e * 10 + (b[i] - 48); i++; }
-    if (i === eStart) return NaN;
+    while (i < end && c >= 48 && c <= 57) { if (e < 100000) e = e * 10 + (c - 48); c = b[++i]; }
+    if (i === eStart) ok = false;
     scale += eNeg ? -e : e;
   }
-  if (i !== end) return NaN;
-  if (long || scale > 22 || scale < -22) {
-    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+  const last = i;
+  while (i < end && (b[i] === 32 || b[i] === 9)) i++;
+  if (i < end && b[i] !== stop) {
+    ok = false;
+    while (i < end && b[i] !== stop) i++;
   }
+  scanStop = i;
+  if (!ok) return NaN;
+  if (long || scale > 22 || scale < -22) return Number(Buffer.from(b.buffer, b.byteOffset + first, last - first).toString('latin1'));
   const v = scale >= 0 ? m * POW10[scale] : m / POW10[-scale];
   return negative ? -v : v;
+}
+
+/** The value of the decimal literal filling `b[start, end)` (spaces around it allowed), or NaN; see {@link scanDecimal}. */
+export function parseDecimalBytes(b: Uint8Array, start: number, end: number): number {
+  return scanDecimal(b, start, end, -1);
 }

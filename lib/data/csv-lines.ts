@@ -9,6 +9,8 @@ export interface LineBlock {
   bytes: Buffer;
   end: number;
   firstLine: number;
+  /** Number of lines in the block. */
+  lines: number;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -31,16 +33,27 @@ export async function* lineBlocks(path: string, blockBytes = 1 << 20, op = 'from
   let carry: Buffer | null = null;
   let line = 1;
   try {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      const bytes: Buffer = carry === null ? piece : Buffer.concat([carry, piece]);
-      const last = bytes.lastIndexOf(10);
-      if (last < 0) { carry = bytes; continue; }
+    for await (const read of stream as AsyncIterable<Buffer>) {
+      let piece = read;
+      if (carry !== null) {
+        // The line cut at the end of the last piece: joined with its rest alone (no copy of the whole piece).
+        const nl = piece.indexOf(10);
+        if (nl < 0) { carry = Buffer.concat([carry, piece]); continue; }
+        const joined = Buffer.concat([carry, piece.subarray(0, nl + 1)]);
+        carry = null;
+        yield { bytes: joined, end: joined.length, firstLine: line, lines: 1 };
+        line += 1;
+        piece = piece.subarray(nl + 1);
+      }
+      const last = piece.lastIndexOf(10);
+      if (last < 0) { carry = piece.length > 0 ? Buffer.from(piece) : null; continue; }
       const end = last + 1;
-      carry = end < bytes.length ? bytes.subarray(end) : null;
-      yield { bytes, end, firstLine: line };
-      line += countNewlines(bytes, end);
+      carry = end < piece.length ? Buffer.from(piece.subarray(end)) : null;
+      const lines = countNewlines(piece, end);
+      yield { bytes: piece, end, firstLine: line, lines };
+      line += lines;
     }
-    if (carry !== null && carry.length > 0) yield { bytes: carry, end: carry.length, firstLine: line };
+    if (carry !== null && carry.length > 0) yield { bytes: carry, end: carry.length, firstLine: line, lines: 1 };
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith('Z_')) throw new ValueError(`${op}: ${JSON.stringify(path)} is not valid gzip: ${(err as Error).message}`);
     throw err;

@@ -3,7 +3,7 @@
  * read, parsed from their bytes (numbers without a string per field) and handed on as rows.
  */
 import { ValueError, describe } from '../errors';
-import { fieldValue, parseDecimalBytes, splitLine } from './csv-fields';
+import { fieldValue, scanDecimal, scanStop, splitLine } from './csv-fields';
 import { forEachLine, lineBlocks, type LineBlock } from './csv-lines';
 import { readCsvSchema, type CsvSchema, type FromCsvOptions } from './csv-schema';
 import { Dataset } from './dataset';
@@ -75,30 +75,31 @@ function rowParser(schema: CsvSchema, path: string): (block: LineBlock) => CsvRo
   const d = delimiter.charCodeAt(0);
   const fail = (line: number, message: string) => new ValueError(`fromCsv: ${path} line ${line}${message}`);
 
-  /** Stores field c of a row: `text` is read only for string columns and for the error of a bad number. */
-  const store = (row: CsvRow, c: number, b: Uint8Array, s: number, e: number, line: number, text: string | null) => {
+  /** The code of string field c (its text `v`), or a ValueError naming the line. */
+  const codeOf = (c: number, v: string, line: number): number => {
     const col = plan[c];
-    let value: number;
-    if (col.code === null) {
-      const where = `${path} line ${line}, column ${c + 1}`;
-      if (text !== null) value = fieldValue(text, where, 'fromCsv');
-      else {
-        value = Math.fround(parseDecimalBytes(b, s, e));
-        if (!Number.isFinite(value)) fieldValue(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8').trim(), where, 'fromCsv');
-      }
-    } else {
-      const v = (text ?? Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8')).trim();
-      value = col.code(v);
-      if (value < 0) {
-        const name = schema.columnNames[c];
-        throw fail(line, col.offset < 0
-          ? `, column ${c + 1} (${name}): label ${describe(v)} is not a class of the target's LabelEncoder (${schema.classNames?.slice(0, 10).join(', ')}); pass encoders: { ${JSON.stringify(name)}: labelEncoder } fitted on every class`
-          : `, column ${c + 1} (${name}): category ${describe(v)} is not in the vocabulary learned from the first rows and unknownCategory is 'error'`);
-      }
-      if (col.oneHot) { row.xs[col.offset + value] = 1; return; }
-    }
-    if (col.offset < 0) row.ys = value;
-    else row.xs[col.offset] = value;
+    const k = (col.code as (value: string) => number)(v);
+    if (k >= 0) return k;
+    const name = schema.columnNames[c];
+    throw fail(line, col.offset < 0
+      ? `, column ${c + 1} (${name}): label ${describe(v)} is not a class of the target's LabelEncoder (${schema.classNames?.slice(0, 10).join(', ')}); pass encoders: { ${JSON.stringify(name)}: labelEncoder } fitted on every class`
+      : `, column ${c + 1} (${name}): category ${describe(v)} is not in the vocabulary learned from the first rows and unknownCategory is 'error'`);
+  };
+  const numberError = (text: string, line: number, c: number) => fieldValue(text.trim(), `${path} line ${line}, column ${c + 1}`, 'fromCsv');
+  /** Stores the value (a number or a string column's code) of column c in the row. */
+  const put = (xs: Float32Array, row: CsvRow, c: number, value: number) => {
+    const col = plan[c];
+    if (col.oneHot) xs[col.offset + value] = 1;
+    else if (col.offset < 0) row.ys = value;
+    else xs[col.offset] = value;
+  };
+
+  /** A row read with the general splitter (quoted fields, whitespace or multi-character delimiters). */
+  const slowRow = (text: string, line: number, xs: Float32Array, row: CsvRow): number => {
+    const fields = splitLine(text, delimiter);
+    if (fields.length !== width) return fields.length;
+    fields.forEach((f, c) => put(xs, row, c, plan[c].code === null ? fieldValue(f, `${path} line ${line}, column ${c + 1}`, 'fromCsv') : codeOf(c, f, line)));
+    return width;
   };
 
   return (block) => {
@@ -106,28 +107,45 @@ function rowParser(schema: CsvSchema, path: string): (block: LineBlock) => CsvRo
     const b = block.bytes;
     const firstQuote = b.indexOf(34);
     const quotes = firstQuote >= 0 && firstQuote < block.end;
+    // One buffer for the features of every row of the block; each row's xs is a view of it.
+    const all = new Float32Array(block.lines * features);
     forEachLine(block, (start, end, line) => {
       if (line === schema.headerLine) return;
       let blank = true;
       for (let i = start; i < end && blank; i++) if (b[i] !== 32 && b[i] !== 9) blank = false;
       if (blank) return;
-      const row: CsvRow = hasTarget ? { xs: new Float32Array(features), ys: 0 } : { xs: new Float32Array(features) };
-      let count = 0;
+      const base = out.length * features;
+      const xs = all.subarray(base, base + features);
+      const row: CsvRow = hasTarget ? { xs, ys: 0 } : { xs };
       let quoted = false;
       if (quotes) for (let i = start; i < end && !quoted; i++) quoted = b[i] === 34;
+      let count = 0;
       if (fast && !quoted) {
-        let s = start;
-        for (let i = start; i <= end; i++) {
-          if (i === end || b[i] === d) {
-            if (count < width) store(row, count, b, s, i, line, null);
+        let i = start;
+        for (;;) {
+          if (plan[count].code === null) {
+            let v = scanDecimal(b, i, end, d);
+            v = Math.fround(v);
+            if (v - v !== 0) numberError(b.toString('utf8', i, scanStop), line, count);  // NaN or an overflow
+            put(xs, row, count, v);
+            i = scanStop;
+          } else {
+            let e = i;
+            while (e < end && b[e] !== d) e++;
+            put(xs, row, count, codeOf(count, b.toString('utf8', i, e).trim(), line));
+            i = e;
+          }
+          count++;
+          if (i >= end) break;
+          i++;  // the delimiter
+          if (count === width) {
             count++;
-            s = i + 1;
+            for (; i < end; i++) if (b[i] === d) count++;
+            break;
           }
         }
       } else {
-        const fields = splitLine(b.toString('utf8', start, end), delimiter);
-        count = fields.length;
-        if (count === width) fields.forEach((f, c) => store(row, c, b, 0, 0, line, f));
+        count = slowRow(b.toString('utf8', start, end), line, xs, row);
       }
       if (count !== width) throw fail(line, ` has ${count} fields, expected ${width}`);
       out.push(row);

@@ -21,6 +21,9 @@ import { NativeSteps } from './native-steps';
 import type { FitOptions } from './fit';
 import type { InputData } from './input-data';
 import type { Sequential } from './sequential';
+import type { StepControl } from '../engine/step-control';
+import type { Tensor } from '../tensor/tensor';
+import type { Variable } from '../tensor/variable';
 import { stepRecorder, trainStep } from './step';
 
 /** Code of the warning of a dataset that ran out before `stepsPerEpoch * epochs` batches. */
@@ -62,6 +65,34 @@ function wholeBatch(n: number): EpochBatches {
   return b;
 }
 
+/** A step shorter than this (ms) runs on the JavaScript thread: a hop to the worker thread would cost more than it frees. */
+const SHORT_STEP_MS = 1;
+/** Steps between two timings of the step on the JavaScript thread. */
+const PROBE_EVERY = 256;
+
+/**
+ * Where each dataset batch's backend step runs: on a worker thread (the JavaScript thread reads and parses the next
+ * batches meanwhile) when a step takes SHORT_STEP_MS or more, else on the JavaScript thread (a thread hop per step
+ * would then cost more than the overlap gains). The step is timed on the JavaScript thread first and every PROBE_EVERY steps.
+ */
+class StepPlacement {
+  private stepMs = -1;
+  private sinceProbe = 0;
+
+  /** Runs one batch of all rows of x and y; resolves with the steps run (0: not as a backend step). */
+  async run(native: NativeSteps, vars: Variable[], x: Tensor, y: Tensor, losses: DeviceLossSum, control: StepControl): Promise<number> {
+    const batch = wholeBatch(x.shape[0]);
+    if (this.stepMs >= SHORT_STEP_MS && this.sinceProbe++ < PROBE_EVERY) return native.runAsync(vars, batch, 0, x, y, losses, control);
+    const t0 = process.hrtime.bigint();
+    const ran = native.run(vars, batch, 0, x, y, losses);
+    if (ran > 0) {
+      this.stepMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      this.sinceProbe = 0;
+    }
+    return ran;
+  }
+}
+
 /** Trains `model` on the batches of `dataset` (see {@link FitDatasetOptions}); resolves with the History. */
 export async function fitDatasetModel(model: Sequential, dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
   if (!(dataset instanceof Dataset)) throw new ValueError(`fit: dataset must be a my.data.Dataset, got ${describe(dataset)}`);
@@ -99,6 +130,7 @@ export async function fitDatasetModel(model: Sequential, dataset: Dataset, optio
     const deviceLoss = new DeviceLossSum();
     session.cleanups.push(() => deviceLoss.dispose());
     let native: NativeSteps | null | undefined;  // settled at the first batch, once the model is built
+    const placement = new StepPlacement();
     // steps and samples: stepsPerEpoch (or the batches of the last epoch) and the samples of the last epoch.
     history.params = { epochs, steps: stepsPerEpoch ?? 0, samples: 0, strategy: 'compiled-replay', strategyReason: 'batches from a Dataset', offThread: false };
 
@@ -141,7 +173,7 @@ export async function fitDatasetModel(model: Sequential, dataset: Dataset, optio
               history.params = { ...history.params, strategy: native ? 'native-steps' : choice.strategy, strategyReason: `batches from a Dataset; ${choice.reason}`, offThread: native !== null };
             }
             if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: p.n });
-            const ran = native ? await native.runAsync(model.trainableWeights, wholeBatch(p.n), 0, p.x, p.y, deviceLoss, control) : 0;
+            const ran = native ? await placement.run(native, model.trainableWeights, p.x, p.y, deviceLoss, control) : 0;
             checkStop();
             if (ran === 0) {
               const loss = trainStep(model.trainableWeights, compiled, recorder, { x: p.x, y: p.y, idx: wholeBatch(p.n).order, w: null });

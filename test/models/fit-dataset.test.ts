@@ -82,6 +82,23 @@ describe('fit(dataset) agrees with fit(arrays) on the same batches', () => {
   });
 });
 
+describe('control', () => {
+  test('an abort signal rejects with AbortError; stopTraining resolves with the epochs so far; arrays as validationData', async () => {
+    const m = model();
+    const ac = new AbortController();
+    const endless = my.data.fromArrays(x, y).batch(8).repeat();
+    const fitting = m.fit(endless, { epochs: 1, signal: ac.signal, verbose: 0 });
+    setTimeout(() => ac.abort(), 20);
+    await expect(fitting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(m.isTraining).toBe(false);
+    const stopper = { onEpochEnd: (epoch: number) => { if (epoch === 1) m.stopTraining = true; } };
+    const h = await m.fit(my.data.fromArrays(x, y).batch(16), { epochs: 10, callbacks: [stopper], validationData: [x.slice(0, 8), y.slice(0, 8)], verbose: 0 });
+    expect(h.epoch).toEqual([0, 1]);
+    expect(h.history.val_loss.length).toBe(2);
+    expect(h.history.val_loss[1]).toBeCloseTo(m.evaluate(x.slice(0, 8), y.slice(0, 8)) as number, 5);
+  });
+});
+
 describe('bad input', () => {
   test('a generator that throws mid-epoch: fit rejects with its error, weights are those after the last finished step', async () => {
     const a = model();

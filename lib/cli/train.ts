@@ -4,6 +4,7 @@ import * as path from 'path';
 import { backendInfo } from '../backend/select';
 import { loadDataset } from '../data/datasets';
 import { readCsv, type CsvTable } from '../data/csv';
+import { Preprocessor } from '../preprocessing/preprocessor';
 import { trainTestSplit } from '../data/split';
 import { ValueError } from '../errors';
 import { dense } from '../layers/dense';
@@ -29,16 +30,16 @@ export interface TrainSummary {
   seconds: number;
 }
 
-function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string; encoders: CsvTable['encoders'] } {
+function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string; table: CsvTable | null } {
   if (args.data === null) {
     const d = loadDataset('digits');
-    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)', encoders: {} };
+    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)', table: null };
   }
   try {
     const t = readCsv(args.data, { target: args.target });
     const strings = Object.keys(t.encoders);
     const encoded = strings.length === 0 ? '' : `; string columns encoded: ${strings.map((c) => (c === t.targetName ? `${c} -> class index (${(t.classNames ?? []).slice(0, 10).join(', ')})` : `${c} -> one-hot`)).join(', ')}`;
-    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName}${encoded})`, encoders: t.encoders };
+    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName}${encoded})`, table: t };
   } catch (err) {
     if (err instanceof ValueError) throw new UsageError(err.message);
     throw err;
@@ -64,7 +65,7 @@ function chooseLoss(args: TrainArgs, y: Float32Array): string {
 /** Trains as `args` say, writing human-readable lines to `print`. */
 export async function runTrain(args: TrainArgs, print: (line: string) => void, stream: { write(s: string): unknown } = process.stdout): Promise<TrainSummary> {
   const start = process.hrtime.bigint();
-  const { x, y, source, encoders } = load(args);
+  const { x, y, source, table } = load(args);
   const yValues = y.dataSync();
   const loss = chooseLoss(args, yValues);
   const classification = CLASSIFICATION.includes(loss);
@@ -106,13 +107,13 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
     saveModel(model, args.save);
-    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back), and the
-    // encoders of string columns (my.preprocessing.fromJSON of each entry) that map labels and categories.
+    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back), and for a
+    // CSV the whole way from raw rows (string columns included) to inputs and from outputs to labels.
     const scalerFile = writeJsonBeside(args.save, 'scaler.json', scaler.toJSON());
     print(`saved to ${args.save} (load with myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
-    if (Object.keys(encoders).length > 0) {
-      const file = writeJsonBeside(args.save, 'encoders.json', Object.fromEntries(Object.entries(encoders).map(([k, e]) => [k, e.toJSON()])));
-      print(`string columns: their encoders are saved as ${file} ({ column: encoder }; myelin.preprocessing.fromJSON(entry) rebuilds each, e.g. inverseTransform of predicted class indices gives the labels)`);
+    if (table !== null) {
+      const file = Preprocessor.fromTable(table, scaler).save(args.save);
+      print(`raw rows: myelin.preprocessing.Preprocessor.load(${JSON.stringify(args.save)}) reads ${file} (columns, encoders of string columns, scaler, labels): model.predict(pre.transform(rows)), pre.decode(output)`);
     }
   }
   model.dispose();

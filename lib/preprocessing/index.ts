@@ -10,6 +10,8 @@ import { OneHotEncoder, type OneHotEncoderOptions, type CategoryRows } from './o
 import { IntegerLookup, StringLookup, VocabularyLookup, type LookupOptions } from './vocabulary-lookup';
 
 export { LabelEncoder, OneHotEncoder, StringLookup, IntegerLookup, VocabularyLookup };
+export { Preprocessor, PREPROCESSING_FILE } from './preprocessor';
+export type { PreprocessorJSON, PreprocessorColumn, RawRow } from './preprocessor';
 export type { OneHotEncoderOptions, CategoryRows, LookupOptions, EncoderJSON };
 export type { Category, CategoryColumn } from './category-values';
 

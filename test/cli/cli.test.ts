@@ -109,7 +109,7 @@ describe('main', () => {
     expect(c.out.join('')).toMatch(/task: regression \(loss meanSquaredError\)/);
     expect(c.out.join('')).toMatch(/test mae: /);
   });
-  test('--data with a string target (iris with its species names) trains and saves the label encoder', async () => {
+  test('--data with a string target (iris with its species names) trains; the saved preprocessor maps raw rows to species', async () => {
     const lines = fs.readFileSync(path.join(__dirname, '../../data/iris.csv'), 'utf8').trim().split('\n');
     const names = lines[0].split(',').slice(2);
     const rows = lines.slice(1).map((l) => { const f = l.split(','); return [...f.slice(0, 4), names[Number(f[4])]].join(','); });
@@ -129,8 +129,14 @@ describe('main', () => {
     expect(out).toMatch(/species -> class index \(setosa, versicolor, virginica\)/);
     expect(out).toMatch(/task: classification, 3 classes/);
     expect(Number(/test accuracy: ([\d.]+)/.exec(out)![1])).toBeGreaterThanOrEqual(0.9);
-    const saved = JSON.parse(fs.readFileSync(path.join(save, 'encoders.json'), 'utf8'));
-    const enc = my.preprocessing.fromJSON(saved.species) as InstanceType<typeof my.preprocessing.LabelEncoder>;
-    expect(enc.inverseTransform([0, 2])).toEqual(['setosa', 'virginica']);
+    // Raw rows (the CSV's own strings) through the saved preprocessor and the loaded model give back species names.
+    const pre = my.preprocessing.Preprocessor.load(save);
+    const model = my.loadModel(save);
+    const raw = rows.map((r) => r.split(','));
+    const predicted = pre.decode(model.predict(pre.transform(raw.map((r) => r.slice(0, 4)))));
+    const right = predicted.filter((label, i) => label === raw[i][4]).length;
+    expect(right / raw.length).toBeGreaterThanOrEqual(0.9);
+    expect(() => pre.transform([['5.1', '3.5', '1.4']])).toThrow(/holds 3 values, expected 4/);
+    expect(() => pre.transform([{ sepal_length: 5, sepal_width: 3, petal_length: 'x', petal_width: 1 }])).toThrow(/"petal_length" must be a finite number/);
   });
 });

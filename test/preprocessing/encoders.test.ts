@@ -107,3 +107,24 @@ describe('StringLookup and IntegerLookup (Keras layout: OOV indices first)', () 
     expect(() => fromJSON({ className: 'Nope', config: {}, state: null })).toThrow(/className/);
   });
 });
+
+describe('Preprocessor (raw rows to model inputs and outputs to labels)', () => {
+  test('rows of a readCsv table give the table\'s scaled x; JSON round trip; decode gives labels', () => {
+    const text = 'w,color,h,label\n1.5,red,3,yes\n2,blue,4,no\n3,red,8,yes\n0.5,green,1,no\n';
+    const table = my.data.parseCsv(text, { target: 'label' });
+    const scaler = new my.scalers.StandardScaler().fit(table.x);
+    const pre = my.preprocessing.Preprocessor.fromTable(table, scaler);
+    expect(pre.width).toBe(5);
+    const raw = text.trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 3));
+    const expected = scaler.transform(table.x).arraySync();
+    const back = my.preprocessing.Preprocessor.fromJSON(JSON.stringify(pre.toJSON()));
+    for (const p of [pre, back]) {
+      const got = p.transform(raw).arraySync() as number[][];
+      got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo((expected as number[][])[i][j], 6)));
+    }
+    expect(pre.transform([{ w: 2, color: 'blue', h: 4 }]).arraySync()).toEqual([(expected as number[][])[1]]);
+    expect(pre.decode(my.tensor([[0.9, 0.1], [0.2, 0.8]]))).toEqual(['no', 'yes']);
+    expect(() => pre.transform([['1', 'purple', '2']])).toThrow(/"purple" is a category not seen by fit/);
+    expect(() => my.preprocessing.Preprocessor.fromJSON({ className: 'x' } as never)).toThrow(ValueError);
+  });
+});

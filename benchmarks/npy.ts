@@ -14,7 +14,7 @@ export interface NpyArray {
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
-function header(descr: "<f4" | "<i4", shape: readonly number[]): Buffer {
+function header(descr: '<f4' | '<i4', shape: readonly number[]): Buffer {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const fixed = MAGIC.length + 2 + 2;

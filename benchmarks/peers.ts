@@ -19,6 +19,8 @@ export interface Peer {
   gpu: boolean;
   /** Workloads it takes part in (all when undefined). */
   workloads?: string[];
+  /** Whether it can build the CNN workloads (conv blocks). */
+  conv?: boolean;
   /** The command line of one run. */
   command(specPath: string): { cmd: string; args: string[]; cwd?: string; env?: NodeJS.ProcessEnv };
 }
@@ -71,15 +73,32 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
   const nodeWorker = (file: string, extra: string[] = []) => (spec: string) => ({ cmd: node, args: [path.join(NODE_WORKERS(), file), spec, ...extra] });
   const pyWorker = (file: string, extra: string[] = []) => (spec: string) => ({ cmd: py, args: [path.join(PY_WORKERS(), file), spec, ...extra], cwd: PY_WORKERS() });
 
-  peers.push({ id: 'myelin', label: 'myelin (cpu)', group: 'myelin', gpu: false, command: nodeWorker('myelin.js', ['cpu']) });
+  peers.push({ id: 'myelin', label: 'myelin (cpu)', group: 'myelin', gpu: false, conv: true, command: nodeWorker('myelin.js', ['cpu']) });
 
   const torch = pythonCan(py, 'import torch; print(torch.__version__, int(torch.cuda.is_available()))');
   if (torch.ok) {
     for (const t of [1, 2]) {
-      peers.push({ id: `pytorch-${t}t`, label: `PyTorch ${t} thread${t > 1 ? 's' : ''}`, group: 'pytorch', gpu: false, command: pyWorker('torch_worker.py', [String(t), 'cpu']) });
+      peers.push({ id: `pytorch-${t}t`, label: `PyTorch ${t} thread${t > 1 ? 's' : ''}`, group: 'pytorch', gpu: false, conv: true, command: pyWorker('torch_worker.py', [String(t), 'cpu']) });
     }
   } else {
     skipped.push({ label: 'PyTorch', reason: `${py} cannot import torch: install it with \`apt-get install python3-torch\` (or set MYELIN_BENCH_PYTHON to a Python that has torch)` });
+  }
+  // A second PyTorch (e.g. a venv with a 2.x wheel, which brings oneDNN convolutions) when MYELIN_BENCH_PYTHON2 names
+  // its Python: compared too, as its own group.
+  const py2 = process.env.MYELIN_BENCH_PYTHON2;
+  if (py2) {
+    const torch2 = pythonCan(py2, 'import torch, numpy; print(torch.__version__)');
+    if (torch2.ok) {
+      const version = torch2.out.split('+')[0];
+      for (const t of [1, 2]) {
+        peers.push({
+          id: `pytorch2-${t}t`, label: `PyTorch ${version} ${t} thread${t > 1 ? 's' : ''}`, group: 'pytorch2', gpu: false, conv: true,
+          command: (spec: string) => ({ cmd: py2, args: [path.join(PY_WORKERS(), 'torch_worker.py'), spec, String(t), 'cpu'], cwd: PY_WORKERS() }),
+        });
+      }
+    } else {
+      skipped.push({ label: 'PyTorch (MYELIN_BENCH_PYTHON2)', reason: `${py2} cannot import torch and numpy: ${torch2.out.split('\n').pop()}` });
+    }
   }
   const numpy = pythonCan(py, 'import numpy');
   if (numpy.ok) peers.push({ id: 'numpy', label: 'NumPy MLP', group: 'numpy', gpu: false, command: pyWorker('numpy_worker.py') });
@@ -102,9 +121,9 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
   }
 
   if (options.gpu) {
-    peers.push({ id: 'myelin-cuda', label: 'myelin (cuda)', group: 'myelin-cuda', gpu: true, command: nodeWorker('myelin.js', ['cuda']) });
+    peers.push({ id: 'myelin-cuda', label: 'myelin (cuda)', group: 'myelin-cuda', gpu: true, conv: true, command: nodeWorker('myelin.js', ['cuda']) });
     if (torch.ok && torch.out.endsWith(' 1')) {
-      peers.push({ id: 'pytorch-cuda', label: 'PyTorch (cuda)', group: 'pytorch-cuda', gpu: true, command: pyWorker('torch_worker.py', ['1', 'cuda']) });
+      peers.push({ id: 'pytorch-cuda', label: 'PyTorch (cuda)', group: 'pytorch-cuda', gpu: true, conv: true, command: pyWorker('torch_worker.py', ['1', 'cuda']) });
     } else if (torch.ok) {
       skipped.push({ label: 'PyTorch (cuda)', reason: `torch ${torch.out.split(' ')[0]} sees no CUDA device (a CUDA build of torch and a GPU are needed)` });
     }
@@ -115,6 +134,8 @@ export function detectPeers(options: { gpu: boolean }): { peers: Peer[]; skipped
 /** Whether `peer` takes part in `spec` (GPU-only workloads run only on GPU peers, and vice versa for CPU peers). */
 export function peerRuns(peer: Peer, spec: WorkloadSpec): boolean {
   if (peer.workloads && !peer.workloads.includes(spec.name)) return false;
+  if (spec.embedding && !/^(myelin|pytorch)/.test(peer.group)) return false;  // the others have no embedding worker
   if (spec.gpuOnly && !peer.gpu) return false;
+  if (spec.conv && !peer.conv) return false;
   return true;
 }

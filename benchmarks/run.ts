@@ -10,6 +10,7 @@
  * `--rerender=<results.json>` rebuilds that run's tables, targets and chart from the runs its JSON keeps (after a
  * change of the report), without running anything.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
+ * `--pooling` times max and average pooling forward + backward against PyTorch CPU instead (benchmarks/core/pooling-speed.ts).
  * `--engine` runs the training engine's service benchmark instead (event-loop delay and HTTP answers during fit,
  * predictAsync and evaluateAsync; benchmarks/engine/), `--reps` rounds (default 3).
  */
@@ -25,6 +26,7 @@ import { detectPeers, peerRuns, repoRoot } from './peers';
 import { prepareWorkload } from './prepare';
 import { runEngineCli } from './engine/cli';
 import { runParityCli } from './parity/cli';
+import { runPoolingSpeed } from './core/pooling-speed';
 import { workloads } from './workloads';
 
 interface Args {
@@ -33,24 +35,26 @@ interface Args {
   gpuOnly: boolean;
   parity: boolean;
   engine: boolean;
+  pooling: boolean;
   rerender: string | null;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, rerender: null, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, pooling: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
     else if (arg === '--gpu-only') a.gpu = a.gpuOnly = true;
     else if (arg === '--parity') a.parity = true;
     else if (arg === '--engine') a.engine = true;
+    else if (arg === '--pooling') a.pooling = true;
     else if (arg.startsWith('--rerender=')) a.rerender = arg.slice(11);
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine | --pooling] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -124,6 +128,10 @@ async function main(): Promise<void> {
   }
   if (args.parity) {
     process.exitCode = await runParityCli({ steps: args.quick ? 20 : 100 });
+    return;
+  }
+  if (args.pooling) {
+    runPoolingSpeed(args.reps ?? 3);
     return;
   }
   if (args.engine) {

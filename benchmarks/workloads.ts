@@ -15,12 +15,25 @@ export interface LayerSpec {
   activation: 'relu' | 'sigmoid' | 'softmax';
 }
 
+/**
+ * One convolution block ahead of the dense layers (channels last): conv2d of `filters` filters, a
+ * `kernelSize` x `kernelSize` window, 'valid' padding, stride 1 and ReLU, then a max pooling of `pool` x `pool`.
+ */
+export interface ConvSpec {
+  filters: number;
+  kernelSize: number;
+  pool: number;
+}
+
 /** Everything a worker process needs to run one workload (written as JSON next to the data files). */
 export interface WorkloadSpec {
   name: string;
   kind: WorkloadKind;
   /** Features per sample. */
   inputDim: number;
+  /** CNN workloads: a sample's image [height, width, channels] (inputDim = their product), and the conv blocks. */
+  image?: [number, number, number];
+  conv?: ConvSpec[];
   layers: LayerSpec[];
   loss: WorkloadLoss;
   batchSize: number;
@@ -37,6 +50,12 @@ export interface WorkloadSpec {
   gpuOnly: boolean;
   /** GPU only: both sides opt in to TF32 tensor-core GEMMs (myelin's `tf32` option, PyTorch's allow_tf32). */
   tf32?: boolean;
+  /**
+   * An embedding front end: the inputDim features of a sample are ids in [0, vocab) (as floats), looked up in a
+   * [vocab, dim] table and mean-pooled over the bag; `layers` then start from dim features. Only myelin and
+   * PyTorch (nn.EmbeddingBag, mode 'mean') run such workloads.
+   */
+  embedding?: { vocab: number; dim: number };
   /** One-line description for the report. */
   description: string;
   /** Folder with x_train.npy, y_train.npy (x_test, y_test for to-accuracy) and w{i}.npy / b{i}.npy. */
@@ -77,6 +96,21 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
       description: '64-64-10 ReLU on the digits data set (80/20 stratified split, seed 1, standard-scaled), sparse cross-entropy, batch 32, time to 97% test accuracy',
       warmupSteps: 10, timeLimitSeconds: quick ? 8 : 30,
     },
+    {
+      name: 'mnist-cnn', kind: 'fixed-epochs', inputDim: 784, image: [28, 28, 1],
+      conv: [{ filters: 32, kernelSize: 3, pool: 2 }, { filters: 64, kernelSize: 3, pool: 2 }],
+      layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+      loss: 'categorical', batchSize: 64, epochs: 1, learningRate: 1e-3, samples: quick ? 1280 : 6400, gpuOnly: false,
+      description: 'LeNet-like CNN 28x28x1 -> conv 32 3x3 relu -> maxpool 2 -> conv 64 3x3 relu -> maxpool 2 -> dense 128 relu -> 10 softmax, batch 64, synthetic MNIST-shaped data',
+      warmupSteps: 5, timeLimitSeconds: quick ? 10 : 30,
+    },
+    {
+      name: 'embedding-bag', kind: 'fixed-epochs', inputDim: 64, embedding: { vocab: 20000, dim: 32 },
+      layers: [{ units: 64, activation: 'relu' }, { units: 2, activation: 'softmax' }],
+      loss: 'sparse', batchSize: 64, epochs: 1, learningRate: 1e-3, samples: quick ? 6400 : 32000, gpuOnly: false,
+      description: 'bags of 64 ids (vocabulary 20000) -> embedding 32 mean-pooled -> 64 ReLU -> 2, sparse cross-entropy, batch 64, Adam (dense update of the whole table)',
+      warmupSteps: 20, timeLimitSeconds: quick ? 10 : 30,
+    },
   ];
   if (gpu) {
     const wide: WorkloadSpec = {
@@ -94,7 +128,21 @@ export function workloads({ quick, gpu }: WorkloadOptions): WorkloadSpec[] {
   return list;
 }
 
-/** Layer sizes of a workload, input first: [inputDim, units...]. */
+/**
+ * The sample shapes after each conv block of a CNN workload, input first: [[h, w, c], ...] ('valid' conv with
+ * stride 1, then pooling that drops a ragged edge, as Keras and PyTorch do).
+ */
+export function convShapes(spec: WorkloadSpec): Array<[number, number, number]> {
+  const shapes: Array<[number, number, number]> = [spec.image ?? [1, 1, spec.inputDim]];
+  for (const c of spec.conv ?? []) {
+    const [h, w] = shapes[shapes.length - 1];
+    shapes.push([Math.floor((h - c.kernelSize + 1) / c.pool), Math.floor((w - c.kernelSize + 1) / c.pool), c.filters]);
+  }
+  return shapes;
+}
+
+/** Layer sizes of the dense part of a workload, input first: [inputDim (or the flattened conv output, or the embedding's dim), units...]. */
 export function layerSizes(spec: WorkloadSpec): number[] {
-  return [spec.inputDim, ...spec.layers.map((l) => l.units)];
+  const last = convShapes(spec)[spec.conv?.length ?? 0];
+  return [spec.conv ? last[0] * last[1] * last[2] : spec.embedding ? spec.embedding.dim : spec.inputDim, ...spec.layers.map((l) => l.units)];
 }

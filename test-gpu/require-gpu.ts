@@ -5,6 +5,6 @@ export function requireCuda(options: Parameters<typeof createCudaBackend>[0] = {
   try {
     return createCudaBackend(options);
   } catch (e) {
-    throw new Error(`test:gpu needs a working cuda backend (an NVIDIA GPU and npm run build:cuda): ${(e as Error).message}`);
+    throw new Error(`test:gpu needs a working cuda backend (an NVIDIA GPU and npm run build:cuda): ${(e as Error).message}`, { cause: e });
   }
 }

@@ -49,7 +49,7 @@ export interface ParityProblem {
 /** Writes the data (x ~ N(0,1), y = argmax of a random linear teacher), initial weights and problem.json. */
 export function writeParityProblem(dir: string, steps: number): ParityProblem {
   fs.mkdirSync(dir, { recursive: true });
-  const { samples, inputs, hidden, classes, batch } = PARITY_SHAPE;
+  const { samples, inputs, hidden, classes } = PARITY_SHAPE;
   const rng = new Random(99);
   const x = new Float32Array(samples * inputs);
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();

@@ -15,20 +15,66 @@ import torch.nn.functional as F
 from bench_common import initial_weights, load, peak_rss_mib, read_spec, report
 
 
-def build(spec, device):
+def conv_blocks(spec):
+    """CNN workloads: Conv2d (valid, stride 1) + ReLU + MaxPool2d per block, initialised from myelin's channels-last
+    kernels cw{i} [k, k, in, out] (-> [out, in, k, k]); the sample shape [c, h, w] after the blocks."""
     mods = []
+    h, w, c = spec["image"]
+    for i, block in enumerate(spec["conv"]):
+        conv = torch.nn.Conv2d(c, block["filters"], block["kernelSize"])
+        with torch.no_grad():
+            conv.weight.copy_(torch.from_numpy(load(spec, "cw%d" % i).transpose(3, 2, 0, 1).copy()))
+            conv.bias.copy_(torch.from_numpy(load(spec, "cb%d" % i)))
+        mods += [conv, torch.nn.ReLU(), torch.nn.MaxPool2d(block["pool"])]
+        h, w, c = (h - block["kernelSize"] + 1) // block["pool"], (w - block["kernelSize"] + 1) // block["pool"], block["filters"]
+    return mods, (c, h, w)
+
+
+class BagMean(torch.nn.Module):
+    """nn.EmbeddingBag(mode='mean') over the ids of each row (a [batch, bag] long tensor)."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.bag = torch.nn.EmbeddingBag(table.shape[0], table.shape[1], mode="mean")
+        with torch.no_grad():
+            self.bag.weight.copy_(torch.from_numpy(table))
+
+    def forward(self, ids):
+        return self.bag(ids)
+
+
+def build(spec, device):
+    mods, chw = conv_blocks(spec) if spec.get("conv") else ([], None)
+    if chw is not None:
+        mods.append(torch.nn.Flatten())
+    if spec.get("embedding"):
+        mods.append(BagMean(load(spec, "e")))
+    first = chw[0] * chw[1] * chw[2] if chw else (spec["embedding"]["dim"] if spec.get("embedding") else spec["inputDim"])
     for i, layer in enumerate(spec["layers"]):
-        fan_in = spec["inputDim"] if i == 0 else spec["layers"][i - 1]["units"]
+        fan_in = first if i == 0 else spec["layers"][i - 1]["units"]
         mods.append(torch.nn.Linear(fan_in, layer["units"]))
         if layer["activation"] == "relu":
             mods.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*mods)
     linears = [m for m in mods if isinstance(m, torch.nn.Linear)]
     with torch.no_grad():
-        for lin, (w, b) in zip(linears, initial_weights(spec)):
+        for i, (lin, (w, b)) in enumerate(zip(linears, initial_weights(spec))):
+            if i == 0 and chw is not None:
+                # myelin flattens [h, w, c] (channels last), PyTorch [c, h, w]: the same rows in that order.
+                c, h, wd = chw
+                w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(c * h * wd, -1)
             lin.weight.copy_(torch.from_numpy(w.T.copy()))
             lin.bias.copy_(torch.from_numpy(b))
     return model.to(device)
+
+
+def inputs(spec, device):
+    """The training rows; a CNN's as images [n, c, h, w] (myelin's rows are [h, w, c])."""
+    x = torch.from_numpy(load(spec, "x_train"))
+    if spec.get("image"):
+        h, w, c = spec["image"]
+        x = x.view(-1, h, w, c).permute(0, 3, 1, 2).contiguous()
+    return x.to(device)
 
 
 def loss_fn(spec):
@@ -91,7 +137,9 @@ def main():
         # TF32 tensor-core GEMMs only where the workload opts in (myelin's worker sets its tf32 option the same way).
         torch.backends.cuda.matmul.allow_tf32 = bool(spec.get("tf32", False))
     torch.manual_seed(7)
-    x = torch.from_numpy(load(spec, "x_train")).to(device)
+    x = inputs(spec, device)
+    if spec.get("embedding"):
+        x = x.long()  # ids
     y = targets(spec, load(spec, "y_train"), device)
     crit = loss_fn(spec)
     n, bs = spec["samples"], spec["batchSize"]

@@ -99,9 +99,7 @@ export async function runSaveCrashTrials(options: CrashTrialOptions): Promise<Cr
         const m = my.loadModel(dir);
         const w = m.getWeights().map((t) => Array.from(t.dataSync()));
         m.dispose();
-        if (same(w, wa)) { res.loadedA++; res.loadable++; outcome = 'A'; }
-        else if (same(w, wb)) { res.loadedB++; res.loadable++; outcome = 'B'; }
-        else { outcome = 'weights of neither model'; res.failures.push(`trial ${i} (kill at ${delay.toFixed(1)} ms): ${outcome}`); }
+        if (same(w, wa)) { res.loadedA++; res.loadable++; outcome = 'A'; } else if (same(w, wb)) { res.loadedB++; res.loadable++; outcome = 'B'; } else { outcome = 'weights of neither model'; res.failures.push(`trial ${i} (kill at ${delay.toFixed(1)} ms): ${outcome}`); }
       } catch (err) {
         outcome = `${(err as Error).name}: ${(err as Error).message}`;
         res.failures.push(`trial ${i} (kill at ${delay.toFixed(1)} ms): ${outcome}`);

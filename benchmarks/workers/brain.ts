@@ -16,7 +16,7 @@ interface BrainNet {
 async function main(): Promise<void> {
   const spec = readSpec();
   if (spec.layers.length !== 2 || spec.layers[1].units !== 1) throw new Error('brain.js worker: only the tiny workload (one hidden layer, one output)');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const brain = require('brain.js') as { NeuralNetwork: new (o: Record<string, unknown>) => BrainNet };
   const xs = load(spec, 'x_train');
   const ys = load(spec, 'y_train');

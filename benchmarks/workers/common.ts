@@ -67,9 +67,13 @@ export function load(spec: WorkloadSpec, name: string): NpyArray {
   return readNpy(path.join(spec.dataDir as string, `${name}.npy`));
 }
 
-/** The initial weights [w0, b0, w1, b1, ...] of the workload. */
+/**
+ * The initial weights of the workload: the embedding table e when it has one, [cw0, cb0, ...] of the conv blocks
+ * (CNNs), then [w0, b0, w1, b1, ...].
+ */
 export function loadInitialWeights(spec: WorkloadSpec): NpyArray[] {
-  const out: NpyArray[] = [];
+  const out: NpyArray[] = spec.embedding ? [load(spec, 'e')] : [];
+  for (let i = 0; i < (spec.conv?.length ?? 0); i++) out.push(load(spec, `cw${i}`), load(spec, `cb${i}`));
   for (let i = 0; i < spec.layers.length; i++) out.push(load(spec, `w${i}`), load(spec, `b${i}`));
   return out;
 }

@@ -3,7 +3,13 @@
  * RunResult line. Usage: node dist/benchmarks/workers/myelin.js <spec.json> [cpu|cuda]
  */
 import { setBackend, backendInfo, tensor, type Tensor } from '../../lib/index';
+import { conv2d } from '../../lib/layers/conv';
 import { dense } from '../../lib/layers/dense';
+import { embedding } from '../../lib/layers/embedding';
+import { flatten } from '../../lib/layers/flatten';
+import { Layer } from '../../lib/layers/layer';
+import { maxPooling2d } from '../../lib/layers/pooling';
+import { mean } from '../../lib/ops/reduce';
 import { sequential, type Sequential } from '../../lib/models/sequential';
 import { adam } from '../../lib/optimizers/adam';
 import { load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, watchGc, type RunResult } from './common';
@@ -11,8 +17,35 @@ import type { WorkloadSpec } from '../workloads';
 
 const LOSS_NAMES = { binary: 'binaryCrossentropy', categorical: 'categoricalCrossentropy', sparse: 'sparseCategoricalCrossentropy' } as const;
 
+/** The mean over the bag axis: [batch, bag, dim] -> [batch, dim] (globalAveragePooling1d, written with the mean op). */
+class BagMean extends Layer {
+  readonly className = 'BagMean';
+  constructor() { super({}, 'BagMean'); }
+  call(x: Tensor): Tensor { return mean(x, 1); }
+  computeOutputShape(s: number[]): number[] { return s.slice(1); }
+  protected override deterministicCall(): boolean { return true; }
+}
+
+/**
+ * The layers of a workload: an embedding mean-pooled over the bag, or conv blocks (conv2d relu + maxPooling2d) and
+ * flatten for a CNN, then the dense layers.
+ */
+function layersOf(spec: WorkloadSpec): Layer[] {
+  const first = { inputShape: spec.image ? [...spec.image] : [spec.inputDim] };
+  if (spec.embedding) {
+    const front = [embedding({ inputDim: spec.embedding.vocab, outputDim: spec.embedding.dim, ...first }), new BagMean()];
+    return [...front, ...spec.layers.map((l) => dense({ units: l.units, activation: l.activation }))];
+  }
+  const convs = (spec.conv ?? []).flatMap((c, i) => [
+    conv2d({ filters: c.filters, kernelSize: c.kernelSize, activation: 'relu', ...(i === 0 ? first : {}) }),
+    maxPooling2d({ poolSize: c.pool }),
+  ]);
+  const dense0 = spec.conv ? {} : first;
+  return [...convs, ...(spec.conv ? [flatten()] : []), ...spec.layers.map((l, i) => dense({ units: l.units, activation: l.activation, ...(i === 0 ? dense0 : {}) }))];
+}
+
 function build(spec: WorkloadSpec): Sequential {
-  const model = sequential(spec.layers.map((l, i) => dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputDim] } : {}) })));
+  const model = sequential(layersOf(spec));
   model.compile({
     optimizer: adam({ learningRate: spec.learningRate }),
     loss: LOSS_NAMES[spec.loss],
@@ -38,6 +71,8 @@ async function main(): Promise<void> {
   const xs = load(spec, 'x_train');
   const ys = load(spec, 'y_train');
   // The .npy buffers are not used again: the tensors take them over (no copy), as torch.from_numpy shares.
+  // A CNN reads each row as an image (channels last).
+  if (spec.image) xs.shape = [xs.shape[0], ...spec.image];
   const x = tensor(xs.data as Float32Array, xs.shape, { copy: false });
   const y = tensor(ys.data as Float32Array, ys.shape, { copy: false });
 
@@ -97,7 +132,7 @@ async function main(): Promise<void> {
   result.peakRssMiB = peakRssMiB();
   const info = backendInfo();
   const gpu = info.backend === 'cuda' ? `, GEMM ${String(info.details?.gemm)}, TF32 ${String(info.details?.tf32)}` : '';
-  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ""}${info.threads ? `, ${info.threads} threads` : ""}${gpu}${gc ? `; ${gc}` : ''}`;
+  result.details = `backend ${info.backend}${info.blas ? `, BLAS ${info.blas.library}` : ''}${info.threads ? `, ${info.threads} threads` : ''}${gpu}${gc ? `; ${gc}` : ''}`;
   report(result);
 }
 

@@ -6,7 +6,6 @@
 import { binaryCrossEntropy, load, loadInitialWeights, peakRssMiB, readSpec, report, runWorker, type RunResult } from './common';
 import type { WorkloadSpec } from '../workloads';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 type Tf = typeof import('@tensorflow/tfjs');
 type LayersModel = import('@tensorflow/tfjs').Sequential;
 

@@ -91,6 +91,12 @@ export interface Backend<S = unknown> extends KernelMethods<S> {
    */
   adopt?(data: Float32Array): S;
   /**
+   * True when a buffer is a JavaScript object that the garbage collector frees once nothing references it (the
+   * host backends' Float32Arrays): a tensor nobody disposed then needs no finalizer of its own
+   * (lib/tensor/memory.ts). False or absent for native storage (cuda), which a finalizer must free.
+   */
+  readonly collectedStorage?: boolean;
+  /**
    * Optional: recorded kernel `calls` (name and arguments of Backend kernel methods, on buffers that stay
    * allocated) compiled into one unit that runs them all with a single call: a CUDA graph captured while
    * `replayAll` runs them (cuda), a native list of prepared kernels (cpu). null when they cannot be compiled

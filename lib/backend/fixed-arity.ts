@@ -27,7 +27,7 @@ function checkArity(arity: number): void {
 export function funnel(arity: number, fn: AnyFn, listeners: readonly unknown[], slow: (args: unknown[]) => unknown): AnyFn {
   checkArity(arity);
   const p = params(arity);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+
   const make = new Function('fn', 'listeners', 'slow', `return function (${p}) { return listeners.length === 0 ? fn(${p}) : slow([${p}]); };`);
   return make(fn, listeners, slow) as AnyFn;
 }
@@ -37,7 +37,7 @@ export function funnel(arity: number, fn: AnyFn, listeners: readonly unknown[], 
  * the positions of `lookups` replaced by their entry in that position's table.
  */
 export function translating(arity: number, f: AnyFn, lookups: ReadonlyArray<readonly [number, Readonly<Record<string, number>>]>,
-                            before: (() => void) | null): AnyFn {
+  before: (() => void) | null): AnyFn {
   checkArity(arity);
   const args = Array.from({ length: arity }, (_, i) => {
     const k = lookups.findIndex(([at]) => at === i);
@@ -45,7 +45,7 @@ export function translating(arity: number, f: AnyFn, lookups: ReadonlyArray<read
   }).join(', ');
   const tables = lookups.map((_, k) => `t${k}`);
   const body = `return function (${params(arity)}) { ${before !== null ? 'before(); ' : ''}return f(${args}); };`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+
   const make = new Function('f', 'before', ...tables, body);
   return make(f, before, ...lookups.map(([, table]) => table)) as AnyFn;
 }

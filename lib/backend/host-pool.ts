@@ -29,7 +29,7 @@ export class HostBufferPool {
    */
   take(size: number, zeroed: boolean): Float32Array {
     const list = this.free.get(size);
-    let buf = list?.pop();
+    const buf = list?.pop();
     if (buf === undefined) {
       const larger = size >= MIN_VIEW_SIZE ? this.largerIdle(size) : undefined;
       if (larger === undefined) return new Float32Array(size);
@@ -80,8 +80,9 @@ export class HostBufferPool {
  * (zero-filled unless asked otherwise), `upload` and `download` copy, `adopt` takes the array over, `free`
  * returns it to the pool.
  */
-export function hostMemoryMethods(pool: HostBufferPool): Pick<Backend<Float32Array>, 'alloc' | 'upload' | 'adopt' | 'download' | 'free'> {
+export function hostMemoryMethods(pool: HostBufferPool): Pick<Backend<Float32Array>, 'alloc' | 'upload' | 'adopt' | 'download' | 'free' | 'collectedStorage'> {
   return {
+    collectedStorage: true,
     alloc: (size, zeroed = true) => pool.take(size, zeroed),
     upload: (data) => {
       const buf = pool.take(data.length, false);

@@ -127,7 +127,7 @@ export const KERNELS = {
    * in it does not propagate), as in BLAS.
    */
   gemm: kernel<(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean,
-                alpha: number, beta: number) => void>(
+    alpha: number, beta: number) => void>(
     ['in', 'in', 'inout', 'count', 'count', 'count', 'flag', 'flag', 'scalar', 'scalar'], { gemm: true }),
 
   // ---- data movement ------------------------------------------------------------------------------------
@@ -137,12 +137,43 @@ export const KERNELS = {
    * added instead of written. Serves transpose, slice, concat, pad and broadcast expansion.
    */
   copyStrided: kernel<(x: Buf, xOffset: number, xStrides: number[], out: Buf, outOffset: number, outStrides: number[],
-                       shape: number[], accumulate: boolean) => void>(
+    shape: number[], accumulate: boolean) => void>(
     ['in', 'count', 'shape', 'inout', 'count', 'shape', 'shape', 'flag']),
   /** out[i, :] = x[indices[i], :] for rows of `rowSize` floats. Indices were range-checked. */
   gatherRows: kernel<(x: Buf, indices: Int32Array, out: Buf, rowSize: number) => void>(['in', 'indices', 'out', 'count']),
   /** dx[indices[i], :] += dy[i, :] (dx is not cleared first). */
   scatterAddRows: kernel<(dy: Buf, indices: Int32Array, dx: Buf, rowSize: number) => void>(['in', 'indices', 'inout', 'count']),
+
+  // ---- embeddings and layer normalization (lib/ops/embedding.ts, lib/ops/layer-norm.ts) ---------------------
+  /**
+   * Embedding lookup with the ids in a buffer (so that a compiled step reads each batch's ids):
+   * out[i, :] = table[ids[i], :] for i < count, rows of `rowSize` floats. An id that is not an integer in
+   * [0, table rows) gives a row of NaN (the ops layer checks ids when the data is given: never reached there).
+   */
+  embeddingLookup: kernel<(table: Buf, ids: Buf, out: Buf, count: number, rowSize: number) => void>(
+    ['in', 'in', 'out', 'count', 'count']),
+  /**
+   * Embedding gradient as a sparse scatter-add: dTable = 0, then dTable[ids[i], :] += dy[i, :] for i < count (ids
+   * that repeat add up; an invalid id is skipped). Work is one clear of dTable plus count * rowSize additions; no
+   * one-hot matrix and no GEMM.
+   */
+  embeddingGrad: kernel<(dy: Buf, ids: Buf, dTable: Buf, count: number, rowSize: number) => void>(
+    ['in', 'in', 'out', 'count', 'count']),
+  /**
+   * Layer normalization of the rows of x [rows, cols]: mean[r] = sum_j x[r, j] / cols,
+   * rstd[r] = 1 / sqrt(sum_j (x[r, j] - mean[r])^2 / cols + epsilon) (biased variance, as Keras and PyTorch),
+   * y[r, j] = (x[r, j] - mean[r]) rstd[r] gamma[j] + beta[j] (gamma 1 and beta 0 where null).
+   */
+  layerNorm: kernel<(x: Buf, gamma: Buf | null, beta: Buf | null, y: Buf, mean: Buf, rstd: Buf, rows: number, cols: number,
+    epsilon: number) => void>(['in', 'in?', 'in?', 'out', 'out', 'out', 'count', 'count', 'scalar']),
+  /**
+   * Gradient of `layerNorm` from its saved mean and rstd: with xhat = (x - mean) rstd and g = dy gamma,
+   * dx[r, j] = rstd[r] (g[r, j] - mean_j g[r, :] - xhat[r, j] mean_j (g xhat)[r, :]);
+   * dgamma[j] = sum_r dy[r, j] xhat[r, j]; dbeta[j] = sum_r dy[r, j].
+   */
+  layerNormGrad: kernel<(x: Buf, gamma: Buf | null, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf,
+    rows: number, cols: number) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'out', 'out', 'out', 'count', 'count']),
 
   // ---- optimizers: one call updates every parameter in place ----------------------------------------------
   /**
@@ -150,7 +181,7 @@ export const KERNELS = {
    * with nesterov); p -= lr * step. `velocity` is empty when momentum is 0.
    */
   sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], lr: number, momentum: number, nesterov: boolean,
-                   weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
+    weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
   /**
    * Adam (Kingma & Ba) with PyTorch/Keras conventions: g = grad (+ wd * p when not decoupled);
    * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad;
@@ -158,7 +189,7 @@ export const KERNELS = {
    * decoupled (AdamW): p -= lr * wd * p before the step.
    */
   adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], lr: number, beta1: number, beta2: number,
-                    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
+    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
     ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag']),
   /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
   adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number) => void>(
@@ -169,7 +200,7 @@ export const KERNELS = {
    * p -= lr buf; else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
    */
   rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], lr: number, rho: number,
-                       momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
+    momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
     ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar']),
 
   // ---- fused training ops -------------------------------------------------------------------------------
@@ -179,7 +210,7 @@ export const KERNELS = {
    * the activation is applied in place and only `out` remains, as in inference).
    */
   denseForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, m: number, n: number, k: number,
-                        activation: UnaryOp, param: number) => void>(
+    activation: UnaryOp, param: number) => void>(
     ['in', 'in', 'in?', 'out', 'out', 'count', 'count', 'count', 'unaryOp', 'scalar'], { gemm: true }),
   /**
    * Dense layer backward up to the GEMMs, in one pass: dz[r, j] = dy[r, j] * f'(z[r, j]; param) over m rows
@@ -187,7 +218,7 @@ export const KERNELS = {
    * `reduce('sum', dz, dbias, 1, m, n)` uses: the result is that of those two kernels, in one call.
    */
   biasActivationGrad: kernel<(activation: UnaryOp, z: Buf, y: Buf, dy: Buf, dz: Buf, dbias: Buf, m: number, n: number,
-                              param: number) => void>(['unaryOp', 'in', 'in', 'in', 'out', 'out', 'count', 'count', 'scalar']),
+    param: number) => void>(['unaryOp', 'in', 'in', 'in', 'out', 'out', 'count', 'count', 'scalar']),
   /**
    * Softmax cross-entropy per row from logits. `targets` holds class indices as floats ([rows]) when
    * `sparse`, else target distributions ([rows, cols]). Writes probs = softmax(logits) and
@@ -195,7 +226,7 @@ export const KERNELS = {
    * logits. Sparse class indices must lie in [0, cols) (the ops layer checks them).
    */
   softmaxCrossEntropy: kernel<(logits: Buf, targets: Buf, probs: Buf, loss: Buf, rows: number, cols: number,
-                               sparse: boolean) => void>(['in', 'in', 'out', 'out', 'count', 'count', 'flag']),
+    sparse: boolean) => void>(['in', 'in', 'out', 'out', 'count', 'count', 'flag']),
   /**
    * dLogits[r, j] = g_r * (probs[r, j] * sum_i t[r, i] - t[r, j]) with g_r = dLoss[r * dLossStride] * dLossScale
    * (rounded to float32 first); for targets that sum to 1 per row (one-hot, smoothed labels, sparse) this is
@@ -203,7 +234,7 @@ export const KERNELS = {
    * 0 for one value shared by every row (the gradient of the batch mean: dLossScale = 1 / rows).
    */
   softmaxCrossEntropyGrad: kernel<(probs: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, rows: number, cols: number,
-                                   sparse: boolean, dLossStride: 0 | 1, dLossScale: number) => void>(
+    sparse: boolean, dLossStride: 0 | 1, dLossScale: number) => void>(
     ['in', 'in', 'in', 'out', 'count', 'count', 'flag', 'count', 'scalar']),
   /**
    * Binary cross-entropy from logits, elementwise over n values: loss[i] = softplus(x[i]) - x[i] t[i]
@@ -216,7 +247,7 @@ export const KERNELS = {
    * `dLossStride` 0 shares one upstream value among all elements (the gradient of the mean: dLossScale = 1 / n).
    */
   sigmoidCrossEntropyGrad: kernel<(logits: Buf, targets: Buf, dLoss: Buf, dLogits: Buf, n: number, dLossStride: 0 | 1,
-                                   dLossScale: number) => void>(['in', 'in', 'in', 'out', 'count', 'count', 'scalar']),
+    dLossScale: number) => void>(['in', 'in', 'in', 'out', 'count', 'count', 'scalar']),
 
   // ---- random -------------------------------------------------------------------------------------------
   /**
@@ -229,6 +260,54 @@ export const KERNELS = {
    */
   dropout: kernel<(x: Buf, y: Buf, mask: Buf, state: Buf, n: number, rate: number, key0: number, key1: number) => void>(
     ['in', 'out', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+  /**
+   * Gaussian noise: y[i] = x[i] + fround(stddev) z[i] (float32), z[i] standard normals drawn by Box-Muller from the
+   * Philox4x32-10 words of call t = the counter in `state` (as dropout's) under (key0, key1), pairs of words per pair
+   * of normals (native/common/gaussian_noise.h). The kernel then advances the counter by one (also when n is 0).
+   */
+  gaussianNoise: kernel<(x: Buf, y: Buf, state: Buf, n: number, stddev: number, key0: number, key1: number) => void>(
+    ['in', 'out', 'inout', 'count', 'scalar', 'scalar', 'scalar']),
+
+  // ---- convolutions (channels last) --------------------------------------------------------------------
+  /**
+   * 2-D convolution, channels last, with bias and activation: for x [N, H, W, C] and w [KH, KW, C, F],
+   * z[n, i, j, f] = bias[f] + sum_{a, b, c} x[n, i SH + a DH - PT, j SW + b DW - PL, c] w[a, b, c, f] (x read as 0
+   * outside the image), out = activation(z; param) ([N, OH, OW, F]; `z` may be `out`, as in denseForward).
+   * `sizes` = [N, H, W, C, OH, OW, F]; `window` = [KH, KW, SH, SW, DH, DW, PT, PL] (strides, dilations, the
+   * top and left padding). A 1-D convolution is the case H = KH = 1.
+   */
+  conv2dForward: kernel<(x: Buf, w: Buf, bias: Buf | null, z: Buf, out: Buf, sizes: number[], window: number[],
+    activation: UnaryOp, param: number) => void>(
+    ['in', 'in', 'in?', 'out', 'out', 'shape', 'shape', 'unaryOp', 'scalar'], { gemm: true }),
+  /**
+   * The input gradient of conv2dForward's z: dx[n, y, x', c] = sum over (i, j, a, b, f) with i SH + a DH - PT = y
+   * and j SW + b DW - PL = x' of dz[n, i, j, f] w[a, b, c, f]. `sizes` and `window` as in conv2dForward.
+   */
+  conv2dInputGrad: kernel<(dz: Buf, w: Buf, dx: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+  /**
+   * The kernel gradient of conv2dForward's z: dw[a, b, c, f] = sum_{n, i, j} x[n, i SH + a DH - PT,
+   * j SW + b DW - PL, c] dz[n, i, j, f] (0 outside the image). `sizes` and `window` as in conv2dForward.
+   */
+  conv2dFilterGrad: kernel<(x: Buf, dz: Buf, dw: Buf, sizes: number[], window: number[]) => void>(
+    ['in', 'in', 'out', 'shape', 'shape'], { gemm: true }),
+
+  // ---- pooling ------------------------------------------------------------------------------------------
+  /**
+   * 2-D pooling, channels last: x is [n, h, w, c] (`xShape`), y is [n, outH, outW, c]; `window` is [poolH, poolW,
+   * strideH, strideW, padTop, padLeft, outH, outW]. Output (oh, ow) pools the rows [oh strideH - padTop, + poolH)
+   * and columns [ow strideW - padLeft, + poolW) of x clipped to the image (each window must hold one element at
+   * least): with `max` its largest value (NaN propagating), else the mean of the elements inside the image
+   * (Keras's 'same' padding, PyTorch's count_include_pad=False). 1-D pooling is the same with h = 1.
+   */
+  pool2d: kernel<(x: Buf, y: Buf, xShape: number[], window: number[], max: boolean) => void>(['in', 'out', 'shape', 'shape', 'flag']),
+  /**
+   * Gradient of `pool2d` (same geometry): dx[i] = sum of dy over the windows whose first maximum (in row-major order,
+   * a NaN before any larger value) is element i, with `max`; else dx[i] = sum over the windows w covering i of
+   * dy[w] / count(w). `x` is read only with `max` (it may be null otherwise).
+   */
+  pool2dGrad: kernel<(x: Buf | null, dy: Buf, dx: Buf, xShape: number[], window: number[], max: boolean) => void>(
+    ['in?', 'in', 'out', 'shape', 'shape', 'flag']),
 } as const;
 
 /** The name of a kernel. */

@@ -5,7 +5,7 @@
  * adapter (lib/backend/cpu.ts, lib/backend/cuda.ts).
  */
 import type { NativeKernels, NativeTrainSteps } from '../native/addon-types';
-import type { Backend, TrainingStepsPlan } from './backend';
+import type { TrainingStepsPlan } from './backend';
 import { translating } from './fixed-arity';
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernel-ids';
 import { KERNELS, KERNEL_NAMES, OP_KINDS, isOptimizerKernel, type ArgKind, type KernelMethods, type KernelName } from './kernel-table';

@@ -31,7 +31,7 @@ function mulhi(a: number, b: number): number {
  * Writes them into `out` (length >= 4) and returns it.
  */
 export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number,
-                           out: Uint32Array = new Uint32Array(4)): Uint32Array {
+  out: Uint32Array = new Uint32Array(4)): Uint32Array {
   for (let r = 0; r < 10; r++) {
     if (r > 0) {
       k0 = (k0 + W0) >>> 0;

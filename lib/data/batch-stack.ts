@@ -122,6 +122,5 @@ export function stackBatch(items: unknown[], where = 'value'): unknown {
 /** Disposes every Tensor inside a (batched) element: objects and tuples are walked. */
 export function disposeElement(e: unknown): void {
   if (e instanceof Tensor) e.dispose();
-  else if (Array.isArray(e)) { for (const v of e) if (v instanceof Tensor || isPlainObject(v) || Array.isArray(v)) disposeElement(v); }
-  else if (isPlainObject(e)) for (const v of Object.values(e)) disposeElement(v);
+  else if (Array.isArray(e)) { for (const v of e) if (v instanceof Tensor || isPlainObject(v) || Array.isArray(v)) disposeElement(v); } else if (isPlainObject(e)) for (const v of Object.values(e)) disposeElement(v);
 }

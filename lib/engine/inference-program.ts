@@ -15,15 +15,14 @@ import type { Backend } from '../backend/backend';
 import { CaptureRefused, capture, discard, replay, type Recording } from '../backend/recorder';
 import { noGrad } from '../autograd/tape';
 import { Dropout } from '../layers/dropout';
-import { isBuiltInLoss } from '../losses/checks';
 import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
 import { mulScalar } from '../ops/unary';
 import { keep, tidy } from '../tensor/scope';
 import { rowsLike } from '../models/step-program';
 import { Tensor } from '../tensor/tensor';
 import type { Compiled } from '../models/compile';
-import type { Sequential } from '../models/sequential';
-import { batchLoss, metricInput } from '../models/step';
+import type { Model } from '../models/model';
+import { batchLoss, lossesBuiltIn, metricInput } from '../models/step';
 import type { StepControl } from './step-control';
 
 /** A compiled forward pass over batches of `batch` rows. */
@@ -40,10 +39,10 @@ export interface InferenceProgram {
 }
 
 /** True when every layer of `model` is a fixed function of its input and weights at inference. */
-export function inferenceRepeatable(model: Sequential, compiled: Compiled | null): boolean {
+export function inferenceRepeatable(model: Model, compiled: Compiled | null): boolean {
   const layersOk = model.layers.every((l) => l instanceof Dropout || l.repeatableStep());
   if (compiled === null) return layersOk;
-  return layersOk && isBuiltInLoss(compiled.loss) && (compiled.logitsLoss === null || isBuiltInLoss(compiled.logitsLoss));
+  return layersOk && lossesBuiltIn(compiled);
 }
 
 /** True when `backend` can run inference programs off the JavaScript thread (and MYELIN_OFF_THREAD is not '0'). */
@@ -105,12 +104,12 @@ export function batchJobs(n: number, batchSize: number): { rows: number; first: 
  * (compiled === null) or the loss with the metric input (evaluate). Nothing is computed here. null when the
  * backend cannot compile it or the pass reads values back to the host.
  */
-export function compileInference(model: Sequential, compiled: Compiled | null, x: Tensor, y: Tensor | null, batch: number): InferenceProgram | null {
+export function compileInference(model: Model, compiled: Compiled | null, x: Tensor, y: Tensor | null, batch: number): InferenceProgram | null {
   const xIn = rowsLike(x, batch);
   const yIn = y === null ? null : rowsLike(y, batch);
   const program = compileCapture(x.backend, yIn === null ? [xIn] : [xIn, yIn], () => {
     if (compiled === null || yIn === null) {
-      const out = model.call(xIn, false);
+      const out = model.callPacked(xIn, false);
       return [out === xIn ? mulScalar(out, 1) : out];
     }
     return withPrevalidatedLabels(() => {

@@ -21,7 +21,7 @@ export function computeFans(shape: number[]): { fanIn: number; fanOut: number } 
 type Mode = 'fanIn' | 'fanAvg';
 
 function scaling(className: string, owner: string, scale: number, mode: Mode, distribution: 'uniform' | 'normal',
-                 options?: { seed?: number }): Initializer {
+  options?: { seed?: number }): Initializer {
   const o = initOptions(owner, options);
   const seed = seedOption(owner, o.seed);
   return {

@@ -6,6 +6,9 @@
  */
 import { ModelFormatError } from '../errors';
 import { deserializeLayer } from '../layers/registry';
+import { recordWeightShapes, type DeclaredShape } from '../layers/layer';
+import { Model } from '../models/model';
+import type { GraphModelConfig } from '../models/graph-config';
 import type { LayerEntry } from './model-json';
 
 /** A weight the architecture declares: its shape and whether an optimizer updates it. */
@@ -24,6 +27,10 @@ export function declaredWeights(layers: LayerEntry[], inputShape: number[], sour
   layers.forEach((entry, i) => {
     try {
       const layer = deserializeLayer(entry);
+      // The first layer's own inputShape must be the model's: the model builds from it (before comparing shapes).
+      if (i === 0 && layer.inputShape && layer.inputShape.join() !== shape.join()) {
+        throw new ModelFormatError(`declares inputShape [${layer.inputShape.join(', ')}]`);
+      }
       const recorded: DeclaredWeight[] = [];
       Object.defineProperty(layer, 'addWeight', {
         value: (_name: string, s: number[], _init: unknown, _reg: unknown, trainable = true) => {
@@ -40,4 +47,17 @@ export function declaredWeights(layers: LayerEntry[], inputShape: number[], sour
     }
   });
   return out;
+}
+
+/**
+ * The weights (full names and shapes) a graph model's architecture declares, found by rebuilding the graph with
+ * `addWeight` recording instead of allocating (lib/layers/layer.ts `recordWeightShapes`).
+ * @throws ModelFormatError when the architecture cannot be rebuilt.
+ */
+export function declaredGraphWeights(architecture: GraphModelConfig, source: string): DeclaredShape[] {
+  try {
+    return recordWeightShapes(() => { Model.fromConfig(architecture); });
+  } catch (err) {
+    throw new ModelFormatError(`${source}: architecture cannot be rebuilt: ${(err as Error).message}`);
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * Model files: the safetensors reader/writer, `loadModel`, and `Sequential.prototype.save` (attached here,
- * so importing the library gives every Sequential a `save(dir)` method).
+ * Model files: the safetensors reader/writer, `loadModel`, and `Model.prototype.save` (attached here,
+ * so importing the library gives every model, Sequential included, a `save(dir)` method).
  */
+import { Functional, type Model } from '../models/model';
 import { Sequential } from '../models/sequential';
 import { saveModel, type SaveOptions } from './model-io';
 
@@ -13,8 +14,8 @@ export { writeSafetensors, encodeSafetensors } from './safetensors-write';
 export type { NamedArray } from './safetensors-write';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
 
-declare module '../models/sequential' {
-  interface Sequential {
+declare module '../models/model' {
+  interface Model {
     /**
      * Saves the model into the folder `dir`: model.json (format, version, architecture, compile config),
      * weights.safetensors and, by default, optimizer.safetensors. Load it with `loadModel(dir)`.
@@ -23,6 +24,9 @@ declare module '../models/sequential' {
   }
 }
 
-Sequential.prototype.save = function save(this: Sequential, dir: string, options?: SaveOptions): void {
-  saveModel(this, dir, options);
-};
+// On each concrete class (not on Model), so that either can be left without `save`.
+for (const cls of [Sequential, Functional]) {
+  cls.prototype.save = function save(this: Model, dir: string, options?: SaveOptions): void {
+    saveModel(this, dir, options);
+  };
+}

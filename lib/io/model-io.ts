@@ -4,12 +4,14 @@ import * as path from 'path';
 import { DisposedError, ModelFormatError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
 import { Sequential, type SequentialConfig } from '../models/sequential';
+import { Model } from '../models/model';
+import type { GraphModelConfig } from '../models/graph-config';
 import type { Tensor } from '../tensor/tensor';
 import { FILES, MODEL_FORMAT, MODEL_FORMAT_VERSION, parseModelJSON, type ModelJSON } from './model-json';
 import { openSafetensors, type SafetensorsContent, type SafetensorsHeader } from './safetensors-read';
 import { encodeSafetensors } from './safetensors-write';
 import { resolveSavedFolder, writeFolderAtomic, type FolderFile } from './atomic-folder';
-import { declaredWeights, type DeclaredWeight } from './declared-weights';
+import { declaredGraphWeights, declaredWeights, type DeclaredWeight } from './declared-weights';
 import { readSmallTextFile } from './safe-read';
 
 /** Options of `model.save`. */
@@ -45,15 +47,15 @@ function packageVersion(): string {
  * @throws IOError (with the system `code`) when the file system refuses (full disk, read-only, a file where
  *   the folder should be, a folder holding other files); the previous model is then intact.
  */
-export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): void {
-  if (!(model instanceof Sequential)) throw new ValueError(`save: model must be a Sequential, got ${describe(model)}`);
+export function saveModel(model: Model, dir: string, options: SaveOptions = {}): void {
+  if (!(model instanceof Model)) throw new ValueError(`save: model must be a Sequential or a Model, got ${describe(model)}`);
   if (model.isDisposed) throw new DisposedError(`save: the model ${model.name} was disposed; there is nothing to save`);
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`save: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`save: options must be an object, got ${describe(options)}`);
   const includeOptimizer = options.includeOptimizer ?? true;
   if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save: includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
   const architecture = model.getConfig();
-  if (!architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
+  if ('inputShape' in architecture && !architecture.inputShape) throw new ValueError('save: the model is not built yet (give the first layer an inputShape, or fit/predict once)');
   const weights = model.weights;
   const files: FolderFile[] = [{ name: FILES.weights, bytes: encodeSafetensors(weights.map((w) => ({ name: w.name, tensor: w })), { format: MODEL_FORMAT }) }];
   const compileConfig = model.compileConfig;
@@ -105,6 +107,19 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
   });
 }
 
+/** A graph model's weights file must hold exactly the declared weights (by name), each of its declared shape. */
+function checkGraphWeightsHeader(header: SafetensorsHeader, declared: { name: string; shape: number[] }[], weightsFile: string): void {
+  const stored = new Map(header.entries.map((e) => [e.name, e.shape]));
+  for (const d of declared) {
+    const s = stored.get(d.name);
+    if (!s) throw new ModelFormatError(`${weightsFile}: missing tensor ${d.name}`);
+    if (s.join() !== d.shape.join()) throw new ModelFormatError(`${weightsFile}: ${d.name} has shape ${shapeText(s)}, the architecture needs ${shapeText(d.shape)}`);
+  }
+  const names = new Set(declared.map((d) => d.name));
+  const extra = [...stored.keys()].filter((k) => !names.has(k));
+  if (extra.length > 0) throw new ModelFormatError(`${weightsFile}: unexpected tensors ${extra.slice(0, 10).join(', ')}`);
+}
+
 /**
  * Loads a model saved with `model.save(dir)`: validates model.json, checks every weight shape the
  * architecture declares against the weights file's header, rebuilds the architecture, sets the weights
@@ -112,9 +127,11 @@ function checkWeightsHeader(doc: ModelJSON, header: SafetensorsHeader, declared:
  * it was and restores the optimizer state (validated fully: every slot of every trainable weight, with its
  * shape), so that further training continues exactly as the saved model would have. Only regular files
  * inside the folder are read (no links, FIFOs or devices), never more than their headers declare.
+ * A graph model (saved from `my.model`) comes back as a `Model`: `loadModel<my.Model>(dir)` types it so; the type
+ * parameter defaults to `Sequential`.
  * @throws ModelFormatError for a missing, malformed, hostile or inconsistent folder.
  */
-export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
+export function loadModel<M extends Model = Sequential>(dir: string, options: LoadOptions = {}): M {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`loadModel: options must be an object, got ${describe(options)}`);
   const compile = options.compile ?? true;
@@ -122,19 +139,22 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
   const folder = resolveSavedFolder(dir);
   const jsonFile = path.join(folder, FILES.model);
   const doc = parseModelJSON(readSmallTextFile(jsonFile, 'model file', MAX_MODEL_JSON_BYTES), jsonFile);
-  const declared = declaredWeights(doc.architecture.layers, doc.architecture.inputShape, jsonFile);
+  const graph = doc.architecture.className === 'Functional';
+  const declared = graph ? null : declaredWeights(doc.architecture.layers, doc.architecture.inputShape as number[], jsonFile);
+  const declaredByName = graph ? declaredGraphWeights(doc.architecture as unknown as GraphModelConfig, jsonFile) : null;
   const weightsFile = path.join(folder, FILES.weights);
   const weightsSt = openSafetensors(weightsFile);
   let stored: SafetensorsContent;
   try {
-    checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
+    if (declared) checkWeightsHeader(doc, weightsSt.header, declared, jsonFile, weightsFile);
+    if (declaredByName) checkGraphWeightsHeader(weightsSt.header, declaredByName, weightsFile);
     stored = weightsSt.read();
   } finally {
     weightsSt.close();
   }
-  let model: Sequential;
+  let model: Sequential | Model;
   try {
-    model = Sequential.fromConfig(doc.architecture as SequentialConfig);
+    model = graph ? Model.fromConfig(doc.architecture as unknown as GraphModelConfig) : Sequential.fromConfig(doc.architecture as SequentialConfig);
   } catch (err) {
     throw new ModelFormatError(`${jsonFile}: architecture cannot be rebuilt: ${(err as Error).message}`);
   }
@@ -154,17 +174,17 @@ export function loadModel(dir: string, options: LoadOptions = {}): Sequential {
     model.setWeights(values);
     for (const v of values) v.dispose();
     if (compile && doc.compileConfig) restoreTraining(model, doc, folder, jsonFile);
-    return model;
+    return model as M;
   } catch (err) {
     model.dispose();
     throw err;
   }
 }
 
-function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFile: string): void {
+function restoreTraining(model: Model, doc: ModelJSON, dir: string, jsonFile: string): void {
   const cc = doc.compileConfig!;
   try {
-    model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: cc.metrics });
+    model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: cc.metrics, ...(cc.lossWeights ? { lossWeights: cc.lossWeights } : {}) });
   } catch (err) {
     throw new ModelFormatError(`${jsonFile}: compileConfig cannot be restored (${(err as Error).message}); load with { compile: false } and compile yourself`);
   }
@@ -195,7 +215,7 @@ function restoreTraining(model: Sequential, doc: ModelJSON, dir: string, jsonFil
  * `<slot>/<i>` per slot name of the optimizer and trainable weight i (in `trainableWeights` order, the order
  * in which the optimizer first updates them), each of that weight's shape.
  */
-function checkOptimizerHeader(header: SafetensorsHeader, model: Sequential, optFile: string): void {
+function checkOptimizerHeader(header: SafetensorsHeader, model: Model, optFile: string): void {
   const optimizer = model.optimizer!;
   const fail = (msg: string): never => { throw new ModelFormatError(`${optFile}: the optimizer state does not fit ${optimizer.className}: ${msg}`); };
   const got = new Map(header.entries.map((e) => [e.name, e.shape]));

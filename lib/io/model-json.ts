@@ -15,6 +15,9 @@ export interface LayerEntry {
   config: Record<string, unknown>;
 }
 
+/** One loss of the compile config: a name or `{ name, config }`. */
+export type LossEntry = string | { name: string; config: Record<string, unknown> };
+
 /** The content of model.json. */
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
@@ -22,12 +25,14 @@ export interface ModelJSON {
   /** Version of myelin that wrote the model (informative). */
   myelinVersion: string;
   /** `model.getConfig()`. */
-  architecture: { name?: string; layers: LayerEntry[]; inputShape: number[] };
+  architecture: { name?: string; layers: LayerEntry[]; inputShape?: number[]; className?: 'Functional'; inputLayers?: unknown[]; outputLayers?: unknown[] };
   /** `model.compileConfig`, or null when the model was not compiled. */
   compileConfig: {
     optimizer: { className: string; config: Record<string, unknown> };
-    loss: string | { name: string; config: Record<string, unknown> };
-    metrics: string[];
+    loss: LossEntry | Record<string, LossEntry>;
+    metrics: string[] | Record<string, string[]>;
+    /** Graph models with several outputs: each output's loss weight. */
+    lossWeights?: Record<string, number>;
   } | null;
   /** Names of the tensors of weights.safetensors, in the order of `model.weights`. */
   weights: string[];
@@ -62,7 +67,10 @@ export function parseModelJSON(text: string, source: string): ModelJSON {
       fail(`architecture.layers[${i}] must be { className: string, config: object }, got ${describe(l)}`);
     }
   });
-  if (!Array.isArray(arch.inputShape) || arch.inputShape.length > 32 || arch.inputShape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+  const graph = arch.className === 'Functional';
+  if (arch.className !== undefined && !graph) fail(`architecture.className must be 'Functional' when present, got ${describe(arch.className)}`);
+  if (graph && (!Array.isArray(arch.inputLayers) || !Array.isArray(arch.outputLayers))) fail('a Functional architecture needs inputLayers and outputLayers arrays');
+  if (!graph && (!Array.isArray(arch.inputShape) || arch.inputShape.length > 32 || arch.inputShape.some((d) => !Number.isSafeInteger(d) || d < 1))) {
     fail(`architecture.inputShape must be an array of positive integers, got ${(JSON.stringify(arch.inputShape) ?? '').slice(0, 80)}`);
   }
   if (arch.name !== undefined && typeof arch.name !== 'string') fail(`architecture.name must be a string, got ${describe(arch.name)}`);
@@ -72,11 +80,16 @@ export function parseModelJSON(text: string, source: string): ModelJSON {
     if (!isObject(cc.optimizer) || typeof cc.optimizer.className !== 'string' || !isObject(cc.optimizer.config)) {
       fail('compileConfig.optimizer must be { className: string, config: object }');
     }
+    const oneLoss = (l: unknown): boolean => typeof l === 'string' || (isObject(l) && typeof l.name === 'string' && isObject(l.config));
     const loss = cc.loss;
-    if (typeof loss !== 'string' && !(isObject(loss) && typeof loss.name === 'string' && isObject(loss.config))) {
-      fail(`compileConfig.loss must be a name or { name, config }, got ${describe(loss)}`);
+    if (!oneLoss(loss) && !(isObject(loss) && Object.values(loss).every(oneLoss))) {
+      fail(`compileConfig.loss must be a name, { name, config }, or an object of them keyed by output, got ${describe(loss)}`);
     }
-    if (!Array.isArray(cc.metrics) || cc.metrics.some((m) => typeof m !== 'string')) fail('compileConfig.metrics must be an array of strings');
+    const names = (m: unknown): boolean => Array.isArray(m) && m.every((x) => typeof x === 'string');
+    if (!names(cc.metrics) && !(isObject(cc.metrics) && Object.values(cc.metrics).every(names))) fail('compileConfig.metrics must be an array of strings (or an object of them keyed by output)');
+    if (cc.lossWeights !== undefined && !(isObject(cc.lossWeights) && Object.values(cc.lossWeights).every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))) {
+      fail('compileConfig.lossWeights must be an object of numbers >= 0 keyed by output');
+    }
   }
   const w = doc.weights;
   if (!Array.isArray(w) || w.some((n) => typeof n !== 'string' || n === '') || new Set(w).size !== w.length) {

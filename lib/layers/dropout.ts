@@ -1,12 +1,13 @@
 /** The Dropout layer (inverted dropout). */
-import type { Backend } from '../backend/backend';
-import { DROPOUT_STATE_SIZE, dropoutKey } from '../backend/philox';
+import { dropoutKey } from '../backend/philox';
 import { getBackend } from '../backend/select';
 import { ValueError, describe } from '../errors';
+import { mul } from '../ops/binary';
+import { ones } from '../ops/creation';
 import { philoxDropout } from '../ops/dropout';
 import { generatorFor } from '../tensor/random';
-import { keep } from '../tensor/scope';
-import { Tensor } from '../tensor/tensor';
+import type { Tensor } from '../tensor/tensor';
+import { BackendCounter } from './backend-counter';
 import { Layer, type LayerArgs } from './layer';
 
 /** Options of `dropout()`. */
@@ -30,18 +31,18 @@ export interface DropoutArgs extends LayerArgs {
  * when (w_i >>> 8) 2^-24 >= rate, w_i its Philox word. `dispose` releases the state buffer.
  */
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  readonly className: string = 'Dropout';
   /** Fraction dropped. */
   readonly rate: number;
   /** The seed, if any. */
   readonly seed: number | undefined;
   /** The Philox key words, drawn once from the seed (or the global generator). */
   private readonly key: [number, number];
-  /** The call counter on the backend (DROPOUT_STATE_SIZE floats), made at build or first training call. */
-  private state: Tensor | null = null;
+  /** The call counter on the backend, made at build or first training call. */
+  private readonly counter = new BackendCounter();
 
-  constructor(args: DropoutArgs) {
-    super(args, 'Dropout');
+  constructor(args: DropoutArgs, className = 'Dropout') {
+    super(args, className);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) throw new ValueError(`dropout: rate must be a number in [0, 1), got ${describe(args.rate)}`);
     if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) throw new ValueError(`dropout: seed must be a finite number, got ${describe(args.seed)}`);
     this.rate = args.rate;
@@ -52,25 +53,23 @@ export class Dropout extends Layer {
 
   override build(inputShape: number[]): void {
     super.build(inputShape);
-    if (this.rate > 0) this.stateOn(getBackend());
+    if (this.rate > 0) this.counter.on(getBackend());
   }
 
   call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
-    return philoxDropout(x, this.rate, this.key, this.stateOn(x.backend));
+    const shape = this.noiseShape(x);
+    if (shape === null) return philoxDropout(x, this.rate, this.key, this.counter.on(x.backend));
+    // One mask value per noise element, broadcast over the rest (Keras's noise_shape).
+    return mul(x, philoxDropout(ones(shape), this.rate, this.key, this.counter.on(x.backend)));
   }
 
   /**
-   * The state buffer on `backend`, made there now if it is not (a counter on another backend moves along, read
-   * back once). Made outside a training step when the layer is built first, so a recorded step never makes it.
+   * The shape of the mask, broadcast against x (a dimension of 1 shares one draw along that axis), or null for one
+   * draw per element. Null here; spatial dropout drops whole channels.
    */
-  private stateOn(backend: Backend): Tensor {
-    const current = this.state !== null && !this.state.isDisposed ? this.state : null;
-    if (current !== null && current.backend === backend) return current;
-    const values = current !== null ? current.dataSync() : new Float32Array(DROPOUT_STATE_SIZE);
-    current?.dispose();
-    this.state = keep(new Tensor(backend, backend.upload(values), [DROPOUT_STATE_SIZE]));
-    return this.state;
+  protected noiseShape(_x: Tensor): number[] | null {
+    return null;
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -90,8 +89,7 @@ export class Dropout extends Layer {
 
   /** Releases the state buffer (and the weights, of which dropout has none). */
   override dispose(): void {
-    this.state?.dispose();
-    this.state = null;
+    this.counter.dispose();
     super.dispose();
   }
 }

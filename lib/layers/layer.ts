@@ -12,6 +12,7 @@ import { Variable, variable } from '../tensor/variable';
 import type { Initializer } from '../initializers/initializer';
 import { isBuiltInRegularizer } from '../regularizers/l1l2';
 import type { Regularizer } from '../regularizers/regularizer';
+import { GraphNode, isSymbolic, type SymbolicTensor } from './symbolic';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -30,6 +31,32 @@ function defaultName(className: string): string {
   const n = counters.get(base) ?? 0;
   counters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
+}
+
+/** A weight an architecture declares: its full name, shape and whether an optimizer may update it. */
+export interface DeclaredShape {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
+let dryRun: DeclaredShape[] | null = null;
+
+/**
+ * @internal Runs `build` (of a model from an untrusted config) with `addWeight` recording each weight's name and
+ * shape instead of allocating it, and returns them in creation order. The layers built inside have no weights:
+ * discard them.
+ */
+export function recordWeightShapes(build: () => void): DeclaredShape[] {
+  const outer = dryRun;
+  const recorded: DeclaredShape[] = [];
+  dryRun = recorded;
+  try {
+    build();
+  } finally {
+    dryRun = outer;
+  }
+  return recorded;
 }
 
 /** A weight with the penalty that applies to it. */
@@ -60,6 +87,8 @@ export abstract class Layer {
   built = false;
   /** Shape of one input sample, known after `build` (or from `inputShape`). */
   inputShape: number[] | null;
+  /** @internal The graph nodes where this layer was applied to symbolic tensors (one per application). */
+  readonly inboundNodes: GraphNode[] = [];
   private _trainable: boolean;
   private readonly entries: WeightEntry[] = [];
 
@@ -96,10 +125,32 @@ export abstract class Layer {
   abstract computeOutputShape(inputShape: number[]): number[];
 
   /**
-   * Builds on first use, checks the input's sample shape against the built one, then runs `call`.
+   * On a Tensor: builds on first use, checks the input's sample shape against the built one, then runs `call`.
    * Throws `ShapeError` naming the layer when the shapes disagree.
+   * On symbolic tensors (`my.input`, or the result of another `apply` on them): computes nothing, builds the layer
+   * for their shapes and returns the symbolic output (see `my.model`). A layer applied twice shares its weights.
+   * Merge layers (`concatenate`, `add`, ...) take an array of tensors.
    */
-  apply(x: Tensor, training = false): Tensor {
+  apply(x: Tensor | Tensor[], training?: boolean): Tensor;
+  apply(x: SymbolicTensor | SymbolicTensor[], training?: boolean): SymbolicTensor;
+  apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], training = false): Tensor | SymbolicTensor {
+    const list = Array.isArray(x) ? x : [x];
+    if (list.length > 0 && list.some((t) => isSymbolic(t))) {
+      const bad = list.findIndex((t) => !isSymbolic(t));
+      if (bad >= 0) throw new ValueError(`${this.name}: inputs must be all symbolic (from my.input) or all Tensors, got a symbolic tensor and ${describe(list[bad])} at index ${bad}`);
+      const outputs = this.connect(list as SymbolicTensor[]);
+      if (outputs.length !== 1) throw new ValueError(`${this.name}: the layer has ${outputs.length} outputs; use connect() to get all of them`);
+      return outputs[0];
+    }
+    if (Array.isArray(x)) {
+      const outs = this.invoke(x as Tensor[], training);
+      return outs[0];
+    }
+    return this.applyTensor(x as Tensor, training);
+  }
+
+  /** The Tensor path of `apply` (one input). */
+  private applyTensor(x: Tensor, training: boolean): Tensor {
     if (!(x instanceof Tensor)) throw new ValueError(`${this.name}: input must be a Tensor, got ${describe(x)}`);
     const sample = x.shape.slice(1);
     if (x.rank < 2) throw new ShapeError(`${this.name}: input must have a batch dimension and at least one feature dimension, got shape [${x.shape.join(', ')}]`);
@@ -114,8 +165,58 @@ export abstract class Layer {
     return this.call(x, training);
   }
 
+  /**
+   * @internal Applies the layer to symbolic tensors: checks and builds for their shapes (`inferShapes`), records a
+   * graph node and returns its outputs.
+   */
+  connect(inputs: SymbolicTensor[]): SymbolicTensor[] {
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((t) => !isSymbolic(t))) {
+      throw new ValueError(`${this.name}: connect expects a non-empty array of symbolic tensors, got ${describe(inputs)}`);
+    }
+    return new GraphNode(this, inputs.slice(), this.inferShapes(inputs.map((t) => t.shape.slice()))).outputs;
+  }
+
+  /**
+   * @internal The output sample shapes for inputs of sample shapes `shapes`, building the layer on first use. One
+   * input here; multi-input layers (merge layers, models used as layers) override it with `invoke`.
+   * Throws ShapeError naming the layer when the shapes do not fit.
+   */
+  inferShapes(shapes: number[][]): number[][] {
+    if (shapes.length !== 1) throw new ValueError(`${this.name}: a ${this.className} layer takes one input, got ${shapes.length}`);
+    const sample = shapes[0];
+    if (this.inputShape && !shapesEqual(this.inputShape, sample)) {
+      throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got a symbolic input of shape [null, ${sample.join(', ')}]`);
+    }
+    if (!this.built) this.build(sample.slice());
+    return [this.computeOutputShape(sample)];
+  }
+
+  /** @internal Runs the layer on real tensors, one per input; returns one tensor per output. */
+  invoke(xs: Tensor[], training: boolean): Tensor[] {
+    if (xs.length !== 1) throw new ValueError(`${this.name}: a ${this.className} layer takes one input, got ${xs.length}`);
+    return [this.applyTensor(xs[0], training)];
+  }
+
+  /**
+   * @internal `invoke` with the activity penalties of the outputs (what a model adds to the loss in training).
+   * Models used as layers return those of their own layers.
+   */
+  invokeWithLosses(xs: Tensor[], training: boolean): { outputs: Tensor[]; activity: Tensor[] } {
+    const outputs = this.invoke(xs, training);
+    const activity: Tensor[] = [];
+    for (const out of outputs) {
+      const a = this.activityLoss(out);
+      if (a) activity.push(a);
+    }
+    return { outputs, activity };
+  }
+
   /** Creates a weight Variable from an initializer and registers its optional penalty. */
   protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null = null, trainable = true): Variable {
+    if (dryRun) {
+      dryRun.push({ name: `${this.name}/${name}`, shape: shape.slice(), trainable });
+      return null as unknown as Variable;  // a dry build (recordWeightShapes) never runs the layer
+    }
     const v = tidy(() => variable(initializer.init(shape), trainable, `${this.name}/${name}`));
     this.entries.push({ variable: v, regularizer });
     return v;
@@ -183,6 +284,12 @@ export abstract class Layer {
   protected deterministicCall(): boolean {
     return false;
   }
+
+  /**
+   * Checks the values (not only the shape) of data given to a model whose first layer this is, once when the data
+   * is given (fit, evaluate, predict), naming `op`: e.g. an embedding's ids. Nothing here; throws a typed error.
+   */
+  checkInputValues(_x: Tensor, _op: string): void {}
 
   /** Penalty on this layer's output (activity regularizer), or null. Computed by the model in training. */
   activityLoss(_output: Tensor): Tensor | null {

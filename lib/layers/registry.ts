@@ -2,10 +2,23 @@
 import { ModelFormatError, describe } from '../errors';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch-normalization';
+import { Conv1D, Conv2D } from './conv';
+import { DepthwiseConv2D } from './depthwise-conv';
 import { Dense } from './dense';
 import { Dropout } from './dropout';
+import { Embedding } from './embedding';
 import { Flatten } from './flatten';
+import { LayerNormalization } from './layer-normalization';
+import { Permute } from './permute';
+import { Reshape } from './reshape';
+import { GaussianNoise } from './gaussian-noise';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling';
 import type { Layer } from './layer';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
+import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
+import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout';
+import { UpSampling2D } from './up-sampling';
+import { ZeroPadding2D } from './zero-padding';
 
 type LayerFactory = (config: Record<string, unknown>) => Layer;
 
@@ -15,6 +28,33 @@ const registry = new Map<string, LayerFactory>([
   ['Dropout', (c) => new Dropout(c as never)],
   ['BatchNormalization', (c) => new BatchNormalization(c as never)],
   ['Flatten', (c) => new Flatten(c as never)],
+  ['Concatenate', (c) => new Concatenate(c as never)],
+  ['Add', (c) => new Add(c as never)],
+  ['Subtract', (c) => new Subtract(c as never)],
+  ['Multiply', (c) => new Multiply(c as never)],
+  ['Average', (c) => new Average(c as never)],
+  ['Maximum', (c) => new Maximum(c as never)],
+  ['Minimum', (c) => new Minimum(c as never)],
+  ['Conv1D', (c) => new Conv1D(c as never)],
+  ['Conv2D', (c) => new Conv2D(c as never)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as never)],
+  ['MaxPooling1D', (c) => new MaxPooling1D(c as never)],
+  ['MaxPooling2D', (c) => new MaxPooling2D(c as never)],
+  ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
+  ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
+  ['Embedding', (c) => new Embedding(c as never)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as never)],
+  ['Reshape', (c) => new Reshape(c as never)],
+  ['Permute', (c) => new Permute(c as never)],
+  ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as never)],
+  ['GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c as never)],
+  ['GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c as never)],
+  ['GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as never)],
+  ['ZeroPadding2D', (c) => new ZeroPadding2D(c as never)],
+  ['UpSampling2D', (c) => new UpSampling2D(c as never)],
+  ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
+  ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
+  ['GaussianNoise', (c) => new GaussianNoise(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

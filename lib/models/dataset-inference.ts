@@ -10,8 +10,9 @@ import type { Compiled } from './compile';
 import { evaluateBatch, evaluationValue, metricResults, ownCopy, type EvaluationResult } from './evaluate';
 import { prepareXY, type Prepared } from './fit-data';
 import { toTensor } from './input-data';
+import { packData } from './graph-data';
 import { DeviceLossSum } from './loss-sum';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 
 /** The x and y of a batch element: `{ xs, ys }` (tfjs) or `[xs, ys]`. */
 export function batchXY(e: unknown, where: string): [unknown, unknown] {
@@ -20,11 +21,15 @@ export function batchXY(e: unknown, where: string): [unknown, unknown] {
   throw new ValueError(`${where} must be a batch { xs, ys } or [xs, ys] of Tensors, got ${describe(e)}${e !== null && typeof e === 'object' && 'xs' in e ? ' (no ys: give the dataset a target)' : ''}`);
 }
 
+/** A batch x: a Tensor, an object of inputs by name, or an array of Tensors (one per input). */
+const isBatchX = (v: unknown): boolean => v instanceof Tensor || (Array.isArray(v) ? v.length > 0 && v.every((t) => t instanceof Tensor) :
+  v !== null && typeof v === 'object' && !ArrayBuffer.isView(v));
+
 /** The x of a batch element for predict: `{ xs }`, `[xs, ys]`, or the Tensor itself. */
 function batchX(e: unknown, where: string): unknown {
   if (e instanceof Tensor) return e;
   if (e !== null && typeof e === 'object' && 'xs' in e) return (e as { xs: unknown }).xs;
-  if (Array.isArray(e) && e.length === 2 && e[0] instanceof Tensor) return e[0];
+  if (Array.isArray(e) && e.length === 2 && isBatchX(e[0])) return e[0];
   throw new ValueError(`${where} must be a batch Tensor, { xs } or [xs, ys], got ${describe(e)}`);
 }
 
@@ -32,12 +37,19 @@ function batchX(e: unknown, where: string): unknown {
  * Validates a batch as fit and evaluate do for arrays (shapes against the model, labels, finite values), with a
  * hint when the samples were not batched. The caller disposes the result and the element.
  */
-export function prepareBatch(model: Sequential, compiled: Compiled, e: unknown, where: string): Prepared {
+export function prepareBatch(model: Model, compiled: Compiled, e: unknown, where: string): Prepared {
   const [x, y] = batchXY(e, where);
   if (ArrayBuffer.isView(x) || typeof x === 'number') {
     throw new ShapeError(`${where}: xs is one sample (${describe(x)}), not a batch; call dataset.batch(batchSize) before fit / evaluate`);
   }
-  return prepareXY(model, compiled, x, y, where);
+  const packed = packData(model, x, y, where);
+  try {
+    const p = prepareXY(model, compiled, packed.x, packed.y, where);
+    return { ...p, dispose: () => { p.dispose(); packed.dispose(); } };
+  } catch (err) {
+    packed.dispose();
+    throw err;
+  }
 }
 
 /** Options of evaluate and predict on a Dataset. */
@@ -54,7 +66,7 @@ export function stepsOption(v: unknown, op: string, name = 'steps'): number | un
 }
 
 /** @internal Loss and metrics over the batches of `dataset` (at most `steps`) in inference mode. */
-export async function evaluateDatasetCompiled(model: Sequential, compiled: Compiled, dataset: Dataset, steps: number | undefined, op: string): Promise<EvaluationResult> {
+export async function evaluateDatasetCompiled(model: Model, compiled: Compiled, dataset: Dataset, steps: number | undefined, op: string): Promise<EvaluationResult> {
   for (const m of compiled.metrics) m.reset();
   const lossSum = new DeviceLossSum();
   let b = 0;
@@ -81,15 +93,18 @@ export async function evaluateDatasetCompiled(model: Sequential, compiled: Compi
 }
 
 /** `model.evaluate(dataset)`: the loss, or [loss, ...metrics], over the dataset's batches. */
-export async function evaluateDataset(model: Sequential, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<number | number[]> {
+export async function evaluateDataset(model: Model, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<number | number[]> {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
   const compiled = model.requireCompiled('evaluate');
   const steps = stepsOption(options.steps, 'evaluate');
   return evaluationValue(compiled, await evaluateDatasetCompiled(model, compiled, dataset, steps, 'evaluate'));
 }
 
-/** `model.predict(dataset)`: the outputs of every batch (at most `steps`), concatenated along the batch axis. */
-export async function predictDataset(model: Sequential, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<Tensor> {
+/**
+ * `model.predict(dataset)`: the outputs of every batch (at most `steps`), concatenated along the batch axis (a model
+ * of several outputs: packed side by side, as `callPacked`).
+ */
+export async function predictDataset(model: Model, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<Tensor> {
   if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
   const steps = stepsOption(options.steps, 'predict');
   const parts: Tensor[] = [];
@@ -98,12 +113,17 @@ export async function predictDataset(model: Sequential, dataset: Dataset, option
     for await (const e of dataset) {
       try {
         const where = `predict: batch ${b}`;
-        const cx = toTensor(batchX(e, where), `${where}: xs`);
+        const packed = packData(model, batchX(e, where), null, where);
         try {
-          model.ensureBuilt(cx.tensor, where);
-          parts.push(noGrad(() => tidy(() => ownCopy(model.call(cx.tensor, false), cx.tensor))));
+          const cx = toTensor(packed.x, `${where}: xs`);
+          try {
+            model.ensureBuilt(cx.tensor, where);
+            parts.push(noGrad(() => tidy(() => ownCopy(model.callPacked(cx.tensor, false), cx.tensor))));
+          } finally {
+            if (cx.owned) cx.tensor.dispose();
+          }
         } finally {
-          if (cx.owned) cx.tensor.dispose();
+          packed.dispose();
         }
       } finally {
         disposeElement(e);

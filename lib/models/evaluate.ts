@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 import { batchLoss, metricInput } from './step';
 
 /** Options of `evaluate`. */
@@ -36,7 +36,7 @@ export function checkBatchSize(v: unknown, op: string): number {
  * @internal The loss and metric update of the batch of `count` rows from `start` in inference mode; the loss goes
  * into `lossSum` (read once, at the end).
  */
-export function evaluateBatch(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, start: number, count: number, lossSum: DeviceLossSum): void {
+export function evaluateBatch(model: Model, compiled: Compiled, x: Tensor, y: Tensor, start: number, count: number, lossSum: DeviceLossSum): void {
   noGrad(() => tidy(() => withPrevalidatedLabels(() => {
     const xb = slice(x, start, count);
     const yb = slice(y, start, count);
@@ -71,7 +71,7 @@ export function evaluationValue(compiled: Compiled, r: EvaluationResult): number
  * @internal Loss and metric results over (x, y) in inference mode. The loss is averaged over samples
  * (batch losses weighted by batch size) and includes the regularization penalties, as Keras.
  */
-export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): EvaluationResult {
+export function evaluateCompiled(model: Model, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number): EvaluationResult {
   for (const m of compiled.metrics) m.reset();
   const n = x.shape[0];
   // Batch losses are summed on the backend and read once (x and y were validated by prepareXY).
@@ -85,7 +85,7 @@ export function evaluateCompiled(model: Sequential, compiled: Compiled, x: Tenso
 }
 
 /** See `Sequential.evaluate`. */
-export function evaluateModel(model: Sequential, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
   const compiled = model.requireCompiled('evaluate');
   const batchSize = checkBatchSize(options.batchSize, 'evaluate');
@@ -98,7 +98,7 @@ export function evaluateModel(model: Sequential, x: InputData, y: InputData, opt
 }
 
 /** See `Sequential.predict`. */
-export function predictModel(model: Sequential, x: InputData, options: PredictOptions = {}): Tensor {
+export function predictModel(model: Model, x: InputData, options: PredictOptions = {}): Tensor {
   if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
   const batchSize = checkBatchSize(options.batchSize, 'predict');
   const cx = toTensor(x, 'predict: x');
@@ -106,11 +106,11 @@ export function predictModel(model: Sequential, x: InputData, options: PredictOp
     model.ensureBuilt(cx.tensor, 'predict');
     const n = cx.tensor.shape[0];
     return noGrad(() => tidy(() => {
-      if (n <= batchSize) return ownCopy(model.call(cx.tensor, false), cx.tensor);
+      if (n <= batchSize) return ownCopy(model.callPacked(cx.tensor, false), cx.tensor);
       const parts: Tensor[] = [];
       for (let start = 0; start < n; start += batchSize) {
         const count = Math.min(batchSize, n - start);
-        parts.push(tidy(() => { const xb = slice(cx.tensor, start, count); return ownCopy(model.call(xb, false), xb); }));
+        parts.push(tidy(() => { const xb = slice(cx.tensor, start, count); return ownCopy(model.callPacked(xb, false), xb); }));
       }
       return concat(parts, 0);
     }));

@@ -6,7 +6,7 @@ import { slice } from '../ops/indexing';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkSameRows, toTensor } from './input-data';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 
 /** Validated x and y tensors of one data set; `dispose()` frees what was created for them. */
 export interface Prepared {
@@ -24,7 +24,7 @@ const BUILTIN_DENSE_TARGETS = ['meanSquaredError', 'meanAbsoluteError', 'huber',
  * [0, classes), reported with their row). With `deferFiniteX` the check that x is finite is left to the caller
  * (lib/engine/finite-check.ts `checkFiniteAsync`, off the JavaScript thread).
  */
-export function prepareXY(model: Sequential, compiled: Compiled, xIn: unknown, yIn: unknown, op: string, deferFiniteX = false): Prepared {
+export function prepareXY(model: Model, compiled: Compiled, xIn: unknown, yIn: unknown, op: string, deferFiniteX = false): Prepared {
   const owned: Tensor[] = [];
   const disposeAll = () => { for (const t of owned) t.dispose(); };
   try {
@@ -36,35 +36,50 @@ export function prepareXY(model: Sequential, compiled: Compiled, xIn: unknown, y
     let y = cy.tensor;
     checkSameRows([[`${op}: x`, x], [`${op}: y`, y]]);
     model.ensureBuilt(x, op);
-    const out = model.outputShape as number[];
     const n = x.shape[0];
-    const lossName = compiled.loss.name;
-    if (lossName === 'sparseCategoricalCrossentropy') {
-      if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === 1))) {
-        throw new ShapeError(`${op}: y must hold one class index per sample for sparseCategoricalCrossentropy, shape [${n}] or [${n}, 1], got [${y.shape.join(', ')}]`);
-      }
-      const classes = out[out.length - 1];
-      const labels = y.dataSync();
-      for (let i = 0; i < labels.length; i++) {
-        const v = labels[i];
-        if (!Number.isInteger(v) || v < 0 || v >= classes) {
-          throw new ValueError(`${op}: y[${i}] = ${v} is not a class index; labels must be integers in [0, ${classes - 1}] for a model with ${classes} outputs`);
-        }
-      }
-      if (y.rank === 2) { y = reshape(y, [n]); owned.push(y); }
-    } else if (BUILTIN_DENSE_TARGETS.includes(lossName)) {
-      if (y.rank === 1 && out.length === 1 && out[0] === 1) { y = reshape(y, [n, 1]); owned.push(y); }
-      const sample = y.shape.slice(1);
-      if (sample.length !== out.length || sample.some((d, i) => d !== out[i])) {
-        throw new ShapeError(`${op}: y must have shape [${n}, ${out.join(', ')}] to match the model's output for ${lossName}, got [${y.shape.join(', ')}]`);
-      }
-      if (lossName === 'binaryCrossentropy' || lossName === 'categoricalCrossentropy') checkUnitLabels(`${op} (${lossName})`, 'y', y.dataSync());
+    if (compiled.heads === null) {
+      const checked = checkTarget(y, model.outputShape as number[], compiled.loss.name, `${op}: y`);
+      if (checked !== y) owned.push(y = checked);
     }
     return { x, y, n, dispose: disposeAll };
   } catch (err) {
     disposeAll();
     throw err;
   }
+}
+
+/**
+ * Checks a target y against a model output of sample shape `out` for the built-in losses (shape; sparse labels:
+ * integers in [0, classes), reported with their row; 0/1-range labels for the cross-entropies). Returns y, or a
+ * reshaped view the caller owns: [n] for sparse labels given as [n, 1], [n, 1] for targets given as [n].
+ */
+export function checkTarget(y: Tensor, out: number[], lossName: string, arg: string): Tensor {
+  const n = y.shape[0];
+  if (lossName === 'sparseCategoricalCrossentropy') {
+    if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === 1))) {
+      throw new ShapeError(`${arg} must hold one class index per sample for sparseCategoricalCrossentropy, shape [${n}] or [${n}, 1], got [${y.shape.join(', ')}]`);
+    }
+    const classes = out[out.length - 1];
+    const labels = y.dataSync();
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (!Number.isInteger(v) || v < 0 || v >= classes) {
+        throw new ValueError(`${arg}[${i}] = ${v} is not a class index; labels must be integers in [0, ${classes - 1}] for a model with ${classes} outputs`);
+      }
+    }
+    return y.rank === 2 ? reshape(y, [n]) : y;
+  }
+  if (BUILTIN_DENSE_TARGETS.includes(lossName)) {
+    const t = y.rank === 1 && out.length === 1 && out[0] === 1 ? reshape(y, [n, 1]) : y;
+    const sample = t.shape.slice(1);
+    if (sample.length !== out.length || sample.some((d, i) => d !== out[i])) {
+      if (t !== y) t.dispose();
+      throw new ShapeError(`${arg} must have shape [${n}, ${out.join(', ')}] to match the model's output for ${lossName}, got [${y.shape.join(', ')}]`);
+    }
+    if (lossName === 'binaryCrossentropy' || lossName === 'categoricalCrossentropy') checkUnitLabels(arg.replace(/: y$/, '') + ` (${lossName})`, 'y', t.dataSync());
+    return t;
+  }
+  return y;
 }
 
 /** The Keras split: the last `fraction` of the rows (before shuffling) become validation data. */

@@ -19,8 +19,8 @@ import { beginFit, closeEpoch, closeFit, intOption, verboseOption } from './fit-
 import { DeviceLossSum } from './loss-sum';
 import { NativeSteps } from './native-steps';
 import type { FitOptions } from './fit';
-import type { InputData } from './input-data';
-import type { Sequential } from './sequential';
+import { packData, type ModelData } from './graph-data';
+import type { Model } from './model';
 import type { StepControl } from '../engine/step-control';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
@@ -38,7 +38,7 @@ export interface FitDatasetOptions extends Pick<FitOptions, 'epochs' | 'initialE
    */
   stepsPerEpoch?: number;
   /** Validation data: a Dataset of batches or [xVal, yVal]. Evaluated after the epochs `validationFreq` names. */
-  validationData?: Dataset | [InputData, InputData];
+  validationData?: Dataset | [ModelData, ModelData];
   /** Batches of validation data per evaluation (default: all of a new pass). */
   validationSteps?: number;
   /** Validate every `validationFreq` epochs (default 1), or after the (1-based) epochs listed. */
@@ -102,7 +102,7 @@ class StepPlacement {
 }
 
 /** Trains `model` on the batches of `dataset` (see {@link FitDatasetOptions}); resolves with the History. */
-export async function fitDatasetModel(model: Sequential, dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
+export async function fitDatasetModel(model: Model, dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
   if (!(dataset instanceof Dataset)) throw new ValueError(`fit: dataset must be a my.data.Dataset, got ${describe(dataset)}`);
   const session = beginFit(model, options);
   const { signal, control, checkStop } = session;
@@ -122,7 +122,9 @@ export async function fitDatasetModel(model: Sequential, dataset: Dataset, optio
     let valArrays: ReturnType<typeof prepareXY> | null = null;
     if (vd !== undefined && !(vd instanceof Dataset)) {
       if (!Array.isArray(vd) || vd.length < 2) throw new ValueError(`fit: validationData must be a Dataset or [xVal, yVal], got ${describe(vd)}`);
-      valArrays = prepareXY(model, compiled, vd[0], vd[1], 'fit: validationData');
+      const packed = packData(model, vd[0], vd[1], 'fit: validationData');
+      session.cleanups.push(packed.dispose);
+      valArrays = prepareXY(model, compiled, packed.x, packed.y, 'fit: validationData');
       session.cleanups.push(valArrays.dispose);
     }
 

@@ -6,7 +6,7 @@ import type { CallbackList, Logs } from '../callbacks/callback';
 import { warnIfLossNotFinite } from '../callbacks/nan-warning';
 import type { EvaluationResult } from './evaluate';
 import type { History } from './history';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 
 /** One running fit: its abort signal and step control, and the cleanups run when it ends. */
 export interface FitSession {
@@ -24,7 +24,7 @@ export interface FitSession {
  * Validates that `options` is an object, rejects an already aborted signal, and marks `model` as training (a
  * ModelStateError when it already is). The caller runs its loop in try / finally `session.end()`.
  */
-export function beginFit(model: Sequential, options: unknown): FitSession {
+export function beginFit(model: Model, options: unknown): FitSession {
   if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);
   const signal = checkSignal((options as { signal?: unknown }).signal, 'fit');
   throwIfAborted(signal, 'fit');

@@ -1,4 +1,4 @@
-/** The training loop of `Sequential.fit`. */
+/** The training loop of `Model.fit` on arrays. */
 import { ValueError, describe } from '../errors';
 import { chooseStrategy } from '../engine/strategy';
 import { checkFiniteAsync } from '../engine/finite-check';
@@ -15,7 +15,7 @@ import { beginFit, closeEpoch, closeFit, intOption, verboseOption } from './fit-
 import { DeviceLossSum } from './loss-sum';
 import { NativeSteps } from './native-steps';
 import { toSampleWeights, type InputData } from './input-data';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 import { stepRecorder, trainStep } from './step';
 
 /** Options of `fit`. */
@@ -30,8 +30,11 @@ export interface FitOptions {
   seed?: number;
   /** Fraction in [0, 1) of the samples, taken from the end before shuffling, used as validation data. */
   validationSplit?: number;
-  /** Validation data [x, y] (takes precedence over validationSplit). */
-  validationData?: [InputData, InputData];
+  /**
+   * Validation data [x, y] (takes precedence over validationSplit); for a graph model each as its fit data (an array
+   * or an object keyed by input / output name).
+   */
+  validationData?: [InputData | InputData[] | Record<string, InputData>, InputData | InputData[] | Record<string, InputData>];
   /** Epoch to start from (history and callbacks count from it). Default 0. */
   initialEpoch?: number;
   /** Weight of each class in the loss, { classIndex: weight } (missing classes weigh 1). */
@@ -73,7 +76,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * trains rejects with a DisposedError and frees it once the fit has stopped. A failure leaves the model usable
  * (weights as of the last finished step).
  */
-export async function fitModel(model: Sequential, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+export async function fitModel(model: Model, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
   const session = beginFit(model, options);
   const { signal, control, cleanups, checkStop } = session;
   try {
@@ -94,6 +97,7 @@ export async function fitModel(model: Sequential, x: InputData, y: InputData, op
     await checkFiniteAsync(all.x, 'fit: x', control);  // off the JS thread where the backend can
     checkStop();
     let weights = toSampleWeights(options.sampleWeight, all.n, 'fit: sampleWeight');
+    if (compiled.heads && options.classWeight !== undefined) throw new ValueError('fit: classWeight applies to a model of one output; weight the outputs with compile({ lossWeights }) or pass sampleWeight');
     const cw = classWeights(options.classWeight, all.y, compiled.loss.name);
     if (cw) weights = weights ? weights.map((w, i) => w * cw[i]) : cw;
 

@@ -17,7 +17,7 @@ import { checkBatchSize, evaluateBatch, evaluateCompiled, evaluationValue, metri
 import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
 
 /** Options of `predictAsync` and `evaluateAsync`. */
 export interface AsyncInferenceOptions {
@@ -40,7 +40,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 const ON_THREAD_MAX_MACS = 1 << 22;
 
 /** True when the forward pass of `rows` rows through `model` is small enough to run on the JavaScript thread. */
-function smallPass(model: Sequential, rows: number): boolean {
+function smallPass(model: Model, rows: number): boolean {
   return process.env.MYELIN_OFF_THREAD !== 'always' && rows * model.countParams() <= ON_THREAD_MAX_MACS;
 }
 
@@ -65,7 +65,7 @@ function yielder(): () => Promise<void> {
  * captured first; the output rows go to `out`, the batch losses to `losses` in batch order. False when a program
  * cannot be compiled (before any job ran); rejects with the AbortError of `op` when `control` stopped a job.
  */
-async function runJobs(model: Sequential, compiled: Compiled | null, x: Tensor, y: Tensor | null, batchSize: number,
+async function runJobs(model: Model, compiled: Compiled | null, x: Tensor, y: Tensor | null, batchSize: number,
   out: (outputShape: readonly number[]) => Tensor | null, losses: Float64Array | null, control: StepControl,
   signal: AbortSignal | undefined, op: string): Promise<boolean> {
   const jobs = batchJobs(x.shape[0], batchSize);
@@ -94,7 +94,7 @@ async function runJobs(model: Sequential, compiled: Compiled | null, x: Tensor, 
 const batchCount = (n: number, batchSize: number): number => Math.ceil(n / batchSize);
 
 /** See `Sequential.predictAsync`. */
-export async function predictModelAsync(model: Sequential, x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
+export async function predictModelAsync(model: Model, x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
   const { batchSize, signal } = checkOptions(options, 'predictAsync');
   throwIfAborted(signal, 'predictAsync');
   const cx = toTensor(x, 'predictAsync: x', true);
@@ -127,12 +127,12 @@ export async function predictModelAsync(model: Sequential, x: InputData, options
 }
 
 /** The model output of rows [start, start + count) of x. */
-function predictRows(model: Sequential, x: Tensor, start: number, count: number): Tensor {
-  return noGrad(() => tidy(() => { const xb = slice(x, start, count); return ownCopy(model.call(xb, false), xb); }));
+function predictRows(model: Model, x: Tensor, start: number, count: number): Tensor {
+  return noGrad(() => tidy(() => { const xb = slice(x, start, count); return ownCopy(model.callPacked(xb, false), xb); }));
 }
 
 /** predict batch by batch on the JavaScript thread, with turns of the event loop in between. */
-async function predictByBatches(model: Sequential, x: Tensor, batchSize: number, signal: AbortSignal | undefined): Promise<Tensor> {
+async function predictByBatches(model: Model, x: Tensor, batchSize: number, signal: AbortSignal | undefined): Promise<Tensor> {
   const n = x.shape[0];
   const parts: Tensor[] = [];
   const pause = yielder();
@@ -151,7 +151,7 @@ async function predictByBatches(model: Sequential, x: Tensor, batchSize: number,
 }
 
 /** See `Sequential.evaluateAsync`. */
-export async function evaluateModelAsync(model: Sequential, x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
   const { batchSize, signal } = checkOptions(options, 'evaluateAsync');
   throwIfAborted(signal, 'evaluateAsync');
   const compiled = model.requireCompiled('evaluateAsync');
@@ -170,7 +170,7 @@ export async function evaluateModelAsync(model: Sequential, x: InputData, y: Inp
  * @internal `evaluateCompiled` off the JavaScript thread (or with turns of the event loop between batches): the same
  * loss and metrics. Rejects with the AbortError of `op` when `control` is stopped by `signal`.
  */
-export async function evaluateCompiledAsync(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number,
+export async function evaluateCompiledAsync(model: Model, compiled: Compiled, x: Tensor, y: Tensor, batchSize: number,
   control: StepControl, signal: AbortSignal | undefined, op: string): Promise<EvaluationResult> {
   if (smallPass(model, x.shape[0])) return evaluateCompiled(model, compiled, x, y, batchSize);
   for (const m of compiled.metrics) m.reset();

@@ -9,7 +9,10 @@ import { sigmoid } from '../ops/unary';
 import { tidy } from '../tensor/scope';
 import type { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
-import type { Sequential } from './sequential';
+import type { Model } from './model';
+import { headTarget, type Head } from './heads';
+import { packOutputs } from './graph-data';
+import type { Loss } from '../losses/loss';
 import { StepRecorder, type BatchRows, type StepTensors } from './step-program';
 import type { Variable } from '../tensor/variable';
 
@@ -24,25 +27,48 @@ export interface BatchLoss {
  *      + sum of weight penalties + sum of activity penalties.
  * With a fused softmax the model's logits go to the loss `fromLogits` (same value, one fused kernel).
  */
-export function batchLoss(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
+export function batchLoss(model: Model, compiled: Compiled, x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
+  if (compiled.heads) return headsLoss(model, compiled, compiled.heads, x, y, w, training);
   const fused = compiled.logitsLoss !== null;
   const { output, activity } = model.forwardWithLosses(x, training, fused);
   const loss = fused ? (compiled.logitsLoss as NonNullable<Compiled['logitsLoss']>) : compiled.loss;
-  let total: Tensor;
-  if (!w && loss.batchMean) {
-    total = loss.batchMean(y, output);  // the mean folded into the loss's fused op
-  } else {
-    const perSample = loss.perSample(y, output);
-    if (perSample.rank === 0) total = perSample;
-    else if (w) total = div(sum(mul(perSample, w)), perSample.size);
-    else total = mean(perSample);
-  }
+  return { total: withPenalties(model, lossOf(loss, y, output, w), activity), output };
+}
+
+/** sum_i w_i l_i / batch, or mean_i l_i without weights (a scalar loss as is). */
+function lossOf(loss: Loss, y: Tensor, output: Tensor, w: Tensor | null): Tensor {
+  if (!w && loss.batchMean) return loss.batchMean(y, output);  // the mean folded into the loss's fused op
+  const perSample = loss.perSample(y, output);
+  if (perSample.rank === 0) return perSample;
+  if (w) return div(sum(mul(perSample, w)), perSample.size);
+  return mean(perSample);
+}
+
+/**
+ * A model compiled with heads (lib/models/heads.ts): sum_h weight_h * loss_h(y_h, output_h) + penalties; y is the
+ * targets packed side by side. The output returned is the outputs packed the same way when metrics read it.
+ */
+function headsLoss(model: Model, compiled: Compiled, heads: Head[], x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
+  const { outputs, activity } = model.forwardOutputs(x, training, heads.map((h) => h.logitsLoss !== null));
+  let total: Tensor | null = null;
+  heads.forEach((h, k) => {
+    const l = lossOf(h.logitsLoss ?? h.loss, headTarget(h, y), outputs[k], w);
+    const weighted = h.weight === 1 ? l : mul(l, h.weight);
+    total = total === null ? weighted : add(total, weighted);
+  });
+  const output = compiled.metrics.length > 0 && outputs.length > 1 ? packOutputs(outputs) : outputs[0];
+  return { total: withPenalties(model, total as unknown as Tensor, activity), output };
+}
+
+/** The loss plus the layers' weight penalties and the activity penalties. */
+function withPenalties(model: Model, loss: Tensor, activity: Tensor[]): Tensor {
+  let total = loss;
   for (const layer of model.layers) {
     const r = layer.regularizationLoss();
     if (r) total = add(total, r);
   }
   for (const a of activity) total = add(total, a);
-  return { total, output };
+  return total;
 }
 
 /** Probabilities for metrics from a batch output (softmax or sigmoid of fused logits). */
@@ -54,11 +80,16 @@ export function metricInput(compiled: Compiled, output: Tensor): Tensor {
 }
 
 /** The per-fit step runner: records the step of each batch shape and replays it (lib/models/step-program.ts). */
-export function stepRecorder(model: Sequential, compiled: Compiled): StepRecorder {
-  const repeatable = model.layers.every((l) => l.repeatableStep()) && isBuiltInLoss(compiled.loss) &&
-    (compiled.logitsLoss === null || isBuiltInLoss(compiled.logitsLoss));
+export function stepRecorder(model: Model, compiled: Compiled): StepRecorder {
+  const repeatable = model.layers.every((l) => l.repeatableStep()) && lossesBuiltIn(compiled);
   // fit validated every label before training (lib/models/fit-data.ts), so the loss need not read them again.
   return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => batchLoss(model, compiled, x, y, w, true)), repeatable);
+}
+
+/** True when every loss of `compiled` (each head's, and the fused forms) is a built-in one. */
+export function lossesBuiltIn(compiled: Compiled): boolean {
+  const losses = compiled.heads ? compiled.heads.flatMap((h) => [h.loss, h.logitsLoss]) : [compiled.loss, compiled.logitsLoss];
+  return losses.every((l) => l === null || isBuiltInLoss(l));
 }
 
 /**

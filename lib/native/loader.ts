@@ -49,7 +49,7 @@ function loadFirst(candidates: string[]): { module?: unknown; failures: string[]
       continue;
     }
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       return { module: require(file), failures };
     } catch (err) {
       failures.push(`${file}: ${(err as Error).message.split('\n')[0]}`);

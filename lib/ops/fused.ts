@@ -6,6 +6,7 @@ import { needsGradient, record, retainForGradient, willRecord } from '../autogra
 import type { UnaryOp } from '../backend/kernel-ids';
 import { ShapeError, ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
+import { activationGrad } from './activation-grad';
 import { checkRank, checkTensor, commonBackend } from './checks';
 import { empty } from './creation';
 import { matmul } from './matmul';
@@ -41,18 +42,7 @@ export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: Den
   if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const wantDx = needsGradient(x);
   const recorded = record('dense', inputs, y, (dy) => {
-    let dz = dy;
-    let dbias: Tensor | null = null;
-    if (op !== 'linear') {
-      dz = empty([m, n]);
-      if (bias) {
-        // dz and the bias gradient in one kernel.
-        dbias = empty([n]);
-        if (n > 0) backend.biasActivationGrad(op, z.storage, y.storage, dy.storage, dz.storage, dbias.storage, m, n, param);
-      } else if (m * n > 0) {
-        backend.unaryGrad(op, z.storage, y.storage, dy.storage, dz.storage, m * n, param);
-      }
-    }
+    const { dz, dbias } = activationGrad(backend, op, z, y, dy, bias !== null, m, n, param);
     // No dx for an input that nothing differentiates (the batch itself): one GEMM of three saved.
     const grads: (Tensor | null)[] = [wantDx ? matmul(dz, w, false, true) : null, matmul(x, dz, true, false)];
     if (bias) grads.push(dbias ?? sum(dz, 0));

@@ -9,7 +9,17 @@ export { softmax, logSoftmax } from './softmax';
 export { matmul } from './matmul';
 export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
 export { slice, concat, gather, flatten } from './indexing';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalMaxPool } from './pooling';
+export type { PoolPadding } from './pooling';
+export { pad } from './pad';
+export { upSample2dNearest, resample2d, bilinearMatrix } from './up-sampling';
 export {
   dense, meanSigmoidCrossEntropy, meanSoftmaxCrossEntropy, sigmoidCrossEntropy, softmaxCrossEntropy, DENSE_ACTIVATIONS,
 } from './fused';
 export type { DenseActivation } from './fused';
+export { conv1d, conv2d } from './conv';
+export type { Conv1dOptions, Conv2dOptions } from './conv';
+export type { ConvPadding } from './conv-geometry';
+export { depthwiseConv2d } from './depthwise-conv';
+export { embeddingLookup } from './embedding';
+export { layerNorm } from './layer-norm';

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend';
 import { DisposedError } from '../errors';
-import { release, track, uncount, type Held } from './memory';
+import { release, track, trackAlone, uncount, type Held } from './memory';
 import { registerInScope } from './scope';
 import type { Shape } from './shape';
 import { sizeOf } from './shape';
@@ -81,6 +81,11 @@ export class Tensor {
   /** Releases the storage. Further use throws `DisposedError`. Idempotent. */
   dispose(): void {
     release(this.held);
+  }
+
+  /** @internal A long-lived tensor (a Variable): released by a finalizer of its own when forgotten. */
+  protected trackAlone(): void {
+    trackAlone(this, this.held);
   }
 
   /** @internal Leaves this tensor out of `memory()`: a constant the library keeps for its own use. */

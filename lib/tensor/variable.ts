@@ -30,6 +30,7 @@ export class Variable extends Tensor {
   /** @internal Use `variable()`. */
   constructor(initial: Tensor, trainable: boolean, name: string) {
     super(initial.backend, copyStorage(initial), initial.shape);
+    this.trackAlone();
     this.trainable = trainable;
     this.name = name;
     keep(this);

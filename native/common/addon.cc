@@ -8,8 +8,7 @@ namespace {
 
 Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   static const myelin::ExportRow kTable[] = {
-      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)
-      {"binarySame", myelin::BinarySame},
+      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW){"binarySame", myelin::BinarySame},
       {"compileProgram", myelin::CompileProgram},
       {"runProgram", myelin::RunProgram},
       {"shuffleIndices", myelin::ShuffleIndices},

@@ -9,20 +9,22 @@ namespace {
 double g_empty[1];  // data pointer of empty arrays (napi may report nullptr); aligned for any element type
 }
 
-Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : env_(info.Env()), argc_(info.Length()), fn_(fn) {
+Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count)
+    : env_(info.Env()), argc_(info.Length()), fn_(fn) {
   for (size_t i = 0; i < argc_ && i < kMaxArgs; ++i) argv_[i] = info[i];
   init(count);
 }
 
-Args::Args(napi_env env, const napi_value* argv, size_t argc, const char* fn, size_t count) : env_(env), argc_(argc), fn_(fn) {
+Args::Args(napi_env env, const napi_value* argv, size_t argc, const char* fn, size_t count)
+    : env_(env), argc_(argc), fn_(fn) {
   for (size_t i = 0; i < argc_ && i < kMaxArgs; ++i) argv_[i] = argv[i];
   init(count);
 }
 
 void Args::init(size_t count) {
   if (argc_ < count) {
-    throw Napi::TypeError::New(env_, std::string(fn_) + ": expected " + std::to_string(count) + " arguments, got " +
-                                         std::to_string(argc_));
+    throw Napi::TypeError::New(
+        env_, std::string(fn_) + ": expected " + std::to_string(count) + " arguments, got " + std::to_string(argc_));
   }
   if (argc_ > kMaxArgs) argc_ = kMaxArgs;
 }
@@ -107,7 +109,8 @@ double Args::num(size_t i, const char* name) const {
 
 double Args::step(size_t i, const char* name) const {
   const double v = num(i, name);
-  if (!(v >= 1) || std::floor(v) != v) rangeError(std::string("argument '") + name + "' must be an integer >= 1, got " + std::to_string(v));
+  if (!(v >= 1) || std::floor(v) != v)
+    rangeError(std::string("argument '") + name + "' must be an integer >= 1, got " + std::to_string(v));
   return v;
 }
 
@@ -139,9 +142,7 @@ size_t Args::size(size_t i, const char* name, double max) const {
   return static_cast<size_t>(v);
 }
 
-int Args::op(size_t i, const char* name, int count) const {
-  return static_cast<int>(size(i, name, count - 1));
-}
+int Args::op(size_t i, const char* name, int count) const { return static_cast<int>(size(i, name, count - 1)); }
 
 bool Args::flag(size_t i, const char* name) const {
   bool b;

@@ -21,7 +21,8 @@ inline DropoutScalars dropout_scalars(const Args& args) {
   DropoutScalars s;
   s.n = args.size(4, "n");
   const double rate = args.num(5, "rate");
-  if (!(rate >= 0 && rate < 1)) args.rangeError("argument 'rate' must be a number in [0, 1), got " + std::to_string(rate));
+  if (!(rate >= 0 && rate < 1))
+    args.rangeError("argument 'rate' must be a number in [0, 1), got " + std::to_string(rate));
   s.threshold = dropout_threshold(rate);
   s.scale = static_cast<float>(1.0 / (1.0 - rate));
   s.k0 = static_cast<uint32_t>(args.size(6, "key0", 4294967295.0));

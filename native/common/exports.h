@@ -27,15 +27,25 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(copyStrided, CopyStrided, 8)                         \
   X(gatherRows, GatherRows, 4)                           \
   X(scatterAddRows, ScatterAddRows, 4)                   \
+  X(embeddingLookup, EmbeddingLookup, 5)                 \
+  X(embeddingGrad, EmbeddingGrad, 5)                     \
+  X(layerNorm, LayerNorm, 9)                             \
+  X(layerNormGrad, LayerNormGrad, 10)                    \
   X(denseForward, DenseForward, 10)                      \
   X(biasActivationGrad, BiasActivationGrad, 9)           \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 7)         \
   X(softmaxCrossEntropyGrad, SoftmaxCrossEntropyGrad, 9) \
   X(sigmoidCrossEntropy, SigmoidCrossEntropy, 4)         \
   X(sigmoidCrossEntropyGrad, SigmoidCrossEntropyGrad, 7) \
-  X(dropout, Dropout, 8)
+  X(dropout, Dropout, 8)                                 \
+  X(conv2dForward, Conv2dForward, 9)                     \
+  X(conv2dInputGrad, Conv2dInputGrad, 5)                 \
+  X(conv2dFilterGrad, Conv2dFilterGrad, 5)               \
+  X(gaussianNoise, GaussianNoise, 7)                     \
+  X(pool2d, Pool2d, 5)                                   \
+  X(pool2dGrad, Pool2dGrad, 6)
 
-#define MYELIN_OPTIMIZER_STEPS(X)     \
+#define MYELIN_OPTIMIZER_STEPS(X)       \
   X(sgdStep, SgdStep, 7, 3, -1)         \
   X(adamStep, AdamStep, 12, 5, 9)       \
   X(adagradStep, AdagradStep, 6, 3, -1) \

@@ -15,18 +15,18 @@ enum class UnaryOp : int {
   relu = 6,
   sigmoid = 7,
   tanh = 8,
-  leakyRelu = 9,   // x > 0 ? x : param * x
-  elu = 10,        // x > 0 ? x : param * (exp(x) - 1)
-  gelu = 11,       // x * Phi(x), exact erf form
-  silu = 12,       // x * sigmoid(x)
-  softplus = 13,   // log(1 + exp(x)), stable
-  powScalar = 14,  // x ** param
-  sign = 15,       // sign(x) in {-1, 0, 1}
-  reciprocal = 16, // 1 / x
-  scale = 17,      // x * param
-  addScalar = 18,  // x + param
-  clipAbs = 19,    // min(max(x, -param), param)
-  linear = 20,     // identity
+  leakyRelu = 9,    // x > 0 ? x : param * x
+  elu = 10,         // x > 0 ? x : param * (exp(x) - 1)
+  gelu = 11,        // x * Phi(x), exact erf form
+  silu = 12,        // x * sigmoid(x)
+  softplus = 13,    // log(1 + exp(x)), stable
+  powScalar = 14,   // x ** param
+  sign = 15,        // sign(x) in {-1, 0, 1}
+  reciprocal = 16,  // 1 / x
+  scale = 17,       // x * param
+  addScalar = 18,   // x + param
+  clipAbs = 19,     // min(max(x, -param), param)
+  linear = 20,      // identity
 };
 constexpr int kUnaryOpCount = 21;
 
@@ -39,8 +39,8 @@ enum class BinaryOp : int {
   pow = 4,
   maximum = 5,
   minimum = 6,
-  equal = 7,   // 1 where a == b else 0
-  greater = 8, // 1 where a > b else 0
+  equal = 7,    // 1 where a == b else 0
+  greater = 8,  // 1 where a > b else 0
 };
 constexpr int kBinaryOpCount = 9;
 

@@ -38,8 +38,10 @@ struct AdamScalars {
 template <class T>
 MYELIN_HD void adam_update(float& p, float grad, float& m, float& v, float* vmax, const AdamScalars<T>& s) {
   T g = grad, pp = p;
-  if (s.decoupled) pp -= s.lr * s.wd * pp;
-  else g += s.wd * pp;
+  if (s.decoupled)
+    pp -= s.lr * s.wd * pp;
+  else
+    g += s.wd * pp;
   const T mm = s.beta1 * m + (1 - s.beta1) * g;
   T vv = s.beta2 * v + (1 - s.beta2) * g * g;
   m = static_cast<float>(mm);

@@ -18,7 +18,7 @@ struct TrainStepsLayout {
 // Reads lrs, firstStep, indices and lossOffset and checks them against the lengths (in floats) of x, xIn, y,
 // yIn, loss and losses: whole rows, the same row count in x and y, every index a row, room for every loss.
 // TypeError or RangeError naming the argument otherwise. With no steps (an empty lrs) nothing else is checked.
-TrainStepsLayout train_steps_layout(const Args& args, size_t xLen, size_t xInLen, size_t yLen, size_t yInLen, size_t lossLen,
-                                    size_t lossesLen);
+TrainStepsLayout train_steps_layout(const Args& args, size_t xLen, size_t xInLen, size_t yLen, size_t yInLen,
+                                    size_t lossLen, size_t lossesLen);
 
 }  // namespace myelin

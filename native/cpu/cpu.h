@@ -16,10 +16,10 @@ namespace myelin {
 
 // ---- GEMM (row-major): C[m, n] = alpha op(A) op(B) + beta C --------------------------------------------
 // op(A) is [m, k] (A stored [k, m] when ta); op(B) is [k, n] (B stored [n, k] when tb).
-void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b,
-           float beta, float* c);
-void sgemm_builtin(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
-                   const float* b, float beta, float* c);
+void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b, float beta,
+           float* c);
+void sgemm_builtin(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b,
+                   float beta, float* c);
 // The GEMM of small problems (gemm_small.cc): runs it and returns true when n <= kSmallGemmMaxColumns and
 // m * n * k <= kSmallGemmVolume, else returns false without touching C.
 constexpr size_t kSmallGemmMaxColumns = 16;
@@ -30,12 +30,12 @@ bool sgemm_small(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, co
 const char* simd_level();
 
 // ---- BLAS loaded at run time ---------------------------------------------------------------------------
-using CblasSgemm = void (*)(int order, int transA, int transB, int m, int n, int k, float alpha,
-                            const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
+using CblasSgemm = void (*)(int order, int transA, int transB, int m, int n, int k, float alpha, const float* a,
+                            int lda, const float* b, int ldb, float beta, float* c, int ldc);
 struct BlasLibrary {
   CblasSgemm sgemm = nullptr;  // null: use the built-in GEMM
   std::string library = "builtin";
-  std::string path;            // empty for builtin
+  std::string path;  // empty for builtin
   std::vector<std::string> tried;
 };
 // Loads the BLAS named by `request` ("" searches the usual places, "builtin" uses none, else a file

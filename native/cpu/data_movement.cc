@@ -12,7 +12,8 @@ namespace myelin {
 namespace {
 
 // The copy itself, over a coalesced space of rank r (inner dimension last).
-void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r, bool acc) {
+void copy_strided(const float* xp, float* op, const int64_t* dim, const int64_t* sx, const int64_t* so, int r,
+                  bool acc) {
   const int64_t inner = dim[r - 1], ix = sx[r - 1], io = so[r - 1];
   int64_t idx[kMaxRank] = {};
   for (;;) {
@@ -51,8 +52,6 @@ Kernel PrepareCopyStrided(const Args& args) {
   if (sp.rank == 0) sp.dim[0] = 1, sp.a[0] = sp.b[0] = 0, sp.rank = 1;
   return [=] { copy_strided(x.data + xOff, out.data + oOff, sp.dim, sp.a, sp.b, sp.rank, acc); };
 }
-
-
 
 // gatherRows(x, indices, out, rowSize): out[i, :] = x[indices[i], :]
 Kernel PrepareGatherRows(const Args& args) {

@@ -48,13 +48,17 @@ using UnaryGradLoop = void (*)(const float*, const float*, const float*, float*,
 using BinaryRow = void (*)(const float*, ptrdiff_t, const float*, ptrdiff_t, float*, size_t);
 
 template <size_t... I>
-constexpr std::array<UnaryLoop, sizeof...(I)> unary_table(std::index_sequence<I...>) { return {unary_loop<I>...}; }
+constexpr std::array<UnaryLoop, sizeof...(I)> unary_table(std::index_sequence<I...>) {
+  return {unary_loop<I>...};
+}
 template <size_t... I>
 constexpr std::array<UnaryGradLoop, sizeof...(I)> unary_grad_table(std::index_sequence<I...>) {
   return {unary_grad_loop<I>...};
 }
 template <size_t... I>
-constexpr std::array<BinaryRow, sizeof...(I)> binary_table(std::index_sequence<I...>) { return {binary_row<I>...}; }
+constexpr std::array<BinaryRow, sizeof...(I)> binary_table(std::index_sequence<I...>) {
+  return {binary_row<I>...};
+}
 
 const auto kUnary = unary_table(std::make_index_sequence<kUnaryOpCount>());
 const auto kUnaryGrad = unary_grad_table(std::make_index_sequence<kUnaryOpCount>());
@@ -77,7 +81,8 @@ Kernel PrepareFill(const Args& args) {
                     std::to_string(out.len) + ")");
   }
   return [=] {
-    parallel_for(length, kParallelMin, [&](size_t b, size_t e) { std::fill(out.data + offset + b, out.data + offset + e, value); });
+    parallel_for(length, kParallelMin,
+                 [&](size_t b, size_t e) { std::fill(out.data + offset + b, out.data + offset + e, value); });
   };
 }
 
@@ -117,8 +122,8 @@ Kernel PrepareBinary(const Args& args) {
   const Dims as = args.dims(2, "aStrides", false), bs = args.dims(4, "bStrides", false);
   const Dims shape = args.dims(6, "outShape", false);
   if (as.rank != shape.rank || bs.rank != shape.rank) {
-    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
-                    ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
+    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) + ", " +
+                    std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
   size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
@@ -135,7 +140,8 @@ Kernel PrepareBinary(const Args& args) {
   if (r <= 1) {
     const ptrdiff_t ia = r ? sp.a[0] : 0, ib = r ? sp.b[0] : 0;
     return [=] {
-      parallel_for(total, kParallelMin, [&](size_t s, size_t e) { row(a.data + s * ia, ia, b.data + s * ib, ib, out.data + s, e - s); });
+      parallel_for(total, kParallelMin,
+                   [&](size_t s, size_t e) { row(a.data + s * ia, ia, b.data + s * ib, ib, out.data + s, e - s); });
     };
   }
   return [=] {
@@ -165,7 +171,9 @@ Kernel PrepareBinarySame(const Args& args) {
   args.need(b, n, "b");
   args.need(out, n, "out");
   const BinaryRow row = kBinary[op];
-  return [=] { parallel_for(n, kParallelMin, [&](size_t s, size_t e) { row(a.data + s, 1, b.data + s, 1, out.data + s, e - s); }); };
+  return [=] {
+    parallel_for(n, kParallelMin, [&](size_t s, size_t e) { row(a.data + s, 1, b.data + s, 1, out.data + s, e - s); });
+  };
 }
 
 }  // namespace myelin

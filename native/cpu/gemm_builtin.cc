@@ -19,8 +19,7 @@ namespace {
 constexpr size_t KC = 256, MC = 96, NC = 4096;
 using MicroKernel = void (*)(size_t kc, const float* a, const float* b, float* c, size_t ldc);
 
-__attribute__((target("avx512f"))) void kernel_avx512(size_t kc, const float* a, const float* b, float* c,
-                                                        size_t ldc) {
+__attribute__((target("avx512f"))) void kernel_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc) {
   __m512 acc[8][2];
   for (int i = 0; i < 8; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (size_t p = 0; p < kc; ++p, a += 8, b += 32) {
@@ -39,8 +38,7 @@ __attribute__((target("avx512f"))) void kernel_avx512(size_t kc, const float* a,
   }
 }
 
-__attribute__((target("avx2,fma"))) void kernel_avx2(size_t kc, const float* a, const float* b, float* c,
-                                                       size_t ldc) {
+__attribute__((target("avx2,fma"))) void kernel_avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc) {
   __m256 acc[6][2];
   for (int i = 0; i < 6; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
   for (size_t p = 0; p < kc; ++p, a += 6, b += 16) {
@@ -136,8 +134,10 @@ void gemm_serial(const View& A, const View& B, size_t m, size_t n, size_t k, flo
                  size_t ldc) {
   for (size_t i = 0; i < m; ++i) {  // C = beta C; beta == 0 clears (NaN in C does not propagate)
     float* row = c + i * ldc;
-    if (beta == 0.f) std::fill(row, row + n, 0.f);
-    else if (beta != 1.f) for (size_t j = 0; j < n; ++j) row[j] *= beta;
+    if (beta == 0.f)
+      std::fill(row, row + n, 0.f);
+    else if (beta != 1.f)
+      for (size_t j = 0; j < n; ++j) row[j] *= beta;
   }
   if (k == 0 || alpha == 0.f) return;
   const Spec& s = spec();

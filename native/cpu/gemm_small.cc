@@ -18,8 +18,8 @@ inline float blend(float s, float alpha, float beta, float c) { return beta == 0
 
 // C[m, N] from op(A) (A[i, p] = a[i * aRow + p * aCol]) and B rows of N contiguous floats (row p at b + p * N).
 template <size_t N>
-MYELIN_CLONES void rows_of(size_t m, size_t k, float alpha, const float* a, size_t aRow, size_t aCol, const float* b, float beta,
-             float* c) {
+MYELIN_CLONES void rows_of(size_t m, size_t k, float alpha, const float* a, size_t aRow, size_t aCol, const float* b,
+                           float beta, float* c) {
   for (size_t i = 0; i < m; ++i) {
     float acc[N] = {};
     const float* ai = a + i * aRow;
@@ -74,11 +74,20 @@ bool sgemm_small(bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, co
     rowsOfB = packed;
   }
   switch (ta ? n : 0) {
-    case 1: columns_of<1>(m, k, alpha, a, rowsOfB, beta, c); break;
-    case 2: columns_of<2>(m, k, alpha, a, rowsOfB, beta, c); break;
-    case 3: columns_of<3>(m, k, alpha, a, rowsOfB, beta, c); break;
-    case 4: columns_of<4>(m, k, alpha, a, rowsOfB, beta, c); break;
-    default: kRows[n - 1](m, k, alpha, a, ta ? 1 : k, ta ? m : 1, rowsOfB, beta, c);
+    case 1:
+      columns_of<1>(m, k, alpha, a, rowsOfB, beta, c);
+      break;
+    case 2:
+      columns_of<2>(m, k, alpha, a, rowsOfB, beta, c);
+      break;
+    case 3:
+      columns_of<3>(m, k, alpha, a, rowsOfB, beta, c);
+      break;
+    case 4:
+      columns_of<4>(m, k, alpha, a, rowsOfB, beta, c);
+      break;
+    default:
+      kRows[n - 1](m, k, alpha, a, ta ? 1 : k, ta ? m : 1, rowsOfB, beta, c);
   }
   return true;
 }

@@ -35,7 +35,8 @@ using PrepareOptimizerFn = OptimizerKernel (*)(const Args& args);
 // The optimizer steps (MYELIN_OPTIMIZER_STEPS of native/common/exports.h: X(jsName, EntryName, argumentCount,
 // lrArgument, stepArgument or -1)) each have `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point
 // that runs it with the call's own learning rate and step (entries.cc).
-#define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count, lrArg, stepArg) OptimizerKernel Prepare##Name(const Args& args);
+#define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count, lrArg, stepArg) \
+  OptimizerKernel Prepare##Name(const Args& args);
 MYELIN_OPTIMIZER_STEPS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
 #undef MYELIN_DECLARE_PREPARE_OPTIMIZER
 

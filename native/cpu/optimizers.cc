@@ -1,6 +1,6 @@
 // Multi-tensor optimizer steps: one call updates every parameter in place with the per-element math of
-// native/common/optimizer_math.h (formulas in lib/backend/backend.ts), computed in double, stored as float. All list lengths and tensor
-// lengths are checked before anything is written.
+// native/common/optimizer_math.h (formulas in lib/backend/backend.ts), computed in double, stored as float. All list
+// lengths and tensor lengths are checked before anything is written.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -48,7 +48,8 @@ float* at(const std::vector<F32>& list, size_t t, size_t i) { return list.empty(
 // Adam without amsgrad over n contiguous elements: a branch-free loop the compiler vectorizes (double
 // lanes; the same math as adam_update, element by element). The scalars are copied so their branches
 // are loop-invariant.
-MYELIN_CLONES void adam_span(float* p, const float* g, float* m, float* v, size_t n, const AdamScalars<double>& scalars) {
+MYELIN_CLONES void adam_span(float* p, const float* g, float* m, float* v, size_t n,
+                             const AdamScalars<double>& scalars) {
   const AdamScalars<double> s = scalars;
   for (size_t i = 0; i < n; ++i) adam_update(p[i], g[i], m[i], v[i], static_cast<float*>(nullptr), s);
 }

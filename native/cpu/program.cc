@@ -82,7 +82,8 @@ void check_buffers(const Args& args, const Program& p) {
     napi_is_detached_arraybuffer(p.env, ab, &detached);
     if (!detached) napi_get_arraybuffer_info(p.env, ab, &data, &bytes);
     if (detached || data != h.data || bytes < h.bytes) {
-      throw Napi::Error::New(args.env(), std::string("runProgram: buffer ") + std::to_string(i) + " of the program was " +
+      throw Napi::Error::New(args.env(), std::string("runProgram: buffer ") + std::to_string(i) +
+                                             " of the program was " +
                                              (detached ? "detached (transferred)" : "resized") +
                                              " after compileProgram (" + std::to_string(h.bytes) + " bytes then, " +
                                              std::to_string(bytes) + " now); compile the program again");
@@ -119,7 +120,8 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < calls.Length(); ++i) {
     CallValue call;
     if (!read_call(calls.Get(i), &call)) {
-      throw Napi::TypeError::New(env, "compileProgram: calls[" + std::to_string(i) + "] must be [kernelName, ...arguments]");
+      throw Napi::TypeError::New(env,
+                                 "compileProgram: calls[" + std::to_string(i) + "] must be [kernelName, ...arguments]");
     }
     const auto entry = kernel_table().find(call.name);
     if (entry == kernel_table().end()) {

@@ -1,6 +1,6 @@
 // Reductions of an [outer, mid, inner] view over the middle axis: out[o, i] = op_m x[o, m, i].
-// sum accumulates in double; mean is that sum, rounded to float, times float(1 / mid); max/min propagate NaN; argmax writes the first index of the maximum
-// (a NaN counts as the maximum) as a float.
+// sum accumulates in double; mean is that sum, rounded to float, times float(1 / mid); max/min propagate NaN; argmax
+// writes the first index of the maximum (a NaN counts as the maximum) as a float.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -78,7 +78,8 @@ Kernel PrepareReduce(const Args& args) {
   args.need(out, outSize, "out");
   if (outSize == 0) return Kernel();
   if (mid == 0) {
-    if (op != ReduceOp::sum && op != ReduceOp::mean) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
+    if (op != ReduceOp::sum && op != ReduceOp::mean)
+      args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
     const float empty = op == ReduceOp::sum ? 0.f : NAN;
     return [=] { std::fill(out.data, out.data + outSize, empty); };
   }
@@ -103,9 +104,8 @@ void apply_reduce(int opId, const float* x, float* out, size_t outer, size_t mid
       for (size_t o = b; o < e; ++o) reduce_columns(op, x + o * mid * inner, out + o * inner, mid, inner, 0, inner);
     });
   } else {  // one outer slice: split the inner columns
-    parallel_for(inner, std::max<size_t>(1, kParallelMin / mid), [&](size_t b, size_t e) {
-      reduce_columns(op, x, out, mid, inner, b, e);
-    });
+    parallel_for(inner, std::max<size_t>(1, kParallelMin / mid),
+                 [&](size_t b, size_t e) { reduce_columns(op, x, out, mid, inner, b, e); });
   }
 }
 

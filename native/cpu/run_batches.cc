@@ -2,7 +2,8 @@
 // program's inputs, run it (a recorded forward pass, with the loss when y is given), and keep its output rows and
 // loss. What `predict` and `evaluate` do batch by batch, on a worker of libuv's pool (async_job.h).
 //
-// runBatchesAsync(program, x, xIn, y, yIn, outBuf, out, loss, losses, batch, firstRow, count, control) -> Promise<batches run>
+// runBatchesAsync(program, x, xIn, y, yIn, outBuf, out, loss, losses, batch, firstRow, count, control) ->
+// Promise<batches run>
 //   program     from compileProgram: reads xIn ([batch, rowX]) and yIn ([batch, rowY]), writes outBuf and loss
 //   x, y        the data, [n, rowX] and [n, rowY] floats; y and yIn may both be null (no labels)
 //   outBuf, out the program's output [batch, rowOut] and where its rows go: batch b of the call is copied to rows
@@ -52,7 +53,8 @@ size_t rows_of(const Args& args, const F32& buf, size_t width, const char* name)
 
 // The width of one row of a program buffer of `batch` rows, or a RangeError naming it.
 size_t width_of(const Args& args, const F32& buf, size_t batch, const char* name) {
-  if (buf.len == 0 || buf.len % batch != 0) args.rangeError(std::string("argument '") + name + "' must hold batch whole rows");
+  if (buf.len == 0 || buf.len % batch != 0)
+    args.rangeError(std::string("argument '") + name + "' must hold batch whole rows");
   return buf.len / batch;
 }
 
@@ -75,15 +77,18 @@ Napi::Value RunBatchesAsync(const Napi::CallbackInfo& info) {
   j.count = args.size(11, "count");
   j.set_control(control_word(args, 12));
   if ((j.y.data == nullptr) != (j.yIn.data == nullptr)) args.rangeError("y and yIn must both be given or both be null");
-  if ((j.out.data == nullptr) != (j.outBuf.data == nullptr)) args.rangeError("out and outBuf must both be given or both be null");
-  if ((j.loss.data == nullptr) != (j.losses.data == nullptr)) args.rangeError("loss and losses must both be given or both be null");
+  if ((j.out.data == nullptr) != (j.outBuf.data == nullptr))
+    args.rangeError("out and outBuf must both be given or both be null");
+  if ((j.loss.data == nullptr) != (j.losses.data == nullptr))
+    args.rangeError("loss and losses must both be given or both be null");
   if (j.count > 0) {
     if (j.batch == 0) args.rangeError("argument 'batch' must be >= 1");
     j.kernels = &program_kernels(args, info[0]);
     j.rowX = width_of(args, j.xIn, j.batch, "xIn");
     const size_t n = rows_of(args, j.x, j.rowX, "x");
     const size_t end = args.mul(j.count, j.batch, "count * batch") + j.firstRow;
-    if (end < j.firstRow || end > n) args.rangeError("firstRow + count * batch exceeds the " + std::to_string(n) + " rows of x");
+    if (end < j.firstRow || end > n)
+      args.rangeError("firstRow + count * batch exceeds the " + std::to_string(n) + " rows of x");
     if (j.y.data != nullptr) {
       j.rowY = width_of(args, j.yIn, j.batch, "yIn");
       if (rows_of(args, j.y, j.rowY, "y") != n) args.rangeError("x and y must have the same number of rows");

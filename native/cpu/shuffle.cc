@@ -16,7 +16,8 @@ namespace myelin {
 namespace {
 
 uint32_t state_word(const Args& args, double v) {
-  if (!(v >= 0 && v <= 4294967295.0) || v != std::floor(v)) args.rangeError("state must hold four 32-bit unsigned integers");
+  if (!(v >= 0 && v <= 4294967295.0) || v != std::floor(v))
+    args.rangeError("state must hold four 32-bit unsigned integers");
   return static_cast<uint32_t>(v);
 }
 

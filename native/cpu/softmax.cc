@@ -116,7 +116,8 @@ Kernel PrepareSoftmaxCrossEntropy(const Args& args) {
   args.need(probs, n, "probs");
   args.need(loss, rows, "loss");
   if (cols == 0) args.rangeError("argument 'cols' must be at least 1");
-  if (sparse) for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);  // validate first
+  if (sparse)
+    for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);  // validate first
   return [=] {
     for_rows(rows, cols, [&](size_t r) {
       const float* xr = x.data + r * cols;
@@ -127,7 +128,7 @@ Kernel PrepareSoftmaxCrossEntropy(const Args& args) {
       if (sparse) {  // lse - x_c = (mx - x_c) + log(sum)
         const long long c = class_or_none(t.data[r], cols);
         loss.data[r] = c < 0 ? NAN : static_cast<float>((st.mx - xr[c]) + st.logSum);
-      } else {       // sum_j t_j (lse - x_j) = sum_j t_j ((mx - x_j) + log(sum))
+      } else {  // sum_j t_j (lse - x_j) = sum_j t_j ((mx - x_j) + log(sum))
         const float* tr = t.data + r * cols;
         double l = 0.0;
         for (size_t j = 0; j < cols; ++j) l += static_cast<double>(tr[j]) * ((st.mx - xr[j]) + st.logSum);
@@ -151,7 +152,8 @@ Kernel PrepareSoftmaxCrossEntropyGrad(const Args& args) {
   args.need(t, sparse ? rows : n, "targets");
   args.need(dl, up.length(rows), "dLoss");
   args.need(dx, n, "dLogits");
-  if (sparse) for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);
+  if (sparse)
+    for (size_t r = 0; r < rows; ++r) target_class(args, t.data, r, cols);
   return [=] {
     for_rows(rows, cols, [&](size_t r) {
       const float* pr = p.data + r * cols;

@@ -41,8 +41,12 @@ StepKind read_kind(const Args& args, const Napi::Array& kinds, uint32_t i, size_
   std::vector<napi_value> values(5);
   for (uint32_t j = 0; j < 5; ++j) values[j] = parts.Get(j);
   const Args kind(args.env(), values.data(), values.size(), where.c_str(), 5);
-  StepKind k{&program_kernels(kind, kind.value(0)), prepare_optimizer(kind, kind.value(1)), kind.f32(2, "xIn"),
-             kind.f32(3, "yIn"), kind.f32(4, "loss"), batch};
+  StepKind k{&program_kernels(kind, kind.value(0)),
+             prepare_optimizer(kind, kind.value(1)),
+             kind.f32(2, "xIn"),
+             kind.f32(3, "yIn"),
+             kind.f32(4, "loss"),
+             batch};
   if (k.loss.len < 1) kind.rangeError("argument 'loss' is empty");
   return k;
 }
@@ -52,8 +56,18 @@ class TrainEpochsJob final : public StepJob {
  public:
   TrainEpochsJob(const StepKind& full, const StepKind& last, F32 x, F32 y, size_t rowX, size_t rowY, size_t epochs,
                  F64 lrs, double firstStep, F64 rngState, const Xoshiro128& rng, F64 epochLosses)
-      : full_(full), last_(last), x_(x), y_(y), rowX_(rowX), rowY_(rowY), epochs_(epochs), lrs_(lrs), firstStep_(firstStep),
-        rngState_(rngState), rng_(rng), epochLosses_(epochLosses) {}
+      : full_(full),
+        last_(last),
+        x_(x),
+        y_(y),
+        rowX_(rowX),
+        rowY_(rowY),
+        epochs_(epochs),
+        lrs_(lrs),
+        firstStep_(firstStep),
+        rngState_(rngState),
+        rng_(rng),
+        epochLosses_(epochLosses) {}
 
   size_t run() override {
     const size_t batchSize = full_.batch, n = x_.len / rowX_;
@@ -104,25 +118,30 @@ std::unique_ptr<TrainEpochsJob> prepare_train_epochs(const Napi::CallbackInfo& i
   if (kinds.Length() < 1 || kinds.Length() > 2) args.rangeError("kinds must have 1 or 2 entries");
 
   const StepKind full = read_kind(args, kinds, 0, batchSize);
-  if (full.xIn.len % batchSize != 0 || full.yIn.len % batchSize != 0) args.rangeError("kinds[0]: xIn and yIn must hold batchSize whole rows");
+  if (full.xIn.len % batchSize != 0 || full.yIn.len % batchSize != 0)
+    args.rangeError("kinds[0]: xIn and yIn must hold batchSize whole rows");
   const size_t rowX = full.xIn.len / batchSize, rowY = full.yIn.len / batchSize;
-  if (rowX == 0 || rowY == 0 || x.len % rowX != 0 || y.len % rowY != 0) args.rangeError("x and y must hold whole rows of xIn's and yIn's width");
+  if (rowX == 0 || rowY == 0 || x.len % rowX != 0 || y.len % rowY != 0)
+    args.rangeError("x and y must hold whole rows of xIn's and yIn's width");
   const size_t n = x.len / rowX;
   if (y.len / rowY != n) args.rangeError("x and y must have the same number of rows");
   const size_t rest = n % batchSize, stepsPerEpoch = n / batchSize + (rest != 0 ? 1 : 0);
   if (kinds.Length() != (rest != 0 ? 2u : 1u)) {
-    args.rangeError("kinds needs " + std::string(rest != 0 ? "a second entry for the last batch" : "exactly one entry") +
-                    " (" + std::to_string(n) + " rows in batches of " + std::to_string(batchSize) + ")");
+    args.rangeError("kinds needs " +
+                    std::string(rest != 0 ? "a second entry for the last batch" : "exactly one entry") + " (" +
+                    std::to_string(n) + " rows in batches of " + std::to_string(batchSize) + ")");
   }
   StepKind last = full;
   if (rest != 0) {
     last = read_kind(args, kinds, 1, rest);
-    if (last.xIn.len != rest * rowX || last.yIn.len != rest * rowY) args.rangeError("kinds[1]: xIn and yIn must hold the last batch's rows");
+    if (last.xIn.len != rest * rowX || last.yIn.len != rest * rowY)
+      args.rangeError("kinds[1]: xIn and yIn must hold the last batch's rows");
   }
   if (lrs.len != args.mul(epochs, stepsPerEpoch, "epochs * steps per epoch")) {
     args.rangeError("lrs must have one learning rate per step: " + std::to_string(epochs * stepsPerEpoch));
   }
-  if (epochLosses.len != epochs) args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
+  if (epochLosses.len != epochs)
+    args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
   const bool shuffle = !info[7].IsNull() && !info[7].IsUndefined();
   const F64 rngState = shuffle ? args.f64(7, "rngState") : F64{nullptr, 0};
   const Xoshiro128 rng = shuffle ? read_state(args, rngState) : Xoshiro128{};

@@ -27,8 +27,8 @@ struct StepKind {
 // One training step on the rows `rows` (kind.batch of them) of x [n, rowX] and y [n, rowY]: gathers them into the
 // program's inputs, runs it, applies the optimizer step with learning rate `lr` and step number `step`, and
 // returns the loss.
-inline float run_step(const StepKind& kind, const float* x, size_t rowX, const float* y, size_t rowY, const int32_t* rows,
-                      double lr, double step) {
+inline float run_step(const StepKind& kind, const float* x, size_t rowX, const float* y, size_t rowY,
+                      const int32_t* rows, double lr, double step) {
   for (size_t r = 0; r < kind.batch; ++r) {
     const size_t src = static_cast<size_t>(rows[r]);
     std::copy(x + src * rowX, x + (src + 1) * rowX, kind.xIn.data + r * rowX);

@@ -56,13 +56,15 @@ namespace {
 // Steps of one kind over consecutive batches of row indices.
 class TrainStepsJob final : public StepJob {
  public:
-  TrainStepsJob(const StepKind& kind, F32 x, F32 y, F32 losses, const TrainStepsLayout& t) : kind_(kind), x_(x), y_(y), losses_(losses), t_(t) {}
+  TrainStepsJob(const StepKind& kind, F32 x, F32 y, F32 losses, const TrainStepsLayout& t)
+      : kind_(kind), x_(x), y_(y), losses_(losses), t_(t) {}
 
   size_t run() override {
     size_t s = 0;
     for (; s < t_.steps && !stop_requested(); ++s) {
-      losses_.data[t_.lossOffset + s] = run_step(kind_, x_.data, t_.rowX, y_.data, t_.rowY, t_.indices.data + s * t_.batch,
-                                                 t_.lrs.data[s], t_.firstStep + static_cast<double>(s));
+      losses_.data[t_.lossOffset + s] =
+          run_step(kind_, x_.data, t_.rowX, y_.data, t_.rowY, t_.indices.data + s * t_.batch, t_.lrs.data[s],
+                   t_.firstStep + static_cast<double>(s));
     }
     return s;
   }

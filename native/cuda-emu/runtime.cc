@@ -68,9 +68,9 @@ CUstream_st g_stream_storage[16];
 int g_streams = 0;
 
 constexpr size_t kMaxPending = 64;
-std::deque<std::function<void()>> g_pending;  // deferred work (MYELIN_CUDA_EMU_ASYNC=1), oldest first
+std::deque<std::function<void()>> g_pending;   // deferred work (MYELIN_CUDA_EMU_ASYNC=1), oldest first
 unsigned long long g_enqueued = 0, g_ran = 0;  // pieces of work enqueued and run outside captures
-std::unordered_map<void*, size_t> g_pinned;   // cudaHostAlloc blocks -> bytes
+std::unordered_map<void*, size_t> g_pinned;    // cudaHostAlloc blocks -> bytes
 
 bool deferring() {
   static const bool on = emu::env_is("MYELIN_CUDA_EMU_ASYNC", "1");
@@ -174,12 +174,15 @@ constexpr ErrorText kErrors[] = {
     {cudaErrorInvalidResourceHandle, "cudaErrorInvalidResourceHandle", "invalid resource handle"},
     {cudaErrorNotReady, "cudaErrorNotReady", "device not ready"},
     {cudaErrorLaunchFailure, "cudaErrorLaunchFailure", "unspecified launch failure"},
-    {cudaErrorStreamCaptureUnsupported, "cudaErrorStreamCaptureUnsupported", "operation not permitted when stream is capturing"},
-    {cudaErrorStreamCaptureInvalidated, "cudaErrorStreamCaptureInvalidated", "operation failed due to a previous error during capture"},
+    {cudaErrorStreamCaptureUnsupported, "cudaErrorStreamCaptureUnsupported",
+     "operation not permitted when stream is capturing"},
+    {cudaErrorStreamCaptureInvalidated, "cudaErrorStreamCaptureInvalidated",
+     "operation failed due to a previous error during capture"},
 };
 
 const ErrorText* error_text(cudaError_t err) {
-  for (const ErrorText& e : kErrors) if (e.code == err) return &e;
+  for (const ErrorText& e : kErrors)
+    if (e.code == err) return &e;
   return nullptr;
 }
 
@@ -281,7 +284,8 @@ cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpy
   if (kind == cudaMemcpyHostToDevice && !pinned(src) && (deferring() || g_capturing)) {
     // Pageable source of a copy that runs later: its bytes are taken now (the caller may change them as soon
     // as this returns).
-    auto copy = std::make_shared<std::vector<char>>(static_cast<const char*>(src), static_cast<const char*>(src) + bytes);
+    auto copy =
+        std::make_shared<std::vector<char>>(static_cast<const char*>(src), static_cast<const char*>(src) + bytes);
     emu::enqueue(stream, "memcpy", [dst, copy]() { std::memcpy(dst, copy->data(), copy->size()); });
     return cudaSuccess;
   }

@@ -38,7 +38,8 @@ struct SpreadTable {
   void print() const {
     if (kernels.empty()) return;
     std::vector<std::pair<std::string, KernelSpread>> rows(kernels.begin(), kernels.end());
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.spread_ns > b.second.spread_ns; });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.second.spread_ns > b.second.spread_ns; });
     std::fprintf(stderr, "cuda-emu profile: %-40s %9s %11s %8s %11s %11s %8s\n", "kernel", "launches", "max blocks",
                  "threads", "host ms", "spread ms", "x ideal");
     for (const auto& [name, k] : rows) {

@@ -96,22 +96,28 @@ bool release(Block& b) {
     bool any = false, all = true;
     for (size_t i = w0; i < w1; ++i) {
       const Wait w = b.fibers[i].wait;
-      if (w == Wait::warp) any = true;
-      else if (w != Wait::done) all = false;
+      if (w == Wait::warp)
+        any = true;
+      else if (w != Wait::done)
+        all = false;
     }
     if (any && all) {
-      for (size_t i = w0; i < w1; ++i) if (b.fibers[i].wait == Wait::warp) b.fibers[i].wait = Wait::none;
+      for (size_t i = w0; i < w1; ++i)
+        if (b.fibers[i].wait == Wait::warp) b.fibers[i].wait = Wait::none;
       opened = true;
     }
   }
   if (opened) return true;
   bool any = false;
   for (const Fiber& f : b.fibers) {
-    if (f.wait == Wait::block) any = true;
-    else if (f.wait != Wait::done) return false;
+    if (f.wait == Wait::block)
+      any = true;
+    else if (f.wait != Wait::done)
+      return false;
   }
   if (!any) return false;
-  for (Fiber& f : b.fibers) if (f.wait == Wait::block) f.wait = Wait::none;
+  for (Fiber& f : b.fibers)
+    if (f.wait == Wait::block) f.wait = Wait::none;
   return true;
 }
 
@@ -150,8 +156,9 @@ thread_local const char* g_kernel = nullptr;  // the kernel that runs now, if an
 struct sigaction g_previous_segv;
 
 // SIGSEGV inside a kernel: a read or write outside every device buffer (onto the guard page that follows each
-// block, or precedes it with MYELIN_CUDA_EMU_GUARD=front). Names the kernel, block and thread, then lets the signal take its default course; a fault
-// outside a kernel goes to the handler that was there before (V8 has one for WebAssembly).
+// block, or precedes it with MYELIN_CUDA_EMU_GUARD=front). Names the kernel, block and thread, then lets the signal
+// take its default course; a fault outside a kernel goes to the handler that was there before (V8 has one for
+// WebAssembly).
 void on_segv(int sig, siginfo_t* info, void* context) {
   if (g_kernel != nullptr && g_fiber != nullptr) {
     const ThreadState& t = g_fiber->state;
@@ -227,11 +234,15 @@ void run_grid(const char* name, dim3 grid, dim3 block_dim, const std::function<v
             std::abort();
           }
         }
-        if (timed) slowest_block_ns = std::max(slowest_block_ns, std::chrono::duration<double, std::nano>(Clock::now() - block_start).count());
+        if (timed)
+          slowest_block_ns =
+              std::max(slowest_block_ns, std::chrono::duration<double, std::nano>(Clock::now() - block_start).count());
       }
     }
   }
-  if (timed) record_launch(name, grid, block_dim, std::chrono::duration<double, std::nano>(Clock::now() - launch_start).count(), slowest_block_ns);
+  if (timed)
+    record_launch(name, grid, block_dim, std::chrono::duration<double, std::nano>(Clock::now() - launch_start).count(),
+                  slowest_block_ns);
   // No kernel runs now (kernels launch no kernels, so launches never nest).
   g_block = nullptr;
   g_fiber = nullptr;

@@ -8,8 +8,7 @@ namespace {
 
 Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   static const myelin::ExportRow kTable[] = {
-      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW)
-      {"alloc", myelin::Alloc},
+      MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW){"alloc", myelin::Alloc},
       {"upload", myelin::Upload},
       {"download", myelin::Download},
       {"free", myelin::Free},

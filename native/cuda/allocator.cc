@@ -16,7 +16,8 @@ namespace {
 
 // Never destroyed: buffer handles collected while the process exits still return their blocks here.
 std::mutex& g_mu = *new std::mutex;
-std::unordered_map<size_t, std::vector<void*>>& g_free = *new std::unordered_map<size_t, std::vector<void*>>;  // class -> blocks
+std::unordered_map<size_t, std::vector<void*>>& g_free =
+    *new std::unordered_map<size_t, std::vector<void*>>;  // class -> blocks
 AllocatorStats g_stats;
 
 // Returns every cached block to the driver (caller holds g_mu; the stream is idle).

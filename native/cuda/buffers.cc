@@ -20,20 +20,28 @@ namespace {
 std::mutex& g_handles_mu = *new std::mutex;
 std::unordered_set<DeviceBuffer*>& g_handles = *new std::unordered_set<DeviceBuffer*>;  // never destroyed
 
-void release(DeviceBuffer* b) {
+// V8 is told the device bytes a handle holds (napi_adjust_external_memory), so that handles JS forgot are
+// collected, and their blocks returned, as device memory fills and not only as the JS heap does.
+void account(Napi::Env env, size_t bytes, bool add) {
+  const int64_t delta = static_cast<int64_t>(bytes);
+  Napi::MemoryManagement::AdjustExternalMemory(env, add ? delta : -delta);
+}
+
+void release(Napi::Env env, DeviceBuffer* b) {
   if (b->live) {
     device_free(b->ptr, b->len * sizeof(float));
+    account(env, b->len * sizeof(float), false);
     b->live = false;
     b->ptr = nullptr;
   }
 }
 
-void finalize(Napi::Env, DeviceBuffer* b) {
+void finalize(Napi::Env env, DeviceBuffer* b) {
   {
     std::lock_guard<std::mutex> lock(g_handles_mu);
     g_handles.erase(b);
   }
-  release(b);
+  release(env, b);
   delete b;
 }
 
@@ -55,6 +63,7 @@ Napi::Value new_buffer(Napi::Env env, size_t len, DeviceBuffer** out) {
     throw;
   }
   b->len = len;
+  account(env, len * sizeof(float), true);
   {
     std::lock_guard<std::mutex> lock(g_handles_mu);
     g_handles.insert(b);
@@ -85,9 +94,11 @@ std::vector<DeviceBuffer*> buffer_list_value(const Args& args, const Napi::Value
   std::vector<DeviceBuffer*> out(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     DeviceBuffer* b = lookup(arr.Get(k));
-    if (b == nullptr) args.typeError(name, "an array of cuda buffer handles (element " + std::to_string(k) + " is not)");
+    if (b == nullptr)
+      args.typeError(name, "an array of cuda buffer handles (element " + std::to_string(k) + " is not)");
     if (!b->live) {
-      throw Napi::Error::New(args.env(), std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
+      throw Napi::Error::New(args.env(),
+                             std::string("argument '") + name + "[" + std::to_string(k) + "]' is a freed cuda buffer");
     }
     out[k] = b;
   }
@@ -151,7 +162,7 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
   Args args(info, "free", 1);
   DeviceBuffer* b = lookup(info[0]);
   if (b == nullptr) args.typeError("buf", "a cuda buffer handle (from alloc or upload)");
-  release(b);
+  release(info.Env(), b);
   return info.Env().Undefined();
 }
 

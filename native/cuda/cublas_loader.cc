@@ -21,14 +21,14 @@ namespace {
 using cublasHandle_t = void*;
 using CreateFn = int (*)(cublasHandle_t*);
 using SetStreamFn = int (*)(cublasHandle_t, cudaStream_t);
-using SgemmFn = int (*)(cublasHandle_t, int transa, int transb, int m, int n, int k, const float* alpha,
-                        const float* a, int lda, const float* b, int ldb, const float* beta, float* c, int ldc);
+using SgemmFn = int (*)(cublasHandle_t, int transa, int transb, int m, int n, int k, const float* alpha, const float* a,
+                        int lda, const float* b, int ldb, const float* beta, float* c, int ldc);
 using SetMathModeFn = int (*)(cublasHandle_t, int mode);
 using GetVersionFn = int (*)(cublasHandle_t, int* version);
 using GetPropertyFn = int (*)(int type, int* value);  // libraryPropertyType: 0 major, 1 minor, 2 patch
 using SetWorkspaceFn = int (*)(cublasHandle_t, void* workspace, size_t bytes);  // cuBLAS >= 11.4, optional
-constexpr int kOpN = 0, kOpT = 1;                       // cublasOperation_t
-constexpr int kDefaultMath = 0, kTf32Math = 3;          // cublasMath_t: DEFAULT, TF32_TENSOR_OP
+constexpr int kOpN = 0, kOpT = 1;                                               // cublasOperation_t
+constexpr int kDefaultMath = 0, kTf32Math = 3;                                  // cublasMath_t: DEFAULT, TF32_TENSOR_OP
 
 struct Api {
   void* lib = nullptr;
@@ -75,8 +75,12 @@ bool open_api(const std::string& file, Api* api, std::string* why) {
   a.getVersion = reinterpret_cast<GetVersionFn>(dlsym(h, "cublasGetVersion_v2"));
   a.getProperty = reinterpret_cast<GetPropertyFn>(dlsym(h, "cublasGetProperty"));
   a.setWorkspace = reinterpret_cast<SetWorkspaceFn>(dlsym(h, "cublasSetWorkspace_v2"));
-  const char* missing = !a.create ? "cublasCreate_v2" : !a.setStream ? "cublasSetStream_v2" : !a.sgemm ? "cublasSgemm_v2"
-                        : !a.setMathMode ? "cublasSetMathMode" : !a.getVersion ? "cublasGetVersion_v2" : nullptr;
+  const char* missing = !a.create        ? "cublasCreate_v2"
+                        : !a.setStream   ? "cublasSetStream_v2"
+                        : !a.sgemm       ? "cublasSgemm_v2"
+                        : !a.setMathMode ? "cublasSetMathMode"
+                        : !a.getVersion  ? "cublasGetVersion_v2"
+                                         : nullptr;
   if (missing != nullptr) {
     dlclose(h);
     *why = std::string("no ") + missing;
@@ -203,7 +207,8 @@ CublasWorkspace cublas_workspace() { return cublas_ready() ? g_active->workspace
 
 bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
                   float beta, float* c, int ldc, int* status) {
-  *status = g_active->api.sgemm(g_active->handle, ta ? kOpT : kOpN, tb ? kOpT : kOpN, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
+  *status = g_active->api.sgemm(g_active->handle, ta ? kOpT : kOpN, tb ? kOpT : kOpN, m, n, k, &alpha, a, lda, b, ldb,
+                                &beta, c, ldc);
   return *status == 0;
 }
 

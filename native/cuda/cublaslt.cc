@@ -49,10 +49,10 @@ using MatmulFn = int (*)(Handle, Desc, const void* alpha, const void* a, Layout,
                          const void* beta, const void* c, Layout, void* d, Layout, const Algo* algo, void* workspace,
                          size_t workspaceBytes, cudaStream_t stream);
 
-constexpr int kComputeF32 = 68, kComputeF32FastTf32 = 77;  // cublasComputeType_t
-constexpr int kRealF32 = 0;                                 // cudaDataType_t CUDA_R_32F
-constexpr int kDescEpilogue = 7, kDescBiasPointer = 8;      // cublasLtMatmulDescAttributes_t
-constexpr int kPrefMaxWorkspace = 1;                        // cublasLtMatmulPreferenceAttributes_t
+constexpr int kComputeF32 = 68, kComputeF32FastTf32 = 77;     // cublasComputeType_t
+constexpr int kRealF32 = 0;                                   // cudaDataType_t CUDA_R_32F
+constexpr int kDescEpilogue = 7, kDescBiasPointer = 8;        // cublasLtMatmulDescAttributes_t
+constexpr int kPrefMaxWorkspace = 1;                          // cublasLtMatmulPreferenceAttributes_t
 constexpr uint32_t kEpilogueBias = 4, kEpilogueReluBias = 6;  // cublasLtEpilogue_t
 
 struct Api {
@@ -111,14 +111,14 @@ void open_once() {
   void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) return;
   Api a;
-  const bool all = resolve(lib, "cublasLtCreate", &a.create) &&
-                   resolve(lib, "cublasLtMatmulDescCreate", &a.descCreate) &&
-                   resolve(lib, "cublasLtMatmulDescSetAttribute", &a.descSet) &&
-                   resolve(lib, "cublasLtMatrixLayoutCreate", &a.layoutCreate) &&
-                   resolve(lib, "cublasLtMatmulPreferenceCreate", &a.prefCreate) &&
-                   resolve(lib, "cublasLtMatmulPreferenceDestroy", &a.prefDestroy) &&
-                   resolve(lib, "cublasLtMatmulPreferenceSetAttribute", &a.prefSet) &&
-                   resolve(lib, "cublasLtMatmulAlgoGetHeuristic", &a.heuristic) && resolve(lib, "cublasLtMatmul", &a.matmul);
+  const bool all =
+      resolve(lib, "cublasLtCreate", &a.create) && resolve(lib, "cublasLtMatmulDescCreate", &a.descCreate) &&
+      resolve(lib, "cublasLtMatmulDescSetAttribute", &a.descSet) &&
+      resolve(lib, "cublasLtMatrixLayoutCreate", &a.layoutCreate) &&
+      resolve(lib, "cublasLtMatmulPreferenceCreate", &a.prefCreate) &&
+      resolve(lib, "cublasLtMatmulPreferenceDestroy", &a.prefDestroy) &&
+      resolve(lib, "cublasLtMatmulPreferenceSetAttribute", &a.prefSet) &&
+      resolve(lib, "cublasLtMatmulAlgoGetHeuristic", &a.heuristic) && resolve(lib, "cublasLtMatmul", &a.matmul);
   Handle h = nullptr;
   if (!all || a.create(&h) != 0) {
     dlclose(lib);
@@ -130,9 +130,9 @@ void open_once() {
 }
 
 // The plan of a shape, made on first use. The heuristic assumes 256-byte aligned matrices (its default), which
-// every buffer is: each is a whole block of the caching allocator (cudaMalloc alignment). Row-major out[m, n] = x[m, k] w[k, n] is column-major
-// out^T[n, m] = w^T[n, k] x^T[k, m]: A = w (n x k, ld n), B = x (k x m, ld k), D = out (n x m, ld n), and the bias
-// (length n) runs along D's rows, as cuBLASLt's bias epilogue wants.
+// every buffer is: each is a whole block of the caching allocator (cudaMalloc alignment). Row-major out[m, n] = x[m, k]
+// w[k, n] is column-major out^T[n, m] = w^T[n, k] x^T[k, m]: A = w (n x k, ld n), B = x (k x m, ld k), D = out (n x m,
+// ld n), and the bias (length n) runs along D's rows, as cuBLASLt's bias epilogue wants.
 Plan& plan_for(size_t m, size_t n, size_t k, bool relu, bool tf32, const float* bias) {
   Plan& p = g.plans[std::make_tuple(m, n, k, relu, tf32)];
   if (p.made) return p;
@@ -165,7 +165,8 @@ std::string cublaslt_file(const std::string& cublas) {
   return at == std::string::npos ? std::string() : cublas.substr(0, at) + "libcublasLt.so" + cublas.substr(at + 12);
 }
 
-bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out) {
+bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias,
+                    float* out) {
   if (!cublas_ready() || bias == nullptr || m == 0 || n == 0 || k == 0) return false;
   const size_t limit = 0x7fffffff;
   if (m > limit || n > limit || k > limit) return false;
@@ -178,7 +179,8 @@ bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, con
   const float one = 1.f, zero = 0.f;
   const CublasWorkspace ws = cublas_workspace();
   if (a.descSet(p.desc, kDescBiasPointer, &bias, sizeof(bias)) != 0 ||
-      a.matmul(g.handle, p.desc, &one, w, p.a, x, p.b, &zero, out, p.d, out, p.d, &p.algo, ws.ptr, ws.bytes, stream()) != 0) {
+      a.matmul(g.handle, p.desc, &one, w, p.a, x, p.b, &zero, out, p.d, out, p.d, &p.algo, ws.ptr, ws.bytes,
+               stream()) != 0) {
     p.ok = false;  // this shape goes the cuBLAS + epilogue way from now on
     return false;
   }

@@ -91,7 +91,8 @@ DeviceBuffer* buffer_or_null_arg(const Args& args, const Napi::CallbackInfo& inf
 DeviceBuffer* buffer_value(const Args& args, const Napi::Value& v, const char* name);
 std::vector<DeviceBuffer*> buffer_list_value(const Args& args, const Napi::Value& v, const char* name);
 // An array of handles (optimizer lists).
-std::vector<DeviceBuffer*> buffer_list_arg(const Args& args, const Napi::CallbackInfo& info, size_t i, const char* name);
+std::vector<DeviceBuffer*> buffer_list_arg(const Args& args, const Napi::CallbackInfo& info, size_t i,
+                                           const char* name);
 // RangeError unless buf holds at least `need` floats.
 void need(const Args& args, const DeviceBuffer* buf, size_t need, const char* name);
 
@@ -123,16 +124,16 @@ size_t optimizer_chunk(size_t total, int multiprocessors);
 
 // ---- GEMM -----------------------------------------------------------------------------------------------------
 // C[m, n] = alpha op(A) op(B) + beta C (row-major) on stream(): cuBLAS when loaded, else the tiled kernel.
-void gemm(Napi::Env env, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a,
-          const float* b, float beta, float* c);
+void gemm(Napi::Env env, bool ta, bool tb, size_t m, size_t n, size_t k, float alpha, const float* a, const float* b,
+          float beta, float* c);
 
 // ---- cuBLAS opened at run time --------------------------------------------------------------------------------
 struct CublasInfo {
   bool loaded = false;
-  std::string path;               // the file that loaded
-  int version = 0;                // e.g. 130000 (major * 10000 + minor * 100 + patch); 0 when unknown
+  std::string path;  // the file that loaded
+  int version = 0;   // e.g. 130000 (major * 10000 + minor * 100 + patch); 0 when unknown
   bool tf32 = false;
-  std::vector<std::string> tried; // "path: outcome" for every file tried
+  std::vector<std::string> tried;  // "path: outcome" for every file tried
 };
 // The candidate files in search order for `request` ("" = usual places, else one path).
 std::vector<std::string> cublas_candidates(const std::string& request);
@@ -154,7 +155,8 @@ CublasWorkspace cublas_workspace();
 // out = act(x[m, k] @ w[k, n] + bias[n]) for act ReLU (relu) or linear, as one cuBLASLt matmul with its bias
 // epilogue (cublaslt.cc). false when it cannot (no cuBLASLt, no algorithm for the shape, an error status,
 // MYELIN_CUBLASLT=0): the caller then runs the GEMM and the epilogue kernel.
-bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias, float* out);
+bool cublaslt_dense(bool relu, size_t m, size_t n, size_t k, const float* x, const float* w, const float* bias,
+                    float* out);
 // True when MYELIN_CUBLASLT=relu asks for ReLU layers through cuBLASLt too (see cublaslt.cc: NaN becomes 0).
 bool cublaslt_relu();
 // The cuBLASLt file in use, or "" when none.
@@ -162,8 +164,8 @@ std::string cublaslt_path();
 // The cuBLASLt file beside a cuBLAS file or name ("libcublas.so.13" -> "libcublasLt.so.13"); "" for another name.
 std::string cublaslt_file(const std::string& cublas);
 // cublasSgemm_v2 in column-major terms; returns false on a cuBLAS error status.
-bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
-                  int ldb, float beta, float* c, int ldc, int* status);
+bool cublas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                  float beta, float* c, int ldc, int* status);
 
 // Row indices on the device for as long as this object lives (data_entries.cc): a block from the allocator,
 // filled through the staging ring and handed back in stream order, after the kernels that read it.

@@ -20,8 +20,10 @@ __global__ void copy_strided_kernel(const float* x, float* out, StridedSpace sp,
       ox += idx * sp.s0[d];
       oo += idx * sp.s1[d];
     }
-    if (ACCUMULATE) atomicAdd(out + oo, x[ox]);
-    else out[oo] = x[ox];
+    if (ACCUMULATE)
+      atomicAdd(out + oo, x[ox]);
+    else
+      out[oo] = x[ox];
   }
 }
 
@@ -62,8 +64,10 @@ __global__ void scatter_add_rows_kernel(const float* dy, const int32_t* idx, flo
 void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,
                          bool accumulate) {
   if (total == 0) return;
-  if (accumulate) copy_strided_kernel<true><<<grid_for(total), kThreads, 0, s>>>(x, out, sp, total);
-  else copy_strided_kernel<false><<<grid_for(total), kThreads, 0, s>>>(x, out, sp, total);
+  if (accumulate)
+    copy_strided_kernel<true><<<grid_for(total), kThreads, 0, s>>>(x, out, sp, total);
+  else
+    copy_strided_kernel<false><<<grid_for(total), kThreads, 0, s>>>(x, out, sp, total);
 }
 
 void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count, size_t row_size) {

@@ -57,7 +57,8 @@ __global__ void bias_activation_grad_kernel(const float* __restrict__ z, const f
 }
 
 using Launch = void (*)(cudaStream_t, float*, const float*, float*, size_t, size_t, float);
-using GradLaunch = void (*)(cudaStream_t, const float*, const float*, const float*, float*, float*, size_t, size_t, float);
+using GradLaunch = void (*)(cudaStream_t, const float*, const float*, const float*, float*, float*, size_t, size_t,
+                            float);
 
 template <int OP>
 void launch_one(cudaStream_t s, float* z, const float* bias, float* out, size_t m, size_t n, float p) {
@@ -72,9 +73,13 @@ void launch_grad_one(cudaStream_t s, const float* z, const float* y, const float
 }
 
 template <size_t... I>
-constexpr std::array<Launch, sizeof...(I)> table(std::index_sequence<I...>) { return {launch_one<I>...}; }
+constexpr std::array<Launch, sizeof...(I)> table(std::index_sequence<I...>) {
+  return {launch_one<I>...};
+}
 template <size_t... I>
-constexpr std::array<GradLaunch, sizeof...(I)> grad_table(std::index_sequence<I...>) { return {launch_grad_one<I>...}; }
+constexpr std::array<GradLaunch, sizeof...(I)> grad_table(std::index_sequence<I...>) {
+  return {launch_grad_one<I>...};
+}
 const auto kTable = table(std::make_index_sequence<kUnaryOpCount>());
 const auto kGradTable = grad_table(std::make_index_sequence<kUnaryOpCount>());
 

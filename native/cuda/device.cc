@@ -87,7 +87,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       tf32 = t.As<Napi::Boolean>().Value();
     }
     if (!c.IsUndefined()) {
-      if (!c.IsString()) throw Napi::TypeError::New(env, "init: option 'cublas' must be a string (a path or 'builtin')");
+      if (!c.IsString())
+        throw Napi::TypeError::New(env, "init: option 'cublas' must be a string (a path or 'builtin')");
       cublasRequest = c.As<Napi::String>().Utf8Value();
     }
     if (!d.IsUndefined()) {

@@ -16,8 +16,8 @@ __device__ unsigned int g_dropout_blocks_done = 0;
 
 // One thread per block of 4 elements (grid-stride). Every thread reads the counter first; the last block to finish
 // (all the others have read it by then) advances it, so one launch draws the mask and moves the state on.
-__global__ void dropout_kernel(const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0,
-                               uint32_t k1, uint32_t threshold, float scale) {
+__global__ void dropout_kernel(const float* x, float* y, float* mask, float* state, size_t n, uint32_t k0, uint32_t k1,
+                               uint32_t threshold, float scale) {
   const uint64_t t = dropout_counter(state);
   const size_t blocks = (n + 3) / 4;
   for (size_t b = blockIdx.x * size_t(blockDim.x) + threadIdx.x; b < blocks; b += size_t(gridDim.x) * blockDim.x) {
@@ -31,14 +31,7 @@ __global__ void dropout_kernel(const float* x, float* y, float* mask, float* sta
       }
     }
   }
-  __syncthreads();  // every thread of this block has read the counter
-  if (threadIdx.x == 0) {
-    __threadfence();
-    if (atomicAdd(&g_dropout_blocks_done, 1u) == gridDim.x - 1) {
-      dropout_store_counter(state, t + 1);
-      g_dropout_blocks_done = 0;
-    }
-  }
+  advance_counter_at_end(&g_dropout_blocks_done, state, t);
 }
 
 }  // namespace

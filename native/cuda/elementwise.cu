@@ -15,7 +15,8 @@ namespace cuda {
 namespace {
 
 __global__ void fill_kernel(float* out, size_t n, float value) {
-  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) out[i] = value;
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x)
+    out[i] = value;
 }
 
 template <int OP>
@@ -77,13 +78,17 @@ void binary_launch(cudaStream_t s, const float* a, const float* b, float* out, c
 }
 
 template <size_t... I>
-constexpr std::array<UnaryLaunch, sizeof...(I)> unary_table(std::index_sequence<I...>) { return {unary_launch<I>...}; }
+constexpr std::array<UnaryLaunch, sizeof...(I)> unary_table(std::index_sequence<I...>) {
+  return {unary_launch<I>...};
+}
 template <size_t... I>
 constexpr std::array<UnaryGradLaunch, sizeof...(I)> unary_grad_table(std::index_sequence<I...>) {
   return {unary_grad_launch<I>...};
 }
 template <size_t... I>
-constexpr std::array<BinaryLaunch, sizeof...(I)> binary_table(std::index_sequence<I...>) { return {binary_launch<I>...}; }
+constexpr std::array<BinaryLaunch, sizeof...(I)> binary_table(std::index_sequence<I...>) {
+  return {binary_launch<I>...};
+}
 
 const auto kUnary = unary_table(std::make_index_sequence<kUnaryOpCount>());
 const auto kUnaryGrad = unary_grad_table(std::make_index_sequence<kUnaryOpCount>());

@@ -17,8 +17,8 @@ void gemm(Napi::Env env, bool ta, bool tb, size_t m, size_t n, size_t k, float a
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands, keep the flags.
     const int lda = static_cast<int>(ta ? m : k), ldb = static_cast<int>(tb ? k : n);
     int status = 0;
-    if (!cublas_sgemm(tb, ta, static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), alpha, b, ldb, a, lda, beta,
-                      c, static_cast<int>(n), &status)) {
+    if (!cublas_sgemm(tb, ta, static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), alpha, b, ldb, a, lda,
+                      beta, c, static_cast<int>(n), &status)) {
       throw coded_error(env, "gemm: cublasSgemm_v2 failed with status " + std::to_string(status), kCudaCode);
     }
     return;
@@ -34,7 +34,8 @@ using namespace cuda;
 // gemm(a, b, out, m, n, k, transA, transB, alpha, beta)
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Args args(info, "gemm", 10);
-  DeviceBuffer *a = buffer_arg(args, info, 0, "a"), *b = buffer_arg(args, info, 1, "b"), *out = buffer_arg(args, info, 2, "out");
+  DeviceBuffer *a = buffer_arg(args, info, 0, "a"), *b = buffer_arg(args, info, 1, "b"),
+               *out = buffer_arg(args, info, 2, "out");
   const size_t m = args.size(3, "m"), n = args.size(4, "n"), k = args.size(5, "k");
   const bool ta = args.flag(6, "transA"), tb = args.flag(7, "transB");
   const float alpha = static_cast<float>(args.num(8, "alpha")), beta = static_cast<float>(args.num(9, "beta"));
@@ -66,7 +67,8 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   // with the bias epilogue.
   const bool relu = act == static_cast<int>(UnaryOp::relu) && cublaslt_relu();
   const bool linear = act == static_cast<int>(UnaryOp::linear);
-  if (z == out && bias != nullptr && (relu || linear) && cublaslt_dense(relu, m, n, k, x->ptr, w->ptr, bias->ptr, out->ptr)) {
+  if (z == out && bias != nullptr && (relu || linear) &&
+      cublaslt_dense(relu, m, n, k, x->ptr, w->ptr, bias->ptr, out->ptr)) {
     check_launch(info.Env(), "denseForward");
     return info.Env().Undefined();
   }
@@ -92,7 +94,8 @@ Napi::Value BiasActivationGrad(const Napi::CallbackInfo& info) {
   need(args, dz, mn, "dz");
   need(args, dbias, n, "dbias");
   require_ready(info.Env(), "biasActivationGrad");
-  launch_bias_activation_grad(stream(), z->ptr, y->ptr, dy->ptr, dz->ptr, dbias->ptr, m, n, act, param, kernel_scratch());
+  launch_bias_activation_grad(stream(), z->ptr, y->ptr, dy->ptr, dz->ptr, dbias->ptr, m, n, act, param,
+                              kernel_scratch());
   check_launch(info.Env(), "biasActivationGrad");
   return info.Env().Undefined();
 }

@@ -23,16 +23,16 @@ constexpr int kBigTile = 64, kSmallTile = 32;  // BM = BN; a block has (BM / TM)
 
 constexpr size_t kFillTiles = kSplitTargetSms;       // fewer 64 x 64 tiles take 32 x 32 ones; fewer still split k
 constexpr size_t kFillBlocks = 2 * kSplitTargetSms;  // what a split aims at: two blocks per SM
-constexpr size_t kMinSlice = 256;     // k per slice at least
+constexpr size_t kMinSlice = 256;                    // k per slice at least
 constexpr size_t kScratchFloats = kKernelScratchBytes / sizeof(float);
 
 // Block (x, y, z) computes the tiles of column block x and row blocks y, y + gridDim.y, ... over k in
 // [z * k_slice, min((z + 1) * k_slice, k)). With `partial`, it stores its sums to partial[z][row][col] (alpha,
 // beta and C are the combine kernel's); else it writes C. k_slice is a multiple of BK (or k, unsplit).
 template <bool TA, bool TB, int BM, int BN = BM, int kGemmThreads = (BM / TM) * (BN / TN)>
-__global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, size_t k, float alpha, const float* __restrict__ a,
-                                                            const float* __restrict__ b, float beta, float* __restrict__ c,
-                                                            size_t k_slice, float* __restrict__ partial) {
+__global__ void __launch_bounds__(kGemmThreads)
+    gemm_kernel(size_t m, size_t n, size_t k, float alpha, const float* __restrict__ a, const float* __restrict__ b,
+                float beta, float* __restrict__ c, size_t k_slice, float* __restrict__ partial) {
   __shared__ __align__(16) float As[BK][BM + PAD];  // As[kk][i] = op(A)[row0 + i, k0 + kk]
   __shared__ __align__(16) float Bs[BK][BN + PAD];  // Bs[kk][j] = op(B)[k0 + kk, col0 + j]
   const int t = threadIdx.x, tx = t % (BN / TN), ty = t / (BN / TN);
@@ -48,8 +48,10 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
       for (int q = 0; q < (BM * BK) / kGemmThreads; ++q) {
         const int e = t + q * kGemmThreads;
         int i, kk;
-        if (TA) kk = e / BM, i = e % BM;  // A stored [k, m]: consecutive threads read consecutive i
-        else i = e / BK, kk = e % BK;     // A stored [m, k]: consecutive threads read consecutive kk
+        if (TA)
+          kk = e / BM, i = e % BM;  // A stored [k, m]: consecutive threads read consecutive i
+        else
+          i = e / BK, kk = e % BK;  // A stored [m, k]: consecutive threads read consecutive kk
         const size_t gi = row0 + i, gk = k0 + kk;
         float v = 0.f;
         if (gi < m && gk < k_end) v = TA ? a[gk * m + gi] : a[gi * k + gk];
@@ -59,8 +61,10 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
       for (int q = 0; q < (BN * BK) / kGemmThreads; ++q) {
         const int e = t + q * kGemmThreads;
         int j, kk;
-        if (TB) j = e / BK, kk = e % BK;  // B stored [n, k]
-        else kk = e / BN, j = e % BN;     // B stored [k, n]
+        if (TB)
+          j = e / BK, kk = e % BK;  // B stored [n, k]
+        else
+          kk = e / BN, j = e % BN;  // B stored [k, n]
         const size_t gj = col0 + j, gk = k0 + kk;
         float v = 0.f;
         if (gj < n && gk < k_end) v = TB ? b[gj * k + gk] : b[gk * n + gj];
@@ -100,8 +104,8 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(size_t m, size_t n, 
 }
 
 // C[e] = alpha * (partial[0][e] + partial[1][e] + ...) + beta * C[e], the slices added in order.
-__global__ void gemm_combine_kernel(const float* __restrict__ partial, size_t slices, size_t mn, float alpha, float beta,
-                                    float* __restrict__ c) {
+__global__ void gemm_combine_kernel(const float* __restrict__ partial, size_t slices, size_t mn, float alpha,
+                                    float beta, float* __restrict__ c) {
   for (size_t e = blockIdx.x * size_t(blockDim.x) + threadIdx.x; e < mn; e += size_t(gridDim.x) * blockDim.x) {
     float sum = partial[e];
     for (size_t s = 1; s < slices; ++s) sum = __fadd_rn(sum, partial[s * mn + e]);
@@ -122,13 +126,17 @@ size_t k_slice_of(size_t m, size_t n, size_t k, size_t tiles, bool have_scratch)
 
 // Launches one tile size's kernel for the transpose combination.
 template <int TILE>
-void launch_tiles(cudaStream_t s, bool ta, bool tb, dim3 grid, size_t m, size_t n, size_t k, float alpha, const float* a,
-                  const float* b, float beta, float* c, size_t k_slice, float* partial) {
+void launch_tiles(cudaStream_t s, bool ta, bool tb, dim3 grid, size_t m, size_t n, size_t k, float alpha,
+                  const float* a, const float* b, float beta, float* c, size_t k_slice, float* partial) {
   constexpr int threads = (TILE / TM) * (TILE / TN);
-  if (!ta && !tb) gemm_kernel<false, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else if (ta && !tb) gemm_kernel<true, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else if (!ta && tb) gemm_kernel<false, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else gemm_kernel<true, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  if (!ta && !tb)
+    gemm_kernel<false, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (ta && !tb)
+    gemm_kernel<true, false, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else if (!ta && tb)
+    gemm_kernel<false, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else
+    gemm_kernel<true, true, TILE><<<grid, threads, 0, s>>>(m, n, k, alpha, a, b, beta, c, k_slice, partial);
 }
 
 }  // namespace
@@ -142,12 +150,16 @@ void launch_gemm_tiled(cudaStream_t s, bool ta, bool tb, size_t m, size_t n, siz
   const size_t k_slice = k_slice_of(m, n, k, gx * gyNeed, scratch != nullptr);
   const size_t slices = k_slice < k ? (k + k_slice - 1) / k_slice : 1;
   float* partial = slices > 1 ? static_cast<float*>(scratch) : nullptr;
-  const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gyNeed < 65535 ? gyNeed : 65535), static_cast<unsigned>(slices));
-  if (tile == kSmallTile) launch_tiles<kSmallTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
-  else launch_tiles<kBigTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gyNeed < 65535 ? gyNeed : 65535),
+                  static_cast<unsigned>(slices));
+  if (tile == kSmallTile)
+    launch_tiles<kSmallTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
+  else
+    launch_tiles<kBigTile>(s, ta, tb, grid, m, n, k, alpha, a, b, beta, c, k_slice, partial);
   if (partial != nullptr) {
     const size_t mn = m * n;
-    gemm_combine_kernel<<<static_cast<unsigned>((mn + kThreads - 1) / kThreads), kThreads, 0, s>>>(partial, slices, mn, alpha, beta, c);
+    gemm_combine_kernel<<<static_cast<unsigned>((mn + kThreads - 1) / kThreads), kThreads, 0, s>>>(partial, slices, mn,
+                                                                                                   alpha, beta, c);
   }
 }
 

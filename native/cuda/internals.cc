@@ -38,8 +38,10 @@ Napi::Value SizeClass(const Napi::CallbackInfo& info) {
 // coalesce(shape, strides0, strides1) -> { dim, s0, s1 }
 Napi::Value Coalesce(const Napi::CallbackInfo& info) {
   Args args(info, "coalesce", 3);
-  const Dims shape = args.dims(0, "shape", false), a = args.dims(1, "strides0", true), b = args.dims(2, "strides1", true);
-  if (a.rank != shape.rank || b.rank != shape.rank) args.rangeError("shape and both stride lists must have the same length");
+  const Dims shape = args.dims(0, "shape", false), a = args.dims(1, "strides0", true),
+             b = args.dims(2, "strides1", true);
+  if (a.rank != shape.rank || b.rank != shape.rank)
+    args.rangeError("shape and both stride lists must have the same length");
   const Coalesced c = coalesce(shape, a, b);
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("dim", to_array(info.Env(), c.dim, c.rank));

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/pool_geometry.h"
+
 namespace myelin {
 namespace cuda {
 
@@ -25,8 +27,8 @@ struct StridedSpace {
 // ---- elementwise.cu -----------------------------------------------------------------------------------
 void launch_fill(cudaStream_t s, float* out, size_t n, float value);
 void launch_unary(cudaStream_t s, int op, const float* x, float* out, size_t n, float param);
-void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, const float* dy, float* dx,
-                       size_t n, float param);
+void launch_unary_grad(cudaStream_t s, int op, const float* x, const float* y, const float* dy, float* dx, size_t n,
+                       float param);
 // out[i] = f(a[idx . s0], b[idx . s1]) over the space (out is contiguous, `total` elements).
 void launch_binary(cudaStream_t s, int op, const float* a, const float* b, float* out, const StridedSpace& sp,
                    size_t total);
@@ -64,6 +66,17 @@ void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targe
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n);
 
+// ---- noise.cu -----------------------------------------------------------------------------------------
+// y[i] = x[i] + stddev z[i], z from Philox4x32-10 by Box-Muller (native/common/gaussian_noise.h) under key (k0, k1)
+// and the call counter in `state`, which the same launch then advances by one (also when n == 0).
+void launch_gaussian_noise(cudaStream_t s, const float* x, float* y, float* state, size_t n, float stddev, uint32_t k0,
+                           uint32_t k1);
+
+// ---- pooling.cu ---------------------------------------------------------------------------------------
+// y = max or mean of each window of x (pool_geometry.h); dx = the gradient of that through dy (x unused for the mean).
+void launch_pool2d(cudaStream_t s, const float* x, float* y, const PoolGeometry& g, bool max);
+void launch_pool2d_grad(cudaStream_t s, const float* x, const float* dy, float* dx, const PoolGeometry& g, bool max);
+
 // ---- dropout.cu ---------------------------------------------------------------------------------------
 // y[i] = x[i] * mask[i], mask[i] = 0 or scale from Philox4x32-10 under key (k0, k1) and the call counter in
 // `state` (4 floats, native/common/philox.h), which the same launch then advances by one (also when n == 0).
@@ -75,13 +88,28 @@ void launch_dropout(cudaStream_t s, const float* x, float* y, float* mask, float
 void launch_copy_strided(cudaStream_t s, const float* x, float* out, const StridedSpace& sp, size_t total,
                          bool accumulate);
 // out[i, :] = x[idx[i], :]; dx[idx[i], :] += dy[i, :] (atomicAdd: indices may repeat). idx is on the device.
-void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count,
-                        size_t row_size);
+void launch_gather_rows(cudaStream_t s, const float* x, const int32_t* idx, float* out, size_t count, size_t row_size);
 void launch_scatter_add_rows(cudaStream_t s, const float* dy, const int32_t* idx, float* dx, size_t count,
                              size_t row_size);
 // x_out[i, :] = x[idx[i], :] and y_out[i, :] = y[idx[i], :] for i < count, in one launch (a training step's batch).
 void launch_gather_row_pairs(cudaStream_t s, const float* x, float* x_out, size_t row_x, const float* y, float* y_out,
                              size_t row_y, const int32_t* idx, size_t count);
+
+// ---- embedding.cu -------------------------------------------------------------------------------------
+// out[i, :] = table[ids[i], :] (ids as floats on the device; a NaN row for an id not an integer in [0, rows));
+// d_table = 0, then d_table[ids[i], :] += dy[i, :] (atomicAdd; bad ids skipped).
+void launch_embedding_lookup(cudaStream_t s, const float* table, size_t rows, const float* ids, float* out,
+                             size_t count, size_t row_size);
+void launch_embedding_grad(cudaStream_t s, const float* dy, const float* ids, float* d_table, size_t table_len,
+                           size_t count, size_t row_size);
+
+// ---- layer_norm.cu ------------------------------------------------------------------------------------
+// y = (x - mean) rstd gamma + beta per row of [rows, cols] (gamma / beta may be null); mean and rstd saved.
+void launch_layer_norm(cudaStream_t s, const float* x, const float* gamma, const float* beta, float* y, float* mean,
+                       float* rstd, size_t rows, size_t cols, float eps);
+// dx = rstd (g - mean(g) - xhat mean(g xhat)), g = dy gamma; dgamma = sum_r dy xhat; dbeta = sum_r dy.
+void launch_layer_norm_grad(cudaStream_t s, const float* x, const float* gamma, const float* mean, const float* rstd,
+                            const float* dy, float* dx, float* dgamma, float* dbeta, size_t rows, size_t cols);
 
 // ---- dense.cu -----------------------------------------------------------------------------------------
 // z[r, j] += bias[j] (bias may be null); out[r, j] = act(z[r, j]; param). z may equal out.
@@ -90,6 +118,20 @@ void launch_bias_activation(cudaStream_t s, float* z, const float* bias, float* 
 // dz[r, j] = dy[r, j] * act'(z[r, j]; param) (y = act(z)); dbias[j] = sum_r dz[r, j] (0 when m == 0).
 void launch_bias_activation_grad(cudaStream_t s, const float* z, const float* y, const float* dy, float* dz,
                                  float* dbias, size_t m, size_t n, int act, float param, void* scratch);
+
+// ---- conv.cu ------------------------------------------------------------------------------------------
+// The geometry of a convolution (native/common/conv_args.h's ConvGeometry without the buffer lengths), passed
+// to the kernels by value.
+struct ConvShape {
+  size_t n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl;
+};
+// z = conv(x, w) (+ bias, may be null) over [N, OH, OW, F]; out = act(z; param) (z may equal out).
+void launch_conv2d_forward(cudaStream_t s, const float* x, const float* w, const float* bias, float* z, float* out,
+                           const ConvShape& g, int act, float param);
+// dx [N, H, W, C] = the input gradient of conv for dz [N, OH, OW, F] (written, not accumulated).
+void launch_conv2d_input_grad(cudaStream_t s, const float* dz, const float* w, float* dx, const ConvShape& g);
+// dw [KH, KW, C, F] = the kernel gradient of conv for x and dz (written, not accumulated).
+void launch_conv2d_filter_grad(cudaStream_t s, const float* x, const float* dz, float* dw, const ConvShape& g);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
@@ -111,9 +153,9 @@ enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
 // Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
 // compute type once per thread); unused ones are ignored.
 struct OptimizerScalars {
-  double lr, momentum, wd;       // sgd: lr, momentum, wd
-  double beta1, beta2, eps;      // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
-  double inv_bc1, inv_bc2;       // adam bias corrections
+  double lr, momentum, wd;   // sgd: lr, momentum, wd
+  double beta1, beta2, eps;  // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
+  double inv_bc1, inv_bc2;   // adam bias corrections
   bool nesterov, decoupled;
 };
 // ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
@@ -126,7 +168,6 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
 constexpr size_t kOptimizerChunk = 65536;
 constexpr size_t kOptimizerGranule = 2048;
 constexpr size_t kOptimizerBlocksPerSm = 4;
-
 
 }  // namespace cuda
 }  // namespace myelin

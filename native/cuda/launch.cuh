@@ -4,6 +4,9 @@
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <cstdint>
+
+#include "../common/philox.h"
 
 namespace myelin {
 namespace cuda {
@@ -60,6 +63,21 @@ inline int row_threads(size_t cols) {
   size_t t = (cols + 31) / 32 * 32;
   if (t < 32) t = 32;
   return static_cast<int>(t > 256 ? 256 : t);
+}
+
+// The end of a launch that drew from the Philox call counter t read from `state` (dropout.cu, noise.cu): the last
+// block to finish (every other block has read the counter by then) stores t + 1 and resets `blocks_done`, a
+// __device__ counter of the kernel's own, 0 between launches (work on the one stream runs in order). Every thread of
+// the block calls it after its last read of the counter.
+__device__ __forceinline__ void advance_counter_at_end(unsigned int* blocks_done, float* state, uint64_t t) {
+  __syncthreads();  // every thread of this block has read the counter
+  if (threadIdx.x == 0) {
+    __threadfence();
+    if (atomicAdd(blocks_done, 1u) == gridDim.x - 1) {
+      dropout_store_counter(state, t + 1);
+      *blocks_done = 0;
+    }
+  }
 }
 
 }  // namespace cuda

@@ -1,10 +1,12 @@
-// Entry points of the elementwise, reduction, softmax, cross-entropy and dropout kernels: argument checks, then one
-// launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu and dropout.cu.
+// Entry points of the elementwise, reduction, softmax, cross-entropy, dropout and noise kernels: argument checks, then
+// one launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu, dropout.cu and
+// noise.cu.
 #include <cmath>
 
 #include "../common/dropout_args.h"
 #include "../common/exports.h"
 #include "../common/kernel_ids.h"
+#include "../common/noise_args.h"
 #include "cuda.h"
 #include "kernels.h"
 
@@ -49,12 +51,13 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Args args(info, "binary", 7);
   const int op = args.op(0, "op", kBinaryOpCount);
-  DeviceBuffer *a = buffer_arg(args, info, 1, "a"), *b = buffer_arg(args, info, 3, "b"), *out = buffer_arg(args, info, 5, "out");
+  DeviceBuffer *a = buffer_arg(args, info, 1, "a"), *b = buffer_arg(args, info, 3, "b"),
+               *out = buffer_arg(args, info, 5, "out");
   const Dims as = args.dims(2, "aStrides", false), bs = args.dims(4, "bStrides", false);
   const Dims shape = args.dims(6, "outShape", false);
   if (as.rank != shape.rank || bs.rank != shape.rank) {
-    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) +
-                    ", " + std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
+    args.rangeError("aStrides, bStrides and outShape must have the same length, got " + std::to_string(as.rank) + ", " +
+                    std::to_string(bs.rank) + " and " + std::to_string(shape.rank));
   }
   size_t total = 1;
   for (int d = 0; d < shape.rank; ++d) {
@@ -82,8 +85,10 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const bool summing = op == static_cast<int>(ReduceOp::sum) || op == static_cast<int>(ReduceOp::mean);
   if (mid == 0 && !summing) args.rangeError("argument 'mid' is 0; only 'sum' and 'mean' reduce an empty axis");
   require_ready(info.Env(), "reduce");
-  if (mid == 0) launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
-  else launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, kernel_scratch());
+  if (mid == 0)
+    launch_fill(stream(), out->ptr, outSize, op == static_cast<int>(ReduceOp::sum) ? 0.f : NAN);
+  else
+    launch_reduce(stream(), op, x->ptr, out->ptr, outer, mid, inner, kernel_scratch());
   check_launch(info.Env(), "reduce");
   return info.Env().Undefined();
 }
@@ -106,7 +111,8 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 // softmaxGrad(y, dy, dx, rows, cols, log)
 Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   Args args(info, "softmaxGrad", 6);
-  DeviceBuffer *y = buffer_arg(args, info, 0, "y"), *dy = buffer_arg(args, info, 1, "dy"), *dx = buffer_arg(args, info, 2, "dx");
+  DeviceBuffer *y = buffer_arg(args, info, 0, "y"), *dy = buffer_arg(args, info, 1, "dy"),
+               *dx = buffer_arg(args, info, 2, "dx");
   const size_t rows = args.size(3, "rows"), cols = args.size(4, "cols");
   const bool log = args.flag(5, "log");
   const size_t n = args.mul(rows, cols, "rows * cols");
@@ -204,6 +210,22 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "dropout");
   launch_dropout(stream(), x->ptr, y->ptr, mask->ptr, state->ptr, s.n, s.k0, s.k1, s.threshold, s.scale);
   check_launch(info.Env(), "dropout");
+  return info.Env().Undefined();
+}
+
+// gaussianNoise(x, y, state, n, stddev, key0, key1): y = x + stddev * z, z from Philox4x32-10 by Box-Muller
+// (native/common/gaussian_noise.h); the counter in `state` advances by one on the device.
+Napi::Value GaussianNoise(const Napi::CallbackInfo& info) {
+  Args args(info, "gaussianNoise", 7);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *y = buffer_arg(args, info, 1, "y");
+  DeviceBuffer* state = buffer_arg(args, info, 2, "state");
+  const NoiseScalars s = noise_scalars(args);
+  need(args, x, s.n, "x");
+  need(args, y, s.n, "y");
+  need(args, state, kDropoutStateSize, "state");
+  require_ready(info.Env(), "gaussianNoise");
+  launch_gaussian_noise(stream(), x->ptr, y->ptr, state->ptr, s.n, s.stddev, s.k0, s.k1);
+  check_launch(info.Env(), "gaussianNoise");
   return info.Env().Undefined();
 }
 

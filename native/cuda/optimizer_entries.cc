@@ -49,8 +49,12 @@ std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s
   std::vector<TensorChunk> table(refs.size());
   for (size_t c = 0; c < refs.size(); ++c) {
     const ChunkRef& r = refs[c];
-    table[c] = TensorChunk{p[r.tensor]->ptr + r.begin, g[r.tensor]->ptr + r.begin, at(s0, !s0.empty(), r.tensor, r.begin),
-                           at(s1, !s1.empty(), r.tensor, r.begin), at(s2, !s2.empty(), r.tensor, r.begin), r.length};
+    table[c] = TensorChunk{p[r.tensor]->ptr + r.begin,
+                           g[r.tensor]->ptr + r.begin,
+                           at(s0, !s0.empty(), r.tensor, r.begin),
+                           at(s1, !s1.empty(), r.tensor, r.begin),
+                           at(s2, !s2.empty(), r.tensor, r.begin),
+                           r.length};
   }
   return table;
 }
@@ -117,14 +121,15 @@ PreparedOptimizer prepare_rmsprop(const Args& args) {
 }
 
 // A live optimizer call: prepares it, then uploads its table and launches it once with its own lr and step.
-Napi::Value run_now(const Napi::CallbackInfo& info, const char* fn, size_t count, PreparedOptimizer (*prepare)(const Args&),
-                    int stepArg) {
+Napi::Value run_now(const Napi::CallbackInfo& info, const char* fn, size_t count,
+                    PreparedOptimizer (*prepare)(const Args&), int stepArg) {
   const Args args(info, fn, count);
   const PreparedOptimizer o = prepare(args);
   require_ready(info.Env(), fn);
   if (o.table.empty()) return info.Env().Undefined();
   DeviceTable table(info.Env(), o.table);
-  launch_multi_tensor(stream(), o.kind, table.ptr, o.table.size(), o.scalars(o.base.lr, stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0));
+  launch_multi_tensor(stream(), o.kind, table.ptr, o.table.size(),
+                      o.scalars(o.base.lr, stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0));
   check_launch(info.Env(), "optimizer step");
   return info.Env().Undefined();
 }
@@ -142,7 +147,8 @@ OptimizerScalars PreparedOptimizer::scalars(double lr, double step) const {
   return sc;
 }
 
-DeviceTable::DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table) : bytes(table.size() * sizeof(TensorChunk)) {
+DeviceTable::DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table)
+    : bytes(table.size() * sizeof(TensorChunk)) {
   ptr = static_cast<TensorChunk*>(device_alloc(env, bytes));
   try {
     upload_async(env, ptr, table.data(), bytes);
@@ -168,6 +174,8 @@ PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Val
 Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 7, prepare_sgd, -1); }
 Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 12, prepare_adam, 9); }
 Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 6, prepare_adagrad, -1); }
-Napi::Value RmspropStep(const Napi::CallbackInfo& info) { return run_now(info, "rmspropStep", 11, prepare_rmsprop, -1); }
+Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
+  return run_now(info, "rmspropStep", 11, prepare_rmsprop, -1);
+}
 
 }  // namespace myelin

@@ -25,8 +25,9 @@ constexpr int kIlp = 4;
 static_assert(kOptimizerGranule % (kOptThreads * kIlp) == 0, "a chunk is whole passes of a block");
 
 template <int KIND>
-__global__ void __launch_bounds__(kOptThreads) multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc,
-                                                                   const float* loss_in, float* loss_out) {
+__global__ void __launch_bounds__(kOptThreads)
+    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, const float* loss_in,
+                        float* loss_out) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   if (loss_out != nullptr && blockIdx.x == 0 && threadIdx.x == 0) *loss_out = *loss_in;
   // The host's double scalars, rounded to the compute type once per thread.
@@ -93,10 +94,18 @@ void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* 
   if (count == 0) return;
   const unsigned blocks = static_cast<unsigned>(count < 65535u * 32u ? count : 65535u * 32u);
   switch (kind) {
-    case OptimizerKind::sgd: multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out); break;
-    case OptimizerKind::adam: multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out); break;
-    case OptimizerKind::adagrad: multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out); break;
-    case OptimizerKind::rmsprop: multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out); break;
+    case OptimizerKind::sgd:
+      multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      break;
+    case OptimizerKind::adam:
+      multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      break;
+    case OptimizerKind::adagrad:
+      multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      break;
+    case OptimizerKind::rmsprop:
+      multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      break;
   }
 }
 

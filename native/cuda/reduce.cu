@@ -40,8 +40,10 @@ __device__ __forceinline__ Acc combine(Acc a, Acc b) {
   } else {  // argmax: NaN beats everything; ties (and NaN vs NaN) go to the lower index
     const bool an = a.v != a.v, bn = b.v != b.v;
     bool take_b;
-    if (an || bn) take_b = an && bn ? b.i < a.i : bn;
-    else take_b = b.v > a.v || (b.v == a.v && b.i < a.i);
+    if (an || bn)
+      take_b = an && bn ? b.i < a.i : bn;
+    else
+      take_b = b.v > a.v || (b.v == a.v && b.i < a.i);
     return take_b ? b : a;
   }
 }
@@ -49,18 +51,25 @@ __device__ __forceinline__ Acc combine(Acc a, Acc b) {
 template <int OP>
 __device__ __forceinline__ Acc identity() {
   constexpr ReduceOp op = static_cast<ReduceOp>(OP);
-  if constexpr (op == ReduceOp::sum || op == ReduceOp::mean) return Acc{0.f, 0};
-  else if constexpr (op == ReduceOp::max) return Acc{-INFINITY, 0};
-  else if constexpr (op == ReduceOp::min) return Acc{INFINITY, 0};
-  else return Acc{-INFINITY, ~0ull};  // loses every tie against a real element
+  if constexpr (op == ReduceOp::sum || op == ReduceOp::mean)
+    return Acc{0.f, 0};
+  else if constexpr (op == ReduceOp::max)
+    return Acc{-INFINITY, 0};
+  else if constexpr (op == ReduceOp::min)
+    return Acc{INFINITY, 0};
+  else
+    return Acc{-INFINITY, ~0ull};  // loses every tie against a real element
 }
 
 template <int OP>
 __device__ __forceinline__ float result(Acc a, float scale) {
   constexpr ReduceOp op = static_cast<ReduceOp>(OP);
-  if constexpr (op == ReduceOp::argmax) return static_cast<float>(a.i);
-  else if constexpr (op == ReduceOp::mean) return __fmul_rn(a.v, scale);
-  else return a.v;
+  if constexpr (op == ReduceOp::argmax)
+    return static_cast<float>(a.i);
+  else if constexpr (op == ReduceOp::mean)
+    return __fmul_rn(a.v, scale);
+  else
+    return a.v;
 }
 
 // Combines every thread's acc over the block (blockDim.x a power of two, at most kThreads) in a tree; every
@@ -91,9 +100,9 @@ __global__ void reduce_rows_kernel(const float* x, float* out, size_t rows, size
 }
 
 // Long rows split across blocks. The scratch holds kSplitRows x kMaxSegments partial results.
-constexpr size_t kSegment = 8192;      // elements per block at least
-constexpr size_t kSplitRows = 64;      // more rows than this fill the device one block per row
-constexpr size_t kMaxSegments = 512;   // per row; longer rows get longer segments
+constexpr size_t kSegment = 8192;     // elements per block at least
+constexpr size_t kSplitRows = 64;     // more rows than this fill the device one block per row
+constexpr size_t kMaxSegments = 512;  // per row; longer rows get longer segments
 static_assert(sizeof(Acc) * kSplitRows * kMaxSegments <= kKernelScratchBytes, "the reduce scratch is too small");
 
 // Elements per segment of a row of `mid`: kSegment, or more (a multiple of kThreads) so that a row has at most
@@ -204,7 +213,8 @@ __global__ void reduce_column_segments_kernel(const float* __restrict__ x, Acc* 
 template <int OP>
 __global__ void reduce_column_partials_kernel(const Acc* __restrict__ partial, float* __restrict__ out, size_t outer,
                                               size_t inner, unsigned segments, float scale) {
-  for (size_t k = blockIdx.x * size_t(blockDim.x) + threadIdx.x; k < outer * inner; k += size_t(gridDim.x) * blockDim.x) {
+  for (size_t k = blockIdx.x * size_t(blockDim.x) + threadIdx.x; k < outer * inner;
+       k += size_t(gridDim.x) * blockDim.x) {
     const size_t o = k / inner, i = k % inner;
     const Acc* p = partial + o * segments * inner + i;
     Acc acc = p[0];
@@ -229,8 +239,9 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
     const size_t seg = (mid + segments - 1) / segments;
     const size_t gx = (inner + kCols - 1) / kCols;
     Acc* partial = static_cast<Acc*>(scratch);
-    reduce_column_segments_kernel<OP><<<dim3(static_cast<unsigned>(gx), static_cast<unsigned>(segments), static_cast<unsigned>(outer)),
-                                        dim3(kCols, kLanes), 0, s>>>(x, partial, mid, inner, seg);
+    reduce_column_segments_kernel<OP>
+        <<<dim3(static_cast<unsigned>(gx), static_cast<unsigned>(segments), static_cast<unsigned>(outer)),
+           dim3(kCols, kLanes), 0, s>>>(x, partial, mid, inner, seg);
     const size_t outputs = outer * inner;
     reduce_column_partials_kernel<OP><<<static_cast<unsigned>((outputs + kThreads - 1) / kThreads), kThreads, 0, s>>>(
         partial, out, outer, inner, static_cast<unsigned>(segments), scale);
@@ -238,8 +249,8 @@ void reduce_launch(cudaStream_t s, const float* x, float* out, size_t outer, siz
     const size_t gx = (inner + kCols - 1) / kCols;
     const unsigned gy = static_cast<unsigned>(outer < 65535u ? outer : 65535u);
     // grid.x may hold 2^31 - 1 blocks, enough for any inner that fits in memory.
-    reduce_columns_kernel<OP><<<dim3(static_cast<unsigned>(gx), gy), dim3(kCols, kLanes), 0, s>>>(x, out, outer, mid, inner,
-                                                                                                   scale);
+    reduce_columns_kernel<OP>
+        <<<dim3(static_cast<unsigned>(gx), gy), dim3(kCols, kLanes), 0, s>>>(x, out, outer, mid, inner, scale);
   }
 }
 
@@ -253,11 +264,16 @@ void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t ou
                    void* scratch) {
   if (outer == 0 || inner == 0) return;
   switch (static_cast<ReduceOp>(op)) {
-    case ReduceOp::sum: return reduce_launch<0>(s, x, out, outer, mid, inner, scratch);
-    case ReduceOp::max: return reduce_launch<1>(s, x, out, outer, mid, inner, scratch);
-    case ReduceOp::min: return reduce_launch<2>(s, x, out, outer, mid, inner, scratch);
-    case ReduceOp::argmax: return reduce_launch<3>(s, x, out, outer, mid, inner, scratch);
-    case ReduceOp::mean: return reduce_launch<4>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::sum:
+      return reduce_launch<0>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::max:
+      return reduce_launch<1>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::min:
+      return reduce_launch<2>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::argmax:
+      return reduce_launch<3>(s, x, out, outer, mid, inner, scratch);
+    case ReduceOp::mean:
+      return reduce_launch<4>(s, x, out, outer, mid, inner, scratch);
   }
 }
 

@@ -16,8 +16,8 @@ __global__ void sigmoid_xent_kernel(const float* x, const float* t, float* loss,
   }
 }
 
-__global__ void sigmoid_xent_grad_kernel(const float* x, const float* t, const float* dl, size_t dl_stride, float dl_scale,
-                                         float* dx, size_t n) {
+__global__ void sigmoid_xent_grad_kernel(const float* x, const float* t, const float* dl, size_t dl_stride,
+                                         float dl_scale, float* dx, size_t n) {
   for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
     const float g = __fmul_rn(dl[i * dl_stride], dl_scale);  // rounded on its own, as the CPU flavour
     dx[i] = sigmoid_cross_entropy_grad(x[i], t[i], g);
@@ -32,7 +32,9 @@ void launch_sigmoid_xent(cudaStream_t s, const float* logits, const float* targe
 
 void launch_sigmoid_xent_grad(cudaStream_t s, const float* logits, const float* targets, const float* dloss,
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t n) {
-  if (n > 0) sigmoid_xent_grad_kernel<<<grid_for(n), kThreads, 0, s>>>(logits, targets, dloss, dloss_stride, dloss_scale, dlogits, n);
+  if (n > 0)
+    sigmoid_xent_grad_kernel<<<grid_for(n), kThreads, 0, s>>>(logits, targets, dloss, dloss_stride, dloss_scale,
+                                                              dlogits, n);
 }
 
 }  // namespace cuda

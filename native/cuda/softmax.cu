@@ -65,8 +65,8 @@ __device__ __forceinline__ long long target_class(float t, size_t cols) {
 }
 
 // probs = softmax(logits); loss_r = sum_j t_rj ((mx_r - x_rj) + log sum_r) (sparse: (mx_r - x_r,c) + log sum_r)
-__global__ void softmax_xent_kernel(const float* x, const float* t, float* probs, float* loss, size_t rows,
-                                    size_t cols, bool sparse) {
+__global__ void softmax_xent_kernel(const float* x, const float* t, float* probs, float* loss, size_t rows, size_t cols,
+                                    bool sparse) {
   __shared__ float scratch[32];
   for (size_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* xr = x + r * cols;
@@ -121,7 +121,8 @@ void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, siz
   softmax_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(x, out, rows, cols, log);
 }
 
-void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float* dx, size_t rows, size_t cols, bool log) {
+void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float* dx, size_t rows, size_t cols,
+                         bool log) {
   if (rows == 0 || cols == 0) return;
   softmax_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(y, dy, dx, rows, cols, log);
 }
@@ -136,8 +137,8 @@ void launch_softmax_xent_grad(cudaStream_t s, const float* probs, const float* t
                               size_t dloss_stride, float dloss_scale, float* dlogits, size_t rows, size_t cols,
                               bool sparse) {
   if (rows == 0 || cols == 0) return;
-  softmax_xent_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(probs, targets, dloss, dloss_stride, dloss_scale,
-                                                                           dlogits, rows, cols, sparse);
+  softmax_xent_grad_kernel<<<row_blocks(rows), row_threads(cols), 0, s>>>(probs, targets, dloss, dloss_stride,
+                                                                          dloss_scale, dlogits, rows, cols, sparse);
 }
 
 }  // namespace cuda

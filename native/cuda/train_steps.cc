@@ -34,7 +34,8 @@ Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
   const DeviceIndices idx(info.Env(), t.indices);
   const DeviceTable table(info.Env(), optimizer.table);
   for (size_t s = 0; s < t.steps; ++s) {
-    launch_gather_row_pairs(stream(), x->ptr, xIn->ptr, t.rowX, y->ptr, yIn->ptr, t.rowY, idx.ptr + s * t.batch, t.batch);
+    launch_gather_row_pairs(stream(), x->ptr, xIn->ptr, t.rowX, y->ptr, yIn->ptr, t.rowY, idx.ptr + s * t.batch,
+                            t.batch);
     check(info.Env(), cudaGraphLaunch(graph, stream()), "trainSteps: graph launch");
     float* const lossOut = losses->ptr + t.lossOffset + s;
     if (!optimizer.table.empty()) {

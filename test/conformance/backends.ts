@@ -28,7 +28,7 @@ function errorText(e: unknown): string {
 /** Loads `lib/backend/<file>` lazily (it may not exist or its addon may not be built) and returns its exports. */
 function tryRequire(file: string): { mod?: Record<string, unknown>; error?: string } {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     return { mod: require(`../../lib/backend/${file}`) as Record<string, unknown> };
   } catch (e) {
     return { error: errorText(e) };

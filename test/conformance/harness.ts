@@ -14,7 +14,7 @@ export type HostBuffers<K extends string> = Record<K, Float32Array>;
 
 /** Uploads copies of `host`, runs `call` with the device buffers, downloads every buffer and frees them. */
 export function runOn<K extends string>(be: Backend<unknown>, host: HostBuffers<K>,
-                                        call: (b: Record<K, unknown>) => void): HostBuffers<K> {
+  call: (b: Record<K, unknown>) => void): HostBuffers<K> {
   const keys = Object.keys(host) as K[];
   const dev = {} as Record<K, unknown>;
   for (const k of keys) dev[k] = be.upload(host[k].slice());
@@ -53,8 +53,8 @@ export function forEachBackend(body: (entry: BackendEntry) => void): void {
  * checks of the reference against figures it did not compute).
  */
 export function checkAgainstReference<K extends string>(host: HostBuffers<K>,
-                                                        call: (be: Backend<unknown>, b: Record<K, unknown>) => void,
-                                                        check: Partial<Record<K, ToleranceSpec>>, what: string): HostBuffers<K> {
+  call: (be: Backend<unknown>, b: Record<K, unknown>) => void,
+  check: Partial<Record<K, ToleranceSpec>>, what: string): HostBuffers<K> {
   const want = runOn(REFERENCE as Backend<unknown>, host, (b) => call(REFERENCE as Backend<unknown>, b));
   forEachBackend((entry) => {
     const got = runOn(entry.backend, host, (b) => call(entry.backend, b));

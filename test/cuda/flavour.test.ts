@@ -55,7 +55,6 @@ if (!built && !nvcc) {
       expect(fs.existsSync(FILE)).toBe(true);
     });
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = (built ? require(FILE) : {}) as NativeCudaAddon;
     let initError: (Error & { code?: string }) | null = null;
     let info: ReturnType<NativeCudaAddon['init']> | null = null;

@@ -45,7 +45,7 @@ function contiguous(shape: number[]): number[] {
 }
 
 run('cuda flavour host logic (no GPU needed)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const internals: NativeCudaInternals = (require(FILE) as NativeCudaAddon).internals();
 
   test('size classes: at least the request, at most 25% (or 512 bytes) more, monotonic, few distinct', () => {

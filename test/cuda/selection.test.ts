@@ -10,7 +10,7 @@ type Select = typeof import('../../lib/backend/select');
 function freshSelect(): Select {
   let mod!: Select;
   jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     mod = require('../../lib/backend/select') as Select;
   });
   return mod;
@@ -42,7 +42,7 @@ const probe = cudaRuns();
 
 if (!probe.ok) {
   describe('cuda backend that cannot run', () => {
-    test("MYELIN_BACKEND=cuda: backendInfo() throws BackendError naming the reason", () => {
+    test('MYELIN_BACKEND=cuda: backendInfo() throws BackendError naming the reason', () => {
       const select = freshSelect();
       let caught: unknown;
       try {

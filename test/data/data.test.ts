@@ -7,7 +7,6 @@ import * as my from '../../lib/index';
 import { loadDataset, oneHot, parseCsv, readCsv, trainTestSplit } from '../../lib/data/index';
 import { ShapeError, ValueError } from '../../lib/errors';
 
-
 describe('readCsv', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-csv-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -44,7 +44,7 @@ export function availableBackends(): BackendCase[] {
     cases.push({ label: 'cpu', name: 'cpu', options: {} });
     if (loads('cpu', { blas: 'builtin' })) cases.push({ label: 'cpu-builtin-gemm', name: 'cpu', options: { blas: 'builtin' } });
   } else {
-    // eslint-disable-next-line no-console
+
     console.warn('cpu backend did not load; op suites run on reference only');
   }
   if (loads('cuda', {})) cases.push({ label: 'cuda', name: 'cuda', options: {} });

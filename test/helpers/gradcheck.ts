@@ -26,7 +26,7 @@ export function randomValues(n: number, seed: number, lo = -2, hi = 2, avoid: nu
  * so h is 1e-2 relative and the tolerance is a few 1e-3.
  */
 export function checkGradients(f: (...xs: Tensor[]) => Tensor, inputs: { shape: number[]; values: Float32Array }[],
-                               options: { h?: number; tol?: number; seed?: number } = {}): void {
+  options: { h?: number; tol?: number; seed?: number } = {}): void {
   const h = options.h ?? 1e-2;
   const tol = options.tol ?? 5e-3;
   const xs = inputs.map((i) => tensor(i.values, i.shape));

@@ -85,6 +85,8 @@ const cases: [string, (d: string) => void, RegExp][] = [
   }), /has shape \[268435456\], the architecture needs \[3, 4\]/],
   ['units: 2^28', (d) => editJSON(d, (doc) => { doc.architecture.layers[0].config.units = 2 ** 28; }), /the architecture needs \[3, 268435456\]/],
   ['inputShape: [1e9]', (d) => editJSON(d, (doc) => { doc.architecture.inputShape = [1e9]; doc.architecture.layers[0].config.inputShape = [1e9]; }), /the architecture needs \[1000000000, 4\]/],
+  // Found by test/fuzz (seed 459135723): the model built the layer from its own 2^28 inputShape (65 s, 5 GB).
+  ['a layer inputShape of [2^28] under a model inputShape of [3]', (d) => editJSON(d, (doc) => { doc.architecture.layers[0].config.inputShape = [2 ** 28]; }), /layers\[0\] \(Dense\) for samples of shape \[3\]: declares inputShape \[268435456\]/],
   ['a 200,000-deep shape array in the weights header', (d) => replaceWith(d, 'weights.safetensors', (f) => fs.writeFileSync(f, rawSafetensors(`{"w":{"dtype":"F32","shape":${'['.repeat(200_000)}${']'.repeat(200_000)},"data_offsets":[0,0]}}`))), /nested deeper than 64/],
   ['a 200,000-deep array in model.json', (d) => fs.writeFileSync(path.join(d, 'model.json'), `{"format":${'['.repeat(200_000)}${']'.repeat(200_000)}}`), /nested deeper than 64/],
   ['an optimizer slot missing', (d) => {

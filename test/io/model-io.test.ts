@@ -5,7 +5,6 @@ import * as path from 'path';
 import * as my from '../../lib/index';
 import { ModelFormatError, ValueError } from '../../lib/errors';
 
-
 const dirs: string[] = [];
 function tmpDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-model-'));

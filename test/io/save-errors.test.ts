@@ -18,7 +18,7 @@ function tmpRoot(): string {
 afterAll(() => { for (const d of roots) fs.rmSync(d, { recursive: true, force: true }); });
 afterEach(() => jest.restoreAllMocks());
 // The fs module object itself (the namespace import above has read-only bindings); lib/io reads through it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const nodeFs = require('fs') as typeof fs;
 
 function model(seed: number): my.Sequential {

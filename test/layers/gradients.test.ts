@@ -31,7 +31,14 @@ describe.each(availableBackends())('layer gradients ($label)', ({ name, options 
   });
 
   test('dense with kernel/bias/activity regularizers: gradient of output plus penalties', () => {
-    const layer = my.layers.dense({ units: 3, kernelInitializer: my.initializers.glorotUniform({ seed: 2 }), biasInitializer: my.initializers.constant({ value: 0.3 }), kernelRegularizer: my.regularizers.l2({ l2: 0.1 }), biasRegularizer: my.regularizers.l2({ l2: 0.2 }), activityRegularizer: my.regularizers.l2({ l2: 0.05 }) });
+    const layer = my.layers.dense({
+      units: 3,
+      kernelInitializer: my.initializers.glorotUniform({ seed: 2 }),
+      biasInitializer: my.initializers.constant({ value: 0.3 }),
+      kernelRegularizer: my.regularizers.l2({ l2: 0.1 }),
+      biasRegularizer: my.regularizers.l2({ l2: 0.2 }),
+      activityRegularizer: my.regularizers.l2({ l2: 0.05 }),
+    });
     const x = input([3, 4], 13);
     checkLayerGradients((l, xv) => {
       const y = l.apply(xv, true);

@@ -4,7 +4,6 @@ import { MinMaxScaler, StandardScaler, fromJSON, standardScaler } from '../../li
 import { loadDataset } from '../../lib/data/index';
 import { ShapeError, ValueError } from '../../lib/errors';
 
-
 // The third feature is constant: sklearn gives it scale 1 (no division by zero).
 const X = [[1, -2, 5], [3, 0, 5], [4, 8, 5], [0.5, 2, 5]];
 

@@ -6,7 +6,7 @@
  * row-major order of `shape`, so with accumulate repeated output positions sum every contribution.
  */
 export function copyStrided(x: Float32Array, xOffset: number, xStrides: number[], out: Float32Array,
-                            outOffset: number, outStrides: number[], shape: number[], accumulate: boolean): void {
+  outOffset: number, outStrides: number[], shape: number[], accumulate: boolean): void {
   const rank = shape.length;
   let total = 1;
   for (const d of shape) total *= d;

@@ -9,8 +9,8 @@ import { unaryForward } from './unary-math';
  * to z as stored (float32), so out equals `unary(activation, z)` exactly; `z` may be the same buffer as `out`.
  */
 export function denseForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, z: Float32Array,
-                             out: Float32Array, m: number, n: number, k: number, activation: UnaryOp,
-                             param: number): void {
+  out: Float32Array, m: number, n: number, k: number, activation: UnaryOp,
+  param: number): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = bias ? bias[j] : 0;
@@ -27,7 +27,7 @@ export function denseForward(x: Float32Array, w: Float32Array, bias: Float32Arra
  * over the rows).
  */
 export function biasActivationGrad(activation: UnaryOp, z: Float32Array, y: Float32Array, dy: Float32Array,
-                                   dz: Float32Array, dbias: Float32Array, m: number, n: number, param: number): void {
+  dz: Float32Array, dbias: Float32Array, m: number, n: number, param: number): void {
   unaryGrad(activation, z, y, dy, dz, m * n, param);
   reduce('sum', dz, dbias, 1, m, n);
 }

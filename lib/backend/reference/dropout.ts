@@ -6,7 +6,7 @@ import { dropoutCounter, dropoutThreshold, philox4x32, storeDropoutCounter } fro
  * describes, for call t = the counter in `state`; then the counter advances by one (also when n is 0).
  */
 export function dropout(x: Float32Array, y: Float32Array, mask: Float32Array, state: Float32Array, n: number,
-                        rate: number, key0: number, key1: number): void {
+  rate: number, key0: number, key1: number): void {
   const t = dropoutCounter(state);
   const tLo = t % 4294967296, tHi = Math.floor(t / 4294967296);
   const threshold = dropoutThreshold(rate);

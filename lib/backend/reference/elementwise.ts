@@ -17,7 +17,7 @@ export function unary(op: UnaryOp, x: Float32Array, out: Float32Array, n: number
 
 /** dx[i] = dy[i] * f'(x[i]; param), reading y[i] = f(x[i]) where the derivative is expressed through y. */
 export function unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array,
-                          n: number, param: number): void {
+  n: number, param: number): void {
   for (let i = 0; i < n; i++) dx[i] = dy[i] * unaryDerivative(op, x[i], y[i], param);
 }
 
@@ -26,7 +26,7 @@ export function unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Flo
  * order); strides are 0 along broadcast dimensions.
  */
 export function binary(op: BinaryOp, a: Float32Array, aStrides: number[], b: Float32Array, bStrides: number[],
-                       out: Float32Array, outShape: number[]): void {
+  out: Float32Array, outShape: number[]): void {
   const rank = outShape.length;
   let total = 1;
   for (const d of outShape) total *= d;

@@ -6,7 +6,7 @@
  * already in out do not propagate), and k = 0 gives out = beta * out.
  */
 export function gemm(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number,
-                     transA: boolean, transB: boolean, alpha: number, beta: number): void {
+  transA: boolean, transB: boolean, alpha: number, beta: number): void {
   // Element strides of op(a)[i, p] and op(b)[p, j].
   const aRow = transA ? 1 : k;
   const aCol = transA ? m : 1;

@@ -7,12 +7,17 @@ import type { Backend } from '../backend';
 import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
+import * as conv from './conv';
 import * as dataMovement from './data-movement';
 import * as dense from './dense';
 import * as dropout from './dropout';
 import * as elementwise from './elementwise';
+import * as embedding from './embedding';
 import * as gemm from './gemm';
+import * as layerNorm from './layer-norm';
+import * as noise from './noise';
 import * as optimizers from './optimizers';
+import * as pooling from './pooling';
 import * as reduce from './reduce';
 import * as sigmoidXent from './sigmoid-xent';
 import * as softmax from './softmax';
@@ -22,7 +27,8 @@ import * as softmax from './softmax';
  * table under their own names (the compiler checks each export against the table's signature of that name).
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
-  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout,
+  elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, noise, conv, pooling,
+  embedding, layerNorm,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

@@ -9,7 +9,7 @@
  * without: step = g; p -= lr * step. `velocity` is empty when momentum is 0.
  */
 export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], lr: number,
-                        momentum: number, nesterov: boolean, weightDecay: number): void {
+  momentum: number, nesterov: boolean, weightDecay: number): void {
   params.forEach((p, t) => {
     const grad = grads[t];
     const v = momentum !== 0 ? velocity[t] : null;
@@ -32,8 +32,8 @@ export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity:
  * decoupled: p -= lr * wd * p first; then p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps).
  */
 export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
-                         vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number,
-                         step: number, weightDecay: number, decoupled: boolean): void {
+  vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number,
+  step: number, weightDecay: number, decoupled: boolean): void {
   const bc1 = 1 - beta1 ** step;
   const bc2 = 1 - beta2 ** step;
   params.forEach((p, t) => {
@@ -61,7 +61,7 @@ export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float
 
 /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
 export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number,
-                            epsilon: number, weightDecay: number): void {
+  epsilon: number, weightDecay: number): void {
   params.forEach((p, t) => {
     const grad = grads[t];
     const acc = accum[t];
@@ -80,8 +80,8 @@ export function adagradStep(params: Float32Array[], grads: Float32Array[], accum
  * and p -= lr buf, else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
  */
 export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: Float32Array[],
-                            meanGrad: Float32Array[], momentumBuf: Float32Array[], lr: number, rho: number,
-                            momentum: number, epsilon: number, centered: boolean, weightDecay: number): void {
+  meanGrad: Float32Array[], momentumBuf: Float32Array[], lr: number, rho: number,
+  momentum: number, epsilon: number, centered: boolean, weightDecay: number): void {
   params.forEach((p, t) => {
     const grad = grads[t];
     const s = sq[t];

@@ -10,7 +10,7 @@ import type { ReduceOp } from '../kernel-ids';
  * max / min / argmax propagate NaN (a NaN is the maximum; argmax picks the first NaN).
  */
 export function reduce(op: ReduceOp, x: Float32Array, out: Float32Array, outer: number, mid: number,
-                       inner: number): void {
+  inner: number): void {
   const summing = op === 'sum' || op === 'mean';
   const scale = 1 / mid;
   for (let o = 0; o < outer; o++) {

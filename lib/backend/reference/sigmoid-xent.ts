@@ -11,7 +11,7 @@ export function sigmoidCrossEntropy(logits: Float32Array, targets: Float32Array,
 
 /** dLogits[i] = g_i (sigmoid(x[i]) - t[i]), g_i = fround(dLoss[i * dLossStride] * dLossScale). */
 export function sigmoidCrossEntropyGrad(logits: Float32Array, targets: Float32Array, dLoss: Float32Array,
-                                        dLogits: Float32Array, n: number, dLossStride: 0 | 1, dLossScale: number): void {
+  dLogits: Float32Array, n: number, dLossStride: 0 | 1, dLossScale: number): void {
   const scale = Math.fround(dLossScale);
   for (let i = 0; i < n; i++) {
     const g = Math.fround(dLoss[i * dLossStride] * scale);

@@ -33,7 +33,7 @@ export function softmax(x: Float32Array, out: Float32Array, rows: number, cols: 
  * log-softmax: dx = dy - exp(y) * sum_j dy_j.
  */
 export function softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number,
-                            log: boolean): void {
+  log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     let s = 0;
@@ -55,7 +55,7 @@ function targetAt(targets: Float32Array, r: number, j: number, cols: number, spa
  * when a dense target row does not sum to 1. Sparse targets hold class indices as floats.
  */
 export function softmaxCrossEntropy(logits: Float32Array, targets: Float32Array, probs: Float32Array,
-                                    loss: Float32Array, rows: number, cols: number, sparse: boolean): void {
+  loss: Float32Array, rows: number, cols: number, sparse: boolean): void {
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     const { max, sum } = rowMaxSum(logits, off, cols);
@@ -77,8 +77,8 @@ export function softmaxCrossEntropy(logits: Float32Array, targets: Float32Array,
  * targets).
  */
 export function softmaxCrossEntropyGrad(probs: Float32Array, targets: Float32Array, dLoss: Float32Array,
-                                        dLogits: Float32Array, rows: number, cols: number, sparse: boolean,
-                                        dLossStride: 0 | 1, dLossScale: number): void {
+  dLogits: Float32Array, rows: number, cols: number, sparse: boolean,
+  dLossStride: 0 | 1, dLossScale: number): void {
   const scale = Math.fround(dLossScale);
   for (let r = 0; r < rows; r++) {
     const g = Math.fround(dLoss[r * dLossStride] * scale);

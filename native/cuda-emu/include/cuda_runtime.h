@@ -87,9 +87,8 @@ void launch(const char* name, dim3 grid, dim3 block, size_t shared_bytes, cudaSt
             A&&... args) {
   if (!valid_launch(grid, block, shared_bytes)) return;
   std::tuple<std::decay_t<P>...> bound(std::forward<A>(args)...);
-  enqueue(stream, name, [name, grid, block, kernel, bound]() {
-    run_grid(name, grid, block, [&]() { std::apply(kernel, bound); });
-  });
+  enqueue(stream, name,
+          [name, grid, block, kernel, bound]() { run_grid(name, grid, block, [&]() { std::apply(kernel, bound); }); });
 }
 
 }  // namespace emu

@@ -1,0 +1,419 @@
+/**
+ * The graph model (Keras `Functional`, tfjs `LayersModel`): `my.model({ inputs, outputs })` over symbolic tensors,
+ * with compile / fit / evaluate / predict. `Sequential` is the same class over a one-path graph. Data with several
+ * inputs or targets travels packed side by side in one [n, columns] tensor (lib/models/graph-data.ts), so that the
+ * training engine (recorded, compiled and native steps) runs every model the same way.
+ */
+import { DisposedError, ShapeError, ValueError, describe } from '../errors';
+import { clone } from '../ops/reshape';
+import { Tensor } from '../tensor/tensor';
+import type { Variable } from '../tensor/variable';
+import { Layer } from '../layers/layer';
+import { isSymbolic, type SymbolicTensor } from '../layers/symbolic';
+import { resolveModelCompile, type CompileArgs } from './compile';
+import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
+import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
+import { ModelLifecycle } from './model-lifecycle';
+import { fitModel, type FitOptions } from './fit';
+import { Dataset } from '../data/dataset';
+import { fitDatasetModel, type FitDatasetOptions } from './fit-dataset';
+import { evaluateDataset, predictDataset, type DatasetInferenceOptions } from './dataset-inference';
+import { buildGraph, type Graph } from './graph';
+import { packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
+import { fusableOutput, runGraph, type GraphPass } from './graph-run';
+import type { History } from './history';
+import { ModelStateError } from './model-state-error';
+import { ModelLayer } from './model-layer';
+import { graphConfig, graphFromConfig, type GraphModelConfig } from './graph-config';
+import { ModelFormatError } from '../errors';
+import type { Layer as LayerType } from '../layers/layer';
+import type { SequentialConfig } from './sequential';
+import { summarizeGraph } from './summary-graph';
+
+/** Options of `my.model`. */
+export interface ModelArgs {
+  /** The model's inputs: `my.input` tensors (one, or an array). */
+  inputs: SymbolicTensor | SymbolicTensor[];
+  /** The model's outputs: symbolic tensors computed from the inputs (one, or an array). */
+  outputs: SymbolicTensor | SymbolicTensor[];
+  /** The model's name; default `model`, `model_1`, ... */
+  name?: string;
+}
+
+const counters = new Map<string, number>();
+
+/** @internal `base`, `base_1`, `base_2`, ... per base name. */
+export function modelName(base: string): string {
+  const n = counters.get(base) ?? 0;
+  counters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/**
+ * A model over a graph of layers: several inputs and outputs, shared layers (one layer applied twice: one set
+ * of weights), models used as layers (`otherModel.apply(x)`). Build it with `my.model({ inputs, outputs })`;
+ * then `compile`, `fit`, `evaluate`, `predict` as `Sequential`. Data (x, and y for fit / evaluate) is a tensor for
+ * a model of one input (output), else an array in input (output) order or an object keyed by input (output) name.
+ * Output names are the names of the layers that produce them.
+ */
+export abstract class Model extends ModelLifecycle {
+  /** The layers that compute something, in the order they first run (a shared layer once, inputs excluded). */
+  readonly layers: Layer[] = [];
+  /** The model's name. */
+  readonly name: string;
+  /** @internal The checked graph (null for a Sequential until it is built). */
+  protected graph: Graph | null = null;
+  private layerView: ModelLayer | null = null;
+
+  constructor(args: ModelArgs | null, name?: string) {
+    super();
+    if (args === null) {
+      this.name = name as string;
+      return;
+    }
+    if (args === undefined || typeof args !== 'object') throw new ValueError(`model: options must be { inputs, outputs, name? }, got ${describe(args)}`);
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new ValueError(`model: name must be a non-empty string, got ${describe(args.name)}`);
+    this.name = args.name ?? modelName('model');
+    this.setGraph(buildGraph(args.inputs, args.outputs, `model ${this.name}`));
+  }
+
+  /** The class name a config stores for this model when it is a layer of another ('Functional', 'Sequential'). */
+  get className(): string {
+    return 'Functional';
+  }
+
+  /** @internal Installs the graph (Sequential: at build). */
+  protected setGraph(graph: Graph): void {
+    this.graph = graph;
+    this.layers.splice(0, this.layers.length, ...graph.layers);  // a Sequential's own list: the same layers, in order
+  }
+
+  /** @internal The graph; throws ModelStateError while there is none (an unbuilt Sequential). */
+  requireGraph(op: string): Graph {
+    if (!this.graph) throw new ModelStateError(`${op}: the model ${this.name} is not built yet (give the first layer an inputShape, or fit/predict once)`);
+    return this.graph;
+  }
+
+  /** The input names (the keys of x given as an object), in input order. */
+  get inputNames(): string[] {
+    return this.graph ? this.graph.inputs.map((t) => t.sourceLayer.name) : [];
+  }
+
+  /** The output names (the keys of y given as an object): the producing layers' names (`_1`, ... when repeated). */
+  get outputNames(): string[] {
+    const names: string[] = [];
+    for (const t of this.graph?.outputs ?? []) {
+      let n = t.sourceLayer.name;
+      for (let i = 1; names.includes(n); i++) n = `${t.sourceLayer.name}_${i}`;
+      names.push(n);
+    }
+    return names;
+  }
+
+  /** Sample shapes of the inputs (batch excluded), in order; empty before the graph exists. */
+  get inputShapes(): number[][] {
+    return this.graph ? this.graph.inputs.map((t) => t.shape.slice()) : [];
+  }
+
+  /** Sample shapes of the outputs, in order. */
+  get outputShapes(): number[][] {
+    return this.graph ? this.graph.outputs.map((t) => t.shape.slice()) : [];
+  }
+
+  /** Shape of one input sample: one shape for a model of one input, else one per input; null until built. */
+  get inputShape(): number[] | number[][] | null {
+    const s = this.inputShapes;
+    return s.length === 0 ? null : s.length === 1 ? s[0] : s;
+  }
+
+  /** Shape of one output sample: one shape for a model of one output, else one per output; null until built. */
+  get outputShape(): number[] | number[][] | null {
+    const s = this.outputShapes;
+    return s.length === 0 ? null : s.length === 1 ? s[0] : s;
+  }
+
+  /** The layer named `name` (inputs included), or the layer at `index` of `layers`; ValueError when none. */
+  getLayer(name: string | number): Layer {
+    this.alive('getLayer');
+    if (typeof name === 'number') {
+      if (!Number.isInteger(name) || name < 0 || name >= this.layers.length) throw new ValueError(`getLayer: index must be an integer in [0, ${this.layers.length - 1}], got ${describe(name)}`);
+      return this.layers[name];
+    }
+    const all = [...(this.graph?.inputs.map((t) => t.sourceLayer) ?? []), ...this.layers];
+    const found = all.find((l) => l.name === name);
+    if (!found) throw new ValueError(`getLayer: no layer named ${describe(name)} in ${this.name}; layers: ${all.map((l) => l.name).join(', ')}`);
+    return found;
+  }
+
+  /** Every weight of every layer, in layer order (a shared layer's once). */
+  get weights(): Variable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  /** The weights the optimizer updates. */
+  get trainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  /** @internal Per output: its name, shape and the activation a cross-entropy may fuse. */
+  protected outputInfo(): { name: string; shape: number[]; activation: 'softmax' | 'sigmoid' | null }[] {
+    const graph = this.requireGraph('compile');
+    const names = this.outputNames;
+    return graph.outputs.map((t, k) => ({ name: names[k], shape: t.shape.slice(), activation: fusableOutput(graph, k) }));
+  }
+
+  /**
+   * Configures training: optimizer, loss(es), loss weights and metrics (see `CompileArgs`). A softmax or sigmoid
+   * output with the matching cross-entropy is trained from its logits (as `Sequential`).
+   */
+  compile(args: CompileArgs): void {
+    this.alive('compile');
+    if (this.isTraining) throw new ModelStateError('compile: cannot compile while fit() runs');
+    this.compiled = resolveModelCompile(args, this.outputInfo());
+  }
+
+  /** @internal Checks the sample shape of (packed) x against the model. */
+  ensureBuilt(x: Tensor, op: string): void {
+    this.alive(op);
+    const graph = this.requireGraph(op);
+    const expected = graph.inputs.length === 1 ? graph.inputs[0].shape : [packedInputs(graph).width];
+    const sample = x.shape.slice(1);
+    if (sample.length !== expected.length || sample.some((d, i) => d !== expected[i])) {
+      throw new ShapeError(`${op}: x must have shape [n, ${expected.join(', ')}]${graph.inputs.length > 1 ? ' (the inputs packed)' : ''}, got [${x.shape.join(', ')}]`);
+    }
+  }
+
+  /** @internal The graph run on a (packed) batch: each output (logits where `logits[k]`) and the activity penalties. */
+  forwardOutputs(x: Tensor, training: boolean, logits: readonly boolean[] | null): GraphPass {
+    this.alive('forward');
+    const graph = this.requireGraph('forward');
+    return runGraph(graph, unpackInputs(graph, x), training, logits);
+  }
+
+  /**
+   * @internal The forward pass of a model of one output with the activity penalties. With `logits`, the final softmax
+   * or sigmoid is left out.
+   */
+  forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[] } {
+    const r = this.forwardOutputs(x, training, logits ? [true] : null);
+    return { output: r.outputs[0], activity: r.activity };
+  }
+
+  /** @internal The graph on one batch tensor per input (a model used as a layer). */
+  runOn(xs: Tensor[], training: boolean): GraphPass {
+    this.alive('call');
+    return runGraph(this.requireGraph('call'), xs, training, null);
+  }
+
+  /** @internal The output of a (packed) batch: the output itself, or the outputs packed side by side. */
+  callPacked(x: Tensor, training = false): Tensor {
+    this.ensureBuilt(x, 'call');
+    const outs = this.forwardOutputs(x, training, null).outputs;
+    return outs.length === 1 ? outs[0] : packOutputs(outs);
+  }
+
+  /**
+   * The model on one batch (training switches dropout / batch statistics): x as a tensor, an array in input order
+   * or an object keyed by input name; one tensor for a model of one output, else one per output.
+   */
+  call(x: Tensor | Tensor[] | Record<string, Tensor>, training = false): Tensor | Tensor[] {
+    this.alive('call');
+    const graph = this.requireGraph('call');
+    const xs = Array.isArray(x) ? x : x instanceof Tensor ? [x] : this.inputNames.map((n) => (x as Record<string, Tensor>)[n]);
+    if (xs.length !== graph.inputs.length) throw new ValueError(`call: ${this.name} has ${graph.inputs.length} inputs (${this.inputNames.join(', ')}), got ${xs.length}`);
+    xs.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new ValueError(`call: input ${this.inputNames[i]} must be a Tensor, got ${describe(t)}`);
+      const s = graph.inputs[i].shape;
+      if (t.rank !== s.length + 1 || s.some((d, j) => d !== t.shape[j + 1])) throw new ShapeError(`call: input ${this.inputNames[i]} must have shape [n, ${s.join(', ')}], got [${t.shape.join(', ')}]`);
+    });
+    const outs = runGraph(graph, xs, training, null).outputs;
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /**
+   * Applied to symbolic tensors: the model used as a layer of another model (its weights shared with this one);
+   * returns its symbolic output (an array for several outputs). Applied to tensors: `call`.
+   */
+  apply(x: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], training = false): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    const list = Array.isArray(x) ? x : [x];
+    if (list.some((t) => isSymbolic(t))) {
+      const outs = this.asLayer().connect(list as SymbolicTensor[]);
+      return outs.length === 1 ? outs[0] : outs;
+    }
+    return this.call(x as Tensor | Tensor[], training);
+  }
+
+  /** @internal The layer that stands for this model inside other models (one per model). */
+  asLayer(): ModelLayer {
+    this.alive('apply');
+    if (!this.layerView) this.layerView = new ModelLayer(this);
+    return this.layerView;
+  }
+
+  /**
+   * Trains the model (see `FitOptions`); x and y as described on the class. `fit(dataset, options)` trains on the
+   * batches of a `my.data.Dataset` (elements `{ xs, ys }` or `[xs, ys]`, xs and ys as x and y here; see
+   * `FitDatasetOptions`: stepsPerEpoch, validationData as a dataset, validationSteps, validationFreq).
+   */
+  fit(x: ModelData, y: ModelData, options?: FitOptions): Promise<History>;
+  fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  fit(x: ModelData | Dataset, y?: ModelData | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
+    if (this.isDisposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
+    if (x instanceof Dataset) return fitDatasetModel(this, x, (y ?? {}) as FitDatasetOptions);
+    let data: ReturnType<typeof packData>;
+    let val: ReturnType<typeof packData> | null = null;
+    try {
+      data = packData(this, x, y, 'fit');
+      const vd = options !== null && typeof options === 'object' ? options.validationData : undefined;
+      if (Array.isArray(vd) && vd.length >= 2) val = packData(this, vd[0], vd[1], 'fit: validationData');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const opts = val ? { ...options, validationData: [val.x, val.y] as [Tensor, Tensor] } : options;
+    return fitModel(this, data.x, data.y, opts).finally(() => { data.dispose(); val?.dispose(); });
+  }
+
+  /** tfjs's name of `fit(dataset, options)`. */
+  fitDataset(dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
+    return this.fit(dataset, options);
+  }
+
+  /** The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]. */
+  evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
+  /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
+  evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
+  evaluate(x: ModelData | Dataset, y?: ModelData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
+    this.alive('evaluate');
+    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetInferenceOptions);
+    const data = packData(this, x, y, 'evaluate');
+    try {
+      return evaluateModel(this, data.x, data.y, options);
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** The outputs for x (inference mode) in batches of `batchSize` (default 32): a tensor, or one per output. */
+  predict(x: ModelData, options?: PredictOptions): Tensor | Tensor[];
+  /** The outputs of every batch of a Dataset (at most `options.steps`), concatenated: a tensor, or one per output. */
+  predict(dataset: Dataset, options?: DatasetInferenceOptions): Promise<Tensor | Tensor[]>;
+  predict(x: ModelData | Dataset, options: PredictOptions | DatasetInferenceOptions = {}): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    this.alive('predict');
+    if (x instanceof Dataset) return predictDataset(this, x, options as DatasetInferenceOptions).then((out) => unpackOutputs(this.requireGraph('predict'), out));
+    const data = packData(this, x, null, 'predict');
+    try {
+      const out = predictModel(this, data.x, options as PredictOptions);
+      return unpackOutputs(this.requireGraph('predict'), out);
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** `predict` without blocking the event loop (see `Sequential.predictAsync`). */
+  async predictAsync(x: ModelData, options: AsyncInferenceOptions = {}): Promise<Tensor | Tensor[]> {
+    this.alive('predictAsync');
+    const data = packData(this, x, null, 'predictAsync');
+    try {
+      const out = await predictModelAsync(this, data.x, options);
+      return unpackOutputs(this.requireGraph('predictAsync'), out);
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** `evaluate` without blocking the event loop; the same loss and metrics. */
+  async evaluateAsync(x: ModelData, y: ModelData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+    this.alive('evaluateAsync');
+    const data = packData(this, x, y, 'evaluateAsync');
+    try {
+      return await evaluateModelAsync(this, data.x, data.y, options);
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** Prints a table of the layers (name and class, output shape, parameters, the layers each is connected to). */
+  summary(printFn: (line: string) => void = console.log): void {
+    this.alive('summary');
+    for (const line of summarizeGraph(this, this.requireGraph('summary'))) printFn(line);
+  }
+
+  /** Number of scalar weights. */
+  countParams(): number {
+    this.alive('countParams');
+    return this.layers.reduce((a, l) => a + l.countParams(), 0);
+  }
+
+  /** Copies of every weight, in layer order (as `weights`). */
+  getWeights(): Tensor[] {
+    this.alive('getWeights');
+    return this.weights.map((w) => clone(w));
+  }
+
+  /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */
+  setWeights(ws: Tensor[]): void {
+    this.alive('setWeights');
+    const own = this.weights;
+    if (!Array.isArray(ws) || ws.length !== own.length) {
+      throw new ShapeError(`setWeights: the model has ${own.length} weights, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
+    }
+    let at = 0;
+    const slices = this.layers.map((l) => { const part = ws.slice(at, at + l.weights.length); at += l.weights.length; return part; });
+    ws.forEach((w, i) => {
+      if (!(w instanceof Tensor)) throw new ValueError(`setWeights: weights[${i}] must be a Tensor, got ${describe(w)}`);
+      if (w.shape.length !== own[i].shape.length || w.shape.some((d, j) => d !== own[i].shape[j])) {
+        throw new ShapeError(`setWeights: weights[${i}] (${own[i].name}) must have shape [${own[i].shape.join(', ')}], got [${w.shape.join(', ')}]`);
+      }
+    });
+    this.layers.forEach((l, i) => l.setWeights(slices[i]));
+  }
+
+  /**
+   * The architecture (no weights) as Keras's functional config: layers with their inbound nodes, input and output
+   * references (lib/models/graph-config.ts). `Model.fromConfig` rebuilds it.
+   */
+  getConfig(): GraphModelConfig | SequentialConfig {
+    this.alive('getConfig');
+    return graphConfig(this.name, this.requireGraph('getConfig'));
+  }
+
+  /** A new, uncompiled model with the architecture of a functional (or Sequential) config (fresh weights). */
+  static fromConfig(config: GraphModelConfig | SequentialConfig): Model {
+    if (config !== null && typeof config === 'object' && !('inputLayers' in config) && 'inputShape' in config) {
+      return (NESTED_MODELS.get('Sequential') as (c: Record<string, unknown>) => Model)(config as unknown as Record<string, unknown>);
+    }
+    const g = graphFromConfig(config as GraphModelConfig, nestedLayer);
+    try {
+      return new Functional({ inputs: g.inputs, outputs: g.outputs, name: typeof g.name === 'string' ? g.name : undefined });
+    } catch (err) {
+      if (err instanceof ModelFormatError) throw err;
+      throw new ModelFormatError(`functional config: ${(err as Error).message}`);
+    }
+  }
+
+  /** @internal Frees the layers and the optimizer. */
+  protected override disposeNow(): void {
+    super.disposeNow();
+    for (const l of this.layers) l.dispose();
+  }
+}
+
+/** The model `my.model` makes: a `Model` over the graph between the given inputs and outputs (Keras's `Functional`). */
+export class Functional extends Model {}
+
+/**
+ * A graph model: `my.model({ inputs: [a, b], outputs: [y1, y2], name? })` (see `Model`).
+ * @throws ValueError when an output does not depend on the inputs, an input is unused, two layers share a name, or
+ *   inputs / outputs are not symbolic tensors.
+ */
+export function model(args: ModelArgs): Functional {
+  return new Functional(args);
+}
+
+/** Model classes that can appear as layers of a functional config, by className ('Sequential' registers itself). */
+export const NESTED_MODELS = new Map<string, (config: Record<string, unknown>) => Model>([['Functional', (c) => Model.fromConfig(c as unknown as GraphModelConfig)]]);
+
+function nestedLayer(entry: { className: string; config: Record<string, unknown> }): LayerType | null {
+  const make = NESTED_MODELS.get(entry.className);
+  return make ? make(entry.config).asLayer() : null;
+}

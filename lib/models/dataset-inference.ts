@@ -13,6 +13,7 @@ import { toTensor } from './input-data';
 import { packData } from './graph-data';
 import { DeviceLossSum } from './loss-sum';
 import type { Model } from './model';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** The x and y of a batch element: `{ xs, ys }` (tfjs) or `[xs, ys]`. */
 export function batchXY(e: unknown, where: string): [unknown, unknown] {
@@ -58,6 +59,9 @@ export interface DatasetInferenceOptions {
   steps?: number;
 }
 
+/** The keys of DatasetInferenceOptions. */
+const DATASET_INFERENCE_KEYS = optionKeys<DatasetInferenceOptions>({ steps: true });
+
 /** The `steps` option: a positive integer or undefined. */
 export function stepsOption(v: unknown, op: string, name = 'steps'): number | undefined {
   if (v === undefined) return undefined;
@@ -95,6 +99,7 @@ export async function evaluateDatasetCompiled(model: Model, compiled: Compiled, 
 /** `model.evaluate(dataset)`: the loss, or [loss, ...metrics], over the dataset's batches. */
 export async function evaluateDataset(model: Model, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<number | number[]> {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
+  checkOptions('evaluate', options, DATASET_INFERENCE_KEYS);
   const compiled = model.requireCompiled('evaluate');
   const steps = stepsOption(options.steps, 'evaluate');
   return evaluationValue(compiled, await evaluateDatasetCompiled(model, compiled, dataset, steps, 'evaluate'));
@@ -106,6 +111,7 @@ export async function evaluateDataset(model: Model, dataset: Dataset, options: D
  */
 export async function predictDataset(model: Model, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<Tensor> {
   if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
+  checkOptions('predict', options, DATASET_INFERENCE_KEYS);
   const steps = stepsOption(options.steps, 'predict');
   const parts: Tensor[] = [];
   let b = 0;

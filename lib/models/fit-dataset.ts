@@ -25,6 +25,7 @@ import type { StepControl } from '../engine/step-control';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { stepRecorder, trainStep } from './step';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Code of the warning of a dataset that ran out before `stepsPerEpoch * epochs` batches. */
 export const DATA_EXHAUSTED_WARNING_CODE = 'MYELIN_DATA_EXHAUSTED';
@@ -46,6 +47,12 @@ export interface FitDatasetOptions extends Pick<FitOptions, 'epochs' | 'initialE
   /** Batch size of array validation data (default 32). */
   validationBatchSize?: number;
 }
+
+/** The keys of FitDatasetOptions. */
+const FIT_DATASET_KEYS = optionKeys<FitDatasetOptions>({
+  epochs: true, initialEpoch: true, verbose: true, callbacks: true, progressStream: true, yieldEveryMs: true, signal: true,
+  stepsPerEpoch: true, validationData: true, validationSteps: true, validationFreq: true, validationBatchSize: true,
+});
 
 function validationDue(freq: unknown): (epoch: number) => boolean {
   if (freq === undefined) return () => true;
@@ -104,6 +111,7 @@ class StepPlacement {
 /** Trains `model` on the batches of `dataset` (see {@link FitDatasetOptions}); resolves with the History. */
 export async function fitDatasetModel(model: Model, dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
   if (!(dataset instanceof Dataset)) throw new ValueError(`fit: dataset must be a my.data.Dataset, got ${describe(dataset)}`);
+  checkOptions('fit', options, FIT_DATASET_KEYS);
   const session = beginFit(model, options);
   const { signal, control, checkStop } = session;
   let pass: AsyncIterator<unknown> | null = null;  // one pass per epoch, or with stepsPerEpoch one for every epoch (Keras)

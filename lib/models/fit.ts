@@ -16,6 +16,7 @@ import { DeviceLossSum } from './loss-sum';
 import { NativeSteps } from './native-steps';
 import { toSampleWeights, type InputData } from './input-data';
 import type { Model } from './model';
+import { checkOptions, optionKeys } from '../options/strict';
 import { stepRecorder, trainStep } from './step';
 
 /** Options of `fit`. */
@@ -60,6 +61,12 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
+/** The keys of FitOptions (unknown keys are rejected: lib/options/strict.ts). */
+const FIT_KEYS = optionKeys<FitOptions>({
+  epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationData: true, initialEpoch: true, classWeight: true,
+  sampleWeight: true, verbose: true, callbacks: true, progressStream: true, yieldEveryMs: true, signal: true,
+});
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -77,6 +84,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * (weights as of the last finished step).
  */
 export async function fitModel(model: Model, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+  checkOptions('fit', options, FIT_KEYS);
   const session = beginFit(model, options);
   const { signal, control, cleanups, checkStop } = session;
   try {

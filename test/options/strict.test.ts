@@ -56,3 +56,31 @@ describe('model entry points', () => {
     expect(h.history.loss).toHaveLength(1);
   });
 });
+
+describe('every exported layer factory', () => {
+  /** The required options of each factory (a factory missing here fails the test: add it). */
+  const required: Record<string, Record<string, unknown>> = {
+    dense: { units: 2 }, activation: { activation: 'relu' }, dropout: { rate: 0.5 }, conv1d: { filters: 2, kernelSize: 3 },
+    conv2d: { filters: 2, kernelSize: 3 }, depthwiseConv2d: { kernelSize: 3 }, embedding: { inputDim: 5, outputDim: 2 },
+    reshape: { targetShape: [2] }, permute: { dims: [1] }, spatialDropout1d: { rate: 0.5 }, spatialDropout2d: { rate: 0.5 },
+    gaussianNoise: { stddev: 0.1 },
+  };
+  const factories = Object.entries(my.layers).filter(([name, f]) => typeof f === 'function' && /^[a-z]/.test(name) &&
+    !['deserializeLayer', 'registerLayer'].includes(name)) as [string, (a: unknown) => my.layers.Layer][];
+
+  test.each(factories.map(([name]) => [name]))('%s rejects an unknown key with a hint, accepts its declared keys', (name) => {
+    const make = factories.find(([n]) => n === name)?.[1] as (a: unknown) => my.layers.Layer;
+    const base = required[name] ?? {};
+    const layer = make({ ...base, name: `strict_${name}`, trainable: true });
+    expect(layer).toBeInstanceOf(my.layers.Layer);
+    expect(() => make({ ...base, input_shape: [4] })).toThrow(new ValueError(`${name}: unknown option 'input_shape'; did you mean 'inputShape'?`));
+    expect(() => make({ ...base, bogusOption: 1 })).toThrow(ValueError);
+    // the layer's own config (what loadModel passes) is accepted
+    expect(() => my.layers.deserializeLayer({ className: layer.className, config: layer.getConfig() })).not.toThrow();
+  });
+
+  test('snake_case Keras keys of dense get their camelCase hint', () => {
+    expect(() => my.layers.dense({ units: 2, kernel_initializer: 'zeros' } as never)).toThrow("dense: unknown option 'kernel_initializer'; did you mean 'kernelInitializer'?");
+    expect(() => my.layers.dense({ units: 2, kernelConstraint: 'nonNeg' } as never)).toThrow("dense: unknown option 'kernelConstraint'");
+  });
+});

@@ -3,6 +3,7 @@ import { tensor } from '../ops/creation';
 import { ShapeError, ValueError, describe } from '../errors';
 import { Tensor } from '../tensor/tensor';
 import { categoriesOf, categoryList, readEncoderJSON, sortedDistinct, type Category, type EncoderJSON } from './category-values';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of {@link OneHotEncoder}. */
 export interface OneHotEncoderOptions {
@@ -23,6 +24,9 @@ function rowsOf(rows: unknown, what: string): Category[][] {
   });
 }
 
+/** The keys of OneHotEncoderOptions. */
+const ONE_HOT_KEYS = optionKeys<OneHotEncoderOptions>({ handleUnknown: true });
+
 /**
  * Encodes each categorical column j as k_j indicator columns, k_j being the number of categories `fit` found in
  * column j (sorted as sklearn: numbers ascending, then strings): `transform(rows)[i]` is the concatenation over j
@@ -36,6 +40,7 @@ export class OneHotEncoder {
 
   constructor(options: OneHotEncoderOptions = {}) {
     if (options === null || typeof options !== 'object') throw new ValueError(`OneHotEncoder: options must be an object, got ${describe(options)}`);
+    checkOptions('OneHotEncoder', options, ONE_HOT_KEYS);
     const h = options.handleUnknown ?? 'error';
     if (h !== 'error' && h !== 'ignore') throw new ValueError(`OneHotEncoder: handleUnknown must be 'error' or 'ignore', got ${describe(h)}`);
     this.handleUnknown = h;

@@ -7,6 +7,7 @@ import { tensor } from '../ops/creation';
 import { ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { categoriesOf, categoryList, indicesOf, readEncoderJSON, type Category, type CategoryColumn, type EncoderJSON } from './category-values';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of {@link StringLookup} and {@link IntegerLookup}. */
 export interface LookupOptions<K extends Category> {
@@ -32,6 +33,9 @@ function fnv1a(text: string): number {
   return h;
 }
 
+/** The keys of LookupOptions. */
+const LOOKUP_KEYS = optionKeys<LookupOptions<string>>({ vocabulary: true, numOovIndices: true, maxTokens: true, outputMode: true });
+
 /** The shared machinery of {@link StringLookup} and {@link IntegerLookup}. */
 export abstract class VocabularyLookup<K extends Category> {
   /** 'StringLookup' or 'IntegerLookup'. */
@@ -49,6 +53,7 @@ export abstract class VocabularyLookup<K extends Category> {
   constructor(options: LookupOptions<K> = {}) {
     const name = new.target.name;
     if (options === null || typeof options !== 'object') throw new ValueError(`${name}: options must be an object, got ${describe(options)}`);
+    checkOptions(name, options, LOOKUP_KEYS);
     const oov = options.numOovIndices ?? 1;
     if (typeof oov !== 'number' || !Number.isInteger(oov) || oov < 0) throw new ValueError(`${name}: numOovIndices must be an integer >= 0, got ${describe(oov)}`);
     this.numOovIndices = oov;

@@ -84,3 +84,13 @@ describe('every exported layer factory', () => {
     expect(() => my.layers.dense({ units: 2, kernelConstraint: 'nonNeg' } as never)).toThrow("dense: unknown option 'kernelConstraint'");
   });
 });
+
+describe('scalers and encoders', () => {
+  test('unknown keys are rejected with the hint', () => {
+    expect(() => my.scalers.standardScaler({ with_mean: false } as never)).toThrow("standardScaler: unknown option 'with_mean'; did you mean 'withMean'?");
+    expect(() => my.scalers.minMaxScaler({ feature_range: [0, 2] } as never)).toThrow("minMaxScaler: unknown option 'feature_range'; did you mean 'featureRange'?");
+    expect(() => new my.preprocessing.OneHotEncoder({ handle_unknown: 'ignore' } as never)).toThrow("OneHotEncoder: unknown option 'handle_unknown'; did you mean 'handleUnknown'?");
+    expect(() => new my.preprocessing.StringLookup({ num_oov_indices: 2 } as never)).toThrow("StringLookup: unknown option 'num_oov_indices'; did you mean 'numOovIndices'?");
+    expect(new my.preprocessing.IntegerLookup({ numOovIndices: 2 }).numOovIndices).toBe(2);
+  });
+});

@@ -12,6 +12,7 @@ export interface ProgressOptions {
   /** 0 silent; 1 a bar redrawn during the epoch on a TTY (one line per epoch otherwise); 2 one line per epoch. */
   verbose: number;
   epochs: number;
+  /** Batches per epoch; 0 when unknown (a Dataset read to its end): the count so far is shown instead of a bar. */
   stepsPerEpoch: number;
   stream?: ProgressStream;
   /** Minimum milliseconds between two redraws of the bar. Default 100. */
@@ -61,7 +62,12 @@ export class ProgressLogger extends Callback {
     const now = Date.now();
     const done = batch + 1;
     const steps = this.opts.stepsPerEpoch;
-    if (done < steps && now - this.lastDraw < this.opts.refreshMs) return;
+    if ((done < steps || steps === 0) && now - this.lastDraw < this.opts.refreshMs) return;
+    if (steps === 0) {  // unknown (a Dataset read to its end): the count so far
+      this.lastDraw = now;
+      this.opts.stream.write(`\r${done} batches - ${formatLogs(logs)}\x1b[K`);
+      return;
+    }
     this.lastDraw = now;
     const width = 30;
     const filled = Math.min(width, Math.floor((done / steps) * width));
@@ -76,7 +82,7 @@ export class ProgressLogger extends Callback {
     if (this.opts.verbose === 0) return;
     const elapsed = (Date.now() - this.epochStart) / 1000;
     const steps = this.opts.stepsPerEpoch;
-    const line = `Epoch ${epoch + 1}/${this.opts.epochs} - ${steps}/${steps} - ${formatSeconds(elapsed)} - ${formatLogs(logs)}`;
+    const line = `Epoch ${epoch + 1}/${this.opts.epochs} - ${steps > 0 ? `${steps}/${steps} - ` : ''}${formatSeconds(elapsed)} - ${formatLogs(logs)}`;
     this.opts.stream.write(this.live ? `\r${line}\x1b[K\n` : `${line}\n`);
   }
 }

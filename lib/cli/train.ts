@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend/select';
 import { loadDataset } from '../data/datasets';
-import { readCsv } from '../data/csv';
+import { readCsv, type CsvTable } from '../data/csv';
+import { Preprocessor } from '../preprocessing/preprocessor';
 import { trainTestSplit } from '../data/split';
 import { ValueError } from '../errors';
 import { dense } from '../layers/dense';
@@ -29,18 +30,28 @@ export interface TrainSummary {
   seconds: number;
 }
 
-function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string } {
+function load(args: TrainArgs): { x: Tensor; y: Tensor; source: string; table: CsvTable | null } {
   if (args.data === null) {
     const d = loadDataset('digits');
-    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)' };
+    return { x: d.x, y: d.y, source: 'digits (shipped, 1797 samples of 8x8 pixels, 10 classes)', table: null };
   }
   try {
     const t = readCsv(args.data, { target: args.target });
-    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName})` };
+    const strings = Object.keys(t.encoders);
+    const encoded = strings.length === 0 ? '' : `; string columns encoded: ${strings.map((c) => (c === t.targetName ? `${c} -> class index (${(t.classNames ?? []).slice(0, 10).join(', ')})` : `${c} -> one-hot`)).join(', ')}`;
+    return { x: t.x, y: t.y!, source: `${args.data} (${t.x.shape[0]} rows, ${t.x.shape[1]} features, target ${t.targetName}${encoded})`, table: t };
   } catch (err) {
     if (err instanceof ValueError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Writes `value` as JSON to `name` in `folder` (through a temporary file and a rename); returns the path. */
+function writeJsonBeside(folder: string, name: string, value: unknown): string {
+  const file = path.join(folder, name);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  fs.renameSync(`${file}.tmp`, file);
+  return file;
 }
 
 /** Classification when the target holds non-negative integers with at most 50 distinct values. */
@@ -54,7 +65,7 @@ function chooseLoss(args: TrainArgs, y: Float32Array): string {
 /** Trains as `args` say, writing human-readable lines to `print`. */
 export async function runTrain(args: TrainArgs, print: (line: string) => void, stream: { write(s: string): unknown } = process.stdout): Promise<TrainSummary> {
   const start = process.hrtime.bigint();
-  const { x, y, source } = load(args);
+  const { x, y, source, table } = load(args);
   const yValues = y.dataSync();
   const loss = chooseLoss(args, yValues);
   const classification = CLASSIFICATION.includes(loss);
@@ -96,11 +107,14 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void, s
   print(`time: fit ${fitSeconds.toFixed(2)} s, total ${seconds.toFixed(2)} s`);
   if (args.save !== null) {
     await saveModelAsync(model, args.save);
-    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back).
-    const scalerFile = path.join(args.save, 'scaler.json');
-    fs.writeFileSync(`${scalerFile}.tmp`, JSON.stringify(scaler.toJSON()));
-    fs.renameSync(`${scalerFile}.tmp`, scalerFile);
+    // The model expects standardized inputs: keep the scaler beside it (my.scalers.fromJSON reads it back), and for a
+    // CSV the whole way from raw rows (string columns included) to inputs and from outputs to labels.
+    const scalerFile = writeJsonBeside(args.save, 'scaler.json', scaler.toJSON());
     print(`saved to ${args.save} (load with await myelin.loadModel(${JSON.stringify(args.save)}); inputs must be standardized with the scaler saved as ${scalerFile}: myelin.scalers.fromJSON(JSON.parse(fs.readFileSync(...))))`);
+    if (table !== null) {
+      const file = Preprocessor.fromTable(table, scaler).save(args.save);
+      print(`raw rows: myelin.preprocessing.Preprocessor.load(${JSON.stringify(args.save)}) reads ${file} (columns, encoders of string columns, scaler, labels): model.predict(pre.transform(rows)), pre.decode(output)`);
+    }
   }
   model.dispose();
   return { task: classification ? 'classification' : 'regression', testAccuracy: classification ? metric : null, testLoss, backend: info.backend, seconds };

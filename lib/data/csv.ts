@@ -1,10 +1,13 @@
-/** readCsv: numeric tables from CSV (or whitespace-separated) files, plain or gzip-compressed. */
+/** readCsv: tables (numeric and categorical columns) from CSV (or whitespace-separated) files, plain or gzip-compressed. */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { tensor } from '../ops/creation';
 import { IOError, ValueError, describe } from '../errors';
 import { openRegularFile, readExactly } from '../io/safe-read';
 import type { Tensor } from '../tensor/tensor';
+import { LabelEncoder } from '../preprocessing/label-encoder';
+import { OneHotEncoder } from '../preprocessing/one-hot-encoder';
+import { chooseDelimiter, columnTypes, fieldValue, isNumber, looksLikeHeader, splitLine, type ColumnType } from './csv-fields';
 
 /** Options of {@link readCsv}. */
 export interface ReadCsvOptions {
@@ -26,9 +29,14 @@ export interface ReadCsvOptions {
    * IOError `EFBIG`). Default 256 MiB.
    */
   maxBytes?: number;
+  /**
+   * Types of columns, by header name or as an array of every column's type: 'number' or 'string' (categories).
+   * Default: a column is 'string' when its field in the first data row is not a number.
+   */
+  columnTypes?: Record<string, ColumnType> | ColumnType[];
 }
 
-/** A numeric table read by {@link readCsv}. */
+/** A table read by {@link readCsv}, categorical columns encoded as numbers. */
 export interface CsvTable {
   /** The feature columns, [rows, features]. */
   x: Tensor;
@@ -38,8 +46,12 @@ export interface CsvTable {
   featureNames: string[];
   /** Name of the target column, or null. */
   targetName: string | null;
-  /** Class names from a sklearn-convention header, else null. */
+  /** Class names from a sklearn-convention header, or the classes of a string target (in index order), else null. */
   classNames: string[] | null;
+  /** The type of every column, by name: 'number', or 'string' for categories. */
+  columnTypes: Record<string, ColumnType>;
+  /** The fitted encoder of each string column: a LabelEncoder for the target, a OneHotEncoder for a feature. */
+  encoders: Record<string, LabelEncoder | OneHotEncoder>;
 }
 
 /** Default of `maxBytes`: 256 MiB of (decompressed) text. */
@@ -80,29 +92,12 @@ export function readTextFile(path: string, maxBytes: number = DEFAULT_MAX_CSV_BY
   return raw.toString('utf8');
 }
 
-function splitter(delimiter: string | undefined, firstLine: string): (line: string) => string[] {
-  let d = delimiter ?? 'auto';
-  if (typeof d !== 'string' || d === '') throw new ValueError(`readCsv: delimiter must be a non-empty string or 'auto', got ${describe(delimiter)}`);
-  if (d === 'auto') d = firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : ' ';
-  if (d === ' ') return (line) => line.trim().split(/\s+/);
-  return (line) => line.split(d).map((f) => f.trim());
-}
-
-/** A decimal number literal: optional sign, digits with an optional fraction, optional exponent (no 0x/0b/0o, no Infinity). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const isNumber = (f: string): boolean => DECIMAL.test(f);
-
-/** The float32 value of a decimal field, or an error naming where it is and why it does not fit. */
-function fieldValue(f: string, where: string): number {
-  if (!isNumber(f)) throw new ValueError(`readCsv: ${where}: expected a decimal number, got ${describe(f)}`);
-  const v = Math.fround(Number(f));
-  if (!Number.isFinite(v)) throw new ValueError(`readCsv: ${where}: ${f} overflows float32 (largest magnitude 3.4028235e38)`);
-  return v;
-}
-
 /**
- * Reads a numeric table. Every data field must be a number (a ValueError names the line and column of the
- * first one that is not); all rows must have the same number of fields.
+ * Reads a table. Numeric columns become float32 values; a column whose field in the first data row is not a
+ * number (or that `columnTypes` names 'string') holds categories: as the target it is encoded with a
+ * LabelEncoder (y = class indices, classNames = its classes), as a feature with a OneHotEncoder (one 0/1 column
+ * per category, named `column_category`); both encoders are returned in `encoders`. A field that is not a number
+ * in a numeric column is a ValueError naming its line and column; all rows must have the same number of fields.
  */
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
   return parseCsv(readTextFile(path, options.maxBytes ?? DEFAULT_MAX_CSV_BYTES), options, path);
@@ -112,22 +107,16 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
 export function parseCsv(text: string, options: ReadCsvOptions = {}, source = 'text'): CsvTable {
   const lines = text.split(/\r?\n/).map((l, i) => ({ l, no: i + 1 })).filter(({ l }) => l.trim() !== '');
   if (lines.length === 0) throw new ValueError(`readCsv: ${source} holds no rows`);
-  const split = splitter(options.delimiter, lines[0].l);
+  const d = chooseDelimiter(options.delimiter, lines[0].l, 'readCsv');
+  const split = (line: string) => splitLine(line, d);
   const first = split(lines[0].l);
   const headerOpt = options.header ?? 'auto';
   if (headerOpt !== 'auto' && typeof headerOpt !== 'boolean') throw new ValueError(`readCsv: header must be true, false or 'auto', got ${describe(headerOpt)}`);
-  const hasHeader = headerOpt === 'auto' ? !first.every(isNumber) : headerOpt;
+  const hasHeader = headerOpt === 'auto' ? looksLikeHeader(first, lines.length > 1 ? split(lines[1].l) : null) : headerOpt;
   const body = hasHeader ? lines.slice(1) : lines;
   if (body.length === 0) throw new ValueError(`readCsv: ${source} has a header but no data rows`);
-  const width = split(body[0].l).length;
-  const values = new Float32Array(body.length * width);
-  body.forEach(({ l, no }, r) => {
-    const fields = split(l);
-    if (fields.length !== width) throw new ValueError(`readCsv: ${source} line ${no} has ${fields.length} fields, expected ${width}`);
-    for (let c = 0; c < width; c++) {
-      values[r * width + c] = fieldValue(fields[c], `${source} line ${no}, column ${c + 1}`);
-    }
-  });
+  const firstRow = split(body[0].l);
+  const width = firstRow.length;
   let names = Array.from({ length: width }, (_, i) => `column_${i}`);
   let classNames: string[] | null = null;
   let defaultTarget: number | null = null;
@@ -142,20 +131,54 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}, source = 't
       names = first;
     }
   }
+  const types = columnTypes(names, firstRow, options.columnTypes, 'readCsv');
+  const values = new Float32Array(body.length * width);
+  const strings: string[][] = types.map((t) => (t === 'string' ? new Array<string>(body.length) : []));
+  body.forEach(({ l, no }, r) => {
+    const fields = r === 0 ? firstRow : split(l);
+    if (fields.length !== width) throw new ValueError(`readCsv: ${source} line ${no} has ${fields.length} fields, expected ${width}`);
+    for (let c = 0; c < width; c++) {
+      if (types[c] === 'string') strings[c][r] = fields[c];
+      else values[r * width + c] = fieldValue(fields[c], `${source} line ${no}, column ${c + 1}`);
+    }
+  });
   const t = resolveTarget(options.target, names, defaultTarget);
-  const featureCols = names.map((_, i) => i).filter((i) => i !== t);
-  const x = new Float32Array(body.length * featureCols.length);
-  const y = t === null ? null : new Float32Array(body.length);
+  const encoders: Record<string, LabelEncoder | OneHotEncoder> = {};
+  let y: Float32Array | null = null;
+  if (t !== null) {
+    if (types[t] === 'string') {
+      const enc = new LabelEncoder();
+      y = Float32Array.from(enc.fitTransform(strings[t]));
+      encoders[names[t]] = enc;
+      classNames = enc.classes.map(String);
+    } else {
+      y = new Float32Array(body.length);
+      for (let r = 0; r < body.length; r++) y[r] = values[r * width + t];
+    }
+  }
+  const columns: { names: string[]; value: (r: number, out: Float32Array, at: number) => void }[] = [];
+  for (let c = 0; c < width; c++) {
+    if (c === t) continue;
+    if (types[c] === 'number') { columns.push({ names: [names[c]], value: (r, out, at) => { out[at] = values[r * width + c]; } }); continue; }
+    const enc = new OneHotEncoder().fit(strings[c]);
+    encoders[names[c]] = enc;
+    const index = new Map(enc.categories[0].map((v, k) => [v, k]));
+    columns.push({ names: enc.featureNames([names[c]]), value: (r, out, at) => { out[at + (index.get(strings[c][r]) as number)] = 1; } });
+  }
+  const featureNames = columns.flatMap((col) => col.names);
+  const x = new Float32Array(body.length * featureNames.length);
   for (let r = 0; r < body.length; r++) {
-    featureCols.forEach((c, k) => { x[r * featureCols.length + k] = values[r * width + c]; });
-    if (y !== null) y[r] = values[r * width + t!];
+    let at = r * featureNames.length;
+    for (const col of columns) { col.value(r, x, at); at += col.names.length; }
   }
   return {
-    x: tensor(x, [body.length, featureCols.length]),
+    x: tensor(x, [body.length, featureNames.length]),
     y: y === null ? null : tensor(y, [body.length]),
-    featureNames: featureCols.map((c) => names[c]),
+    featureNames,
     targetName: t === null ? null : names[t],
     classNames,
+    columnTypes: Object.fromEntries(names.map((n, i) => [n, types[i]])),
+    encoders,
   };
 }
 

@@ -2,6 +2,7 @@
 import { ValueError, describe } from '../errors';
 import { ACTIVATION_NAMES, getActivation, type ActivationName } from '../activations/activation';
 import type { Tensor } from '../tensor/tensor';
+import { optionKeys } from '../options/strict';
 
 export type { ActivationName };
 import { Layer, type LayerArgs } from './layer';
@@ -29,6 +30,7 @@ export interface ActivationArgs extends LayerArgs {
 
 /** A layer with no weights that applies a named activation elementwise. */
 export class Activation extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<ActivationArgs, keyof LayerArgs>>({ activation: true });
   readonly className = 'Activation';
   /** The activation applied. */
   readonly activation: ActivationName;

@@ -13,6 +13,7 @@ import { getRegularizer } from '../regularizers/index';
 import type { Regularizer } from '../regularizers/regularizer';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `batchNormalization()`. */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -50,6 +51,10 @@ function checkNum(v: unknown, name: string, ok: (x: number) => boolean, expected
  * training, as in Keras 2.1+ (fine-tuning keeps the statistics it learnt), and its weights get no updates.
  */
 export class BatchNormalization extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<BatchNormalizationArgs, keyof LayerArgs>>({
+    axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, movingMeanInitializer: true,
+    movingVarianceInitializer: true, betaRegularizer: true, gammaRegularizer: true,
+  });
   readonly className = 'BatchNormalization';
   /** The feature axis as given (resolved against the input rank at build). */
   readonly axis: number;

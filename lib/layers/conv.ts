@@ -9,8 +9,9 @@ import { convAxis, type ConvPadding } from '../ops/conv-geometry';
 import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
-import { KernelLayer, type KernelLayerArgs } from './kernel-layer';
+import { KERNEL_LAYER_KEYS, KernelLayer, type KernelLayerArgs } from './kernel-layer';
 import type { LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of the convolution layers; sizes are a number (every axis) or one number per spatial axis. */
 export interface ConvArgs extends LayerArgs, KernelLayerArgs {
@@ -40,6 +41,7 @@ function spatialSizes(v: unknown, rank: number, who: string, option: string): nu
  * kernel of shape [...kernelSize, channels, filters] and a bias of shape [filters].
  */
 export abstract class Conv extends KernelLayer {
+  static override readonly optionKeys: readonly string[] = [...KERNEL_LAYER_KEYS, ...optionKeys<Omit<ConvArgs, keyof LayerArgs | keyof KernelLayerArgs>>({ filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true })];
   /** Output channels. */
   readonly filters: number;
   /** Window size per spatial axis. */

@@ -5,8 +5,9 @@ import { dense as denseOp } from '../ops/fused';
 import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
-import { KernelLayer, type KernelLayerArgs } from './kernel-layer';
+import { KERNEL_LAYER_KEYS, KernelLayer, type KernelLayerArgs } from './kernel-layer';
 import type { LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 export type { Identifier } from './kernel-layer';
 
@@ -22,6 +23,7 @@ export interface DenseArgs extends LayerArgs, KernelLayerArgs {
  * runs the fused linear op followed by softmax over the last axis.
  */
 export class Dense extends KernelLayer {
+  static override readonly optionKeys: readonly string[] = [...KERNEL_LAYER_KEYS, ...optionKeys<Omit<DenseArgs, keyof LayerArgs | keyof KernelLayerArgs>>({ units: true })];
   readonly className = 'Dense';
   /** Output features. */
   readonly units: number;

@@ -7,6 +7,9 @@ import type { Conv2dOptions } from '../ops/conv';
 import { depthwiseConv2d as depthwiseOp } from '../ops/depthwise-conv';
 import type { Tensor } from '../tensor/tensor';
 import { Conv, type ConvArgs } from './conv';
+import { KERNEL_LAYER_KEYS, type KernelLayerArgs } from './kernel-layer';
+import { LAYER_KEYS, type LayerArgs } from './layer';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of `depthwiseConv2d()`: those of conv2d without `filters`, plus `depthMultiplier`. */
 export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'filters'> {
@@ -15,8 +18,14 @@ export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'filters'> {
 }
 
 /** The options as Conv reads them (its `filters` is the depth multiplier); ValueError for a bad multiplier. */
+/** The keys of DepthwiseConv2DArgs (checked before they become Conv's, depthMultiplier as filters). */
+const DEPTHWISE_KEYS = [...LAYER_KEYS, ...KERNEL_LAYER_KEYS, ...optionKeys<Omit<DepthwiseConv2DArgs, keyof LayerArgs | keyof KernelLayerArgs>>({
+  kernelSize: true, strides: true, padding: true, dilationRate: true, depthMultiplier: true,
+})];
+
 function asConvArgs(args: DepthwiseConv2DArgs): ConvArgs {
   if (args === null || typeof args !== 'object') throw new ValueError(`depthwiseConv2d: options must be an object with kernelSize, got ${describe(args)}`);
+  checkOptions('depthwiseConv2d', args, DEPTHWISE_KEYS);
   const depthMultiplier = args.depthMultiplier ?? 1;
   if (!Number.isInteger(depthMultiplier) || depthMultiplier <= 0) {
     throw new ValueError(`${args.name ?? 'DepthwiseConv2D'}: depthMultiplier must be a positive integer, got ${describe(args.depthMultiplier)}`);

@@ -9,6 +9,7 @@ import { generatorFor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { BackendCounter } from './backend-counter';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `dropout()`. */
 export interface DropoutArgs extends LayerArgs {
@@ -31,6 +32,7 @@ export interface DropoutArgs extends LayerArgs {
  * when (w_i >>> 8) 2^-24 >= rate, w_i its Philox word. `dispose` releases the state buffer.
  */
 export class Dropout extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<DropoutArgs, keyof LayerArgs>>({ rate: true, seed: true });
   readonly className: string = 'Dropout';
   /** Fraction dropped. */
   readonly rate: number;

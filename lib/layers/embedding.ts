@@ -11,6 +11,7 @@ import { getRegularizer } from '../regularizers/index';
 import type { Regularizer } from '../regularizers/regularizer';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `embedding()`. */
 export interface EmbeddingArgs extends LayerArgs {
@@ -41,6 +42,7 @@ export interface EmbeddingArgs extends LayerArgs {
  * [0, inputDim) is a ValueError naming the layer.
  */
 export class Embedding extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<EmbeddingArgs, keyof LayerArgs>>({ inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, maskZero: true, inputLength: true });
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;

@@ -5,6 +5,7 @@ import { Layer, type LayerArgs } from './layer';
 
 /** Collapses every dimension after the batch dimension. No weights. */
 export class Flatten extends Layer {
+  static override readonly optionKeys: readonly string[] = [];
   readonly className = 'Flatten';
 
   constructor(args: LayerArgs = {}) {

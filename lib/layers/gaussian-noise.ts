@@ -7,6 +7,7 @@ import { generatorFor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { BackendCounter } from './backend-counter';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `gaussianNoise()`. */
 export interface GaussianNoiseArgs extends LayerArgs {
@@ -26,6 +27,7 @@ export interface GaussianNoiseArgs extends LayerArgs {
  * every step. `dispose` releases the counter.
  */
 export class GaussianNoise extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<GaussianNoiseArgs, keyof LayerArgs>>({ stddev: true, seed: true });
   readonly className = 'GaussianNoise';
   /** Standard deviation. */
   readonly stddev: number;

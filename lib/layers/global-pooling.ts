@@ -13,6 +13,7 @@ type GlobalPoolingName = 'GlobalAveragePooling1D' | 'GlobalAveragePooling2D' | '
  * PyTorch's adaptive_max_pool with output size 1). No weights.
  */
 export abstract class GlobalPooling extends Layer {
+  static override readonly optionKeys: readonly string[] = [];
   private readonly spatial: 1 | 2;
   private readonly max: boolean;
 

@@ -11,6 +11,7 @@ import type { Variable } from '../tensor/variable';
 import type { Regularizer } from '../regularizers/regularizer';
 import { checkActivation, type ActivationName } from './activation';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** What `getInitializer` / `getRegularizer` accept: a name, an instance or a `{ className, config }`. */
 export type Identifier<T> = string | T | { className: string; config: Record<string, unknown> };
@@ -32,6 +33,11 @@ export interface KernelLayerArgs {
   /** Penalty on the layer's output added to the loss during training (Keras 3: not divided by batch). */
   activityRegularizer?: Identifier<Regularizer> | null;
 }
+
+/** The keys of KernelLayerArgs. */
+export const KERNEL_LAYER_KEYS = optionKeys<KernelLayerArgs>({
+  activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+});
 
 /** `{ className, config }` of an initializer / regularizer / constraint, null for none (a layer config entry). */
 export function configOf(x: { className: string; getConfig(): Record<string, unknown> } | null): unknown {

@@ -10,6 +10,7 @@ import { getRegularizer } from '../regularizers/index';
 import type { Regularizer } from '../regularizers/regularizer';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `layerNormalization()`. */
 export interface LayerNormalizationArgs extends LayerArgs {
@@ -36,6 +37,9 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * there by a transpose first.
  */
 export class LayerNormalization extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<LayerNormalizationArgs, keyof LayerArgs>>({
+    axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, betaRegularizer: true, gammaRegularizer: true,
+  });
   readonly className = 'LayerNormalization';
   readonly axis: number[];
   readonly epsilon: number;

@@ -13,6 +13,7 @@ import type { Initializer } from '../initializers/initializer';
 import { isBuiltInRegularizer } from '../regularizers/l1l2';
 import type { Regularizer } from '../regularizers/regularizer';
 import { GraphNode, isSymbolic, type SymbolicTensor } from './symbolic';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -22,6 +23,14 @@ export interface LayerArgs {
   trainable?: boolean;
   /** Shape of one sample (no batch dimension); only needed on the first layer of a model. */
   inputShape?: number[];
+}
+
+/** The keys every layer takes (LayerArgs). */
+export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, inputShape: true });
+
+/** The factory a layer class is made with: 'Dense' -> 'dense', 'Conv2D' -> 'conv2d', 'MaxPooling1D' -> 'maxPooling1d'. */
+function factoryName(className: string): string {
+  return className[0].toLowerCase() + className.slice(1).replace(/(\d)D$/, '$1d');
 }
 
 const counters = new Map<string, number>();
@@ -79,6 +88,12 @@ export function checkSampleShape(shape: unknown, what: string): number[] {
  * the ops) and `computeOutputShape`.
  */
 export abstract class Layer {
+  /**
+   * The option keys a layer class takes besides LayerArgs' (declare them with `optionKeys<Omit<MyArgs, keyof
+   * LayerArgs>>({ ... })`): the constructor then rejects any other key with a ValueError naming the closest one
+   * (lib/options/strict.ts). A class that declares none (a custom layer) is not checked.
+   */
+  static readonly optionKeys: readonly string[] | undefined = undefined;
   /** Registered class name, used by `getConfig`/`deserializeLayer` ('Dense', 'Dropout', ...). */
   abstract readonly className: string;
   /** The layer's name. */
@@ -94,6 +109,8 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}, className: string) {
     if (args === null || typeof args !== 'object') throw new ValueError(`${className}: options must be an object, got ${describe(args)}`);
+    const declared = (new.target as unknown as { optionKeys?: readonly string[] }).optionKeys;
+    if (declared) checkOptions(factoryName(className), args, [...LAYER_KEYS, ...declared]);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new ValueError(`${className}: name must be a non-empty string, got ${describe(args.name)}`);
     }

@@ -18,11 +18,13 @@ import { mulScalar } from '../ops/unary';
 import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 const text = (s: readonly number[]): string => `[null, ${s.join(', ')}]`;
 
 /** The base of merge layers: `inferShapes` checks the input shapes, `invoke` runs `merge` on the batch tensors. */
 export abstract class Merge extends Layer {
+  static override readonly optionKeys: readonly string[] = [];
   /** Exactly this many inputs (subtract: 2), or null for any number >= 2. */
   protected readonly arity: number | null = null;
 
@@ -157,6 +159,7 @@ export interface ConcatenateArgs extends LayerArgs {
 
 /** The inputs joined along `axis` (default -1); their shapes must agree on every other axis. */
 export class Concatenate extends Merge {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<ConcatenateArgs, keyof LayerArgs>>({ axis: true });
   readonly className = 'Concatenate';
   /** The join axis as given (negative counts from the end). */
   readonly axis: number;

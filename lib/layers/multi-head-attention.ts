@@ -17,6 +17,7 @@ import { Dropout } from './dropout';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
 import { isSymbolic, type SymbolicTensor } from './symbolic';
+import { optionKeys } from '../options/strict';
 
 /** Options of `multiHeadAttention()` (Keras names and defaults). */
 export interface MultiHeadAttentionArgs extends LayerArgs {
@@ -87,6 +88,10 @@ function checkAxes(axes: unknown): void {
  * propagated: pass them as `attentionMask`.
  */
 export class MultiHeadAttention extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<MultiHeadAttentionArgs, keyof LayerArgs>>({
+    numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true, kernelInitializer: true,
+    biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, seed: true, useCausalMask: true, returnAttentionScores: true,
+  });
   readonly className = 'MultiHeadAttention';
   readonly numHeads: number;
   readonly keyDim: number;

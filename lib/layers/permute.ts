@@ -3,6 +3,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { transpose } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `permute()`. */
 export interface PermuteArgs extends LayerArgs {
@@ -12,6 +13,7 @@ export interface PermuteArgs extends LayerArgs {
 
 /** out[b, ...] with sample axes reordered: output sample axis i takes input axis dims[i]. No weights. */
 export class Permute extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<PermuteArgs, keyof LayerArgs>>({ dims: true });
   readonly className = 'Permute';
   readonly dims: number[];
 

@@ -3,6 +3,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d, poolAxis, poolPadding, poolPair, type PoolPadding } from '../ops/pooling';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of the pooling layers. */
 export interface PoolingArgs extends LayerArgs {
@@ -26,6 +27,7 @@ interface PoolingKind {
  * pooling op. Input [batch, length, channels] (1-D) or [batch, height, width, channels] (2-D); no weights.
  */
 export abstract class Pooling extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<PoolingArgs, keyof LayerArgs>>({ poolSize: true, strides: true, padding: true });
   /** Window size per spatial axis. */
   readonly poolSize: number[];
   /** Step per spatial axis. */

@@ -14,6 +14,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `positionEmbedding()`. */
 export interface PositionEmbeddingArgs extends LayerArgs {
@@ -31,6 +32,7 @@ export interface PositionEmbeddingArgs extends LayerArgs {
  * sum over the batch of the upstream gradient at rows 0..T-1 (0 for the rows past T).
  */
 export class PositionEmbedding extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<PositionEmbeddingArgs, keyof LayerArgs>>({ sequenceLength: true, initializer: true, embeddingsRegularizer: true });
   readonly className = 'PositionEmbedding';
   readonly sequenceLength: number;
   private readonly initializer: Initializer;

@@ -3,6 +3,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { reshape as reshapeOp } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `reshape()`. */
 export interface ReshapeArgs extends LayerArgs {
@@ -12,6 +13,7 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Reshapes each sample to `targetShape`; the batch dimension is kept. No weights. */
 export class Reshape extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<ReshapeArgs, keyof LayerArgs>>({ targetShape: true });
   readonly className = 'Reshape';
   readonly targetShape: number[];
 

@@ -8,6 +8,7 @@ import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `timeDistributed()`. */
 export interface TimeDistributedArgs extends LayerArgs {
@@ -20,6 +21,7 @@ export interface TimeDistributedArgs extends LayerArgs {
  * [batch * T, ...] fold (same result as a loop over the steps, one kernel launch per op).
  */
 export class TimeDistributed extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<TimeDistributedArgs, keyof LayerArgs>>({ layer: true });
   readonly className = 'TimeDistributed';
   /** The wrapped layer. */
   readonly layer: Layer;

@@ -6,6 +6,7 @@ import { bilinearMatrix, resample2d, upSample2dNearest } from '../ops/up-samplin
 import { keep } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `upSampling2d()`. */
 export interface UpSampling2DArgs extends LayerArgs {
@@ -26,6 +27,7 @@ export interface UpSampling2DArgs extends LayerArgs {
  * layer makes once per input size and backend. No weights.
  */
 export class UpSampling2D extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<UpSampling2DArgs, keyof LayerArgs>>({ size: true, interpolation: true });
   readonly className = 'UpSampling2D';
   /** [rows, columns] factors. */
   readonly size: [number, number];

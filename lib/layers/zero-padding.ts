@@ -3,6 +3,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { pad } from '../ops/pad';
 import type { Tensor } from '../tensor/tensor';
 import { Layer, type LayerArgs } from './layer';
+import { optionKeys } from '../options/strict';
 
 /** Options of `zeroPadding2d()`. */
 export interface ZeroPadding2DArgs extends LayerArgs {
@@ -30,6 +31,7 @@ function normalizePadding(p: unknown, what: string): [[number, number], [number,
  * PyTorch's F.pad). No weights; the gradient is the inner block of dy.
  */
 export class ZeroPadding2D extends Layer {
+  static override readonly optionKeys: readonly string[] = optionKeys<Omit<ZeroPadding2DArgs, keyof LayerArgs>>({ padding: true });
   readonly className = 'ZeroPadding2D';
   /** [[top, bottom], [left, right]]. */
   readonly padding: [[number, number], [number, number]];

@@ -6,6 +6,7 @@ import type { Metric } from '../metrics/metric';
 import { getOptimizer } from '../optimizers/index';
 import type { Optimizer } from '../optimizers/optimizer';
 import { isOneLoss, perOutput, resolveHeadMetrics, resolveHeads, type Head, type OutputInfo } from './heads';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Arguments of `model.compile`. */
 export interface CompileArgs {
@@ -57,6 +58,9 @@ export interface Compiled {
 }
 
 /** The losses that take logits in place of each final activation. */
+/** The keys of CompileArgs. */
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true, lossWeights: true });
+
 const FUSABLE: Record<'softmax' | 'sigmoid', string[]> = {
   softmax: ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
   sigmoid: ['binaryCrossentropy'],
@@ -68,6 +72,7 @@ const FUSABLE: Record<'softmax' | 'sigmoid', string[]> = {
  */
 export function resolveCompile(args: CompileArgs, outputActivation: 'softmax' | 'sigmoid' | null): Compiled {
   if (args === null || typeof args !== 'object') throw new ValueError(`compile: expected { optimizer, loss, metrics? }, got ${describe(args)}`);
+  checkOptions('compile', args, COMPILE_KEYS);
   if (args.optimizer === undefined) throw new ValueError('compile: optimizer is required (e.g. "adam")');
   if (args.loss === undefined) throw new ValueError('compile: loss is required (e.g. "meanSquaredError")');
   const metricIds = args.metrics ?? [];
@@ -109,6 +114,7 @@ function lossConfigOf(id: LossId, loss: Loss): LossConfig {
  */
 export function resolveModelCompile(args: CompileArgs, outputs: OutputInfo[]): Compiled {
   if (args === null || typeof args !== 'object') throw new ValueError(`compile: expected { optimizer, loss, metrics? }, got ${describe(args)}`);
+  checkOptions('compile', args, COMPILE_KEYS);
   if (args.optimizer === undefined) throw new ValueError('compile: optimizer is required (e.g. "adam")');
   if (args.loss === undefined) throw new ValueError('compile: loss is required (e.g. "meanSquaredError")');
   if (outputs.length === 1 && args.lossWeights === undefined) {

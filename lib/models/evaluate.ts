@@ -12,6 +12,7 @@ import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import type { Model } from './model';
 import { batchLoss, metricInput } from './step';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
@@ -24,6 +25,9 @@ export interface PredictOptions {
   /** Samples per forward pass. Default 32. */
   batchSize?: number;
 }
+
+/** The keys of EvaluateOptions and PredictOptions. */
+const BATCH_SIZE_KEYS = optionKeys<EvaluateOptions & PredictOptions>({ batchSize: true });
 
 /** @internal The batchSize option of `op` (default 32). */
 export function checkBatchSize(v: unknown, op: string): number {
@@ -87,6 +91,7 @@ export function evaluateCompiled(model: Model, compiled: Compiled, x: Tensor, y:
 /** See `Sequential.evaluate`. */
 export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
+  checkOptions('evaluate', options, BATCH_SIZE_KEYS);
   const compiled = model.requireCompiled('evaluate');
   const batchSize = checkBatchSize(options.batchSize, 'evaluate');
   const data = prepareXY(model, compiled, x, y, 'evaluate');
@@ -100,6 +105,7 @@ export function evaluateModel(model: Model, x: InputData, y: InputData, options:
 /** See `Sequential.predict`. */
 export function predictModel(model: Model, x: InputData, options: PredictOptions = {}): Tensor {
   if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
+  checkOptions('predict', options, BATCH_SIZE_KEYS);
   const batchSize = checkBatchSize(options.batchSize, 'predict');
   const cx = toTensor(x, 'predict: x');
   try {

@@ -1,7 +1,6 @@
-/** The training loop of `Sequential.fit`. */
-import { DisposedError, ValueError, describe } from '../errors';
-import { abortError, checkSignal, throwIfAborted, type AbortSignalLike } from '../engine/abort';
-import { StepControl } from '../engine/step-control';
+/** The training loop of `Model.fit` on arrays. */
+import { ValueError, describe } from '../errors';
+import type { AbortSignalLike } from '../engine/abort';
 import { chooseStrategy } from '../engine/strategy';
 import { checkFiniteAsync } from '../engine/finite-check';
 import { tensor } from '../ops/creation';
@@ -9,15 +8,16 @@ import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
 import { CallbackList, type Logs } from '../callbacks/callback';
 import { ProgressLogger, type ProgressStream } from '../callbacks/progress';
-import { warnIfLossNotFinite } from '../callbacks/nan-warning';
 import { makeBatches, pick } from './batching';
 import { evaluateCompiledAsync } from './inference-async';
 import { classWeights, prepareXY, splitTail, type Prepared } from './fit-data';
 import { History } from './history';
+import { beginFit, closeEpoch, closeFit, intOption, verboseOption } from './fit-session';
 import { DeviceLossSum } from './loss-sum';
 import { NativeSteps } from './native-steps';
 import { toSampleWeights, type InputData } from './input-data';
 import type { Model } from './model';
+import { checkOptions, optionKeys } from '../options/strict';
 import { stepRecorder, trainStep } from './step';
 
 /** Options of `fit`. */
@@ -62,11 +62,11 @@ export interface FitOptions {
   signal?: AbortSignalLike;
 }
 
-function intOption(v: unknown, name: string, min: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`fit: ${name} must be an integer >= ${min}, got ${describe(v)}`);
-  return v;
-}
+/** The keys of FitOptions (unknown keys are rejected: lib/options/strict.ts). */
+const FIT_KEYS = optionKeys<FitOptions>({
+  epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationData: true, initialEpoch: true, classWeight: true,
+  sampleWeight: true, verbose: true, callbacks: true, progressStream: true, yieldEveryMs: true, signal: true,
+});
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -85,25 +85,15 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * (weights as of the last finished step).
  */
 export async function fitModel(model: Model, x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
-  if (options === null || typeof options !== 'object') throw new ValueError(`fit: options must be an object, got ${describe(options)}`);
-  const signal = checkSignal(options.signal, 'fit');
-  throwIfAborted(signal, 'fit');
-  model.beginTraining();
-  const control = new StepControl(signal);
-  model.attachStepControl(control);
-  const cleanups: (() => void)[] = [() => { model.attachStepControl(null); control.dispose(); }];
-  // After every await: an abort or a dispose of the model ends the fit here.
-  const checkStop = (): void => {
-    if (model.disposeRequested) throw new DisposedError('fit: the model was disposed while fit() ran; it is freed now');
-    if (control.aborted) throw abortError('fit', signal as AbortSignalLike);
-  };
+  checkOptions('fit', options, FIT_KEYS);
+  const session = beginFit(model, options);
+  const { signal, control, cleanups, checkStop } = session;
   try {
     const compiled = model.requireCompiled('fit');
     const epochs = intOption(options.epochs, 'epochs', 1, 1);
     const batchSize = intOption(options.batchSize, 'batchSize', 1, 32);
     const initialEpoch = intOption(options.initialEpoch, 'initialEpoch', 0, 0);
-    const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`fit: verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+    const verbose = verboseOption(options.verbose);
     const shuffle = options.shuffle ?? true;
     if (typeof shuffle !== 'boolean') throw new ValueError(`fit: shuffle must be a boolean, got ${describe(shuffle)}`);
     if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) throw new ValueError(`fit: seed must be a finite number, got ${describe(options.seed)}`);
@@ -255,25 +245,14 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
       checkStop();
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
-      if (val) {
-        const r = await evaluateCompiledAsync(model, compiled, val.x, val.y, batchSize, control, signal, 'fit');
-        checkStop();
-        logs.val_loss = r.loss;
-        for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
-      }
-      const epochEnded = callbacks.epochEnd(epoch, logs);
-      if (epochEnded) await epochEnded;
-      history.record(epoch, logs);
+      const r = val ? await evaluateCompiledAsync(model, compiled, val.x, val.y, batchSize, control, signal, 'fit') : null;
+      checkStop();
+      await closeEpoch(callbacks, history, epoch, logs, r);
       if (yieldDue()) await yieldNow();
       checkStop();
     }
-    checkStop();
-    warnIfLossNotFinite(history, extra);
-    const ended = callbacks.trainEnd({});
-    if (ended) await ended;
-    return history;
+    return await closeFit(session, callbacks, history, extra);
   } finally {
-    for (const c of cleanups.reverse()) c();
-    model.endTraining();
+    session.end();
   }
 }

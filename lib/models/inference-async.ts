@@ -18,6 +18,7 @@ import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
 import type { Model } from './model';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of `predictAsync` and `evaluateAsync`. */
 export interface AsyncInferenceOptions {
@@ -44,8 +45,12 @@ function smallPass(model: Model, rows: number): boolean {
   return process.env.MYELIN_OFF_THREAD !== 'always' && rows * model.countParams() <= ON_THREAD_MAX_MACS;
 }
 
-function checkOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignalLike | undefined } {
+/** The keys of AsyncInferenceOptions. */
+const ASYNC_KEYS = optionKeys<AsyncInferenceOptions>({ batchSize: true, signal: true });
+
+function asyncOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignalLike | undefined } {
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object, got ${describe(options)}`);
+  checkOptions(op, options, ASYNC_KEYS);
   const o = options as AsyncInferenceOptions;
   return { batchSize: checkBatchSize(o.batchSize, op), signal: checkSignal(o.signal, op) };
 }
@@ -95,7 +100,7 @@ const batchCount = (n: number, batchSize: number): number => Math.ceil(n / batch
 
 /** See `Sequential.predictAsync`. */
 export async function predictModelAsync(model: Model, x: InputData, options: AsyncInferenceOptions = {}): Promise<Tensor> {
-  const { batchSize, signal } = checkOptions(options, 'predictAsync');
+  const { batchSize, signal } = asyncOptions(options, 'predictAsync');
   throwIfAborted(signal, 'predictAsync');
   const cx = toTensor(x, 'predictAsync: x', true);
   const control = new StepControl(signal);
@@ -152,7 +157,7 @@ async function predictByBatches(model: Model, x: Tensor, batchSize: number, sign
 
 /** See `Sequential.evaluateAsync`. */
 export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
-  const { batchSize, signal } = checkOptions(options, 'evaluateAsync');
+  const { batchSize, signal } = asyncOptions(options, 'evaluateAsync');
   throwIfAborted(signal, 'evaluateAsync');
   const compiled = model.requireCompiled('evaluateAsync');
   const data = prepareXY(model, compiled, x, y, 'evaluateAsync', true);

@@ -15,6 +15,9 @@ import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions 
 import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
 import { ModelLifecycle } from './model-lifecycle';
 import { fitModel, type FitOptions } from './fit';
+import { Dataset } from '../data/dataset';
+import { fitDatasetModel, type FitDatasetOptions } from './fit-dataset';
+import { evaluateDataset, predictDataset, type DatasetInferenceOptions } from './dataset-inference';
 import { buildGraph, type Graph } from './graph';
 import { checkGraphInputValues, packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
 import { fusableOutput, runGraph, type GraphPass } from './graph-run';
@@ -248,9 +251,16 @@ export abstract class Model extends ModelLifecycle {
     return this.layerView;
   }
 
-  /** Trains the model (see `FitOptions`); x and y as described on the class. */
-  fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+  /**
+   * Trains the model (see `FitOptions`); x and y as described on the class. `fit(dataset, options)` trains on the
+   * batches of a `my.data.Dataset` (elements `{ xs, ys }` or `[xs, ys]`, xs and ys as x and y here; see
+   * `FitDatasetOptions`: stepsPerEpoch, validationData as a dataset, validationSteps, validationFreq).
+   */
+  fit(x: ModelData, y: ModelData, options?: FitOptions): Promise<History>;
+  fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  fit(x: ModelData | Dataset, y?: ModelData | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
     if (this.isDisposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
+    if (x instanceof Dataset) return fitDatasetModel(this, x, (y ?? {}) as FitDatasetOptions);
     let data: ReturnType<typeof packData>;
     let val: ReturnType<typeof packData> | null = null;
     try {
@@ -264,9 +274,18 @@ export abstract class Model extends ModelLifecycle {
     return fitModel(this, data.x, data.y, opts).finally(() => { data.dispose(); val?.dispose(); });
   }
 
+  /** tfjs's name of `fit(dataset, options)`. */
+  fitDataset(dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
+    return this.fit(dataset, options);
+  }
+
   /** The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]. */
-  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions = {}): number | number[] {
+  evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
+  /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
+  evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
+  evaluate(x: ModelData | Dataset, y?: ModelData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
     this.alive('evaluate');
+    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetInferenceOptions);
     const data = packData(this, x, y, 'evaluate');
     try {
       return evaluateModel(this, data.x, data.y, options);
@@ -276,11 +295,15 @@ export abstract class Model extends ModelLifecycle {
   }
 
   /** The outputs for x (inference mode) in batches of `batchSize` (default 32): a tensor, or one per output. */
-  predict(x: ModelData, options: PredictOptions = {}): Tensor | Tensor[] {
+  predict(x: ModelData, options?: PredictOptions): Tensor | Tensor[];
+  /** The outputs of every batch of a Dataset (at most `options.steps`), concatenated: a tensor, or one per output. */
+  predict(dataset: Dataset, options?: DatasetInferenceOptions): Promise<Tensor | Tensor[]>;
+  predict(x: ModelData | Dataset, options: PredictOptions | DatasetInferenceOptions = {}): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
     this.alive('predict');
+    if (x instanceof Dataset) return predictDataset(this, x, options as DatasetInferenceOptions).then((out) => unpackOutputs(this.requireGraph('predict'), out));
     const data = packData(this, x, null, 'predict');
     try {
-      const out = predictModel(this, data.x, options);
+      const out = predictModel(this, data.x, options as PredictOptions);
       return unpackOutputs(this.requireGraph('predict'), out);
     } finally {
       data.dispose();

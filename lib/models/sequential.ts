@@ -12,6 +12,9 @@ import { resolveCompile, type CompileArgs } from './compile';
 import type { EvaluateOptions, PredictOptions } from './evaluate';
 import type { AsyncInferenceOptions } from './inference-async';
 import type { FitOptions } from './fit';
+import type { Dataset } from '../data/dataset';
+import type { FitDatasetOptions } from './fit-dataset';
+import type { DatasetInferenceOptions } from './dataset-inference';
 import { buildGraph } from './graph';
 import { logitsActivationOf } from './graph-run';
 import type { History } from './history';
@@ -134,25 +137,36 @@ export class Sequential extends Model {
     return this.callPacked(x, training);
   }
 
-  /** Trains for `epochs` epochs of mini-batches and returns the History (see `FitOptions`). */
-  override fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
-    return super.fit(x, y, options);
+  /**
+   * Trains for `epochs` epochs of mini-batches and returns the History (see `FitOptions`). `fit(dataset, options)`
+   * trains on the batches of a `my.data.Dataset` instead (see `FitDatasetOptions`).
+   */
+  override fit(x: InputData, y: InputData, options?: FitOptions): Promise<History>;
+  override fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  override fit(x: InputData | Dataset, y?: InputData | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
+    return super.fit(x as InputData, y as InputData, options);
   }
 
   /**
    * The loss (with regularization penalties, as Keras) and metrics over (x, y), in inference mode.
    * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
    */
-  override evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
-    return super.evaluate(x, y, options);
+  override evaluate(x: InputData, y: InputData, options?: EvaluateOptions): number | number[];
+  /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
+  override evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
+  override evaluate(x: InputData | Dataset, y?: InputData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
+    return super.evaluate(x as InputData, y as InputData, options);
   }
 
   /**
    * The model's output for x (inference mode), computed in batches of `batchSize` (default 32), on the JavaScript
    * thread: for small inputs. Large inputs: `predictAsync`.
    */
-  override predict(x: InputData, options: PredictOptions = {}): Tensor {
-    return super.predict(x, options) as Tensor;
+  override predict(x: InputData, options?: PredictOptions): Tensor;
+  /** The outputs of every batch of a Dataset (at most `options.steps`), concatenated. */
+  override predict(dataset: Dataset, options?: DatasetInferenceOptions): Promise<Tensor>;
+  override predict(x: InputData | Dataset, options: PredictOptions | DatasetInferenceOptions = {}): Tensor | Promise<Tensor> {
+    return super.predict(x as InputData, options as PredictOptions) as Tensor | Promise<Tensor>;
   }
 
   /**

@@ -2,6 +2,7 @@
 import { ValueError, describe } from '../errors';
 import type { Matrix } from '../data/matrix';
 import { FeatureScaler, safeScale } from './scaler';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of {@link MinMaxScaler}. */
 export interface MinMaxScalerOptions {
@@ -14,6 +15,9 @@ export interface MinMaxScalerOptions {
  * `y = (x - dataMin_j) / (dataMax_j - dataMin_j) * (hi - lo) + lo`. A constant feature gets range 1
  * (no division by zero), so it maps to `lo`, as sklearn does. `dataMin` and `dataMax` are available after `fit`.
  */
+/** The keys of MinMaxScalerOptions. */
+const MIN_MAX_SCALER_KEYS = optionKeys<MinMaxScalerOptions>({ featureRange: true });
+
 export class MinMaxScaler extends FeatureScaler {
   readonly className = 'MinMaxScaler';
   readonly featureRange: [number, number];
@@ -25,6 +29,7 @@ export class MinMaxScaler extends FeatureScaler {
   constructor(options: MinMaxScalerOptions = {}) {
     super();
     if (options === null || typeof options !== 'object') throw new ValueError(`MinMaxScaler: options must be an object, got ${describe(options)}`);
+    checkOptions('minMaxScaler', options, MIN_MAX_SCALER_KEYS);
     const r = options.featureRange ?? [0, 1];
     if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(r[0] < r[1])) {
       throw new ValueError(`MinMaxScaler: featureRange must be [lo, hi] with finite lo < hi, got ${Array.isArray(r) ? `[${r.map(describe).join(', ')}]` : describe(r)}`);

@@ -2,6 +2,7 @@
 import { ValueError, describe } from '../errors';
 import type { Matrix } from '../data/matrix';
 import { FeatureScaler, safeScale } from './scaler';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** Options of {@link StandardScaler}. */
 export interface StandardScalerOptions {
@@ -16,6 +17,9 @@ export interface StandardScalerOptions {
  * `std_j = sqrt(mean((x_j - mean_j)^2))` (ddof 0, as sklearn). A constant feature gets scale 1 (no division
  * by zero), so it maps to 0. `mean` and `scale` are available after `fit`.
  */
+/** The keys of StandardScalerOptions. */
+const STANDARD_SCALER_KEYS = optionKeys<StandardScalerOptions>({ withMean: true, withStd: true });
+
 export class StandardScaler extends FeatureScaler {
   readonly className = 'StandardScaler';
   readonly withMean: boolean;
@@ -28,6 +32,7 @@ export class StandardScaler extends FeatureScaler {
   constructor(options: StandardScalerOptions = {}) {
     super();
     if (options === null || typeof options !== 'object') throw new ValueError(`StandardScaler: options must be an object, got ${describe(options)}`);
+    checkOptions('standardScaler', options, STANDARD_SCALER_KEYS);
     this.withMean = bool(options.withMean, 'withMean');
     this.withStd = bool(options.withStd, 'withStd');
   }

@@ -109,4 +109,34 @@ describe('main', () => {
     expect(c.out.join('')).toMatch(/task: regression \(loss meanSquaredError\)/);
     expect(c.out.join('')).toMatch(/test mae: /);
   });
+  test('--data with a string target (iris with its species names) trains; the saved preprocessor maps raw rows to species', async () => {
+    const lines = fs.readFileSync(path.join(__dirname, '../../data/iris.csv'), 'utf8').trim().split('\n');
+    const names = lines[0].split(',').slice(2);
+    const rows = lines.slice(1).map((l) => { const f = l.split(','); return [...f.slice(0, 4), names[Number(f[4])]].join(','); });
+    const csv = path.join(dir, 'iris-species.csv');
+    fs.writeFileSync(csv, ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows].join('\n'));
+    const save = path.join(dir, 'iris-model');
+    const c = capture();
+    let code: number;
+    try {
+      code = await main(['--data', csv, '--target', 'species', '--hidden', '16', '--epochs', '60', '--lr', '0.02', '--quiet', '--save', save]);
+    } finally {
+      c.restore();
+    }
+    const out = c.out.join('');
+    expect(c.err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/species -> class index \(setosa, versicolor, virginica\)/);
+    expect(out).toMatch(/task: classification, 3 classes/);
+    expect(Number(/test accuracy: ([\d.]+)/.exec(out)![1])).toBeGreaterThanOrEqual(0.9);
+    // Raw rows (the CSV's own strings) through the saved preprocessor and the loaded model give back species names.
+    const pre = my.preprocessing.Preprocessor.load(save);
+    const model = await my.loadModel(save);
+    const raw = rows.map((r) => r.split(','));
+    const predicted = pre.decode(model.predict(pre.transform(raw.map((r) => r.slice(0, 4)))));
+    const right = predicted.filter((label, i) => label === raw[i][4]).length;
+    expect(right / raw.length).toBeGreaterThanOrEqual(0.9);
+    expect(() => pre.transform([['5.1', '3.5', '1.4']])).toThrow(/holds 3 values, expected 4/);
+    expect(() => pre.transform([{ sepal_length: 5, sepal_width: 3, petal_length: 'x', petal_width: 1 }])).toThrow(/"petal_length" must be a finite number/);
+  });
 });

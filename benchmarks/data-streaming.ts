@@ -1,0 +1,151 @@
+/**
+ * The data targets of issue 17, one line each:
+ *
+ * - CSV parsing: MB/s of `fromCsv` reading a generated 1,000,000 x 32 CSV (~280 MB) on the JavaScript thread.
+ * - Streaming fit: one epoch of `fit(fromCsv(...).batch(b).prefetch(4))` on that file, peak RSS (target < 400 MB
+ *   under `node --max-old-space-size=256`) and samples/s against the same fit from arrays in memory (target >= 0.7x).
+ * - prefetch: an epoch whose batches come from a generator that sleeps 2 ms per batch, with prefetch(2), against
+ *   the same epoch from arrays; the step takes >= 2 ms (target: < 10% added).
+ *
+ * Run: `npm run build:ts && npm run bench:data` (that is `node --max-old-space-size=256
+ * dist/benchmarks/data-streaming.js [--rows=1000000] [--file=/tmp/myelin-stream-1m.csv] [--keep]`).
+ */
+import * as fs from 'fs';
+import * as my from '../lib/index';
+import type { Tensor } from '../lib/tensor/tensor';
+
+const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const ROWS = Number(arg('rows', '1000000'));
+const COLS = 32;
+const FILE = arg('file', `/tmp/myelin-stream-${ROWS}.csv`);
+const BATCH = Number(arg('batch', '256'));
+const HIDDEN = arg('hidden', '64,256').split(',').map(Number);
+
+/** Writes ROWS rows of 32 features in [-1, 1) with 5 decimals and a linear target plus noise (seeded). */
+function generate(): void {
+  if (fs.existsSync(FILE)) return;
+  let s = 42;
+  const rand = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  const w = Array.from({ length: COLS }, () => rand() * 2 - 1);
+  const fd = fs.openSync(`${FILE}.tmp`, 'w');
+  fs.writeSync(fd, `${Array.from({ length: COLS }, (_, i) => `f${i}`).join(',')},target\n`);
+  let chunk: string[] = [];
+  for (let r = 0; r < ROWS; r++) {
+    let t = 0;
+    const f: string[] = new Array(COLS + 1);
+    for (let c = 0; c < COLS; c++) { const v = rand() * 2 - 1; t += w[c] * v; f[c] = v.toFixed(5); }
+    f[COLS] = (t + (rand() - 0.5) * 0.1).toFixed(5);
+    chunk.push(f.join(','));
+    if (chunk.length === 10000) { fs.writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
+  }
+  if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');
+  fs.closeSync(fd);
+  fs.renameSync(`${FILE}.tmp`, FILE);
+}
+
+/** Peak RSS (MB) sampled every 50 ms while `fn` runs. */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, peakMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function model(hidden: number): my.Sequential {
+  my.setSeed(0);
+  const m = my.sequential([
+    my.layers.dense({ units: hidden, activation: 'relu', inputShape: [COLS] }),
+    my.layers.dense({ units: hidden, activation: 'relu' }),
+    my.layers.dense({ units: 1 }),
+  ]);
+  m.compile({ optimizer: my.optimizers.adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
+  return m;
+}
+
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const cpuSeconds = (c0: NodeJS.CpuUsage) => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1e6; };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const info = my.backendInfo();
+  console.log(`backend ${info.backend}; node ${process.version}; max-old-space-size ${process.execArgv.join(' ') || '(default)'}`);
+  const tg = process.hrtime.bigint();
+  generate();
+  const mb = fs.statSync(FILE).size / 1e6;
+  console.log(`file ${FILE}: ${ROWS} rows x ${COLS} features + target, ${mb.toFixed(1)} MB (ready in ${seconds(tg).toFixed(1)} s)`);
+
+  // 1. Parsing alone (a first pass warms the parser up; the second is timed): MB per wall second and per CPU second.
+  for await (const _ of my.data.fromCsv(FILE, { target: 'target' }).take(200000)) { /* warm-up */ }
+  const tp = process.hrtime.bigint();
+  const cp = process.cpuUsage();
+  let rows = 0;
+  for await (const _ of my.data.fromCsv(FILE, { target: 'target' })) rows++;
+  const parse = seconds(tp);
+  const parseCpu = cpuSeconds(cp);
+  console.log(`csv parse: ${rows} rows in ${parse.toFixed(2)} s = ${(mb / parse).toFixed(0)} MB/s wall, ${(mb / parseCpu).toFixed(0)} MB per CPU second (target >= 100 MB/s on one core)`);
+
+  // 2. Streaming fits (before any array is in memory, so that RSS is theirs alone), then the same fits from arrays.
+  const streams: { sec: number; cpu: number; peakMb: number; loss: number; strategy: string }[] = [];
+  for (const hidden of HIDDEN) {
+    const ms = model(hidden);
+    const ts = process.hrtime.bigint();
+    const cs = process.cpuUsage();
+    const run = await peakRss(() => ms.fit(my.data.fromCsv(FILE, { target: 'target' }).batch(BATCH).prefetch(4), { epochs: 1, verbose: 0 }));
+    streams.push({ sec: seconds(ts), cpu: cpuSeconds(cs), peakMb: run.peakMb, loss: run.value.history.loss[0], strategy: String(run.value.params.strategy) });
+    ms.dispose();
+  }
+  const x = new Float32Array(ROWS * COLS);
+  const y = new Float32Array(ROWS);
+  let r = 0;
+  for await (const row of my.data.fromCsv(FILE, { target: 'target' })) { x.set(row.xs, r * COLS); y[r++] = row.ys as number; }
+  for (let k = 0; k < HIDDEN.length; k++) {
+    const hidden = HIDDEN[k];
+    const st = streams[k];
+    const xt = my.tensor(x, [ROWS, COLS]);
+    const yt = my.tensor(y, [ROWS, 1]);
+    const ma = model(hidden);
+    const ta = process.hrtime.bigint();
+    const ca = process.cpuUsage();
+    const h = await ma.fit(xt, yt, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+    const arraySec = seconds(ta);
+    const arrayCpu = cpuSeconds(ca);
+    ma.dispose();
+    xt.dispose();
+    yt.dispose();
+    const streamRate = ROWS / st.sec;
+    const arrayRate = ROWS / arraySec;
+    console.log(`streaming fit, MLP ${COLS}-${hidden}-${hidden}-1, batch ${BATCH}, 1 epoch: ${st.sec.toFixed(2)} s = ${(streamRate / 1e3).toFixed(1)} k samples/s, peak RSS ${st.peakMb.toFixed(0)} MB (target < 400 MB); ` +
+      `from arrays: ${arraySec.toFixed(2)} s = ${(arrayRate / 1e3).toFixed(1)} k samples/s; ratio ${(streamRate / arrayRate).toFixed(2)}x (target >= 0.7x); ` +
+      `CPU seconds ${st.cpu.toFixed(2)} / ${arrayCpu.toFixed(2)}; losses ${st.loss.toFixed(4)} / ${h.history.loss[0].toFixed(4)} [${st.strategy} vs ${h.params.strategy}]`);
+  }
+
+  // 3. prefetch: a generator sleeping 2 ms per batch.
+  const pb = 512;
+  const steps = 100;
+  const mp = model(256);
+  const at = (i: number) => (i * pb) % (ROWS - pb);
+  const xs = (i: number): Tensor => my.tensor(x.slice(at(i) * COLS, (at(i) + pb) * COLS), [pb, COLS]);
+  const ys = (i: number): Tensor => my.tensor(y.slice(at(i), at(i) + pb), [pb, 1]);
+  const slowSource = () => my.data.fromGenerator(async function* () { for (let i = 0; i < steps; i++) { await sleep(2); yield { xs: xs(i), ys: ys(i) }; } });
+  const fastSource = () => my.data.fromGenerator(function* () { for (let i = 0; i < steps; i++) yield { xs: xs(i), ys: ys(i) }; });
+  await mp.fit(fastSource().take(5), { verbose: 0 });  // warm up: the step program of this batch size
+  const time = async (ds: my.data.Dataset) => { const t0 = process.hrtime.bigint(); await mp.fit(ds, { verbose: 0 }); return seconds(t0); };
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const runs: Record<'base' | 'plain' | 'pre', number[]> = { base: [], plain: [], pre: [] };
+  for (let rep = 0; rep < 3; rep++) {  // interleaved, medians: the machine's load changes between runs
+    runs.base.push(await time(fastSource()));
+    runs.plain.push(await time(slowSource()));
+    runs.pre.push(await time(slowSource().prefetch(2)));
+  }
+  const [base, plain, pre] = [median(runs.base), median(runs.plain), median(runs.pre)];
+  console.log(`prefetch: ${steps} steps of batch ${pb}, MLP ${COLS}-256-256-1: step ${(base / steps * 1e3).toFixed(2)} ms; a generator sleeping 2 ms per batch adds ${((plain / base - 1) * 100).toFixed(1)}% without prefetch, ${((pre / base - 1) * 100).toFixed(1)}% with prefetch(2) (target < 10%; medians of 3; runs s: base ${runs.base.map((v) => v.toFixed(2)).join('/')}, plain ${runs.plain.map((v) => v.toFixed(2)).join('/')}, prefetch ${runs.pre.map((v) => v.toFixed(2)).join('/')})`);
+  mp.dispose();
+  if (!process.argv.includes('--keep')) fs.rmSync(FILE, { force: true });
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

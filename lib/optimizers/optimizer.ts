@@ -11,6 +11,7 @@ import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { Variable } from '../tensor/variable';
 import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
+import { checkConvention, type OptimizerConvention } from './convention';
 import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
 
@@ -19,10 +20,16 @@ export interface OptimizerOptions extends ClipOptions {
   /** A constant (>= 0) or a schedule evaluated at the optimizer's iteration count (Keras semantics). */
   learningRate?: LearningRate;
   /**
-   * Weight decay (>= 0). For sgd, adam, adagrad and rmsprop it is PyTorch's L2 form (g += wd * p);
-   * adamw decouples it (p -= lr * wd * p). Default 0 (adamw: 0.004).
+   * Weight decay (>= 0). With convention 'keras' it is decoupled for every optimizer (p -= lr * wd * p before
+   * the update, as Keras 3); with 'pytorch' it is the L2 form (g += wd * p) except for adamw (decoupled).
+   * Default 0 (adamw: 0.004).
    */
   weightDecay?: number;
+  /**
+   * Whose update formulas to follow: 'keras' (default) or 'pytorch'. The defaults of the hyper-parameters are
+   * Keras's either way. The differences per optimizer are listed in lib/optimizers/convention.ts.
+   */
+  convention?: OptimizerConvention;
 }
 
 /** One named tensor of an optimizer's state (see `getState`). */
@@ -77,6 +84,8 @@ export abstract class Optimizer {
 
   private learningRate: LearningRate;
   protected readonly weightDecay: number;
+  /** Whose update formulas this optimizer follows ('keras' unless set). */
+  readonly convention: OptimizerConvention;
   private readonly clip: ClipOptions;
   /** Slots per variable, in order of first appearance. */
   private readonly slotsOf = new Map<Variable, Record<string, Tensor>>();
@@ -92,6 +101,12 @@ export abstract class Optimizer {
     this.learningRate = checkLearningRate(options.learningRate ?? defaults.learningRate, owner);
     this.weightDecay = checkHyper(options.weightDecay ?? defaults.weightDecay ?? 0, owner, 'weightDecay');
     this.clip = checkClipOptions(options, owner);
+    this.convention = checkConvention(options.convention, owner);
+  }
+
+  /** Whether the kernels run Keras's formulas (their `keras` argument). */
+  protected get keras(): boolean {
+    return this.convention === 'keras';
   }
 
   /** Slot names of this optimizer for the current hyper-parameters (e.g. ['m', 'v'] for Adam). */
@@ -275,6 +290,7 @@ export abstract class Optimizer {
     const cfg: Record<string, unknown> = {
       learningRate: typeof lr === 'number' ? lr : { className: lr.className, config: lr.getConfig() },
       weightDecay: this.weightDecay,
+      convention: this.convention,
     };
     for (const [k, v] of Object.entries(this.clip)) cfg[k] = v;
     return { ...cfg, ...this.ownConfig() };

@@ -9,6 +9,7 @@ import { Dropout } from './dropout';
 import { Embedding } from './embedding';
 import { Flatten } from './flatten';
 import { LayerNormalization } from './layer-normalization';
+import { LeakyReLU } from './leaky-relu';
 import { Permute } from './permute';
 import { Reshape } from './reshape';
 import { GaussianNoise } from './gaussian-noise';
@@ -55,6 +56,7 @@ const registry = new Map<string, LayerFactory>([
   ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
   ['SpatialDropout2D', (c) => new SpatialDropout2D(c as never)],
   ['GaussianNoise', (c) => new GaussianNoise(c as never)],
+  ['LeakyReLU', (c) => new LeakyReLU(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

@@ -17,6 +17,21 @@ import { batchLoss, metricInput } from './step';
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 32 (only memory use depends on it). */
   batchSize?: number;
+  /**
+   * Return `{ loss, [metricName]: value }` (Keras's `return_dict=True`) instead of the loss or [loss, ...metrics].
+   * Default false.
+   */
+  returnDict?: boolean;
+}
+
+/** What `evaluate` returns: the loss, [loss, ...metrics] in compile order, or with `returnDict` a record by name. */
+export type EvaluateResult = number | number[] | Record<string, number>;
+
+/** @internal The returnDict option of `op` (default false). */
+export function checkReturnDict(v: unknown, op: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ValueError(`${op}: returnDict must be a boolean, got ${describe(v)}`);
+  return v;
 }
 
 /** Options of `predict`. */
@@ -62,8 +77,9 @@ export function metricResults(compiled: Compiled): Record<string, number> {
   return metrics;
 }
 
-/** @internal `evaluate`'s return value: the loss, or [loss, ...metrics] in compile order. */
-export function evaluationValue(compiled: Compiled, r: EvaluationResult): number | number[] {
+/** @internal `evaluate`'s return value: the loss, or [loss, ...metrics] in compile order; `{ loss, ...metrics }` with returnDict. */
+export function evaluationValue(compiled: Compiled, r: EvaluationResult, returnDict = false): EvaluateResult {
+  if (returnDict) return { loss: r.loss, ...r.metrics };
   return compiled.metrics.length === 0 ? r.loss : [r.loss, ...compiled.metrics.map((m) => r.metrics[m.name])];
 }
 
@@ -85,13 +101,14 @@ export function evaluateCompiled(model: Model, compiled: Compiled, x: Tensor, y:
 }
 
 /** See `Sequential.evaluate`. */
-export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): EvaluateResult {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
   const compiled = model.requireCompiled('evaluate');
   const batchSize = checkBatchSize(options.batchSize, 'evaluate');
+  const returnDict = checkReturnDict(options.returnDict, 'evaluate');
   const data = prepareXY(model, compiled, x, y, 'evaluate');
   try {
-    return evaluationValue(compiled, evaluateCompiled(model, compiled, data.x, data.y, batchSize));
+    return evaluationValue(compiled, evaluateCompiled(model, compiled, data.x, data.y, batchSize), returnDict);
   } finally {
     data.dispose();
   }

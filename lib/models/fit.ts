@@ -30,7 +30,10 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling; default: the global generator (`setSeed`). */
   seed?: number;
-  /** Fraction in [0, 1) of the samples, taken from the end before shuffling, used as validation data. */
+  /**
+   * Fraction in [0, 1) of the samples used as validation data, taken from the end before shuffling: the first
+   * floor(n * (1 - validationSplit)) rows train, as Keras 3's `train_validation_split`.
+   */
   validationSplit?: number;
   /**
    * Validation data [x, y] (takes precedence over validationSplit); for a graph model each as its fit data (an array

@@ -13,7 +13,7 @@ import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
-import { checkBatchSize, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluationResult } from './evaluate';
+import { checkBatchSize, checkReturnDict, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluateResult, type EvaluationResult } from './evaluate';
 import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
@@ -25,6 +25,12 @@ export interface AsyncInferenceOptions {
   batchSize?: number;
   /** Aborts the call: it rejects with an error named 'AbortError' within one batch. */
   signal?: AbortSignal;
+}
+
+/** Options of `evaluateAsync`: those of `predictAsync` and `returnDict` (see `EvaluateOptions`). */
+export interface AsyncEvaluateOptions extends AsyncInferenceOptions {
+  /** Return `{ loss, [metricName]: value }` (Keras's `return_dict=True`). Default false. */
+  returnDict?: boolean;
 }
 
 /** Longest run of batches on the JavaScript thread between two turns of the event loop, on the fallback path (ms). */
@@ -151,15 +157,16 @@ async function predictByBatches(model: Model, x: Tensor, batchSize: number, sign
 }
 
 /** See `Sequential.evaluateAsync`. */
-export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
   const { batchSize, signal } = checkOptions(options, 'evaluateAsync');
+  const returnDict = checkReturnDict(options.returnDict, 'evaluateAsync');
   throwIfAborted(signal, 'evaluateAsync');
   const compiled = model.requireCompiled('evaluateAsync');
   const data = prepareXY(model, compiled, x, y, 'evaluateAsync', true);
   const control = new StepControl(signal);
   try {
     if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignal);
-    return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'));
+    return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'), returnDict);
   } finally {
     control.dispose();
     data.dispose();

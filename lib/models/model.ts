@@ -11,8 +11,8 @@ import type { Variable } from '../tensor/variable';
 import { Layer } from '../layers/layer';
 import { isSymbolic, type SymbolicTensor } from '../layers/symbolic';
 import { resolveModelCompile, type CompileArgs } from './compile';
-import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
-import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
+import { evaluateModel, predictModel, type EvaluateOptions, type EvaluateResult, type PredictOptions } from './evaluate';
+import { evaluateModelAsync, predictModelAsync, type AsyncEvaluateOptions, type AsyncInferenceOptions } from './inference-async';
 import { ModelLifecycle } from './model-lifecycle';
 import { fitModel, type FitOptions } from './fit';
 import { buildGraph, type Graph } from './graph';
@@ -263,8 +263,13 @@ export abstract class Model extends ModelLifecycle {
     return fitModel(this, data.x, data.y, opts).finally(() => { data.dispose(); val?.dispose(); });
   }
 
-  /** The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]. */
-  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions = {}): number | number[] {
+  /**
+   * The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]; with
+   * `returnDict: true`, `{ loss, [metricName]: value }`.
+   */
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions & { returnDict: true }): Record<string, number>;
+  evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions = {}): EvaluateResult {
     this.alive('evaluate');
     const data = packData(this, x, y, 'evaluate');
     try {
@@ -299,7 +304,9 @@ export abstract class Model extends ModelLifecycle {
   }
 
   /** `evaluate` without blocking the event loop; the same loss and metrics. */
-  async evaluateAsync(x: ModelData, y: ModelData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+  evaluateAsync(x: ModelData, y: ModelData, options: AsyncEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  evaluateAsync(x: ModelData, y: ModelData, options?: AsyncEvaluateOptions): Promise<number | number[]>;
+  async evaluateAsync(x: ModelData, y: ModelData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
     this.alive('evaluateAsync');
     const data = packData(this, x, y, 'evaluateAsync');
     try {

@@ -9,8 +9,8 @@ import { InputLayer } from '../layers/input-layer';
 import { GraphNode } from '../layers/symbolic';
 import { deserializeLayer } from '../layers/registry';
 import { resolveCompile, type CompileArgs } from './compile';
-import type { EvaluateOptions, PredictOptions } from './evaluate';
-import type { AsyncInferenceOptions } from './inference-async';
+import type { EvaluateOptions, EvaluateResult, PredictOptions } from './evaluate';
+import type { AsyncEvaluateOptions, AsyncInferenceOptions } from './inference-async';
 import type { FitOptions } from './fit';
 import { buildGraph } from './graph';
 import { logitsActivationOf } from './graph-run';
@@ -141,10 +141,13 @@ export class Sequential extends Model {
 
   /**
    * The loss (with regularization penalties, as Keras) and metrics over (x, y), in inference mode.
-   * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
+   * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order; with
+   * `returnDict: true` (Keras's `return_dict`), `{ loss, [metricName]: value }`.
    */
-  override evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
-    return super.evaluate(x, y, options);
+  override evaluate(x: InputData, y: InputData, options: EvaluateOptions & { returnDict: true }): Record<string, number>;
+  override evaluate(x: InputData, y: InputData, options?: EvaluateOptions): number | number[];
+  override evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): EvaluateResult {
+    return super.evaluate(x, y, options as EvaluateOptions);
   }
 
   /**
@@ -165,8 +168,10 @@ export class Sequential extends Model {
   }
 
   /** `evaluate` without blocking the event loop, as `predictAsync`; the same loss and metrics as `evaluate`. */
-  override evaluateAsync(x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
-    return super.evaluateAsync(x, y, options);
+  override evaluateAsync(x: InputData, y: InputData, options: AsyncEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  override evaluateAsync(x: InputData, y: InputData, options?: AsyncEvaluateOptions): Promise<number | number[]>;
+  override evaluateAsync(x: InputData, y: InputData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
+    return super.evaluateAsync(x, y, options as AsyncEvaluateOptions);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */

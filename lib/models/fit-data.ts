@@ -16,7 +16,10 @@ export interface Prepared {
   dispose(): void;
 }
 
-const BUILTIN_DENSE_TARGETS = ['meanSquaredError', 'meanAbsoluteError', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy'];
+const BUILTIN_DENSE_TARGETS = [
+  'meanSquaredError', 'meanAbsoluteError', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy',
+  'klDivergence', 'hinge', 'squaredHinge', 'poisson', 'cosineSimilarity', 'logCosh',
+];
 
 /**
  * Converts x and y, builds the model from x when needed, and checks them against the model: sample shape

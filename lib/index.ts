@@ -24,6 +24,7 @@ export * as metrics from './metrics/index';
 export * as initializers from './initializers/index';
 export * as activations from './activations/index';
 export * as layers from './layers/index';
+export * as constraints from './constraints/index';
 export * as callbacks from './callbacks/index';
 export { sequential, Sequential } from './models/sequential';
 export { model, Model, Functional } from './models/model';

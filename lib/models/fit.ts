@@ -151,7 +151,8 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
 
     const backend = train.x.backend;
     const choice = chooseStrategy({ backend, batchCallbacks: batchHooks, callbacks: callbacks.callbacks.length > 0,
-      metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null });
+      metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null,
+      constraints: model.trainableWeights.some((v) => v.constraint !== null) });
     history.params = { epochs, steps: stepsPerEpoch, samples: train.n, strategy: choice.strategy, strategyReason: choice.reason, offThread: choice.offThread };
     if (process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`fit strategy: ${choice.strategy}${choice.offThread ? ' (off the JS thread)' : ''}: ${choice.reason}`);
 

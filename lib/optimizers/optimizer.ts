@@ -6,6 +6,7 @@
 import type { Backend } from '../backend/backend';
 import { ShapeError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
+import { noGrad } from '../autograd/tape';
 import { keep, tidy } from '../tensor/scope';
 import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
@@ -171,7 +172,8 @@ export abstract class Optimizer {
 
   /**
    * Applies one step: for each pair the gradient (same shape as the variable) moves the variable in
-   * place. Non-trainable variables are skipped. Gradients are not disposed (the caller owns them).
+   * place, then each variable with a `constraint` is projected by it (Keras order). Non-trainable variables are
+   * skipped. Gradients are not disposed (the caller owns them).
    */
   applyGradients(pairs: GradientPair[]): void {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.applyGradients`);
@@ -184,6 +186,7 @@ export abstract class Optimizer {
       } else {
         this.runStep({ backend, lr, step, ...this.unclippedLists(active) });
       }
+      applyConstraints(active);
     }
     this.iterations++;
   }
@@ -191,12 +194,13 @@ export abstract class Optimizer {
   /**
    * @internal The one kernel call `applyGradients(pairs)` would make, for training loops that run steps on the
    * backend (lib/models/native-steps.ts), which set its learning rate and step number per step (here 0 and 1).
-   * The slots are allocated now. Null when the step clips gradients (that runs ops) or updates nothing. The
+   * The slots are allocated now. Null when the step clips gradients or constrains a variable (that runs ops) or
+   * updates nothing. The
    * call stays valid while `stateVersion` is unchanged.
    */
   kernelCallFor(pairs: GradientPair[]): OptimizerKernelCall | null {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.kernelCallFor`);
-    if (backend === null || clipping) return null;
+    if (backend === null || clipping || active.some((p) => p.variable.constraint !== null)) return null;
     return this.kernelCall({ backend, lr: 0, step: 1, ...this.unclippedLists(active) });
   }
 
@@ -379,6 +383,14 @@ export abstract class Optimizer {
     this.pending.clear();
     this.order.length = 0;
     this.disposed = true;
+  }
+}
+
+/** Projects every variable that has a constraint (Keras applies them right after the update). */
+function applyConstraints(pairs: GradientPair[]): void {
+  for (const { variable } of pairs) {
+    const c = variable.constraint;
+    if (c !== null) tidy(() => noGrad(() => variable.assign(c.apply(variable))));
   }
 }
 

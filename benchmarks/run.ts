@@ -10,6 +10,7 @@
  * `--rerender=<results.json>` rebuilds that run's tables, targets and chart from the runs its JSON keeps (after a
  * change of the report), without running anything.
  * `--parity` runs the optimizer parity check against PyTorch instead (benchmarks/parity/).
+ * `--conventions` prints each optimizer's step ratio against Keras 3 and PyTorch instead (benchmarks/parity/conventions.ts).
  * `--pooling` times max and average pooling forward + backward against PyTorch CPU instead (benchmarks/core/pooling-speed.ts).
  * `--transformer` times one transformer encoder block's training against PyTorch CPU instead (benchmarks/core/transformer-block.ts).
  * `--engine` runs the training engine's service benchmark instead (event-loop delay and HTTP answers during fit,
@@ -27,6 +28,7 @@ import { detectPeers, peerRuns, repoRoot } from './peers';
 import { prepareWorkload } from './prepare';
 import { runEngineCli } from './engine/cli';
 import { runParityCli } from './parity/cli';
+import { runConventionsCli } from './parity/conventions';
 import { runPoolingSpeed } from './core/pooling-speed';
 import { runTransformerBlock } from './core/transformer-block';
 import { workloads } from './workloads';
@@ -36,6 +38,7 @@ interface Args {
   gpu: boolean;
   gpuOnly: boolean;
   parity: boolean;
+  conventions: boolean;
   engine: boolean;
   pooling: boolean;
   transformer: boolean;
@@ -45,12 +48,13 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, engine: false, pooling: false, transformer: false, rerender: null, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, conventions: false, engine: false, pooling: false, transformer: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
     else if (arg === '--gpu-only') a.gpu = a.gpuOnly = true;
     else if (arg === '--parity') a.parity = true;
+    else if (arg === '--conventions') a.conventions = true;
     else if (arg === '--engine') a.engine = true;
     else if (arg === '--pooling') a.pooling = true;
     else if (arg === '--transformer') a.transformer = true;
@@ -58,7 +62,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --engine | --pooling | --transformer] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --conventions | --engine | --pooling | --transformer] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -128,6 +132,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.rerender) {
     rerender(args.rerender);
+    return;
+  }
+  if (args.conventions) {
+    process.exitCode = runConventionsCli();
     return;
   }
   if (args.parity) {

@@ -82,8 +82,8 @@ describe('cuda device behaviour', () => {
     const dp = host.map((h) => gpu.upload(h.p)), dg = host.map((h) => gpu.upload(h.g));
     const dm = sizes.map((n) => gpu.alloc(n)), dv = sizes.map((n) => gpu.alloc(n));
     for (let t = 1; t <= 3; t++) {
-      cpu.adamStep(cp, host.map((h) => h.g), cm, cv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true);
-      gpu.adamStep(dp, dg, dm, dv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true);
+      cpu.adamStep(cp, host.map((h) => h.g), cm, cv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true, true);
+      gpu.adamStep(dp, dg, dm, dv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true, true);
     }
     dp.forEach((h, i) => expect(maxRelErr(gpu.download(h), cp[i], 1)).toBeLessThan(1e-6));
     [...dp, ...dg, ...dm, ...dv].forEach((h) => gpu.free(h));

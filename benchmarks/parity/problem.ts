@@ -1,8 +1,8 @@
 /**
  * The parity problem: a 10-16-3 MLP (ReLU, softmax cross-entropy from logits, sparse labels) trained for
  * `steps` steps on fixed batches (step s takes rows [s*B, (s+1)*B) mod n, no shuffling), from the same
- * initial weights, by myelin and by PyTorch, with five optimizers whose hyper-parameters and epsilon
- * conventions are matched (PyTorch places epsilon outside the square root, as myelin's kernels do).
+ * initial weights, by myelin and by PyTorch, with five optimizers whose hyper-parameters are matched and
+ * whose myelin side runs PyTorch's formulas (`convention: 'pytorch'`; lib/optimizers/convention.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +16,7 @@ export interface ParityOptimizer {
   name: string;
   /** myelin: `getOptimizer({ className, config })`. */
   className: string;
-  config: Record<string, number | boolean>;
+  config: Record<string, number | boolean | string>;
   /** PyTorch: `torch.optim[torchClass](params, **torchConfig)`. */
   torchClass: string;
   torchConfig: Record<string, number | boolean>;
@@ -24,11 +24,11 @@ export interface ParityOptimizer {
 
 /** The five optimizers of the issue, with matched hyper-parameters. */
 export const PARITY_OPTIMIZERS: ParityOptimizer[] = [
-  { name: 'sgd', className: 'SGD', config: { learningRate: 0.1 }, torchClass: 'SGD', torchConfig: { lr: 0.1 } },
-  { name: 'sgd+momentum', className: 'SGD', config: { learningRate: 0.05, momentum: 0.9 }, torchClass: 'SGD', torchConfig: { lr: 0.05, momentum: 0.9 } },
-  { name: 'adam', className: 'Adam', config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, torchClass: 'Adam', torchConfig: { lr: 0.01, eps: 1e-7 } },
-  { name: 'adagrad', className: 'Adagrad', config: { learningRate: 0.05, initialAccumulatorValue: 0.1, epsilon: 1e-7 }, torchClass: 'Adagrad', torchConfig: { lr: 0.05, initial_accumulator_value: 0.1, eps: 1e-7 } },
-  { name: 'rmsprop', className: 'RMSprop', config: { learningRate: 0.005, rho: 0.9, epsilon: 1e-7 }, torchClass: 'RMSprop', torchConfig: { lr: 0.005, alpha: 0.9, eps: 1e-7 } },
+  { name: 'sgd', className: 'SGD', config: { learningRate: 0.1, convention: 'pytorch' }, torchClass: 'SGD', torchConfig: { lr: 0.1 } },
+  { name: 'sgd+momentum', className: 'SGD', config: { learningRate: 0.05, momentum: 0.9, convention: 'pytorch' }, torchClass: 'SGD', torchConfig: { lr: 0.05, momentum: 0.9 } },
+  { name: 'adam', className: 'Adam', config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, convention: 'pytorch' }, torchClass: 'Adam', torchConfig: { lr: 0.01, eps: 1e-7 } },
+  { name: 'adagrad', className: 'Adagrad', config: { learningRate: 0.05, initialAccumulatorValue: 0.1, epsilon: 1e-7, convention: 'pytorch' }, torchClass: 'Adagrad', torchConfig: { lr: 0.05, initial_accumulator_value: 0.1, eps: 1e-7 } },
+  { name: 'rmsprop', className: 'RMSprop', config: { learningRate: 0.005, rho: 0.9, epsilon: 1e-7, convention: 'pytorch' }, torchClass: 'RMSprop', torchConfig: { lr: 0.005, alpha: 0.9, eps: 1e-7 } },
 ];
 
 /** Sizes of the parity problem. */

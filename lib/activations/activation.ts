@@ -13,8 +13,30 @@ export interface Activation {
   apply(x: Tensor): Tensor;
   /** The activation name `dense(x, w, b, activation, param)` applies in its epilogue, or null (softmax). */
   readonly fused: DenseActivation | null;
-  /** The parameter for the fused op (leakyRelu alpha 0.3, elu alpha 1, else 0). */
+  /** The parameter for the fused op (leakyRelu alpha 0.2, elu alpha 1, else 0). */
   readonly param: number;
+}
+
+/** The slope of the activation 'leakyRelu' and the default of `leakyRelu(x)`: 0.2, as Keras 3's activation. */
+export const LEAKY_RELU_ALPHA = 0.2;
+
+/** Options of the activation function `leakyRelu`. */
+export interface LeakyReluOptions {
+  /** Slope for x < 0 (finite, >= 0). Default 0.2 (Keras 3's `negative_slope`). */
+  alpha?: number;
+}
+
+/**
+ * The activation function x >= 0 ? x : alpha * x (`my.activations.leakyRelu(x, { alpha })`, Keras 3's
+ * `keras.activations.leaky_relu`). Default alpha 0.2.
+ */
+export function leakyReluActivation(x: Tensor, options: LeakyReluOptions = {}): Tensor {
+  if (options === null || typeof options !== 'object') throw new ValueError(`activations.leakyRelu: options must be an object, got ${describe(options)}`);
+  const alpha = options.alpha ?? LEAKY_RELU_ALPHA;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
+    throw new ValueError(`activations.leakyRelu: alpha must be a finite number >= 0, got ${describe(alpha)}`);
+  }
+  return leakyRelu(x, alpha);
 }
 
 /** Names `getActivation` accepts. */
@@ -24,8 +46,8 @@ export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 const TABLE: Record<ActivationName, Omit<Activation, 'name'>> = {
   linear: { apply: (x) => x, fused: 'linear', param: 0 },
   relu: { apply: relu, fused: 'relu', param: 0 },
-  /** x > 0 ? x : 0.3 x (Keras 2 / tfjs default alpha). */
-  leakyRelu: { apply: (x) => leakyRelu(x, 0.3), fused: 'leakyRelu', param: 0.3 },
+  /** x > 0 ? x : 0.2 x (Keras 3's activation 'leaky_relu': keras/src/activations/activations.py, negative_slope 0.2). */
+  leakyRelu: { apply: (x) => leakyRelu(x, LEAKY_RELU_ALPHA), fused: 'leakyRelu', param: LEAKY_RELU_ALPHA },
   /** x > 0 ? x : exp(x) - 1. */
   elu: { apply: (x) => elu(x, 1), fused: 'elu', param: 1 },
   /** x Phi(x), exact erf form. */

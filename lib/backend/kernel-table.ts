@@ -197,32 +197,41 @@ export const KERNELS = {
     ['in', 'in?', 'in', 'in', 'in', 'out', 'out', 'out', 'count', 'count']),
 
   // ---- optimizers: one call updates every parameter in place ----------------------------------------------
+  // The last argument `keras` picks Keras 3's formulas (true) or PyTorch's (false); lib/optimizers/convention.ts
+  // lists the differences, native/common/optimizer_math.h and lib/backend/reference/optimizers.ts implement them.
   /**
-   * SGD: g = grad + wd * p; with momentum: v = momentum * v + g, and the step is v (or g + momentum * v
-   * with nesterov); p -= lr * step. `velocity` is empty when momentum is 0.
+   * SGD. keras: p -= lr * wd * p; with momentum v = momentum * v - lr * g, p += v (nesterov:
+   * p += momentum * v - lr * g); else p -= lr * g. pytorch: g = grad + wd * p; with momentum
+   * v = momentum * v + g and the step is v (nesterov: g + momentum * v); p -= lr * step.
+   * `velocity` is empty when momentum is 0.
    */
   sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], lr: number, momentum: number, nesterov: boolean,
-    weightDecay: number) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar']),
+    weightDecay: number, keras: boolean) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar', 'flag']),
   /**
-   * Adam (Kingma & Ba) with PyTorch/Keras conventions: g = grad (+ wd * p when not decoupled);
-   * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad;
-   * p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps), v' = vmax or v;
-   * decoupled (AdamW): p -= lr * wd * p before the step.
+   * Adam (Kingma & Ba): g = grad (+ wd * p when not decoupled); decoupled: p -= lr * wd * p first;
+   * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad, v' = vmax or v;
+   * pytorch: p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps);
+   * keras: p -= (lr * sqrt(1 - b2^t) / (1 - b1^t)) * m / (sqrt(v') + eps).
    */
   adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], lr: number, beta1: number, beta2: number,
-    epsilon: number, step: number, weightDecay: number, decoupled: boolean) => void>(
-    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag']),
-  /** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
-  adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number) => void>(
-    ['inouts', 'ins', 'inouts', 'lr', 'scalar', 'scalar']),
+    epsilon: number, step: number, weightDecay: number, decoupled: boolean, keras: boolean) => void>(
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag', 'flag']),
   /**
-   * RMSprop: g = grad + wd * p; sq = rho sq + (1 - rho) g^2; denom = sqrt(sq - mg^2) + eps when centered
-   * (mg = rho mg + (1 - rho) g) else sqrt(sq) + eps; with momentum: buf = momentum buf + g / denom,
-   * p -= lr buf; else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
+   * Adagrad. keras: p -= lr * wd * p; acc += g^2; p -= lr * g / sqrt(acc + eps).
+   * pytorch: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps).
+   */
+  adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number,
+    keras: boolean) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'scalar', 'flag']),
+  /**
+   * RMSprop: sq = rho sq + (1 - rho) g^2; var = sq - mg^2 when centered (mg = rho mg + (1 - rho) g) else sq.
+   * keras: p -= lr * wd * p; inc = lr * g / sqrt(var + eps); with momentum buf = momentum buf + inc, p -= buf;
+   * else p -= inc. pytorch: g = grad + wd * p; denom = sqrt(var) + eps; with momentum
+   * buf = momentum buf + g / denom, p -= lr buf; else p -= lr g / denom.
+   * `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
    */
   rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], lr: number, rho: number,
-    momentum: number, epsilon: number, centered: boolean, weightDecay: number) => void>(
-    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar']),
+    momentum: number, epsilon: number, centered: boolean, weightDecay: number, keras: boolean) => void>(
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar', 'flag']),
 
   // ---- fused training ops -------------------------------------------------------------------------------
   /**

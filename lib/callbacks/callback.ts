@@ -3,7 +3,7 @@ import { ValueError, describe } from '../errors';
 import type { Optimizer } from '../optimizers/optimizer';
 import type { Tensor } from '../tensor/tensor';
 
-/** Values passed to callbacks: 'loss', metric names, 'val_*', 'lr', and for batches 'batch' and 'size'. */
+/** Values passed to callbacks: 'loss', metric names, 'val_*', 'learning_rate', and for batches 'batch' and 'size'. */
 export type Logs = Record<string, number>;
 
 /** What callbacks may use of the model being trained. */

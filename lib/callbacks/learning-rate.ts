@@ -11,7 +11,7 @@ function optimizerOf(cb: Callback, owner: string): Optimizer {
 
 /**
  * Sets the learning rate at the start of each epoch to `schedule(epoch, currentLr)` (epoch 0-based) and
- * records it as 'lr' in the epoch logs.
+ * records it as 'learning_rate' in the epoch logs (Keras 3's name).
  */
 export class LearningRateScheduler extends Callback {
   constructor(private readonly schedule: (epoch: number, lr: number) => number) {
@@ -27,7 +27,7 @@ export class LearningRateScheduler extends Callback {
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
-    logs.lr = optimizerOf(this, 'learningRateScheduler').getLearningRate();
+    logs.learning_rate = optimizerOf(this, 'learningRateScheduler').getLearningRate();
   }
 }
 
@@ -57,7 +57,7 @@ export interface ReduceLROnPlateauOptions {
 /**
  * Multiplies the learning rate by `factor` (not below `minLr`) once the monitored value has not improved
  * (current < best - minDelta in mode min, current > best + minDelta in mode max) for `patience` epochs,
- * then waits `cooldown` epochs. Records 'lr' in the epoch logs. Keras semantics.
+ * then waits `cooldown` epochs. Records 'learning_rate' in the epoch logs (Keras 3's name). Keras semantics.
  */
 export class ReduceLROnPlateau extends Callback {
   readonly monitor: string;
@@ -100,7 +100,7 @@ export class ReduceLROnPlateau extends Callback {
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
     const opt = optimizerOf(this, 'reduceLROnPlateau');
-    logs.lr = opt.getLearningRate();
+    logs.learning_rate = opt.getLearningRate();
     const current = monitored(logs, this.monitor);
     if (current === undefined) return;
     if (this.cooldownCounter > 0) {

@@ -42,6 +42,8 @@ export interface FitNeeds {
   metrics: boolean;
   sampleWeights: boolean;
   validation: boolean;
+  /** Trainable weights with a constraint (projected by the optimizer in JavaScript after every step). */
+  constraints?: boolean;
 }
 
 const env = (name: string): string | undefined => process.env[name];
@@ -58,6 +60,7 @@ export function chooseStrategy(needs: FitNeeds): StrategyChoice {
   if (needs.batchCallbacks) perBatch.push('batch callbacks');
   if (needs.metrics) perBatch.push('metrics');
   if (needs.sampleWeights) perBatch.push('sample or class weights');
+  if (needs.constraints) perBatch.push('weight constraints');
   if (backend.runTrainingSteps === undefined) return pick('compiled-replay', `the ${backend.name} backend cannot run steps in one job`, true);
   if (env('MYELIN_NATIVE_STEPS') === '0') return pick('compiled-replay', 'MYELIN_NATIVE_STEPS=0', true);
   if (perBatch.length > 0) return pick('compiled-replay', `${perBatch.join(', ')} need every batch in JavaScript`, true);

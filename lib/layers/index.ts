@@ -30,4 +30,5 @@ export { ZeroPadding2D, zeroPadding2d, type ZeroPadding2DArgs } from './zero-pad
 export { UpSampling2D, upSampling2d, type UpSampling2DArgs } from './up-sampling';
 export { SpatialDropout1D, SpatialDropout2D, spatialDropout1d, spatialDropout2d } from './spatial-dropout';
 export { GaussianNoise, gaussianNoise, type GaussianNoiseArgs } from './gaussian-noise';
+export { LeakyReLU, leakyRelu, type LeakyReLUArgs } from './leaky-relu';
 export { deserializeLayer, registerLayer } from './registry';

@@ -9,6 +9,7 @@ import { getRegularizer, isBuiltInRegularizer } from '../regularizers/index';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import type { Regularizer } from '../regularizers/regularizer';
+import { getConstraint, type Constraint } from '../constraints/constraint';
 import { checkActivation, type ActivationName } from './activation';
 import { Layer, type LayerArgs } from './layer';
 import { optionKeys } from '../options/strict';
@@ -32,11 +33,16 @@ export interface KernelLayerArgs {
   biasRegularizer?: Identifier<Regularizer> | null;
   /** Penalty on the layer's output added to the loss during training (Keras 3: not divided by batch). */
   activityRegularizer?: Identifier<Regularizer> | null;
+  /** Projection of the kernel after each optimizer step ('maxNorm', 'nonNeg', 'unitNorm' or one made by them). Default none. */
+  kernelConstraint?: Identifier<Constraint> | null;
+  /** Projection of the bias after each optimizer step. Default none. */
+  biasConstraint?: Identifier<Constraint> | null;
 }
 
 /** The keys of KernelLayerArgs. */
 export const KERNEL_LAYER_KEYS = optionKeys<KernelLayerArgs>({
   activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, biasConstraint: true,
 });
 
 /** `{ className, config }` of an initializer / regularizer / constraint, null for none (a layer config entry). */
@@ -55,6 +61,8 @@ export abstract class KernelLayer extends Layer {
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
   readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   /** The kernel; null before build. */
   kernel: Variable | null = null;
   /** The bias; null before build or without bias. */
@@ -71,12 +79,14 @@ export abstract class KernelLayer extends Layer {
     this.kernelRegularizer = args.kernelRegularizer == null ? null : getRegularizer(args.kernelRegularizer);
     this.biasRegularizer = args.biasRegularizer == null ? null : getRegularizer(args.biasRegularizer);
     this.activityRegularizer = args.activityRegularizer == null ? null : getRegularizer(args.activityRegularizer);
+    this.kernelConstraint = args.kernelConstraint == null ? null : getConstraint(args.kernelConstraint);
+    this.biasConstraint = args.biasConstraint == null ? null : getConstraint(args.biasConstraint);
   }
 
   /** Creates the kernel of `kernelShape` and, with useBias, the bias of `units` values. */
   protected addKernelAndBias(kernelShape: number[], units: number): void {
-    this.kernel = this.addWeight('kernel', kernelShape, this.kernelInitializer, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [units], this.biasInitializer, this.biasRegularizer);
+    this.kernel = this.addWeight('kernel', kernelShape, this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [units], this.biasInitializer, this.biasRegularizer, true, this.biasConstraint);
   }
 
   override activityLoss(output: Tensor): Tensor | null {
@@ -93,6 +103,8 @@ export abstract class KernelLayer extends Layer {
       kernelRegularizer: configOf(this.kernelRegularizer),
       biasRegularizer: configOf(this.biasRegularizer),
       activityRegularizer: configOf(this.activityRegularizer),
+      kernelConstraint: configOf(this.kernelConstraint),
+      biasConstraint: configOf(this.biasConstraint),
     };
   }
 

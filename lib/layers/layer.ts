@@ -12,6 +12,7 @@ import { Variable, variable } from '../tensor/variable';
 import type { Initializer } from '../initializers/initializer';
 import { isBuiltInRegularizer } from '../regularizers/l1l2';
 import type { Regularizer } from '../regularizers/regularizer';
+import type { Constraint } from '../constraints/constraint';
 import { GraphNode, isSymbolic, type SymbolicTensor } from './symbolic';
 import { checkOptions, optionKeys } from '../options/strict';
 
@@ -30,6 +31,7 @@ export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, i
 
 /** The factory a layer class is made with: 'Dense' -> 'dense', 'Conv2D' -> 'conv2d', 'MaxPooling1D' -> 'maxPooling1d'. */
 function factoryName(className: string): string {
+  if (className === 'LeakyReLU') return 'leakyRelu';
   return className[0].toLowerCase() + className.slice(1).replace(/(\d)D$/, '$1d');
 }
 
@@ -228,13 +230,15 @@ export abstract class Layer {
     return { outputs, activity };
   }
 
-  /** Creates a weight Variable from an initializer and registers its optional penalty. */
-  protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null = null, trainable = true): Variable {
+  /** Creates a weight Variable from an initializer and registers its optional penalty and constraint. */
+  protected addWeight(name: string, shape: number[], initializer: Initializer, regularizer: Regularizer | null = null, trainable = true,
+    constraint: Constraint | null = null): Variable {
     if (dryRun) {
       dryRun.push({ name: `${this.name}/${name}`, shape: shape.slice(), trainable });
       return null as unknown as Variable;  // a dry build (recordWeightShapes) never runs the layer
     }
     const v = tidy(() => variable(initializer.init(shape), trainable, `${this.name}/${name}`));
+    v.constraint = constraint;
     this.entries.push({ variable: v, regularizer });
     return v;
   }

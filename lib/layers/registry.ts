@@ -9,6 +9,7 @@ import { Dropout } from './dropout';
 import { Embedding } from './embedding';
 import { Flatten } from './flatten';
 import { LayerNormalization } from './layer-normalization';
+import { LeakyReLU } from './leaky-relu';
 import { Permute } from './permute';
 import { Reshape } from './reshape';
 import { GaussianNoise } from './gaussian-noise';
@@ -61,6 +62,7 @@ const registry = new Map<string, LayerFactory>([
   ['MultiHeadAttention', (c) => new MultiHeadAttention(c as never)],
   ['TimeDistributed', (c) => new TimeDistributed(c as never)],
   ['PositionEmbedding', (c) => new PositionEmbedding(c as never)],
+  ['LeakyReLU', (c) => new LeakyReLU(c as never)],
 ]);
 
 /** Registers a custom layer class under `className` so that saved models using it can be loaded. */

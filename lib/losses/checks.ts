@@ -20,6 +20,24 @@ export function isBuiltInLoss(loss: object): boolean {
   return BUILT_IN_LOSSES.has(loss);
 }
 
+/**
+ * A built-in loss without options: `perSample(yTrue, yPred)` after `checkPair`, no logits, an empty config. The
+ * type is structural (lib/losses/loss.ts's Loss) to keep this file free of imports from the losses.
+ */
+export function optionlessLoss(name: string, perSample: (yTrue: Tensor, yPred: Tensor) => Tensor): {
+  name: string; fromLogits: false; perSample(yTrue: Tensor, yPred: Tensor): Tensor; getConfig(): Record<string, unknown>;
+} {
+  return builtInLoss({
+    name,
+    fromLogits: false,
+    perSample(yTrue: Tensor, yPred: Tensor) {
+      checkPair(name, yTrue, yPred);
+      return perSample(yTrue, yPred);
+    },
+    getConfig: () => ({}),
+  });
+}
+
 /** Throws unless yTrue and yPred are live tensors of the same shape and rank >= 1. */
 export function checkPair(owner: string, yTrue: unknown, yPred: unknown): void {
   checkLive(owner, 'yTrue', yTrue);

@@ -7,7 +7,10 @@ import { reshape } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
 import { binaryCrossentropy } from './binary-crossentropy';
 import { categoricalCrossentropy, sparseCategoricalCrossentropy } from './categorical-crossentropy';
+import { hinge, squaredHinge } from './hinge';
+import { klDivergence, poisson } from './probabilistic';
 import { huber, meanAbsoluteError, meanSquaredError } from './regression';
+import { cosineSimilarity, logCosh } from './similarity';
 
 /** A loss function with Keras semantics. */
 export interface Loss {
@@ -38,6 +41,15 @@ const FACTORIES: Record<string, () => Loss> = {
   binaryCrossentropy: () => binaryCrossentropy(),
   categoricalCrossentropy: () => categoricalCrossentropy(),
   sparseCategoricalCrossentropy: () => sparseCategoricalCrossentropy(),
+  klDivergence: () => klDivergence(),
+  kld: () => klDivergence(),
+  kullbackLeiblerDivergence: () => klDivergence(),
+  hinge: () => hinge(),
+  squaredHinge: () => squaredHinge(),
+  poisson: () => poisson(),
+  cosineSimilarity: () => cosineSimilarity(),
+  logCosh: () => logCosh(),
+  logcosh: () => logCosh(),
 };
 
 const CLASS_NAMES: Record<string, (cfg: Record<string, unknown>) => Loss> = {
@@ -47,6 +59,12 @@ const CLASS_NAMES: Record<string, (cfg: Record<string, unknown>) => Loss> = {
   binaryCrossentropy: (c) => binaryCrossentropy(c as never),
   categoricalCrossentropy: (c) => categoricalCrossentropy(c as never),
   sparseCategoricalCrossentropy: (c) => sparseCategoricalCrossentropy(c as never),
+  klDivergence: () => klDivergence(),
+  hinge: () => hinge(),
+  squaredHinge: () => squaredHinge(),
+  poisson: () => poisson(),
+  cosineSimilarity: () => cosineSimilarity(),
+  logCosh: () => logCosh(),
 };
 
 function isLoss(x: unknown): x is Loss {
@@ -55,7 +73,8 @@ function isLoss(x: unknown): x is Loss {
 
 /**
  * A Loss from a name ('meanSquaredError'/'mse', 'meanAbsoluteError'/'mae', 'huber', 'binaryCrossentropy',
- * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', with default options), a `{ name, config }`
+ * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'klDivergence'/'kld', 'hinge', 'squaredHinge',
+ * 'poisson', 'cosineSimilarity', 'logCosh', with default options), a `{ name, config }`
  * produced by a loss's name and `getConfig()`, a Loss (returned as is), or a function
  * `(yTrue, yPred) => Tensor` returning per-sample ([batch]) or scalar values.
  */

@@ -5,15 +5,18 @@ import type { Tensor } from '../tensor/tensor';
 import { Mean, readBinaryPair, readPair } from './checks';
 import type { Metric } from './metric';
 
-function argmaxRow(x: Float32Array, off: number, c: number): number {
+/** The index of the largest of x[off .. off + c) (the first one on ties). */
+export function argmaxRow(x: Float32Array, off: number, c: number): number {
   let best = 0;
   for (let j = 1; j < c; j++) if (x[off + j] > x[off + best]) best = j;
   return best;
 }
 
-type Counter = (yTrue: Tensor, yPred: Tensor) => { correct: number; count: number };
+/** Counts the correct predictions of a batch and how many were judged. */
+export type Counter = (yTrue: Tensor, yPred: Tensor) => { correct: number; count: number };
 
-function streaming(name: string, counter: Counter): Metric {
+/** A metric that averages `correct / count` over every batch since the last reset. */
+export function streaming(name: string, counter: Counter): Metric {
   const acc = new Mean();
   return {
     name,
@@ -46,18 +49,25 @@ function categoricalCounter(owner: string): Counter {
   };
 }
 
+/**
+ * Checks sparse labels against predictions [..., classes] (one class index per row, [rows] or with a trailing 1)
+ * and returns their values, the row count and the class count.
+ */
+export function readSparsePair(owner: string, yTrue: Tensor, yPred: Tensor): { t: Float32Array; p: Float32Array; rows: number; c: number } {
+  checkLive(owner, 'yTrue', yTrue);
+  checkLive(owner, 'yPred', yPred);
+  if (yPred.rank < 2) throw new ShapeError(`${owner}: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
+  const c = yPred.shape[yPred.rank - 1];
+  const rows = yPred.size / Math.max(c, 1);
+  if (yTrue.size !== rows || !(yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1))) {
+    throw new ShapeError(`${owner}: yTrue must hold one class index per sample ([${yPred.shape.slice(0, -1).join(', ')}] or with a trailing 1), got [${yTrue.shape.join(', ')}]`);
+  }
+  return { t: yTrue.dataSync(), p: yPred.dataSync(), rows, c };
+}
+
 function sparseCounter(owner: string): Counter {
   return (yTrue, yPred) => {
-    checkLive(owner, 'yTrue', yTrue);
-    checkLive(owner, 'yPred', yPred);
-    if (yPred.rank < 2) throw new ShapeError(`${owner}: yPred must have shape [batch, classes], got [${yPred.shape.join(', ')}]`);
-    const c = yPred.shape[yPred.rank - 1];
-    const rows = yPred.size / Math.max(c, 1);
-    if (yTrue.size !== rows || !(yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1))) {
-      throw new ShapeError(`${owner}: yTrue must hold one class index per sample ([${yPred.shape.slice(0, -1).join(', ')}] or with a trailing 1), got [${yTrue.shape.join(', ')}]`);
-    }
-    const t = yTrue.dataSync();
-    const p = yPred.dataSync();
+    const { t, p, rows, c } = readSparsePair(owner, yTrue, yPred);
     let correct = 0;
     for (let r = 0; r < rows; r++) if (argmaxRow(p, r * c, c) === t[r]) correct++;
     return { correct, count: rows };

@@ -5,7 +5,11 @@ import type { Tensor } from '../tensor/tensor';
 import { accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './accuracy';
 import { auc } from './auc';
 import { precision, recall } from './precision-recall';
-import { meanAbsoluteError, meanSquaredError } from './regression';
+import { f1Score } from './f-score';
+import { functionMetric, type MetricFunction } from './function-metric';
+import { r2Score } from './r2';
+import { meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './regression';
+import { sparseTopKCategoricalAccuracy, topKCategoricalAccuracy } from './top-k';
 
 /** A streaming metric: `update` per batch, `result` over everything since the last `reset`. */
 export interface Metric {
@@ -30,6 +34,12 @@ const BY_NAME: Record<string, () => Metric> = {
   precision: () => precision(),
   recall: () => recall(),
   auc: () => auc(),
+  f1Score: () => f1Score(),
+  topKCategoricalAccuracy: () => topKCategoricalAccuracy(),
+  sparseTopKCategoricalAccuracy: () => sparseTopKCategoricalAccuracy(),
+  rmse: () => rootMeanSquaredError('rmse'),
+  rootMeanSquaredError: () => rootMeanSquaredError('rootMeanSquaredError'),
+  r2Score: () => r2Score(),
 };
 
 function isMetric(x: unknown): x is Metric {
@@ -44,10 +54,13 @@ function isMetric(x: unknown): x is Metric {
  * shapes at the first update (yPred last dim 1 -> binary, yTrue one rank lower or last dim 1 against
  * several classes -> sparse, else categorical). Its name stays what was asked ('accuracy' or 'acc').
  * Other names: 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'mae',
- * 'precision', 'recall', 'auc'.
+ * 'precision', 'recall', 'auc', 'f1Score' (macro), 'topKCategoricalAccuracy' and 'sparseTopKCategoricalAccuracy'
+ * (k 5), 'rmse' / 'rootMeanSquaredError', 'r2Score'. A function `(yTrue, yPred) => Tensor` becomes the mean of
+ * its values (`functionMetric`), named after the function.
  */
-export function getMetric(id: string | Metric, lossName: string): Metric {
+export function getMetric(id: string | Metric | MetricFunction, lossName: string): Metric {
   if (isMetric(id)) return id;
+  if (typeof id === 'function') return functionMetric(id);
   if (typeof id !== 'string') throw new ValueError(`getMetric: id must be a metric name or a Metric, got ${describe(id)}`);
   if (lossName !== undefined && lossName !== null && typeof lossName !== 'string') {
     throw new ValueError(`getMetric: lossName must be a string, got ${describe(lossName)}`);

@@ -27,3 +27,9 @@ export function meanSquaredError(name = 'mse'): Metric {
 export function meanAbsoluteError(name = 'mae'): Metric {
   return meanError(name, Math.abs);
 }
+
+/** Root of the mean of (yPred - yTrue)^2 over every element seen since the last reset (Keras RootMeanSquaredError). */
+export function rootMeanSquaredError(name = 'rmse'): Metric {
+  const mse = meanSquaredError(name);
+  return { ...mse, result: () => Math.sqrt(mse.result()) };
+}

@@ -3,6 +3,10 @@ import { ValueError, describe } from '../errors';
 import { getLoss, type Loss, type LossFunction } from '../losses/loss';
 import { getMetric } from '../metrics/index';
 import type { Metric } from '../metrics/metric';
+import type { MetricFunction } from '../metrics/function-metric';
+
+/** One metric as `compile` takes it: a name, a Metric or a function (yTrue, yPred) => Tensor. */
+export type MetricId = string | Metric | MetricFunction;
 import { getOptimizer } from '../optimizers/index';
 import type { Optimizer } from '../optimizers/optimizer';
 import { isOneLoss, perOutput, resolveHeadMetrics, resolveHeads, type Head, type OutputInfo } from './heads';
@@ -23,11 +27,12 @@ export interface CompileArgs {
    */
   loss: LossId | LossId[] | Record<string, LossId>;
   /**
-   * Metric names or instances ('accuracy' picks binary / categorical / sparse from the loss). Models with several
+   * Metric names, instances or functions `(yTrue, yPred) => Tensor` (the mean of their values, named after the
+   * function) ('accuracy' picks binary / categorical / sparse from the loss). Models with several
    * outputs: an array applies to every output (logged as `<output>_<metric>`); an object keyed by output name
    * gives each output its own.
    */
-  metrics?: (string | Metric)[] | Record<string, string | Metric | (string | Metric)[]>;
+  metrics?: MetricId[] | Record<string, MetricId | MetricId[]>;
 }
 
 /** One loss as `compile` takes it. */
@@ -79,7 +84,7 @@ export function resolveCompile(args: CompileArgs, outputActivation: 'softmax' | 
   if (!Array.isArray(metricIds)) throw new ValueError(`compile: metrics must be an array of names or Metric objects, got ${describe(metricIds)}`);
   const optimizer = getOptimizer(args.optimizer);
   const loss = getLoss(args.loss as LossId);
-  const metrics = (metricIds as (string | Metric)[]).map((m) => getMetric(m, loss.name));
+  const metrics = (metricIds as MetricId[]).map((m) => getMetric(m, loss.name));
   const names = new Set<string>();
   for (const m of metrics) {
     if (names.has(m.name) || m.name === 'loss') throw new ValueError(`compile: metric name ${describe(m.name)} appears twice (or clashes with 'loss')`);

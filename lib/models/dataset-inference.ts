@@ -7,7 +7,7 @@ import { concat } from '../ops/indexing';
 import { Tensor } from '../tensor/tensor';
 import { tidy } from '../tensor/scope';
 import type { Compiled } from './compile';
-import { evaluateBatch, evaluationValue, metricResults, ownCopy, type EvaluationResult } from './evaluate';
+import { checkReturnDict, evaluateBatch, evaluationValue, metricResults, ownCopy, type EvaluateResult, type EvaluationResult } from './evaluate';
 import { prepareXY, type Prepared } from './fit-data';
 import { toTensor } from './input-data';
 import { packData } from './graph-data';
@@ -59,8 +59,16 @@ export interface DatasetInferenceOptions {
   steps?: number;
 }
 
+/** Options of `model.evaluate(dataset)`: `steps`, and `returnDict` as for arrays (see `EvaluateOptions`). */
+export interface DatasetEvaluateOptions extends DatasetInferenceOptions {
+  /** Return `{ loss, [metricName]: value }` (Keras's `return_dict=True`). Default false. */
+  returnDict?: boolean;
+}
+
 /** The keys of DatasetInferenceOptions. */
 const DATASET_INFERENCE_KEYS = optionKeys<DatasetInferenceOptions>({ steps: true });
+/** The keys of DatasetEvaluateOptions. */
+const DATASET_EVALUATE_KEYS = optionKeys<DatasetEvaluateOptions>({ steps: true, returnDict: true });
 
 /** The `steps` option: a positive integer or undefined. */
 export function stepsOption(v: unknown, op: string, name = 'steps'): number | undefined {
@@ -96,13 +104,14 @@ export async function evaluateDatasetCompiled(model: Model, compiled: Compiled, 
   }
 }
 
-/** `model.evaluate(dataset)`: the loss, or [loss, ...metrics], over the dataset's batches. */
-export async function evaluateDataset(model: Model, dataset: Dataset, options: DatasetInferenceOptions = {}): Promise<number | number[]> {
+/** `model.evaluate(dataset)`: the loss, or [loss, ...metrics] (or with `returnDict` a record), over the dataset's batches. */
+export async function evaluateDataset(model: Model, dataset: Dataset, options: DatasetEvaluateOptions = {}): Promise<EvaluateResult> {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
-  checkOptions('evaluate', options, DATASET_INFERENCE_KEYS);
+  checkOptions('evaluate', options, DATASET_EVALUATE_KEYS);
   const compiled = model.requireCompiled('evaluate');
   const steps = stepsOption(options.steps, 'evaluate');
-  return evaluationValue(compiled, await evaluateDatasetCompiled(model, compiled, dataset, steps, 'evaluate'));
+  const returnDict = checkReturnDict(options.returnDict, 'evaluate');
+  return evaluationValue(compiled, await evaluateDatasetCompiled(model, compiled, dataset, steps, 'evaluate'), returnDict);
 }
 
 /**

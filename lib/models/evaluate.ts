@@ -18,6 +18,21 @@ import { checkOptions, optionKeys } from '../options/strict';
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 32 (only memory use depends on it). */
   batchSize?: number;
+  /**
+   * Return `{ loss, [metricName]: value }` (Keras's `return_dict=True`) instead of the loss or [loss, ...metrics].
+   * Default false.
+   */
+  returnDict?: boolean;
+}
+
+/** What `evaluate` returns: the loss, [loss, ...metrics] in compile order, or with `returnDict` a record by name. */
+export type EvaluateResult = number | number[] | Record<string, number>;
+
+/** @internal The returnDict option of `op` (default false). */
+export function checkReturnDict(v: unknown, op: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ValueError(`${op}: returnDict must be a boolean, got ${describe(v)}`);
+  return v;
 }
 
 /** Options of `predict`. */
@@ -26,8 +41,10 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-/** The keys of EvaluateOptions and PredictOptions. */
-const BATCH_SIZE_KEYS = optionKeys<EvaluateOptions & PredictOptions>({ batchSize: true });
+/** The keys of EvaluateOptions. */
+const EVALUATE_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, returnDict: true });
+/** The keys of PredictOptions. */
+const PREDICT_KEYS = optionKeys<PredictOptions>({ batchSize: true });
 
 /** @internal The batchSize option of `op` (default 32). */
 export function checkBatchSize(v: unknown, op: string): number {
@@ -66,8 +83,9 @@ export function metricResults(compiled: Compiled): Record<string, number> {
   return metrics;
 }
 
-/** @internal `evaluate`'s return value: the loss, or [loss, ...metrics] in compile order. */
-export function evaluationValue(compiled: Compiled, r: EvaluationResult): number | number[] {
+/** @internal `evaluate`'s return value: the loss, or [loss, ...metrics] in compile order; `{ loss, ...metrics }` with returnDict. */
+export function evaluationValue(compiled: Compiled, r: EvaluationResult, returnDict = false): EvaluateResult {
+  if (returnDict) return { loss: r.loss, ...r.metrics };
   return compiled.metrics.length === 0 ? r.loss : [r.loss, ...compiled.metrics.map((m) => r.metrics[m.name])];
 }
 
@@ -89,14 +107,15 @@ export function evaluateCompiled(model: Model, compiled: Compiled, x: Tensor, y:
 }
 
 /** See `Sequential.evaluate`. */
-export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): number | number[] {
+export function evaluateModel(model: Model, x: InputData, y: InputData, options: EvaluateOptions = {}): EvaluateResult {
   if (options === null || typeof options !== 'object') throw new ValueError(`evaluate: options must be an object, got ${describe(options)}`);
-  checkOptions('evaluate', options, BATCH_SIZE_KEYS);
+  checkOptions('evaluate', options, EVALUATE_KEYS);
   const compiled = model.requireCompiled('evaluate');
   const batchSize = checkBatchSize(options.batchSize, 'evaluate');
+  const returnDict = checkReturnDict(options.returnDict, 'evaluate');
   const data = prepareXY(model, compiled, x, y, 'evaluate');
   try {
-    return evaluationValue(compiled, evaluateCompiled(model, compiled, data.x, data.y, batchSize));
+    return evaluationValue(compiled, evaluateCompiled(model, compiled, data.x, data.y, batchSize), returnDict);
   } finally {
     data.dispose();
   }
@@ -105,7 +124,7 @@ export function evaluateModel(model: Model, x: InputData, y: InputData, options:
 /** See `Sequential.predict`. */
 export function predictModel(model: Model, x: InputData, options: PredictOptions = {}): Tensor {
   if (options === null || typeof options !== 'object') throw new ValueError(`predict: options must be an object, got ${describe(options)}`);
-  checkOptions('predict', options, BATCH_SIZE_KEYS);
+  checkOptions('predict', options, PREDICT_KEYS);
   const batchSize = checkBatchSize(options.batchSize, 'predict');
   const cx = toTensor(x, 'predict: x');
   try {

@@ -16,7 +16,10 @@ export interface Prepared {
   dispose(): void;
 }
 
-const BUILTIN_DENSE_TARGETS = ['meanSquaredError', 'meanAbsoluteError', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy'];
+const BUILTIN_DENSE_TARGETS = [
+  'meanSquaredError', 'meanAbsoluteError', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy',
+  'klDivergence', 'hinge', 'squaredHinge', 'poisson', 'cosineSimilarity', 'logCosh',
+];
 
 /**
  * Converts x and y, builds the model from x when needed, and checks them against the model: sample shape
@@ -82,9 +85,12 @@ export function checkTarget(y: Tensor, out: number[], lossName: string, arg: str
   return y;
 }
 
-/** The Keras split: the last `fraction` of the rows (before shuffling) become validation data. */
+/**
+ * The Keras 3 split (keras/src/trainers/data_adapters/array_slicing.py, `train_validation_split`): the first
+ * floor(n * (1 - fraction)) rows (before shuffling) train, the rest validate.
+ */
 export function splitTail(p: Prepared, fraction: number): { train: Prepared; val: Prepared } {
-  const nTrain = Math.ceil(p.n * (1 - fraction));
+  const nTrain = Math.floor(p.n * (1 - fraction));
   const nVal = p.n - nTrain;
   if (nTrain === 0 || nVal === 0) {
     throw new ValueError(`fit: validationSplit ${fraction} of ${p.n} samples leaves ${nTrain} for training and ${nVal} for validation; both must be at least 1`);

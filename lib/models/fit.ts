@@ -30,7 +30,10 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling; default: the global generator (`setSeed`). */
   seed?: number;
-  /** Fraction in [0, 1) of the samples, taken from the end before shuffling, used as validation data. */
+  /**
+   * Fraction in [0, 1) of the samples used as validation data, taken from the end before shuffling: the first
+   * floor(n * (1 - validationSplit)) rows train, as Keras 3's `train_validation_split`.
+   */
   validationSplit?: number;
   /**
    * Validation data [x, y] (takes precedence over validationSplit); for a graph model each as its fit data (an array
@@ -138,7 +141,8 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
 
     const backend = train.x.backend;
     const choice = chooseStrategy({ backend, batchCallbacks: batchHooks, callbacks: callbacks.callbacks.length > 0,
-      metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null });
+      metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null,
+      constraints: model.trainableWeights.some((v) => v.constraint !== null) });
     history.params = { epochs, steps: stepsPerEpoch, samples: train.n, strategy: choice.strategy, strategyReason: choice.reason, offThread: choice.offThread };
     if (process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`fit strategy: ${choice.strategy}${choice.offThread ? ' (off the JS thread)' : ''}: ${choice.reason}`);
 

@@ -12,7 +12,7 @@ export interface FitParams {
 
 /**
  * What `fit` returns: `history[key][i]` is the value of `key` ('loss', 'accuracy', 'val_loss',
- * 'val_accuracy', 'lr', ...) at the end of epoch `epoch[i]` (0-based, offset by `initialEpoch`).
+ * 'val_accuracy', 'learning_rate', ...) at the end of epoch `epoch[i]` (0-based, offset by `initialEpoch`).
  */
 export class History {
   /** Per-key lists of epoch values. */

@@ -13,7 +13,7 @@ import { concat, slice } from '../ops/indexing';
 import { tidy } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
-import { checkBatchSize, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluationResult } from './evaluate';
+import { checkBatchSize, checkReturnDict, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluateResult, type EvaluationResult } from './evaluate';
 import { prepareXY } from './fit-data';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
@@ -26,6 +26,12 @@ export interface AsyncInferenceOptions {
   batchSize?: number;
   /** Aborts the call: it rejects with an error named 'AbortError' within one batch. */
   signal?: AbortSignalLike;
+}
+
+/** Options of `evaluateAsync`: those of `predictAsync` and `returnDict` (see `EvaluateOptions`). */
+export interface AsyncEvaluateOptions extends AsyncInferenceOptions {
+  /** Return `{ loss, [metricName]: value }` (Keras's `return_dict=True`). Default false. */
+  returnDict?: boolean;
 }
 
 /** Longest run of batches on the JavaScript thread between two turns of the event loop, on the fallback path (ms). */
@@ -47,10 +53,12 @@ function smallPass(model: Model, rows: number): boolean {
 
 /** The keys of AsyncInferenceOptions. */
 const ASYNC_KEYS = optionKeys<AsyncInferenceOptions>({ batchSize: true, signal: true });
+/** The keys of AsyncEvaluateOptions. */
+const EVALUATE_ASYNC_KEYS = optionKeys<AsyncEvaluateOptions>({ batchSize: true, signal: true, returnDict: true });
 
-function asyncOptions(options: unknown, op: string): { batchSize: number; signal: AbortSignalLike | undefined } {
+function asyncOptions(options: unknown, op: string, keys: readonly string[] = ASYNC_KEYS): { batchSize: number; signal: AbortSignalLike | undefined } {
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object, got ${describe(options)}`);
-  checkOptions(op, options, ASYNC_KEYS);
+  checkOptions(op, options, keys);
   const o = options as AsyncInferenceOptions;
   return { batchSize: checkBatchSize(o.batchSize, op), signal: checkSignal(o.signal, op) };
 }
@@ -156,15 +164,16 @@ async function predictByBatches(model: Model, x: Tensor, batchSize: number, sign
 }
 
 /** See `Sequential.evaluateAsync`. */
-export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
-  const { batchSize, signal } = asyncOptions(options, 'evaluateAsync');
+export async function evaluateModelAsync(model: Model, x: InputData, y: InputData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
+  const { batchSize, signal } = asyncOptions(options, 'evaluateAsync', EVALUATE_ASYNC_KEYS);
+  const returnDict = checkReturnDict(options.returnDict, 'evaluateAsync');
   throwIfAborted(signal, 'evaluateAsync');
   const compiled = model.requireCompiled('evaluateAsync');
   const data = prepareXY(model, compiled, x, y, 'evaluateAsync', true);
   const control = new StepControl(signal);
   try {
     if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignalLike);
-    return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'));
+    return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'), returnDict);
   } finally {
     control.dispose();
     data.dispose();

@@ -11,13 +11,13 @@ import type { Variable } from '../tensor/variable';
 import { Layer } from '../layers/layer';
 import { isSymbolic, type SymbolicTensor } from '../layers/symbolic';
 import { resolveModelCompile, type CompileArgs } from './compile';
-import { evaluateModel, predictModel, type EvaluateOptions, type PredictOptions } from './evaluate';
-import { evaluateModelAsync, predictModelAsync, type AsyncInferenceOptions } from './inference-async';
+import { evaluateModel, predictModel, type EvaluateOptions, type EvaluateResult, type PredictOptions } from './evaluate';
+import { evaluateModelAsync, predictModelAsync, type AsyncEvaluateOptions, type AsyncInferenceOptions } from './inference-async';
 import { ModelLifecycle } from './model-lifecycle';
 import { fitModel, type FitOptions } from './fit';
 import { Dataset } from '../data/dataset';
 import { fitDatasetModel, type FitDatasetOptions } from './fit-dataset';
-import { evaluateDataset, predictDataset, type DatasetInferenceOptions } from './dataset-inference';
+import { evaluateDataset, predictDataset, type DatasetEvaluateOptions, type DatasetInferenceOptions } from './dataset-inference';
 import { buildGraph, type Graph } from './graph';
 import { checkGraphInputValues, packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
 import { fusableOutput, runGraph, type GraphPass } from './graph-run';
@@ -279,13 +279,18 @@ export abstract class Model extends ModelLifecycle {
     return this.fit(dataset, options);
   }
 
-  /** The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]. */
+  /**
+   * The loss (with penalties) and metrics over (x, y) in inference mode: a number, or [loss, ...metrics]; with
+   * `returnDict: true`, `{ loss, [metricName]: value }`.
+   */
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions & { returnDict: true }): Record<string, number>;
   evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
   /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
-  evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
-  evaluate(x: ModelData | Dataset, y?: ModelData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
+  evaluate(dataset: Dataset, options: DatasetEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  evaluate(dataset: Dataset, options?: DatasetEvaluateOptions): Promise<number | number[]>;
+  evaluate(x: ModelData | Dataset, y?: ModelData | DatasetEvaluateOptions, options: EvaluateOptions = {}): EvaluateResult | Promise<EvaluateResult> {
     this.alive('evaluate');
-    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetInferenceOptions);
+    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetEvaluateOptions);
     const data = packData(this, x, y, 'evaluate');
     try {
       return evaluateModel(this, data.x, data.y, options);
@@ -323,7 +328,9 @@ export abstract class Model extends ModelLifecycle {
   }
 
   /** `evaluate` without blocking the event loop; the same loss and metrics. */
-  async evaluateAsync(x: ModelData, y: ModelData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
+  evaluateAsync(x: ModelData, y: ModelData, options: AsyncEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  evaluateAsync(x: ModelData, y: ModelData, options?: AsyncEvaluateOptions): Promise<number | number[]>;
+  async evaluateAsync(x: ModelData, y: ModelData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
     this.alive('evaluateAsync');
     const data = packData(this, x, y, 'evaluateAsync');
     try {

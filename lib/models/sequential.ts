@@ -9,12 +9,12 @@ import { InputLayer } from '../layers/input-layer';
 import { GraphNode } from '../layers/symbolic';
 import { deserializeLayer } from '../layers/registry';
 import { resolveCompile, type CompileArgs } from './compile';
-import type { EvaluateOptions, PredictOptions } from './evaluate';
-import type { AsyncInferenceOptions } from './inference-async';
+import type { EvaluateOptions, EvaluateResult, PredictOptions } from './evaluate';
+import type { AsyncEvaluateOptions, AsyncInferenceOptions } from './inference-async';
 import type { FitOptions } from './fit';
 import type { Dataset } from '../data/dataset';
 import type { FitDatasetOptions } from './fit-dataset';
-import type { DatasetInferenceOptions } from './dataset-inference';
+import type { DatasetEvaluateOptions, DatasetInferenceOptions } from './dataset-inference';
 import { buildGraph } from './graph';
 import { logitsActivationOf } from './graph-run';
 import type { History } from './history';
@@ -149,12 +149,15 @@ export class Sequential extends Model {
 
   /**
    * The loss (with regularization penalties, as Keras) and metrics over (x, y), in inference mode.
-   * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order.
+   * Returns the loss as a number when the model has no metrics, else `[loss, ...metrics]` in compile order; with
+   * `returnDict: true` (Keras's `return_dict`), `{ loss, [metricName]: value }`.
    */
+  override evaluate(x: InputData, y: InputData, options: EvaluateOptions & { returnDict: true }): Record<string, number>;
   override evaluate(x: InputData, y: InputData, options?: EvaluateOptions): number | number[];
   /** The loss and metrics over the batches of a Dataset (at most `options.steps` of them), resolved when read. */
-  override evaluate(dataset: Dataset, options?: DatasetInferenceOptions): Promise<number | number[]>;
-  override evaluate(x: InputData | Dataset, y?: InputData | DatasetInferenceOptions, options: EvaluateOptions = {}): number | number[] | Promise<number | number[]> {
+  override evaluate(dataset: Dataset, options: DatasetEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  override evaluate(dataset: Dataset, options?: DatasetEvaluateOptions): Promise<number | number[]>;
+  override evaluate(x: InputData | Dataset, y?: InputData | DatasetEvaluateOptions, options: EvaluateOptions = {}): EvaluateResult | Promise<EvaluateResult> {
     return super.evaluate(x as InputData, y as InputData, options);
   }
 
@@ -179,8 +182,10 @@ export class Sequential extends Model {
   }
 
   /** `evaluate` without blocking the event loop, as `predictAsync`; the same loss and metrics as `evaluate`. */
-  override evaluateAsync(x: InputData, y: InputData, options: AsyncInferenceOptions = {}): Promise<number | number[]> {
-    return super.evaluateAsync(x, y, options);
+  override evaluateAsync(x: InputData, y: InputData, options: AsyncEvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  override evaluateAsync(x: InputData, y: InputData, options?: AsyncEvaluateOptions): Promise<number | number[]>;
+  override evaluateAsync(x: InputData, y: InputData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
+    return super.evaluateAsync(x, y, options as AsyncEvaluateOptions);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters) and the totals. */

@@ -40,8 +40,8 @@ export const relu = (x: Tensor): Tensor => unary('relu', x);
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
 /** tanh(x) */
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
-/** x > 0 ? x : alpha * x. Default alpha 0.3 (as Keras' LeakyReLU). */
-export const leakyRelu = (x: Tensor, alpha = 0.3): Tensor => unary('leakyRelu', x, checkNumber(alpha, 'leakyRelu', 'alpha'));
+/** x > 0 ? x : alpha * x. Default alpha 0.2 (as Keras 3's `ops.leaky_relu` and activation). */
+export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => unary('leakyRelu', x, checkNumber(alpha, 'leakyRelu', 'alpha'));
 /** x > 0 ? x : alpha * (e^x - 1). Default alpha 1. */
 export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', x, checkNumber(alpha, 'elu', 'alpha'));
 /** x * Phi(x) with the exact Gaussian CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2. */

@@ -3,15 +3,19 @@ import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type Opti
 
 /** Options of `adagrad`. */
 export interface AdagradOptions extends OptimizerOptions {
-  /** Starting value of the accumulator (>= 0). Default 0.1 (Keras; torch's default is 0). */
+  /** Starting value of the accumulator (>= 0). Default 0.1 (Keras; torch's default is 0), in both conventions. */
   initialAccumulatorValue?: number;
-  /** Added to sqrt(acc) (>= 0). Default 1e-7. */
+  /** Added inside the root (Keras) or to it (PyTorch) (>= 0). Default 1e-7 (Keras; torch's is 1e-10). */
   epsilon?: number;
 }
 
 /**
- * Adagrad: g = grad + wd p; acc += g^2; p -= lr g / (sqrt(acc) + epsilon). Defaults (Keras):
- * learningRate 1e-3, initialAccumulatorValue 0.1, epsilon 1e-7, weightDecay 0.
+ * Adagrad, acc starting at initialAccumulatorValue.
+ * - Keras (default; keras/src/optimizers/adagrad.py `update_step`): p -= lr wd p (decoupled);
+ *   acc += g^2; p -= lr g / sqrt(acc + epsilon).
+ * - PyTorch (`convention: 'pytorch'`, torch.optim.Adagrad with lr_decay 0): g = grad + wd p; acc += g^2;
+ *   p -= lr g / (sqrt(acc) + epsilon).
+ * Defaults (Keras): learningRate 1e-3, initialAccumulatorValue 0.1, epsilon 1e-7, weightDecay 0.
  */
 export class Adagrad extends Optimizer {
   readonly className = 'Adagrad';
@@ -33,7 +37,7 @@ export class Adagrad extends Optimizer {
   }
 
   protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
-    return { name: 'adagradStep', args: [params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay] };
+    return { name: 'adagradStep', args: [params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay, this.keras] };
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -8,17 +8,21 @@ export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
   /** Decay of the second moment, in [0, 1). Default 0.999. */
   beta2?: number;
-  /** Added to sqrt(v_hat) (> 0). Default 1e-7. */
+  /** Added to the root of the second moment (>= 0; where, see `Adam`). Default 1e-7 (Keras; torch's is 1e-8). */
   epsilon?: number;
   /** Use max(v) over steps (Reddi et al.). Default false. */
   amsgrad?: boolean;
 }
 
 /**
- * Adam at step t (1-based): g = grad (+ wd p); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
- * m_hat = m / (1 - b1^t); v_hat = v / (1 - b2^t) (with amsgrad the running max of v is used);
- * p -= lr m_hat / (sqrt(v_hat) + epsilon). Defaults (Keras): learningRate 1e-3, beta1 0.9,
- * beta2 0.999, epsilon 1e-7, amsgrad false, weightDecay 0 (L2 form, as torch.optim.Adam).
+ * Adam at step t (1-based): m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2 (with amsgrad v' = the running max
+ * of v, else v' = v).
+ * - Keras (default; keras/src/optimizers/adam.py `update_step`): p -= lr wd p (decoupled weight decay, Keras's
+ *   base_optimizer.py `_apply_weight_decay`); p -= (lr sqrt(1 - b2^t) / (1 - b1^t)) m / (sqrt(v') + epsilon):
+ *   epsilon is "epsilon hat", outside the root of the un-corrected v.
+ * - PyTorch (`convention: 'pytorch'`, torch.optim.Adam): g = grad + wd p (L2);
+ *   p -= lr (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + epsilon).
+ * Defaults (Keras): learningRate 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7, amsgrad false, weightDecay 0.
  */
 export class Adam extends Optimizer {
   readonly className: string = 'Adam';
@@ -46,7 +50,8 @@ export class Adam extends Optimizer {
   protected kernelCall({ params, grads, slots, lr, step }: StepInput): OptimizerKernelCall {
     return {
       name: 'adamStep',
-      args: [params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon, step, this.weightDecay, this.decoupled],
+      args: [params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon, step, this.weightDecay,
+        this.decoupled || this.keras, this.keras],
     };
   }
 

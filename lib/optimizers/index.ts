@@ -1,6 +1,7 @@
 /** Optimizers with one fused backend call per step, learning-rate schedules and gradient clipping. */
 export { Optimizer } from './optimizer';
 export type { OptimizerOptions, OptimizerStateEntry } from './optimizer';
+export type { OptimizerConvention } from './convention';
 export type { GradientPair } from './gradient-pairs';
 export { SGD, sgd } from './sgd';
 export type { SgdOptions } from './sgd';

@@ -6,11 +6,13 @@
 import type { Backend } from '../backend/backend';
 import { ShapeError, ValueError, describe } from '../errors';
 import { tensor } from '../ops/creation';
+import { noGrad } from '../autograd/tape';
 import { keep, tidy } from '../tensor/scope';
 import { shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { Variable } from '../tensor/variable';
 import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
+import { checkConvention, type OptimizerConvention } from './convention';
 import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
 
@@ -19,10 +21,16 @@ export interface OptimizerOptions extends ClipOptions {
   /** A constant (>= 0) or a schedule evaluated at the optimizer's iteration count (Keras semantics). */
   learningRate?: LearningRate;
   /**
-   * Weight decay (>= 0). For sgd, adam, adagrad and rmsprop it is PyTorch's L2 form (g += wd * p);
-   * adamw decouples it (p -= lr * wd * p). Default 0 (adamw: 0.004).
+   * Weight decay (>= 0). With convention 'keras' it is decoupled for every optimizer (p -= lr * wd * p before
+   * the update, as Keras 3); with 'pytorch' it is the L2 form (g += wd * p) except for adamw (decoupled).
+   * Default 0 (adamw: 0.004).
    */
   weightDecay?: number;
+  /**
+   * Whose update formulas to follow: 'keras' (default) or 'pytorch'. The defaults of the hyper-parameters are
+   * Keras's either way. The differences per optimizer are listed in lib/optimizers/convention.ts.
+   */
+  convention?: OptimizerConvention;
 }
 
 /** One named tensor of an optimizer's state (see `getState`). */
@@ -77,6 +85,8 @@ export abstract class Optimizer {
 
   private learningRate: LearningRate;
   protected readonly weightDecay: number;
+  /** Whose update formulas this optimizer follows ('keras' unless set). */
+  readonly convention: OptimizerConvention;
   private readonly clip: ClipOptions;
   /** Slots per variable, in order of first appearance. */
   private readonly slotsOf = new Map<Variable, Record<string, Tensor>>();
@@ -92,6 +102,12 @@ export abstract class Optimizer {
     this.learningRate = checkLearningRate(options.learningRate ?? defaults.learningRate, owner);
     this.weightDecay = checkHyper(options.weightDecay ?? defaults.weightDecay ?? 0, owner, 'weightDecay');
     this.clip = checkClipOptions(options, owner);
+    this.convention = checkConvention(options.convention, owner);
+  }
+
+  /** Whether the kernels run Keras's formulas (their `keras` argument). */
+  protected get keras(): boolean {
+    return this.convention === 'keras';
   }
 
   /** Slot names of this optimizer for the current hyper-parameters (e.g. ['m', 'v'] for Adam). */
@@ -156,7 +172,8 @@ export abstract class Optimizer {
 
   /**
    * Applies one step: for each pair the gradient (same shape as the variable) moves the variable in
-   * place. Non-trainable variables are skipped. Gradients are not disposed (the caller owns them).
+   * place, then each variable with a `constraint` is projected by it (Keras order). Non-trainable variables are
+   * skipped. Gradients are not disposed (the caller owns them).
    */
   applyGradients(pairs: GradientPair[]): void {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.applyGradients`);
@@ -169,6 +186,7 @@ export abstract class Optimizer {
       } else {
         this.runStep({ backend, lr, step, ...this.unclippedLists(active) });
       }
+      applyConstraints(active);
     }
     this.iterations++;
   }
@@ -176,12 +194,13 @@ export abstract class Optimizer {
   /**
    * @internal The one kernel call `applyGradients(pairs)` would make, for training loops that run steps on the
    * backend (lib/models/native-steps.ts), which set its learning rate and step number per step (here 0 and 1).
-   * The slots are allocated now. Null when the step clips gradients (that runs ops) or updates nothing. The
+   * The slots are allocated now. Null when the step clips gradients or constrains a variable (that runs ops) or
+   * updates nothing. The
    * call stays valid while `stateVersion` is unchanged.
    */
   kernelCallFor(pairs: GradientPair[]): OptimizerKernelCall | null {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.kernelCallFor`);
-    if (backend === null || clipping) return null;
+    if (backend === null || clipping || active.some((p) => p.variable.constraint !== null)) return null;
     return this.kernelCall({ backend, lr: 0, step: 1, ...this.unclippedLists(active) });
   }
 
@@ -275,6 +294,7 @@ export abstract class Optimizer {
     const cfg: Record<string, unknown> = {
       learningRate: typeof lr === 'number' ? lr : { className: lr.className, config: lr.getConfig() },
       weightDecay: this.weightDecay,
+      convention: this.convention,
     };
     for (const [k, v] of Object.entries(this.clip)) cfg[k] = v;
     return { ...cfg, ...this.ownConfig() };
@@ -363,6 +383,14 @@ export abstract class Optimizer {
     this.pending.clear();
     this.order.length = 0;
     this.disposed = true;
+  }
+}
+
+/** Projects every variable that has a constraint (Keras applies them right after the update). */
+function applyConstraints(pairs: GradientPair[]): void {
+  for (const { variable } of pairs) {
+    const c = variable.constraint;
+    if (c !== null) tidy(() => noGrad(() => variable.assign(c.apply(variable))));
   }
 }
 

@@ -8,17 +8,19 @@ export interface RmspropOptions extends OptimizerOptions {
   rho?: number;
   /** Momentum in [0, 1). Default 0. */
   momentum?: number;
-  /** Added to the root (>= 0). Default 1e-7. */
+  /** Added inside the root (Keras) or to it (PyTorch) (>= 0). Default 1e-7 (Keras; torch's is 1e-8). */
   epsilon?: number;
   /** Divide by the estimated variance instead of the second moment. Default false. */
   centered?: boolean;
 }
 
 /**
- * RMSprop (PyTorch placement of epsilon): g = grad + wd p; sq = rho sq + (1 - rho) g^2;
- * denom = sqrt(sq) + eps (centered: mg = rho mg + (1 - rho) g, denom = sqrt(sq - mg^2) + eps);
- * with momentum buf = momentum buf + g / denom, p -= lr buf; else p -= lr g / denom.
- * Defaults (Keras): learningRate 1e-3, rho 0.9, momentum 0, epsilon 1e-7, centered false.
+ * RMSprop: sq = rho sq + (1 - rho) g^2; var = sq, or with centered (mg = rho mg + (1 - rho) g) var = sq - mg^2.
+ * - Keras (default; keras/src/optimizers/rmsprop.py `update_step`): p -= lr wd p (decoupled);
+ *   inc = lr g / sqrt(var + eps); with momentum buf = momentum buf + inc, p -= buf; else p -= inc.
+ * - PyTorch (`convention: 'pytorch'`, torch.optim.RMSprop with alpha = rho): g = grad + wd p;
+ *   inc = g / (sqrt(var) + eps); with momentum buf = momentum buf + inc, p -= lr buf; else p -= lr inc.
+ * Defaults (Keras): learningRate 1e-3, rho 0.9, momentum 0, epsilon 1e-7, centered false, weightDecay 0.
  */
 export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
@@ -47,7 +49,8 @@ export class RMSprop extends Optimizer {
   protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
     return {
       name: 'rmspropStep',
-      args: [params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum, this.epsilon, this.centered, this.weightDecay],
+      args: [params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum, this.epsilon, this.centered, this.weightDecay,
+        this.keras],
     };
   }
 

@@ -1,3 +1,3 @@
 /** The public schedule factories (`my.optimizers.schedules`). */
-export { exponentialDecay, cosineDecay, piecewiseConstantDecay } from './schedules';
-export type { ExponentialDecayOptions, CosineDecayOptions, PiecewiseConstantDecayOptions, LearningRateSchedule } from './schedules';
+export { exponentialDecay, cosineDecay, piecewiseConstantDecay, polynomialDecay } from './schedules';
+export type { ExponentialDecayOptions, CosineDecayOptions, PiecewiseConstantDecayOptions, PolynomialDecayOptions, LearningRateSchedule } from './schedules';

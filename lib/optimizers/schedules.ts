@@ -62,13 +62,19 @@ export function exponentialDecay(opts: ExponentialDecayOptions): LearningRateSch
 export interface CosineDecayOptions {
   initialLearningRate: number;
   decaySteps: number;
-  /** Floor as a fraction of initialLearningRate. Default 0. */
+  /** Floor as a fraction of the rate the decay starts from (warmupTarget, else initialLearningRate). Default 0. */
   alpha?: number;
+  /** The rate a linear warm-up reaches after warmupSteps, where the decay starts. Default none (no warm-up). */
+  warmupTarget?: number | null;
+  /** Steps of the warm-up (integer >= 0; used with warmupTarget). Default 0. */
+  warmupSteps?: number;
 }
 
 /**
- * Keras CosineDecay (without warmup): p = min(step, decaySteps) / decaySteps;
- * lr(step) = initialLearningRate * ((1 - alpha) * 0.5 * (1 + cos(pi * p)) + alpha).
+ * Keras 3 CosineDecay (keras/src/optimizers/schedules/learning_rate_schedule.py), with cos(p) = 0.5 (1 + cos(pi p)):
+ * without warmupTarget, lr(step) = initialLearningRate ((1 - alpha) cos(min(step, decaySteps) / decaySteps) + alpha);
+ * with it, s = min(step, decaySteps + warmupSteps) and lr = initialLearningRate + (warmupTarget - initialLearningRate)
+ * s / warmupSteps while s < warmupSteps, then warmupTarget ((1 - alpha) cos((s - warmupSteps) / decaySteps) + alpha).
  */
 export function cosineDecay(opts: CosineDecayOptions): LearningRateSchedule {
   const o = options(opts, 'cosineDecay');
@@ -76,13 +82,54 @@ export function cosineDecay(opts: CosineDecayOptions): LearningRateSchedule {
   const steps = finite(o.decaySteps, 'cosineDecay', 'decaySteps', 0, true);
   const alpha = finite(o.alpha ?? 0, 'cosineDecay', 'alpha', 0);
   if (alpha > 1) throw new ValueError(`cosineDecay: alpha must be in [0, 1], got ${alpha}`);
+  const target = o.warmupTarget === undefined || o.warmupTarget === null ? null : finite(o.warmupTarget, 'cosineDecay', 'warmupTarget', 0);
+  const warmup = finite(o.warmupSteps ?? 0, 'cosineDecay', 'warmupSteps', 0);
+  if (!Number.isInteger(warmup)) throw new ValueError(`cosineDecay: warmupSteps must be an integer >= 0, got ${warmup}`);
+  const decayed = (from: number, s: number) => from * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * (s / steps))) + alpha);
   return {
     className: 'CosineDecay',
     valueAt(step) {
-      const p = Math.min(step, steps) / steps;
-      return lr0 * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * p)) + alpha);
+      if (target === null) return decayed(lr0, Math.min(step, steps));
+      const s = Math.min(step, steps + warmup);
+      return s < warmup ? (target - lr0) * (s / warmup) + lr0 : decayed(target, s - warmup);
     },
-    getConfig: () => ({ initialLearningRate: lr0, decaySteps: steps, alpha }),
+    getConfig: () => ({ initialLearningRate: lr0, decaySteps: steps, alpha, warmupTarget: target, warmupSteps: warmup }),
+  };
+}
+
+/** Options of `polynomialDecay`. */
+export interface PolynomialDecayOptions {
+  initialLearningRate: number;
+  decaySteps: number;
+  /** The rate reached after decaySteps. Default 1e-4. */
+  endLearningRate?: number;
+  /** Exponent of the polynomial. Default 1 (linear). */
+  power?: number;
+  /** Restart beyond decaySteps, over the first multiple of decaySteps >= step. Default false. */
+  cycle?: boolean;
+}
+
+/**
+ * Keras 3 PolynomialDecay: lr(step) = (initialLearningRate - endLearningRate) (1 - s / d)^power + endLearningRate
+ * with s = min(step, decaySteps), d = decaySteps; with `cycle`, s = step and d = decaySteps ceil(step / decaySteps)
+ * (decaySteps at step 0). Defaults: endLearningRate 1e-4, power 1, cycle false.
+ */
+export function polynomialDecay(opts: PolynomialDecayOptions): LearningRateSchedule {
+  const o = options(opts, 'polynomialDecay');
+  const lr0 = finite(o.initialLearningRate, 'polynomialDecay', 'initialLearningRate', 0);
+  const steps = finite(o.decaySteps, 'polynomialDecay', 'decaySteps', 0, true);
+  const end = finite(o.endLearningRate ?? 1e-4, 'polynomialDecay', 'endLearningRate', 0);
+  const power = finite(o.power ?? 1, 'polynomialDecay', 'power', 0, true);
+  const cycle = o.cycle ?? false;
+  if (typeof cycle !== 'boolean') throw new ValueError(`polynomialDecay: cycle must be a boolean, got ${describe(cycle)}`);
+  return {
+    className: 'PolynomialDecay',
+    valueAt(step) {
+      const d = cycle ? steps * (step === 0 ? 1 : Math.ceil(step / steps)) : steps;
+      const s = cycle ? step : Math.min(step, steps);
+      return (lr0 - end) * (1 - s / d) ** power + end;
+    },
+    getConfig: () => ({ initialLearningRate: lr0, decaySteps: steps, endLearningRate: end, power, cycle }),
   };
 }
 
@@ -122,6 +169,7 @@ export function piecewiseConstantDecay(opts: PiecewiseConstantDecayOptions): Lea
 const SCHEDULES: Record<string, (cfg: never) => LearningRateSchedule> = {
   ExponentialDecay: exponentialDecay,
   CosineDecay: cosineDecay,
+  PolynomialDecay: polynomialDecay,
   PiecewiseConstantDecay: piecewiseConstantDecay,
 };
 

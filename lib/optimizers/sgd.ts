@@ -11,9 +11,12 @@ export interface SgdOptions extends OptimizerOptions {
 }
 
 /**
- * SGD (PyTorch form, equal to Keras' for a constant learning rate): g = grad + wd p; with momentum
- * v = momentum v + g and step = v (Nesterov: g + momentum v), else step = g; p -= lr step.
- * Defaults: learningRate 0.01, momentum 0, nesterov false, weightDecay 0.
+ * SGD. Keras (default; keras/src/optimizers/sgd.py `update_step`): p -= lr wd p; with momentum
+ * v = momentum v - lr g, p += v (Nesterov: p += momentum v - lr g); else p -= lr g.
+ * PyTorch (`convention: 'pytorch'`, torch.optim.SGD with dampening 0): g = grad + wd p; with momentum
+ * v = momentum v + g and step = v (Nesterov: g + momentum v), else step = g; p -= lr step. The two agree for a
+ * constant learning rate and no weight decay. Defaults (Keras): learningRate 0.01, momentum 0, nesterov false,
+ * weightDecay 0.
  */
 export class SGD extends Optimizer {
   readonly className = 'SGD';
@@ -34,7 +37,7 @@ export class SGD extends Optimizer {
   }
 
   protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
-    return { name: 'sgdStep', args: [params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay] };
+    return { name: 'sgdStep', args: [params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay, this.keras] };
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { Constraint } from '../constraints/constraint';
 import { allocChecked } from '../backend/checked-alloc';
 import { getBackend } from '../backend/select';
 import { ShapeError, ValueError, describe } from '../errors';
@@ -26,6 +27,11 @@ export class Variable extends Tensor {
   trainable: boolean;
   /** A name, unique unless one is given. */
   readonly name: string;
+  /**
+   * A projection every optimizer applies to this variable right after updating it (a layer's kernelConstraint /
+   * biasConstraint, lib/constraints), or null. Default null.
+   */
+  constraint: Constraint | null = null;
 
   /** @internal Use `variable()`. */
   constructor(initial: Tensor, trainable: boolean, name: string) {

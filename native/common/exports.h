@@ -48,10 +48,10 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(maskedSoftmax, MaskedSoftmax, 8)
 
 #define MYELIN_OPTIMIZER_STEPS(X)       \
-  X(sgdStep, SgdStep, 7, 3, -1)         \
-  X(adamStep, AdamStep, 12, 5, 9)       \
-  X(adagradStep, AdagradStep, 6, 3, -1) \
-  X(rmspropStep, RmspropStep, 11, 5, -1)
+  X(sgdStep, SgdStep, 8, 3, -1)         \
+  X(adamStep, AdamStep, 13, 5, 9)       \
+  X(adagradStep, AdagradStep, 7, 3, -1) \
+  X(rmspropStep, RmspropStep, 12, 5, -1)
 
 // X(jsName, EntryName, ...) for every entry point both flavours implement: the runners and the kernels.
 #define MYELIN_SHARED_ENTRIES(X) \

@@ -56,23 +56,24 @@ MYELIN_CLONES void adam_span(float* p, const float* g, float* m, float* v, size_
 
 }  // namespace
 
-// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
+// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay, keras)
 OptimizerKernel PrepareSgdStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), v = args.f32List(2, "velocity");
   args.num(3, "lr");
   const double mu = args.num(4, "momentum"), wd = args.num(6, "weightDecay");
-  const bool nesterov = args.flag(5, "nesterov");
+  const bool nesterov = args.flag(5, "nesterov"), keras = args.flag(7, "keras");
   check_state(args, p, g, "grads", true);
   const bool useV = check_state(args, p, v, "velocity", mu != 0.0) && mu != 0.0;
   return [=](double lr, double) {
     for_each_element(p, [&](size_t t, size_t b, size_t e) {
       float *pp = p[t].data, *gg = g[t].data;
-      for (size_t i = b; i < e; ++i) sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd);
+      for (size_t i = b; i < e; ++i)
+        sgd_update(pp[i], gg[i], useV ? v[t].data + i : nullptr, lr, mu, nesterov, wd, keras);
     });
   };
 }
 
-// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled)
+// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled, keras)
 OptimizerKernel PrepareAdamStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), m = args.f32List(2, "m");
   const auto v = args.f32List(3, "v"), vmax = args.f32List(4, "vmax");
@@ -83,16 +84,14 @@ OptimizerKernel PrepareAdamStep(const Args& args) {
   args.step(9, "step");
   base.wd = args.num(10, "weightDecay");
   base.decoupled = args.flag(11, "decoupled");
+  const bool keras = args.flag(12, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
   const bool ams = check_state(args, p, vmax, "vmax", false);
   return [=](double lr, double step) {
     AdamScalars<double> s = base;
-    s.lr = lr;
-    // Bias corrections in double: bc1 = 1 - b1^t, bc2 = 1 - b2^t.
-    s.inv_bc1 = 1.0 / (1.0 - std::pow(s.beta1, step));
-    s.inv_bc2 = 1.0 / (1.0 - std::pow(s.beta2, step));
+    adam_step_scalars(s, lr, s.beta1, s.beta2, step, keras);
     for_each_element(p, [&](size_t t, size_t b, size_t e) {
       float *pp = p[t].data, *gg = g[t].data, *mm = m[t].data, *vv = v[t].data;
       if (!ams) return adam_span(pp + b, gg + b, mm + b, vv + b, e - b, s);
@@ -101,29 +100,30 @@ OptimizerKernel PrepareAdamStep(const Args& args) {
   };
 }
 
-// adagradStep(params, grads, accum, lr, epsilon, weightDecay)
+// adagradStep(params, grads, accum, lr, epsilon, weightDecay, keras)
 OptimizerKernel PrepareAdagradStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), acc = args.f32List(2, "accum");
   args.num(3, "lr");
   const double eps = args.num(4, "epsilon"), wd = args.num(5, "weightDecay");
+  const bool keras = args.flag(6, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
   return [=](double lr, double) {
     for_each_element(p, [&](size_t t, size_t b, size_t e) {
       float *pp = p[t].data, *gg = g[t].data, *aa = acc[t].data;
-      for (size_t i = b; i < e; ++i) adagrad_update(pp[i], gg[i], aa[i], lr, eps, wd);
+      for (size_t i = b; i < e; ++i) adagrad_update(pp[i], gg[i], aa[i], lr, eps, wd, keras);
     });
   };
 }
 
-// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay)
+// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay, keras)
 OptimizerKernel PrepareRmspropStep(const Args& args) {
   const auto p = args.f32List(0, "params"), g = args.f32List(1, "grads"), sq = args.f32List(2, "sq");
   const auto mg = args.f32List(3, "meanGrad"), buf = args.f32List(4, "momentumBuf");
   args.num(5, "lr");
   const double rho = args.num(6, "rho"), mu = args.num(7, "momentum");
   const double eps = args.num(8, "epsilon"), wd = args.num(10, "weightDecay");
-  const bool centered = args.flag(9, "centered");
+  const bool centered = args.flag(9, "centered"), keras = args.flag(11, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, sq, "sq", true);
   const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
@@ -133,7 +133,7 @@ OptimizerKernel PrepareRmspropStep(const Args& args) {
       float *pp = p[t].data, *gg = g[t].data, *ss = sq[t].data;
       for (size_t i = b; i < e; ++i) {
         rmsprop_update(pp[i], gg[i], ss[i], useMg ? at(mg, t, i) : nullptr, useBuf ? at(buf, t, i) : nullptr, lr, rho,
-                       mu, eps, wd);
+                       mu, eps, wd, keras);
       }
     });
   };

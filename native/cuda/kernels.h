@@ -169,10 +169,11 @@ enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
 // Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
 // compute type once per thread); unused ones are ignored.
 struct OptimizerScalars {
-  double lr, momentum, wd;   // sgd: lr, momentum, wd
-  double beta1, beta2, eps;  // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
-  double inv_bc1, inv_bc2;   // adam bias corrections
+  double lr, momentum, wd;     // sgd: lr, momentum, wd
+  double beta1, beta2, eps;    // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
+  double step_scale, v_scale;  // adam: AdamScalars' step_scale and v_scale (adam_step_scalars)
   bool nesterov, decoupled;
+  bool keras;  // Keras 3's formulas, else PyTorch's (native/common/optimizer_math.h)
 };
 // ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
 // is given, the launch also stores *loss_in there (a training step's loss, read after the step's graph ran:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../common/exports.h"
+#include "../common/optimizer_math.h"
 #include "cuda.h"
 #include "kernels.h"
 
@@ -59,20 +60,20 @@ std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s
   return table;
 }
 
-// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay)
+// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay, keras)
 PreparedOptimizer prepare_sgd(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List v = buffer_list_value(args, args.value(2), "velocity");
   PreparedOptimizer o{OptimizerKind::sgd, {}, {}};
   o.base.lr = args.num(3, "lr"), o.base.momentum = args.num(4, "momentum"), o.base.wd = args.num(6, "weightDecay");
-  o.base.nesterov = args.flag(5, "nesterov");
+  o.base.nesterov = args.flag(5, "nesterov"), o.base.keras = args.flag(7, "keras");
   check_state(args, p, g, "grads", true);
   const bool useV = check_state(args, p, v, "velocity", o.base.momentum != 0.0) && o.base.momentum != 0.0;
   o.table = chunk_table(p, g, useV ? v : List(), List(), List());
   return o;
 }
 
-// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled)
+// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled, keras)
 PreparedOptimizer prepare_adam(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List m = buffer_list_value(args, args.value(2), "m"), v = buffer_list_value(args, args.value(3), "v");
@@ -82,7 +83,7 @@ PreparedOptimizer prepare_adam(const Args& args) {
   o.base.eps = args.num(8, "epsilon");
   args.step(9, "step");
   o.base.wd = args.num(10, "weightDecay");
-  o.base.decoupled = args.flag(11, "decoupled");
+  o.base.decoupled = args.flag(11, "decoupled"), o.base.keras = args.flag(12, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
@@ -91,19 +92,20 @@ PreparedOptimizer prepare_adam(const Args& args) {
   return o;
 }
 
-// adagradStep(params, grads, accum, lr, epsilon, weightDecay)
+// adagradStep(params, grads, accum, lr, epsilon, weightDecay, keras)
 PreparedOptimizer prepare_adagrad(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List acc = buffer_list_value(args, args.value(2), "accum");
   PreparedOptimizer o{OptimizerKind::adagrad, {}, {}};
   o.base.lr = args.num(3, "lr"), o.base.eps = args.num(4, "epsilon"), o.base.wd = args.num(5, "weightDecay");
+  o.base.keras = args.flag(6, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
   o.table = chunk_table(p, g, acc, List(), List());
   return o;
 }
 
-// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay)
+// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay, keras)
 PreparedOptimizer prepare_rmsprop(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List sq = buffer_list_value(args, args.value(2), "sq"), mg = buffer_list_value(args, args.value(3), "meanGrad");
@@ -112,6 +114,7 @@ PreparedOptimizer prepare_rmsprop(const Args& args) {
   o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "rho"), o.base.momentum = args.num(7, "momentum");
   o.base.eps = args.num(8, "epsilon"), o.base.wd = args.num(10, "weightDecay");
   const bool centered = args.flag(9, "centered");
+  o.base.keras = args.flag(11, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, sq, "sq", true);
   const bool useMg = check_state(args, p, mg, "meanGrad", centered) && centered;
@@ -140,9 +143,10 @@ OptimizerScalars PreparedOptimizer::scalars(double lr, double step) const {
   OptimizerScalars sc = base;
   sc.lr = lr;
   if (kind == OptimizerKind::adam) {
-    // Bias corrections in double, as the CPU flavour: 1 / (1 - b1^t), 1 / (1 - b2^t).
-    sc.inv_bc1 = 1.0 / (1.0 - std::pow(sc.beta1, step));
-    sc.inv_bc2 = 1.0 / (1.0 - std::pow(sc.beta2, step));
+    // Bias corrections in double, as the CPU flavour (native/common/optimizer_math.h).
+    AdamScalars<double> s;
+    adam_step_scalars(s, lr, sc.beta1, sc.beta2, step, sc.keras);
+    sc.step_scale = s.step_scale, sc.v_scale = s.v_scale;
   }
   return sc;
 }
@@ -164,18 +168,18 @@ PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Val
   CallValue call;
   if (!read_call(value, &call)) args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
   const Napi::Env env = args.env();
-  if (call.name == "sgdStep") return prepare_sgd(Args(env, call.argv, call.argc, "sgdStep", 7));
-  if (call.name == "adamStep") return prepare_adam(Args(env, call.argv, call.argc, "adamStep", 12));
-  if (call.name == "adagradStep") return prepare_adagrad(Args(env, call.argv, call.argc, "adagradStep", 6));
-  if (call.name == "rmspropStep") return prepare_rmsprop(Args(env, call.argv, call.argc, "rmspropStep", 11));
+  if (call.name == "sgdStep") return prepare_sgd(Args(env, call.argv, call.argc, "sgdStep", 8));
+  if (call.name == "adamStep") return prepare_adam(Args(env, call.argv, call.argc, "adamStep", 13));
+  if (call.name == "adagradStep") return prepare_adagrad(Args(env, call.argv, call.argc, "adagradStep", 7));
+  if (call.name == "rmspropStep") return prepare_rmsprop(Args(env, call.argv, call.argc, "rmspropStep", 12));
   args.rangeError("'" + call.name + "' is not an optimizer step");
 }
 
-Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 7, prepare_sgd, -1); }
-Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 12, prepare_adam, 9); }
-Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 6, prepare_adagrad, -1); }
+Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 8, prepare_sgd, -1); }
+Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 13, prepare_adam, 9); }
+Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 7, prepare_adagrad, -1); }
 Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
-  return run_now(info, "rmspropStep", 11, prepare_rmsprop, -1);
+  return run_now(info, "rmspropStep", 12, prepare_rmsprop, -1);
 }
 
 }  // namespace myelin

@@ -36,7 +36,8 @@ __global__ void __launch_bounds__(kOptThreads)
   AdamScalars<T> adam;
   if constexpr (kind == OptimizerKind::adam) {
     adam.lr = lr, adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
-    adam.inv_bc1 = static_cast<T>(sc.inv_bc1), adam.inv_bc2 = static_cast<T>(sc.inv_bc2), adam.decoupled = sc.decoupled;
+    adam.step_scale = static_cast<T>(sc.step_scale), adam.v_scale = static_cast<T>(sc.v_scale);
+    adam.decoupled = sc.decoupled;
   }
   for (size_t ci = blockIdx.x; ci < count; ci += gridDim.x) {
     const TensorChunk ch = chunks[ci];
@@ -63,14 +64,14 @@ __global__ void __launch_bounds__(kOptThreads)
       for (int k = 0; k < kIlp; ++k) {
         if (base + k * kOptThreads >= ch.n) continue;
         if constexpr (kind == OptimizerKind::sgd) {
-          sgd_update<T>(rp[k], rg[k], s0 ? &r0[k] : nullptr, lr, momentum, sc.nesterov, wd);
+          sgd_update<T>(rp[k], rg[k], s0 ? &r0[k] : nullptr, lr, momentum, sc.nesterov, wd, sc.keras);
         } else if constexpr (kind == OptimizerKind::adam) {
           adam_update<T>(rp[k], rg[k], r0[k], r1[k], s2 ? &r2[k] : nullptr, adam);
         } else if constexpr (kind == OptimizerKind::adagrad) {
-          adagrad_update<T>(rp[k], rg[k], r0[k], lr, eps, wd);
+          adagrad_update<T>(rp[k], rg[k], r0[k], lr, eps, wd, sc.keras);
         } else {  // rmsprop: rho travels in beta1
           rmsprop_update<T>(rp[k], rg[k], r0[k], s1 ? &r1[k] : nullptr, s2 ? &r2[k] : nullptr, lr, beta1, momentum, eps,
-                            wd);
+                            wd, sc.keras);
         }
       }
 #pragma unroll

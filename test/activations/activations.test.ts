@@ -14,7 +14,7 @@ const sig = (x: number) => 1 / (1 + Math.exp(-x));
 const FORMULAS: Record<string, (x: number) => number> = {
   linear: (x) => x,
   relu: (x) => Math.max(0, x),
-  leakyRelu: (x) => (x > 0 ? x : 0.3 * x),
+  leakyRelu: (x) => (x > 0 ? x : 0.2 * x), // Keras 3's activation default (negative_slope 0.2)
   elu: (x) => (x > 0 ? x : Math.exp(x) - 1),
   silu: (x) => x * sig(x),
   swish: (x) => x * sig(x),

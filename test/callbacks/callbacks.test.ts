@@ -69,14 +69,15 @@ describe('learning rate', () => {
     // Traced by hand through Keras 3 ReduceLROnPlateau.on_epoch_end (lr is logged before that epoch's
     // decision): reductions at epochs 2, 4 and 6 (cooldown 1 is spent in the epoch after each, which
     // already counts as a wait), the last one clipped to minLr 0.02.
-    expect(h.history.lr.map((v) => +v.toFixed(6))).toEqual([0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.02]);
+    expect(h.history.learning_rate.map((v) => +v.toFixed(6))).toEqual([0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.02]);
     expect(m.optimizer?.getLearningRate()).toBeCloseTo(0.02, 7);
   });
 
   test('learningRateScheduler sets lr = schedule(epoch, lr) at each epoch start', async () => {
     const m = model();
     const h = await m.fit(X, Y, { epochs: 3, verbose: 0, callbacks: [my.callbacks.learningRateScheduler((epoch, lr) => (epoch === 0 ? 0.5 : lr / 2))] });
-    expect(h.history.lr).toEqual([0.5, 0.25, 0.125]);
+    expect(h.history.learning_rate).toEqual([0.5, 0.25, 0.125]);
+    expect(Object.keys(h.history)).not.toContain('lr'); // Keras 3 logs the rate as 'learning_rate'
     await expect(model().fit(X, Y, { verbose: 0, callbacks: [my.callbacks.learningRateScheduler(() => Number.NaN)] })).rejects.toThrow(/returned NaN at epoch 0/);
   });
 });

@@ -42,7 +42,7 @@ describe('fit', () => {
     [{ epochs: 0 }, /epochs must be an integer >= 1, got 0/],
     [{ batchSize: 2.5 }, /batchSize must be an integer >= 1, got 2.5/],
     [{ validationSplit: 1 }, /validationSplit must be a number in \[0, 1\), got 1/],
-    [{ validationSplit: 0.1 }, /leaves 4 for training and 0 for validation/],
+    [{ validationSplit: 0.9 }, /leaves 0 for training and 4 for validation/],
     [{ verbose: 3 }, /verbose must be 0, 1 or 2/],
     [{ sampleWeight: [1, 1] }, /sampleWeight must hold one weight per sample \(4\), got 2/],
     [{ classWeight: { a: 1 } }, /classWeight keys/],
@@ -97,7 +97,7 @@ describe('evaluate, predict, compile, weights', () => {
   test('compile rejects unknown names and missing pieces', () => {
     const m = model();
     expect(() => m.compile({ optimizer: 'nadamax', loss: 'mse' })).toThrow(my.ValueError);
-    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(my.ValueError);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'hingeLoss' })).toThrow(my.ValueError);
     expect(() => m.compile({ optimizer: 'adam' } as never)).toThrow(/loss is required/);
     expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: 'accuracy' as never })).toThrow(/metrics must be an array/);
     expect(() => my.sequential([]).compile({ optimizer: 'adam', loss: 'mse' })).toThrow(my.ModelStateError);

@@ -113,7 +113,7 @@ describe('validation, off-thread inference and frozen nested models', () => {
     const h1 = await model.fit([d.mean, d.worst], [d.label, d.radiusSe], { epochs: 2, verbose: 0, validationData: [{ mean: d.mean, worst: d.worst }, { diagnosis: d.label, radius_se: d.radiusSe }] });
     expect(Object.keys(h1.history).sort()).toEqual(['diagnosis_mae', 'loss', 'radius_se_mae', 'val_diagnosis_mae', 'val_loss', 'val_radius_se_mae']);
     const h2 = await model.fit([d.mean, d.worst], [d.label, d.radiusSe], { epochs: 1, verbose: 0, validationSplit: 0.25 });
-    expect(h2.params.samples).toBe(Math.ceil(d.n * 0.75));
+    expect(h2.params.samples).toBe(Math.floor(d.n * (1 - 0.25))); // Keras 3: floor(n (1 - split)) train rows
     expect(Number.isFinite(h2.history.val_loss[0])).toBe(true);
   });
 

@@ -120,13 +120,13 @@ describe('losses, batching and splits', () => {
     expect(model.optimizer?.iterations).toBe(9);
   });
 
-  test('validationSplit takes the last fraction before shuffling (Keras: ceil(n (1 - split)) train rows)', async () => {
+  test('validationSplit takes the last rows before shuffling (Keras 3: floor(n (1 - split)) train rows)', async () => {
     const model = classifier(6);
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const d = blobs(30, 5);
     const h = await model.fit(d.x, d.labels, { epochs: 2, batchSize: 8, validationSplit: 0.25, verbose: 0 });
-    expect(h.params.samples).toBe(23);
-    const [valLoss, valAcc] = model.evaluate(d.x.slice(23), d.labels.slice(23)) as number[];
+    expect(h.params.samples).toBe(22); // Python: math.floor(30 * (1.0 - 0.25)) = 22
+    const [valLoss, valAcc] = model.evaluate(d.x.slice(22), d.labels.slice(22)) as number[];
     expect(h.history.val_loss[1]).toBeCloseTo(valLoss, 5);
     expect(h.history.val_accuracy[1]).toBeCloseTo(valAcc, 6);
     expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);

@@ -91,7 +91,7 @@ describe('cpu compiled programs', () => {
     const program = addon.compileProgram(calls);
     const [x, y] = [new Float32Array(7 * 10), new Float32Array(10)];
     const xIn = a.x, yIn = a.t, loss = new Float32Array(5), losses = new Float32Array(4);
-    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0];
+    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0, false];
     const run = (lrs: Float64Array, idx: Int32Array, first = 1) =>
       addon.trainSteps(program, sgd, lrs, first, x, xIn, y, yIn, idx, loss, losses, 0);
     const w0 = Array.from(a.w);
@@ -112,7 +112,7 @@ describe('cpu compiled programs', () => {
       const program = addon.compileProgram(calls);
       const r = lcg(9);
       const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
-      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0];
+      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0, false];
       const lrs = Float64Array.from([0.1, 0.09, 0.08, 0.07]);
       const rng = new Random(3);
       const lossOut = calls[1][4] as Float32Array;
@@ -140,7 +140,7 @@ describe('cpu compiled programs', () => {
     const { calls } = stepCalls(a.x, a.w, a.b, a.t);
     const program = addon.compileProgram(calls);
     const [x, y] = [new Float32Array(7 * 12), new Float32Array(12)];
-    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0];
+    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0, false];
     const kind = [program, sgd, a.x, a.t, new Float32Array(5)];
     const w0 = Array.from(a.w);
     const run = (kinds: unknown[][], lrs: number, state: Float64Array | null = null, xs = x, ys = y, epochLosses = new Float64Array(2)) =>
@@ -165,7 +165,7 @@ describe('cpu compiled programs', () => {
       const program = addon.compileProgram(calls);
       const r = lcg(4);
       const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
-      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0];
+      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0, false];
       const lrs = Float64Array.from([0.1, 0.05, 0.02]);
       const idx = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5]);
       const losses = new Float32Array(3);

@@ -126,6 +126,8 @@ describe('applyGradients', () => {
     expect(() => sgd({ nesterov: true })).toThrow(/nesterov needs momentum/);
     expect(() => adagrad({ initialAccumulatorValue: -1 })).toThrow(ValueError);
     expect(() => sgd().setLearningRate(NaN)).toThrow(ValueError);
+    expect(() => adam({ convention: 'torch' as never })).toThrow(/adam: convention must be 'keras' or 'pytorch', got "torch"/);
+    expect(() => rmsprop({ convention: 1 as never })).toThrow(ValueError);
   });
 });
 
@@ -133,13 +135,14 @@ describe('config and state', () => {
   test('getConfig / getOptimizer round-trip, with a schedule', () => {
     const lr = schedules.cosineDecay({ initialLearningRate: 0.01, decaySteps: 100 });
     for (const opt of [adam({ learningRate: lr, amsgrad: true, clipNorm: 2 }), sgd({ momentum: 0.5, nesterov: true }),
-      adamw({ weightDecay: 0.1 }), adagrad({ epsilon: 1e-6 }), rmsprop({ centered: true, momentum: 0.2 })]) {
+      adamw({ weightDecay: 0.1, convention: 'pytorch' }), adagrad({ epsilon: 1e-6 }), rmsprop({ centered: true, momentum: 0.2, convention: 'pytorch' })]) {
       const json = JSON.parse(JSON.stringify({ className: opt.className, config: opt.getConfig() }));
       const back = getOptimizer(json);
       expect(back.className).toBe(opt.className);
       expect(back.getConfig()).toEqual(opt.getConfig());
     }
-    expect(getOptimizer('adam').getConfig()).toMatchObject({ learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(getOptimizer('adam').getConfig()).toMatchObject({ learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, convention: 'keras' });
+    expect(getOptimizer({ className: 'SGD', config: { convention: 'pytorch' } }).convention).toBe('pytorch');
     expect(getOptimizer('adamw').getConfig()).toMatchObject({ weightDecay: 0.004 });
     expect(getOptimizer('sgd').getLearningRate()).toBe(0.01);
     expect(getOptimizer('adagrad').getConfig()).toMatchObject({ initialAccumulatorValue: 0.1, epsilon: 1e-7 });

@@ -1,5 +1,6 @@
 /**
- * Golden tests: every optimizer against torch.optim (numbers in golden-data.ts, PyTorch 1.13, float32),
+ * Golden tests: every optimizer with `convention: 'pytorch'` against torch.optim (numbers in golden-data.ts,
+ * PyTorch 1.13, float32; test/parity/optimizer-conventions.test.ts checks both conventions against fresh figures),
  * with fixed gradients and with a quadratic loss differentiated by valueAndGrads. Runs on every backend
  * that loads here.
  */
@@ -15,19 +16,19 @@ import { describeEachBackend } from '../helpers/backends';
 import { GOLDEN } from './golden-data';
 
 const FACTORIES: Record<string, () => Optimizer> = {
-  sgd: () => sgd({ learningRate: 0.1 }),
-  sgdMomentum: () => sgd({ learningRate: 0.1, momentum: 0.9 }),
-  sgdNesterovWd: () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
-  adam: () => adam({ learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
-  adamAmsgrad: () => adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, amsgrad: true }),
-  adamWd: () => adam({ learningRate: 0.01, epsilon: 1e-7, weightDecay: 0.1 }),
+  sgd: () => sgd({ learningRate: 0.1, convention: 'pytorch' }),
+  sgdMomentum: () => sgd({ learningRate: 0.1, momentum: 0.9, convention: 'pytorch' }),
+  sgdNesterovWd: () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01, convention: 'pytorch' }),
+  adam: () => adam({ learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, convention: 'pytorch' }),
+  adamAmsgrad: () => adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, amsgrad: true, convention: 'pytorch' }),
+  adamWd: () => adam({ learningRate: 0.01, epsilon: 1e-7, weightDecay: 0.1, convention: 'pytorch' }),
   // our AdamW default weightDecay (0.004, Keras) was passed explicitly to torch.optim.AdamW
-  adamw: () => adamw({ learningRate: 0.01, epsilon: 1e-7 }),
+  adamw: () => adamw({ learningRate: 0.01, epsilon: 1e-7, convention: 'pytorch' }),
   // torch.optim.Adagrad(initial_accumulator_value=0.1, eps=1e-7) matches our defaults
-  adagrad: () => adagrad({ learningRate: 0.1 }),
+  adagrad: () => adagrad({ learningRate: 0.1, convention: 'pytorch' }),
   // torch.optim.RMSprop(alpha=0.9, eps=1e-7) matches our defaults rho 0.9, epsilon 1e-7
-  rmsprop: () => rmsprop({ learningRate: 0.01 }),
-  rmspropCenteredMomentum: () => rmsprop({ learningRate: 0.01, centered: true, momentum: 0.5 }),
+  rmsprop: () => rmsprop({ learningRate: 0.01, convention: 'pytorch' }),
+  rmspropCenteredMomentum: () => rmsprop({ learningRate: 0.01, centered: true, momentum: 0.5, convention: 'pytorch' }),
 };
 
 function expectClose(actual: Float32Array, expected: number[], tol: number): void {

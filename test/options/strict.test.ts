@@ -82,7 +82,7 @@ describe('every exported layer factory', () => {
 
   test('snake_case Keras keys of dense get their camelCase hint', () => {
     expect(() => my.layers.dense({ units: 2, kernel_initializer: 'zeros' } as never)).toThrow("dense: unknown option 'kernel_initializer'; did you mean 'kernelInitializer'?");
-    expect(() => my.layers.dense({ units: 2, kernelConstraint: 'nonNeg' } as never)).toThrow("dense: unknown option 'kernelConstraint'");
+    expect(() => my.layers.dense({ units: 2, kernel_constraint: 'nonNeg' } as never)).toThrow("dense: unknown option 'kernel_constraint'; did you mean 'kernelConstraint'?");
   });
 });
 

@@ -80,17 +80,17 @@ function stepper(name: OptName): Stepper {
   const n = GOLDEN.optim.p0.length;
   const s = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   switch (name) {
-    case 'sgd': return (p, g) => be.sgdStep([p], [g], [], 0.1, 0, false, 0);
-    case 'sgdMomentum': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, false, 0.01);
-    case 'sgdNesterov': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, true, 0.01);
-    case 'adam': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.01, false);
-    case 'adamw': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.1, true);
+    case 'sgd': return (p, g) => be.sgdStep([p], [g], [], 0.1, 0, false, 0, false);
+    case 'sgdMomentum': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, false, 0.01, false);
+    case 'sgdNesterov': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, true, 0.01, false);
+    case 'adam': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.01, false, false);
+    case 'adamw': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.1, true, false);
     case 'adamAmsgrad':
-      return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.8, 0.99, 1e-7, t, 0, false);
-    case 'adagrad': return (p, g) => be.adagradStep([p], [g], [s[0]], 0.1, 1e-10, 0.01);
-    case 'rmsprop': return (p, g) => be.rmspropStep([p], [g], [s[0]], [], [], 0.01, 0.9, 0, 1e-7, false, 0);
+      return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.8, 0.99, 1e-7, t, 0, false, false);
+    case 'adagrad': return (p, g) => be.adagradStep([p], [g], [s[0]], 0.1, 1e-10, 0.01, false);
+    case 'rmsprop': return (p, g) => be.rmspropStep([p], [g], [s[0]], [], [], 0.01, 0.9, 0, 1e-7, false, 0, false);
     case 'rmspropCenteredMomentum':
-      return (p, g) => be.rmspropStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.9, 0.9, 1e-7, true, 0.01);
+      return (p, g) => be.rmspropStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.9, 0.9, 1e-7, true, 0.01, false);
   }
 }
 

@@ -1,19 +1,34 @@
 /**
  * Reference optimizer steps. Each call updates every parameter tensor (and its state) in place; the math of
- * one element is done in float64 and the results are stored back as float32. The formulas are those of the
- * Backend interface, which follow PyTorch's torch.optim (checked in test/reference/golden.test.ts).
+ * one element is done in float64 and the results are stored back as float32. `keras` picks Keras 3's formulas
+ * (keras/src/optimizers/*.py, update_step, with base_optimizer.py's decoupled weight decay) or PyTorch's
+ * (torch.optim); lib/optimizers/convention.ts lists the differences. Checked against torch.optim in
+ * test/reference/golden.test.ts and against both frameworks in test/parity/optimizer-conventions.test.ts.
  */
 
 /**
- * SGD: g = grad + wd * p; with momentum: v = momentum * v + g and step = nesterov ? g + momentum * v : v;
- * without: step = g; p -= lr * step. `velocity` is empty when momentum is 0.
+ * SGD. keras: p -= lr wd p; with momentum v = momentum v - lr g and p += nesterov ? momentum v - lr g : v;
+ * without: p -= lr g. pytorch: g = grad + wd p; with momentum v = momentum v + g and
+ * step = nesterov ? g + momentum v : v; without: step = g; p -= lr step. `velocity` is empty when momentum is 0.
  */
 export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], lr: number,
-  momentum: number, nesterov: boolean, weightDecay: number): void {
+  momentum: number, nesterov: boolean, weightDecay: number, keras: boolean): void {
   params.forEach((p, t) => {
     const grad = grads[t];
     const v = momentum !== 0 ? velocity[t] : null;
     for (let i = 0; i < p.length; i++) {
+      if (keras) {
+        const pi = p[i] - lr * weightDecay * p[i];
+        const g = grad[i];
+        if (!v) {
+          p[i] = pi - lr * g;
+          continue;
+        }
+        const vi = momentum * v[i] - lr * g;
+        v[i] = vi;
+        p[i] = nesterov ? pi + (momentum * vi - lr * g) : pi + vi;
+        continue;
+      }
       const g = grad[i] + weightDecay * p[i];
       let step = g;
       if (v) {
@@ -29,13 +44,16 @@ export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity:
 /**
  * Adam / AdamW at step t (1-based): g = grad (+ wd * p when not decoupled); m = b1 m + (1 - b1) g;
  * v = b2 v + (1 - b2) g^2; with amsgrad (vmax non-empty) vmax = max(vmax, v) and v' = vmax else v' = v;
- * decoupled: p -= lr * wd * p first; then p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps).
+ * decoupled: p -= lr * wd * p first; then pytorch: p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps),
+ * keras: p -= (lr * sqrt(1 - b2^t) / (1 - b1^t)) * m / (sqrt(v') + eps).
  */
 export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
   vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number,
-  step: number, weightDecay: number, decoupled: boolean): void {
+  step: number, weightDecay: number, decoupled: boolean, keras: boolean): void {
   const bc1 = 1 - beta1 ** step;
   const bc2 = 1 - beta2 ** step;
+  const stepScale = keras ? (lr * Math.sqrt(bc2)) / bc1 : lr / bc1;
+  const vScale = keras ? 1 : 1 / bc2;
   params.forEach((p, t) => {
     const grad = grads[t];
     const mt = m[t];
@@ -54,41 +72,49 @@ export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float
         vUsed = Math.max(vm[i], vi);
         vm[i] = vUsed;
       }
-      p[i] = pi - (lr * (mi / bc1)) / (Math.sqrt(vUsed / bc2) + epsilon);
-    }
-  });
-}
-
-/** Adagrad: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps). */
-export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number,
-  epsilon: number, weightDecay: number): void {
-  params.forEach((p, t) => {
-    const grad = grads[t];
-    const acc = accum[t];
-    for (let i = 0; i < p.length; i++) {
-      const g = grad[i] + weightDecay * p[i];
-      const a = acc[i] + g * g;
-      acc[i] = a;
-      p[i] = p[i] - (lr * g) / (Math.sqrt(a) + epsilon);
+      p[i] = pi - (stepScale * mi) / (Math.sqrt(vUsed * vScale) + epsilon);
     }
   });
 }
 
 /**
- * RMSprop: g = grad + wd * p; sq = rho sq + (1 - rho) g^2; centered: mg = rho mg + (1 - rho) g and
- * denom = sqrt(sq - mg^2) + eps, else denom = sqrt(sq) + eps; with momentum > 0: buf = momentum buf + g / denom
- * and p -= lr buf, else p -= lr g / denom. `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
+ * Adagrad. keras: p -= lr wd p; acc += g^2; p -= lr g / sqrt(acc + eps).
+ * pytorch: g = grad + wd p; acc += g^2; p -= lr g / (sqrt(acc) + eps).
+ */
+export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number,
+  epsilon: number, weightDecay: number, keras: boolean): void {
+  params.forEach((p, t) => {
+    const grad = grads[t];
+    const acc = accum[t];
+    for (let i = 0; i < p.length; i++) {
+      const g = keras ? grad[i] : grad[i] + weightDecay * p[i];
+      const pi = keras ? p[i] - lr * weightDecay * p[i] : p[i];
+      const a = acc[i] + g * g;
+      acc[i] = a;
+      p[i] = pi - (lr * g) / (keras ? Math.sqrt(a + epsilon) : Math.sqrt(a) + epsilon);
+    }
+  });
+}
+
+/**
+ * RMSprop: sq = rho sq + (1 - rho) g^2; centered: mg = rho mg + (1 - rho) g and var = sq - mg^2, else var = sq.
+ * keras: p -= lr wd p; inc = lr g / sqrt(var + eps); with momentum > 0 buf = momentum buf + inc and p -= buf,
+ * else p -= inc. pytorch: g = grad + wd p; inc = g / (sqrt(var) + eps); with momentum > 0
+ * buf = momentum buf + inc and p -= lr buf, else p -= lr inc.
+ * `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
  */
 export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: Float32Array[],
   meanGrad: Float32Array[], momentumBuf: Float32Array[], lr: number, rho: number,
-  momentum: number, epsilon: number, centered: boolean, weightDecay: number): void {
+  momentum: number, epsilon: number, centered: boolean, weightDecay: number, keras: boolean): void {
+  const scale = keras ? 1 : lr;
   params.forEach((p, t) => {
     const grad = grads[t];
     const s = sq[t];
     const mg = centered ? meanGrad[t] : null;
     const buf = momentum > 0 ? momentumBuf[t] : null;
     for (let i = 0; i < p.length; i++) {
-      const g = grad[i] + weightDecay * p[i];
+      const g = keras ? grad[i] : grad[i] + weightDecay * p[i];
+      const pi = keras ? p[i] - lr * weightDecay * p[i] : p[i];
       const si = rho * s[i] + (1 - rho) * g * g;
       s[i] = si;
       let variance = si;
@@ -97,13 +123,13 @@ export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: F
         mg[i] = mgi;
         variance = si - mgi * mgi;
       }
-      const update = g / (Math.sqrt(variance) + epsilon);
+      const inc = keras ? (lr * g) / Math.sqrt(variance + epsilon) : g / (Math.sqrt(variance) + epsilon);
       if (buf) {
-        const b = momentum * buf[i] + update;
+        const b = momentum * buf[i] + inc;
         buf[i] = b;
-        p[i] = p[i] - lr * b;
+        p[i] = pi - scale * b;
       } else {
-        p[i] = p[i] - lr * update;
+        p[i] = pi - scale * inc;
       }
     }
   });

@@ -10,7 +10,7 @@
  */
 import { ModelFormatError, describe } from '../../errors';
 import { ACTIVATION_NAMES } from '../../activations/activation';
-import { convertInitializer, convertRegularizer } from './object-map';
+import { convertConstraint, convertInitializer, convertRegularizer } from './object-map';
 
 /** How one layer class maps. */
 interface LayerSpec {
@@ -26,7 +26,7 @@ interface LayerSpec {
   weights?: Readonly<Record<string, string>>;
 }
 
-const INIT_REG = ['kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer'];
+const INIT_REG = ['kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint'];
 const CHANNELS_LAST = { data_format: 'channels_last' };
 const CONV = { keys: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', ...INIT_REG], fixed: CHANNELS_LAST };
 const POOL_1D = { keys: ['poolSize', 'strides', 'padding'] };
@@ -48,7 +48,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Conv2D: CONV,
   DepthwiseConv2D: {
     keys: ['kernelSize', 'strides', 'padding', 'dilationRate', 'depthMultiplier', 'activation', 'useBias', ...INIT_REG],
-    renames: { kernelInitializer: 'depthwise_initializer', kernelRegularizer: 'depthwise_regularizer' },
+    renames: { kernelInitializer: 'depthwise_initializer', kernelRegularizer: 'depthwise_regularizer', kernelConstraint: 'depthwise_constraint' },
     fixed: CHANNELS_LAST,
     weights: { kernel: 'depthwise_kernel' },
   },
@@ -98,6 +98,7 @@ const ACTIVATIONS_TO_TFJS: Readonly<Record<string, string>> = {
 function convertValue(key: string, value: unknown, toTfjs: boolean, where: string): unknown {
   if (key.endsWith('Initializer')) return convertInitializer(value, toTfjs, `${where}: ${key}`);
   if (key.endsWith('Regularizer')) return convertRegularizer(value, toTfjs, `${where}: ${key}`);
+  if (key.endsWith('Constraint')) return convertConstraint(value, toTfjs, `${where}: ${key}`);
   if (key === 'activation') {
     if (toTfjs) {
       const name = Object.hasOwn(ACTIVATIONS_TO_TFJS, value as string) ? ACTIVATIONS_TO_TFJS[value as string] : undefined;

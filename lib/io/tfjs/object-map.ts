@@ -83,3 +83,31 @@ export function convertRegularizer(value: unknown, toTfjs: boolean, where: strin
   const l2 = (c.l2 as number | undefined) ?? 0;
   return toTfjs ? { class_name: 'L1L2', config: { l1, l2 } } : { className: 'L1L2', config: { l1, l2 } };
 }
+
+/** The config keys of each constraint, myelin's name -> tfjs's name (tfjs's are Keras's snake_case ones). */
+const CONSTRAINT_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  MaxNorm: { maxValue: 'max_value', axis: 'axis' },
+  NonNeg: {},
+  UnitNorm: { axis: 'axis' },
+};
+
+/**
+ * A weight constraint (or null) of a layer config in the other format: MaxNorm, NonNeg and UnitNorm exist on
+ * both sides with the same formulas (Keras's, epsilon 1e-7).
+ * @throws ModelFormatError naming `where` for a constraint the other side does not have or an unknown option.
+ */
+export function convertConstraint(value: unknown, toTfjs: boolean, where: string): unknown {
+  if (value === null || value === undefined) return null;
+  const { className, config } = asSpec(value, toTfjs, where);
+  const keys = Object.hasOwn(CONSTRAINT_KEYS, className) ? CONSTRAINT_KEYS[className] : undefined;
+  if (!keys) throw new ModelFormatError(`${where}: the constraint ${describe(className)} is not one both sides have (${Object.keys(CONSTRAINT_KEYS).join(', ')})`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    const own = toTfjs ? k : Object.entries(keys).find(([, tf]) => tf === k)?.[0];
+    if (own === undefined || !Object.hasOwn(keys, own)) throw new ModelFormatError(`${where}: option ${k} of ${className} is not one both sides have (${Object.keys(keys).join(', ') || 'none'})`);
+    const isAxis = own === 'axis' && (Number.isInteger(v) || (Array.isArray(v) && v.every((a) => Number.isInteger(a))));
+    if (!isAxis && !(own === 'maxValue' && typeof v === 'number')) throw new ModelFormatError(`${where}: ${k} of ${className} is not valid: ${describe(v)}`);
+    out[toTfjs ? keys[own] : own] = v;
+  }
+  return toTfjs ? { class_name: className, config: out } : { className, config: out };
+}

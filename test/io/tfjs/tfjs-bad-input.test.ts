@@ -33,7 +33,9 @@ const cases: [string, (a: Artifacts) => void, RegExp][] = [
   ['an unknown layer class', (a) => { a.modelTopology.config.layers[1].class_name = 'SimpleRNN'; }, /layer "second": unknown layer class "SimpleRNN"/],
   ['an activation myelin lacks', (a) => { a.modelTopology.config.layers[0].config.activation = 'selu'; }, /layer "first": activation "selu" is not one myelin has/],
   ['channels-first data', (a) => { a.modelTopology.config.layers[1].config.data_format = 'channels_first'; }, /layer "second": Dense option data_format = "channels_first" is not supported/],
-  ['a constraint', (a) => { a.modelTopology.config.layers[0].config.kernel_constraint = { class_name: 'MaxNorm', config: {} }; }, /layer "first": Dense option kernel_constraint/],
+  ['a constraint myelin lacks', (a) => { a.modelTopology.config.layers[0].config.kernel_constraint = { class_name: 'MinMaxNorm', config: {} }; }, /layer "first": kernelConstraint: the constraint "MinMaxNorm"/],
+  ['a constraint option myelin lacks', (a) => { a.modelTopology.config.layers[0].config.bias_constraint = { class_name: 'MaxNorm', config: { rate: 1 } }; }, /layer "first": biasConstraint: option rate of MaxNorm/],
+  ['a constraint on a weight myelin has none for', (a) => { a.modelTopology.config.layers[1].config.gamma_constraint = { class_name: 'NonNeg', config: {} }; }, /option gamma_constraint/],
   ['an option myelin has no place for', (a) => { a.modelTopology.config.layers[0].config.frobnicate = 1; }, /layer "first": Dense option frobnicate is not one myelin has/],
   ['a weight of another shape', (a) => { a.weightSpecs![0].shape = [3, 4]; }, /layer "first": weight first\/kernel has shape \[3, 4\], the layer needs \[4, 3\]/],
   ['a huge layer with small weights', (a) => { a.modelTopology.config.layers[0].config.units = 2 ** 28; }, /layer "first": weight first\/kernel has shape \[4, 3\], the layer needs \[4, 268435456\]/],
@@ -48,6 +50,20 @@ test.each(cases)('%s is a ModelFormatError naming it', async (_what, edit, messa
   const bad = edited(edit);
   await expect(my.io.importTfjs(bad as never)).rejects.toThrow(ModelFormatError);
   await expect(my.io.importTfjs(bad as never)).rejects.toThrow(message);
+});
+
+test('the constraints both sides have (MaxNorm, NonNeg, UnitNorm) are read, not refused', async () => {
+  const good = edited((a) => {
+    a.modelTopology.config.layers[0].config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 1.5, axis: 0 } };
+    a.modelTopology.config.layers[0].config.bias_constraint = { class_name: 'NonNeg', config: {} };
+    a.modelTopology.config.layers[1].config.kernel_constraint = { class_name: 'UnitNorm', config: { axis: 0 } };
+  });
+  const model = await my.io.importTfjs(good as never);
+  const [first, second] = model.layers.map((l) => l.getConfig());
+  expect(first.kernelConstraint).toEqual({ className: 'MaxNorm', config: { maxValue: 1.5, axis: 0 } });
+  expect(first.biasConstraint).toEqual({ className: 'NonNeg', config: {} });
+  expect(second.kernelConstraint).toEqual({ className: 'UnitNorm', config: { axis: 0 } });
+  model.dispose();
 });
 
 test('a folder: shards outside it, a shard larger than the specs, a link, or model.json that is not JSON', async () => {

@@ -16,7 +16,7 @@ export { noGrad } from './autograd/tape';
 export { backendInfo, setBackend } from './backend/select';
 export type { BackendInfo, BackendOptions } from './backend/select';
 export type { BackendName } from './backend/backend';
-export { MyelinError, ShapeError, ValueError, DisposedError, BackendError, ModelFormatError, IOError, ResourceError } from './errors';
+export { MyelinError, ShapeError, ValueError, DisposedError, BackendError, ModelFormatError, DependencyError, IOError, ResourceError } from './errors';
 export * as optimizers from './optimizers/index';
 export * as losses from './losses/index';
 export * as regularizers from './regularizers/index';

@@ -1,0 +1,75 @@
+/**
+ * `my.io.importKeras` on `.keras` files written by Keras 3.15 itself (test/fixtures/keras/make_fixtures.py, torch
+ * backend): the imported model predicts what Keras predicted on the same inputs (expected.json) to 1e-5, for
+ * Sequential and functional models; it also loads from bytes and trains on.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as my from '../../../lib/index';
+
+const DIR = path.join(__dirname, '../../fixtures/keras');
+const TOLERANCE = 1e-5;
+
+interface Expected {
+  input_shape: number[];
+  input: number[];
+  output_shape: number[];
+  output: number[];
+}
+const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { keras_version: string; models: Record<string, Expected> };
+
+/** Largest |mine - keras| / (1 + |keras|) of the imported model's predictions on the fixture's inputs. */
+function difference(model: my.Model, e: Expected): number {
+  const y = model.predict(my.tensor(e.input, e.input_shape)) as my.Tensor;
+  expect(y.shape).toEqual(e.output_shape);
+  const mine = y.dataSync();
+  let worst = 0;
+  e.output.forEach((v, i) => { worst = Math.max(worst, Math.abs(mine[i] - v) / (1 + Math.abs(v))); });
+  y.dispose();
+  return worst;
+}
+
+test('the fixtures were written by Keras 3', () => {
+  expect(expected.keras_version).toMatch(/^3\./);
+});
+
+test.each([
+  ['mlp', 'Sequential: dense, dropout, batch normalization, activation layer, softmax', 'Sequential'],
+  ['cnn2d', 'Sequential: conv2d (same, strided, no bias), max and average pooling 2D, batch normalization, flatten', 'Sequential'],
+  ['cnn1d', 'Sequential: conv1d (dilated, same), max pooling 1D, global average pooling, elu, gelu, softplus', 'Sequential'],
+  ['branches', 'functional: two branches, add, concatenate, layer normalization', 'Functional'],
+  ['attention', 'functional: embedding, multi-head attention, residual add, layer normalization, pooling', 'Functional'],
+])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
+  const model = await my.io.importKeras(path.join(DIR, `${name}.keras`));
+  try {
+    expect(model.constructor.name).toBe(kind);
+    expect(difference(model, expected.models[name])).toBeLessThan(TOLERANCE);
+  } finally {
+    model.dispose();
+  }
+});
+
+test('a deflated archive and bytes in memory (Buffer, Uint8Array, ArrayBuffer) import the same model', async () => {
+  const bytes = fs.readFileSync(path.join(DIR, 'mlp_deflate.keras'));
+  const copy = new Uint8Array(bytes);
+  for (const from of [path.join(DIR, 'mlp_deflate.keras'), bytes, copy, copy.buffer]) {
+    const model = await my.io.importKeras(from);
+    expect(difference(model, expected.models.mlp)).toBeLessThan(TOLERANCE);
+    model.dispose();
+  }
+});
+
+test('the imported model keeps layer names and trains on', async () => {
+  const model = await my.io.importKeras<my.Sequential>(path.join(DIR, 'mlp.keras'));
+  expect(model.layers.map((l) => l.name)).toEqual(['hidden', 'dropout', 'batch_normalization', 'dense', 'activation', 'probs']);
+  const e = expected.models.mlp;
+  const x = my.tensor(e.input, e.input_shape);
+  const y = my.tensor([0, 1, 2], [3]);
+  model.compile({ optimizer: my.optimizers.adam({ learningRate: 0.05 }), loss: 'sparseCategoricalCrossentropy' });
+  const history = await model.fit(x, y, { epochs: 20, batchSize: 3, verbose: 0, seed: 1 });
+  const losses = history.history.loss as number[];
+  expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.5);
+  x.dispose();
+  y.dispose();
+  model.dispose();
+});

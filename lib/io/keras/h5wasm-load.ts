@@ -11,6 +11,8 @@ import { DependencyError } from '../../errors';
 export interface H5wasmModule {
   ready: Promise<unknown>;
   File: new (filename: string, mode: 'r') => H5Group & { close(): unknown };
+  /** The Emscripten module, once ready: its error handler makes HDF5 errors throw instead of printing. */
+  Module?: { activate_throwing_error_handler?: () => number };
 }
 
 /** An HDF5 group or dataset as h5wasm gives it. */
@@ -54,14 +56,18 @@ async function importFromMainContext(specifier: string): Promise<unknown> {
   return importer(specifier);
 }
 
-async function importH5wasm(): Promise<H5wasmModule> {
+/**
+ * @internal h5wasm's node entry (`specifier`; another one only in tests), imported and initialized.
+ * @throws (rejects with) DependencyError when it is missing or does not load.
+ */
+export async function importH5wasm(specifier = 'h5wasm/node'): Promise<H5wasmModule> {
   let mod: unknown;
   try {
     try {
-      mod = await import('h5wasm/node');
+      mod = await import(specifier);
     } catch (err) {
       if (!isSandboxRefusal(err)) throw err;
-      mod = await importFromMainContext('h5wasm/node');
+      mod = await importFromMainContext(specifier);
     }
   } catch (err) {
     if (err instanceof DependencyError) throw err;
@@ -75,6 +81,8 @@ async function importH5wasm(): Promise<H5wasmModule> {
     throw new DependencyError(`the installed h5wasm does not have the API myelin expects (File, ready); install a 0.10 release with \`npm install h5wasm@^0.10\``, 'h5wasm');
   }
   await h5.ready;
+  // HDF5 errors (a damaged file) then throw, with HDF5's error stack as the message, and print nothing.
+  h5.Module?.activate_throwing_error_handler?.();
   return h5 as H5wasmModule;
 }
 

@@ -63,6 +63,16 @@ function checkMetadata(zip: ZipArchive, source: string): void {
   }
 }
 
+/** The first lines of an error from HDF5 (its error stack), on one line. */
+function hdf5Message(err: unknown): string {
+  // Duck-typed: under a vm sandbox h5wasm's errors come from another realm's Error.
+  const message = (err as { message?: unknown } | null)?.message;
+  const text = typeof message === 'string' ? message : typeof err === 'string' ? err : describe(err);
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('HDF5-DIAG'));
+  const shown = lines.slice(0, 3).join('; ').replace(/\S*\/src\//g, '');
+  return shown.length > 300 ? `${shown.slice(0, 300)}...` : shown;
+}
+
 /** Runs `read` on the HDF5 file `bytes`, written to a private temporary folder (h5wasm reads the host's files). */
 async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: string, read: (root: H5Group) => T): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'myelin-keras-'));
@@ -73,13 +83,13 @@ async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: string, 
     try {
       root = new h5.File(file, 'r');
     } catch (err) {
-      throw new ModelFormatError(`${source}: model.weights.h5 is not a readable HDF5 file (${(err as Error)?.message ?? describe(err)})`);
+      throw new ModelFormatError(`${source}: model.weights.h5 is not a readable HDF5 file (${hdf5Message(err)})`);
     }
     try {
       return read(root);
     } catch (err) {
       if (err instanceof ModelFormatError) throw err;
-      throw new ModelFormatError(`${source}: model.weights.h5 is damaged (${(err as Error)?.message ?? describe(err)})`);
+      throw new ModelFormatError(`${source}: model.weights.h5 is damaged (${hdf5Message(err)})`);
     } finally {
       try {
         root.close();

@@ -43,6 +43,11 @@ export interface KerasLayerRef {
   className: string;
 }
 
+/** `describe`, with booleans shown as their value. */
+function shown(v: unknown): string {
+  return typeof v === 'boolean' ? String(v) : describe(v);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -70,8 +75,8 @@ function layerConfig(className: string, raw: unknown, at: string): Record<string
   for (const [k, v] of Object.entries(cfg)) {
     if (IGNORED.has(k)) delete cfg[k];
     else if (Object.hasOwn(KERAS3_DEFAULTS, k)) {
-      if (v !== KERAS3_DEFAULTS[k] && !(v === undefined)) {
-        throw new ModelFormatError(`${at}: ${className} option ${k} = ${describe(v)} is not supported (myelin computes with ${describe(KERAS3_DEFAULTS[k])})`);
+      if (v !== KERAS3_DEFAULTS[k]) {
+        throw new ModelFormatError(`${at}: ${className} option ${k} = ${shown(v)} is not supported (myelin computes with ${shown(KERAS3_DEFAULTS[k])})`);
       }
       delete cfg[k];
     }
@@ -113,7 +118,7 @@ function nodeRefs(node: unknown, className: string, cfg: Record<string, unknown>
     } else if (className === 'MultiHeadAttention' && k === 'use_causal_mask' && typeof v === 'boolean') {
       if (v) cfg.use_causal_mask = true;
     } else if (v !== null && v !== false && !(k === 'training')) {
-      throw new ModelFormatError(`${at}: call argument ${k} = ${describe(v)} is not supported`);
+      throw new ModelFormatError(`${at}: call argument ${k} = ${shown(v)} is not supported`);
     }
   }
   return refs;

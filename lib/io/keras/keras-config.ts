@@ -11,14 +11,18 @@
  *   `[layer, node, tensor]`; they become `[layer, node, tensor, {}]` references;
  * - options Keras 3 added (`lora_rank`, `quantization_config`, `groups`, `rms_scaling`, ...) are dropped when
  *   they hold the value myelin computes with, and refused by name otherwise;
- * - `MultiHeadAttention`, which TensorFlow.js lacks, is added to the layer table.
+ * - `MultiHeadAttention`, `LeakyReLU` (`negative_slope`), `SpatialDropout2D` and `Subtract`, which the
+ *   TensorFlow.js format lacks, are added to the layer table.
  */
 import { ModelFormatError, describe } from '../../errors';
 import { LAYER_SPECS, type LayerSpecTable } from '../tfjs/layer-map';
 
-/** The layer classes read from Keras files: those of the tfjs format plus MultiHeadAttention. */
+/** The layer classes read from Keras files: those of the tfjs format plus those TensorFlow.js lacks. */
 export const KERAS_LAYER_SPECS: LayerSpecTable = {
   ...LAYER_SPECS,
+  LeakyReLU: { keys: ['alpha'], renames: { alpha: 'negative_slope' } },
+  SpatialDropout2D: { keys: ['rate', 'seed'], fixed: { data_format: 'channels_last' } },
+  Subtract: { keys: [] },
   MultiHeadAttention: {
     keys: ['numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'attentionAxes', 'kernelInitializer', 'biasInitializer',
       'kernelRegularizer', 'biasRegularizer', 'seed', 'useCausalMask'],

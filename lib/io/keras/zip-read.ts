@@ -149,7 +149,7 @@ export function openZip(bytes: Uint8Array, source: string): ZipArchive {
     if (start + e.compressedSize > cdOffset) throw new ModelFormatError(`${where}: its ${e.compressedSize} bytes at offset ${start} run past the archive's data; the file is truncated or damaged`);
     const raw = bytes.subarray(start, start + e.compressedSize);
     let out: Uint8Array;
-    if (e.method === 0) out = raw.slice();
+    if (e.method === 0) out = raw;
     else {
       try {
         // maxOutputLength bounds what inflate may produce, whatever the compressed stream claims.

@@ -57,6 +57,12 @@ test('a dataset of another shape or type, an extra or missing one', async () => 
   expect(await failure(await withH5('mlp', { 'layers/dense/vars/0': { data: new Float32Array(1), shape: [], dtype: '<f' } }))).toMatch(/has shape \[(scalar)?\]/);
 });
 
+test('a dataset declaring 2^31 x 8 floats in a small file is refused by its shape, before any data is read', async () => {
+  const bytes = await withH5('mlp', { 'layers/dense/vars/0': { ...f32([4, 8]), resizeTo: [2 ** 31, 8] } });
+  expect(bytes.length).toBeLessThan(1 << 20);
+  expect(await failure(bytes)).toMatch(/layer "hidden": layers\/dense\/vars\/0 has shape \[2147483648, 8\], the layer needs hidden\/kernel \[4, 8\]/);
+});
+
 test('weights no layer owns, a missing layer group, a missing attention sublayer', async () => {
   expect(await failure(await withH5('mlp', { 'layers/conv2d/vars/0': f32([2, 2]) }))).toMatch(/layers\/conv2d holds weights of no layer of the model/);
   expect(await failure(await withH5('mlp', { 'layers/dense_2': null }, true))).toMatch(/layer "probs" needs 2 weights, but the file has no group layers\/dense_2/);

@@ -33,11 +33,15 @@ export function rebuiltKeras(name: string, replace: Record<string, Uint8Array | 
   return buildZip([...entries].map(([n, data]) => ({ name: n, data })));
 }
 
-/** A dataset to write: values, shape and h5wasm dtype ('<f' float32, '<d' float64). */
+/**
+ * A dataset to write: values, shape and h5wasm dtype ('<f' float32, '<d' float64); with `resizeTo`, written
+ * chunked and then resized to that shape (a huge declared shape in a small file: its chunks are never written).
+ */
 export interface H5Data {
   data: Float32Array | Float64Array;
   shape: number[];
   dtype: string;
+  resizeTo?: number[];
 }
 
 /**
@@ -52,7 +56,14 @@ export async function rewriteH5(src: Uint8Array, edits: Record<string, H5Data | 
     fs.writeFileSync(path.join(dir, 'in.h5'), src);
     const from = new h5.File(path.join(dir, 'in.h5'), 'r');
     const to = new h5.File(path.join(dir, 'out.h5'), 'w');
-    const put = (g: any, key: string, d: H5Data): void => { g.create_dataset({ name: key, data: d.data, shape: d.shape, dtype: d.dtype }); };
+    const put = (g: any, key: string, d: H5Data): void => {
+      if (!d.resizeTo) {
+        g.create_dataset({ name: key, data: d.data, shape: d.shape, dtype: d.dtype });
+        return;
+      }
+      const ds = g.create_dataset({ name: key, data: d.data, shape: d.shape, dtype: d.dtype, maxshape: d.shape.map(() => null), chunks: d.shape });
+      ds.resize(d.resizeTo);
+    };
     const copy = (a: any, b: any, at: string): void => {
       for (const [k, attr] of Object.entries(a.attrs as Record<string, { value: unknown }>)) {
         if (typeof attr.value === 'string' && !(dropNames && k === 'name')) b.create_attribute(k, attr.value);

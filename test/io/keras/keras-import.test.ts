@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as my from '../../../lib/index';
+import { fixtureConfig, rebuiltKeras } from './keras-helpers';
 
 const DIR = path.join(__dirname, '../../fixtures/keras');
 const TOLERANCE = 1e-5;
@@ -58,6 +59,15 @@ test('a deflated archive and bytes in memory (Buffer, Uint8Array, ArrayBuffer) i
     expect(difference(model, expected.models.mlp)).toBeLessThan(TOLERANCE);
     model.dispose();
   }
+});
+
+test('a Sequential config without an InputLayer takes its input shape from build_input_shape', async () => {
+  const doc = fixtureConfig('mlp');
+  const input = doc.config.layers.shift();
+  doc.config.build_input_shape = input.config.batch_shape;
+  const model = await my.io.importKeras(rebuiltKeras('mlp', { 'config.json': doc }));
+  expect(difference(model, expected.models.mlp)).toBeLessThan(TOLERANCE);
+  model.dispose();
 });
 
 test('the imported model keeps layer names and trains on', async () => {

@@ -17,16 +17,26 @@ interface Expected {
   output_shape: number[];
   output: number[];
 }
-const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { keras_version: string; models: Record<string, Expected> };
+/** A model with several inputs or outputs. */
+interface ExpectedLists {
+  inputs: Array<{ shape: number[]; values: number[] }>;
+  outputs: Array<{ shape: number[]; values: number[] }>;
+}
+const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { keras_version: string; models: Record<string, Expected & ExpectedLists> };
 
 /** Largest |mine - keras| / (1 + |keras|) of the imported model's predictions on the fixture's inputs. */
-function difference(model: my.Model, e: Expected): number {
-  const y = model.predict(my.tensor(e.input, e.input_shape)) as my.Tensor;
-  expect(y.shape).toEqual(e.output_shape);
-  const mine = y.dataSync();
+function difference(model: my.Model, e: Expected | ExpectedLists): number {
+  const lists = 'inputs' in e ? e : { inputs: [{ shape: e.input_shape, values: e.input }], outputs: [{ shape: e.output_shape, values: e.output }] };
+  const xs = lists.inputs.map((x) => my.tensor(x.values, x.shape));
+  const out = model.predict(xs.length === 1 ? xs[0] : xs) as my.Tensor | my.Tensor[];
+  const ys = Array.isArray(out) ? out : [out];
+  expect(ys.map((y) => y.shape)).toEqual(lists.outputs.map((o) => o.shape));
   let worst = 0;
-  e.output.forEach((v, i) => { worst = Math.max(worst, Math.abs(mine[i] - v) / (1 + Math.abs(v))); });
-  y.dispose();
+  ys.forEach((y, k) => {
+    const mine = y.dataSync();
+    lists.outputs[k].values.forEach((v, i) => { worst = Math.max(worst, Math.abs(mine[i] - v) / (1 + Math.abs(v))); });
+  });
+  [...xs, ...ys].forEach((t) => t.dispose());
   return worst;
 }
 
@@ -40,6 +50,7 @@ test.each([
   ['cnn1d', 'Sequential: conv1d (dilated, same), max pooling 1D, global average pooling, elu, gelu, softplus', 'Sequential'],
   ['branches', 'functional: two branches, add, concatenate, layer normalization', 'Functional'],
   ['attention', 'functional: embedding, multi-head attention, residual add, layer normalization, pooling', 'Functional'],
+  ['two_io', 'functional: two inputs, two outputs, trained in Keras (optimizer state in the file, not read)', 'Functional'],
   ['zoo', 'functional: zero padding, depthwise conv, leaky relu, spatial dropout 1D/2D, upsampling, silu, every merge, reshape, permute, noise, global max pooling', 'Functional'],
 ])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
   const model = await my.io.importKeras(path.join(DIR, `${name}.keras`));

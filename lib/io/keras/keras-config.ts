@@ -114,14 +114,23 @@ function nodeRefs(node: unknown, className: string, cfg: Record<string, unknown>
   }
   const kwargs = node.kwargs === undefined ? {} : node.kwargs;
   if (!isObject(kwargs)) throw new ModelFormatError(`${at}: kwargs must be an object, got ${describe(kwargs)}`);
+  const mha = className === 'MultiHeadAttention';
+  if (mha) {
+    // Inputs [query, value, key, attention_mask]: positional ones first, then the keywords in that order.
+    MHA_TENSOR_KWARGS.forEach((k, i) => {
+      const r = tensorRef(kwargs[k]);
+      if (!r) return;
+      if (refs.length > 2 + i) throw new ModelFormatError(`${at}: call argument ${k} is given twice`);
+      if (refs.length === 2 + i - 1) refs.push(refs[1]); // an attention mask without a key: the key is the value
+      if (refs.length !== 2 + i) throw new ModelFormatError(`${at}: call argument ${k} needs the query and value before it`);
+      refs.push(r);
+    });
+  }
   for (const [k, v] of Object.entries(kwargs)) {
-    if (className === 'MultiHeadAttention' && MHA_TENSOR_KWARGS.includes(k) && tensorRef(v)) {
-      if (k === 'attention_mask' && refs.length === 2) refs.push(refs[1]); // the key defaults to the value
-      if (refs.length !== 2 + MHA_TENSOR_KWARGS.indexOf(k)) throw new ModelFormatError(`${at}: call argument ${k} comes out of order`);
-      refs.push(tensorRef(v));
-    } else if (className === 'MultiHeadAttention' && k === 'use_causal_mask' && typeof v === 'boolean') {
+    if (mha && MHA_TENSOR_KWARGS.includes(k) && tensorRef(v)) continue;
+    if (mha && k === 'use_causal_mask' && typeof v === 'boolean') {
       if (v) cfg.use_causal_mask = true;
-    } else if (v !== null && v !== false && !(k === 'training')) {
+    } else if (v !== null && v !== false && k !== 'training') {
       throw new ModelFormatError(`${at}: call argument ${k} = ${shown(v)} is not supported`);
     }
   }

@@ -50,6 +50,7 @@ test.each([
   ['cnn1d', 'Sequential: conv1d (dilated, same), max pooling 1D, global average pooling, elu, gelu, softplus', 'Sequential'],
   ['branches', 'functional: two branches, add, concatenate, layer normalization', 'Functional'],
   ['attention', 'functional: embedding, multi-head attention, residual add, layer normalization, pooling', 'Functional'],
+  ['causal', 'functional: multi-head attention with a key keyword, a causal mask, value_dim and output_shape', 'Functional'],
   ['two_io', 'functional: two inputs, two outputs, trained in Keras (optimizer state in the file, not read)', 'Functional'],
   ['zoo', 'functional: zero padding, depthwise conv, leaky relu, spatial dropout 1D/2D, upsampling, silu, every merge, reshape, permute, noise, global max pooling', 'Functional'],
 ])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
@@ -68,6 +69,17 @@ test('a deflated archive and bytes in memory (Buffer, Uint8Array, ArrayBuffer) i
   for (const from of [path.join(DIR, 'mlp_deflate.keras'), bytes, copy, copy.buffer]) {
     const model = await my.io.importKeras(from);
     expect(difference(model, expected.models.mlp)).toBeLessThan(TOLERANCE);
+    model.dispose();
+  }
+});
+
+test('the causal mask and the key keyword of MultiHeadAttention are carried: without them the predictions differ', async () => {
+  for (const drop of ['use_causal_mask', 'key']) {
+    const doc = fixtureConfig('causal');
+    const mha = doc.config.layers.find((l: { name: string }) => l.name === 'mha');
+    delete mha.inbound_nodes[0].kwargs[drop];
+    const model = await my.io.importKeras(rebuiltKeras('causal', { 'config.json': doc }));
+    expect(difference(model, expected.models.causal)).toBeGreaterThan(1e-3);
     model.dispose();
   }
 });

@@ -15,7 +15,7 @@
 import { ProtoWriter } from '../protobuf/writer';
 
 /** ONNX element types used here (TensorProto.DataType). */
-export const OnnxType = { float: 1, int64: 7 } as const;
+export const OnnxType = { float: 1, int64: 7, bool: 9 } as const;
 
 /** An attribute value, tagged with its ONNX type. */
 export type OnnxAttribute =

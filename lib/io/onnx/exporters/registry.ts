@@ -13,6 +13,7 @@ import { IMAGE_EXPORTERS } from './image';
 import { MERGE_EXPORTERS } from './merge';
 import { NORMALIZATION_EXPORTERS } from './normalization';
 import { POOLING_EXPORTERS } from './pooling';
+import { RECURRENT_EXPORTERS } from './recurrent';
 import { SHAPE_EXPORTERS } from './shape';
 import { WRAPPER_EXPORTERS } from './wrapper';
 
@@ -28,6 +29,7 @@ const exporters = new Map<string, OnnxLayerExporter>(Object.entries({
   ...MERGE_EXPORTERS,
   ...ATTENTION_EXPORTERS,
   ...WRAPPER_EXPORTERS,
+  ...RECURRENT_EXPORTERS,
 }));
 
 /**

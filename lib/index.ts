@@ -36,6 +36,7 @@ export type { InputArgs } from './layers/input-layer';
 export { SymbolicTensor } from './layers/symbolic';
 export type { SequentialConfig } from './models/sequential';
 export type { History, FitParams } from './models/history';
+export type { HistoryPlotOptions } from './plot/history-plot';
 export type { FitOptions } from './models/fit';
 export type { InputData } from './models/input-data';
 export type { FitDatasetOptions } from './models/fit-dataset';

@@ -31,4 +31,4 @@ export { UpSampling2D, upSampling2d, type UpSampling2DArgs } from './up-sampling
 export { SpatialDropout1D, SpatialDropout2D, spatialDropout1d, spatialDropout2d } from './spatial-dropout';
 export { GaussianNoise, gaussianNoise, type GaussianNoiseArgs } from './gaussian-noise';
 export { LeakyReLU, leakyRelu, type LeakyReLUArgs } from './leaky-relu';
-export { deserializeLayer, registerLayer } from './registry';
+export { deserializeLayer, registerLayer, layerClassNames } from './registry';

@@ -72,6 +72,13 @@ export function registerLayer(className: string, factory: LayerFactory): void {
 }
 
 /**
+ * The class names of every registered layer (built in, and added with `registerLayer`), sorted: the names `deserializeLayer` and `loadModel` accept, e.g. `['Activation', 'Add', ..., 'ZeroPadding2D']`.
+ */
+export function layerClassNames(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/**
  * A new (unbuilt) layer from `{ className, config }` as produced by `{ className: l.className, config:
  * l.getConfig() }`. Throws `ModelFormatError` for an unknown class or a malformed entry; errors of the
  * layer's own option checks (ValueError) are rethrown as ModelFormatError naming the layer.

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { IOError, ModelFormatError, ValueError, describe } from '../../errors';
 import { Model } from '../../models/model';
 import { ModelLayer } from '../../models/model-layer';
+import type { Layer } from '../../layers/layer';
 import type { Graph } from '../../models/graph';
 import { packageRoot } from '../../native/loader';
 import { errorCode } from '../fs-errors';
@@ -37,25 +38,41 @@ function version(): string {
   }
 }
 
+/**
+ * Refuses a layer that gives its output a mask (an Embedding with maskZero): ONNX carries no masks, so an exported
+ * graph would treat the padding steps as data wherever a later layer reads the mask.
+ */
+function refuseMask(layer: Layer): void {
+  if ((layer as { maskZero?: unknown }).maskZero !== true) return;
+  throw new ModelFormatError(`exportOnnx: layer ${layer.name} (${layer.className}) has maskZero: true, and masks are not exported to ONNX ` +
+    '(the exported graph would read the padding steps as data). Export a copy of the model built with maskZero: false ' +
+    'and the same weights if you accept that, or pad without a mask.');
+}
+
+/** Writes the nodes of one application of `layer` (a nested model's graph, or its class's exporter). */
+function emitLayer(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[]): void {
+  if (layer instanceof ModelLayer) {
+    const produced = emitGraph(g, layer.model.requireGraph('exportOnnx'), inputs.map((x) => x.name));
+    produced.forEach((p, k) => g.op('Identity', [p], {}, layer.name, outputs[k]));
+    return;
+  }
+  refuseMask(layer);
+  const exporter = onnxExporterFor(layer.className);
+  if (!exporter) {
+    throw new ModelFormatError(`exportOnnx: layer ${layer.name} of class ${layer.className} has no ONNX export; ` +
+      `classes with one: ${onnxExportableClasses().join(', ')} (registerOnnxExporter adds one)`);
+  }
+  exporter(layerExport(g, layer, inputs, outputShapes, outputs, (inner, xs, shapes, outs) => emitLayer(g, inner, xs, shapes, outs)));
+}
+
 /** Writes the nodes of `graph` reading `inputNames`; returns the names of its outputs. */
 function emitGraph(g: OnnxGraphBuilder, graph: Graph, inputNames: string[]): string[] {
   const names = new Map<number, string>();
   graph.inputs.forEach((t, i) => names.set(t.id, inputNames[i]));
   for (const node of graph.nodes) {
-    const layer = node.layer;
     const inputs: OnnxValue[] = node.inputs.map((t) => ({ name: names.get(t.id) as string, shape: t.shape.slice() }));
     const outputs = node.outputs.map((t) => g.unique(node.index === 0 ? t.name : `${t.name}_${node.index}`));
-    if (layer instanceof ModelLayer) {
-      const produced = emitGraph(g, layer.model.requireGraph('exportOnnx'), inputs.map((x) => x.name));
-      produced.forEach((p, k) => g.op('Identity', [p], {}, layer.name, outputs[k]));
-    } else {
-      const exporter = onnxExporterFor(layer.className);
-      if (!exporter) {
-        throw new ModelFormatError(`exportOnnx: layer ${layer.name} of class ${layer.className} has no ONNX export; ` +
-          `classes with one: ${onnxExportableClasses().join(', ')} (registerOnnxExporter adds one)`);
-      }
-      exporter(layerExport(g, layer, inputs, node.outputs.map((t) => t.shape.slice()), outputs));
-    }
+    emitLayer(g, node.layer, inputs, node.outputs.map((t) => t.shape.slice()), outputs);
     node.outputs.forEach((t, k) => names.set(t.id, outputs[k]));
   }
   return graph.outputs.map((t) => names.get(t.id) as string);
@@ -65,7 +82,7 @@ function emitGraph(g: OnnxGraphBuilder, graph: Graph, inputNames: string[]): str
  * The ONNX ModelProto bytes of `model` (built: a Sequential needs its input shape). Dropout and noise layers are
  * the identity, batch normalization uses its moving statistics (inference mode).
  * @throws ValueError when `model` is not a model; ModelStateError when it is not built; ModelFormatError naming the
- *   layer when a layer has no ONNX export.
+ *   layer when a layer has no ONNX export, or gives a mask (Embedding with maskZero: masks are not exported).
  */
 export function toOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
   if (!(model instanceof Model)) throw new ValueError(`toOnnx: model must be a Sequential or Functional model, got ${describe(model)}`);

@@ -33,13 +33,26 @@ export interface LayerExport {
   requireWeight(short: string): { data: Float32Array; shape: number[] };
   /** A ModelFormatError naming the layer. */
   fail(message: string): never;
+  /** The layer itself (wrappers such as TimeDistributed read the layer they wrap from it). */
+  readonly layer: Layer;
+  /**
+   * Writes the nodes of another layer (the one a wrapper holds) applied to `inputs`, producing `outputs` (names the
+   * caller reserved with `g.unique`), exactly as a layer of the model is written: by its class's exporter.
+   */
+  sublayer(layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[]): void;
 }
+
+/** Writes the nodes of one layer application (what `LayerExport.sublayer` calls). */
+export type LayerEmitter = (layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[]) => void;
 
 /** Writes the ONNX nodes of one layer application. */
 export type OnnxLayerExporter = (e: LayerExport) => void;
 
-/** The `LayerExport` of one application of `layer` (weights read once, by short name). */
-export function layerExport(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[]): LayerExport {
+/**
+ * The `LayerExport` of one application of `layer` (weights read once, by short name); `emit` writes the layers a
+ * wrapper holds.
+ */
+export function layerExport(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[], emit: LayerEmitter): LayerExport {
   const prefix = `${layer.name}/`;
   const weights = new Map<string, { data: Float32Array; shape: number[] }>();
   for (const w of layer.weights) {
@@ -60,6 +73,8 @@ export function layerExport(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue
     weight: (short) => weights.get(short) ?? null,
     requireWeight: (short) => weights.get(short) ?? fail(`has no weight ${JSON.stringify(short)} (weights: ${[...weights.keys()].join(', ') || 'none'})`),
     fail,
+    layer,
+    sublayer: emit,
   };
 }
 

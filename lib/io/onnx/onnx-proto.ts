@@ -7,7 +7,7 @@
  * | OperatorSetIdProto | 1 domain, 2 version                                                                   |
  * | GraphProto         | 1 node, 2 name, 5 initializer, 11 input, 12 output                                     |
  * | NodeProto          | 1 input, 2 output, 3 name, 4 op_type, 5 attribute                                      |
- * | AttributeProto     | 1 name, 2 f, 3 i, 4 s, 7 floats, 8 ints, 20 type (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7) |
+ * | AttributeProto     | 1 name, 2 f, 3 i, 4 s, 7 floats, 8 ints, 9 strings, 20 type (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, STRINGS 8) |
  * | TensorProto        | 1 dims, 2 data_type (FLOAT 1, INT64 7), 8 name, 9 raw_data (little-endian)             |
  * | ValueInfoProto     | 1 name, 2 type; TypeProto 1 tensor_type; TypeProto.Tensor 1 elem_type, 2 shape          |
  * | TensorShapeProto   | 1 dim; Dimension 1 dim_value, 2 dim_param                                              |
@@ -15,7 +15,7 @@
 import { ProtoWriter } from '../protobuf/writer';
 
 /** ONNX element types used here (TensorProto.DataType). */
-export const OnnxType = { float: 1, int64: 7 } as const;
+export const OnnxType = { float: 1, int64: 7, bool: 9 } as const;
 
 /** An attribute value, tagged with its ONNX type. */
 export type OnnxAttribute =
@@ -23,7 +23,8 @@ export type OnnxAttribute =
   | { type: 'int'; value: number }
   | { type: 'string'; value: string }
   | { type: 'floats'; value: number[] }
-  | { type: 'ints'; value: number[] };
+  | { type: 'ints'; value: number[] }
+  | { type: 'strings'; value: string[] };
 
 /** Constructors of attribute values: `attr.ints([1, 1])`, `attr.float(0.3)`, ... */
 export const attr = {
@@ -32,9 +33,10 @@ export const attr = {
   string: (value: string): OnnxAttribute => ({ type: 'string', value }),
   floats: (value: number[]): OnnxAttribute => ({ type: 'floats', value: value.slice() }),
   ints: (value: number[]): OnnxAttribute => ({ type: 'ints', value: value.slice() }),
+  strings: (value: string[]): OnnxAttribute => ({ type: 'strings', value: value.slice() }),
 };
 
-const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 /** One node of the graph. */
 export interface OnnxNode {
@@ -81,6 +83,7 @@ function writeAttribute(w: ProtoWriter, name: string, a: OnnxAttribute): void {
     case 'string': w.string(4, a.value); break;
     case 'floats': w.packedFloats(7, a.value); break;
     case 'ints': w.packedVarints(8, a.value); break;
+    case 'strings': for (const v of a.value) w.string(9, v); break;
   }
   w.varint(20, ATTRIBUTE_TYPE[a.type]);
 }

@@ -4,21 +4,10 @@
  * are random (moving statistics too), so no layer is checked at its trivial initial values.
  */
 import * as my from '../../../lib/index';
-import { onnxVsMyelin, stopOnnxWorker, uniform, type Array32 } from './run-onnx';
+import { onnxVsMyelin, randomizeWeights, stopOnnxWorker, uniform, type Array32 } from './run-onnx';
 
 const TOL = 1e-5;
 const BATCH = 3;
-
-/** Gives every weight of `model` seeded random values; variances (names ending in 'variance') stay positive. */
-function randomizeWeights(model: my.Model, seed: number): void {
-  model.weights.forEach((w, i) => {
-    const positive = w.name.endsWith('variance');
-    const v = uniform(w.shape.slice(), seed + i, positive ? 0.5 : -1, positive ? 2 : 1);
-    const t = my.tensor(v.data, v.shape);
-    w.assign(t);
-    t.dispose();
-  });
-}
 
 async function checkSequential(layers: my.layers.Layer[], inputShape: number[], feed?: Array32): Promise<number> {
   const model = my.sequential(layers);
@@ -42,6 +31,13 @@ describe('ONNX export: each layer matches onnxruntime', () => {
 
   test.each(activations)('activation layer %s', async (activation) => {
     expect(await checkSequential([L.activation({ activation })], [6])).toBeLessThan(TOL);
+  });
+
+  test.each([
+    ['leakyRelu default alpha 0.3', () => L.leakyRelu(), [6]],
+    ['leakyRelu alpha 0.05 on rank-3 inputs', () => L.leakyRelu({ alpha: 0.05 }), [3, 4]],
+  ] as const)('%s', async (_name, make, shape) => {
+    expect(await checkSequential([make()], shape.slice())).toBeLessThan(TOL);
   });
 
   test('dense without bias, on rank-3 inputs', async () => {

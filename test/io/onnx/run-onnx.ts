@@ -65,6 +65,17 @@ export function uniform(shape: number[], seed: number, lo = -1, hi = 1): Array32
   return out;
 }
 
+/** Gives every weight of `model` seeded random values; variances (names ending in 'variance') stay positive. */
+export function randomizeWeights(model: my.Model, seed: number): void {
+  model.weights.forEach((w, i) => {
+    const positive = w.name.endsWith('variance');
+    const v = uniform(w.shape.slice(), seed + i, positive ? 0.5 : -1, positive ? 2 : 1);
+    const t = my.tensor(v.data, v.shape);
+    w.assign(t);
+    t.dispose();
+  });
+}
+
 /**
  * Exports `model`, runs the file with onnxruntime on `feeds` (one per model input, in order) and returns the largest
  * relative difference from `model.predict` over every output.

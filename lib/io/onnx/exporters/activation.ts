@@ -11,6 +11,8 @@
  * | gelu       | 0.5 x (1 + Erf(x / sqrt 2)) (exact form)        |
  * | silu/swish | x Sigmoid(x)                                    |
  * | softmax    | Softmax(axis = -1)                              |
+ *
+ * The LeakyReLU layer is LeakyRelu(alpha = the layer's alpha, default 0.3).
  */
 import { getActivation, ACTIVATION_NAMES } from '../../../activations/activation';
 import { attr } from '../onnx-proto';
@@ -58,7 +60,15 @@ function exportActivationLayer(e: LayerExport): void {
   emitActivation(e.g, e.config.activation, soleInput(e).name, e.name, e.fail, e.outputs[0]);
 }
 
+/** The `LeakyReLU` layer: y = x for x >= 0, alpha x below. */
+function exportLeakyReluLayer(e: LayerExport): void {
+  const alpha = e.config.alpha;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) e.fail(`config.alpha must be a finite number, got ${JSON.stringify(alpha)}`);
+  e.g.op('LeakyRelu', [soleInput(e).name], { alpha: attr.float(alpha) }, e.name, e.outputs[0]);
+}
+
 /** Exporters of the activation family, by class name. */
 export const ACTIVATION_EXPORTERS: Record<string, OnnxLayerExporter> = {
   Activation: exportActivationLayer,
+  LeakyReLU: exportLeakyReluLayer,
 };

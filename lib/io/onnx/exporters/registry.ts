@@ -5,6 +5,7 @@
 import { ValueError, describe } from '../../../errors';
 import type { OnnxLayerExporter } from '../layer-exporter';
 import { ACTIVATION_EXPORTERS } from './activation';
+import { ATTENTION_EXPORTERS } from './attention';
 import { CONV_EXPORTERS } from './conv';
 import { DENSE_EXPORTERS } from './dense';
 import { EMBEDDING_EXPORTERS } from './embedding';
@@ -12,7 +13,9 @@ import { IMAGE_EXPORTERS } from './image';
 import { MERGE_EXPORTERS } from './merge';
 import { NORMALIZATION_EXPORTERS } from './normalization';
 import { POOLING_EXPORTERS } from './pooling';
+import { RECURRENT_EXPORTERS } from './recurrent';
 import { SHAPE_EXPORTERS } from './shape';
+import { WRAPPER_EXPORTERS } from './wrapper';
 
 const exporters = new Map<string, OnnxLayerExporter>(Object.entries({
   ...DENSE_EXPORTERS,
@@ -24,6 +27,9 @@ const exporters = new Map<string, OnnxLayerExporter>(Object.entries({
   ...NORMALIZATION_EXPORTERS,
   ...EMBEDDING_EXPORTERS,
   ...MERGE_EXPORTERS,
+  ...ATTENTION_EXPORTERS,
+  ...WRAPPER_EXPORTERS,
+  ...RECURRENT_EXPORTERS,
 }));
 
 /**

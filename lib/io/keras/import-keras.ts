@@ -16,6 +16,7 @@ import * as path from 'path';
 import { ModelFormatError, ValueError, describe } from '../../errors';
 import type { Model } from '../../models/model';
 import { declaredWeights, importedModel } from '../build-imported';
+import { ioCallAsync } from '../fs-errors';
 import { readRegularFileAsync } from '../model-io-async';
 import { MAX_MODEL_JSON_BYTES } from '../model-io';
 import { parseBoundedJSON } from '../safe-read';
@@ -73,12 +74,16 @@ function hdf5Message(err: unknown): string {
   return shown.length > 300 ? `${shown.slice(0, 300)}...` : shown;
 }
 
-/** Runs `read` on the HDF5 file `bytes`, written to a private temporary folder (h5wasm reads the host's files). */
-async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: string, read: (root: H5Group) => T): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'myelin-keras-'));
+/**
+ * @internal Runs `read` on the HDF5 file `bytes`, written to a private folder made in `tmpRoot` (h5wasm reads
+ * the host's files; the folder is removed afterwards).
+ * @throws IOError when the folder cannot be made or written; ModelFormatError when HDF5 cannot read the file.
+ */
+export async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: string, read: (root: H5Group) => T, tmpRoot = os.tmpdir()): Promise<T> {
+  const dir = await ioCallAsync('importKeras', 'create a temporary folder in', tmpRoot, () => mkdtemp(path.join(tmpRoot, 'myelin-keras-')));
   const file = path.join(dir, 'model.weights.h5');
   try {
-    await writeFile(file, bytes, { mode: 0o600 });
+    await ioCallAsync('importKeras', 'write the HDF5 weights to', file, () => writeFile(file, bytes, { mode: 0o600 }));
     let root: H5Group & { close(): unknown };
     try {
       root = new h5.File(file, 'r');
@@ -110,7 +115,8 @@ async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: string, 
  * @param from the path of a `.keras` file, or its bytes.
  * @throws (rejects with) ModelFormatError naming the problem (and the layer) for a damaged or hostile zip, a
  *   malformed config, an unknown layer class or option, a weight missing, extra, of another shape or not
- *   float32, or a file of Keras 2; DependencyError when h5wasm is not installed; ValueError for a bad argument.
+ *   float32, or a file of Keras 2; DependencyError when h5wasm is not installed; IOError when the weights
+ *   cannot be written to the temporary folder (`os.tmpdir()`, `TMPDIR`); ValueError for a bad argument.
  */
 export async function importKeras<M extends Model = Model>(from: string | Uint8Array | ArrayBuffer, options: KerasImportOptions = {}): Promise<M> {
   const maxBytes = options.maxBytes ?? MAX_KERAS_BYTES;

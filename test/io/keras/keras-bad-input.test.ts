@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as my from '../../../lib/index';
 import { importH5wasm } from '../../../lib/io/keras/h5wasm-load';
+import { withHdf5 } from '../../../lib/io/keras/import-keras';
 import { KERAS_FIXTURES, fixtureConfig, fixtureEntries, rebuiltKeras } from './keras-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'myelin-keras-bad-'));
@@ -95,4 +96,18 @@ test('a missing h5wasm is a DependencyError that says how to install it', async 
   expect(err).toBeInstanceOf(my.DependencyError);
   expect((err as my.DependencyError).packageName).toBe('h5wasm');
   expect((err as Error).message).toMatch(/needs the optional package h5wasm .* run `npm install h5wasm`/);
+});
+
+test('a temporary folder that cannot be made is an IOError naming it', async () => {
+  const missing = path.join(tmp, 'no-such-folder');
+  const h5 = await importH5wasm();
+  const err = await withHdf5(h5, new Uint8Array(8), 'x.keras', () => 1, missing).then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(my.IOError);
+  expect((err as my.IOError).code).toBe('ENOENT');
+  expect((err as Error).message).toMatch(/importKeras: cannot create a temporary folder in .*no-such-folder/);
+  // And the folder of a readable file is removed afterwards.
+  const before = fs.readdirSync(tmp).length;
+  const bytes = fixtureEntries('mlp').get('model.weights.h5')!;
+  expect(await withHdf5(h5, bytes, 'mlp.keras', (root) => root.keys(), tmp)).toEqual(['layers', 'vars']);
+  expect(fs.readdirSync(tmp).length).toBe(before);
 });

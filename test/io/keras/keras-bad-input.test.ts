@@ -53,6 +53,8 @@ test('missing entries, a Keras 2 file, and config.json that is not JSON, too dee
   expect(await failure(rebuiltKeras('mlp', { 'config.json': { class_name: 'Sequential', config: { layers: 3 } } }))).toMatch(/config.layers must be a list/);
   expect(await failure(rebuiltKeras('mlp', { 'config.json': { class_name: 'Transformer', config: { layers: [] } } }))).toMatch(/must be Sequential, Model or Functional/);
   expect(await failure(rebuiltKeras('mlp', { 'model.weights.h5': 'not an HDF5 file at all' }))).toMatch(/model.weights.h5 is not a readable HDF5 file/);
+  expect(await failure(rebuiltKeras('mlp', { 'config.json': ' '.repeat(9 << 20) }))).toMatch(/entry "config.json" declares 9437184 bytes, more than the 8388608 allowed/);
+  expect(await failure(rebuiltKeras('mlp', { 'metadata.json': ' '.repeat(100000) }))).toMatch(/entry "metadata.json" declares 100000 bytes, more than the 65536 allowed/);
 });
 
 test('an unknown layer class, an unsupported option or activation names the layer', async () => {

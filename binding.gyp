@@ -22,6 +22,7 @@
         "native/cpu/gemm_small.cc",
         "native/cpu/info.cc",
         "native/cpu/layer_norm.cc",
+        "native/cpu/mpi_comm.cc",
         "native/cpu/noise.cc",
         "native/cpu/optimizers.cc",
         "native/cpu/pooling.cc",

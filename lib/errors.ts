@@ -68,6 +68,19 @@ export class ResourceError extends MyelinError {
   }
 }
 
+/**
+ * A collective across the ranks of a distributed world (lib/distributed) cannot run: no MPI library when a
+ * launcher started several processes, `init()` called twice, tensors or models that differ across ranks.
+ * `rank` is the rank whose state differs or failed, when one is known.
+ */
+export class DistributedError extends MyelinError {
+  readonly rank: number | undefined;
+  constructor(message: string, rank?: number) {
+    super(message);
+    this.rank = rank;
+  }
+}
+
 /** Short, readable description of any value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,4 +1,5 @@
 /** ModelCheckpoint: save the model after epochs (optionally only when the monitored value improves). */
+import { distributedRank } from '../distributed/fit-sync';
 import { ValueError, describe } from '../errors';
 import { checkOptions, optionKeys } from '../options/strict';
 import { Callback, monitored, resolveMode, type Logs } from './callback';
@@ -72,6 +73,7 @@ export class ModelCheckpoint extends Callback {
       if (!better) return;
       this.best = current;
     }
+    if (distributedRank() !== 0) return;  // in a distributed world rank 0 writes (the weights agree on every rank)
     const path = formatPath(this.filepath, epoch, logs);
     await model.save(path);
     this.saved.push(path);

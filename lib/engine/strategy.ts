@@ -44,6 +44,8 @@ export interface FitNeeds {
   validation: boolean;
   /** Trainable weights with a constraint (projected by the optimizer in JavaScript after every step). */
   constraints?: boolean;
+  /** Ranks of the distributed world (lib/distributed); > 1: gradients are averaged in JavaScript every step. Default 1. */
+  worldSize?: number;
 }
 
 const env = (name: string): string | undefined => process.env[name];
@@ -61,6 +63,9 @@ export function chooseStrategy(needs: FitNeeds): StrategyChoice {
   if (needs.metrics) perBatch.push('metrics');
   if (needs.sampleWeights) perBatch.push('sample or class weights');
   if (needs.constraints) perBatch.push('weight constraints');
+  if ((needs.worldSize ?? 1) > 1) {
+    return pick('compiled-replay', `a distributed world of ${needs.worldSize} ranks: gradients are all-reduced in JavaScript between backward and optimizer`, true);
+  }
   if (backend.runTrainingSteps === undefined) return pick('compiled-replay', `the ${backend.name} backend cannot run steps in one job`, true);
   if (env('MYELIN_NATIVE_STEPS') === '0') return pick('compiled-replay', 'MYELIN_NATIVE_STEPS=0', true);
   if (perBatch.length > 0) return pick('compiled-replay', `${perBatch.join(', ')} need every batch in JavaScript`, true);

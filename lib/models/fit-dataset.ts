@@ -5,6 +5,7 @@
  * and parses the next batches meanwhile, and shorter ones run on the JavaScript thread (see StepPlacement).
  */
 import { ValueError, describe } from '../errors';
+import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
 import { chooseStrategy } from '../engine/strategy';
 import { Dataset } from '../data/dataset';
 import { disposeElement } from '../data/batch-stack';
@@ -186,7 +187,8 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
           const p = prepareBatch(model, compiled, r.value, where);
           try {
             if (native === undefined) {
-              const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false });
+              syncWeightsAtFitStart(model.weights);  // a distributed world (the model is built now): rank 0's values
+              const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false, worldSize: distributedSize() });
               native = (choice.strategy === 'native-epochs' || choice.strategy === 'native-steps') && choice.offThread ? new NativeSteps(p.x.backend, recorder, compiled.optimizer, yieldMs) : null;
               history.params = { ...history.params, strategy: native ? 'native-steps' : choice.strategy, strategyReason: `batches from a Dataset; ${choice.reason}`, offThread: native !== null };
             }

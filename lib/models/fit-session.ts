@@ -1,4 +1,5 @@
 /** What every kind of `fit` (arrays, datasets) does around its loop: options, abort signal, stop checks, cleanup. */
+import { averageLogs } from '../distributed/fit-sync';
 import { DisposedError, ValueError, describe } from '../errors';
 import { abortError, checkSignal, throwIfAborted, type AbortSignalLike } from '../engine/abort';
 import { StepControl } from '../engine/step-control';
@@ -65,6 +66,7 @@ export async function closeEpoch(callbacks: CallbackList, history: History, epoc
     logs.val_loss = val.loss;
     for (const [k, v] of Object.entries(val.metrics)) logs[`val_${k}`] = v;
   }
+  averageLogs(logs);  // over the ranks of a distributed world, so that callbacks decide alike everywhere
   const epochEnded = callbacks.epochEnd(epoch, logs);
   if (epochEnded) await epochEnded;
   history.record(epoch, logs);

@@ -19,6 +19,7 @@ import { toSampleWeights, type InputData } from './input-data';
 import type { Model } from './model';
 import { checkOptions, optionKeys } from '../options/strict';
 import { stepRecorder, trainStep } from './step';
+import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
 
 /** Options of `fit`. */
 export interface FitOptions {
@@ -130,6 +131,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
       if (weights) weights = weights.subarray(0, train.n);
     }
 
+    syncWeightsAtFitStart(model.weights);  // a distributed world: same shapes everywhere, rank 0's values
     const history = new History();
     const stepsPerEpoch = Math.ceil(train.n / batchSize);
     const extra = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
@@ -142,7 +144,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
     const backend = train.x.backend;
     const choice = chooseStrategy({ backend, batchCallbacks: batchHooks, callbacks: callbacks.callbacks.length > 0,
       metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null,
-      constraints: model.trainableWeights.some((v) => v.constraint !== null) });
+      constraints: model.trainableWeights.some((v) => v.constraint !== null), worldSize: distributedSize() });
     history.params = { epochs, steps: stepsPerEpoch, samples: train.n, strategy: choice.strategy, strategyReason: choice.reason, offThread: choice.offThread };
     if (process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`fit strategy: ${choice.strategy}${choice.offThread ? ' (off the JS thread)' : ''}: ${choice.reason}`);
 

@@ -1,4 +1,5 @@
 /** The loss of one batch and one training step (valueAndGrads, then one fused optimizer call). */
+import { averageGradients } from '../distributed/fit-sync';
 import { noGrad } from '../autograd/tape';
 import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
 import { isBuiltInLoss } from '../losses/checks';
@@ -110,7 +111,13 @@ export function trainStep(vars: Variable[], compiled: Compiled, recorder: StepRe
 
 /** The optimizer update and the metrics of a step whose forward and backward pass ran; returns the loss. */
 function finishStep(compiled: Compiled, vars: Variable[], step: StepTensors): Tensor {
-  compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: step.grads[i] })));
+  const averaged = averageGradients(step.grads);  // null outside a distributed world of several ranks
+  try {
+    const grads = averaged ?? step.grads;
+    compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: grads[i] })));
+  } finally {
+    if (averaged) for (const g of averaged) g.dispose();
+  }
   if (compiled.metrics.length > 0) {
     tidy(() => noGrad(() => {
       const pred = metricInput(compiled, step.output);

@@ -93,6 +93,20 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
   runBatchesAsync(program: NativeCpuProgram, x: Float32Array, xIn: Float32Array, y: Float32Array | null, yIn: Float32Array | null,
     outBuf: Float32Array | null, out: Float32Array | null, loss: Float32Array | null, losses: Float64Array | null,
     batch: number, firstRow: number, count: number, control: Int32Array): Promise<number>;
+  /**
+   * MPI through dlopen of Open MPI's libmpi.so.40 (native/cpu/mpi_comm.cc): MPI_Init once, then this process's
+   * rank and the world size; `{ missing }` (what dlopen said) when no MPI library loads.
+   */
+  mpiInit(): { rank: number; size: number } | { missing: string };
+  /** MPI_Allreduce with MPI_SUM over MPI_COMM_WORLD, in place; blocks until every rank has called it. */
+  mpiAllReduceSum(buffer: Float32Array | Float64Array): void;
+  /** MPI_Bcast from `root`, in place. */
+  mpiBroadcast(buffer: Float32Array | Float64Array, root: number): void;
+  /** MPI_Allgather: `recv` (size * send.length) gets every rank's `send`, in rank order. */
+  mpiAllGather(send: Float64Array, recv: Float64Array): void;
+  mpiBarrier(): void;
+  /** MPI_Finalize (once; later calls do nothing). */
+  mpiFinalize(): void;
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */
@@ -223,7 +237,8 @@ type NoneLeft<T extends never> = T;
  */
 export const CPU_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
-  'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync',
+  'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
+  'mpiBarrier', 'mpiFinalize',
 ] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
 export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;
 

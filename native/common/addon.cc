@@ -16,6 +16,12 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"trainStepsAsync", myelin::TrainStepsAsync},
       {"trainEpochsAsync", myelin::TrainEpochsAsync},
       {"runBatchesAsync", myelin::RunBatchesAsync},
+      {"mpiInit", myelin::MpiInit},
+      {"mpiAllReduceSum", myelin::MpiAllReduceSum},
+      {"mpiBroadcast", myelin::MpiBroadcast},
+      {"mpiAllGather", myelin::MpiAllGather},
+      {"mpiBarrier", myelin::MpiBarrier},
+      {"mpiFinalize", myelin::MpiFinalize},
   };
   return myelin::export_rows(env, exports, kTable);
 }

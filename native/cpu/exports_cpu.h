@@ -20,5 +20,12 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info);
 Napi::Value TrainStepsAsync(const Napi::CallbackInfo& info);
 Napi::Value TrainEpochsAsync(const Napi::CallbackInfo& info);
 Napi::Value RunBatchesAsync(const Napi::CallbackInfo& info);
+// MPI collectives opened with dlopen, for lib/distributed (mpi_comm.cc).
+Napi::Value MpiInit(const Napi::CallbackInfo& info);
+Napi::Value MpiAllReduceSum(const Napi::CallbackInfo& info);
+Napi::Value MpiBroadcast(const Napi::CallbackInfo& info);
+Napi::Value MpiAllGather(const Napi::CallbackInfo& info);
+Napi::Value MpiBarrier(const Napi::CallbackInfo& info);
+Napi::Value MpiFinalize(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

@@ -1,0 +1,90 @@
+/**
+ * What `fit` does on a world of more than one rank (lib/distributed/world.ts), all on the JavaScript thread:
+ *
+ * - at fit start, `syncWeightsAtFitStart`: every rank's weights must have the same count and shapes (refused
+ *   with a DistributedError naming the first weight and rank that differ), then rank 0's values are broadcast;
+ * - every step, `averageGradients` between the backward pass and the optimizer: g = (sum over ranks of g_r) / size,
+ *   where g_r is rank r's gradient (its loss's mean over its own batch). The sum runs in float64 (one
+ *   MPI_Allreduce of every gradient concatenated in weight order), then is divided by size and rounded to float32
+ *   once: for up to 2^29 ranks of float32 inputs of like magnitude it is exact, so the reduction order of the MPI
+ *   algorithm does not change the result and every rank gets the same bits. With equal per-rank batches b this is
+ *   the gradient of one rank's mean over the size * b samples, up to float32 rounding of the per-rank means;
+ * - at every epoch end, `averageLogs`: the loss and metrics that fit reports, averaged over ranks, so callbacks
+ *   (early stopping, learning-rate schedules) decide alike everywhere; checkpoints are written by rank 0 only.
+ */
+import { DistributedError } from '../errors';
+import { tensor as makeTensor } from '../ops/creation';
+import type { Tensor } from '../tensor/tensor';
+import type { Variable } from '../tensor/variable';
+import { activeTransport, checkSameShape } from './world';
+
+/** This process's rank in the current world (0 without a world of several ranks). */
+export function distributedRank(): number {
+  return activeTransport()?.rank ?? 0;
+}
+
+/** The size of the current world when it has several ranks, else 1. */
+export function distributedSize(): number {
+  return activeTransport()?.size ?? 1;
+}
+
+/** Checks that every rank's model has the same weights (count and shapes), then copies rank 0's values to every rank. */
+export function syncWeightsAtFitStart(weights: readonly Variable[]): void {
+  const tr = activeTransport();
+  if (tr === null) return;
+  const counts = tr.allGather(Float64Array.of(weights.length));
+  for (let r = 1; r < tr.size; r++) {
+    if (counts[r] !== counts[0]) {
+      throw new DistributedError(`fit: rank ${r}'s model has ${counts[r]} weights but rank 0's has ${counts[0]}; every rank must build the same model`, r);
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    checkSameShape(tr, weights[i].shape, `fit: weight ${i} ('${weights[i].name}') differs across ranks`);
+    total += weights[i].size;
+  }
+  const all = new Float32Array(total);
+  let at = 0;
+  for (const v of weights) {
+    all.set(v.dataSync(), at);
+    at += v.size;
+  }
+  tr.broadcast(all, 0);
+  at = 0;
+  for (const v of weights) {
+    v.assignData(all.slice(at, at + v.size));
+    at += v.size;
+  }
+}
+
+/** The gradients averaged over the ranks (see the file comment), as new tensors the caller disposes; null alone. */
+export function averageGradients(grads: readonly Tensor[]): Tensor[] | null {
+  const tr = activeTransport();
+  if (tr === null) return null;
+  let total = 0;
+  for (const g of grads) total += g.size;
+  const sum = new Float64Array(total);
+  let at = 0;
+  for (const g of grads) {
+    sum.set(g.dataSync(), at);
+    at += g.size;
+  }
+  tr.allReduceSum(sum);
+  at = 0;
+  return grads.map((g) => {
+    const mean = new Float32Array(g.size);
+    for (let i = 0; i < mean.length; i++) mean[i] = sum[at + i] / tr.size;
+    at += g.size;
+    return makeTensor(mean, g.shape.slice());
+  });
+}
+
+/** Replaces every numeric value of `logs` by its mean over the ranks (keys in sorted order, the same on every rank). */
+export function averageLogs(logs: Record<string, unknown>): void {
+  const tr = activeTransport();
+  if (tr === null) return;
+  const keys = Object.keys(logs).filter((k) => typeof logs[k] === 'number').sort();
+  const values = Float64Array.from(keys, (k) => logs[k] as number);
+  tr.allReduceSum(values);
+  keys.forEach((k, i) => { logs[k] = values[i] / tr.size; });
+}

@@ -128,7 +128,9 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
 
   /**
    * Every `numShards`-th element from `index` on (elements i with i % numShards === index): one worker's part
-   * of the data in distributed training. Shard before shuffling so that the parts are disjoint.
+   * of the data in distributed training. Shard before shuffling so that the parts are disjoint, or shuffle
+   * with the same seed on every rank first (`ds.shuffle(n, seed).shard(world.size, world.rank)`): each pass is
+   * then the same permutation everywhere, split across the ranks.
    */
   shard(numShards: number, index: number): Dataset<T> {
     const n = positiveInt(numShards, 'Dataset.shard: numShards');

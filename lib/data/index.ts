@@ -6,6 +6,8 @@ export type { Dataset as LoadedDataset, DatasetName } from './datasets';
 export { trainTestSplit } from './split';
 export type { TrainTestSplit, TrainTestSplitOptions } from './split';
 export { oneHot } from './one-hot';
+export { shardRows } from './shard';
+export type { ShardRowsOptions } from './shard';
 export type { MatrixLike } from './matrix';
 export { Dataset } from './dataset';
 export type { BatchOptions } from './dataset';

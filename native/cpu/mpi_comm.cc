@@ -57,7 +57,8 @@ const char* const kLibraries[] = {"libmpi.so.40", "libmpi.so"};
 template <typename T>
 T symbol(void* lib, const char* name, std::string* missing) {
   void* s = dlsym(lib, name);
-  if (s == nullptr && missing->empty()) *missing = std::string("the MPI library exports no ") + name + " (an Open MPI libmpi.so.40 is needed)";
+  if (s == nullptr && missing->empty())
+    *missing = std::string("the MPI library exports no ") + name + " (an Open MPI libmpi.so.40 is needed)";
   return reinterpret_cast<T>(s);
 }
 
@@ -153,7 +154,9 @@ Napi::Value MpiAllReduceSum(const Napi::CallbackInfo& info) {
   need_ready(args);
   const Buffer b = float_buffer(args, 0, "buffer");
   // MPI_IN_PLACE is ((void*)1) in Open MPI.
-  check(args, g_mpi.allreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world), "MPI_Allreduce");
+  check(args,
+        g_mpi.allreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world),
+        "MPI_Allreduce");
   return info.Env().Undefined();
 }
 
@@ -173,7 +176,8 @@ Napi::Value MpiAllGather(const Napi::CallbackInfo& info) {
   const F64 recv = args.f64(1, "recv");
   int size = 1;
   check(args, g_mpi.size(g_mpi.world, &size), "MPI_Comm_size");
-  if (recv.len != send.len * static_cast<size_t>(size)) args.rangeError("argument 'recv' must hold size * send.length doubles");
+  if (recv.len != send.len * static_cast<size_t>(size))
+    args.rangeError("argument 'recv' must hold size * send.length doubles");
   const int n = count_of(args, send.len);
   check(args, g_mpi.allgather(send.data, n, g_mpi.f64, recv.data, n, g_mpi.f64, g_mpi.world), "MPI_Allgather");
   return info.Env().Undefined();

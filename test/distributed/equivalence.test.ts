@@ -1,0 +1,90 @@
+/**
+ * Data parallelism against one process: N ranks (mpirun -np N) at per-rank batch b, each on the rows
+ * r, r + N, ... of the data, must end with the weights one process gets at batch N * b on all the data, in the
+ * same order (no shuffle), after 100 steps of SGD (momentum 0.9) and of Adam. Tolerance: max |w_N - w_1| <=
+ * 1e-5 * max |w_1| over each weight. Reduction order (lib/distributed/fit-sync.ts): each rank's gradient is the
+ * mean over its b rows (float32); the ranks' gradients are summed in float64 by MPI_Allreduce, divided by N and
+ * rounded to float32; the reference takes the float32 mean over the N * b rows directly. Both are the same
+ * quantity up to float32 rounding.
+ *
+ * Needs Open MPI (`mpirun`); without it the test fails and says what to install. The ranks load dist/ when it
+ * is newer than every file of lib/ (npm install builds it), else the TypeScript sources (slower).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURE = path.join(__dirname, 'fixtures', 'train-mlp.js');
+const PER_RANK_BATCH = 4;
+
+interface Trained { weights: number[][]; strategyReason: string; loss: number[] }
+interface Result { size: number; sgd: Trained; adam: Trained }
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function entryEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MYELIN_BACKEND: 'cpu', OMPI_MCA_rmaps_base_oversubscribe: '1' };
+  const dist = path.join(ROOT, 'dist', 'lib', 'index.js');
+  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) env.MYELIN_TEST_ENTRY = dist;
+  return env;
+}
+
+function parse(r: ReturnType<typeof spawnSync>, what: string): Result {
+  if (r.status !== 0) throw new Error(`${what} failed (status ${r.status}): ${String(r.stderr).slice(-2000)}`);
+  return JSON.parse(String(r.stdout).trim().split('\n').pop() as string) as Result;
+}
+
+function reference(size: number, env: NodeJS.ProcessEnv): Result {
+  return parse(spawnSync(process.execPath, [FIXTURE, String(PER_RANK_BATCH), String(size)], { env, encoding: 'utf8', timeout: 120000 }), 'the one-process reference');
+}
+
+function distributed(size: number, env: NodeJS.ProcessEnv): Result {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-run-as-root'] : [];
+  const args = [...root, '--oversubscribe', '-np', String(size), process.execPath, FIXTURE, String(PER_RANK_BATCH), String(size)];
+  return parse(spawnSync('mpirun', args, { env, encoding: 'utf8', timeout: 180000 }), `mpirun -np ${size}`);
+}
+
+function maxRelativeDifference(a: number[][], b: number[][]): number {
+  let worst = 0;
+  expect(a.map((w) => w.length)).toEqual(b.map((w) => w.length));
+  a.forEach((w, i) => {
+    const scale = Math.max(...b[i].map(Math.abs));
+    const diff = Math.max(...w.map((v, j) => Math.abs(v - b[i][j])));
+    worst = Math.max(worst, diff / scale);
+  });
+  return worst;
+}
+
+describe('distributed fit: N ranks at batch b equal one rank at batch N * b', () => {
+  const env = entryEnv();
+
+  it('has mpirun (Open MPI) to test with', () => {
+    const probe = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
+    if (probe.error) throw new Error(`mpirun is not installed (${probe.error.message}); install Open MPI: apt-get install openmpi-bin libopenmpi-dev`);
+    expect(probe.stdout).toMatch(/Open MPI|mpirun/);
+  });
+
+  it.each([2, 4])('%i ranks: SGD and Adam weights within 1e-5 after 100 steps', (size) => {
+    const ref = reference(size, env);
+    const dist = distributed(size, env);
+    expect(ref.size).toBe(1);
+    expect(dist.size).toBe(size);
+    for (const opt of ['sgd', 'adam'] as const) {
+      const rel = maxRelativeDifference(dist[opt].weights, ref[opt].weights);
+      expect(rel).toBeLessThanOrEqual(1e-5);
+      expect(dist[opt].strategyReason).toMatch(new RegExp(`distributed world of ${size} ranks`));
+      // The reported loss is averaged over the ranks: the mean of the same batches' losses.
+      expect(dist[opt].loss.length).toBe(ref[opt].loss.length);
+      dist[opt].loss.forEach((l, e) => expect(Math.abs(l - ref[opt].loss[e])).toBeLessThanOrEqual(1e-4 * Math.abs(ref[opt].loss[e]) + 1e-6));
+      process.stdout.write(`${size} ranks, ${opt}: max |w_${size} - w_1| / max |w_1| = ${rel.toExponential(2)}\n`);
+    }
+  }, 300000);
+});

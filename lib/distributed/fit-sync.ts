@@ -18,6 +18,16 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { activeTransport, checkSameShape } from './world';
 
+/** Time spent in the gradient all-reduce of fit (copy out, MPI_Allreduce, average, copy in), for benchmarks. */
+const stats = { allReduceMs: 0, allReduceCalls: 0 };
+
+/** @internal Milliseconds and calls of `averageGradients` since the last reset (benchmarks/distributed). */
+export function allReduceStats(reset = false): { allReduceMs: number; allReduceCalls: number } {
+  const out = { ...stats };
+  if (reset) stats.allReduceMs = stats.allReduceCalls = 0;
+  return out;
+}
+
 /** This process's rank in the current world (0 without a world of several ranks). */
 export function distributedRank(): number {
   return activeTransport()?.rank ?? 0;
@@ -61,6 +71,7 @@ export function syncWeightsAtFitStart(weights: readonly Variable[]): void {
 export function averageGradients(grads: readonly Tensor[]): Tensor[] | null {
   const tr = activeTransport();
   if (tr === null) return null;
+  const began = performance.now();
   let total = 0;
   for (const g of grads) total += g.size;
   const sum = new Float64Array(total);
@@ -71,12 +82,15 @@ export function averageGradients(grads: readonly Tensor[]): Tensor[] | null {
   }
   tr.allReduceSum(sum);
   at = 0;
-  return grads.map((g) => {
+  const out = grads.map((g) => {
     const mean = new Float32Array(g.size);
     for (let i = 0; i < mean.length; i++) mean[i] = sum[at + i] / tr.size;
     at += g.size;
     return makeTensor(mean, g.shape.slice());
   });
+  stats.allReduceMs += performance.now() - began;
+  stats.allReduceCalls++;
+  return out;
 }
 
 /** Replaces every numeric value of `logs` by its mean over the ranks (keys in sorted order, the same on every rank). */

@@ -11,31 +11,14 @@
  * is newer than every file of lib/ (npm install builds it), else the TypeScript sources (slower).
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
+import { mpirunArgs, noMpirun, rankEnv } from './mpi-run';
 
-const ROOT = path.join(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'train-mlp.js');
 const PER_RANK_BATCH = 4;
 
 interface Trained { weights: number[][]; strategyReason: string; loss: number[] }
 interface Result { size: number; sgd: Trained; adam: Trained }
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function entryEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, MYELIN_BACKEND: 'cpu', OMPI_MCA_rmaps_base_oversubscribe: '1' };
-  const dist = path.join(ROOT, 'dist', 'lib', 'index.js');
-  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) env.MYELIN_TEST_ENTRY = dist;
-  return env;
-}
 
 function parse(r: ReturnType<typeof spawnSync>, what: string): Result {
   if (r.status !== 0) throw new Error(`${what} failed (status ${r.status}): ${String(r.stderr).slice(-2000)}`);
@@ -47,8 +30,7 @@ function reference(size: number, env: NodeJS.ProcessEnv): Result {
 }
 
 function distributed(size: number, env: NodeJS.ProcessEnv): Result {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-run-as-root'] : [];
-  const args = [...root, '--oversubscribe', '-np', String(size), process.execPath, FIXTURE, String(PER_RANK_BATCH), String(size)];
+  const args = mpirunArgs(size, FIXTURE, [String(PER_RANK_BATCH), String(size)]);
   return parse(spawnSync('mpirun', args, { env, encoding: 'utf8', timeout: 180000 }), `mpirun -np ${size}`);
 }
 
@@ -64,11 +46,11 @@ function maxRelativeDifference(a: number[][], b: number[][]): number {
 }
 
 describe('distributed fit: N ranks at batch b equal one rank at batch N * b', () => {
-  const env = entryEnv();
+  const env = rankEnv();
 
   it('has mpirun (Open MPI) to test with', () => {
     const probe = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
-    if (probe.error) throw new Error(`mpirun is not installed (${probe.error.message}); install Open MPI: apt-get install openmpi-bin libopenmpi-dev`);
+    if (probe.error) throw noMpirun(probe.error);
     expect(probe.stdout).toMatch(/Open MPI|mpirun/);
   });
 

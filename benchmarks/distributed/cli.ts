@@ -14,7 +14,8 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
 
 function runWorker(size: number, steps: number): WorkerResult {
   const worker = path.join(__dirname, 'worker.js');
-  const env = { ...process.env, MYELIN_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  // mpi_yield_when_idle: a rank waiting in MPI_Allreduce yields its core instead of spinning (2 ranks share 2 cores here).
+  const env = { ...process.env, MYELIN_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OMPI_MCA_mpi_yield_when_idle: '1' };
   const root = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-run-as-root'] : [];
   const r = size === 1
     ? spawnSync(process.execPath, [worker, String(steps)], { env, encoding: 'utf8' })

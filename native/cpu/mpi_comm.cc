@@ -1,8 +1,9 @@
 // MPI collectives for lib/distributed (data-parallel training), reached through dlopen so that the addon links
 // against no MPI and loads on machines without one. Open MPI's ABI (libmpi.so.40): its handles
 // (MPI_COMM_WORLD, MPI_FLOAT, MPI_SUM...) are the addresses of exported globals (ompi_mpi_comm_world...), found
-// with dlsym; the library is opened RTLD_GLOBAL because its plugins resolve libmpi's symbols from the global
-// scope. Every call runs on the JavaScript thread and blocks until the collective completes on every rank.
+// with dlsym (libmpi.so.40, then libmpi.so; MYELIN_MPI_LIBRARY=<path> names another); the library is opened RTLD_GLOBAL
+// because its plugins resolve libmpi's symbols from the global scope. Every call runs on the JavaScript thread and
+// blocks until the collective completes on every rank.
 //
 // JS entries (NativeCpuAddon in lib/native/addon-types.ts):
 //   mpiInit() -> { rank, size } | { missing: "<what dlopen said>" }   MPI_Init (once; MPI_Initialized guards)
@@ -12,7 +13,10 @@
 //   mpiBarrier(), mpiFinalize()
 #include <dlfcn.h>
 
+#include <cstdlib>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "../common/args.h"
 #include "exports_cpu.h"
@@ -65,7 +69,12 @@ T symbol(void* lib, const char* name, std::string* missing) {
 // Opens the library and resolves every symbol; "" on success, else what went wrong.
 std::string open_mpi() {
   std::string tried;
-  for (const char* name : kLibraries) {
+  // MYELIN_MPI_LIBRARY=<path>: only that file (another Open MPI install; tests of a missing library).
+  const char* chosen = std::getenv("MYELIN_MPI_LIBRARY");
+  const char* const only[] = {chosen};
+  for (const char* name : chosen != nullptr && *chosen != '\0'
+                              ? std::vector<const char*>(only, only + 1)
+                              : std::vector<const char*>(std::begin(kLibraries), std::end(kLibraries))) {
     g_mpi.lib = dlopen(name, RTLD_NOW | RTLD_GLOBAL);
     if (g_mpi.lib != nullptr) break;
     const char* why = dlerror();

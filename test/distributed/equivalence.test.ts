@@ -1,7 +1,8 @@
 /**
  * Data parallelism against one process: N ranks (mpirun -np N) at per-rank batch b, each on the rows
  * r, r + N, ... of the data, must end with the weights one process gets at batch N * b on all the data, in the
- * same order (no shuffle), after 100 steps of SGD (momentum 0.9) and of Adam. Tolerance: max |w_N - w_1| <=
+ * same order (no shuffle), after 100 steps of SGD (momentum 0.9) and of Adam, and of SGD fed by a Dataset
+ * (`fromArrays(x, y).shard(N, r).batch(b)`). Tolerance: max |w_N - w_1| <=
  * 1e-5 * max |w_1| over each weight. Reduction order (lib/distributed/fit-sync.ts): each rank's gradient is the
  * mean over its b rows (float32); the ranks' gradients are summed in float64 by MPI_Allreduce, divided by N and
  * rounded to float32; the reference takes the float32 mean over the N * b rows directly. Both are the same
@@ -18,7 +19,7 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'train-mlp.js');
 const PER_RANK_BATCH = 4;
 
 interface Trained { weights: number[][]; strategyReason: string; loss: number[] }
-interface Result { size: number; sgd: Trained; adam: Trained }
+interface Result { size: number; sgd: Trained; adam: Trained; sgdDataset: Trained }
 
 function parse(r: ReturnType<typeof spawnSync>, what: string): Result {
   if (r.status !== 0) throw new Error(`${what} failed (status ${r.status}): ${String(r.stderr).slice(-2000)}`);
@@ -54,12 +55,12 @@ describe('distributed fit: N ranks at batch b equal one rank at batch N * b', ()
     expect(probe.stdout).toMatch(/Open MPI|mpirun/);
   });
 
-  it.each([2, 4])('%i ranks: SGD and Adam weights within 1e-5 after 100 steps', (size) => {
+  it.each([2, 4])('%i ranks: SGD, Adam and SGD on a Dataset: weights within 1e-5 after 100 steps', (size) => {
     const ref = reference(size, env);
     const dist = distributed(size, env);
     expect(ref.size).toBe(1);
     expect(dist.size).toBe(size);
-    for (const opt of ['sgd', 'adam'] as const) {
+    for (const opt of ['sgd', 'adam', 'sgdDataset'] as const) {
       const rel = maxRelativeDifference(dist[opt].weights, ref[opt].weights);
       expect(rel).toBeLessThanOrEqual(1e-5);
       expect(dist[opt].strategyReason).toMatch(new RegExp(`distributed world of ${size} ranks`));

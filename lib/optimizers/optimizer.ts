@@ -14,6 +14,7 @@ import { Variable } from '../tensor/variable';
 import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
 import { checkConvention, type OptimizerConvention } from './convention';
 import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
+import { HyperBuffer } from './hyper-buffer';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
 
 /** Options every optimizer accepts. */
@@ -46,10 +47,11 @@ export interface StepInput {
   grads: unknown[];
   /** slots[slotName][i] is the storage of that slot for params[i]. */
   slots: Record<string, unknown[]>;
-  /** Learning rate of this step (schedule evaluated at `iterations` before the step). */
-  lr: number;
-  /** 1-based step number (iterations + 1). */
-  step: number;
+  /**
+   * The optimizer's [learningRate, stepsDone] buffer (lib/optimizers/hyper-buffer.ts), the kernel's `hyper`
+   * argument: it holds this step's rate and the steps done before it.
+   */
+  hyper: unknown;
 }
 
 /**
@@ -94,6 +96,8 @@ export abstract class Optimizer {
   /** State loaded by setState before the variables were seen: index -> slot name -> tensor. */
   private pending = new Map<number, Record<string, Tensor>>();
   private disposed = false;
+  /** The learning rate and step count as backend values, read and advanced by the step kernel. */
+  private readonly hyper = new HyperBuffer();
 
   protected constructor(owner: string, options: OptimizerOptions, defaults: { learningRate: number; weightDecay?: number }) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -180,12 +184,18 @@ export abstract class Optimizer {
     const lr = this.getLearningRate();
     if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${this.className}.applyGradients: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
     if (backend !== null) {
-      const step = this.iterations + 1;
-      if (clipping) {
-        tidy(() => this.runStep({ backend, lr, step, ...this.stepLists(active, clipGradients(active.map((p) => p.grad), this.clip)) }));
-      } else {
-        this.runStep({ backend, lr, step, ...this.unclippedLists(active) });
+      const hyper = this.hyper.prepare(backend, lr, this.iterations);
+      try {
+        if (clipping) {
+          tidy(() => this.runStep({ backend, hyper, ...this.stepLists(active, clipGradients(active.map((p) => p.grad), this.clip)) }));
+        } else {
+          this.runStep({ backend, hyper, ...this.unclippedLists(active) });
+        }
+      } catch (err) {
+        this.hyper.forget(true);
+        throw err;
       }
+      this.hyper.advanced(1);
       applyConstraints(active);
     }
     this.iterations++;
@@ -193,15 +203,30 @@ export abstract class Optimizer {
 
   /**
    * @internal The one kernel call `applyGradients(pairs)` would make, for training loops that run steps on the
-   * backend (lib/models/native-steps.ts), which set its learning rate and step number per step (here 0 and 1).
-   * The slots are allocated now. Null when the step clips gradients or constrains a variable (that runs ops) or
-   * updates nothing. The
-   * call stays valid while `stateVersion` is unchanged.
+   * backend (lib/models/native-steps.ts). It reads the rate and step count from the optimizer's buffer, which
+   * `beforeBackendSteps` fills and the run advances. The slots are allocated now. Null when the step clips
+   * gradients or constrains a variable (that runs ops) or updates nothing. The call stays valid while
+   * `stateVersion` is unchanged.
    */
   kernelCallFor(pairs: GradientPair[]): OptimizerKernelCall | null {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.kernelCallFor`);
     if (backend === null || clipping || active.some((p) => p.variable.constraint !== null)) return null;
-    return this.kernelCall({ backend, lr: 0, step: 1, ...this.unclippedLists(active) });
+    return this.kernelCall({ backend, hyper: this.hyper.storageOn(backend), ...this.unclippedLists(active) });
+  }
+
+  /**
+   * @internal Before a run of steps on `backend` with calls from `kernelCallFor`: the buffer gets the step count
+   * `iterations` and the rate `firstRate` (the run writes each later step's rate itself).
+   */
+  beforeBackendSteps(backend: Backend, firstRate: number): void {
+    this.hyper.prepare(backend, firstRate, this.iterations);
+  }
+
+  /** @internal After a run of `ran` steps on the backend: counts them (the run advanced the buffer's count). */
+  afterBackendSteps(ran: number): void {
+    this.iterations += ran;
+    this.hyper.advanced(ran);
+    this.hyper.forget();  // the run wrote its steps' rates
   }
 
   /**
@@ -374,6 +399,7 @@ export abstract class Optimizer {
 
   /** Releases every slot. The optimizer cannot be used afterwards. */
   dispose(): void {
+    this.hyper.dispose();
     this.lastPairs = null;
     this.stepCache = null;
     this.stateVersion++;

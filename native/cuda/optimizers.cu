@@ -26,17 +26,20 @@ static_assert(kOptimizerGranule % (kOptThreads * kIlp) == 0, "a chunk is whole p
 
 template <int KIND>
 __global__ void __launch_bounds__(kOptThreads)
-    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, const float* loss_in,
-                        float* loss_out) {
+    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, const float* hyper,
+                        const float* loss_in, float* loss_out) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   if (loss_out != nullptr && blockIdx.x == 0 && threadIdx.x == 0) *loss_out = *loss_in;
-  // The host's double scalars, rounded to the compute type once per thread.
-  const T lr = static_cast<T>(sc.lr), momentum = static_cast<T>(sc.momentum), wd = static_cast<T>(sc.wd);
+  // The rate and step number of this step from the optimizer's buffer; the host's double scalars, rounded to the
+  // compute type once per thread.
+  const double lr_in = hyper[0], step = static_cast<double>(hyper[1]) + 1.0;
+  const T lr = static_cast<T>(lr_in), momentum = static_cast<T>(sc.momentum), wd = static_cast<T>(sc.wd);
   const T beta1 = static_cast<T>(sc.beta1), eps = static_cast<T>(sc.eps);
   AdamScalars<T> adam;
   if constexpr (kind == OptimizerKind::adam) {
-    adam.lr = lr, adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
-    adam.step_scale = static_cast<T>(sc.step_scale), adam.v_scale = static_cast<T>(sc.v_scale);
+    // Bias corrections in double, as the CPU flavour (native/common/optimizer_math.h).
+    adam_step_scalars(adam, lr_in, sc.beta1, sc.beta2, step, sc.keras);
+    adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
     adam.decoupled = sc.decoupled;
   }
   for (size_t ci = blockIdx.x; ci < count; ci += gridDim.x) {
@@ -88,26 +91,31 @@ __global__ void __launch_bounds__(kOptThreads)
   }
 }
 
+// The step's count: hyper[1] = hyper[1] + 1, in a launch of its own so that no block of the update reads it after.
+__global__ void advance_step_kernel(float* hyper) { hyper[1] = hyper[1] + 1.f; }
+
 }  // namespace
 
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
-                         const OptimizerScalars& sc, const float* loss_in, float* loss_out) {
-  if (count == 0) return;
+                         const OptimizerScalars& sc, float* hyper, const float* loss_in, float* loss_out) {
   const unsigned blocks = static_cast<unsigned>(count < 65535u * 32u ? count : 65535u * 32u);
-  switch (kind) {
-    case OptimizerKind::sgd:
-      multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
-      break;
-    case OptimizerKind::adam:
-      multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
-      break;
-    case OptimizerKind::adagrad:
-      multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
-      break;
-    case OptimizerKind::rmsprop:
-      multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
-      break;
+  if (count > 0) {
+    switch (kind) {
+      case OptimizerKind::sgd:
+        multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+        break;
+      case OptimizerKind::adam:
+        multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+        break;
+      case OptimizerKind::adagrad:
+        multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+        break;
+      case OptimizerKind::rmsprop:
+        multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+        break;
+    }
   }
+  advance_step_kernel<<<1, 1, 0, s>>>(hyper);
 }
 
 }  // namespace cuda

@@ -4,18 +4,20 @@
  * ONE fused backend call per step that updates all parameters at once.
  */
 import type { Backend } from '../backend/backend';
-import { ShapeError, ValueError, describe } from '../errors';
-import { tensor } from '../ops/creation';
+import { ValueError, describe } from '../errors';
 import { noGrad } from '../autograd/tape';
-import { keep, tidy } from '../tensor/scope';
-import { shapesEqual } from '../tensor/shape';
-import { Tensor } from '../tensor/tensor';
-import { Variable } from '../tensor/variable';
+import { tidy } from '../tensor/scope';
+import type { Tensor } from '../tensor/tensor';
 import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
 import { checkConvention, type OptimizerConvention } from './convention';
 import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
 import { HyperBuffer } from './hyper-buffer';
+import { checkHyper } from './hyperparameters';
+import { OptimizerSlots, type OptimizerStateEntry } from './optimizer-slots';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
+
+export { checkHyper };
+export type { OptimizerStateEntry };
 
 /** Options every optimizer accepts. */
 export interface OptimizerOptions extends ClipOptions {
@@ -32,12 +34,6 @@ export interface OptimizerOptions extends ClipOptions {
    * Keras's either way. The differences per optimizer are listed in lib/optimizers/convention.ts.
    */
   convention?: OptimizerConvention;
-}
-
-/** One named tensor of an optimizer's state (see `getState`). */
-export interface OptimizerStateEntry {
-  name: string;
-  tensor: Tensor;
 }
 
 /** @internal What a subclass gets for one step: parameters and gradients in the same order, and its slots. */
@@ -63,15 +59,6 @@ export interface OptimizerKernelCall {
   args: unknown[];
 }
 
-/** Throws a ValueError unless `v` is a finite number >= min. */
-export function checkHyper(v: unknown, owner: string, arg: string, min = 0, max = Infinity, openMax = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMax ? v >= max : v > max)) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${openMax ? ')' : ']'}`;
-    throw new ValueError(`${owner}: ${arg} must be a finite number ${range}, got ${describe(v)}`);
-  }
-  return v;
-}
-
 /**
  * Base of all optimizers (`sgd`, `adam`, `adamw`, `adagrad`, `rmsprop`).
  *
@@ -90,11 +77,8 @@ export abstract class Optimizer {
   /** Whose update formulas this optimizer follows ('keras' unless set). */
   readonly convention: OptimizerConvention;
   private readonly clip: ClipOptions;
-  /** Slots per variable, in order of first appearance. */
-  private readonly slotsOf = new Map<Variable, Record<string, Tensor>>();
-  private readonly order: Variable[] = [];
-  /** State loaded by setState before the variables were seen: index -> slot name -> tensor. */
-  private pending = new Map<number, Record<string, Tensor>>();
+  /** The slots of every variable updated so far, and a restored state waiting for its variables. */
+  private readonly slots = new OptimizerSlots(() => this.className, (slot) => this.slotInitialValue(slot));
   private disposed = false;
   /** The learning rate and step count as backend values, read and advanced by the step kernel. */
   private readonly hyper = new HyperBuffer();
@@ -256,7 +240,7 @@ export abstract class Optimizer {
     const slots: Record<string, unknown[]> = {};
     for (const n of names) slots[n] = [];
     for (const p of active) {
-      const own = this.slotsFor(p.variable, names);
+      const own = this.slots.slotsFor(p.variable, names);
       for (const n of names) slots[n].push(own[n].storage);
     }
     return { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
@@ -285,34 +269,6 @@ export abstract class Optimizer {
   /** The pairs of the last call that passed validation (shallow copies). */
   private lastPairs: GradientPair[] | null = null;
 
-  private slotsFor(v: Variable, names: string[]): Record<string, Tensor> {
-    let own = this.slotsOf.get(v);
-    if (!own) {
-      own = {};
-      this.slotsOf.set(v, own);
-      this.order.push(v);
-      const loaded = this.pending.get(this.order.length - 1);
-      if (loaded) {
-        this.pending.delete(this.order.length - 1);
-        for (const [n, t] of Object.entries(loaded)) {
-          if (!shapesEqual(t.shape, v.shape)) {
-            throw new ShapeError(`${this.className}: loaded slot ${n} for parameter ${this.order.length - 1} has shape [${t.shape.join(', ')}] but variable ${v.name} has shape [${v.shape.join(', ')}]`);
-          }
-          own[n] = keep(new Tensor(v.backend, v.backend.upload(t.dataSync()), v.shape.slice()));
-        }
-      }
-    }
-    for (const n of names) {
-      if (!own[n]) {
-        const storage = v.backend.alloc(v.size);
-        const init = this.slotInitialValue(n);
-        if (init !== 0) v.backend.fill(storage, init, 0, v.size);
-        own[n] = keep(new Tensor(v.backend, storage, v.shape.slice()));
-      }
-    }
-    return own;
-  }
-
   /** Keras-style config: learningRate (a number or a schedule config), clipping, weightDecay and own hyper-parameters. */
   getConfig(): Record<string, unknown> {
     const lr = this.learningRate;
@@ -331,23 +287,7 @@ export abstract class Optimizer {
    * copies owned by the caller.
    */
   getState(): OptimizerStateEntry[] {
-    const out: OptimizerStateEntry[] = [];
-    const backend = this.order[0]?.backend;
-    const it = new Float32Array([this.iterations]);
-    out.push({ name: 'iterations', tensor: backend ? new Tensor(backend, backend.upload(it), []) : iterationsTensor(it) });
-    this.order.forEach((v, i) => {
-      const own = this.slotsOf.get(v)!;
-      for (const [n, t] of Object.entries(own)) {
-        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
-      }
-    });
-    // Slots restored by setState whose variable has not been stepped yet (a loaded model saved again).
-    for (const [i, rec] of [...this.pending.entries()].sort((a, b) => a[0] - b[0])) {
-      for (const [n, t] of Object.entries(rec)) {
-        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
-      }
-    }
-    return out;
+    return this.slots.state(this.iterations);
   }
 
   /**
@@ -355,45 +295,14 @@ export abstract class Optimizer {
    * the same order). Existing slots are replaced; slots are taken by variables in order of first update.
    */
   setState(state: OptimizerStateEntry[]): void {
-    const owner = `${this.className}.setState`;
-    if (!Array.isArray(state)) throw new ValueError(`${owner}: state must be an array of { name, tensor }, got ${describe(state)}`);
-    const names = new Set(this.slotNames());
-    let iterations: number | null = null;
-    const pending = new Map<number, Record<string, Tensor>>();
-    state.forEach((e, i) => {
-      if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || !(e.tensor instanceof Tensor)) {
-        throw new ValueError(`${owner}: state[${i}] must be { name: string, tensor: Tensor }, got ${describe(e)}`);
-      }
-      if (e.name === 'iterations') {
-        const v = e.tensor.size === 1 ? e.tensor.dataSync()[0] : NaN;
-        if (!Number.isInteger(v) || v < 0) throw new ValueError(`${owner}: iterations must be a scalar integer >= 0, got ${describe(v)}`);
-        iterations = v;
-        return;
-      }
-      const m = /^([A-Za-z]+)\/(\d+)$/.exec(e.name);
-      if (!m || !names.has(m[1])) {
-        throw new ValueError(`${owner}: state[${i}].name must be 'iterations' or '<slot>/<index>' with slot one of ${[...names].join(', ')}, got ${describe(e.name)}`);
-      }
-      const idx = Number(m[2]);
-      const rec = pending.get(idx) ?? {};
-      rec[m[1]] = e.tensor;
-      pending.set(idx, rec);
-    });
-    if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
-    // Replace current slots: those of known variables now, the rest when their variable first appears.
-    this.stepCache = null;
-    this.stateVersion++;
-    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
-    const known = this.order.slice();
-    this.slotsOf.clear();
-    this.order.length = 0;
-    this.pending = new Map();
-    for (const [idx, rec] of pending) {
-      const copy: Record<string, Tensor> = {};
-      for (const [n, t] of Object.entries(rec)) copy[n] = keep(new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()));
-      this.pending.set(idx, copy);
+    let iterations: number;
+    try {
+      iterations = this.slots.restore(state, new Set(this.slotNames()), `${this.className}.setState`);
+    } finally {
+      // The slots may be replaced even when a restored slot did not fit its variable.
+      this.stepCache = null;
+      this.stateVersion++;
     }
-    for (const v of known) this.slotsFor(v, []);
     this.iterations = iterations;
   }
 
@@ -403,11 +312,7 @@ export abstract class Optimizer {
     this.lastPairs = null;
     this.stepCache = null;
     this.stateVersion++;
-    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
-    for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();
-    this.slotsOf.clear();
-    this.pending.clear();
-    this.order.length = 0;
+    this.slots.dispose();
     this.disposed = true;
   }
 }
@@ -418,10 +323,6 @@ function applyConstraints(pairs: GradientPair[]): void {
     const c = variable.constraint;
     if (c !== null) tidy(() => noGrad(() => variable.assign(c.apply(variable))));
   }
-}
-
-function iterationsTensor(it: Float32Array): Tensor {
-  return tensor(it, []);
 }
 
 export type { LearningRate, LearningRateSchedule };

@@ -177,9 +177,9 @@ struct OptimizerScalars {
 };
 // ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk; every thread reads
 // the learning rate hyper[0] and the step number hyper[1] + 1 from the optimizer's device buffer
-// [learningRate, stepsDone]. A one-thread launch then stores that step number into hyper[1] (after every block
-// of the update has read it). When loss_out is given, the update also stores *loss_in there (a training step's
-// loss, read after the step's graph ran: one launch less per step than a separate copy).
+// [learningRate, stepsDone]; the last block to finish stores that step number into hyper[1] (count == 0: a
+// one-thread launch advances it alone). When loss_out is given, the update also stores *loss_in there (a training
+// step's loss, read after the step's graph ran: one launch less per step than a separate copy).
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
                          const OptimizerScalars& sc, float* hyper, const float* loss_in = nullptr,
                          float* loss_out = nullptr);

@@ -21,12 +21,15 @@ namespace {
 using T = float;  // compute type of the per-element update
 
 constexpr int kOptThreads = 256;
+
+// Blocks of the running multi_tensor_kernel launch that have finished (last_block_to_finish).
+__device__ unsigned int g_optimizer_blocks_done = 0;
 constexpr int kIlp = 4;
 static_assert(kOptimizerGranule % (kOptThreads * kIlp) == 0, "a chunk is whole passes of a block");
 
 template <int KIND>
 __global__ void __launch_bounds__(kOptThreads)
-    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, const float* hyper,
+    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, float* hyper,
                         const float* loss_in, float* loss_out) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   if (loss_out != nullptr && blockIdx.x == 0 && threadIdx.x == 0) *loss_out = *loss_in;
@@ -89,9 +92,12 @@ __global__ void __launch_bounds__(kOptThreads)
       }
     }
   }
+  // The last block to finish (every other one has read the step number by then) stores it: the count advances
+  // within this launch.
+  if (last_block_to_finish(&g_optimizer_blocks_done)) hyper[1] = static_cast<float>(step);
 }
 
-// The step's count: hyper[1] = hyper[1] + 1, in a launch of its own so that no block of the update reads it after.
+// The step count of a step with no chunk to update: hyper[1] = hyper[1] + 1.
 __global__ void advance_step_kernel(float* hyper) { hyper[1] = hyper[1] + 1.f; }
 
 }  // namespace
@@ -99,23 +105,24 @@ __global__ void advance_step_kernel(float* hyper) { hyper[1] = hyper[1] + 1.f; }
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
                          const OptimizerScalars& sc, float* hyper, const float* loss_in, float* loss_out) {
   const unsigned blocks = static_cast<unsigned>(count < 65535u * 32u ? count : 65535u * 32u);
-  if (count > 0) {
-    switch (kind) {
-      case OptimizerKind::sgd:
-        multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
-        break;
-      case OptimizerKind::adam:
-        multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
-        break;
-      case OptimizerKind::adagrad:
-        multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
-        break;
-      case OptimizerKind::rmsprop:
-        multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
-        break;
-    }
+  if (count == 0) {
+    advance_step_kernel<<<1, 1, 0, s>>>(hyper);
+    return;
   }
-  advance_step_kernel<<<1, 1, 0, s>>>(hyper);
+  switch (kind) {
+    case OptimizerKind::sgd:
+      multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+      break;
+    case OptimizerKind::adam:
+      multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+      break;
+    case OptimizerKind::adagrad:
+      multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+      break;
+    case OptimizerKind::rmsprop:
+      multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
+      break;
+  }
 }
 
 }  // namespace cuda

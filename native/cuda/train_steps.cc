@@ -1,8 +1,8 @@
 // Training steps launched back to back without returning to JavaScript: for each step, gather the batch rows
 // of the data set into the inputs of the step's CUDA graph (the recorded forward and backward pass; x and y in
 // one launch), launch the graph, then launch the optimizer step, which reads the learning rate and step number
-// from the optimizer's hyper buffer, advances the count (a one-thread launch) and also stores the step's loss
-// into the epoch's loss vector: four launches a step. Where the rate changes from one step to the next (a
+// from the optimizer's hyper buffer, advances its count (its last block to finish) and also stores the step's
+// loss into the epoch's loss vector: three launches a step. Where the rate changes from one step to the next (a
 // schedule), a device-to-device copy stores the step's rate into the hyper buffer first, from the run's rates
 // uploaded once. The batch indices, the rates and the optimizer's chunk table go to the device once per call.
 // The host does not wait for the device.

@@ -89,16 +89,16 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     runTrainingSteps: nativeTrainingSteps(addon, activate),
     runTrainingEpochs: (p) => {
       activate();
-      addon.trainEpochs(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
+      addon.trainEpochs(epochKinds(p), p.lrs, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
     },
     runTrainingStepsAsync: (p, control) => {
       activate();
       return onWorker(addon.trainStepsAsync(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
-        p.firstStep, p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control));
+        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control));
     },
     runTrainingEpochsAsync: (p, control) => {
       activate();
-      return onWorker(addon.trainEpochsAsync(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control));
+      return onWorker(addon.trainEpochsAsync(epochKinds(p), p.lrs, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control));
     },
     runInferenceBatchesAsync: (p, control) => {
       activate();

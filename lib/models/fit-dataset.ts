@@ -150,7 +150,8 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
     let native: NativeSteps | null | undefined;  // settled at the first batch, once the model is built
     const placement = new StepPlacement();
     // steps and samples: stepsPerEpoch (or the batches of the last epoch) and the samples of the last epoch.
-    history.params = { epochs, steps: stepsPerEpoch ?? 0, samples: 0, strategy: 'compiled-replay', strategyReason: 'batches from a Dataset', offThread: false };
+    history.params = { epochs, steps: stepsPerEpoch ?? 0, samples: 0, strategy: 'compiled-replay', strategyReason: 'batches from a Dataset', offThread: false,
+      replayRefusals: recorder.refusals.list };
 
     let exhausted = false;
     let lastYield = Date.now();

@@ -166,20 +166,23 @@ struct TensorChunk {
   uint32_t n;
 };
 enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
-// Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
-// compute type once per thread); unused ones are ignored.
+// Every fixed scalar any optimizer needs, in double (the kernel rounds them to its float compute type once per
+// thread); unused ones are ignored. The learning rate and the step number are not among them: the kernel reads
+// them from the optimizer's hyper buffer.
 struct OptimizerScalars {
-  double lr, momentum, wd;     // sgd: lr, momentum, wd
-  double beta1, beta2, eps;    // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
-  double step_scale, v_scale;  // adam: AdamScalars' step_scale and v_scale (adam_step_scalars)
+  double momentum, wd;       // sgd: momentum, wd
+  double beta1, beta2, eps;  // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
   bool nesterov, decoupled;
   bool keras;  // Keras 3's formulas, else PyTorch's (native/common/optimizer_math.h)
 };
-// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
-// is given, the launch also stores *loss_in there (a training step's loss, read after the step's graph ran:
-// one launch less per step than a separate copy).
+// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk; every thread reads
+// the learning rate hyper[0] and the step number hyper[1] + 1 from the optimizer's device buffer
+// [learningRate, stepsDone]; the last block to finish stores that step number into hyper[1] (count == 0: a
+// one-thread launch advances it alone). When loss_out is given, the update also stores *loss_in there (a training
+// step's loss, read after the step's graph ran: one launch less per step than a separate copy).
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
-                         const OptimizerScalars& sc, const float* loss_in = nullptr, float* loss_out = nullptr);
+                         const OptimizerScalars& sc, float* hyper, const float* loss_in = nullptr,
+                         float* loss_out = nullptr);
 // Chunk sizes (elements): the largest chunk the kernel is given, the unit chunks are rounded to (a block's
 // threads times the elements each handles per pass), and the blocks per SM a table aims at.
 constexpr size_t kOptimizerChunk = 65536;

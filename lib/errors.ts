@@ -26,6 +26,18 @@ export class BackendError extends MyelinError {}
 export class ModelFormatError extends MyelinError {}
 
 /**
+ * An optional package that a feature needs is not installed (e.g. `h5wasm` for `my.io.importKeras`).
+ * `packageName` is the npm package to install.
+ */
+export class DependencyError extends MyelinError {
+  readonly packageName: string;
+  constructor(message: string, packageName: string) {
+    super(message);
+    this.packageName = packageName;
+  }
+}
+
+/**
  * The file system refused an operation (full disk, read-only file system, a file where a folder should be,
  * no permission...). `code` is the system error code (`'ENOSPC'`, `'EROFS'`, `'ENOTDIR'`, `'EEXIST'`,
  * `'EACCES'`...), `path` the file or folder concerned, `syscall` the call that failed.

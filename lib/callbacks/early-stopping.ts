@@ -1,5 +1,6 @@
 /** EarlyStopping: stop when a monitored value stops improving (Keras semantics). */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import type { Tensor } from '../tensor/tensor';
 import { Callback, monitored, resolveMode, type Logs } from './callback';
 
@@ -18,6 +19,10 @@ export interface EarlyStoppingOptions {
   /** Stop unless the value beats this baseline. Default none. */
   baseline?: number;
 }
+
+const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>({
+  monitor: true, minDelta: true, patience: true, mode: true, restoreBestWeights: true, baseline: true,
+});
 
 /**
  * After each epoch: an improvement is current < best - |minDelta| (mode min) or current > best + |minDelta|
@@ -43,6 +48,7 @@ export class EarlyStopping extends Callback {
   constructor(options: EarlyStoppingOptions = {}) {
     super();
     const o = options ?? {};
+    checkOptions('earlyStopping', o, EARLY_STOPPING_KEYS);
     this.monitor = o.monitor ?? 'val_loss';
     if (typeof this.monitor !== 'string') throw new ValueError(`earlyStopping: monitor must be a string, got ${describe(o.monitor)}`);
     const minDelta = o.minDelta ?? 0;

@@ -1,5 +1,6 @@
 /** Callbacks that change the optimizer's learning rate: learningRateScheduler and reduceLROnPlateau. */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import { Callback, monitored, resolveMode, type Logs } from './callback';
 import type { Optimizer } from '../optimizers/optimizer';
 
@@ -54,6 +55,10 @@ export interface ReduceLROnPlateauOptions {
   minLr?: number;
 }
 
+const REDUCE_LR_KEYS = optionKeys<ReduceLROnPlateauOptions>({
+  monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true,
+});
+
 /**
  * Multiplies the learning rate by `factor` (not below `minLr`) once the monitored value has not improved
  * (current < best - minDelta in mode min, current > best + minDelta in mode max) for `patience` epochs,
@@ -74,6 +79,7 @@ export class ReduceLROnPlateau extends Callback {
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super();
     const o = options ?? {};
+    checkOptions('reduceLROnPlateau', o, REDUCE_LR_KEYS);
     this.monitor = o.monitor ?? 'val_loss';
     this.factor = o.factor ?? 0.1;
     if (typeof this.factor !== 'number' || !(this.factor > 0 && this.factor < 1)) throw new ValueError(`reduceLROnPlateau: factor must be a number in (0, 1), got ${describe(o.factor)}`);

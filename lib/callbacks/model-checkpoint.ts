@@ -1,5 +1,6 @@
 /** ModelCheckpoint: save the model after epochs (optionally only when the monitored value improves). */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import { Callback, monitored, resolveMode, type Logs } from './callback';
 
 /** Options of `modelCheckpoint()`. */
@@ -27,6 +28,8 @@ export function formatPath(template: string, epoch: number, logs: Logs): string 
   });
 }
 
+const MODEL_CHECKPOINT_KEYS = optionKeys<ModelCheckpointOptions>({ filepath: true, monitor: true, saveBestOnly: true, mode: true });
+
 /**
  * After each epoch calls `await model.save(path)` (provided by lib/io) with the formatted filepath; with
  * `saveBestOnly`, only when the monitored value improved.
@@ -45,6 +48,7 @@ export class ModelCheckpoint extends Callback {
     if (options === null || typeof options !== 'object' || typeof options.filepath !== 'string' || options.filepath.length === 0) {
       throw new ValueError(`modelCheckpoint: options.filepath must be a non-empty string, got ${describe(options?.filepath)}`);
     }
+    checkOptions('modelCheckpoint', options, MODEL_CHECKPOINT_KEYS);
     this.filepath = options.filepath;
     this.monitor = options.monitor ?? 'val_loss';
     this.saveBestOnly = options.saveBestOnly ?? false;

@@ -1,4 +1,5 @@
 /** Progress output of `fit`: a live bar on a terminal, one line per epoch otherwise. */
+import { checkOptions, optionKeys } from '../options/strict';
 import { Callback, type Logs } from './callback';
 
 /** Where progress is written: `process.stdout` by default. */
@@ -18,6 +19,8 @@ export interface ProgressOptions {
   /** Minimum milliseconds between two redraws of the bar. Default 100. */
   refreshMs?: number;
 }
+
+const PROGRESS_KEYS = optionKeys<ProgressOptions>({ verbose: true, epochs: true, stepsPerEpoch: true, stream: true, refreshMs: true });
 
 function formatLogs(logs: Logs): string {
   return Object.entries(logs)
@@ -46,6 +49,7 @@ export class ProgressLogger extends Callback {
 
   constructor(options: ProgressOptions) {
     super();
+    checkOptions('ProgressLogger', options, PROGRESS_KEYS);
     const stream = options.stream ?? process.stdout;
     this.opts = { refreshMs: 100, ...options, stream };
     this.live = options.verbose === 1 && stream.isTTY === true;

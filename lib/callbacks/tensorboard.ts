@@ -3,6 +3,7 @@
  * `<logDir>/validation`, one `events.out.tfevents.<seconds>.<host>` file each per fit (lib/io/tensorboard).
  */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import { EventFileWriter } from '../io/tensorboard/event-writer';
 import { histogramOf, type SummaryValue } from '../io/tensorboard/events';
 import * as path from 'path';
@@ -18,6 +19,8 @@ export interface TensorBoardOptions {
   /** Every this many epochs (from epoch 0), a histogram of each weight (tag: its name). Default 0: none. */
   histogramFreq?: number;
 }
+
+const TENSORBOARD_KEYS = optionKeys<TensorBoardOptions>({ updateFreq: true, histogramFreq: true });
 
 /**
  * Writes the fit's logs as TensorBoard scalars: training values to `train/` and `val_*` values (without the
@@ -36,6 +39,7 @@ export class TensorBoard extends Callback {
     super();
     if (typeof logDir !== 'string' || logDir.length === 0) throw new ValueError(`tensorBoard: logDir must be a non-empty string, got ${describe(logDir)}`);
     if (options === null || typeof options !== 'object') throw new ValueError(`tensorBoard: options must be an object, got ${describe(options)}`);
+    checkOptions('tensorBoard', options, TENSORBOARD_KEYS);
     const freq = options.updateFreq ?? 'epoch';
     if (freq !== 'epoch' && freq !== 'batch' && !(Number.isInteger(freq) && (freq as number) >= 1)) {
       throw new ValueError(`tensorBoard: updateFreq must be 'epoch', 'batch' or a positive integer, got ${describe(options.updateFreq)}`);

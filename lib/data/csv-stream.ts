@@ -3,6 +3,7 @@
  * read, parsed from their bytes (numbers without a string per field) and handed on as rows.
  */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import { fieldValue, scanDecimal, scanStop, splitLine } from './csv-fields';
 import { forEachLine, lineBlocks, type LineBlock } from './csv-lines';
 import { readCsvSchema, type CsvSchema, type FromCsvOptions } from './csv-schema';
@@ -47,6 +48,10 @@ export class CsvDataset extends Dataset<CsvRow> {
   }
 }
 
+const FROM_CSV_KEYS = optionKeys<FromCsvOptions>({
+  header: true, delimiter: true, target: true, columnTypes: true, encoders: true, vocabularyRows: true, unknownCategory: true, blockBytes: true,
+});
+
 /**
  * A dataset of the rows of the CSV file at `path`, read as it is consumed: elements `{ xs, ys }` (`ys` with a
  * `target`). Numeric columns are float32 values; string columns (see `columnTypes`) are categories, encoded by a
@@ -58,6 +63,7 @@ export class CsvDataset extends Dataset<CsvRow> {
 export function fromCsv(path: string, options: FromCsvOptions = {}): CsvDataset {
   if (typeof path !== 'string' || path === '') throw new ValueError(`fromCsv: path must be a non-empty string, got ${describe(path)}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`fromCsv: options must be an object, got ${describe(options)}`);
+  checkOptions('fromCsv', options, FROM_CSV_KEYS);
   const v = options.vocabularyRows;
   if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw new ValueError(`fromCsv: vocabularyRows must be an integer >= 1, got ${describe(v)}`);
   const b = options.blockBytes;

@@ -7,6 +7,7 @@ import { openRegularFile, readExactly } from '../io/safe-read';
 import type { Tensor } from '../tensor/tensor';
 import { LabelEncoder } from '../preprocessing/label-encoder';
 import { OneHotEncoder } from '../preprocessing/one-hot-encoder';
+import { checkOptions, optionKeys } from '../options/strict';
 import { chooseDelimiter, columnTypes, fieldValue, isNumber, looksLikeHeader, splitLine, type ColumnType } from './csv-fields';
 
 /** Options of {@link readCsv}. */
@@ -35,6 +36,8 @@ export interface ReadCsvOptions {
    */
   columnTypes?: Record<string, ColumnType> | ColumnType[];
 }
+
+const READ_CSV_KEYS = optionKeys<ReadCsvOptions>({ header: true, delimiter: true, target: true, maxBytes: true, columnTypes: true });
 
 /** A table read by {@link readCsv}, categorical columns encoded as numbers. */
 export interface CsvTable {
@@ -100,11 +103,13 @@ export function readTextFile(path: string, maxBytes: number = DEFAULT_MAX_CSV_BY
  * in a numeric column is a ValueError naming its line and column; all rows must have the same number of fields.
  */
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvTable {
+  checkOptions('readCsv', options, READ_CSV_KEYS);
   return parseCsv(readTextFile(path, options.maxBytes ?? DEFAULT_MAX_CSV_BYTES), options, path);
 }
 
 /** {@link readCsv} on text already in memory; `source` names it in errors. */
 export function parseCsv(text: string, options: ReadCsvOptions = {}, source = 'text'): CsvTable {
+  checkOptions('parseCsv', options, READ_CSV_KEYS);
   const lines = text.split(/\r?\n/).map((l, i) => ({ l, no: i + 1 })).filter(({ l }) => l.trim() !== '');
   if (lines.length === 0) throw new ValueError(`readCsv: ${source} holds no rows`);
   const d = chooseDelimiter(options.delimiter, lines[0].l, 'readCsv');

@@ -5,6 +5,7 @@
  * transformation costs a plain loop per element and one `await` per chunk.
  */
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 import { Random, generatorFor } from '../tensor/random';
 import { disposeElement, stackBatch } from './batch-stack';
 
@@ -29,6 +30,8 @@ export interface BatchOptions {
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropRemainder?: boolean;
 }
+
+const BATCH_KEYS = optionKeys<BatchOptions>({ dropRemainder: true });
 
 /**
  * A lazy sequence of elements. Make one with `my.data.fromArrays`, `fromGenerator` or `fromCsv`, chain
@@ -189,6 +192,8 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
    */
   batch(batchSize: number, options: BatchOptions = {}): Dataset<unknown> {
     const size = positiveInt(batchSize, 'Dataset.batch: batchSize');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ValueError(`Dataset.batch: options must be an object, got ${describe(options)}`);
+    checkOptions('Dataset.batch', options, BATCH_KEYS);
     const dropRemainder = options.dropRemainder ?? false;
     if (typeof dropRemainder !== 'boolean') throw new ValueError(`Dataset.batch: dropRemainder must be a boolean, got ${describe(dropRemainder)}`);
     return this.derive(async function* (it) {

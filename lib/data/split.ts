@@ -3,6 +3,7 @@ import { tensor } from '../ops/creation';
 import { ShapeError, ValueError, describe } from '../errors';
 import { generatorFor } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
+import { checkOptions, optionKeys } from '../options/strict';
 import { toMatrix, type Matrix, type MatrixLike } from './matrix';
 
 /** Options of {@link trainTestSplit}. */
@@ -16,6 +17,8 @@ export interface TrainTestSplitOptions {
   /** Shuffle before splitting (default true). Without shuffle the last samples form the test part. */
   shuffle?: boolean;
 }
+
+const SPLIT_KEYS = optionKeys<TrainTestSplitOptions>({ testSize: true, seed: true, stratify: true, shuffle: true });
 
 /** The parts {@link trainTestSplit} returns, with the sample indices each part took from the input. */
 export interface TrainTestSplit {
@@ -34,6 +37,7 @@ export interface TrainTestSplit {
  * @throws ShapeError when x and y have different sample counts; ValueError for a bad testSize.
  */
 export function trainTestSplit(x: MatrixLike, y: MatrixLike | number[], options: TrainTestSplitOptions = {}): TrainTestSplit {
+  checkOptions('trainTestSplit', options, SPLIT_KEYS);
   const mx = toMatrix(x, 'trainTestSplit: x');
   const my = toMatrix(y, 'trainTestSplit: y');
   const n = mx.rows;

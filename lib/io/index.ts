@@ -27,6 +27,7 @@ export type { LayerExport, OnnxLayerExporter, OnnxValue } from './onnx/layer-exp
 export type { OnnxGraphBuilder } from './onnx/graph-builder';
 export { readEventFile, decodeEvent, encodeEvent, histogramOf, type TensorBoardEvent, type SummaryValue, type Histogram } from './tensorboard/events';
 export { exportTfjs, toTfjsArtifacts, importTfjs, TFJS_SHARD } from './tfjs/index';
+export { importKeras, MAX_KERAS_BYTES, type KerasImportOptions } from './keras/index';
 export type { TfjsArtifacts, TfjsModelJSON, TfjsArtifactsInput, TfjsTopology, TfjsWeightSpec, TfjsManifestGroup } from './tfjs/index';
 export type { ModelJSON } from './model-json';
 

@@ -1,4 +1,5 @@
 /** The record of a `fit` run. */
+import { historyToSvg, plotHistory, type HistoryPlotOptions } from '../plot/history-plot';
 
 /** `History.params`. */
 export interface FitParams {
@@ -26,12 +27,46 @@ export class History {
    */
   params: FitParams = { epochs: 0, steps: 0, samples: 0 };
 
+  /** The epochs each key was recorded at (a `val_` key only at the epochs validation ran, see validationFreq). */
+  private readonly epochsOf: Record<string, number[]> = {};
+
   /** @internal Appends an epoch's logs. */
   record(epoch: number, logs: Record<string, number>): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) {
-      if (!this.history[k]) this.history[k] = [];
+      if (!this.history[k]) { this.history[k] = []; this.epochsOf[k] = []; }
       this.history[k].push(v);
+      this.epochsOf[k].push(epoch);
     }
+  }
+
+  /**
+   * Writes an SVG picture of the curves to `path`: one panel per metric (default: each recorded one; `metrics:
+   * ['loss']` picks), the training values solid and the validation values (`val_<metric>`) dashed, against the
+   * epoch. Self-contained (opens in a browser, embeds in a page). Sizes: `width` (640), `panelHeight` (260).
+   * @throws ValueError for an empty history or a metric never recorded; IOError when the file cannot be written.
+   */
+  plot(path: string, options: HistoryPlotOptions = {}): void {
+    plotHistory(this.curves(), path, options);
+  }
+
+  /** The SVG text that {@link plot} writes. */
+  toSvg(options: HistoryPlotOptions = {}): string {
+    return historyToSvg(this.curves(), options);
+  }
+
+  private curves() {
+    return {
+      keys: () => Object.keys(this.history),
+      curve: (key: string) => {
+        const values = this.history[key];
+        if (!values) return null;
+        const at = this.epochsOf[key];
+        // values appended by hand (without record) are taken as the last epochs, or as epochs 0, 1, ...
+        const epochs = at && at.length === values.length ? at
+          : this.epoch.length >= values.length ? this.epoch.slice(this.epoch.length - values.length) : values.map((_, i) => i);
+        return { epochs, values };
+      },
+    };
   }
 }

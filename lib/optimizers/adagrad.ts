@@ -1,4 +1,6 @@
 /** Adagrad (Duchi et al.). */
+import { strictOptimizerOptions } from './option-keys';
+import { optionKeys } from '../options/strict';
 import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `adagrad`. */
@@ -8,6 +10,8 @@ export interface AdagradOptions extends OptimizerOptions {
   /** Added inside the root (Keras) or to it (PyTorch) (>= 0). Default 1e-7 (Keras; torch's is 1e-10). */
   epsilon?: number;
 }
+
+const ADAGRAD_KEYS = optionKeys<Omit<AdagradOptions, keyof OptimizerOptions>>({ initialAccumulatorValue: true, epsilon: true });
 
 /**
  * Adagrad, acc starting at initialAccumulatorValue.
@@ -23,7 +27,7 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdagradOptions = {}) {
-    super('adagrad', options, { learningRate: 1e-3 });
+    super('adagrad', strictOptimizerOptions('adagrad', options, ADAGRAD_KEYS), { learningRate: 1e-3 });
     this.initialAccumulatorValue = checkHyper(options.initialAccumulatorValue ?? 0.1, 'adagrad', 'initialAccumulatorValue');
     this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'adagrad', 'epsilon');
   }

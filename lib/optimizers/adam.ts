@@ -1,5 +1,7 @@
 /** Adam (Kingma & Ba), with the AMSGrad variant. */
 import { ValueError, describe } from '../errors';
+import { strictOptimizerOptions } from './option-keys';
+import { optionKeys } from '../options/strict';
 import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `adam`. */
@@ -13,6 +15,8 @@ export interface AdamOptions extends OptimizerOptions {
   /** Use max(v) over steps (Reddi et al.). Default false. */
   amsgrad?: boolean;
 }
+
+const ADAM_KEYS = optionKeys<Omit<AdamOptions, keyof OptimizerOptions>>({ beta1: true, beta2: true, epsilon: true, amsgrad: true });
 
 /**
  * Adam at step t (1-based): m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2 (with amsgrad v' = the running max
@@ -34,7 +38,7 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(options: AdamOptions = {}, owner = 'adam', defaultWeightDecay = 0) {
-    super(owner, options, { learningRate: 1e-3, weightDecay: defaultWeightDecay });
+    super(owner, strictOptimizerOptions(owner, options, ADAM_KEYS), { learningRate: 1e-3, weightDecay: defaultWeightDecay });
     this.beta1 = checkHyper(options.beta1 ?? 0.9, owner, 'beta1', 0, 1, true);
     this.beta2 = checkHyper(options.beta2 ?? 0.999, owner, 'beta2', 0, 1, true);
     this.epsilon = checkHyper(options.epsilon ?? 1e-7, owner, 'epsilon');

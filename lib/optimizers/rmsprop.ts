@@ -1,5 +1,7 @@
 /** RMSprop (Hinton), optionally centered and with momentum. */
 import { ValueError, describe } from '../errors';
+import { strictOptimizerOptions } from './option-keys';
+import { optionKeys } from '../options/strict';
 import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `rmsprop`. */
@@ -13,6 +15,8 @@ export interface RmspropOptions extends OptimizerOptions {
   /** Divide by the estimated variance instead of the second moment. Default false. */
   centered?: boolean;
 }
+
+const RMSPROP_KEYS = optionKeys<Omit<RmspropOptions, keyof OptimizerOptions>>({ rho: true, momentum: true, epsilon: true, centered: true });
 
 /**
  * RMSprop: sq = rho sq + (1 - rho) g^2; var = sq, or with centered (mg = rho mg + (1 - rho) g) var = sq - mg^2.
@@ -30,7 +34,7 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(options: RmspropOptions = {}) {
-    super('rmsprop', options, { learningRate: 1e-3 });
+    super('rmsprop', strictOptimizerOptions('rmsprop', options, RMSPROP_KEYS), { learningRate: 1e-3 });
     this.rho = checkHyper(options.rho ?? 0.9, 'rmsprop', 'rho', 0, 1, true);
     this.momentum = checkHyper(options.momentum ?? 0, 'rmsprop', 'momentum', 0, 1, true);
     this.epsilon = checkHyper(options.epsilon ?? 1e-7, 'rmsprop', 'epsilon');

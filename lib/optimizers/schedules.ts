@@ -4,6 +4,7 @@
  */
 import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
+import { checkOptions, optionKeys } from '../options/strict';
 
 /** A learning rate as a function of the step (the optimizer's `iterations` before the step). */
 export interface LearningRateSchedule {
@@ -23,8 +24,10 @@ function finite(v: unknown, owner: string, arg: string, min = -Infinity, strict 
   return v;
 }
 
-function options<T>(o: T, owner: string): T {
+/** `o` once it is an object whose keys are all in `keys` (a ValueError naming `owner`, the key and the nearest known one otherwise). */
+function options<T>(o: T, owner: string, keys: readonly string[]): T {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ValueError(`${owner}: options must be an object, got ${describe(o)}`);
+  checkOptions(owner, o, keys);
   return o;
 }
 
@@ -37,12 +40,14 @@ export interface ExponentialDecayOptions {
   staircase?: boolean;
 }
 
+const EXPONENTIAL_DECAY_KEYS = optionKeys<ExponentialDecayOptions>({ initialLearningRate: true, decaySteps: true, decayRate: true, staircase: true });
+
 /**
  * Keras ExponentialDecay: lr(step) = initialLearningRate * decayRate ^ (step / decaySteps), with the
  * exponent floored when `staircase`.
  */
 export function exponentialDecay(opts: ExponentialDecayOptions): LearningRateSchedule {
-  const o = options(opts, 'exponentialDecay');
+  const o = options(opts, 'exponentialDecay', EXPONENTIAL_DECAY_KEYS);
   const lr0 = finite(o.initialLearningRate, 'exponentialDecay', 'initialLearningRate', 0);
   const steps = finite(o.decaySteps, 'exponentialDecay', 'decaySteps', 0, true);
   const rate = finite(o.decayRate, 'exponentialDecay', 'decayRate', 0);
@@ -70,6 +75,8 @@ export interface CosineDecayOptions {
   warmupSteps?: number;
 }
 
+const COSINE_DECAY_KEYS = optionKeys<CosineDecayOptions>({ initialLearningRate: true, decaySteps: true, alpha: true, warmupTarget: true, warmupSteps: true });
+
 /**
  * Keras 3 CosineDecay (keras/src/optimizers/schedules/learning_rate_schedule.py), with cos(p) = 0.5 (1 + cos(pi p)):
  * without warmupTarget, lr(step) = initialLearningRate ((1 - alpha) cos(min(step, decaySteps) / decaySteps) + alpha);
@@ -77,7 +84,7 @@ export interface CosineDecayOptions {
  * s / warmupSteps while s < warmupSteps, then warmupTarget ((1 - alpha) cos((s - warmupSteps) / decaySteps) + alpha).
  */
 export function cosineDecay(opts: CosineDecayOptions): LearningRateSchedule {
-  const o = options(opts, 'cosineDecay');
+  const o = options(opts, 'cosineDecay', COSINE_DECAY_KEYS);
   const lr0 = finite(o.initialLearningRate, 'cosineDecay', 'initialLearningRate', 0);
   const steps = finite(o.decaySteps, 'cosineDecay', 'decaySteps', 0, true);
   const alpha = finite(o.alpha ?? 0, 'cosineDecay', 'alpha', 0);
@@ -109,13 +116,15 @@ export interface PolynomialDecayOptions {
   cycle?: boolean;
 }
 
+const POLYNOMIAL_DECAY_KEYS = optionKeys<PolynomialDecayOptions>({ initialLearningRate: true, decaySteps: true, endLearningRate: true, power: true, cycle: true });
+
 /**
  * Keras 3 PolynomialDecay: lr(step) = (initialLearningRate - endLearningRate) (1 - s / d)^power + endLearningRate
  * with s = min(step, decaySteps), d = decaySteps; with `cycle`, s = step and d = decaySteps ceil(step / decaySteps)
  * (decaySteps at step 0). Defaults: endLearningRate 1e-4, power 1, cycle false.
  */
 export function polynomialDecay(opts: PolynomialDecayOptions): LearningRateSchedule {
-  const o = options(opts, 'polynomialDecay');
+  const o = options(opts, 'polynomialDecay', POLYNOMIAL_DECAY_KEYS);
   const lr0 = finite(o.initialLearningRate, 'polynomialDecay', 'initialLearningRate', 0);
   const steps = finite(o.decaySteps, 'polynomialDecay', 'decaySteps', 0, true);
   const end = finite(o.endLearningRate ?? 1e-4, 'polynomialDecay', 'endLearningRate', 0);
@@ -141,12 +150,14 @@ export interface PiecewiseConstantDecayOptions {
   values: number[];
 }
 
+const PIECEWISE_KEYS = optionKeys<PiecewiseConstantDecayOptions>({ boundaries: true, values: true });
+
 /**
  * Keras PiecewiseConstantDecay: values[0] while step <= boundaries[0], values[i] while
  * boundaries[i-1] < step <= boundaries[i], values[n] after the last boundary.
  */
 export function piecewiseConstantDecay(opts: PiecewiseConstantDecayOptions): LearningRateSchedule {
-  const o = options(opts, 'piecewiseConstantDecay');
+  const o = options(opts, 'piecewiseConstantDecay', PIECEWISE_KEYS);
   if (!Array.isArray(o.boundaries)) throw new ValueError(`piecewiseConstantDecay: boundaries must be an array of numbers, got ${describe(o.boundaries)}`);
   if (!Array.isArray(o.values) || o.values.length !== o.boundaries.length + 1) {
     throw new ValueError(`piecewiseConstantDecay: values must be an array of ${o.boundaries.length + 1} numbers (one more than boundaries), got ${describe(o.values)}`);

@@ -1,5 +1,7 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum. */
 import { ValueError, describe } from '../errors';
+import { strictOptimizerOptions } from './option-keys';
+import { optionKeys } from '../options/strict';
 import { Optimizer, checkHyper, type OptimizerOptions, type StepInput, type OptimizerKernelCall } from './optimizer';
 
 /** Options of `sgd`. */
@@ -9,6 +11,8 @@ export interface SgdOptions extends OptimizerOptions {
   /** Nesterov momentum (needs momentum > 0). Default false. */
   nesterov?: boolean;
 }
+
+const SGD_KEYS = optionKeys<Omit<SgdOptions, keyof OptimizerOptions>>({ momentum: true, nesterov: true });
 
 /**
  * SGD. Keras (default; keras/src/optimizers/sgd.py `update_step`): p -= lr wd p; with momentum
@@ -24,7 +28,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(options: SgdOptions = {}) {
-    super('sgd', options, { learningRate: 0.01 });
+    super('sgd', strictOptimizerOptions('sgd', options, SGD_KEYS), { learningRate: 0.01 });
     this.momentum = checkHyper(options.momentum ?? 0, 'sgd', 'momentum', 0, 1, true);
     const nesterov = options.nesterov ?? false;
     if (typeof nesterov !== 'boolean') throw new ValueError(`sgd: nesterov must be a boolean, got ${describe(nesterov)}`);

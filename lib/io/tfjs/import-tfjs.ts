@@ -11,11 +11,8 @@
  */
 import * as path from 'path';
 import { ModelFormatError, ValueError, describe } from '../../errors';
-import { recordWeightShapes } from '../../layers/layer';
-import { Model } from '../../models/model';
-import { Sequential, type SequentialConfig } from '../../models/sequential';
-import type { GraphModelConfig } from '../../models/graph-config';
-import { tensor } from '../../ops/creation';
+import type { Model } from '../../models/model';
+import { declaredWeights, importedModel } from '../build-imported';
 import { readRegularFileAsync } from '../model-io-async';
 import { MAX_MODEL_JSON_BYTES } from '../model-io';
 import { weightName } from './layer-map';
@@ -97,21 +94,9 @@ function fromArtifacts(a: TfjsArtifactsInput): Loaded {
   return { topology: a.modelTopology, specs, data: async () => concat(views), source };
 }
 
-function buildModel(config: Architecture['config']): Model {
-  return 'className' in config && config.className === 'Functional'
-    ? Model.fromConfig(config as GraphModelConfig)
-    : Sequential.fromConfig(config as SequentialConfig);
-}
-
 /** The myelin weight name of each spec; every declared weight must be there with its shape, and nothing else. */
 function matchWeights(arch: Architecture, specs: TfjsWeightSpec[], source: string): Map<string, TfjsWeightSpec> {
-  let declared;
-  try {
-    declared = recordWeightShapes(() => { buildModel(arch.config); });
-  } catch (err) {
-    if (err instanceof ModelFormatError) throw err;
-    throw new ModelFormatError(`${source}: the architecture cannot be rebuilt: ${(err as Error).message}`);
-  }
+  const declared = declaredWeights(arch.config, source);
   const byOwnName = new Map<string, TfjsWeightSpec>();
   for (const s of specs) {
     const cut = s.name.lastIndexOf('/');
@@ -150,25 +135,8 @@ export async function importTfjs<M extends Model = Model>(from: string | TfjsArt
   const arch = topologyFromTfjs(loaded.topology);
   const specs = matchWeights(arch, loaded.specs, loaded.source);
   const values = splitWeights(loaded.specs, await loaded.data(), loaded.source);
-  let model: Model;
-  try {
-    model = buildModel(arch.config);
-  } catch (err) {
-    throw new ModelFormatError(`${loaded.source}: the architecture cannot be rebuilt: ${(err as Error).message}`);
-  }
-  try {
-    const tensors = model.weights.map((w) => {
-      const s = specs.get(w.name)!;
-      return tensor(values.get(s.name)!, s.shape);
-    });
-    try {
-      model.setWeights(tensors);
-    } finally {
-      tensors.forEach((t) => t.dispose());
-    }
-    return model as M;
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
+  return importedModel(arch.config, (w) => {
+    const s = specs.get(w.name)!;
+    return values.get(s.name)!;
+  }, loaded.source) as M;
 }

@@ -13,7 +13,7 @@ import { ACTIVATION_NAMES } from '../../activations/activation';
 import { convertConstraint, convertInitializer, convertRegularizer } from './object-map';
 
 /** How one layer class maps. */
-interface LayerSpec {
+export interface LayerSpec {
   /** myelin config keys carried over, besides `name` and `trainable`. */
   keys: readonly string[];
   /** myelin key -> tfjs key, where it is not the snake_case form. */
@@ -114,13 +114,16 @@ function convertValue(key: string, value: unknown, toTfjs: boolean, where: strin
   return value;
 }
 
-/** The tfjs spec of `className`, or a ModelFormatError naming the layer. */
-export function layerSpec(className: string, where: string, toTfjs: boolean): LayerSpec {
-  const spec = Object.hasOwn(LAYER_SPECS, className) ? LAYER_SPECS[className] : undefined;
+/** A table of layer specs by class name: {@link LAYER_SPECS}, or a superset of it for Keras files. */
+export type LayerSpecTable = Readonly<Record<string, LayerSpec>>;
+
+/** The spec of `className` in `table` (default the tfjs table), or a ModelFormatError naming the layer. */
+export function layerSpec(className: string, where: string, toTfjs: boolean, table: LayerSpecTable = LAYER_SPECS): LayerSpec {
+  const spec = Object.hasOwn(table, className) ? table[className] : undefined;
   if (!spec) {
     throw new ModelFormatError(toTfjs
-      ? `${where}: TensorFlow.js has no layer ${className}; exportable layers: ${Object.keys(LAYER_SPECS).join(', ')}`
-      : `${where}: unknown layer class ${describe(className)}; myelin reads ${Object.keys(LAYER_SPECS).join(', ')}`);
+      ? `${where}: TensorFlow.js has no layer ${className}; exportable layers: ${Object.keys(table).join(', ')}`
+      : `${where}: unknown layer class ${describe(className)}; myelin reads ${Object.keys(table).join(', ')}`);
   }
   return spec;
 }
@@ -141,12 +144,13 @@ export function layerConfigToTfjs(className: string, config: Record<string, unkn
 }
 
 /**
- * The myelin config of a tfjs layer config (`batch_input_shape` is left to the topology).
+ * The myelin config of a tfjs layer config (`batch_input_shape` is left to the topology); `table` lists the
+ * classes read (default the tfjs ones; the Keras importer adds its own).
  * @throws ModelFormatError naming the layer for an unknown class, a key myelin has no place for, or a value
  *   (activation, initializer, regularizer, data format) it does not compute.
  */
-export function layerConfigFromTfjs(className: string, config: Record<string, unknown>, where: string): Record<string, unknown> {
-  const spec = layerSpec(className, where, false);
+export function layerConfigFromTfjs(className: string, config: Record<string, unknown>, where: string, table: LayerSpecTable = LAYER_SPECS): Record<string, unknown> {
+  const spec = layerSpec(className, where, false, table);
   const byTfjsKey = new Map(spec.keys.map((k) => [spec.renames?.[k] ?? snakeCase(k), k]));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {

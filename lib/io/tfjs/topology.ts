@@ -8,7 +8,7 @@
 import { ModelFormatError, describe } from '../../errors';
 import type { SequentialConfig } from '../../models/sequential';
 import type { GraphLayerConfig, GraphModelConfig, TensorRef } from '../../models/graph-config';
-import { layerConfigFromTfjs, layerConfigToTfjs } from './layer-map';
+import { LAYER_SPECS, layerConfigFromTfjs, layerConfigToTfjs, type LayerSpecTable } from './layer-map';
 
 /** The `modelTopology` of a tfjs layers model. */
 export interface TfjsTopology {
@@ -101,7 +101,7 @@ function refs(v: unknown, where: string): TensorRef[] {
   return v.map((r, i) => ref(r, `${where}[${i}]`));
 }
 
-function sequentialFromTfjs(config: Record<string, unknown> | unknown[], where: string): Architecture {
+function sequentialFromTfjs(config: Record<string, unknown> | unknown[], where: string, table: LayerSpecTable): Architecture {
   const list = Array.isArray(config) ? config : config.layers;
   const name = Array.isArray(config) ? undefined : config.name;
   if (!Array.isArray(list) || list.length === 0) throw new ModelFormatError(`${where}: config.layers must be a non-empty list, got ${describe(list)}`);
@@ -122,7 +122,7 @@ function sequentialFromTfjs(config: Record<string, unknown> | unknown[], where: 
     }
     if (classes.has(layerName)) throw new ModelFormatError(`${at}: two layers have this name`);
     classes.set(layerName, className);
-    const own = layerConfigFromTfjs(className, cfg, at);
+    const own = layerConfigFromTfjs(className, cfg, at, table);
     layers.push({ className, config: layers.length === 0 && inputShape ? { ...own, inputShape } : own });
   });
   if (!inputShape) throw new ModelFormatError(`${where}: the first layer gives no batch_input_shape; myelin needs the input shape to build the model`);
@@ -130,7 +130,7 @@ function sequentialFromTfjs(config: Record<string, unknown> | unknown[], where: 
   return { config: { name: typeof name === 'string' ? name : undefined, layers, inputShape }, classes };
 }
 
-function functionalFromTfjs(config: Record<string, unknown>, where: string): Architecture {
+function functionalFromTfjs(config: Record<string, unknown>, where: string, table: LayerSpecTable): Architecture {
   const list = config.layers;
   if (!Array.isArray(list) || list.length === 0) throw new ModelFormatError(`${where}: config.layers must be a non-empty list, got ${describe(list)}`);
   const classes = new Map<string, string>();
@@ -151,7 +151,7 @@ function functionalFromTfjs(config: Record<string, unknown>, where: string): Arc
     if (className === 'InputLayer') {
       return { className, name, config: { name, shape: sampleShape(cfg.batch_input_shape, at) }, inboundNodes };
     }
-    return { className, name, config: { ...layerConfigFromTfjs(className, cfg, at), name }, inboundNodes };
+    return { className, name, config: { ...layerConfigFromTfjs(className, cfg, at, table), name }, inboundNodes };
   });
   const graph: GraphModelConfig = {
     className: 'Functional',
@@ -164,15 +164,16 @@ function functionalFromTfjs(config: Record<string, unknown>, where: string): Arc
 }
 
 /**
- * The myelin architecture of a tfjs `modelTopology` (also a bare `{ class_name, config }` as Keras writes it).
+ * The myelin architecture of a tfjs `modelTopology` (also a bare `{ class_name, config }` as Keras writes it);
+ * `table` lists the layer classes read (default the tfjs ones).
  * @throws ModelFormatError naming the layer for an unknown class, option or malformed entry.
  */
-export function topologyFromTfjs(topology: unknown): Architecture {
+export function topologyFromTfjs(topology: unknown, table: LayerSpecTable = LAYER_SPECS): Architecture {
   const t = object(topology, 'modelTopology');
   const top = t.model_config !== undefined ? object(t.model_config, 'modelTopology.model_config') : t;
   const className = text(top.class_name, 'modelTopology.class_name');
   const where = `modelTopology (${className})`;
-  if (className === 'Sequential') return sequentialFromTfjs(Array.isArray(top.config) ? top.config : object(top.config, `${where}: config`), where);
-  if (className === 'Model' || className === 'Functional') return functionalFromTfjs(object(top.config, `${where}: config`), where);
+  if (className === 'Sequential') return sequentialFromTfjs(Array.isArray(top.config) ? top.config : object(top.config, `${where}: config`), where, table);
+  if (className === 'Model' || className === 'Functional') return functionalFromTfjs(object(top.config, `${where}: config`), where, table);
   throw new ModelFormatError(`${where}: a model must be Sequential, Model or Functional`);
 }

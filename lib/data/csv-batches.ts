@@ -1,7 +1,8 @@
 /**
  * `fromCsv(...).batch(n)`: the batches of a CSV file made without an object per row. Each block of lines is parsed
- * into float32 buffers (lib/data/csv-block-parser.ts) and its rows are copied into the batch being filled, which
- * becomes the batch's Tensors as it is (no further copy). The batches are those `Dataset.batch` makes of the rows.
+ * into float32 buffers (lib/data/csv-block-parser.ts) and its rows are copied into the batch being filled, whose
+ * buffers the batch's Tensors copy (into the backend's pooled storage, so a pass allocates no array per batch). The
+ * batches are those `Dataset.batch` makes of the rows.
  */
 import { tensor } from '../ops/creation';
 import { blockParser } from './csv-block-parser';
@@ -10,8 +11,8 @@ import type { CsvSchema } from './csv-schema';
 
 /** A batch of `n` rows: { xs: [n, features], ys: [n] } (no ys without a target). */
 function batchOf(xs: Float32Array, ys: Float32Array | null, n: number, features: number): unknown {
-  const x = tensor(xs, [n, features], { copy: false });
-  return ys ? { xs: x, ys: tensor(ys, [n], { copy: false }) } : { xs: x };
+  const x = tensor(xs, [n, features]);
+  return ys ? { xs: x, ys: tensor(ys, [n]) } : { xs: x };
 }
 
 /**
@@ -27,8 +28,8 @@ export async function* csvBatches(path: string, schemaOf: () => Promise<CsvSchem
   const oneHot = schema.plan.some((c) => c.oneHot);
   let blockX = new Float32Array(0);
   let blockY = new Float32Array(0);
-  let bx = new Float32Array(batchSize * f);
-  let by = target ? new Float32Array(batchSize) : null;
+  const bx = new Float32Array(batchSize * f);
+  const by = target ? new Float32Array(batchSize) : null;
   let filled = 0;
   for await (const block of lineBlocks(path, blockBytes, 'fromCsv')) {
     if (blockX.length < block.lines * f) {
@@ -46,8 +47,6 @@ export async function* csvBatches(path: string, schemaOf: () => Promise<CsvSchem
       at += take;
       if (filled === batchSize) {
         const batch = batchOf(bx, by, batchSize, f);
-        bx = new Float32Array(batchSize * f);
-        by = target ? new Float32Array(batchSize) : null;
         filled = 0;
         yield [batch];
       }

@@ -63,6 +63,7 @@ export function blockParser(schema: CsvSchema, path: string): BlockParser {
       if (quotes) for (let i = start; i < end && !quoted; i++) quoted = b[i] === 34;
       let count = 0;
       if (fast && !quoted) {
+        const base = rows * features;
         let i = start;
         for (;;) {
           if (numeric[count] === 1) {
@@ -89,7 +90,9 @@ export function blockParser(schema: CsvSchema, path: string): BlockParser {
               if (v - v !== 0) numberError(b.toString('utf8', i, scanStop), line, count);  // NaN or an overflow
               i = scanStop;
             }
-            put(count, v);
+            const o = offsets[count];  // a numeric column is a feature (o >= 0) or the target
+            if (o >= 0) xs[base + o] = v;
+            else (ys as Float32Array)[rows] = v;
           } else {
             let e = i;
             while (e < end && b[e] !== d) e++;

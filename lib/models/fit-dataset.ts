@@ -156,7 +156,10 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
               const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false });
               native = (choice.strategy === 'native-epochs' || choice.strategy === 'native-steps') && choice.offThread ? new NativeSteps(p.x.backend, recorder, compiled.optimizer, yieldMs) : null;
               history.params = { ...history.params, strategy: native ? 'native-steps' : choice.strategy, strategyReason: `batches from a Dataset; ${choice.reason}`, offThread: native !== null };
-              if (native) groups = new StepGroups(native, model.trainableWeights, deviceLoss, control, onThread);
+              if (native) {
+                groups = new StepGroups(native, model.trainableWeights, deviceLoss, control, onThread);
+                p.x.backend.reserveCores?.(1);  // the JavaScript thread parses while the jobs run (see Backend.reserveCores)
+              }
             }
             if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: p.n });
             if (groups) {
@@ -209,6 +212,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
     if (g !== null) {
       g.discard();  // batches staged when the fit failed or was stopped are not trained
       await g.settle().catch(() => undefined);  // no job touches the weights once the fit has returned
+      model.weights[0]?.backend.reserveCores?.(0);
     }
     await closePass().catch(() => undefined);  // a failing source's own cleanup never hides the fit's outcome
     session.end();

@@ -107,6 +107,20 @@ test('many groups of batches (native jobs of 8 batches while the next ones are r
   ha.history.loss.forEach((l, i) => expect(hb.history.loss[i]).toBeCloseTo(l, 5));
 });
 
+test('an optimizer without a fused kernel call (clipNorm) trains its groups on the JavaScript thread, as arrays', async () => {
+  const clipped = () => {
+    const m = model();
+    m.compile({ optimizer: my.optimizers.adam({ learningRate: 0.01, clipNorm: 0.5 }), loss: 'sparseCategoricalCrossentropy' });
+    return m;
+  };
+  const a = clipped();
+  const ha = await a.fit(x, y, { epochs: 2, batchSize: 10, shuffle: false, verbose: 0 });
+  const b = clipped();
+  const hb = await b.fit(my.data.fromArrays(x, y).batch(10), { epochs: 2, verbose: 0 });
+  expectSameWeights(a, b);
+  ha.history.loss.forEach((l, i) => expect(hb.history.loss[i]).toBeCloseTo(l, 5));
+});
+
 describe('control', () => {
   test('an abort signal rejects with AbortError; stopTraining resolves with the epochs so far; arrays as validationData', async () => {
     const m = model();

@@ -32,6 +32,8 @@ export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, i
 /** The factory a layer class is made with: 'Dense' -> 'dense', 'Conv2D' -> 'conv2d', 'MaxPooling1D' -> 'maxPooling1d'. */
 function factoryName(className: string): string {
   if (className === 'LeakyReLU') return 'leakyRelu';
+  if (className === 'LSTM' || className === 'GRU') return className.toLowerCase();
+  if (className === 'SimpleRNN') return 'simpleRnn';
   return className[0].toLowerCase() + className.slice(1).replace(/(\d)D$/, '$1d');
 }
 

@@ -135,6 +135,7 @@ export abstract class RecurrentLayer extends Layer {
     if (inputShape.length !== 2) {
       throw new ShapeError(`${this.name}: input must have shape [batch, time, features], got samples of shape [${inputShape.join(', ')}]`);
     }
+    if (inputShape[0] === 0) throw new ShapeError(`${this.name}: the input has 0 time steps (samples of shape [${inputShape.join(', ')}]); give at least one step`);
     const k = this.gates * this.units;
     this.kernel = this.addWeight('kernel', [inputShape[1], k], this.kernelInitializer, this.kernelRegularizer);
     this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, k], this.recurrentInitializer, this.recurrentRegularizer);

@@ -11,10 +11,10 @@ namespace myelin {
 
 struct RecurrentArgs {
   size_t t, steps, batch, units;
-  int act, rec;           // unary op ids (rec = act when the cell has one activation)
-  size_t row;             // batch * units: one state slot
-  size_t slots;           // (steps + 1) * row: one slab of states
-  size_t maskNeed;        // steps * batch
+  int act, rec;     // unary op ids (rec = act when the cell has one activation)
+  size_t row;       // batch * units: one state slot
+  size_t slots;     // (steps + 1) * row: one slab of states
+  size_t maskNeed;  // steps * batch
 };
 
 // Reads t, steps, batch, units from argument `first` on and takes the activation ids the entry read (act, and rec

@@ -14,20 +14,28 @@ namespace myelin {
 // f(x) for the activations a cell accepts (anything else is linear; the ops layer lets only these four through).
 MYELIN_HD float cell_act(int op, float x) {
   switch (static_cast<UnaryOp>(op)) {
-    case UnaryOp::tanh: return unary_forward<int(UnaryOp::tanh)>(x, 0.f);
-    case UnaryOp::sigmoid: return unary_forward<int(UnaryOp::sigmoid)>(x, 0.f);
-    case UnaryOp::relu: return unary_forward<int(UnaryOp::relu)>(x, 0.f);
-    default: return x;
+    case UnaryOp::tanh:
+      return unary_forward<int(UnaryOp::tanh)>(x, 0.f);
+    case UnaryOp::sigmoid:
+      return unary_forward<int(UnaryOp::sigmoid)>(x, 0.f);
+    case UnaryOp::relu:
+      return unary_forward<int(UnaryOp::relu)>(x, 0.f);
+    default:
+      return x;
   }
 }
 
 // f'(x) from y = f(x).
 MYELIN_HD float cell_act_grad(int op, float y) {
   switch (static_cast<UnaryOp>(op)) {
-    case UnaryOp::tanh: return 1.f - y * y;
-    case UnaryOp::sigmoid: return y * (1.f - y);
-    case UnaryOp::relu: return y > 0.f ? 1.f : 0.f;
-    default: return 1.f;
+    case UnaryOp::tanh:
+      return 1.f - y * y;
+    case UnaryOp::sigmoid:
+      return y * (1.f - y);
+    case UnaryOp::relu:
+      return y > 0.f ? 1.f : 0.f;
+    default:
+      return 1.f;
   }
 }
 
@@ -44,8 +52,8 @@ MYELIN_HD void lstm_cell(float* z, size_t u, size_t j, float c, float* c_out, fl
 
 // LSTM backward for unit j: gates [i, f, g, o] of the step, c the previous and cn the new cell state, dh and dc the
 // gradients of h' and c'; writes dz (4 u) and returns dc of the previous cell state.
-MYELIN_HD float lstm_cell_grad(const float* gates, size_t u, size_t j, float c, float cn, float dh, float dc,
-                               float* dz, int act, int rec) {
+MYELIN_HD float lstm_cell_grad(const float* gates, size_t u, size_t j, float c, float cn, float dh, float dc, float* dz,
+                               int act, int rec) {
   const float i = gates[j], f = gates[u + j], g = gates[2 * u + j], o = gates[3 * u + j];
   const float tc = cell_act(act, cn);
   const float dct = dc + dh * o * cell_act_grad(act, tc);

@@ -16,9 +16,10 @@ namespace {
 // Runs fn(b) for every batch row, across the pool when batch * work is large.
 template <typename F>
 void over_rows(size_t batch, size_t work, F&& fn) {
-  parallel_for(batch, std::max<size_t>(1, kParallelMin / 16 / std::max<size_t>(work, 1)), [&](size_t begin, size_t end) {
-    for (size_t b = begin; b < end; ++b) fn(b);
-  });
+  parallel_for(batch, std::max<size_t>(1, kParallelMin / 16 / std::max<size_t>(work, 1)),
+               [&](size_t begin, size_t end) {
+                 for (size_t b = begin; b < end; ++b) fn(b);
+               });
 }
 
 bool masked(const F32& mask, const RecurrentArgs& r, size_t b) {

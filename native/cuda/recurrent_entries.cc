@@ -123,8 +123,8 @@ Napi::Value GruStepGrad(const Napi::CallbackInfo& info) {
   const size_t w = 3 * r.units;
   const float* zrn = gates->ptr + r.t * r.batch * 2 * w;
   float* da = dRec->ptr + r.t * r.batch * w;
-  launch_gru_step_grad(stream(), p, zrn, zrn + r.batch * w, states->ptr + r.t * r.row,
-                       dStates->ptr + (r.t + 1) * r.row, carry->ptr, dxw->ptr + r.t * r.batch * w, da);
+  launch_gru_step_grad(stream(), p, zrn, zrn + r.batch * w, states->ptr + r.t * r.row, dStates->ptr + (r.t + 1) * r.row,
+                       carry->ptr, dxw->ptr + r.t * r.batch * w, da);
   check_launch(info.Env(), "gruStepGrad");
   gemm(info.Env(), false, true, r.batch, r.units, w, 1.f, da, uk->ptr, 1.f, carry->ptr);
   return info.Env().Undefined();

@@ -191,6 +191,16 @@ export abstract class RecurrentLayer extends Layer {
     return this.run(xs, null, training);
   }
 
+  /** The input's mask [batch, time] (from embedding maskZero or masking) makes padded steps keep the state. */
+  override invokeMasked(xs: Tensor[], training: boolean, masks: ReadonlyArray<Tensor | null>): Tensor[] {
+    return this.run(xs, masks[0] ?? null, training);
+  }
+
+  /** With returnSequences the output keeps the input's mask (Keras); the last output has none. */
+  override computeOutputMask(_xs: Tensor[], masks: ReadonlyArray<Tensor | null>): Tensor | null {
+    return this.returnSequences ? masks[0] ?? null : null;
+  }
+
   /**
    * @internal The forward pass of [x, ...initialStates] with a mask [batch, time] of 0 / 1 (null: none): steps where
    * a sample's mask is 0 keep its previous state (and repeat the previous output).

@@ -76,6 +76,10 @@ export class GRU extends RecurrentLayer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, resetAfter: true };
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === GRU;
+  }
 }
 
 /** A `GRU` layer: `gru({ units: 32 })`. */

@@ -21,6 +21,7 @@ export {
 export { TimeDistributed, timeDistributed, type TimeDistributedArgs } from './time-distributed';
 export { RecurrentLayer, type RecurrentArgs } from './recurrent';
 export { LSTM, lstm, type LSTMArgs } from './lstm';
+export { Bidirectional, bidirectional, type BidirectionalArgs, type MergeMode } from './bidirectional';
 export { Masking, masking, type MaskingArgs } from './masking';
 export { GRU, gru, type GRUArgs } from './gru';
 export { SimpleRNN, simpleRnn, type SimpleRNNArgs } from './simple-rnn';

@@ -72,6 +72,10 @@ export class LSTM extends RecurrentLayer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, unitForgetBias: this.unitForgetBias };
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === LSTM;
+  }
 }
 
 /** An `LSTM` layer: `lstm({ units: 64, returnSequences: true })`. */

@@ -19,6 +19,7 @@ import { MultiHeadAttention } from './multi-head-attention';
 import { PositionEmbedding } from './position-embedding';
 import { TimeDistributed } from './time-distributed';
 import { LSTM } from './lstm';
+import { Bidirectional } from './bidirectional';
 import { Masking } from './masking';
 import { GRU } from './gru';
 import { SimpleRNN } from './simple-rnn';
@@ -66,6 +67,7 @@ const registry = new Map<string, LayerFactory>([
   ['MultiHeadAttention', (c) => new MultiHeadAttention(c as never)],
   ['TimeDistributed', (c) => new TimeDistributed(c as never)],
   ['LSTM', (c) => new LSTM(c as never)],
+  ['Bidirectional', (c) => new Bidirectional(c as never)],
   ['Masking', (c) => new Masking(c as never)],
   ['GRU', (c) => new GRU(c as never)],
   ['SimpleRNN', (c) => new SimpleRNN(c as never)],

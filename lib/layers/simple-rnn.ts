@@ -32,6 +32,10 @@ export class SimpleRNN extends RecurrentLayer {
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };
   }
+
+  protected override deterministicCall(): boolean {
+    return this.constructor === SimpleRNN;
+  }
 }
 
 /** A `SimpleRNN` layer: `simpleRnn({ units: 16 })`. */

@@ -69,4 +69,29 @@ describe.each(['reference', 'cpu'] as const)('on %s', (backend) => {
     const h = await model.fit(my.tensor(ids, [n, T]), my.tensor(ys, [n, 1]), { epochs: 30, batchSize: 16, verbose: 0 });
     expect(h.history.accuracy[h.history.accuracy.length - 1]).toBe(1);
   });
+
+  test('the replayed native training steps give the losses of the plain tape (masked lstm)', async () => {
+    const T = 10, n = 64;
+    const ids = Array.from({ length: n * T }, (_, i) => (i % 3 === 0 ? 0 : (i * 7) % 20));
+    const ys = Array.from({ length: n }, (_, i) => i % 2);
+    const run = async (replay: boolean) => {
+      const before = process.env.MYELIN_STEP_REPLAY;
+      if (!replay) process.env.MYELIN_STEP_REPLAY = '0';
+      try {
+        my.setSeed(1);
+        const m = my.sequential([
+          my.layers.embedding({ inputDim: 20, outputDim: 8, maskZero: true, inputShape: [T] }),
+          my.layers.lstm({ units: 16 }), my.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ]);
+        m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+        return await m.fit(my.tensor(ids, [n, T]), my.tensor(ys, [n, 1]), { epochs: 3, batchSize: 16, verbose: 0 });
+      } finally {
+        if (before === undefined) delete process.env.MYELIN_STEP_REPLAY; else process.env.MYELIN_STEP_REPLAY = before;
+      }
+    };
+    const replayed = await run(true), taped = await run(false);
+    expect(replayed.params.strategy).not.toBe('tape');
+    expect(taped.params.strategy).toBe('tape');
+    near(replayed.history.loss, taped.history.loss, 1e-6);
+  });
 });

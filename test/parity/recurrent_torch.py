@@ -83,9 +83,52 @@ def run(case):
     }
 
 
+def to_torch(kind, u, kernel, recurrent, bias):
+    """Keras-layout weights -> PyTorch's (w_ih, w_hh, b_ih, b_hh)."""
+    if kind == 'gru':
+        return gru_order(kernel.T, u), gru_order(recurrent.T, u), gru_order(bias[0], u), gru_order(bias[1], u)
+    return kernel.T, recurrent.T, bias, torch.zeros_like(bias)
+
+
+def to_keras(kind, u, g_ih, g_hh, gb_ih, gb_hh):
+    """PyTorch-layout gradients -> Keras's (kernel, recurrent, bias)."""
+    if kind == 'gru':
+        return gru_order(g_ih, u).T, gru_order(g_hh, u).T, torch.stack([gru_order(gb_ih, u), gru_order(gb_hh, u)])
+    return g_ih.T, g_hh.T, gb_ih
+
+
+def run_bidirectional(case):
+    """nn.LSTM / GRU / RNN(bidirectional=True): weights [forward kernel, recurrent, bias, backward ...]."""
+    kind, u = case['kind'], case['units']
+    x = t(case, 'x').requires_grad_(True)
+    n_states = 2 if kind == 'lstm' else 1
+    module = {'lstm': torch.nn.LSTM, 'gru': torch.nn.GRU, 'rnn': torch.nn.RNN}[kind](
+        x.shape[2], u, batch_first=True, bidirectional=True).double()
+    names = ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh')
+    params = []
+    for d, suffix in enumerate(('_l0', '_l0_reverse')):
+        w = to_torch(kind, u, t(case, 'kernel%d' % d), t(case, 'recurrent%d' % d), t(case, 'bias%d' % d))
+        ps = [getattr(module, n + suffix) for n in names]
+        with torch.no_grad():
+            for p, v in zip(ps, w):
+                p.copy_(v)
+        params.append(ps)
+    seq, fin = module(x)
+    finals = [fin[0][0], fin[1][0], fin[0][1], fin[1][1]] if kind == 'lstm' else [fin[0], fin[1]]
+    loss = (seq * t(case, 'dy')).sum()
+    for i, f in enumerate(finals):
+        loss = loss + (f * t(case, 'ds%d' % i)).sum()
+    loss.backward()
+    flat = lambda v: v.detach().reshape(-1).tolist()
+    dweights = []
+    for ps in params:
+        dweights += [flat(g) for g in to_keras(kind, u, *[p.grad for p in ps])]
+    return {'seq': flat(seq), 'finals': [flat(f) for f in finals], 'dx': flat(x.grad), 'dweights': dweights}
+
+
 def main():
     cases = json.loads(sys.stdin.read())
-    print(json.dumps({'results': [run(c) for c in cases], 'torch': torch.__version__}))
+    print(json.dumps({'results': [run_bidirectional(c) if c.get('bidirectional') else run(c) for c in cases], 'torch': torch.__version__}))
 
 
 if __name__ == '__main__':

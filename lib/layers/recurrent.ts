@@ -20,6 +20,7 @@ import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { SpatialDropout1D } from './spatial-dropout';
 
 /** Options every recurrent layer takes. */
 export interface RecurrentArgs extends LayerArgs {
@@ -47,13 +48,20 @@ export interface RecurrentArgs extends LayerArgs {
   returnState?: boolean;
   /** Run over the time steps in reverse order (the output sequence is then in that reversed order, as Keras). Default false. */
   goBackwards?: boolean;
+  /**
+   * Fraction of the input features dropped in training, with one mask per sample and feature kept over all time
+   * steps and gates (Keras's RNN input dropout; scaled by 1 / (1 - rate)). In [0, 1); default 0.
+   */
+  dropout?: number;
+  /** Seed of the dropout masks (default: the global generator). */
+  seed?: number;
 }
 
 /** The option keys of RecurrentArgs besides LayerArgs'. */
 export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, returnState: true,
-  goBackwards: true,
+  goBackwards: true, dropout: true, seed: true,
 });
 
 /** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
@@ -85,6 +93,10 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly dropout: number;
+  readonly seed: number | undefined;
+  /** The input dropout (a mask per sample and feature, fixed over time: spatial dropout of the sequence). */
+  private readonly inputDropout: SpatialDropout1D | null;
   protected readonly kernelInitializer: Initializer;
   protected readonly recurrentInitializer: Initializer;
   protected readonly biasInitializer: Initializer;
@@ -119,6 +131,11 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelRegularizer = args.kernelRegularizer == null ? null : getRegularizer(args.kernelRegularizer);
     this.recurrentRegularizer = args.recurrentRegularizer == null ? null : getRegularizer(args.recurrentRegularizer);
     this.biasRegularizer = args.biasRegularizer == null ? null : getRegularizer(args.biasRegularizer);
+    const rate = args.dropout ?? 0;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${who}: dropout must be a number in [0, 1), got ${describe(rate)}`);
+    this.dropout = rate;
+    this.seed = args.seed ?? undefined;
+    this.inputDropout = rate > 0 ? new SpatialDropout1D({ rate, seed: this.seed, name: `${this.name}_dropout` }) : null;
   }
 
   /** The bias: [k units] (the GRU with resetAfter: [2, 3 units]). */
@@ -140,6 +157,7 @@ export abstract class RecurrentLayer extends Layer {
     this.kernel = this.addWeight('kernel', [inputShape[1], k], this.kernelInitializer, this.kernelRegularizer);
     this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, k], this.recurrentInitializer, this.recurrentRegularizer);
     if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), this.initialBias(this.biasShape()), this.biasRegularizer);
+    this.inputDropout?.build(inputShape);
     super.build(inputShape);
   }
 
@@ -224,7 +242,7 @@ export abstract class RecurrentLayer extends Layer {
       throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got input of shape [${x.shape.join(', ')}]`);
     }
     if (!this.built) this.build(x.shape.slice(1));
-    let xt = transpose(x, [1, 0, 2]);
+    let xt = transpose(this.inputDropout && training ? this.inputDropout.call(x, true) : x, [1, 0, 2]);
     let mt = mask === null ? null : transpose(mask, [1, 0]);
     if (this.goBackwards) {
       const order = Int32Array.from({ length: T }, (_, i) => T - 1 - i);
@@ -246,10 +264,16 @@ export abstract class RecurrentLayer extends Layer {
       biasInitializer: configOf(this.biasInitializer), kernelRegularizer: configOf(this.kernelRegularizer),
       recurrentRegularizer: configOf(this.recurrentRegularizer), biasRegularizer: configOf(this.biasRegularizer),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
+      dropout: this.dropout, seed: this.seed ?? null,
     };
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...this.recurrentConfig() };
+  }
+
+  override dispose(): void {
+    this.inputDropout?.dispose();
+    super.dispose();
   }
 }

@@ -136,6 +136,29 @@ describe('layer behaviour', () => {
     }
   });
 
+  test('dropout: one mask per sample and feature over all steps in training, none in inference', () => {
+    for (const make of [my.layers.lstm, my.layers.gru, my.layers.simpleRnn]) {
+      const l = make({ units: 3, dropout: 0.5, seed: 4, returnSequences: true });
+      const input = my.variable(x(4, 5, 6, 3), true, 'x');
+      const inference = l.apply(input).dataSync();
+      const { grads } = my.valueAndGrads(() => my.sum(l.apply(input, true)), [input]);
+      const g = grads[0].dataSync();
+      let dropped = 0;
+      for (let b = 0; b < 4; b++) {
+        for (let f = 0; f < 6; f++) {
+          const zeros = [0, 1, 2, 3, 4].filter((t) => g[(b * 5 + t) * 6 + f] === 0).length;
+          expect([0, 5]).toContain(zeros);  // the whole feature over time, or none of it
+          if (zeros === 5) dropped++;
+        }
+      }
+      expect(dropped).toBeGreaterThan(2);
+      expect(dropped).toBeLessThan(22);
+      expect(Array.from(l.apply(input).dataSync())).toEqual(Array.from(inference));
+      expect(l.getConfig()).toMatchObject({ dropout: 0.5, seed: 4 });
+    }
+    expect(() => my.layers.lstm({ units: 2, dropout: 1 })).toThrow(/lstm: dropout must be a number in \[0, 1\)/);
+  });
+
   test('bad input: typed errors naming the layer', () => {
     const l = my.layers.lstm({ units: 3, name: 'my_lstm' });
     expect(() => l.apply(my.zeros([2, 0, 3]))).toThrow(ShapeError);

@@ -50,12 +50,11 @@ MYELIN_HD void lstm_cell(float* z, size_t u, size_t j, float c, float* c_out, fl
   *h_out = o * cell_act(act, cn);
 }
 
-// LSTM backward for unit j: gates [i, f, g, o] of the step, c the previous and cn the new cell state, dh and dc the
-// gradients of h' and c'; writes dz (4 u) and returns dc of the previous cell state.
-MYELIN_HD float lstm_cell_grad(const float* gates, size_t u, size_t j, float c, float cn, float dh, float dc, float* dz,
+// LSTM backward for unit j: gates [i, f, g, o] of the step, c the previous cell state and tc = act(c') of the new
+// one, dh and dc the gradients of h' and c'; writes dz (4 u) and returns dc of the previous cell state.
+MYELIN_HD float lstm_cell_grad(const float* gates, size_t u, size_t j, float c, float tc, float dh, float dc, float* dz,
                                int act, int rec) {
   const float i = gates[j], f = gates[u + j], g = gates[2 * u + j], o = gates[3 * u + j];
-  const float tc = cell_act(act, cn);
   const float dct = dc + dh * o * cell_act_grad(act, tc);
   dz[j] = dct * g * cell_act_grad(rec, i);
   dz[u + j] = dct * c * cell_act_grad(rec, f);

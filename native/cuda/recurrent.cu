@@ -38,7 +38,8 @@ __global__ void lstm_grad_kernel(RecurrentStep p, const float* g, const float* c
       for (int k = 0; k < 4; ++k) dz[b * w + k * u + j] = 0.f;
       continue;
     }
-    dc[i] = lstm_cell_grad(g + b * w, u, j, c[i], cn[i], dh[i] + dsh[i], dc[i] + dsc[i], dz + b * w, p.act, p.rec);
+    dc[i] = lstm_cell_grad(g + b * w, u, j, c[i], cell_act(p.act, cn[i]), dh[i] + dsh[i], dc[i] + dsc[i], dz + b * w,
+                           p.act, p.rec);
     dh[i] = 0.f;
   }
 }

@@ -1,14 +1,17 @@
 /**
  * The data targets of issue 17, one line each:
  *
- * - CSV parsing: MB/s of `fromCsv` reading a generated 1,000,000 x 32 CSV (~280 MB) on the JavaScript thread.
+ * - CSV parsing: MB/s of `fromCsv` reading a generated 1,000,000 x 32 CSV (~280 MB) on the JavaScript thread, row by
+ *   row and as batches (`fromCsv(...).batch(b)`, the pipeline of a fit).
  * - Streaming fit: one epoch of `fit(fromCsv(...).batch(b).prefetch(4))` on that file, peak RSS (target < 400 MB
  *   under `node --max-old-space-size=256`) and samples/s against the same fit from arrays in memory (target >= 0.7x).
+ *   Stream and array fits alternate `--repeat` times (default 3); the lines give medians and the ratio of the medians,
+ *   as the load of a shared machine changes between runs.
  * - prefetch: an epoch whose batches come from a generator that sleeps 2 ms per batch, with prefetch(2), against
  *   the same epoch from arrays; the step takes >= 2 ms (target: < 10% added).
  *
  * Run: `npm run build:ts && npm run bench:data` (that is `node --max-old-space-size=256
- * dist/benchmarks/data-streaming.js [--rows=1000000] [--file=/tmp/myelin-stream-1m.csv] [--keep]`).
+ * dist/benchmarks/data-streaming.js [--rows=1000000] [--file=/tmp/myelin-stream-1m.csv] [--repeat=3] [--keep]`).
  */
 import * as fs from 'fs';
 import * as my from '../lib/index';
@@ -20,6 +23,9 @@ const COLS = 32;
 const FILE = arg('file', `/tmp/myelin-stream-${ROWS}.csv`);
 const BATCH = Number(arg('batch', '256'));
 const HIDDEN = arg('hidden', '64,256').split(',').map(Number);
+const REPEAT = Number(arg('repeat', '3'));
+const median = (v: number[]): number => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const list = (v: number[]): string => v.map((t) => t.toFixed(2)).join('/');
 
 /** Writes ROWS rows of 32 features in [-1, 1) with 5 decimals and a linear target plus noise (seeded). */
 function generate(): void {
@@ -79,25 +85,47 @@ async function main(): Promise<void> {
   const mb = fs.statSync(FILE).size / 1e6;
   console.log(`file ${FILE}: ${ROWS} rows x ${COLS} features + target, ${mb.toFixed(1)} MB (ready in ${seconds(tg).toFixed(1)} s)`);
 
-  // 1. Parsing alone (a first pass warms the parser up; the second is timed): MB per wall second and per CPU second.
+  // 1. Parsing alone (a first pass warms the parser up), row by row and in batches: MB per wall and per CPU second.
   for await (const _ of my.data.fromCsv(FILE, { target: 'target' }).take(200000)) { /* warm-up */ }
-  const tp = process.hrtime.bigint();
-  const cp = process.cpuUsage();
+  const parses: Record<'rows' | 'batches', { wall: number[]; cpu: number[] }> = { rows: { wall: [], cpu: [] }, batches: { wall: [], cpu: [] } };
   let rows = 0;
-  for await (const _ of my.data.fromCsv(FILE, { target: 'target' })) rows++;
-  const parse = seconds(tp);
-  const parseCpu = cpuSeconds(cp);
-  console.log(`csv parse: ${rows} rows in ${parse.toFixed(2)} s = ${(mb / parse).toFixed(0)} MB/s wall, ${(mb / parseCpu).toFixed(0)} MB per CPU second (target >= 100 MB/s on one core)`);
+  for (let rep = 0; rep < REPEAT; rep++) {
+    for (const kind of ['rows', 'batches'] as const) {
+      const tp = process.hrtime.bigint();
+      const cp = process.cpuUsage();
+      rows = 0;
+      if (kind === 'rows') for await (const _ of my.data.fromCsv(FILE, { target: 'target' })) rows++;
+      else {
+        for await (const b of my.data.fromCsv(FILE, { target: 'target' }).batch(BATCH) as AsyncIterable<{ xs: Tensor; ys: Tensor }>) {
+          rows += b.xs.shape[0];
+          b.xs.dispose();
+          b.ys.dispose();
+        }
+      }
+      parses[kind].wall.push(seconds(tp));
+      parses[kind].cpu.push(cpuSeconds(cp));
+    }
+  }
+  for (const kind of ['rows', 'batches'] as const) {
+    const [wall, cpu] = [median(parses[kind].wall), median(parses[kind].cpu)];
+    console.log(`csv parse (${kind === 'rows' ? 'fromCsv rows' : `fromCsv(...).batch(${BATCH})`}): ${rows} rows in ${wall.toFixed(2)} s = ${(mb / wall).toFixed(0)} MB/s wall, ` +
+      `${(mb / cpu).toFixed(0)} MB per CPU second (target >= 100 MB/s on one core; medians of ${REPEAT}, wall s ${list(parses[kind].wall)})`);
+  }
 
-  // 2. Streaming fits (before any array is in memory, so that RSS is theirs alone), then the same fits from arrays.
-  const streams: { sec: number; cpu: number; peakMb: number; loss: number; strategy: string }[] = [];
-  for (const hidden of HIDDEN) {
+  // 2. Streaming fits (the first before any array is in memory, so that RSS is theirs alone), then array and stream
+  //    fits in turn.
+  const streamFit = async (hidden: number) => {
     const ms = model(hidden);
     const ts = process.hrtime.bigint();
     const cs = process.cpuUsage();
     const run = await peakRss(() => ms.fit(my.data.fromCsv(FILE, { target: 'target' }).batch(BATCH).prefetch(4), { epochs: 1, verbose: 0 }));
-    streams.push({ sec: seconds(ts), cpu: cpuSeconds(cs), peakMb: run.peakMb, loss: run.value.history.loss[0], strategy: String(run.value.params.strategy) });
     ms.dispose();
+    return { sec: seconds(ts), cpu: cpuSeconds(cs), peakMb: run.peakMb, loss: run.value.history.loss[0], strategy: String(run.value.params.strategy) };
+  };
+  const streams: { sec: number[]; cpu: number; peakMb: number; loss: number; strategy: string }[] = [];
+  for (const hidden of HIDDEN) {
+    const first = await streamFit(hidden);
+    streams.push({ ...first, sec: [first.sec] });
   }
   const x = new Float32Array(ROWS * COLS);
   const y = new Float32Array(ROWS);
@@ -106,22 +134,31 @@ async function main(): Promise<void> {
   for (let k = 0; k < HIDDEN.length; k++) {
     const hidden = HIDDEN[k];
     const st = streams[k];
-    const xt = my.tensor(x, [ROWS, COLS]);
-    const yt = my.tensor(y, [ROWS, 1]);
-    const ma = model(hidden);
-    const ta = process.hrtime.bigint();
-    const ca = process.cpuUsage();
-    const h = await ma.fit(xt, yt, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
-    const arraySec = seconds(ta);
-    const arrayCpu = cpuSeconds(ca);
-    ma.dispose();
-    xt.dispose();
-    yt.dispose();
-    const streamRate = ROWS / st.sec;
-    const arrayRate = ROWS / arraySec;
-    console.log(`streaming fit, MLP ${COLS}-${hidden}-${hidden}-1, batch ${BATCH}, 1 epoch: ${st.sec.toFixed(2)} s = ${(streamRate / 1e3).toFixed(1)} k samples/s, peak RSS ${st.peakMb.toFixed(0)} MB (target < 400 MB); ` +
-      `from arrays: ${arraySec.toFixed(2)} s = ${(arrayRate / 1e3).toFixed(1)} k samples/s; ratio ${(streamRate / arrayRate).toFixed(2)}x (target >= 0.7x); ` +
-      `CPU seconds ${st.cpu.toFixed(2)} / ${arrayCpu.toFixed(2)}; losses ${st.loss.toFixed(4)} / ${h.history.loss[0].toFixed(4)} [${st.strategy} vs ${h.params.strategy}]`);
+    const arraySecs: number[] = [];
+    let arrayCpu = 0;
+    let arrayLoss = 0;
+    let arrayStrategy = '';
+    for (let rep = 0; rep < REPEAT; rep++) {
+      const xt = my.tensor(x, [ROWS, COLS]);
+      const yt = my.tensor(y, [ROWS, 1]);
+      const ma = model(hidden);
+      const ta = process.hrtime.bigint();
+      const ca = process.cpuUsage();
+      const h = await ma.fit(xt, yt, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+      arraySecs.push(seconds(ta));
+      arrayCpu = cpuSeconds(ca);
+      [arrayLoss, arrayStrategy] = [h.history.loss[0], String(h.params.strategy)];
+      ma.dispose();
+      xt.dispose();
+      yt.dispose();
+      if (rep > 0) st.sec.push((await streamFit(hidden)).sec);  // the first stream fit ran before the arrays
+    }
+    const streamRate = ROWS / median(st.sec);
+    const arrayRate = ROWS / median(arraySecs);
+    console.log(`streaming fit, MLP ${COLS}-${hidden}-${hidden}-1, batch ${BATCH}, 1 epoch: ${median(st.sec).toFixed(2)} s = ${(streamRate / 1e3).toFixed(1)} k samples/s, peak RSS ${st.peakMb.toFixed(0)} MB (target < 400 MB); ` +
+      `from arrays: ${median(arraySecs).toFixed(2)} s = ${(arrayRate / 1e3).toFixed(1)} k samples/s; ratio ${(streamRate / arrayRate).toFixed(2)}x (target >= 0.7x); ` +
+      `medians of ${REPEAT}, s stream ${list(st.sec)}, arrays ${list(arraySecs)}; CPU seconds ${st.cpu.toFixed(2)} / ${arrayCpu.toFixed(2)}; ` +
+      `losses ${st.loss.toFixed(4)} / ${arrayLoss.toFixed(4)} [${st.strategy} vs ${arrayStrategy}]`);
   }
 
   // 3. prefetch: a generator sleeping 2 ms per batch.
@@ -135,7 +172,6 @@ async function main(): Promise<void> {
   const fastSource = () => my.data.fromGenerator(function* () { for (let i = 0; i < steps; i++) yield { xs: xs(i), ys: ys(i) }; });
   await mp.fit(fastSource().take(5), { verbose: 0 });  // warm up: the step program of this batch size
   const time = async (ds: my.data.Dataset) => { const t0 = process.hrtime.bigint(); await mp.fit(ds, { verbose: 0 }); return seconds(t0); };
-  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const runs: Record<'base' | 'plain' | 'pre', number[]> = { base: [], plain: [], pre: [] };
   for (let rep = 0; rep < 3; rep++) {  // interleaved, medians: the machine's load changes between runs
     runs.base.push(await time(fastSource()));

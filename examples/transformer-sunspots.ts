@@ -43,33 +43,58 @@ export function forecaster(window = WINDOW): my.Model {
   return my.model({ inputs: x, outputs: my.layers.dense({ units: 1 }).apply(my.layers.flatten().apply(h2)) });
 }
 
-/** Test mean absolute error (sunspot units) after `epochs`, and the persistence baseline's (next = last year). */
-export async function runSunspots(options: { epochs?: number; seed?: number } = {}): Promise<{ mae: number; persistence: number; train: number; test: number }> {
-  const { epochs = 150, seed = 0 } = options;
+/** The split of the series into windows: standardized train / test tensors and what scoring needs. */
+export interface SunspotsSplit {
+  trainX: my.Tensor; trainY: my.Tensor; testX: my.Tensor;
+  /** The raw test targets and the last year of each test window (the persistence forecast). */
+  testTargets: number[]; lastYears: number[];
+  mean: number; std: number; train: number; test: number;
+}
+
+/**
+ * Windows of `window` years predict the next year; the first 80% of the windows (in time order) train, the rest
+ * test; values standardized by the training targets' mean and (biased) standard deviation.
+ */
+export function sunspotsSplit(window = WINDOW): SunspotsSplit {
   const series = loadSunspots();
-  const n = series.length - WINDOW;
+  const n = series.length - window;
   const nTrain = Math.floor(n * 0.8);
-  const ys = series.slice(WINDOW);
+  const ys = series.slice(window);
   const trainY = ys.slice(0, nTrain);
   const mean = trainY.reduce((a, b) => a + b, 0) / nTrain;
   const std = Math.sqrt(trainY.reduce((a, b) => a + (b - mean) ** 2, 0) / nTrain);
   const windows = (from: number, to: number) => {
-    const out = new Float32Array((to - from) * WINDOW);
-    for (let i = from; i < to; i++) for (let t = 0; t < WINDOW; t++) out[(i - from) * WINDOW + t] = (series[i + t] - mean) / std;
-    return my.tensor(out, [to - from, WINDOW, 1]);
+    const out = new Float32Array((to - from) * window);
+    for (let i = from; i < to; i++) for (let t = 0; t < window; t++) out[(i - from) * window + t] = (series[i + t] - mean) / std;
+    return my.tensor(out, [to - from, window, 1]);
   };
-  const target = (from: number, to: number) => my.tensor(Float32Array.from(ys.slice(from, to), (v) => (v - mean) / std), [to - from, 1]);
+  return {
+    trainX: windows(0, nTrain), trainY: my.tensor(Float32Array.from(trainY, (v) => (v - mean) / std), [nTrain, 1]),
+    testX: windows(nTrain, n), testTargets: ys.slice(nTrain), lastYears: series.slice(nTrain + window - 1, n + window - 1),
+    mean, std, train: nTrain, test: n - nTrain,
+  };
+}
+
+/** Test mean absolute error (sunspot units) of `model` and of the persistence forecast (next = last year). */
+export function scoreSunspots(model: my.Model, split: SunspotsSplit): { mae: number; persistence: number } {
+  const pred = (model.predict(split.testX) as my.Tensor).dataSync();
+  let mae = 0, persistence = 0;
+  split.testTargets.forEach((y, i) => {
+    mae += Math.abs(pred[i] * split.std + split.mean - y);
+    persistence += Math.abs(split.lastYears[i] - y);
+  });
+  return { mae: mae / split.test, persistence: persistence / split.test };
+}
+
+/** Test mean absolute error (sunspot units) after `epochs`, and the persistence baseline's (next = last year). */
+export async function runSunspots(options: { epochs?: number; seed?: number } = {}): Promise<{ mae: number; persistence: number; train: number; test: number }> {
+  const { epochs = 150, seed = 0 } = options;
+  const split = sunspotsSplit();
   my.setSeed(seed);
   const model = forecaster();
   model.compile({ optimizer: my.optimizers.adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
-  await model.fit(windows(0, nTrain), target(0, nTrain), { epochs, batchSize: 32, verbose: 0, seed });
-  const pred = (model.predict(windows(nTrain, n)) as my.Tensor).dataSync();
-  let mae = 0, persistence = 0;
-  for (let i = nTrain; i < n; i++) {
-    mae += Math.abs(pred[i - nTrain] * std + mean - ys[i]);
-    persistence += Math.abs(series[i + WINDOW - 1] - ys[i]);
-  }
-  return { mae: mae / (n - nTrain), persistence: persistence / (n - nTrain), train: nTrain, test: n - nTrain };
+  await model.fit(split.trainX, split.trainY, { epochs, batchSize: 32, verbose: 0, seed });
+  return { ...scoreSunspots(model, split), train: split.train, test: split.test };
 }
 
 async function main(): Promise<void> {

@@ -81,11 +81,14 @@ describe('cuda device behaviour', () => {
     const cp = host.map((h) => h.p.slice()), cm = sizes.map((n) => new Float32Array(n)), cv = sizes.map((n) => new Float32Array(n));
     const dp = host.map((h) => gpu.upload(h.p)), dg = host.map((h) => gpu.upload(h.g));
     const dm = sizes.map((n) => gpu.alloc(n)), dv = sizes.map((n) => gpu.alloc(n));
+    // Each backend's [learningRate, stepsDone] buffer: the steps read their step number there and advance it.
+    const ch = Float32Array.from([1e-2, 0]), dh = gpu.upload(Float32Array.from([1e-2, 0]));
     for (let t = 1; t <= 3; t++) {
-      cpu.adamStep(cp, host.map((h) => h.g), cm, cv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true, true);
-      gpu.adamStep(dp, dg, dm, dv, [], 1e-2, 0.9, 0.999, 1e-7, t, 0.01, true, true);
+      cpu.adamStep(cp, host.map((h) => h.g), cm, cv, [], ch, 0.9, 0.999, 1e-7, 0.01, true, true);
+      gpu.adamStep(dp, dg, dm, dv, [], dh, 0.9, 0.999, 1e-7, 0.01, true, true);
     }
     dp.forEach((h, i) => expect(maxRelErr(gpu.download(h), cp[i], 1)).toBeLessThan(1e-6));
-    [...dp, ...dg, ...dm, ...dv].forEach((h) => gpu.free(h));
+    expect(Array.from(gpu.download(dh))).toEqual([Math.fround(1e-2), 3]);
+    [...dp, ...dg, ...dm, ...dv, dh].forEach((h) => gpu.free(h));
   });
 });

@@ -7,7 +7,10 @@ dense(D) per step + a learned position table [WINDOW, D], one nn.TransformerEnco
 relu, batch_first, post-norm, layer_norm_eps 1e-5), flatten, dense(1); Adam (lr 1e-3, eps 1e-7), mean squared
 error, batch 32, EPOCHS epochs with shuffling.
 
-Run: python3 benchmarks/python/sunspots_torch.py [seeds]   Prints one JSON object.
+With `lstm` as second argument the model of examples/lstm-sunspots.ts trains instead: nn.LSTM(1, LSTM_UNITS,
+batch_first) over the window, its last output into dense(1); Adam (lr LSTM_LR, eps 1e-7), LSTM_EPOCHS epochs.
+
+Run: python3 benchmarks/python/sunspots_torch.py [seeds] [lstm]   Prints one JSON object.
 """
 import csv
 import json
@@ -17,6 +20,7 @@ import sys
 import torch
 
 WINDOW, D, HEADS, FF, EPOCHS, BATCH = 16, 32, 4, 64, 150, 32
+LSTM_UNITS, LSTM_LR, LSTM_EPOCHS = 32, 2e-3, 100
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -48,14 +52,25 @@ class Forecaster(torch.nn.Module):
         return self.head(h.flatten(1))
 
 
-def run(seed, xs, ys, xt, yt, mean, std):
+class LstmForecaster(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, LSTM_UNITS, batch_first=True)
+        self.head = torch.nn.Linear(LSTM_UNITS, 1)
+
+    def forward(self, x):
+        seq, _ = self.lstm(x)
+        return self.head(seq[:, -1])
+
+
+def run(seed, xs, ys, xt, yt, mean, std, lstm=False):
     torch.manual_seed(seed)
     x = (torch.tensor(xs) - mean).div(std).unsqueeze(-1)
     y = (torch.tensor(ys) - mean).div(std).unsqueeze(-1)
-    model = Forecaster()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    model = LstmForecaster() if lstm else Forecaster()
+    opt = torch.optim.Adam(model.parameters(), lr=LSTM_LR if lstm else 1e-3, eps=1e-7)
     g = torch.Generator().manual_seed(seed)
-    for _ in range(EPOCHS):
+    for _ in range(LSTM_EPOCHS if lstm else EPOCHS):
         order = torch.randperm(len(x), generator=g)
         for i in range(0, len(x), BATCH):
             idx = order[i:i + BATCH]
@@ -69,13 +84,14 @@ def run(seed, xs, ys, xt, yt, mean, std):
 
 def main():
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    lstm = len(sys.argv) > 2 and sys.argv[2] == 'lstm'
     torch.set_num_threads(1)
     xs, ys, xt, yt = split(load())
     t = torch.tensor(ys)
     mean, std = float(t.mean()), float(t.std(unbiased=False))
-    maes = [run(s, xs, ys, xt, yt, mean, std) for s in range(seeds)]
+    maes = [run(s, xs, ys, xt, yt, mean, std, lstm) for s in range(seeds)]
     persistence = sum(abs(x[-1] - y) for x, y in zip(xt, yt)) / len(yt)
-    print(json.dumps({'torch': torch.__version__, 'train': len(xs), 'test': len(xt), 'mae': maes,
+    print(json.dumps({'torch': torch.__version__, 'model': 'lstm' if lstm else 'transformer', 'train': len(xs), 'test': len(xt), 'mae': maes,
                       'meanMae': sum(maes) / len(maes), 'persistenceMae': persistence}))
 
 

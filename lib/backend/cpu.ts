@@ -10,7 +10,7 @@ import type { Backend, TrainingEpochsPlan } from './backend';
 import { withDispatch } from './dispatch';
 import { HostBufferPool, hostMemoryMethods } from './host-pool';
 import { BINARY_OPS } from './kernel-ids';
-import { configActivator, nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
+import { nativeCall, nativeKernelMethods, nativeTrainingSteps, type AddonConfigSlot } from './native-kernels';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -62,7 +62,14 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
     threads: options.threads ?? threadsFromEnv(),
   };
   const info = addon.init(initOptions);
-  const activate = configActivator(cpuConfig, JSON.stringify(initOptions), () => addon.init(initOptions));
+  // The configuration in force: initOptions, or with fewer threads while some cores are reserved (reserveCores).
+  let config = { options: initOptions, key: JSON.stringify(initOptions) };
+  const activate = (): void => {
+    if (cpuConfig.active === config.key) return;
+    addon.init(config.options);
+    cpuConfig.active = config.key;
+  };
+  cpuConfig.active = config.key;
 
   const pool = new HostBufferPool();
   const kernels = nativeKernelMethods(addon, activate);
@@ -86,19 +93,24 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       addon.runProgram(program as NativeCpuProgram);
     },
     releaseCompiled: () => {},  // the program is freed with its handle
+    reserveCores: (cores) => {
+      const threads = Math.max(1, info.threads - Math.max(0, Math.floor(cores)));
+      const options = threads === info.threads ? initOptions : { ...initOptions, threads };
+      config = { options, key: JSON.stringify(options) };
+    },
     runTrainingSteps: nativeTrainingSteps(addon, activate),
     runTrainingEpochs: (p) => {
       activate();
-      addon.trainEpochs(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
+      addon.trainEpochs(epochKinds(p), p.lrs, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses);
     },
     runTrainingStepsAsync: (p, control) => {
       activate();
       return onWorker(addon.trainStepsAsync(p.compiled as NativeCpuProgram, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
-        p.firstStep, p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control));
+        p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset, control));
     },
     runTrainingEpochsAsync: (p, control) => {
       activate();
-      return onWorker(addon.trainEpochsAsync(epochKinds(p), p.lrs, p.firstStep, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control));
+      return onWorker(addon.trainEpochsAsync(epochKinds(p), p.lrs, p.x, p.y, p.batchSize, p.epochs, p.rngState, p.epochLosses, control));
     },
     runInferenceBatchesAsync: (p, control) => {
       activate();

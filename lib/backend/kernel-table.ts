@@ -7,12 +7,12 @@
  * - the dispatch point and what the recorder logs (lib/backend/dispatch.ts, lib/backend/recorder.ts);
  * - the reference backend (lib/backend/reference/index.ts takes each kernel from its family file);
  * - test/backend/kernel-table.test.ts, which checks the C++ kernel lists (native/common/exports.h: names, argument
- *   counts, lr and step positions), both export tables, the cpu Prepare functions and cuda entries (argument
+ *   counts), both export tables, the cpu Prepare functions and cuda entries (argument
  *   counts, op positions), the built cpu addon's exports, the reference backend and the conformance cases against
  *   this table, naming the kernel and the place that disagrees.
  *
  * The compiler checks each kind against its signature: a buffer is 'in', 'out' or 'inout', a list of buffers
- * 'ins' or 'inouts', a number 'count', 'scalar', 'lr' or 'step', and so on ({@link KindOf}).
+ * 'ins' or 'inouts', a number 'count' or 'scalar', and so on ({@link KindOf}).
  *
  * ## Adding a kernel (example: `softmaxGrad`): 8 files
  * 1. `lib/backend/kernel-table.ts`: its row below (signature, kinds, TSDoc with the formula).
@@ -38,24 +38,26 @@ export interface Buf { readonly __kernelTableBuffer: true }
  * - 'in' / 'out' / 'inout': a buffer read, written (entirely), or read and updated in place;
  * - 'in?': a buffer read, or null; 'ins' / 'inouts': a list of buffers read / updated in place;
  * - 'count': a size, offset or index (an integer); 'scalar': a float parameter; 'flag': a boolean;
- * - 'lr' / 'step': an optimizer's learning rate and 1-based step number (a compiled training step sets them);
+ * - 'hyper': an optimizer's own buffer [learningRate, stepsDone] (2 floats, lib/optimizers/hyper-buffer.ts): the
+ *   step reads the rate and step number stepsDone + 1 from it and advances stepsDone, so a compiled or replayed
+ *   step needs no argument changed between steps;
  * - 'shape': an array of integers (a shape or strides); 'indices': an Int32Array of row indices;
  * - 'unaryOp' / 'binaryOp' / 'reduceOp': an op name, passed to native code as its id (lib/backend/kernel-ids.ts).
  */
 export type ArgKind =
-  | 'in' | 'out' | 'inout' | 'in?' | 'ins' | 'inouts' | 'count' | 'scalar' | 'flag' | 'lr' | 'step' | 'shape' | 'indices'
+  | 'in' | 'out' | 'inout' | 'in?' | 'ins' | 'inouts' | 'count' | 'scalar' | 'flag' | 'hyper' | 'shape' | 'indices'
   | 'unaryOp' | 'binaryOp' | 'reduceOp';
 
 /** The kinds an argument of TypeScript type T may have. */
 export type KindOf<T> =
-  [T] extends [Buf] ? 'in' | 'out' | 'inout'
+  [T] extends [Buf] ? 'in' | 'out' | 'inout' | 'hyper'
     : [T] extends [Buf | null] ? 'in?'
       : [T] extends [readonly Buf[]] ? 'ins' | 'inouts'
         : [T] extends [UnaryOp] ? 'unaryOp'
           : [T] extends [BinaryOp] ? 'binaryOp'
             : [T] extends [ReduceOp] ? 'reduceOp'
               : [T] extends [boolean] ? 'flag'
-                : [T] extends [number] ? 'count' | 'scalar' | 'lr' | 'step'
+                : [T] extends [number] ? 'count' | 'scalar'
                   : [T] extends [readonly number[]] ? 'shape'
                     : [T] extends [Int32Array] ? 'indices'
                       : never;
@@ -151,6 +153,55 @@ export const KERNELS = {
   maskedSoftmax: kernel<(x: Buf, mask: Buf | null, y: Buf, batch: number, heads: number, rows: number, cols: number,
     causal: boolean) => void>(['in', 'in?', 'out', 'count', 'count', 'count', 'count', 'flag']),
 
+  // ---- recurrent cells (lib/ops/recurrent.ts) -------------------------------------------------------------
+  // Time-major buffers: xw [steps, batch, k units] holds x W + b of every step; states holds the state slots
+  // 0..steps ([steps + 1, batch, units] each, slot 0 the initial state, slot t + 1 the state after step t); a row
+  // (t, b) with mask[t, b] == 0 (mask [steps, batch], null: none) keeps the previous state. f = activation,
+  // s = recurrentActivation (tanh, sigmoid, relu or linear). A step kernel runs step t; the op loops over t.
+  /**
+   * One LSTM step (Keras gate order i, f, c, o): with h = states slot t (h slab) and c its cell slot,
+   * z = xw[t] + h U, i = s(z_i), f = s(z_f), g = f(z_c), o = s(z_o), c' = f c + i g, h' = o f(c'), written to slot
+   * t + 1 of both slabs; gates[t] keeps [i, f, g, o]. states is [2, steps + 1, batch, units] (h slab, c slab).
+   */
+  lstmStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, t: number, steps: number,
+    batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `lstmStep` t: carry [2, batch, units] holds dL/dh and dL/dc of slot t + 1 without the direct terms;
+   * it adds dStates slot t + 1, writes dz (the gradient of xw[t]) into dxw[t] and leaves dL/dh, dL/dc of slot t:
+   * dc_t = dc' f, dh_t = dz U^T (masked rows pass dh and dc through, dz = 0 there).
+   */
+  lstmStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
+    dxw: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * One GRU step, Keras reset_after form (gate order z, r, h): with h = states slot t, a = h U + recurrentBias,
+   * z = s(xw_z + a_z), r = s(xw_r + a_r), n = f(xw_h + r a_h), h' = z h + (1 - z) n into slot t + 1;
+   * gates[t] is [2, batch, 3 units]: [z, r, n] then a. states is [steps + 1, batch, units].
+   */
+  gruStep: kernel<(xw: Buf, recurrentKernel: Buf, recurrentBias: Buf, mask: Buf | null, states: Buf, gates: Buf,
+    t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `gruStep` t: carry [batch, units] is dL/dh of slot t + 1 without dStates slot t + 1 (added here);
+   * writes the gradient of xw[t] into dxw[t] and that of a into dRecurrent[t] ([steps, batch, 3 units]), and
+   * leaves dL/dh of slot t in carry: dh_t = dh' z + da U^T.
+   */
+  gruStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
+    dxw: Buf, dRecurrent: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp,
+    recurrentActivation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /** One simple RNN step: h' = f(xw[t] + h U) into slot t + 1 of states [steps + 1, batch, units]. */
+  rnnStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, t: number, steps: number, batch: number,
+    units: number, activation: UnaryOp) => void>(['in', 'in', 'in?', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `rnnStep` t: carry (dL/dh of slot t + 1 without dStates slot t + 1, added here) gives
+   * dz = dh' f'(h') into dxw[t] and dh_t = dz U^T in carry.
+   */
+  rnnStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, dStates: Buf, carry: Buf, dxw: Buf, t: number,
+    steps: number, batch: number, units: number, activation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+
   // ---- data movement ------------------------------------------------------------------------------------
   /**
    * For every index tuple idx over `shape`:
@@ -197,7 +248,8 @@ export const KERNELS = {
     ['in', 'in?', 'in', 'in', 'in', 'out', 'out', 'out', 'count', 'count']),
 
   // ---- optimizers: one call updates every parameter in place ----------------------------------------------
-  // The last argument `keras` picks Keras 3's formulas (true) or PyTorch's (false); lib/optimizers/convention.ts
+  // `hyper` is the optimizer's [learningRate, stepsDone] buffer: lr = hyper[0], the step number t = hyper[1] + 1,
+  // and the step stores t into hyper[1] after the update. The last argument `keras` picks Keras 3's formulas (true) or PyTorch's (false); lib/optimizers/convention.ts
   // lists the differences, native/common/optimizer_math.h and lib/backend/reference/optimizers.ts implement them.
   /**
    * SGD. keras: p -= lr * wd * p; with momentum v = momentum * v - lr * g, p += v (nesterov:
@@ -205,23 +257,23 @@ export const KERNELS = {
    * v = momentum * v + g and the step is v (nesterov: g + momentum * v); p -= lr * step.
    * `velocity` is empty when momentum is 0.
    */
-  sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], lr: number, momentum: number, nesterov: boolean,
-    weightDecay: number, keras: boolean) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'flag', 'scalar', 'flag']),
+  sgdStep: kernel<(params: Buf[], grads: Buf[], velocity: Buf[], hyper: Buf, momentum: number, nesterov: boolean,
+    weightDecay: number, keras: boolean) => void>(['inouts', 'ins', 'inouts', 'hyper', 'scalar', 'flag', 'scalar', 'flag']),
   /**
    * Adam (Kingma & Ba): g = grad (+ wd * p when not decoupled); decoupled: p -= lr * wd * p first;
    * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; vmax = max(vmax, v) with amsgrad, v' = vmax or v;
    * pytorch: p -= lr * (m / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps);
    * keras: p -= (lr * sqrt(1 - b2^t) / (1 - b1^t)) * m / (sqrt(v') + eps).
    */
-  adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], lr: number, beta1: number, beta2: number,
-    epsilon: number, step: number, weightDecay: number, decoupled: boolean, keras: boolean) => void>(
-    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'step', 'scalar', 'flag', 'flag']),
+  adamStep: kernel<(params: Buf[], grads: Buf[], m: Buf[], v: Buf[], vmax: Buf[], hyper: Buf, beta1: number, beta2: number,
+    epsilon: number, weightDecay: number, decoupled: boolean, keras: boolean) => void>(
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'hyper', 'scalar', 'scalar', 'scalar', 'scalar', 'flag', 'flag']),
   /**
    * Adagrad. keras: p -= lr * wd * p; acc += g^2; p -= lr * g / sqrt(acc + eps).
    * pytorch: g = grad + wd * p; acc += g^2; p -= lr * g / (sqrt(acc) + eps).
    */
-  adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], lr: number, epsilon: number, weightDecay: number,
-    keras: boolean) => void>(['inouts', 'ins', 'inouts', 'lr', 'scalar', 'scalar', 'flag']),
+  adagradStep: kernel<(params: Buf[], grads: Buf[], accum: Buf[], hyper: Buf, epsilon: number, weightDecay: number,
+    keras: boolean) => void>(['inouts', 'ins', 'inouts', 'hyper', 'scalar', 'scalar', 'flag']),
   /**
    * RMSprop: sq = rho sq + (1 - rho) g^2; var = sq - mg^2 when centered (mg = rho mg + (1 - rho) g) else sq.
    * keras: p -= lr * wd * p; inc = lr * g / sqrt(var + eps); with momentum buf = momentum buf + inc, p -= buf;
@@ -229,9 +281,9 @@ export const KERNELS = {
    * buf = momentum buf + g / denom, p -= lr buf; else p -= lr g / denom.
    * `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
    */
-  rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], lr: number, rho: number,
+  rmspropStep: kernel<(params: Buf[], grads: Buf[], sq: Buf[], meanGrad: Buf[], momentumBuf: Buf[], hyper: Buf, rho: number,
     momentum: number, epsilon: number, centered: boolean, weightDecay: number, keras: boolean) => void>(
-    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'lr', 'scalar', 'scalar', 'scalar', 'flag', 'scalar', 'flag']),
+    ['inouts', 'ins', 'inouts', 'inouts', 'inouts', 'hyper', 'scalar', 'scalar', 'scalar', 'flag', 'scalar', 'flag']),
 
   // ---- fused training ops -------------------------------------------------------------------------------
   /**
@@ -373,7 +425,7 @@ export type NativeKernelEntries<S> = { -readonly [K in keyof typeof KERNELS]: Na
 /** The kinds that name an op, passed to native code as the op's id. */
 export const OP_KINDS: ReadonlySet<ArgKind> = new Set<ArgKind>(['unaryOp', 'binaryOp', 'reduceOp']);
 
-/** True for the optimizer steps (kernels with a learning rate): compiled programs do not hold them. */
+/** True for the optimizer steps (kernels with a `hyper` buffer): compiled programs do not hold them. */
 export function isOptimizerKernel(name: KernelName): boolean {
-  return KERNELS[name].kinds.includes('lr');
+  return KERNELS[name].kinds.includes('hyper');
 }

@@ -66,7 +66,7 @@ export function configActivator(slot: AddonConfigSlot, config: string, apply: ()
 export function nativeTrainingSteps<S, P>(addon: NativeTrainSteps<S, P>, activate: () => void): (plan: TrainingStepsPlan<S>) => void {
   return (p) => {
     activate();
-    addon.trainSteps(p.compiled as P, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs, p.firstStep,
+    addon.trainSteps(p.compiled as P, [p.optimizerCall.name, ...p.optimizerCall.args], p.lrs,
       p.x, p.xIn, p.y, p.yIn, p.indices, p.loss, p.losses, p.lossOffset);
   };
 }

@@ -6,3 +6,4 @@ export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan';
 export { ModelCheckpoint, modelCheckpoint, formatPath, type ModelCheckpointOptions } from './model-checkpoint';
 export { ProgressLogger, type ProgressOptions, type ProgressStream } from './progress';
 export { TensorBoard, tensorBoard, type TensorBoardOptions } from './tensorboard';
+export { CSVLogger, csvLogger, type CSVLoggerOptions } from './csv-logger';

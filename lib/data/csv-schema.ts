@@ -89,12 +89,16 @@ export async function readCsvSchema(path: string, options: FromCsvOptions): Prom
   const h = options.header ?? 'auto';
   if (h !== 'auto' && typeof h !== 'boolean') throw new ValueError(`fromCsv: header must be true, false or 'auto', got ${describe(h)}`);
   const hasHeader = h === 'auto' ? looksLikeHeader(first, lines.length > 1 ? split(lines[1].text) : null) : h;
-  const body = (hasHeader ? lines.slice(1) : lines).slice(0, want).map((l) => ({ fields: split(l.text), no: l.no }));
-  if (body.length === 0) throw new ValueError(`fromCsv: ${path} has a header but no data rows`);
-  const width = body[0].fields.length;
+  const bodyLines = (hasHeader ? lines.slice(1) : lines).slice(0, want);
+  if (bodyLines.length === 0) throw new ValueError(`fromCsv: ${path} has a header but no data rows`);
+  const firstFields = split(bodyLines[0].text);
+  // the other rows are split only when a string column needs its vocabulary
+  let body: string[][] | null = null;
+  const bodyFields = (): string[][] => (body ??= bodyLines.map((l) => split(l.text)));
+  const width = firstFields.length;
   const names = hasHeader ? first : Array.from({ length: width }, (_, i) => `column_${i}`);
-  if (names.length !== width) throw new ValueError(`fromCsv: ${path} header has ${names.length} names but line ${body[0].no} has ${width} fields`);
-  const types = columnTypes(names, body[0].fields, options.columnTypes, 'fromCsv');
+  if (names.length !== width) throw new ValueError(`fromCsv: ${path} header has ${names.length} names but line ${bodyLines[0].no} has ${width} fields`);
+  const types = columnTypes(names, firstFields, options.columnTypes, 'fromCsv');
   const t = resolveTarget(options.target, names);
   const unknown = options.unknownCategory ?? 'oov';
   if (unknown !== 'oov' && unknown !== 'error') throw new ValueError(`fromCsv: unknownCategory must be 'oov' or 'error', got ${describe(unknown)}`);
@@ -110,7 +114,7 @@ export async function readCsvSchema(path: string, options: FromCsvOptions): Prom
       if (c !== t) featureNames.push(name);
       return;
     }
-    const sample = body.filter((r) => r.fields.length === width).map((r) => r.fields[c]);
+    const sample = bodyFields().filter((fields) => fields.length === width).map((fields) => fields[c]);
     if (c === t) {
       const enc = given[name] ?? new LabelEncoder().fit(sample);
       if (!(enc instanceof LabelEncoder) || !enc.fitted) throw new ValueError(`fromCsv: encoders[${JSON.stringify(name)}] of the target must be a fitted LabelEncoder, got ${describe(enc)}`);

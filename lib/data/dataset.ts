@@ -193,11 +193,7 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
    * @throws ShapeError (when iterated) for samples of different shapes in one batch.
    */
   batch(batchSize: number, options: BatchOptions = {}): Dataset<unknown> {
-    const size = positiveInt(batchSize, 'Dataset.batch: batchSize');
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ValueError(`Dataset.batch: options must be an object, got ${describe(options)}`);
-    checkOptions('Dataset.batch', options, BATCH_KEYS);
-    const dropRemainder = options.dropRemainder ?? false;
-    if (typeof dropRemainder !== 'boolean') throw new ValueError(`Dataset.batch: dropRemainder must be a boolean, got ${describe(dropRemainder)}`);
+    const { size, dropRemainder } = checkBatchArgs(batchSize, options);
     return this.derive(async function* (it) {
       let pending: T[] = [];
       for await (const chunk of iterate(it)) {
@@ -246,6 +242,16 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
       }
     });
   }
+}
+
+/** @internal The checked arguments of {@link Dataset.batch}. */
+export function checkBatchArgs(batchSize: unknown, options: unknown): { size: number; dropRemainder: boolean } {
+  const size = positiveInt(batchSize, 'Dataset.batch: batchSize');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ValueError(`Dataset.batch: options must be an object, got ${describe(options)}`);
+  checkOptions('Dataset.batch', options, BATCH_KEYS);
+  const dropRemainder = (options as BatchOptions).dropRemainder ?? false;
+  if (typeof dropRemainder !== 'boolean') throw new ValueError(`Dataset.batch: dropRemainder must be a boolean, got ${describe(dropRemainder)}`);
+  return { size, dropRemainder };
 }
 
 /** The chunks of a pass as an async iterable that closes the pass (return) when the consumer stops early. */

@@ -22,6 +22,7 @@ export type { NamedArray } from './safetensors-write';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
 export { toOnnx, exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions } from './onnx/export-model';
 export { registerOnnxExporter, onnxExportableClasses } from './onnx/exporters/registry';
+export { onnxRefusedClasses } from './onnx/refusals';
 export type { LayerExport, OnnxLayerExporter, OnnxValue } from './onnx/layer-exporter';
 export type { OnnxGraphBuilder } from './onnx/graph-builder';
 export { readEventFile, decodeEvent, encodeEvent, histogramOf, type TensorBoardEvent, type SummaryValue, type Histogram } from './tensorboard/events';

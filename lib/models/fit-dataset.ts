@@ -1,8 +1,8 @@
 /**
  * `fit(dataset, options)` (tfjs's `fitDataset`): training on the batches a Dataset yields, for data that does
  * not fit in memory or comes from a generator. Steps run as in `fit` on arrays (recorded and replayed as backend
- * steps); on the cpu backend a long step (>= 20 ms) goes to a native worker thread, so the JavaScript thread reads
- * and parses the next batches meanwhile, and shorter ones run on the JavaScript thread (see StepPlacement).
+ * steps); on the cpu backend consecutive batches go in groups to native jobs on a worker thread, so the JavaScript
+ * thread reads and parses the next group meanwhile (lib/models/dataset-step-groups.ts).
  */
 import { ValueError, describe } from '../errors';
 import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
@@ -11,7 +11,7 @@ import { Dataset } from '../data/dataset';
 import { disposeElement } from '../data/batch-stack';
 import { CallbackList, type Logs } from '../callbacks/callback';
 import { ProgressLogger } from '../callbacks/progress';
-import { EpochBatches } from './batching';
+import type { EpochBatches } from './batching';
 import { evaluateDatasetCompiled, prepareBatch, stepsOption } from './dataset-inference';
 import { evaluateCompiledAsync } from './inference-async';
 import { prepareXY } from './fit-data';
@@ -19,12 +19,11 @@ import { History } from './history';
 import { beginFit, closeEpoch, closeFit, intOption, verboseOption } from './fit-session';
 import { DeviceLossSum } from './loss-sum';
 import { NativeSteps } from './native-steps';
+import { StepGroups, identity } from './dataset-step-groups';
 import type { FitOptions } from './fit';
 import { packData, type ModelData } from './graph-data';
 import type { Model } from './model';
-import type { StepControl } from '../engine/step-control';
 import type { Tensor } from '../tensor/tensor';
-import type { Variable } from '../tensor/variable';
 import { stepRecorder, trainStep } from './step';
 import { checkOptions, optionKeys } from '../options/strict';
 
@@ -62,53 +61,6 @@ function validationDue(freq: unknown): (epoch: number) => boolean {
   throw new ValueError(`fit: validationFreq must be an integer >= 1 or an array of epoch numbers (1-based), got ${describe(freq)}`);
 }
 
-const identities = new Map<number, EpochBatches>();
-/** One batch of all n rows in order (a dataset batch handed to the backend's step runner). */
-function wholeBatch(n: number): EpochBatches {
-  let b = identities.get(n);
-  if (b === undefined) {
-    b = new EpochBatches(Int32Array.from({ length: n }, (_, i) => i), n);
-    if (identities.size < 64) identities.set(n, b);
-  }
-  return b;
-}
-
-/**
- * A step shorter than this (ms) runs on the JavaScript thread. A worker-thread job per batch costs a thread hop and,
- * measured here (2 loaded cores), BLAS threads that spin between short jobs: one epoch of 60k rows with a
- * 32-256-256-1 MLP took 36 s and 21.8 CPU s with every step on the worker, 1.4 s and 1.1 CPU s on the JS thread.
- */
-const SHORT_STEP_MS = 20;
-/** Steps between two timings of the step on the JavaScript thread. */
-const PROBE_EVERY = 256;
-
-/**
- * Where each dataset batch's backend step runs: on a worker thread (the JavaScript thread reads and parses the next
- * batches meanwhile) when a step takes SHORT_STEP_MS or more, else on the JavaScript thread (timers and file reads
- * a prefetch started still progress during the step). The step is timed on the JavaScript thread at the start and
- * every PROBE_EVERY steps; the smaller of the last two timings counts, so one preempted timing does not move it.
- */
-class StepPlacement {
-  private stepMs = -1;
-  private lastMs = Infinity;
-  private sinceProbe = 0;
-
-  /** Runs one batch of all rows of x and y; resolves with the steps run (0: not as a backend step). */
-  async run(native: NativeSteps, vars: Variable[], x: Tensor, y: Tensor, losses: DeviceLossSum, control: StepControl): Promise<number> {
-    const batch = wholeBatch(x.shape[0]);
-    if (this.stepMs >= SHORT_STEP_MS && this.sinceProbe++ < PROBE_EVERY) return native.runAsync(vars, batch, 0, x, y, losses, control);
-    const t0 = process.hrtime.bigint();
-    const ran = native.run(vars, batch, 0, x, y, losses);
-    if (ran > 0) {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      this.stepMs = Math.min(ms, this.lastMs);
-      this.lastMs = ms;
-      this.sinceProbe = 0;
-    }
-    return ran;
-  }
-}
-
 /** Trains `model` on the batches of `dataset` (see {@link FitDatasetOptions}); resolves with the History. */
 export async function fitDatasetModel(model: Model, dataset: Dataset, options: FitDatasetOptions = {}): Promise<History> {
   if (!(dataset instanceof Dataset)) throw new ValueError(`fit: dataset must be a my.data.Dataset, got ${describe(dataset)}`);
@@ -117,6 +69,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
   const { signal, control, checkStop } = session;
   let pass: AsyncIterator<unknown> | null = null;  // one pass per epoch, or with stepsPerEpoch one for every epoch (Keras)
   const closePass = async () => { const p = pass; pass = null; await p?.return?.(undefined); };
+  let groups: StepGroups | null = null;  // off-thread (cpu): the batches go to native jobs in groups
   try {
     const compiled = model.requireCompiled('fit');
     const epochs = intOption(options.epochs, 'epochs', 1, 1);
@@ -149,9 +102,18 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
     const deviceLoss = new DeviceLossSum();
     session.cleanups.push(() => deviceLoss.dispose());
     let native: NativeSteps | null | undefined;  // settled at the first batch, once the model is built
-    const placement = new StepPlacement();
+    /** Steps of the batches of x and y on the JavaScript thread (a group whose steps cannot run natively). */
+    const onThread = (gx: Tensor, gy: Tensor, batches: EpochBatches) => {
+      for (let g = 0; g < batches.count; g++) deviceLoss.add(trainStep(model.trainableWeights, compiled, recorder, { x: gx, y: gy, idx: batches.rows(g), w: null }), batches.size(g));
+    };
+    /** Rethrows `err` once the staged batches (those read before it) have trained, as one by one they would have. */
+    const trainStagedThenThrow = async (err: unknown): Promise<never> => {
+      await groups?.flush().catch(() => undefined);
+      throw err;
+    };
     // steps and samples: stepsPerEpoch (or the batches of the last epoch) and the samples of the last epoch.
-    history.params = { epochs, steps: stepsPerEpoch ?? 0, samples: 0, strategy: 'compiled-replay', strategyReason: 'batches from a Dataset', offThread: false };
+    history.params = { epochs, steps: stepsPerEpoch ?? 0, samples: 0, strategy: 'compiled-replay', strategyReason: 'batches from a Dataset', offThread: false,
+      replayRefusals: recorder.refusals.list };
 
     let exhausted = false;
     let lastYield = Date.now();
@@ -170,7 +132,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
       let size = 0;
       let batches = 0;
       for (; stepsPerEpoch === undefined || b < stepsPerEpoch; b++) {
-        const r = await (pass as AsyncIterator<unknown>).next();  // a generator's error rejects the fit here
+        const r = await (pass as AsyncIterator<unknown>).next().catch(trainStagedThenThrow);  // a generator's error rejects the fit here
         checkStop();
         if (r.done) {
           if (stepsPerEpoch !== undefined) {
@@ -184,19 +146,30 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
         }
         const where = `fit: batch ${b} of epoch ${epoch + 1}`;
         try {
-          const p = prepareBatch(model, compiled, r.value, where);
+          let p: ReturnType<typeof prepareBatch>;
+          try {
+            p = prepareBatch(model, compiled, r.value, where);
+          } catch (err) {
+            await trainStagedThenThrow(err);
+            throw err;
+          }
           try {
             if (native === undefined) {
               syncWeightsAtFitStart(model.weights);  // a distributed world (the model is built now): rank 0's values
               const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false, worldSize: distributedSize() });
               native = (choice.strategy === 'native-epochs' || choice.strategy === 'native-steps') && choice.offThread ? new NativeSteps(p.x.backend, recorder, compiled.optimizer, yieldMs) : null;
               history.params = { ...history.params, strategy: native ? 'native-steps' : choice.strategy, strategyReason: `batches from a Dataset; ${choice.reason}`, offThread: native !== null };
+              if (native) {
+                groups = new StepGroups(native, model.trainableWeights, deviceLoss, control, onThread);
+                p.x.backend.reserveCores?.(1);  // the JavaScript thread parses while the jobs run (see Backend.reserveCores)
+              }
             }
             if (batchHooks) await callbacks.batchBegin(b, { batch: b, size: p.n });
-            const ran = native ? await placement.run(native, model.trainableWeights, p.x, p.y, deviceLoss, control) : 0;
-            checkStop();
-            if (ran === 0) {
-              const loss = trainStep(model.trainableWeights, compiled, recorder, { x: p.x, y: p.y, idx: wholeBatch(p.n).order, w: null });
+            if (groups) {
+              await groups.add(p.x, p.y);
+              checkStop();
+            } else {
+              const loss = trainStep(model.trainableWeights, compiled, recorder, { x: p.x, y: p.y, idx: identity(p.n), w: null });
               if (batchHooks) lossSum += loss.dataSync()[0] * p.n;
               else deviceLoss.add(loss, p.n);
             }
@@ -218,6 +191,8 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
         if (Date.now() - lastYield >= yieldMs) { await new Promise<void>((resolve) => setImmediate(resolve)); lastYield = Date.now(); }
         checkStop();
       }
+      await groups?.flush();
+      checkStop();
       if (seen === 0) break;
       history.params = { ...history.params, steps: stepsPerEpoch ?? batches, samples: seen };
       if (!batchHooks) await backend?.settleAsync?.();
@@ -236,6 +211,12 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
     }
     return await closeFit(session, callbacks, history, extra);
   } finally {
+    const g = groups as StepGroups | null;
+    if (g !== null) {
+      g.discard();  // batches staged when the fit failed or was stopped are not trained
+      await g.settle().catch(() => undefined);  // no job touches the weights once the fit has returned
+      model.weights[0]?.backend.reserveCores?.(0);
+    }
     await closePass().catch(() => undefined);  // a failing source's own cleanup never hides the fit's outcome
     session.end();
   }

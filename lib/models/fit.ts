@@ -150,6 +150,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
 
     const recorder = stepRecorder(model, compiled);
     cleanups.push(() => recorder.dispose());
+    history.params.replayRefusals = recorder.refusals.list;  // filled as the fit goes
     // Without batch callbacks the batch losses are summed on the backend and read once per epoch.
     const deviceLoss = new DeviceLossSum();
     cleanups.push(() => deviceLoss.dispose());

@@ -1,5 +1,6 @@
 /** The record of a `fit` run. */
 import { historyToSvg, plotHistory, type HistoryPlotOptions } from '../plot/history-plot';
+import type { ReplayRefusal } from '../engine/replay-refusals';
 
 /** `History.params`. */
 export interface FitParams {
@@ -9,6 +10,8 @@ export interface FitParams {
   strategy?: string;
   strategyReason?: string;
   offThread?: boolean;
+  /** Why steps were not replayed as captured, in order (lib/engine/replay-refusals.ts); empty when none was refused. */
+  replayRefusals?: ReplayRefusal[];
 }
 
 /**
@@ -23,7 +26,8 @@ export class History {
   /**
    * The fit parameters: epochs, steps per epoch, samples, and how the steps ran: `strategy` ('native-epochs',
    * 'native-steps', 'compiled-replay', 'replay' or 'tape', see lib/engine/strategy.ts), `strategyReason`, and
-   * `offThread` (true when the training jobs ran on a native worker thread).
+   * `offThread` (true when the training jobs ran on a native worker thread), and `replayRefusals`: each batch shape
+   * whose captured step could not be replayed as such (`kind` 'replay', 'compile', 'capture' or 'shape') and why.
    */
   params: FitParams = { epochs: 0, steps: 0, samples: 0 };
 

@@ -11,15 +11,17 @@ import type { Variable } from '../tensor/variable';
 import { Layer } from '../layers/layer';
 import { isSymbolic, type SymbolicTensor } from '../layers/symbolic';
 import { resolveModelCompile, type CompileArgs } from './compile';
-import { evaluateModel, predictModel, type EvaluateOptions, type EvaluateResult, type PredictOptions } from './evaluate';
-import { evaluateModelAsync, predictModelAsync, type AsyncEvaluateOptions, type AsyncInferenceOptions } from './inference-async';
+import type { EvaluateOptions, EvaluateResult, PredictOptions } from './evaluate';
+import type { AsyncEvaluateOptions, AsyncInferenceOptions } from './inference-async';
 import { ModelLifecycle } from './model-lifecycle';
-import { fitModel, type FitOptions } from './fit';
-import { Dataset } from '../data/dataset';
-import { fitDatasetModel, type FitDatasetOptions } from './fit-dataset';
-import { evaluateDataset, predictDataset, type DatasetEvaluateOptions, type DatasetInferenceOptions } from './dataset-inference';
+import type { FitOptions } from './fit';
+import type { Dataset } from '../data/dataset';
+import type { FitDatasetOptions } from './fit-dataset';
+import type { DatasetEvaluateOptions, DatasetInferenceOptions } from './dataset-inference';
+import { evaluateData, evaluateDataAsync, fitData, predictData, predictDataAsync } from './model-data-calls';
+import { setModelWeights } from './model-weights';
 import { buildGraph, type Graph } from './graph';
-import { checkGraphInputValues, packData, packedInputs, packOutputs, unpackInputs, unpackOutputs, type ModelData } from './graph-data';
+import { checkGraphInputValues, packedInputs, packOutputs, unpackInputs, type ModelData } from './graph-data';
 import { fusableOutput, runGraph, type GraphPass } from './graph-run';
 import type { History } from './history';
 import { ModelStateError } from './model-state-error';
@@ -29,6 +31,7 @@ import { ModelFormatError } from '../errors';
 import type { Layer as LayerType } from '../layers/layer';
 import type { SequentialConfig } from './sequential';
 import { summarizeGraph } from './summary-graph';
+import { callInputs, findLayer, modelName, outputNamesOf } from './model-graph-views';
 
 /** Options of `my.model`. */
 export interface ModelArgs {
@@ -40,14 +43,7 @@ export interface ModelArgs {
   name?: string;
 }
 
-const counters = new Map<string, number>();
-
-/** @internal `base`, `base_1`, `base_2`, ... per base name. */
-export function modelName(base: string): string {
-  const n = counters.get(base) ?? 0;
-  counters.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
-}
+export { modelName };
 
 /**
  * A model over a graph of layers: several inputs and outputs, shared layers (one layer applied twice: one set
@@ -101,13 +97,7 @@ export abstract class Model extends ModelLifecycle {
 
   /** The output names (the keys of y given as an object): the producing layers' names (`_1`, ... when repeated). */
   get outputNames(): string[] {
-    const names: string[] = [];
-    for (const t of this.graph?.outputs ?? []) {
-      let n = t.sourceLayer.name;
-      for (let i = 1; names.includes(n); i++) n = `${t.sourceLayer.name}_${i}`;
-      names.push(n);
-    }
-    return names;
+    return outputNamesOf(this.graph);
   }
 
   /** Sample shapes of the inputs (batch excluded), in order; empty before the graph exists. */
@@ -135,14 +125,7 @@ export abstract class Model extends ModelLifecycle {
   /** The layer named `name` (inputs included), or the layer at `index` of `layers`; ValueError when none. */
   getLayer(name: string | number): Layer {
     this.alive('getLayer');
-    if (typeof name === 'number') {
-      if (!Number.isInteger(name) || name < 0 || name >= this.layers.length) throw new ValueError(`getLayer: index must be an integer in [0, ${this.layers.length - 1}], got ${describe(name)}`);
-      return this.layers[name];
-    }
-    const all = [...(this.graph?.inputs.map((t) => t.sourceLayer) ?? []), ...this.layers];
-    const found = all.find((l) => l.name === name);
-    if (!found) throw new ValueError(`getLayer: no layer named ${describe(name)} in ${this.name}; layers: ${all.map((l) => l.name).join(', ')}`);
-    return found;
+    return findLayer(this.name, this.graph, this.layers, name);
   }
 
   /** Every weight of every layer, in layer order (a shared layer's once). */
@@ -220,14 +203,7 @@ export abstract class Model extends ModelLifecycle {
   call(x: Tensor | Tensor[] | Record<string, Tensor>, training = false): Tensor | Tensor[] {
     this.alive('call');
     const graph = this.requireGraph('call');
-    const xs = Array.isArray(x) ? x : x instanceof Tensor ? [x] : this.inputNames.map((n) => (x as Record<string, Tensor>)[n]);
-    if (xs.length !== graph.inputs.length) throw new ValueError(`call: ${this.name} has ${graph.inputs.length} inputs (${this.inputNames.join(', ')}), got ${xs.length}`);
-    xs.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new ValueError(`call: input ${this.inputNames[i]} must be a Tensor, got ${describe(t)}`);
-      const s = graph.inputs[i].shape;
-      if (t.rank !== s.length + 1 || s.some((d, j) => d !== t.shape[j + 1])) throw new ShapeError(`call: input ${this.inputNames[i]} must have shape [n, ${s.join(', ')}], got [${t.shape.join(', ')}]`);
-    });
-    const outs = runGraph(graph, xs, training, null).outputs;
+    const outs = runGraph(graph, callInputs(this.name, graph, this.inputNames, x), training, null).outputs;
     return outs.length === 1 ? outs[0] : outs;
   }
 
@@ -260,18 +236,7 @@ export abstract class Model extends ModelLifecycle {
   fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
   fit(x: ModelData | Dataset, y?: ModelData | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
     if (this.isDisposed) return Promise.reject(new DisposedError(`fit: the model ${this.name} was disposed; load or build a new one`));
-    if (x instanceof Dataset) return fitDatasetModel(this, x, (y ?? {}) as FitDatasetOptions);
-    let data: ReturnType<typeof packData>;
-    let val: ReturnType<typeof packData> | null = null;
-    try {
-      data = packData(this, x, y, 'fit');
-      const vd = options !== null && typeof options === 'object' ? options.validationData : undefined;
-      if (Array.isArray(vd) && vd.length >= 2) val = packData(this, vd[0], vd[1], 'fit: validationData');
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const opts = val ? { ...options, validationData: [val.x, val.y] as [Tensor, Tensor] } : options;
-    return fitModel(this, data.x, data.y, opts).finally(() => { data.dispose(); val?.dispose(); });
+    return fitData(this, x, y, options);
   }
 
   /** tfjs's name of `fit(dataset, options)`. */
@@ -290,13 +255,7 @@ export abstract class Model extends ModelLifecycle {
   evaluate(dataset: Dataset, options?: DatasetEvaluateOptions): Promise<number | number[]>;
   evaluate(x: ModelData | Dataset, y?: ModelData | DatasetEvaluateOptions, options: EvaluateOptions = {}): EvaluateResult | Promise<EvaluateResult> {
     this.alive('evaluate');
-    if (x instanceof Dataset) return evaluateDataset(this, x, y as DatasetEvaluateOptions);
-    const data = packData(this, x, y, 'evaluate');
-    try {
-      return evaluateModel(this, data.x, data.y, options);
-    } finally {
-      data.dispose();
-    }
+    return evaluateData(this, x, y, options);
   }
 
   /** The outputs for x (inference mode) in batches of `batchSize` (default 32): a tensor, or one per output. */
@@ -305,26 +264,13 @@ export abstract class Model extends ModelLifecycle {
   predict(dataset: Dataset, options?: DatasetInferenceOptions): Promise<Tensor | Tensor[]>;
   predict(x: ModelData | Dataset, options: PredictOptions | DatasetInferenceOptions = {}): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
     this.alive('predict');
-    if (x instanceof Dataset) return predictDataset(this, x, options as DatasetInferenceOptions).then((out) => unpackOutputs(this.requireGraph('predict'), out));
-    const data = packData(this, x, null, 'predict');
-    try {
-      const out = predictModel(this, data.x, options as PredictOptions);
-      return unpackOutputs(this.requireGraph('predict'), out);
-    } finally {
-      data.dispose();
-    }
+    return predictData(this, x, options);
   }
 
   /** `predict` without blocking the event loop (see `Sequential.predictAsync`). */
   async predictAsync(x: ModelData, options: AsyncInferenceOptions = {}): Promise<Tensor | Tensor[]> {
     this.alive('predictAsync');
-    const data = packData(this, x, null, 'predictAsync');
-    try {
-      const out = await predictModelAsync(this, data.x, options);
-      return unpackOutputs(this.requireGraph('predictAsync'), out);
-    } finally {
-      data.dispose();
-    }
+    return predictDataAsync(this, x, options);
   }
 
   /** `evaluate` without blocking the event loop; the same loss and metrics. */
@@ -332,12 +278,7 @@ export abstract class Model extends ModelLifecycle {
   evaluateAsync(x: ModelData, y: ModelData, options?: AsyncEvaluateOptions): Promise<number | number[]>;
   async evaluateAsync(x: ModelData, y: ModelData, options: AsyncEvaluateOptions = {}): Promise<EvaluateResult> {
     this.alive('evaluateAsync');
-    const data = packData(this, x, y, 'evaluateAsync');
-    try {
-      return await evaluateModelAsync(this, data.x, data.y, options);
-    } finally {
-      data.dispose();
-    }
+    return evaluateDataAsync(this, x, y, options);
   }
 
   /** Prints a table of the layers (name and class, output shape, parameters, the layers each is connected to). */
@@ -361,19 +302,7 @@ export abstract class Model extends ModelLifecycle {
   /** Sets every weight (same order and shapes as `getWeights`); shape-checked before anything changes. */
   setWeights(ws: Tensor[]): void {
     this.alive('setWeights');
-    const own = this.weights;
-    if (!Array.isArray(ws) || ws.length !== own.length) {
-      throw new ShapeError(`setWeights: the model has ${own.length} weights, got ${Array.isArray(ws) ? ws.length : describe(ws)}`);
-    }
-    let at = 0;
-    const slices = this.layers.map((l) => { const part = ws.slice(at, at + l.weights.length); at += l.weights.length; return part; });
-    ws.forEach((w, i) => {
-      if (!(w instanceof Tensor)) throw new ValueError(`setWeights: weights[${i}] must be a Tensor, got ${describe(w)}`);
-      if (w.shape.length !== own[i].shape.length || w.shape.some((d, j) => d !== own[i].shape[j])) {
-        throw new ShapeError(`setWeights: weights[${i}] (${own[i].name}) must have shape [${own[i].shape.join(', ')}], got [${w.shape.join(', ')}]`);
-      }
-    });
-    this.layers.forEach((l, i) => l.setWeights(slices[i]));
+    setModelWeights(this.layers, this.weights, ws);
   }
 
   /**

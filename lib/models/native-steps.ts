@@ -10,7 +10,10 @@
  * generator and returns each epoch's loss.
  *
  * The optimizer's kernel call for a program's gradients comes from `Optimizer.kernelCallFor` (none when the
- * step clips gradients, which runs ops) and is kept until the optimizer's state changes. Only fits without batch
+ * step clips gradients, which runs ops) and is kept until the optimizer's state changes. It reads the learning
+ * rate and the step count from the optimizer's backend buffer (lib/optimizers/hyper-buffer.ts): before a run the
+ * optimizer fills it (`beforeBackendSteps`), the run stores each step's rate into it from `lrs` (a schedule may
+ * change the rate every step) and each step advances its count. Only fits without batch
  * callbacks, metrics or sample weights take this path; `MYELIN_NATIVE_STEPS=0` turns it off.
  *
  * Off the JavaScript thread (`offThread`: the backend has the async runners, cpu, and `MYELIN_OFF_THREAD` is not
@@ -65,7 +68,7 @@ export class NativeSteps {
     if (steps === null) return 0;
     const t0 = process.hrtime.bigint();
     (this.backend.runTrainingSteps as NonNullable<Backend['runTrainingSteps']>)(steps.plan);
-    this.optimizer.iterations += steps.count;
+    this.optimizer.afterBackendSteps(steps.count);
     this.timed(t0, steps.count);
     return steps.count;
   }
@@ -82,7 +85,7 @@ export class NativeSteps {
     if (steps === null) return 0;
     const ran = await (this.backend.runTrainingStepsAsync as NonNullable<Backend['runTrainingStepsAsync']>)(steps.plan, control.word);
     if (ran < steps.count) losses.unreserve(steps.count - ran);
-    this.optimizer.iterations += ran;
+    this.optimizer.afterBackendSteps(ran);
     return ran;
   }
 
@@ -102,11 +105,12 @@ export class NativeSteps {
     const opt = this.optimizer;
     const lrs = new Float64Array(k);
     if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;
+    opt.beforeBackendSteps(this.backend, lrs[0]);
     const slots = losses.reserve(this.backend, k, rows);
     return {
       count: k,
       plan: {
-        ...kind, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage,
+        ...kind, lrs, x: x.storage, y: y.storage,
         indices: batches.order.subarray(batches.start(b), batches.start(b) + k * rows),
         losses: slots.storage, lossOffset: slots.offset,
       },
@@ -132,12 +136,13 @@ export class NativeSteps {
     const opt = this.optimizer;
     const lrs = new Float64Array(epochs * steps);
     if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;  // the ordinary step reports the bad rate
+    opt.beforeBackendSteps(this.backend, lrs[0]);
     const epochLosses = new Float64Array(epochs);
-    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: Math.min(batchSize, n), epochs, epochLosses };
+    const plan = { kinds, lrs, x: x.storage, y: y.storage, batchSize: Math.min(batchSize, n), epochs, epochLosses };
     const ran = rng === null
       ? await run.call(this.backend, { ...plan, rngState: null }, control.word)
       : await rng.withStateWordsAsync((rngState) => run.call(this.backend, { ...plan, rngState }, control.word));
-    opt.iterations += ran;
+    opt.afterBackendSteps(ran);
     return { losses: epochLosses.subarray(0, Math.floor(ran / steps)), steps: ran };
   }
 
@@ -191,12 +196,13 @@ export class NativeSteps {
     const opt = this.optimizer;
     const lrs = new Float64Array(epochs * steps);
     if (!opt.learningRatesFrom(opt.iterations, lrs)) return null;  // the ordinary step reports the bad rate
+    opt.beforeBackendSteps(this.backend, lrs[0]);
     const epochLosses = new Float64Array(epochs);
-    const plan = { kinds, lrs, firstStep: opt.iterations + 1, x: x.storage, y: y.storage, batchSize: full, epochs, epochLosses };
+    const plan = { kinds, lrs, x: x.storage, y: y.storage, batchSize: full, epochs, epochLosses };
     const t0 = process.hrtime.bigint();
     if (rng === null) run.call(this.backend, { ...plan, rngState: null });
     else rng.withStateWords((rngState) => run.call(this.backend, { ...plan, rngState }));
-    opt.iterations += epochs * steps;
+    opt.afterBackendSteps(epochs * steps);
     this.timed(t0, epochs * steps);
     return epochLosses;
   }

@@ -13,7 +13,8 @@
  * differ from batch to batch fail the agreement test and keep the ordinary path. `MYELIN_STEP_REPLAY=0` turns
  * replay off.
  */
-import { CaptureRefused, capture, discard, record, replay, sameStructure, type Recording } from '../backend/recorder';
+import { CaptureRefused, capture, difference, discard, record, replay, type Recording } from '../backend/recorder';
+import { ReplayRefusals, batchShapes } from '../engine/replay-refusals';
 import { scalarSeed, valueAndGrads } from '../autograd/gradients';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
@@ -91,18 +92,20 @@ function replayEnabled(): boolean {
 
 /**
  * The recorded calls compiled by the backend (a CUDA graph on cuda, a native program on cpu), so that a
- * replay is one call instead of one per kernel; null where the backend cannot, or MYELIN_STEP_COMPILE=0.
+ * replay is one call instead of one per kernel; null where the backend cannot, or MYELIN_STEP_COMPILE=0. A
+ * backend that can compile but refuses this step calls `refused` with its reason.
  */
-function compileReplay(recording: Recording): unknown | null {
+function compileReplay(recording: Recording, refused: (reason: string) => void): unknown | null {
   const { backend } = recording;
   if (backend.compileCalls === undefined || process.env.MYELIN_STEP_COMPILE === '0') return null;
   let compiled: unknown | null;
   try {
     compiled = backend.compileCalls(recording.calls, () => replay(recording));
-  } catch {
+    if (compiled === null) refused(`the ${backend.name} backend cannot compile one of its calls (an upload, allocation or wait midway, or a kernel a compiled step cannot hold); replayed call by call`);
+  } catch (err) {
     compiled = null;  // the plain replay reports whatever is wrong with a call
+    refused(`compiling failed (${(err as Error).message}); replayed call by call`);
   }
-  if (compiled === null && process.env.MYELIN_DEBUG_REPLAY === '1') console.error('compiled step refused by the backend; replaying call by call');
   return compiled;
 }
 
@@ -111,6 +114,8 @@ export class StepRecorder {
   private readonly candidates = new Map<string, Program>();
   private readonly programs = new Map<string, Program>();
   private readonly rejected = new Set<string>();
+  /** Why steps were not replayed as captured (`history.params.replayRefusals`). */
+  readonly refusals = new ReplayRefusals();
 
   /**
    * @param forward the forward pass of a step
@@ -144,6 +149,10 @@ export class StepRecorder {
       return { step: t, release: NOTHING_TO_RELEASE };
     }
     this.releaseTransient();
+    if (replayEnabled() && this.programs.size > 0 && !this.candidates.has(key) && !this.rejected.has(key)) {
+      this.refusals.add('shape', batchShapes([rows, ...x.shape.slice(1)], [rows, ...y.shape.slice(1)], w?.shape ?? null),
+        `no recorded step has this batch shape (recorded: ${this.recordedShapes()}); recorded anew`);
+    }
     const xb = rowsOf(x, idx);
     let yb: Tensor | null = null;
     try {
@@ -178,13 +187,15 @@ export class StepRecorder {
       return recorded.tensors;
     }
     this.candidates.delete(key);
-    const agree = sameStructure(previous.recording, recorded.recording);
+    const why = difference(previous.recording, recorded.recording);
     this.drop(previous);
-    if (agree) {
+    if (why === null) {
       this.adopt(key, recorded, x.shape[0], w);
     } else {
       this.rejected.add(key);
       this.transient = recorded;
+      this.refusals.add('replay', batchShapes(x.shape, y.shape, w?.shape ?? null),
+        `two recordings of the step differ (${why}); its steps run through the tape`);
     }
     return recorded.tensors;
   }
@@ -197,7 +208,7 @@ export class StepRecorder {
     if (!this.sameVars(vars)) return null;
     const program = this.byRows.get(rows);
     if (program === undefined) return null;
-    if (program.compiled === undefined) program.compiled = compileReplay(program.recording);
+    if (program.compiled === undefined) program.compiled = this.compile(program);
     return program.compiled ? { compiled: program.compiled, tensors: program.tensors } : null;
   }
 
@@ -225,8 +236,9 @@ export class StepRecorder {
     } catch (err) {
       px.dispose();
       py.dispose();
-      if (err instanceof CaptureRefused) return false;
-      throw err;
+      if (!(err instanceof CaptureRefused)) throw err;
+      this.refusals.add('capture', batchShapes(px.shape, py.shape, null), `${err.message}; recorded while it runs`);
+      return false;
     }
   }
 
@@ -240,9 +252,20 @@ export class StepRecorder {
   private launch(program: Program, w: Tensor | null): void {
     const t = program.tensors;
     if (w && t.w) w.backend.copyStrided(w.storage, 0, [1], t.w.storage, 0, [1], [w.size], false);
-    if (program.compiled === undefined) program.compiled = compileReplay(program.recording);
+    if (program.compiled === undefined) program.compiled = this.compile(program);
     if (program.compiled) program.recording.backend.runCompiled?.(program.compiled);
     else replay(program.recording);
+  }
+
+  /** `compileReplay` of a program, its refusal noted under the program's batch shape. */
+  private compile(program: Program): unknown | null {
+    const t = program.tensors;
+    return compileReplay(program.recording, (reason) => this.refusals.add('compile', batchShapes(t.x.shape, t.y.shape, t.w?.shape ?? null), reason));
+  }
+
+  /** The batch shapes of the recorded programs, for messages. */
+  private recordedShapes(): string {
+    return [...this.programs.values()].map((p) => batchShapes(p.tensors.x.shape, p.tensors.y.shape, p.tensors.w?.shape ?? null)).join('; ');
   }
 
   private lastVars: Variable[] | null = null;

@@ -41,11 +41,11 @@ export type NativeKernels<S> = NativeKernelEntries<S>;
  * The addon entry behind Backend.runTrainingSteps (native/cpu/train_steps.cc, native/cuda/train_steps.cc):
  * runs lrs.length training steps back to back. Per step s it gathers the batch rows `indices` of x and y
  * into the program's inputs xIn and yIn, runs the program (P: a cpu program, a cuda graph), applies
- * `optimizerCall` ([entryName, ...arguments]) with learning rate lrs[s] and step number firstStep + s, and
- * stores the loss scalar in losses[lossOffset + s]. The cuda flavour returns without waiting for the device.
+ * `optimizerCall` ([entryName, ...arguments]) after storing lrs[s] into its `hyper` buffer (the learning rate;
+ * the call reads its step number there and advances it), and stores the loss scalar in losses[lossOffset + s]. The cuda flavour returns without waiting for the device.
  */
 export interface NativeTrainSteps<S, P> {
-  trainSteps(program: P, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: S, xIn: S, y: S, yIn: S,
+  trainSteps(program: P, optimizerCall: unknown[], lrs: Float64Array, x: S, xIn: S, y: S, yIn: S,
     indices: Int32Array, loss: S, losses: S, lossOffset: number): void;
 }
 
@@ -71,18 +71,18 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
    * for the last batch; one learning rate per step in `lrs`; `rngState` (or null) shuffles each epoch; each
    * epoch's batch-size-weighted mean loss goes to `epochLosses`.
    */
-  trainEpochs(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
+  trainEpochs(kinds: unknown[][], lrs: Float64Array, x: Float32Array, y: Float32Array, batchSize: number,
     epochs: number, rngState: Float64Array | null, epochLosses: Float64Array): void;
   /**
    * `trainSteps` on a worker thread of libuv's pool (native/cpu/async_job.h): resolves with the number of steps
    * run, fewer than lrs.length when `control[0]` was set non-zero meanwhile (checked between steps). The arrays
    * passed must not be touched from JavaScript until the promise settles.
    */
-  trainStepsAsync(program: NativeCpuProgram, optimizerCall: unknown[], lrs: Float64Array, firstStep: number, x: Float32Array,
+  trainStepsAsync(program: NativeCpuProgram, optimizerCall: unknown[], lrs: Float64Array, x: Float32Array,
     xIn: Float32Array, y: Float32Array, yIn: Float32Array, indices: Int32Array, loss: Float32Array, losses: Float32Array,
     lossOffset: number, control: Int32Array): Promise<number>;
   /** `trainEpochs` on a worker thread, as `trainStepsAsync` (an epoch cut short has no loss). */
-  trainEpochsAsync(kinds: unknown[][], lrs: Float64Array, firstStep: number, x: Float32Array, y: Float32Array, batchSize: number,
+  trainEpochsAsync(kinds: unknown[][], lrs: Float64Array, x: Float32Array, y: Float32Array, batchSize: number,
     epochs: number, rngState: Float64Array | null, epochLosses: Float64Array, control: Int32Array): Promise<number>;
   /**
    * Inference batches on a worker thread (native/cpu/run_batches.cc): per batch b < count, rows firstRow + b * batch

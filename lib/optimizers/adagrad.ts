@@ -40,8 +40,8 @@ export class Adagrad extends Optimizer {
     return this.initialAccumulatorValue;
   }
 
-  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
-    return { name: 'adagradStep', args: [params, grads, slots.accumulator, lr, this.epsilon, this.weightDecay, this.keras] };
+  protected kernelCall({ params, grads, slots, hyper }: StepInput): OptimizerKernelCall {
+    return { name: 'adagradStep', args: [params, grads, slots.accumulator, hyper, this.epsilon, this.weightDecay, this.keras] };
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -51,10 +51,10 @@ export class Adam extends Optimizer {
     return this.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
   }
 
-  protected kernelCall({ params, grads, slots, lr, step }: StepInput): OptimizerKernelCall {
+  protected kernelCall({ params, grads, slots, hyper }: StepInput): OptimizerKernelCall {
     return {
       name: 'adamStep',
-      args: [params, grads, slots.m, slots.v, slots.vmax ?? [], lr, this.beta1, this.beta2, this.epsilon, step, this.weightDecay,
+      args: [params, grads, slots.m, slots.v, slots.vmax ?? [], hyper, this.beta1, this.beta2, this.epsilon, this.weightDecay,
         this.decoupled || this.keras, this.keras],
     };
   }

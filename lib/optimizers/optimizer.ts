@@ -4,17 +4,20 @@
  * ONE fused backend call per step that updates all parameters at once.
  */
 import type { Backend } from '../backend/backend';
-import { ShapeError, ValueError, describe } from '../errors';
-import { tensor } from '../ops/creation';
+import { ValueError, describe } from '../errors';
 import { noGrad } from '../autograd/tape';
-import { keep, tidy } from '../tensor/scope';
-import { shapesEqual } from '../tensor/shape';
-import { Tensor } from '../tensor/tensor';
-import { Variable } from '../tensor/variable';
+import { tidy } from '../tensor/scope';
+import type { Tensor } from '../tensor/tensor';
 import { checkClipOptions, clipGradients, type ClipOptions } from './clipping';
 import { checkConvention, type OptimizerConvention } from './convention';
 import { copyPairs, samePairs, validatePairs, type GradientPair } from './gradient-pairs';
+import { HyperBuffer } from './hyper-buffer';
+import { checkHyper } from './hyperparameters';
+import { OptimizerSlots, type OptimizerStateEntry } from './optimizer-slots';
 import { checkLearningRate, type LearningRate, type LearningRateSchedule } from './schedules';
+
+export { checkHyper };
+export type { OptimizerStateEntry };
 
 /** Options every optimizer accepts. */
 export interface OptimizerOptions extends ClipOptions {
@@ -33,12 +36,6 @@ export interface OptimizerOptions extends ClipOptions {
   convention?: OptimizerConvention;
 }
 
-/** One named tensor of an optimizer's state (see `getState`). */
-export interface OptimizerStateEntry {
-  name: string;
-  tensor: Tensor;
-}
-
 /** @internal What a subclass gets for one step: parameters and gradients in the same order, and its slots. */
 export interface StepInput {
   backend: Backend;
@@ -46,10 +43,11 @@ export interface StepInput {
   grads: unknown[];
   /** slots[slotName][i] is the storage of that slot for params[i]. */
   slots: Record<string, unknown[]>;
-  /** Learning rate of this step (schedule evaluated at `iterations` before the step). */
-  lr: number;
-  /** 1-based step number (iterations + 1). */
-  step: number;
+  /**
+   * The optimizer's [learningRate, stepsDone] buffer (lib/optimizers/hyper-buffer.ts), the kernel's `hyper`
+   * argument: it holds this step's rate and the steps done before it.
+   */
+  hyper: unknown;
 }
 
 /**
@@ -59,15 +57,6 @@ export interface StepInput {
 export interface OptimizerKernelCall {
   name: 'sgdStep' | 'adamStep' | 'adagradStep' | 'rmspropStep';
   args: unknown[];
-}
-
-/** Throws a ValueError unless `v` is a finite number >= min. */
-export function checkHyper(v: unknown, owner: string, arg: string, min = 0, max = Infinity, openMax = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMax ? v >= max : v > max)) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${openMax ? ')' : ']'}`;
-    throw new ValueError(`${owner}: ${arg} must be a finite number ${range}, got ${describe(v)}`);
-  }
-  return v;
 }
 
 /**
@@ -88,12 +77,11 @@ export abstract class Optimizer {
   /** Whose update formulas this optimizer follows ('keras' unless set). */
   readonly convention: OptimizerConvention;
   private readonly clip: ClipOptions;
-  /** Slots per variable, in order of first appearance. */
-  private readonly slotsOf = new Map<Variable, Record<string, Tensor>>();
-  private readonly order: Variable[] = [];
-  /** State loaded by setState before the variables were seen: index -> slot name -> tensor. */
-  private pending = new Map<number, Record<string, Tensor>>();
+  /** The slots of every variable updated so far, and a restored state waiting for its variables. */
+  private readonly slots = new OptimizerSlots(() => this.className, (slot) => this.slotInitialValue(slot));
   private disposed = false;
+  /** The learning rate and step count as backend values, read and advanced by the step kernel. */
+  private readonly hyper = new HyperBuffer();
 
   protected constructor(owner: string, options: OptimizerOptions, defaults: { learningRate: number; weightDecay?: number }) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -180,12 +168,18 @@ export abstract class Optimizer {
     const lr = this.getLearningRate();
     if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`${this.className}.applyGradients: the learning rate schedule gave ${describe(lr)} at step ${this.iterations}`);
     if (backend !== null) {
-      const step = this.iterations + 1;
-      if (clipping) {
-        tidy(() => this.runStep({ backend, lr, step, ...this.stepLists(active, clipGradients(active.map((p) => p.grad), this.clip)) }));
-      } else {
-        this.runStep({ backend, lr, step, ...this.unclippedLists(active) });
+      const hyper = this.hyper.prepare(backend, lr, this.iterations);
+      try {
+        if (clipping) {
+          tidy(() => this.runStep({ backend, hyper, ...this.stepLists(active, clipGradients(active.map((p) => p.grad), this.clip)) }));
+        } else {
+          this.runStep({ backend, hyper, ...this.unclippedLists(active) });
+        }
+      } catch (err) {
+        this.hyper.forget(true);
+        throw err;
       }
+      this.hyper.advanced(1);
       applyConstraints(active);
     }
     this.iterations++;
@@ -193,15 +187,30 @@ export abstract class Optimizer {
 
   /**
    * @internal The one kernel call `applyGradients(pairs)` would make, for training loops that run steps on the
-   * backend (lib/models/native-steps.ts), which set its learning rate and step number per step (here 0 and 1).
-   * The slots are allocated now. Null when the step clips gradients or constrains a variable (that runs ops) or
-   * updates nothing. The
-   * call stays valid while `stateVersion` is unchanged.
+   * backend (lib/models/native-steps.ts). It reads the rate and step count from the optimizer's buffer, which
+   * `beforeBackendSteps` fills and the run advances. The slots are allocated now. Null when the step clips
+   * gradients or constrains a variable (that runs ops) or updates nothing. The call stays valid while
+   * `stateVersion` is unchanged.
    */
   kernelCallFor(pairs: GradientPair[]): OptimizerKernelCall | null {
     const { active, backend, clipping } = this.checkedStep(pairs, `${this.className}.kernelCallFor`);
     if (backend === null || clipping || active.some((p) => p.variable.constraint !== null)) return null;
-    return this.kernelCall({ backend, lr: 0, step: 1, ...this.unclippedLists(active) });
+    return this.kernelCall({ backend, hyper: this.hyper.storageOn(backend), ...this.unclippedLists(active) });
+  }
+
+  /**
+   * @internal Before a run of steps on `backend` with calls from `kernelCallFor`: the buffer gets the step count
+   * `iterations` and the rate `firstRate` (the run writes each later step's rate itself).
+   */
+  beforeBackendSteps(backend: Backend, firstRate: number): void {
+    this.hyper.prepare(backend, firstRate, this.iterations);
+  }
+
+  /** @internal After a run of `ran` steps on the backend: counts them (the run advanced the buffer's count). */
+  afterBackendSteps(ran: number): void {
+    this.iterations += ran;
+    this.hyper.advanced(ran);
+    this.hyper.forget();  // the run wrote its steps' rates
   }
 
   /**
@@ -231,7 +240,7 @@ export abstract class Optimizer {
     const slots: Record<string, unknown[]> = {};
     for (const n of names) slots[n] = [];
     for (const p of active) {
-      const own = this.slotsFor(p.variable, names);
+      const own = this.slots.slotsFor(p.variable, names);
       for (const n of names) slots[n].push(own[n].storage);
     }
     return { slots, params: active.map((p) => p.variable.storage), grads: grads.map((g) => g.storage) };
@@ -260,34 +269,6 @@ export abstract class Optimizer {
   /** The pairs of the last call that passed validation (shallow copies). */
   private lastPairs: GradientPair[] | null = null;
 
-  private slotsFor(v: Variable, names: string[]): Record<string, Tensor> {
-    let own = this.slotsOf.get(v);
-    if (!own) {
-      own = {};
-      this.slotsOf.set(v, own);
-      this.order.push(v);
-      const loaded = this.pending.get(this.order.length - 1);
-      if (loaded) {
-        this.pending.delete(this.order.length - 1);
-        for (const [n, t] of Object.entries(loaded)) {
-          if (!shapesEqual(t.shape, v.shape)) {
-            throw new ShapeError(`${this.className}: loaded slot ${n} for parameter ${this.order.length - 1} has shape [${t.shape.join(', ')}] but variable ${v.name} has shape [${v.shape.join(', ')}]`);
-          }
-          own[n] = keep(new Tensor(v.backend, v.backend.upload(t.dataSync()), v.shape.slice()));
-        }
-      }
-    }
-    for (const n of names) {
-      if (!own[n]) {
-        const storage = v.backend.alloc(v.size);
-        const init = this.slotInitialValue(n);
-        if (init !== 0) v.backend.fill(storage, init, 0, v.size);
-        own[n] = keep(new Tensor(v.backend, storage, v.shape.slice()));
-      }
-    }
-    return own;
-  }
-
   /** Keras-style config: learningRate (a number or a schedule config), clipping, weightDecay and own hyper-parameters. */
   getConfig(): Record<string, unknown> {
     const lr = this.learningRate;
@@ -306,23 +287,7 @@ export abstract class Optimizer {
    * copies owned by the caller.
    */
   getState(): OptimizerStateEntry[] {
-    const out: OptimizerStateEntry[] = [];
-    const backend = this.order[0]?.backend;
-    const it = new Float32Array([this.iterations]);
-    out.push({ name: 'iterations', tensor: backend ? new Tensor(backend, backend.upload(it), []) : iterationsTensor(it) });
-    this.order.forEach((v, i) => {
-      const own = this.slotsOf.get(v)!;
-      for (const [n, t] of Object.entries(own)) {
-        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
-      }
-    });
-    // Slots restored by setState whose variable has not been stepped yet (a loaded model saved again).
-    for (const [i, rec] of [...this.pending.entries()].sort((a, b) => a[0] - b[0])) {
-      for (const [n, t] of Object.entries(rec)) {
-        out.push({ name: `${n}/${i}`, tensor: new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()) });
-      }
-    }
-    return out;
+    return this.slots.state(this.iterations);
   }
 
   /**
@@ -330,58 +295,24 @@ export abstract class Optimizer {
    * the same order). Existing slots are replaced; slots are taken by variables in order of first update.
    */
   setState(state: OptimizerStateEntry[]): void {
-    const owner = `${this.className}.setState`;
-    if (!Array.isArray(state)) throw new ValueError(`${owner}: state must be an array of { name, tensor }, got ${describe(state)}`);
-    const names = new Set(this.slotNames());
-    let iterations: number | null = null;
-    const pending = new Map<number, Record<string, Tensor>>();
-    state.forEach((e, i) => {
-      if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || !(e.tensor instanceof Tensor)) {
-        throw new ValueError(`${owner}: state[${i}] must be { name: string, tensor: Tensor }, got ${describe(e)}`);
-      }
-      if (e.name === 'iterations') {
-        const v = e.tensor.size === 1 ? e.tensor.dataSync()[0] : NaN;
-        if (!Number.isInteger(v) || v < 0) throw new ValueError(`${owner}: iterations must be a scalar integer >= 0, got ${describe(v)}`);
-        iterations = v;
-        return;
-      }
-      const m = /^([A-Za-z]+)\/(\d+)$/.exec(e.name);
-      if (!m || !names.has(m[1])) {
-        throw new ValueError(`${owner}: state[${i}].name must be 'iterations' or '<slot>/<index>' with slot one of ${[...names].join(', ')}, got ${describe(e.name)}`);
-      }
-      const idx = Number(m[2]);
-      const rec = pending.get(idx) ?? {};
-      rec[m[1]] = e.tensor;
-      pending.set(idx, rec);
-    });
-    if (iterations === null) throw new ValueError(`${owner}: state has no 'iterations' entry`);
-    // Replace current slots: those of known variables now, the rest when their variable first appears.
-    this.stepCache = null;
-    this.stateVersion++;
-    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
-    const known = this.order.slice();
-    this.slotsOf.clear();
-    this.order.length = 0;
-    this.pending = new Map();
-    for (const [idx, rec] of pending) {
-      const copy: Record<string, Tensor> = {};
-      for (const [n, t] of Object.entries(rec)) copy[n] = keep(new Tensor(t.backend, t.backend.upload(t.dataSync()), t.shape.slice()));
-      this.pending.set(idx, copy);
+    let iterations: number;
+    try {
+      iterations = this.slots.restore(state, new Set(this.slotNames()), `${this.className}.setState`);
+    } finally {
+      // The slots may be replaced even when a restored slot did not fit its variable.
+      this.stepCache = null;
+      this.stateVersion++;
     }
-    for (const v of known) this.slotsFor(v, []);
     this.iterations = iterations;
   }
 
   /** Releases every slot. The optimizer cannot be used afterwards. */
   dispose(): void {
+    this.hyper.dispose();
     this.lastPairs = null;
     this.stepCache = null;
     this.stateVersion++;
-    for (const own of this.slotsOf.values()) for (const t of Object.values(own)) t.dispose();
-    for (const rec of this.pending.values()) for (const t of Object.values(rec)) t.dispose();
-    this.slotsOf.clear();
-    this.pending.clear();
-    this.order.length = 0;
+    this.slots.dispose();
     this.disposed = true;
   }
 }
@@ -392,10 +323,6 @@ function applyConstraints(pairs: GradientPair[]): void {
     const c = variable.constraint;
     if (c !== null) tidy(() => noGrad(() => variable.assign(c.apply(variable))));
   }
-}
-
-function iterationsTensor(it: Float32Array): Tensor {
-  return tensor(it, []);
 }
 
 export type { LearningRate, LearningRateSchedule };

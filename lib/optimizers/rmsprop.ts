@@ -50,10 +50,10 @@ export class RMSprop extends Optimizer {
     return names;
   }
 
-  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
+  protected kernelCall({ params, grads, slots, hyper }: StepInput): OptimizerKernelCall {
     return {
       name: 'rmspropStep',
-      args: [params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], lr, this.rho, this.momentum, this.epsilon, this.centered, this.weightDecay,
+      args: [params, grads, slots.rms, slots.mg ?? [], slots.momentum ?? [], hyper, this.rho, this.momentum, this.epsilon, this.centered, this.weightDecay,
         this.keras],
     };
   }

@@ -40,8 +40,8 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? ['momentum'] : [];
   }
 
-  protected kernelCall({ params, grads, slots, lr }: StepInput): OptimizerKernelCall {
-    return { name: 'sgdStep', args: [params, grads, slots.momentum ?? [], lr, this.momentum, this.nesterov, this.weightDecay, this.keras] };
+  protected kernelCall({ params, grads, slots, hyper }: StepInput): OptimizerKernelCall {
+    return { name: 'sgdStep', args: [params, grads, slots.momentum ?? [], hyper, this.momentum, this.nesterov, this.weightDecay, this.keras] };
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -12,9 +12,10 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
 
 // The kernels, one row each, as in lib/backend/kernel-table.ts (test/backend/kernel-table.test.ts compares them):
 // X(jsName, EntryName, argumentCount) for the kernels a compiled program can hold (cpu: a `Kernel
-// Prepare<EntryName>(const Args&)` each, native/cpu/kernel.h), and
-// X(jsName, EntryName, argumentCount, lrArgument, stepArgument or -1) for the optimizer steps (cpu: an
-// `OptimizerKernel Prepare<EntryName>(const Args&)` each). Both flavours export an entry `EntryName` for each.
+// Prepare<EntryName>(const Args&)` each, native/cpu/kernel.h), and for the optimizer steps (cpu: an
+// `OptimizerKernel Prepare<EntryName>(const Args&)` each), which read their learning rate and step number from
+// their `hyper` buffer argument [learningRate, stepsDone] and advance it. Both flavours export an entry
+// `EntryName` for each.
 #define MYELIN_KERNELS(X)                                \
   X(fill, Fill, 4)                                       \
   X(unary, Unary, 5)                                     \
@@ -45,13 +46,19 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(pool2d, Pool2d, 5)                                   \
   X(pool2dGrad, Pool2dGrad, 6)                           \
   X(batchedGemm, BatchedGemm, 11)                        \
-  X(maskedSoftmax, MaskedSoftmax, 8)
+  X(maskedSoftmax, MaskedSoftmax, 8)                     \
+  X(lstmStep, LstmStep, 11)                              \
+  X(lstmStepGrad, LstmStepGrad, 13)                      \
+  X(gruStep, GruStep, 12)                                \
+  X(gruStepGrad, GruStepGrad, 14)                        \
+  X(rnnStep, RnnStep, 9)                                 \
+  X(rnnStepGrad, RnnStepGrad, 11)
 
-#define MYELIN_OPTIMIZER_STEPS(X)       \
-  X(sgdStep, SgdStep, 8, 3, -1)         \
-  X(adamStep, AdamStep, 13, 5, 9)       \
-  X(adagradStep, AdagradStep, 7, 3, -1) \
-  X(rmspropStep, RmspropStep, 12, 5, -1)
+#define MYELIN_OPTIMIZER_STEPS(X) \
+  X(sgdStep, SgdStep, 8)          \
+  X(adamStep, AdamStep, 12)       \
+  X(adagradStep, AdagradStep, 7)  \
+  X(rmspropStep, RmspropStep, 12)
 
 // X(jsName, EntryName, ...) for every entry point both flavours implement: the runners and the kernels.
 #define MYELIN_SHARED_ENTRIES(X) \

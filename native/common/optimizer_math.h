@@ -52,9 +52,10 @@ struct AdamScalars {
   bool decoupled;
 };
 
-// Fills the step-dependent scalars of `s` in double (host code: the CPU lambda, the CUDA launcher).
+// Fills the step-dependent scalars of `s`, computed in double (the CPU step; each thread of the CUDA kernel, from
+// the rate and step number it reads in the optimizer's hyper buffer).
 template <class T>
-void adam_step_scalars(AdamScalars<T>& s, double lr, double beta1, double beta2, double step, bool keras) {
+MYELIN_HD void adam_step_scalars(AdamScalars<T>& s, double lr, double beta1, double beta2, double step, bool keras) {
   const double bc1 = 1.0 - std::pow(beta1, step), bc2 = 1.0 - std::pow(beta2, step);
   s.lr = static_cast<T>(lr);
   s.step_scale = static_cast<T>(keras ? lr * std::sqrt(bc2) / bc1 : lr / bc1);

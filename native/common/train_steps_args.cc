@@ -8,9 +8,8 @@ TrainStepsLayout train_steps_layout(const Args& args, size_t xLen, size_t xInLen
                                     size_t lossLen, size_t lossesLen) {
   TrainStepsLayout t{};
   t.lrs = args.f64(2, "lrs");
-  t.firstStep = args.step(3, "firstStep");
-  t.indices = args.i32(8, "indices");
-  t.lossOffset = args.size(11, "lossOffset");
+  t.indices = args.i32(7, "indices");
+  t.lossOffset = args.size(10, "lossOffset");
   t.steps = t.lrs.len;
   if (t.steps == 0) return t;
   if (t.indices.len % t.steps != 0)

@@ -6,13 +6,6 @@
 
 namespace myelin {
 
-namespace {
-// The step number of an optimizer call (1 for the optimizers that do not take one).
-double step_of(const Args& args, int stepArg) {
-  return stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0;
-}
-}  // namespace
-
 #define MYELIN_DEFINE_ENTRY(js, Name, count)                     \
   Napi::Value Name(const Napi::CallbackInfo& info) {             \
     const Kernel kernel = Prepare##Name(Args(info, #js, count)); \
@@ -22,12 +15,10 @@ double step_of(const Args& args, int stepArg) {
 MYELIN_CPU_KERNELS(MYELIN_DEFINE_ENTRY)
 #undef MYELIN_DEFINE_ENTRY
 
-#define MYELIN_DEFINE_OPTIMIZER_ENTRY(js, Name, count, lrArg, stepArg) \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                   \
-    const Args args(info, #js, count);                                 \
-    const OptimizerKernel kernel = Prepare##Name(args);                \
-    kernel(args.num(lrArg, "lr"), step_of(args, stepArg));             \
-    return info.Env().Undefined();                                     \
+#define MYELIN_DEFINE_OPTIMIZER_ENTRY(js, Name, count) \
+  Napi::Value Name(const Napi::CallbackInfo& info) {   \
+    Prepare##Name(Args(info, #js, count)).step();      \
+    return info.Env().Undefined();                     \
   }
 MYELIN_OPTIMIZER_STEPS(MYELIN_DEFINE_OPTIMIZER_ENTRY)
 #undef MYELIN_DEFINE_OPTIMIZER_ENTRY

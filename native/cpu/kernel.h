@@ -28,15 +28,18 @@ using PrepareFn = Kernel (*)(const Args& args);
 MYELIN_CPU_KERNELS(MYELIN_DECLARE_PREPARE)
 #undef MYELIN_DECLARE_PREPARE
 
-// A prepared optimizer step: everything but the learning rate and the step number (1-based) is fixed.
-using OptimizerKernel = std::function<void(double lr, double step)>;
+// A prepared optimizer step: `step` updates every parameter with the learning rate hyper[0] and the step number
+// hyper[1] + 1 it reads from the optimizer's [learningRate, stepsDone] buffer, then stores that step number into
+// hyper[1]. A run of training steps stores each step's rate into hyper[0] first (train_step.h).
+struct OptimizerKernel {
+  Kernel step;
+  float* hyper;
+};
 using PrepareOptimizerFn = OptimizerKernel (*)(const Args& args);
 
-// The optimizer steps (MYELIN_OPTIMIZER_STEPS of native/common/exports.h: X(jsName, EntryName, argumentCount,
-// lrArgument, stepArgument or -1)) each have `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point
-// that runs it with the call's own learning rate and step (entries.cc).
-#define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count, lrArg, stepArg) \
-  OptimizerKernel Prepare##Name(const Args& args);
+// The optimizer steps (MYELIN_OPTIMIZER_STEPS of native/common/exports.h) each have
+// `OptimizerKernel Prepare<EntryName>(const Args&)` and an entry point that prepares and runs it (entries.cc).
+#define MYELIN_DECLARE_PREPARE_OPTIMIZER(js, Name, count) OptimizerKernel Prepare##Name(const Args& args);
 MYELIN_OPTIMIZER_STEPS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
 #undef MYELIN_DECLARE_PREPARE_OPTIMIZER
 

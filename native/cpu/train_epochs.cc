@@ -4,17 +4,17 @@
 // (when batchSize does not divide n) with the second. What `fit` does over several epochs when nothing in
 // JavaScript needs the epochs one by one.
 //
-// trainEpochs(kinds, lrs, firstStep, x, y, batchSize, epochs, rngState, epochLosses)
+// trainEpochs(kinds, lrs, x, y, batchSize, epochs, rngState, epochLosses)
 //   kinds      [[program, optimizerCall, xIn, yIn, loss], ...]: kinds[0] for batches of batchSize rows, kinds[1] for
 //              the last batch of n % batchSize rows (needed exactly when that is not 0); as trainSteps' arguments
-//   lrs        Float64Array, one learning rate per step: epochs * ceil(n / batchSize) of them
-//   firstStep  the step number (>= 1) of the first step; step s gets firstStep + s
+//   lrs        Float64Array, one learning rate per step: epochs * ceil(n / batchSize) of them, stored into the
+//              optimizer's `hyper` buffer before each step (the optimizer step reads its step number there)
 //   x, y       the data set, n rows of xIn's and yIn's widths
 //   rngState   Float64Array of the generator's four 32-bit words, advanced in place; null: no shuffling
 //   epochLosses  Float64Array, one entry per epoch: the mean of its batch losses weighted by batch size, summed in
 //              double in batch order (what lib/models/loss-sum.ts computes from losses read one epoch at a time)
 //
-// trainEpochsAsync(...the same 9 arguments..., control) runs the same epochs on a worker thread (async_job.h) and
+// trainEpochsAsync(...the same 8 arguments..., control) runs the same epochs on a worker thread (async_job.h) and
 // returns a Promise of the number of steps run; it stops between two steps once control[0] != 0 (then the epoch in
 // progress has no loss and rngState is left as it was).
 #include <memory>
@@ -55,7 +55,7 @@ StepKind read_kind(const Args& args, const Napi::Array& kinds, uint32_t i, size_
 class TrainEpochsJob final : public StepJob {
  public:
   TrainEpochsJob(const StepKind& full, const StepKind& last, F32 x, F32 y, size_t rowX, size_t rowY, size_t epochs,
-                 F64 lrs, double firstStep, F64 rngState, const Xoshiro128& rng, F64 epochLosses)
+                 F64 lrs, F64 rngState, const Xoshiro128& rng, F64 epochLosses)
       : full_(full),
         last_(last),
         x_(x),
@@ -64,7 +64,6 @@ class TrainEpochsJob final : public StepJob {
         rowY_(rowY),
         epochs_(epochs),
         lrs_(lrs),
-        firstStep_(firstStep),
         rngState_(rngState),
         rng_(rng),
         epochLosses_(epochLosses) {}
@@ -83,8 +82,7 @@ class TrainEpochsJob final : public StepJob {
       for (size_t b = 0; b < stepsPerEpoch; ++b, ++s) {
         if (stop_requested()) return s;
         const StepKind& kind = b * batchSize + batchSize <= n ? full_ : last_;
-        const float loss = run_step(kind, x_.data, rowX_, y_.data, rowY_, order.data() + b * batchSize, lrs_.data[s],
-                                    firstStep_ + static_cast<double>(s));
+        const float loss = run_step(kind, x_.data, rowX_, y_.data, rowY_, order.data() + b * batchSize, lrs_.data[s]);
         total += static_cast<double>(kind.batch) * static_cast<double>(loss);
         samples += static_cast<double>(kind.batch);
       }
@@ -99,21 +97,19 @@ class TrainEpochsJob final : public StepJob {
   F32 x_, y_;
   size_t rowX_, rowY_, epochs_;
   F64 lrs_;
-  double firstStep_;
   F64 rngState_;
   Xoshiro128 rng_;
   F64 epochLosses_;
 };
 
-// The job of trainEpochs(Async)'s first 9 arguments.
+// The job of trainEpochs(Async)'s first 8 arguments.
 std::unique_ptr<TrainEpochsJob> prepare_train_epochs(const Napi::CallbackInfo& info, const Args& args) {
   if (!info[0].IsArray()) args.typeError("kinds", "[[program, optimizerCall, xIn, yIn, loss], ...]");
   const Napi::Array kinds = info[0].As<Napi::Array>();
   const F64 lrs = args.f64(1, "lrs");
-  const double firstStep = args.step(2, "firstStep");
-  const F32 x = args.f32(3, "x"), y = args.f32(4, "y");
-  const size_t batchSize = args.size(5, "batchSize"), epochs = args.size(6, "epochs");
-  const F64 epochLosses = args.f64(8, "epochLosses");
+  const F32 x = args.f32(2, "x"), y = args.f32(3, "y");
+  const size_t batchSize = args.size(4, "batchSize"), epochs = args.size(5, "epochs");
+  const F64 epochLosses = args.f64(7, "epochLosses");
   if (batchSize == 0) args.rangeError("argument 'batchSize' must be >= 1");
   if (kinds.Length() < 1 || kinds.Length() > 2) args.rangeError("kinds must have 1 or 2 entries");
 
@@ -142,25 +138,24 @@ std::unique_ptr<TrainEpochsJob> prepare_train_epochs(const Napi::CallbackInfo& i
   }
   if (epochLosses.len != epochs)
     args.rangeError("argument 'epochLosses' must have one entry per epoch: " + std::to_string(epochs));
-  const bool shuffle = !info[7].IsNull() && !info[7].IsUndefined();
-  const F64 rngState = shuffle ? args.f64(7, "rngState") : F64{nullptr, 0};
+  const bool shuffle = !info[6].IsNull() && !info[6].IsUndefined();
+  const F64 rngState = shuffle ? args.f64(6, "rngState") : F64{nullptr, 0};
   const Xoshiro128 rng = shuffle ? read_state(args, rngState) : Xoshiro128{};
-  return std::make_unique<TrainEpochsJob>(full, last, x, y, rowX, rowY, epochs, lrs, firstStep, rngState, rng,
-                                          epochLosses);
+  return std::make_unique<TrainEpochsJob>(full, last, x, y, rowX, rowY, epochs, lrs, rngState, rng, epochLosses);
 }
 
 }  // namespace
 
 Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
-  const Args args(info, "trainEpochs", 9);
+  const Args args(info, "trainEpochs", 8);
   prepare_train_epochs(info, args)->run();
   return info.Env().Undefined();
 }
 
 Napi::Value TrainEpochsAsync(const Napi::CallbackInfo& info) {
-  const Args args(info, "trainEpochsAsync", 10);
+  const Args args(info, "trainEpochsAsync", 9);
   std::unique_ptr<TrainEpochsJob> job = prepare_train_epochs(info, args);
-  job->set_control(control_word(args, 9));
+  job->set_control(control_word(args, 8));
   return run_async(info.Env(), std::move(job), arguments_of(info));
 }
 

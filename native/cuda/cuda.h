@@ -180,14 +180,14 @@ struct DeviceIndices {
 
 // ---- prepared optimizer steps (optimizer_entries.cc) --------------------------------------------------------
 
-// An optimizer step whose lists were checked and whose chunk table is built (optimizer_entries.cc): only the
-// learning rate and the step number vary from launch to launch.
+// An optimizer step whose lists were checked and whose chunk table is built (optimizer_entries.cc). Every launch
+// reads the learning rate and step number from `hyper`, the optimizer's device buffer [learningRate, stepsDone],
+// and advances its count (launch_multi_tensor).
 struct PreparedOptimizer {
   OptimizerKind kind;
   std::vector<TensorChunk> table;
   OptimizerScalars base;
-  // The scalars of one launch: base with this learning rate (and Adam's bias corrections for this step).
-  OptimizerScalars scalars(double lr, double step) const;
+  float* hyper;
 };
 
 // A chunk table on the device for as long as this object lives (freed in stream order).

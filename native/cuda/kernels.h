@@ -149,6 +149,31 @@ void launch_batched_gemm(cudaStream_t s, const BatchedGemmShape& g, const float*
 void launch_masked_softmax(cudaStream_t s, const float* x, const float* mask, float* y, size_t batch, size_t heads,
                            size_t rows, size_t cols, bool causal);
 
+// ---- recurrent.cu -------------------------------------------------------------------------------------
+// The per-element half of a recurrent step: pointers are already offset to step t (states slot t and t + 1, the
+// step's rows of xw / gates / dxw); mask is the step's row of the mask (or null). See native/common/recurrent_math.h.
+struct RecurrentStep {
+  size_t batch, units;
+  int act, rec;
+  const float* mask;
+};
+// g holds h U on entry (4 units wide rows); adds x, writes the gates and the new states hn, cn.
+void launch_lstm_step(cudaStream_t s, const RecurrentStep& p, const float* x, float* g, const float* h, const float* c,
+                      float* hn, float* cn);
+// Writes dz and leaves the direct parts of dh, dc of the previous state (dh += dz U^T follows).
+void launch_lstm_step_grad(cudaStream_t s, const RecurrentStep& p, const float* g, const float* c, const float* cn,
+                           const float* dsh, const float* dsc, float* dh, float* dc, float* dz);
+// a holds h U on entry (3 units wide rows), a + bias on exit; zrn gets [z, r, n]; writes hn.
+void launch_gru_step(cudaStream_t s, const RecurrentStep& p, const float* x, const float* bias, float* zrn, float* a,
+                     const float* h, float* hn);
+// Writes dx and da and leaves the direct part of dh (da U^T is added after).
+void launch_gru_step_grad(cudaStream_t s, const RecurrentStep& p, const float* zrn, const float* a, const float* h,
+                          const float* ds, float* dh, float* dx, float* da);
+// hn holds h U on entry, f(x + h U) on exit.
+void launch_rnn_step(cudaStream_t s, const RecurrentStep& p, const float* x, const float* h, float* hn);
+void launch_rnn_step_grad(cudaStream_t s, const RecurrentStep& p, const float* hn, const float* ds, float* dh,
+                          float* dz);
+
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
 // used by work on `s`) lets a GEMM of few output tiles split k across blocks; with nullptr it never does.
@@ -166,20 +191,23 @@ struct TensorChunk {
   uint32_t n;
 };
 enum class OptimizerKind : int { sgd = 0, adam = 1, adagrad = 2, rmsprop = 3 };
-// Every scalar any optimizer needs, in double as the host computes them (the kernel rounds them to its float
-// compute type once per thread); unused ones are ignored.
+// Every fixed scalar any optimizer needs, in double (the kernel rounds them to its float compute type once per
+// thread); unused ones are ignored. The learning rate and the step number are not among them: the kernel reads
+// them from the optimizer's hyper buffer.
 struct OptimizerScalars {
-  double lr, momentum, wd;     // sgd: lr, momentum, wd
-  double beta1, beta2, eps;    // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
-  double step_scale, v_scale;  // adam: AdamScalars' step_scale and v_scale (adam_step_scalars)
+  double momentum, wd;       // sgd: momentum, wd
+  double beta1, beta2, eps;  // adam / adagrad (eps) / rmsprop (beta1 = rho, eps)
   bool nesterov, decoupled;
   bool keras;  // Keras 3's formulas, else PyTorch's (native/common/optimizer_math.h)
 };
-// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk. When loss_out
-// is given, the launch also stores *loss_in there (a training step's loss, read after the step's graph ran:
-// one launch less per step than a separate copy).
+// ONE launch for every chunk of every tensor: chunks is a device array of `count` TensorChunk; every thread reads
+// the learning rate hyper[0] and the step number hyper[1] + 1 from the optimizer's device buffer
+// [learningRate, stepsDone]; the last block to finish stores that step number into hyper[1] (count == 0: a
+// one-thread launch advances it alone). When loss_out is given, the update also stores *loss_in there (a training
+// step's loss, read after the step's graph ran: one launch less per step than a separate copy).
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
-                         const OptimizerScalars& sc, const float* loss_in = nullptr, float* loss_out = nullptr);
+                         const OptimizerScalars& sc, float* hyper, const float* loss_in = nullptr,
+                         float* loss_out = nullptr);
 // Chunk sizes (elements): the largest chunk the kernel is given, the unit chunks are rounded to (a block's
 // threads times the elements each handles per pass), and the blocks per SM a table aims at.
 constexpr size_t kOptimizerChunk = 65536;

@@ -65,19 +65,23 @@ inline int row_threads(size_t cols) {
   return static_cast<int>(t > 256 ? 256 : t);
 }
 
+// True in thread 0 of the last block of the launch to get here, once every other block has passed this point;
+// it resets `blocks_done`, a __device__ counter of the kernel's own, 0 between launches (work on the one stream
+// runs in order). Every thread of every block calls it (it holds a __syncthreads).
+__device__ __forceinline__ bool last_block_to_finish(unsigned int* blocks_done) {
+  __syncthreads();  // every thread of this block is done with what comes before
+  if (threadIdx.x != 0) return false;
+  __threadfence();
+  if (atomicAdd(blocks_done, 1u) != gridDim.x - 1) return false;
+  *blocks_done = 0;
+  return true;
+}
+
 // The end of a launch that drew from the Philox call counter t read from `state` (dropout.cu, noise.cu): the last
-// block to finish (every other block has read the counter by then) stores t + 1 and resets `blocks_done`, a
-// __device__ counter of the kernel's own, 0 between launches (work on the one stream runs in order). Every thread of
-// the block calls it after its last read of the counter.
+// block to finish (every other block has read the counter by then) stores t + 1. Every thread of the block calls it
+// after its last read of the counter.
 __device__ __forceinline__ void advance_counter_at_end(unsigned int* blocks_done, float* state, uint64_t t) {
-  __syncthreads();  // every thread of this block has read the counter
-  if (threadIdx.x == 0) {
-    __threadfence();
-    if (atomicAdd(blocks_done, 1u) == gridDim.x - 1) {
-      dropout_store_counter(state, t + 1);
-      *blocks_done = 0;
-    }
-  }
+  if (last_block_to_finish(blocks_done)) dropout_store_counter(state, t + 1);
 }
 
 }  // namespace cuda

@@ -1,7 +1,8 @@
 // Entry points of the multi-tensor optimizer steps: check every list and length, build the chunk table on
 // the host (split_chunks), send it to the device through the staging ring and enqueue ONE kernel launch
-// that updates every parameter (optimizers.cu). Formulas: lib/backend/backend.ts. A prepared step
-// (prepare_optimizer_call) keeps its table for many launches with new learning rates and step numbers
+// that updates every parameter (optimizers.cu). Formulas: lib/backend/kernel-table.ts. The learning rate and
+// the step number are read on the device from the optimizer's `hyper` buffer [learningRate, stepsDone], whose
+// count the launch advances. A prepared step (prepare_optimizer_call) keeps its table for many launches
 // (train_steps.cc).
 #include <algorithm>
 #include <cmath>
@@ -41,6 +42,15 @@ bool check_state(const Args& args, const List& params, const List& state, const 
 
 float* at(const List& list, bool use, size_t t, size_t i) { return use ? list[t]->ptr + i : nullptr; }
 
+// The `hyper` buffer [learningRate, stepsDone] of argument i.
+float* hyper_arg(const Args& args, size_t i) {
+  const DeviceBuffer* hyper = buffer_value(args, args.value(i), "hyper");
+  if (hyper->len < 2) {
+    args.rangeError("argument 'hyper' must hold 2 floats [learningRate, stepsDone], got " + std::to_string(hyper->len));
+  }
+  return hyper->ptr;
+}
+
 // The chunk table for params/grads and up to three state lists (unused ones empty).
 std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s0, const List& s1, const List& s2) {
   std::vector<size_t> lengths(p.size());
@@ -60,12 +70,12 @@ std::vector<TensorChunk> chunk_table(const List& p, const List& g, const List& s
   return table;
 }
 
-// sgdStep(params, grads, velocity, lr, momentum, nesterov, weightDecay, keras)
+// sgdStep(params, grads, velocity, hyper, momentum, nesterov, weightDecay, keras)
 PreparedOptimizer prepare_sgd(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List v = buffer_list_value(args, args.value(2), "velocity");
-  PreparedOptimizer o{OptimizerKind::sgd, {}, {}};
-  o.base.lr = args.num(3, "lr"), o.base.momentum = args.num(4, "momentum"), o.base.wd = args.num(6, "weightDecay");
+  PreparedOptimizer o{OptimizerKind::sgd, {}, {}, hyper_arg(args, 3)};
+  o.base.momentum = args.num(4, "momentum"), o.base.wd = args.num(6, "weightDecay");
   o.base.nesterov = args.flag(5, "nesterov"), o.base.keras = args.flag(7, "keras");
   check_state(args, p, g, "grads", true);
   const bool useV = check_state(args, p, v, "velocity", o.base.momentum != 0.0) && o.base.momentum != 0.0;
@@ -73,17 +83,16 @@ PreparedOptimizer prepare_sgd(const Args& args) {
   return o;
 }
 
-// adamStep(params, grads, m, v, vmax, lr, beta1, beta2, epsilon, step, weightDecay, decoupled, keras)
+// adamStep(params, grads, m, v, vmax, hyper, beta1, beta2, epsilon, weightDecay, decoupled, keras)
 PreparedOptimizer prepare_adam(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List m = buffer_list_value(args, args.value(2), "m"), v = buffer_list_value(args, args.value(3), "v");
   const List vmax = buffer_list_value(args, args.value(4), "vmax");
-  PreparedOptimizer o{OptimizerKind::adam, {}, {}};
-  o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "beta1"), o.base.beta2 = args.num(7, "beta2");
+  PreparedOptimizer o{OptimizerKind::adam, {}, {}, hyper_arg(args, 5)};
+  o.base.beta1 = args.num(6, "beta1"), o.base.beta2 = args.num(7, "beta2");
   o.base.eps = args.num(8, "epsilon");
-  args.step(9, "step");
-  o.base.wd = args.num(10, "weightDecay");
-  o.base.decoupled = args.flag(11, "decoupled"), o.base.keras = args.flag(12, "keras");
+  o.base.wd = args.num(9, "weightDecay");
+  o.base.decoupled = args.flag(10, "decoupled"), o.base.keras = args.flag(11, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, m, "m", true);
   check_state(args, p, v, "v", true);
@@ -92,12 +101,12 @@ PreparedOptimizer prepare_adam(const Args& args) {
   return o;
 }
 
-// adagradStep(params, grads, accum, lr, epsilon, weightDecay, keras)
+// adagradStep(params, grads, accum, hyper, epsilon, weightDecay, keras)
 PreparedOptimizer prepare_adagrad(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List acc = buffer_list_value(args, args.value(2), "accum");
-  PreparedOptimizer o{OptimizerKind::adagrad, {}, {}};
-  o.base.lr = args.num(3, "lr"), o.base.eps = args.num(4, "epsilon"), o.base.wd = args.num(5, "weightDecay");
+  PreparedOptimizer o{OptimizerKind::adagrad, {}, {}, hyper_arg(args, 3)};
+  o.base.eps = args.num(4, "epsilon"), o.base.wd = args.num(5, "weightDecay");
   o.base.keras = args.flag(6, "keras");
   check_state(args, p, g, "grads", true);
   check_state(args, p, acc, "accum", true);
@@ -105,13 +114,13 @@ PreparedOptimizer prepare_adagrad(const Args& args) {
   return o;
 }
 
-// rmspropStep(params, grads, sq, meanGrad, momentumBuf, lr, rho, momentum, epsilon, centered, weightDecay, keras)
+// rmspropStep(params, grads, sq, meanGrad, momentumBuf, hyper, rho, momentum, epsilon, centered, weightDecay, keras)
 PreparedOptimizer prepare_rmsprop(const Args& args) {
   const List p = buffer_list_value(args, args.value(0), "params"), g = buffer_list_value(args, args.value(1), "grads");
   const List sq = buffer_list_value(args, args.value(2), "sq"), mg = buffer_list_value(args, args.value(3), "meanGrad");
   const List buf = buffer_list_value(args, args.value(4), "momentumBuf");
-  PreparedOptimizer o{OptimizerKind::rmsprop, {}, {}};
-  o.base.lr = args.num(5, "lr"), o.base.beta1 = args.num(6, "rho"), o.base.momentum = args.num(7, "momentum");
+  PreparedOptimizer o{OptimizerKind::rmsprop, {}, {}, hyper_arg(args, 5)};
+  o.base.beta1 = args.num(6, "rho"), o.base.momentum = args.num(7, "momentum");
   o.base.eps = args.num(8, "epsilon"), o.base.wd = args.num(10, "weightDecay");
   const bool centered = args.flag(9, "centered");
   o.base.keras = args.flag(11, "keras");
@@ -123,33 +132,24 @@ PreparedOptimizer prepare_rmsprop(const Args& args) {
   return o;
 }
 
-// A live optimizer call: prepares it, then uploads its table and launches it once with its own lr and step.
+// A live optimizer call: prepares it, then uploads its table and launches it once (an empty one only advances
+// the step count).
 Napi::Value run_now(const Napi::CallbackInfo& info, const char* fn, size_t count,
-                    PreparedOptimizer (*prepare)(const Args&), int stepArg) {
+                    PreparedOptimizer (*prepare)(const Args&)) {
   const Args args(info, fn, count);
   const PreparedOptimizer o = prepare(args);
   require_ready(info.Env(), fn);
-  if (o.table.empty()) return info.Env().Undefined();
-  DeviceTable table(info.Env(), o.table);
-  launch_multi_tensor(stream(), o.kind, table.ptr, o.table.size(),
-                      o.scalars(o.base.lr, stepArg >= 0 ? args.num(static_cast<size_t>(stepArg), "step") : 1.0));
+  if (o.table.empty()) {
+    launch_multi_tensor(stream(), o.kind, nullptr, 0, o.base, o.hyper);
+  } else {
+    DeviceTable table(info.Env(), o.table);
+    launch_multi_tensor(stream(), o.kind, table.ptr, o.table.size(), o.base, o.hyper);
+  }
   check_launch(info.Env(), "optimizer step");
   return info.Env().Undefined();
 }
 
 }  // namespace
-
-OptimizerScalars PreparedOptimizer::scalars(double lr, double step) const {
-  OptimizerScalars sc = base;
-  sc.lr = lr;
-  if (kind == OptimizerKind::adam) {
-    // Bias corrections in double, as the CPU flavour (native/common/optimizer_math.h).
-    AdamScalars<double> s;
-    adam_step_scalars(s, lr, sc.beta1, sc.beta2, step, sc.keras);
-    sc.step_scale = s.step_scale, sc.v_scale = s.v_scale;
-  }
-  return sc;
-}
 
 DeviceTable::DeviceTable(Napi::Env env, const std::vector<TensorChunk>& table)
     : bytes(table.size() * sizeof(TensorChunk)) {
@@ -169,17 +169,15 @@ PreparedOptimizer cuda::prepare_optimizer_call(const Args& args, const Napi::Val
   if (!read_call(value, &call)) args.typeError("optimizerCall", "[entryName, ...arguments] of an optimizer step");
   const Napi::Env env = args.env();
   if (call.name == "sgdStep") return prepare_sgd(Args(env, call.argv, call.argc, "sgdStep", 8));
-  if (call.name == "adamStep") return prepare_adam(Args(env, call.argv, call.argc, "adamStep", 13));
+  if (call.name == "adamStep") return prepare_adam(Args(env, call.argv, call.argc, "adamStep", 12));
   if (call.name == "adagradStep") return prepare_adagrad(Args(env, call.argv, call.argc, "adagradStep", 7));
   if (call.name == "rmspropStep") return prepare_rmsprop(Args(env, call.argv, call.argc, "rmspropStep", 12));
   args.rangeError("'" + call.name + "' is not an optimizer step");
 }
 
-Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 8, prepare_sgd, -1); }
-Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 13, prepare_adam, 9); }
-Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 7, prepare_adagrad, -1); }
-Napi::Value RmspropStep(const Napi::CallbackInfo& info) {
-  return run_now(info, "rmspropStep", 12, prepare_rmsprop, -1);
-}
+Napi::Value SgdStep(const Napi::CallbackInfo& info) { return run_now(info, "sgdStep", 8, prepare_sgd); }
+Napi::Value AdamStep(const Napi::CallbackInfo& info) { return run_now(info, "adamStep", 12, prepare_adam); }
+Napi::Value AdagradStep(const Napi::CallbackInfo& info) { return run_now(info, "adagradStep", 7, prepare_adagrad); }
+Napi::Value RmspropStep(const Napi::CallbackInfo& info) { return run_now(info, "rmspropStep", 12, prepare_rmsprop); }
 
 }  // namespace myelin

@@ -21,22 +21,28 @@ namespace {
 using T = float;  // compute type of the per-element update
 
 constexpr int kOptThreads = 256;
+
+// Blocks of the running multi_tensor_kernel launch that have finished (last_block_to_finish).
+__device__ unsigned int g_optimizer_blocks_done = 0;
 constexpr int kIlp = 4;
 static_assert(kOptimizerGranule % (kOptThreads * kIlp) == 0, "a chunk is whole passes of a block");
 
 template <int KIND>
 __global__ void __launch_bounds__(kOptThreads)
-    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, const float* loss_in,
-                        float* loss_out) {
+    multi_tensor_kernel(const TensorChunk* chunks, size_t count, OptimizerScalars sc, float* hyper,
+                        const float* loss_in, float* loss_out) {
   constexpr OptimizerKind kind = static_cast<OptimizerKind>(KIND);
   if (loss_out != nullptr && blockIdx.x == 0 && threadIdx.x == 0) *loss_out = *loss_in;
-  // The host's double scalars, rounded to the compute type once per thread.
-  const T lr = static_cast<T>(sc.lr), momentum = static_cast<T>(sc.momentum), wd = static_cast<T>(sc.wd);
+  // The rate and step number of this step from the optimizer's buffer; the host's double scalars, rounded to the
+  // compute type once per thread.
+  const double lr_in = hyper[0], step = static_cast<double>(hyper[1]) + 1.0;
+  const T lr = static_cast<T>(lr_in), momentum = static_cast<T>(sc.momentum), wd = static_cast<T>(sc.wd);
   const T beta1 = static_cast<T>(sc.beta1), eps = static_cast<T>(sc.eps);
   AdamScalars<T> adam;
   if constexpr (kind == OptimizerKind::adam) {
-    adam.lr = lr, adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
-    adam.step_scale = static_cast<T>(sc.step_scale), adam.v_scale = static_cast<T>(sc.v_scale);
+    // Bias corrections in double, as the CPU flavour (native/common/optimizer_math.h).
+    adam_step_scalars(adam, lr_in, sc.beta1, sc.beta2, step, sc.keras);
+    adam.beta1 = beta1, adam.beta2 = static_cast<T>(sc.beta2), adam.eps = eps, adam.wd = wd;
     adam.decoupled = sc.decoupled;
   }
   for (size_t ci = blockIdx.x; ci < count; ci += gridDim.x) {
@@ -86,26 +92,35 @@ __global__ void __launch_bounds__(kOptThreads)
       }
     }
   }
+  // The last block to finish (every other one has read the step number by then) stores it: the count advances
+  // within this launch.
+  if (last_block_to_finish(&g_optimizer_blocks_done)) hyper[1] = static_cast<float>(step);
 }
+
+// The step count of a step with no chunk to update: hyper[1] = hyper[1] + 1.
+__global__ void advance_step_kernel(float* hyper) { hyper[1] = hyper[1] + 1.f; }
 
 }  // namespace
 
 void launch_multi_tensor(cudaStream_t s, OptimizerKind kind, const TensorChunk* chunks, size_t count,
-                         const OptimizerScalars& sc, const float* loss_in, float* loss_out) {
-  if (count == 0) return;
+                         const OptimizerScalars& sc, float* hyper, const float* loss_in, float* loss_out) {
   const unsigned blocks = static_cast<unsigned>(count < 65535u * 32u ? count : 65535u * 32u);
+  if (count == 0) {
+    advance_step_kernel<<<1, 1, 0, s>>>(hyper);
+    return;
+  }
   switch (kind) {
     case OptimizerKind::sgd:
-      multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      multi_tensor_kernel<0><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
       break;
     case OptimizerKind::adam:
-      multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      multi_tensor_kernel<1><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
       break;
     case OptimizerKind::adagrad:
-      multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      multi_tensor_kernel<2><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
       break;
     case OptimizerKind::rmsprop:
-      multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, loss_in, loss_out);
+      multi_tensor_kernel<3><<<blocks, kOptThreads, 0, s>>>(chunks, count, sc, hyper, loss_in, loss_out);
       break;
   }
 }

@@ -92,14 +92,15 @@ if (!built && !nvcc) {
       expectThrow(() => addon.copyStrided(none, 0, [1], none, 0, [1], [1], false), 'TypeError', /^copyStrided: argument 'x'/);
       expectThrow(() => addon.gatherRows(none, new Int32Array(1), none, 1), 'TypeError', /^gatherRows: argument 'x'/);
       expectThrow(() => addon.scatterAddRows(none, new Int32Array(1), none, 1), 'TypeError', /^scatterAddRows: argument 'dy'/);
-      expectThrow(() => addon.sgdStep([{}] as never, [], [], 0.1, 0, false, 0, true), 'TypeError', /^sgdStep: argument 'params' .*element 0 is not/);
-      expectThrow(() => addon.adamStep(none, [], [], [], [], 1e-3, 0.9, 0.999, 1e-7, 1, 0, false, true), 'TypeError',
+      expectThrow(() => addon.sgdStep([{}] as never, [], [], none, 0, false, 0, true), 'TypeError', /^sgdStep: argument 'params' .*element 0 is not/);
+      expectThrow(() => addon.adamStep(none, [], [], [], [], none, 0.9, 0.999, 1e-7, 0, false, true), 'TypeError',
         /^adamStep: argument 'params' must be an array of cuda buffer handles/);
-      // Empty lists pass the checks; an invalid step is then a RangeError, before any device is needed.
-      expectThrow(() => addon.adamStep([], [], [], [], [], 1e-3, 0.9, 0.999, 1e-7, 0, 0, false, true), 'RangeError',
-        /^adamStep: argument 'step' must be an integer >= 1/);
-      expectThrow(() => addon.adagradStep(none, [], [], 0.1, 1e-7, 0, true), 'TypeError', /^adagradStep: argument 'params'/);
-      expectThrow(() => addon.rmspropStep(none, [], [], [], [], 1e-3, 0.9, 0, 1e-7, false, 0, true), 'TypeError', /^rmspropStep: argument 'params'/);
+      // Empty lists pass the checks; a learning rate where the hyper buffer belongs is then a TypeError, before any
+      // device is needed.
+      expectThrow(() => addon.adamStep([], [], [], [], [], 1e-3 as never, 0.9, 0.999, 1e-7, 0, false, true), 'TypeError',
+        /^adamStep: argument 'hyper'/);
+      expectThrow(() => addon.adagradStep(none, [], [], none, 1e-7, 0, true), 'TypeError', /^adagradStep: argument 'params'/);
+      expectThrow(() => addon.rmspropStep(none, [], [], [], [], none, 0.9, 0, 1e-7, false, 0, true), 'TypeError', /^rmspropStep: argument 'params'/);
       expectThrow(() => addon.denseForward(none, none, null, none, none, 1, 1, 1, 21, 0), 'TypeError', /^denseForward: argument 'x'/);
       expectThrow(() => addon.softmaxCrossEntropy(none, none, none, none, 1, 1, true), 'TypeError', /^softmaxCrossEntropy: argument 'logits'/);
       expectThrow(() => addon.softmaxCrossEntropyGrad(none, none, none, none, 1, 1, true, 1, 1), 'TypeError',

@@ -82,6 +82,45 @@ describe('fit(dataset) agrees with fit(arrays) on the same batches', () => {
   });
 });
 
+test('many groups of batches (native jobs of 8 batches while the next ones are read) train as arrays do', async () => {
+  const n = 20_500;  // batches of 1000: groups of 8, 8, 4 full batches, then the last 500 rows alone
+  const bx = Array.from({ length: n }, (_, i) => [Math.sin(i * 0.37), Math.cos(i * 0.11), ((i * 7) % 13) / 13]);
+  const by = bx.map((r) => (r[0] * r[1] > 0 ? 1 : 0) + (r[2] > 0.5 ? 1 : 0));
+  const a = model();
+  const ha = await a.fit(bx, by, { epochs: 2, batchSize: 1000, shuffle: false, verbose: 0 });
+  const b = model();
+  const backend = b.weights[0].backend;
+  const reserved: number[] = [];
+  const reserve = backend.reserveCores?.bind(backend);
+  if (reserve) backend.reserveCores = (cores: number) => { reserved.push(cores); reserve(cores); };
+  let hb: my.History;
+  try {
+    hb = await b.fit(my.data.fromArrays(bx, by).batch(1000).prefetch(2), { epochs: 2, verbose: 0 });
+  } finally {
+    if (reserve) backend.reserveCores = reserve;
+  }
+  expect(hb.params.offThread).toBe(my.backendInfo().backend === 'cpu');
+  // on cpu one core is left to the JavaScript thread for the fit, and given back at its end
+  expect(reserved).toEqual(hb.params.offThread ? [1, 0] : []);
+  expect(hb.params.steps).toBe(21);
+  expectSameWeights(a, b, 1e-4);
+  ha.history.loss.forEach((l, i) => expect(hb.history.loss[i]).toBeCloseTo(l, 5));
+});
+
+test('an optimizer without a fused kernel call (clipNorm) trains its groups on the JavaScript thread, as arrays', async () => {
+  const clipped = () => {
+    const m = model();
+    m.compile({ optimizer: my.optimizers.adam({ learningRate: 0.01, clipNorm: 0.5 }), loss: 'sparseCategoricalCrossentropy' });
+    return m;
+  };
+  const a = clipped();
+  const ha = await a.fit(x, y, { epochs: 2, batchSize: 10, shuffle: false, verbose: 0 });
+  const b = clipped();
+  const hb = await b.fit(my.data.fromArrays(x, y).batch(10), { epochs: 2, verbose: 0 });
+  expectSameWeights(a, b);
+  ha.history.loss.forEach((l, i) => expect(hb.history.loss[i]).toBeCloseTo(l, 5));
+});
+
 describe('control', () => {
   test('an abort signal rejects with AbortError; stopTraining resolves with the epochs so far; arrays as validationData', async () => {
     const m = model();

@@ -10,6 +10,7 @@ import * as recorder from '../../lib/backend/recorder';
 import { difference, record } from '../../lib/backend/recorder';
 import type { Backend } from '../../lib/backend/backend';
 import { describeEachBackend } from '../helpers/backends';
+import { Drifting } from '../helpers/drifting-layer';
 
 async function trainTwice(build: () => my.Sequential, fitOptions: Record<string, unknown>, compile: () => Parameters<my.Sequential['compile']>[0]) {
   const x = my.randomNormal([100, 3], { seed: 11 });
@@ -130,14 +131,6 @@ describeEachBackend('step replay', () => {
   });
 
   test('a custom layer whose step changes with JavaScript state is never replayed and trains as without replay', async () => {
-    // Scales its input by a number that grows every call: two recordings never agree.
-    class Drifting extends my.layers.Layer {
-      readonly className = 'Drifting';
-      private calls = 0;
-      constructor() { super({}, 'Drifting'); }
-      call(x: my.Tensor): my.Tensor { this.calls++; return my.mul(x, 1 + this.calls / 100); }
-      computeOutputShape(s: number[]): number[] { return s; }
-    }
     const runs = await trainTwice(() => my.sequential([
       my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
       new Drifting(),

@@ -29,7 +29,7 @@ describe('native argument checks', () => {
     expect(call('unary', 0, f(2), f(2), '2', 0)).toThrow(/'n' must be a number/);
     expect(call('softmax', f(4), f(4), 2, 2, 1)).toThrow(/'log' must be a boolean/);
     expect(call('gatherRows', f(4), [0], f(2), 2)).toThrow(/'indices' must be an Int32Array/);
-    expect(call('sgdStep', [f(2), 'x'], [f(2), f(2)], [], 0.1, 0, false, 0, true)).toThrow(/'params'.*element 1/);
+    expect(call('sgdStep', [f(2), 'x'], [f(2), f(2)], [], f(2), 0, false, 0, true)).toThrow(/'params'.*element 1/);
     expect(call('binary', 0, f(2), 'no', f(2), [1], f(2), [2])).toThrow(/'aStrides'/);
   });
 
@@ -46,15 +46,15 @@ describe('native argument checks', () => {
     expect(call('binary', 0, f(1), new Array(9).fill(0), f(1), new Array(9).fill(0), f(1), new Array(9).fill(1))).toThrow(/rank 9/);
     expect(call('reduce', 1, f(0), f(2), 2, 0, 1)).toThrow(/only 'sum'/);
     expect(call('copyStrided', f(4), 0, [2], f(4), 0, [1], [3], false)).toThrow(/'x' spans elements \[0, 4\]/);
-    expect(call('adamStep', [f(2)], [f(2)], [f(3)], [f(2)], [], 1e-3, 0.9, 0.999, 1e-7, 1, 0, false, true)).toThrow(/'m\[0\]' has 3 elements/);
-    expect(call('adamStep', [f(2)], [f(2)], [f(2)], [f(2)], [], 1e-3, 0.9, 0.999, 1e-7, 0, 0, false, true)).toThrow(/'step'/);
+    expect(call('adamStep', [f(2)], [f(2)], [f(3)], [f(2)], [], f(2), 0.9, 0.999, 1e-7, 0, false, true)).toThrow(/'m\[0\]' has 3 elements/);
+    expect(call('adamStep', [f(2)], [f(2)], [f(2)], [f(2)], [], f(1), 0.9, 0.999, 1e-7, 0, false, true)).toThrow(/'hyper' must hold 2 floats/);
     expect(call('dropout', f(4), f(4), f(4), f(3), 4, 0.5, 1, 2)).toThrow(/'state' has 3 elements, needs 4/);
     expect(call('dropout', f(4), f(4), f(2), f(4), 4, 0.5, 1, 2)).toThrow(/'mask' has 2 elements, needs 4/);
     expect(call('dropout', f(4), f(4), f(4), f(4), 4, 1, 1, 2)).toThrow(/'rate' must be a number in \[0, 1\)/);
     expect(call('dropout', f(4), f(4), f(4), f(4), 4, 0.5, 2 ** 32, 2)).toThrow(/'key0'/);
     expect(call('dropout', f(4), f(4), f(4), f(4), 4, 0.5, 1, -1)).toThrow(/'key1'/);
-    expect(call('sgdStep', [f(2)], [], [], 0.1, 0, false, 0, true)).toThrow(/'grads' has 0 tensors, expected 1/);
-    expect(call('sgdStep', [f(2)], [f(2)], [], 0.1, 0.9, false, 0, true)).toThrow(/'velocity' has 0 tensors/);
+    expect(call('sgdStep', [f(2)], [], [], f(2), 0, false, 0, true)).toThrow(/'grads' has 0 tensors, expected 1/);
+    expect(call('sgdStep', [f(2)], [f(2)], [], f(2), 0.9, false, 0, true)).toThrow(/'velocity' has 0 tensors/);
   });
 
   it('indices out of range throw before anything is written', () => {

@@ -91,15 +91,16 @@ describe('cpu compiled programs', () => {
     const program = addon.compileProgram(calls);
     const [x, y] = [new Float32Array(7 * 10), new Float32Array(10)];
     const xIn = a.x, yIn = a.t, loss = new Float32Array(5), losses = new Float32Array(4);
-    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0, false];
-    const run = (lrs: Float64Array, idx: Int32Array, first = 1) =>
-      addon.trainSteps(program, sgd, lrs, first, x, xIn, y, yIn, idx, loss, losses, 0);
+    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], new Float32Array([0.1, 0]), 0, false, 0, false];
+    const run = (lrs: Float64Array, idx: Int32Array, call: unknown[] = sgd) =>
+      addon.trainSteps(program, call, lrs, x, xIn, y, yIn, idx, loss, losses, 0);
     const w0 = Array.from(a.w);
     expect(() => run(new Float64Array(2), new Int32Array(7))).toThrow(/indices.length must be a multiple of lrs.length/);
     expect(() => run(new Float64Array(1), Int32Array.from([0, 1, 2, 3, 10]))).toThrow(/trainSteps: indices\[4\] = 10 is out of range for 'x' with 10 rows/);
-    expect(() => run(new Float64Array(1), new Int32Array(5), 0)).toThrow(/argument 'firstStep' must be an integer >= 1/);
+    const shortHyper = ['sgdStep', [a.w], [new Float32Array(21)], [], new Float32Array(1), 0, false, 0, false];
+    expect(() => run(new Float64Array(1), new Int32Array(5), shortHyper)).toThrow(/argument 'hyper' must hold 2 floats \[learningRate, stepsDone\], got 1/);
     expect(() => run(new Float64Array(5), new Int32Array(25))).toThrow(/argument 'losses' has 4 elements, needs 5/);
-    expect(() => addon.trainSteps(program, ['nope'], new Float64Array(1), 1, x, xIn, y, yIn, new Int32Array(5), loss, losses, 0))
+    expect(() => addon.trainSteps(program, ['nope'], new Float64Array(1), x, xIn, y, yIn, new Int32Array(5), loss, losses, 0))
       .toThrow(/'nope' is not an optimizer step/);
     expect(Array.from(a.w)).toEqual(w0);
   });
@@ -112,19 +113,19 @@ describe('cpu compiled programs', () => {
       const program = addon.compileProgram(calls);
       const r = lcg(9);
       const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
-      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0, false];
+      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], new Float32Array([0.1, 0]), 0, false, 0, false];
       const lrs = Float64Array.from([0.1, 0.09, 0.08, 0.07]);
       const rng = new Random(3);
       const lossOut = calls[1][4] as Float32Array;
       const epochLosses = new Float64Array(2);
       if (whole) {
-        rng.withStateWords((state) => addon.trainEpochs([[program, sgd, a.x, a.t, lossOut]], lrs, 1, x, y, 5, 2, state, epochLosses));
+        rng.withStateWords((state) => addon.trainEpochs([[program, sgd, a.x, a.t, lossOut]], lrs, x, y, 5, 2, state, epochLosses));
       } else {
         const idx = new Int32Array(20);
         idx.set(rng.permutation(10), 0);
         idx.set(rng.permutation(10), 10);
         const losses = new Float32Array(4);
-        addon.trainSteps(program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0);
+        addon.trainSteps(program, sgd, lrs, x, a.x, y, a.t, idx, lossOut, losses, 0);
         // Each epoch's loss as fit averages batch losses: weighted by batch size (5 and 5), summed in float64.
         for (const e of [0, 1]) epochLosses[e] = (5 * losses[2 * e] + 5 * losses[2 * e + 1]) / 10;
       }
@@ -140,11 +141,11 @@ describe('cpu compiled programs', () => {
     const { calls } = stepCalls(a.x, a.w, a.b, a.t);
     const program = addon.compileProgram(calls);
     const [x, y] = [new Float32Array(7 * 12), new Float32Array(12)];
-    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], 0.1, 0, false, 0, false];
+    const sgd = ['sgdStep', [a.w], [new Float32Array(21)], [], new Float32Array([0.1, 0]), 0, false, 0, false];
     const kind = [program, sgd, a.x, a.t, new Float32Array(5)];
     const w0 = Array.from(a.w);
     const run = (kinds: unknown[][], lrs: number, state: Float64Array | null = null, xs = x, ys = y, epochLosses = new Float64Array(2)) =>
-      addon.trainEpochs(kinds, new Float64Array(lrs), 1, xs, ys, 5, 2, state, epochLosses);
+      addon.trainEpochs(kinds, new Float64Array(lrs), xs, ys, 5, 2, state, epochLosses);
     // 12 rows in batches of 5: two full batches and one of 2, three steps an epoch.
     expect(() => run([kind], 6)).toThrow(/kinds needs a second entry for the last batch \(12 rows in batches of 5\)/);
     expect(() => run([kind, kind], 6)).toThrow(/kinds\[1\]: xIn and yIn must hold the last batch's rows/);
@@ -165,22 +166,22 @@ describe('cpu compiled programs', () => {
       const program = addon.compileProgram(calls);
       const r = lcg(4);
       const x = Float32Array.from({ length: 7 * 10 }, r), y = Float32Array.from({ length: 10 }, (_, i) => i % 3);
-      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], 0.1, 0, false, 0, false];
+      const sgd = ['sgdStep', [a.w, a.b], [calls[5][3] as Float32Array, calls[6][3] as Float32Array], [], new Float32Array([0.1, 0]), 0, false, 0, false];
       const lrs = Float64Array.from([0.1, 0.05, 0.02]);
       const idx = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5]);
       const losses = new Float32Array(3);
       const lossOut = calls[1][4] as Float32Array;
       if (off) {
-        const args = [program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0] as const;
-        expect(() => addon.trainStepsAsync(program, sgd, lrs, 0, x, a.x, y, a.t, idx, lossOut, losses, 0, control))
-          .toThrow(/trainStepsAsync: argument 'firstStep' must be an integer >= 1/);
+        const args = [program, sgd, lrs, x, a.x, y, a.t, idx, lossOut, losses, 0] as const;
+        expect(() => addon.trainStepsAsync(program, sgd, lrs, x, a.x, y, a.t, idx.subarray(1), lossOut, losses, 0, control))
+          .toThrow(/trainStepsAsync: indices.length must be a multiple of lrs.length/);
         expect(() => addon.trainStepsAsync(...args, 'no' as unknown as Int32Array)).toThrow(/trainStepsAsync: argument 'control'/);
         control[0] = 1;  // a stop asked for before the first step: nothing runs
         expect(await addon.trainStepsAsync(...args, control)).toBe(0);
         control[0] = 0;
         expect(await addon.trainStepsAsync(...args, control)).toBe(3);
       } else {
-        addon.trainSteps(program, sgd, lrs, 1, x, a.x, y, a.t, idx, lossOut, losses, 0);
+        addon.trainSteps(program, sgd, lrs, x, a.x, y, a.t, idx, lossOut, losses, 0);
       }
       results.push([...Array.from(a.w), ...Array.from(losses)]);
     }

@@ -67,7 +67,7 @@ describe('every exported layer factory', () => {
     conv2d: { filters: 2, kernelSize: 3 }, depthwiseConv2d: { kernelSize: 3 }, embedding: { inputDim: 5, outputDim: 2 },
     reshape: { targetShape: [2] }, permute: { dims: [1] }, spatialDropout1d: { rate: 0.5 }, spatialDropout2d: { rate: 0.5 },
     gaussianNoise: { stddev: 0.1 }, multiHeadAttention: { numHeads: 2, keyDim: 4 }, positionEmbedding: { sequenceLength: 4 },
-    timeDistributed: { layer: my.layers.dense({ units: 2 }) },
+    timeDistributed: { layer: my.layers.dense({ units: 2 }) }, lstm: { units: 2 }, gru: { units: 2 }, simpleRnn: { units: 2 }, bidirectional: { layer: my.layers.lstm({ units: 2 }) },
   };
   const factories = Object.entries(my.layers).filter(([name, f]) => typeof f === 'function' && /^[a-z]/.test(name) &&
     !['deserializeLayer', 'registerLayer', 'layerClassNames'].includes(name)) as [string, (a: unknown) => my.layers.Layer][];
@@ -176,6 +176,7 @@ describe('every callback factory', () => {
     reduceLROnPlateau: (o) => my.callbacks.reduceLROnPlateau(o),
     modelCheckpoint: (o) => my.callbacks.modelCheckpoint({ filepath: '/tmp/strict-{epoch}.myelin', ...o }),
     tensorBoard: (o) => my.callbacks.tensorBoard('/tmp/strict-tb', o),
+    csvLogger: (o) => my.callbacks.csvLogger('/tmp/strict-log.csv', o),
     learningRateScheduler: null,
     terminateOnNaN: null,
   };
@@ -197,6 +198,7 @@ describe('every callback factory', () => {
     expect(() => my.callbacks.reduceLROnPlateau({ min_lr: 1e-5 } as never)).toThrow("reduceLROnPlateau: unknown option 'min_lr'; did you mean 'minLr'?");
     expect(() => my.callbacks.modelCheckpoint({ filepath: 'm', save_best_only: true } as never)).toThrow("modelCheckpoint: unknown option 'save_best_only'; did you mean 'saveBestOnly'?");
     expect(() => my.callbacks.tensorBoard('tb', { histogram_freq: 1 } as never)).toThrow("tensorBoard: unknown option 'histogram_freq'; did you mean 'histogramFreq'?");
+    expect(() => my.callbacks.csvLogger('log.csv', { seperator: ';' } as never)).toThrow("csvLogger: unknown option 'seperator'; did you mean 'separator'?");
     expect(() => new my.callbacks.ProgressLogger({ verbose: 1, epochs: 1, stepsPerEpoch: 1, refresh: 10 } as never)).toThrow("ProgressLogger: unknown option 'refresh'; did you mean 'refreshMs'?");
   });
 });

@@ -73,24 +73,32 @@ describe('reference backend vs PyTorch/NumPy golden values', () => {
 });
 
 type OptName = Exclude<keyof typeof GOLDEN.optim, 'p0' | 'grads'>;
-/** One optimizer step on the reference backend at step t, with state kept in `state` (created on first use). */
-type Stepper = (p: Float32Array, g: Float32Array, t: number) => void;
+/**
+ * One optimizer step on the reference backend, with state kept in `s` (created on first use) and the step number
+ * in the optimizer's [learningRate, stepsDone] buffer, which each step advances.
+ */
+type Stepper = (p: Float32Array, g: Float32Array) => void;
 
 function stepper(name: OptName): Stepper {
   const n = GOLDEN.optim.p0.length;
   const s = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const h = (lr: number) => new Float32Array([lr, 0]);
   switch (name) {
-    case 'sgd': return (p, g) => be.sgdStep([p], [g], [], 0.1, 0, false, 0, false);
-    case 'sgdMomentum': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, false, 0.01, false);
-    case 'sgdNesterov': return (p, g) => be.sgdStep([p], [g], [s[0]], 0.1, 0.9, true, 0.01, false);
-    case 'adam': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.01, false, false);
-    case 'adamw': return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [], 0.01, 0.9, 0.999, 1e-7, t, 0.1, true, false);
-    case 'adamAmsgrad':
-      return (p, g, t) => be.adamStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.8, 0.99, 1e-7, t, 0, false, false);
-    case 'adagrad': return (p, g) => be.adagradStep([p], [g], [s[0]], 0.1, 1e-10, 0.01, false);
-    case 'rmsprop': return (p, g) => be.rmspropStep([p], [g], [s[0]], [], [], 0.01, 0.9, 0, 1e-7, false, 0, false);
-    case 'rmspropCenteredMomentum':
-      return (p, g) => be.rmspropStep([p], [g], [s[0]], [s[1]], [s[2]], 0.01, 0.9, 0.9, 1e-7, true, 0.01, false);
+    case 'sgd': { const hy = h(0.1); return (p, g) => be.sgdStep([p], [g], [], hy, 0, false, 0, false); }
+    case 'sgdMomentum': { const hy = h(0.1); return (p, g) => be.sgdStep([p], [g], [s[0]], hy, 0.9, false, 0.01, false); }
+    case 'sgdNesterov': { const hy = h(0.1); return (p, g) => be.sgdStep([p], [g], [s[0]], hy, 0.9, true, 0.01, false); }
+    case 'adam': { const hy = h(0.01); return (p, g) => be.adamStep([p], [g], [s[0]], [s[1]], [], hy, 0.9, 0.999, 1e-7, 0.01, false, false); }
+    case 'adamw': { const hy = h(0.01); return (p, g) => be.adamStep([p], [g], [s[0]], [s[1]], [], hy, 0.9, 0.999, 1e-7, 0.1, true, false); }
+    case 'adamAmsgrad': {
+      const hy = h(0.01);
+      return (p, g) => be.adamStep([p], [g], [s[0]], [s[1]], [s[2]], hy, 0.8, 0.99, 1e-7, 0, false, false);
+    }
+    case 'adagrad': { const hy = h(0.1); return (p, g) => be.adagradStep([p], [g], [s[0]], hy, 1e-10, 0.01, false); }
+    case 'rmsprop': { const hy = h(0.01); return (p, g) => be.rmspropStep([p], [g], [s[0]], [], [], hy, 0.9, 0, 1e-7, false, 0, false); }
+    case 'rmspropCenteredMomentum': {
+      const hy = h(0.01);
+      return (p, g) => be.rmspropStep([p], [g], [s[0]], [s[1]], [s[2]], hy, 0.9, 0.9, 1e-7, true, 0.01, false);
+    }
   }
 }
 
@@ -100,7 +108,7 @@ describe('reference optimizers vs torch.optim (same hyperparameters as make-gold
     const step = stepper(name);
     const p = f32(GOLDEN.optim.p0);
     GOLDEN.optim.grads.forEach((g, i) => {
-      step(p, f32(g), i + 1);
+      step(p, f32(g));
       if (i === 0) expectClose(p, GOLDEN.optim[name].step1, { rtol: 2e-6, atol: 1e-7 }, `${name} step 1`);
     });
     expectClose(p, GOLDEN.optim[name].step3, { rtol: 2e-6, atol: 1e-7 }, `${name} step 3`);

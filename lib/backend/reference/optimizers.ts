@@ -4,15 +4,25 @@
  * (keras/src/optimizers/*.py, update_step, with base_optimizer.py's decoupled weight decay) or PyTorch's
  * (torch.optim); lib/optimizers/convention.ts lists the differences. Checked against torch.optim in
  * test/reference/golden.test.ts and against both frameworks in test/parity/optimizer-conventions.test.ts.
+ *
+ * `hyper` is the optimizer's [learningRate, stepsDone] buffer: each step reads lr = hyper[0] and its step number
+ * t = hyper[1] + 1, and stores t into hyper[1] once every parameter is updated.
  */
+
+/** The learning rate and the 1-based step number a step reads from its `hyper` buffer. */
+function hyperOf(hyper: Float32Array, kernel: string): { lr: number; step: number } {
+  if (hyper.length < 2) throw new RangeError(`${kernel}: argument 'hyper' must hold 2 floats [learningRate, stepsDone], got ${hyper.length}`);
+  return { lr: hyper[0], step: hyper[1] + 1 };
+}
 
 /**
  * SGD. keras: p -= lr wd p; with momentum v = momentum v - lr g and p += nesterov ? momentum v - lr g : v;
  * without: p -= lr g. pytorch: g = grad + wd p; with momentum v = momentum v + g and
  * step = nesterov ? g + momentum v : v; without: step = g; p -= lr step. `velocity` is empty when momentum is 0.
  */
-export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], lr: number,
+export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity: Float32Array[], hyper: Float32Array,
   momentum: number, nesterov: boolean, weightDecay: number, keras: boolean): void {
+  const { lr, step: t } = hyperOf(hyper, 'sgdStep');
   params.forEach((p, t) => {
     const grad = grads[t];
     const v = momentum !== 0 ? velocity[t] : null;
@@ -39,6 +49,7 @@ export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity:
       p[i] = p[i] - lr * step;
     }
   });
+  hyper[1] = t;
 }
 
 /**
@@ -48,8 +59,9 @@ export function sgdStep(params: Float32Array[], grads: Float32Array[], velocity:
  * keras: p -= (lr * sqrt(1 - b2^t) / (1 - b1^t)) * m / (sqrt(v') + eps).
  */
 export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[],
-  vmax: Float32Array[], lr: number, beta1: number, beta2: number, epsilon: number,
-  step: number, weightDecay: number, decoupled: boolean, keras: boolean): void {
+  vmax: Float32Array[], hyper: Float32Array, beta1: number, beta2: number, epsilon: number,
+  weightDecay: number, decoupled: boolean, keras: boolean): void {
+  const { lr, step } = hyperOf(hyper, 'adamStep');
   const bc1 = 1 - beta1 ** step;
   const bc2 = 1 - beta2 ** step;
   const stepScale = keras ? (lr * Math.sqrt(bc2)) / bc1 : lr / bc1;
@@ -75,14 +87,16 @@ export function adamStep(params: Float32Array[], grads: Float32Array[], m: Float
       p[i] = pi - (stepScale * mi) / (Math.sqrt(vUsed * vScale) + epsilon);
     }
   });
+  hyper[1] = step;
 }
 
 /**
  * Adagrad. keras: p -= lr wd p; acc += g^2; p -= lr g / sqrt(acc + eps).
  * pytorch: g = grad + wd p; acc += g^2; p -= lr g / (sqrt(acc) + eps).
  */
-export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], lr: number,
+export function adagradStep(params: Float32Array[], grads: Float32Array[], accum: Float32Array[], hyper: Float32Array,
   epsilon: number, weightDecay: number, keras: boolean): void {
+  const { lr, step } = hyperOf(hyper, 'adagradStep');
   params.forEach((p, t) => {
     const grad = grads[t];
     const acc = accum[t];
@@ -94,6 +108,7 @@ export function adagradStep(params: Float32Array[], grads: Float32Array[], accum
       p[i] = pi - (lr * g) / (keras ? Math.sqrt(a + epsilon) : Math.sqrt(a) + epsilon);
     }
   });
+  hyper[1] = step;
 }
 
 /**
@@ -104,8 +119,9 @@ export function adagradStep(params: Float32Array[], grads: Float32Array[], accum
  * `meanGrad` is empty unless centered, `momentumBuf` unless momentum > 0.
  */
 export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: Float32Array[],
-  meanGrad: Float32Array[], momentumBuf: Float32Array[], lr: number, rho: number,
+  meanGrad: Float32Array[], momentumBuf: Float32Array[], hyper: Float32Array, rho: number,
   momentum: number, epsilon: number, centered: boolean, weightDecay: number, keras: boolean): void {
+  const { lr, step } = hyperOf(hyper, 'rmspropStep');
   const scale = keras ? 1 : lr;
   params.forEach((p, t) => {
     const grad = grads[t];
@@ -133,4 +149,5 @@ export function rmspropStep(params: Float32Array[], grads: Float32Array[], sq: F
       }
     }
   });
+  hyper[1] = step;
 }

@@ -17,6 +17,7 @@ import { errorCode } from '../fs-errors';
 import { OnnxGraphBuilder } from './graph-builder';
 import { layerExport, type OnnxValue } from './layer-exporter';
 import { encodeOnnxModel, OnnxType } from './onnx-proto';
+import { onnxRefusalOf } from './refusals';
 import { onnxExportableClasses, onnxExporterFor } from './exporters/registry';
 
 /** The ONNX operator set the exporters write. */
@@ -38,17 +39,6 @@ function version(): string {
   }
 }
 
-/**
- * Refuses a layer that gives its output a mask (an Embedding with maskZero): ONNX carries no masks, so an exported
- * graph would treat the padding steps as data wherever a later layer reads the mask.
- */
-function refuseMask(layer: Layer): void {
-  if ((layer as { maskZero?: unknown }).maskZero !== true) return;
-  throw new ModelFormatError(`exportOnnx: layer ${layer.name} (${layer.className}) has maskZero: true, and masks are not exported to ONNX ` +
-    '(the exported graph would read the padding steps as data). Export a copy of the model built with maskZero: false ' +
-    'and the same weights if you accept that, or pad without a mask.');
-}
-
 /** Writes the nodes of one application of `layer` (a nested model's graph, or its class's exporter). */
 function emitLayer(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue[], outputShapes: number[][], outputs: string[]): void {
   if (layer instanceof ModelLayer) {
@@ -56,7 +46,8 @@ function emitLayer(g: OnnxGraphBuilder, layer: Layer, inputs: OnnxValue[], outpu
     produced.forEach((p, k) => g.op('Identity', [p], {}, layer.name, outputs[k]));
     return;
   }
-  refuseMask(layer);
+  const refusal = onnxRefusalOf(layer);
+  if (refusal !== null) throw new ModelFormatError(`exportOnnx: layer ${layer.name} (${layer.className}) ${refusal}`);
   const exporter = onnxExporterFor(layer.className);
   if (!exporter) {
     throw new ModelFormatError(`exportOnnx: layer ${layer.name} of class ${layer.className} has no ONNX export; ` +
@@ -82,7 +73,7 @@ function emitGraph(g: OnnxGraphBuilder, graph: Graph, inputNames: string[]): str
  * The ONNX ModelProto bytes of `model` (built: a Sequential needs its input shape). Dropout and noise layers are
  * the identity, batch normalization uses its moving statistics (inference mode).
  * @throws ValueError when `model` is not a model; ModelStateError when it is not built; ModelFormatError naming the
- *   layer when a layer has no ONNX export, or gives a mask (Embedding with maskZero: masks are not exported).
+ *   layer when a layer has no ONNX export, or gives a mask (Embedding with maskZero, Masking: masks are not exported).
  */
 export function toOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
   if (!(model instanceof Model)) throw new ValueError(`toOnnx: model must be a Sequential or Functional model, got ${describe(model)}`);

@@ -5,7 +5,8 @@
  * outputs, in Keras's order, with PyTorch's (torch.nn.LSTM / GRU / RNN with converted weights, or the Keras cell
  * equations in torch ops for other activations: test/io/onnx/recurrent_torch.py) to 1e-5 relative to 1 + |value|.
  * Single layers go through the registered exporter of their class (config and weights read as from a layer);
- * bidirectional pairs through emitRecurrent. Needs /usr/bin/python3 with torch (MYELIN_SKIP_TORCH_PARITY=1 skips).
+ * bidirectional pairs through emitRecurrent. ONNX's checker (python3-onnx) accepts every graph. Needs /usr/bin/python3
+ * with torch (MYELIN_SKIP_TORCH_PARITY=1 skips) and python3-onnx (MYELIN_SKIP_ONNX_CHECKER=1 skips that check).
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -16,6 +17,7 @@ import { OnnxGraphBuilder } from '../../../lib/io/onnx/graph-builder';
 import type { LayerExport } from '../../../lib/io/onnx/layer-exporter';
 import { encodeOnnxModel, OnnxType } from '../../../lib/io/onnx/onnx-proto';
 import { emitRecurrent, RECURRENT_EXPORTERS, type RecurrentCellKind, type RecurrentMergeMode } from '../../../lib/io/onnx/exporters/recurrent';
+import { onnxCheckerAvailable, onnxCheckerErrors } from './onnx-check';
 import { maxRelativeDiff, runOnnx, stopOnnxWorker, uniform, type Array32 } from './run-onnx';
 
 const TOL = 1e-5;
@@ -172,6 +174,16 @@ describe('ONNX recurrent cells from Keras-layout weights match PyTorch through o
       expect(o.data.length).toBe(want[i].length);
       expect(maxRelativeDiff(o, { data: Float32Array.from(want[i]), shape: o.shape })).toBeLessThan(TOL);
     });
+  });
+
+  test('ONNX\'s checker (python3-onnx, full_check) accepts every case\'s graph', () => {
+    const checker = onnxCheckerAvailable();
+    if (!checker.ok && process.env.MYELIN_SKIP_ONNX_CHECKER === '1') {
+      expect(checker.message).toMatch(/cannot import onnx/);  // skipped on request: say why
+      return;
+    }
+    if (!checker.ok) throw new Error(`the ONNX checker cannot run: ${checker.message} (MYELIN_SKIP_ONNX_CHECKER=1 skips it)`);
+    expect(onnxCheckerErrors(CASES.map((c, k) => onnxOf(c, k)))).toEqual(CASES.map(() => null));
   });
 
   test('bad cells: an unknown activation, a bidirectional goBackwards layer, weights of the wrong size: errors naming the problem', () => {

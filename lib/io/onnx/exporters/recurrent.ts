@@ -16,10 +16,15 @@
  * and a goBackwards copy whose sequence is reversed back) is one 'bidirectional' operator whose two directions are
  * merged: concat (features, forward first), sum, mul, ave, or kept apart (mergeMode null). Cell activations: sigmoid,
  * tanh and relu are ONNX's Sigmoid, Tanh, Relu; linear is Affine(alpha 1, beta 0).
+ *
+ * The layer exporters read SimpleRNN / LSTM / GRU configs (units, activation, recurrentActivation, returnSequences,
+ * returnState, goBackwards) and weights (kernel, recurrent_kernel, bias); Bidirectional reads its forwardLayer,
+ * backwardLayer and mergeMode. Masks are refused before (lib/io/onnx/export-model.ts).
  */
 import type { OnnxGraphBuilder } from '../graph-builder';
 import { attr, type OnnxAttribute } from '../onnx-proto';
-import type { LayerExport, OnnxLayerExporter } from '../layer-exporter';
+import type { Layer } from '../../../layers/layer';
+import { layerExport, type LayerExport, type OnnxLayerExporter } from '../layer-exporter';
 
 /** The recurrent cells and their ONNX operator, gate count, Keras column block of each ONNX gate, and state count. */
 const CELLS = {
@@ -217,9 +222,37 @@ const recurrentExporter = (cell: RecurrentCellKind): OnnxLayerExporter => (e) =>
   emitRecurrent(e.g, e.name, e.inputs[0].name, e.inputs.slice(1).map((s) => s.name), recurrentSpecOf(e, cell), e.outputs, e.fail);
 };
 
+/** What the Bidirectional exporter reads of the wrapper: its two recurrent layers and the merge mode. */
+interface BidirectionalParts {
+  forwardLayer: Layer;
+  backwardLayer: Layer;
+  mergeMode: unknown;
+}
+
+/**
+ * The `Bidirectional` wrapper (its `forwardLayer`, and `backwardLayer`, the goBackwards copy with its own weights):
+ * one bidirectional operator, inputs [x, ...forward initial states, ...backward initial states].
+ */
+function exportBidirectional(e: LayerExport): void {
+  const parts = e.layer as unknown as Partial<BidirectionalParts>;
+  if (!parts.forwardLayer || !parts.backwardLayer) e.fail('is not a Bidirectional layer (it has no forwardLayer and backwardLayer)');
+  const { forwardLayer, backwardLayer } = parts as BidirectionalParts;
+  const cell = forwardLayer.className;
+  if (!(cell in CELLS)) e.fail(`wraps a ${cell}, which has no ONNX export (SimpleRNN, LSTM or GRU)`);
+  const mode = parts.mergeMode ?? 'concat';
+  if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode as string)) e.fail(`mergeMode ${JSON.stringify(mode)} has no ONNX export`);
+  const x = [e.inputs[0]];
+  const forward = recurrentSpecOf(layerExport(e.g, forwardLayer, x, [], [], e.sublayer), cell as RecurrentCellKind);
+  const backward = recurrentSpecOf(layerExport(e.g, backwardLayer, x, [], [], e.sublayer), cell as RecurrentCellKind);
+  if (!backward.goBackwards) e.fail('its backward layer does not run backwards (goBackwards false)');
+  const spec: RecurrentSpec = { ...forward, backward: backward.forward, mergeMode: mode as RecurrentMergeMode };
+  emitRecurrent(e.g, e.name, e.inputs[0].name, e.inputs.slice(1).map((s) => s.name), spec, e.outputs, e.fail);
+}
+
 /** Exporters of the recurrent layers, by class name. */
 export const RECURRENT_EXPORTERS: Record<string, OnnxLayerExporter> = {
   SimpleRNN: recurrentExporter('SimpleRNN'),
   LSTM: recurrentExporter('LSTM'),
   GRU: recurrentExporter('GRU'),
+  Bidirectional: exportBidirectional,
 };

@@ -26,6 +26,7 @@
         "native/cpu/optimizers.cc",
         "native/cpu/pooling.cc",
         "native/cpu/program.cc",
+        "native/cpu/recurrent.cc",
         "native/cpu/reduce.cc",
         "native/cpu/run_batches.cc",
         "native/cpu/softmax.cc",

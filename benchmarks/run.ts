@@ -13,6 +13,7 @@
  * `--conventions` prints each optimizer's step ratio against Keras 3 and PyTorch instead (benchmarks/parity/conventions.ts).
  * `--pooling` times max and average pooling forward + backward against PyTorch CPU instead (benchmarks/core/pooling-speed.ts).
  * `--transformer` times one transformer encoder block's training against PyTorch CPU instead (benchmarks/core/transformer-block.ts).
+ * `--recurrent` times LSTM and GRU text classifiers' training against PyTorch CPU (benchmarks/core/recurrent.ts).
  * `--engine` runs the training engine's service benchmark instead (event-loop delay and HTTP answers during fit,
  * predictAsync and evaluateAsync; benchmarks/engine/), `--reps` rounds (default 3).
  */
@@ -31,6 +32,7 @@ import { runParityCli } from './parity/cli';
 import { runConventionsCli } from './parity/conventions';
 import { runPoolingSpeed } from './core/pooling-speed';
 import { runTransformerBlock } from './core/transformer-block';
+import { runRecurrentBench } from './core/recurrent';
 import { workloads } from './workloads';
 
 interface Args {
@@ -42,13 +44,14 @@ interface Args {
   engine: boolean;
   pooling: boolean;
   transformer: boolean;
+  recurrent: boolean;
   rerender: string | null;
   only: string[] | null;
   reps: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, conventions: false, engine: false, pooling: false, transformer: false, rerender: null, only: null, reps: null };
+  const a: Args = { quick: false, gpu: false, gpuOnly: false, parity: false, conventions: false, engine: false, pooling: false, transformer: false, recurrent: false, rerender: null, only: null, reps: null };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--gpu') a.gpu = true;
@@ -58,11 +61,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--engine') a.engine = true;
     else if (arg === '--pooling') a.pooling = true;
     else if (arg === '--transformer') a.transformer = true;
+    else if (arg === '--recurrent') a.recurrent = true;
     else if (arg.startsWith('--rerender=')) a.rerender = arg.slice(11);
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--reps=')) a.reps = Math.max(1, Number(arg.slice(7)));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --conventions | --engine | --pooling | --transformer] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
+      console.log('npm run bench -- [--quick] [--gpu | --gpu-only] [--parity | --conventions | --engine | --pooling | --transformer | --recurrent] [--rerender=results.json] [--only=tiny,mnist-mlp,digits,wide] [--reps=N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
@@ -148,6 +152,10 @@ async function main(): Promise<void> {
   }
   if (args.transformer) {
     await runTransformerBlock(args.reps ?? 3);
+    return;
+  }
+  if (args.recurrent) {
+    await runRecurrentBench(args.reps ?? 3);
     return;
   }
   if (args.engine) {

@@ -153,6 +153,55 @@ export const KERNELS = {
   maskedSoftmax: kernel<(x: Buf, mask: Buf | null, y: Buf, batch: number, heads: number, rows: number, cols: number,
     causal: boolean) => void>(['in', 'in?', 'out', 'count', 'count', 'count', 'count', 'flag']),
 
+  // ---- recurrent cells (lib/ops/recurrent.ts) -------------------------------------------------------------
+  // Time-major buffers: xw [steps, batch, k units] holds x W + b of every step; states holds the state slots
+  // 0..steps ([steps + 1, batch, units] each, slot 0 the initial state, slot t + 1 the state after step t); a row
+  // (t, b) with mask[t, b] == 0 (mask [steps, batch], null: none) keeps the previous state. f = activation,
+  // s = recurrentActivation (tanh, sigmoid, relu or linear). A step kernel runs step t; the op loops over t.
+  /**
+   * One LSTM step (Keras gate order i, f, c, o): with h = states slot t (h slab) and c its cell slot,
+   * z = xw[t] + h U, i = s(z_i), f = s(z_f), g = f(z_c), o = s(z_o), c' = f c + i g, h' = o f(c'), written to slot
+   * t + 1 of both slabs; gates[t] keeps [i, f, g, o]. states is [2, steps + 1, batch, units] (h slab, c slab).
+   */
+  lstmStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, t: number, steps: number,
+    batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `lstmStep` t: carry [2, batch, units] holds dL/dh and dL/dc of slot t + 1 without the direct terms;
+   * it adds dStates slot t + 1, writes dz (the gradient of xw[t]) into dxw[t] and leaves dL/dh, dL/dc of slot t:
+   * dc_t = dc' f, dh_t = dz U^T (masked rows pass dh and dc through, dz = 0 there).
+   */
+  lstmStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
+    dxw: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * One GRU step, Keras reset_after form (gate order z, r, h): with h = states slot t, a = h U + recurrentBias,
+   * z = s(xw_z + a_z), r = s(xw_r + a_r), n = f(xw_h + r a_h), h' = z h + (1 - z) n into slot t + 1;
+   * gates[t] is [2, batch, 3 units]: [z, r, n] then a. states is [steps + 1, batch, units].
+   */
+  gruStep: kernel<(xw: Buf, recurrentKernel: Buf, recurrentBias: Buf, mask: Buf | null, states: Buf, gates: Buf,
+    t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `gruStep` t: carry [batch, units] is dL/dh of slot t + 1 without dStates slot t + 1 (added here);
+   * writes the gradient of xw[t] into dxw[t] and that of a into dRecurrent[t] ([steps, batch, 3 units]), and
+   * leaves dL/dh of slot t in carry: dh_t = dh' z + da U^T.
+   */
+  gruStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
+    dxw: Buf, dRecurrent: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp,
+    recurrentActivation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /** One simple RNN step: h' = f(xw[t] + h U) into slot t + 1 of states [steps + 1, batch, units]. */
+  rnnStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, t: number, steps: number, batch: number,
+    units: number, activation: UnaryOp) => void>(['in', 'in', 'in?', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+  /**
+   * Backward of `rnnStep` t: carry (dL/dh of slot t + 1 without dStates slot t + 1, added here) gives
+   * dz = dh' f'(h') into dxw[t] and dh_t = dz U^T in carry.
+   */
+  rnnStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, dStates: Buf, carry: Buf, dxw: Buf, t: number,
+    steps: number, batch: number, units: number, activation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+
   // ---- data movement ------------------------------------------------------------------------------------
   /**
    * For every index tuple idx over `shape`:

@@ -3,6 +3,7 @@ import { ownValue } from '../own-value';
 import { ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { constant, ones, randomNormal, randomUniform, zeros } from './basic';
+import { orthogonal } from './orthogonal';
 import { glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal, lecunUniform } from './variance-scaling';
 
 /** Makes the initial value of a weight. */
@@ -28,13 +29,14 @@ const BY_NAME: Record<string, Factory> = {
   zeros: () => zeros(),
   ones: () => ones(),
   constant: (c) => constant(c as never),
+  orthogonal: (c) => orthogonal(c as never),
 };
 
 /** Keras class names -> factory names. */
 const CLASS_NAMES: Record<string, string> = {
   GlorotUniform: 'glorotUniform', GlorotNormal: 'glorotNormal', HeUniform: 'heUniform', HeNormal: 'heNormal',
   LecunNormal: 'lecunNormal', LecunUniform: 'lecunUniform', RandomNormal: 'randomNormal', RandomUniform: 'randomUniform',
-  Zeros: 'zeros', Ones: 'ones', Constant: 'constant',
+  Zeros: 'zeros', Ones: 'ones', Constant: 'constant', Orthogonal: 'orthogonal',
 };
 
 function isInitializer(x: unknown): x is Initializer {
@@ -43,7 +45,7 @@ function isInitializer(x: unknown): x is Initializer {
 
 /**
  * An Initializer from a name ('glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'lecunNormal',
- * 'lecunUniform', 'randomNormal', 'randomUniform', 'zeros', 'ones'; Keras class names are accepted too),
+ * 'lecunUniform', 'randomNormal', 'randomUniform', 'zeros', 'ones', 'orthogonal'; Keras class names are accepted too),
  * a `{ className, config }` from `getConfig`, or an Initializer (returned as is).
  */
 export function getInitializer(id: string | Initializer | { className: string; config?: Record<string, unknown> }): Initializer {

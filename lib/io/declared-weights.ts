@@ -31,14 +31,8 @@ export function declaredWeights(layers: LayerEntry[], inputShape: number[], sour
       if (i === 0 && layer.inputShape && layer.inputShape.join() !== shape.join()) {
         throw new ModelFormatError(`declares inputShape [${layer.inputShape.join(', ')}]`);
       }
-      const recorded: DeclaredWeight[] = [];
-      Object.defineProperty(layer, 'addWeight', {
-        value: (_name: string, s: number[], _init: unknown, _reg: unknown, trainable = true) => {
-          recorded.push({ shape: s.slice(), trainable });
-          return null;
-        },
-      });
-      layer.build(shape);
+      // Every addWeight of the build records instead of allocating, a wrapper's inner layers' too (bidirectional).
+      const recorded = recordWeightShapes(() => layer.build(shape));
       const layerTrainable = layer.trainable;
       for (const w of recorded) out.push({ shape: w.shape, trainable: layerTrainable && w.trainable });
       shape = layer.computeOutputShape(shape);

@@ -32,6 +32,10 @@ export interface ActivationArgs extends LayerArgs {
 export class Activation extends Layer {
   static override readonly optionKeys: readonly string[] = optionKeys<Omit<ActivationArgs, keyof LayerArgs>>({ activation: true });
   readonly className = 'Activation';
+
+  override get passesMask(): boolean {
+    return true;
+  }
   /** The activation applied. */
   readonly activation: ActivationName;
 

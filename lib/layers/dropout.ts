@@ -34,6 +34,10 @@ export interface DropoutArgs extends LayerArgs {
 export class Dropout extends Layer {
   static override readonly optionKeys: readonly string[] = optionKeys<Omit<DropoutArgs, keyof LayerArgs>>({ rate: true, seed: true });
   readonly className: string = 'Dropout';
+
+  override get passesMask(): boolean {
+    return true;
+  }
   /** Fraction dropped. */
   readonly rate: number;
   /** The seed, if any. */

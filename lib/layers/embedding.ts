@@ -25,7 +25,7 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsRegularizer?: Identifier<Regularizer> | null;
   /**
    * Whether id 0 means padding: `computeMask` then returns 1 where an id is not 0 and 0 where it is, for layers that
-   * take a mask (recurrent layers, a later issue). The lookup itself is unchanged (id 0 has its own row, so with
+   * take a mask (the recurrent layers: padded steps keep the state). The lookup itself is unchanged (id 0 has its own row, so with
    * maskZero a vocabulary of n words needs inputDim n + 1). Default false.
    */
   maskZero?: boolean;
@@ -89,6 +89,10 @@ export class Embedding extends Layer {
    */
   computeMask(x: Tensor): Tensor | null {
     return this.maskZero ? greater(x, 0) : null;
+  }
+
+  override computeOutputMask(xs: Tensor[]): Tensor | null {
+    return this.computeMask(xs[0]);
   }
 
   computeOutputShape(inputShape: number[]): number[] {

@@ -29,6 +29,10 @@ export interface GaussianNoiseArgs extends LayerArgs {
 export class GaussianNoise extends Layer {
   static override readonly optionKeys: readonly string[] = optionKeys<Omit<GaussianNoiseArgs, keyof LayerArgs>>({ stddev: true, seed: true });
   readonly className = 'GaussianNoise';
+
+  override get passesMask(): boolean {
+    return true;
+  }
   /** Standard deviation. */
   readonly stddev: number;
   /** The seed, if any. */

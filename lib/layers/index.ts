@@ -19,6 +19,12 @@ export {
   MultiHeadAttention, multiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
 } from './multi-head-attention';
 export { TimeDistributed, timeDistributed, type TimeDistributedArgs } from './time-distributed';
+export { RecurrentLayer, type RecurrentArgs } from './recurrent';
+export { LSTM, lstm, type LSTMArgs } from './lstm';
+export { Bidirectional, bidirectional, type BidirectionalArgs, type MergeMode } from './bidirectional';
+export { Masking, masking, type MaskingArgs } from './masking';
+export { GRU, gru, type GRUArgs } from './gru';
+export { SimpleRNN, simpleRnn, type SimpleRNNArgs } from './simple-rnn';
 export { PositionEmbedding, positionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
 export { Reshape, reshape, type ReshapeArgs } from './reshape';
 export { Permute, permute, type PermuteArgs } from './permute';

@@ -41,6 +41,10 @@ export class LayerNormalization extends Layer {
     axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, betaRegularizer: true, gammaRegularizer: true,
   });
   readonly className = 'LayerNormalization';
+
+  override get passesMask(): boolean {
+    return true;
+  }
   readonly axis: number[];
   readonly epsilon: number;
   readonly center: boolean;

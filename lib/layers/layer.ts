@@ -32,6 +32,8 @@ export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, i
 /** The factory a layer class is made with: 'Dense' -> 'dense', 'Conv2D' -> 'conv2d', 'MaxPooling1D' -> 'maxPooling1d'. */
 function factoryName(className: string): string {
   if (className === 'LeakyReLU') return 'leakyRelu';
+  if (className === 'LSTM' || className === 'GRU') return className.toLowerCase();
+  if (className === 'SimpleRNN') return 'simpleRnn';
   return className[0].toLowerCase() + className.slice(1).replace(/(\d)D$/, '$1d');
 }
 
@@ -217,11 +219,33 @@ export abstract class Layer {
   }
 
   /**
+   * @internal `invoke` with the masks of the inputs (a [batch, time] 0 / 1 tensor or null each, from `embedding`
+   * with maskZero or `masking`). Layers that use a mask (the recurrent layers) override it; others ignore masks.
+   */
+  invokeMasked(xs: Tensor[], training: boolean, _masks: ReadonlyArray<Tensor | null>): Tensor[] {
+    return this.invoke(xs, training);
+  }
+
+  /**
+   * The mask of this layer's (first) output, given its inputs and their masks, as Keras's compute_mask: null (no
+   * mask) by default; the first input's mask when `passesMask` (elementwise layers such as dropout); `embedding` with
+   * maskZero and `masking` make one; recurrent layers pass theirs on with returnSequences.
+   */
+  computeOutputMask(_xs: Tensor[], masks: ReadonlyArray<Tensor | null>): Tensor | null {
+    return this.passesMask ? masks[0] ?? null : null;
+  }
+
+  /** Whether the layer hands its input's mask on unchanged (it keeps the time axis and works per step). */
+  get passesMask(): boolean {
+    return false;
+  }
+
+  /**
    * @internal `invoke` with the activity penalties of the outputs (what a model adds to the loss in training).
    * Models used as layers return those of their own layers.
    */
-  invokeWithLosses(xs: Tensor[], training: boolean): { outputs: Tensor[]; activity: Tensor[] } {
-    const outputs = this.invoke(xs, training);
+  invokeWithLosses(xs: Tensor[], training: boolean, masks: ReadonlyArray<Tensor | null> = []): { outputs: Tensor[]; activity: Tensor[] } {
+    const outputs = masks.some((m) => m !== null) ? this.invokeMasked(xs, training, masks) : this.invoke(xs, training);
     const activity: Tensor[] = [];
     for (const out of outputs) {
       const a = this.activityLoss(out);

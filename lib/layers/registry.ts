@@ -18,6 +18,11 @@ import type { Layer } from './layer';
 import { MultiHeadAttention } from './multi-head-attention';
 import { PositionEmbedding } from './position-embedding';
 import { TimeDistributed } from './time-distributed';
+import { LSTM } from './lstm';
+import { Bidirectional } from './bidirectional';
+import { Masking } from './masking';
+import { GRU } from './gru';
+import { SimpleRNN } from './simple-rnn';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge';
 import { AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D } from './pooling';
 import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout';
@@ -61,6 +66,11 @@ const registry = new Map<string, LayerFactory>([
   ['GaussianNoise', (c) => new GaussianNoise(c as never)],
   ['MultiHeadAttention', (c) => new MultiHeadAttention(c as never)],
   ['TimeDistributed', (c) => new TimeDistributed(c as never)],
+  ['LSTM', (c) => new LSTM(c as never)],
+  ['Bidirectional', (c) => new Bidirectional(c as never)],
+  ['Masking', (c) => new Masking(c as never)],
+  ['GRU', (c) => new GRU(c as never)],
+  ['SimpleRNN', (c) => new SimpleRNN(c as never)],
   ['PositionEmbedding', (c) => new PositionEmbedding(c as never)],
   ['LeakyReLU', (c) => new LeakyReLU(c as never)],
 ]);

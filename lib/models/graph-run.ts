@@ -1,6 +1,7 @@
 /**
  * Running a model's graph on real tensors: each node's layer is invoked on the values of its inputs, in the
- * graph's order (lib/models/graph.ts). Outputs asked for as logits skip their final softmax / sigmoid (the
+ * graph's order (lib/models/graph.ts), with their masks beside them (`Layer.computeOutputMask`: padding steps
+ * from `embedding({ maskZero })` or `masking`, read by the recurrent layers). Outputs asked for as logits skip their final softmax / sigmoid (the
  * cross-entropy then takes the logits, as `Sequential` always did for its last layer).
  */
 import { Activation } from '../layers/activation';
@@ -49,6 +50,7 @@ function logitsOf(node: GraphNode, x: Tensor): Tensor {
  */
 export function runGraph(graph: Graph, inputs: Tensor[], training: boolean, logits: readonly boolean[] | null = null): GraphPass {
   const values = new Map<number, Tensor>();
+  const masks = new Map<number, Tensor | null>();  // output masks ([batch, time] 0 / 1) of the nodes that make one
   graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
   const fused = new Set<GraphNode>();
   if (logits) graph.outputs.forEach((t, k) => { if (logits[k]) fused.add(t.node); });
@@ -59,8 +61,11 @@ export function runGraph(graph: Graph, inputs: Tensor[], training: boolean, logi
       values.set(node.outputs[0].id, logitsOf(node, xs[0]));
       continue;
     }
-    const r = node.layer.invokeWithLosses(xs, training);
+    const inMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
+    const r = node.layer.invokeWithLosses(xs, training, inMasks);
     node.outputs.forEach((t, i) => values.set(t.id, r.outputs[i]));
+    const mask = node.layer.computeOutputMask(xs, inMasks);
+    if (mask !== null) masks.set(node.outputs[0].id, mask);
     activity.push(...r.activity);
   }
   return { outputs: graph.outputs.map((t) => values.get(t.id) as Tensor), activity };

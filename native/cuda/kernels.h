@@ -149,6 +149,31 @@ void launch_batched_gemm(cudaStream_t s, const BatchedGemmShape& g, const float*
 void launch_masked_softmax(cudaStream_t s, const float* x, const float* mask, float* y, size_t batch, size_t heads,
                            size_t rows, size_t cols, bool causal);
 
+// ---- recurrent.cu -------------------------------------------------------------------------------------
+// The per-element half of a recurrent step: pointers are already offset to step t (states slot t and t + 1, the
+// step's rows of xw / gates / dxw); mask is the step's row of the mask (or null). See native/common/recurrent_math.h.
+struct RecurrentStep {
+  size_t batch, units;
+  int act, rec;
+  const float* mask;
+};
+// g holds h U on entry (4 units wide rows); adds x, writes the gates and the new states hn, cn.
+void launch_lstm_step(cudaStream_t s, const RecurrentStep& p, const float* x, float* g, const float* h, const float* c,
+                      float* hn, float* cn);
+// Writes dz and leaves the direct parts of dh, dc of the previous state (dh += dz U^T follows).
+void launch_lstm_step_grad(cudaStream_t s, const RecurrentStep& p, const float* g, const float* c, const float* cn,
+                           const float* dsh, const float* dsc, float* dh, float* dc, float* dz);
+// a holds h U on entry (3 units wide rows), a + bias on exit; zrn gets [z, r, n]; writes hn.
+void launch_gru_step(cudaStream_t s, const RecurrentStep& p, const float* x, const float* bias, float* zrn, float* a,
+                     const float* h, float* hn);
+// Writes dx and da and leaves the direct part of dh (da U^T is added after).
+void launch_gru_step_grad(cudaStream_t s, const RecurrentStep& p, const float* zrn, const float* a, const float* h,
+                          const float* ds, float* dh, float* dx, float* da);
+// hn holds h U on entry, f(x + h U) on exit.
+void launch_rnn_step(cudaStream_t s, const RecurrentStep& p, const float* x, const float* h, float* hn);
+void launch_rnn_step_grad(cudaStream_t s, const RecurrentStep& p, const float* hn, const float* ds, float* dh,
+                          float* dz);
+
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only
 // used by work on `s`) lets a GEMM of few output tiles split k across blocks; with nullptr it never does.

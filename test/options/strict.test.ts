@@ -67,7 +67,7 @@ describe('every exported layer factory', () => {
     conv2d: { filters: 2, kernelSize: 3 }, depthwiseConv2d: { kernelSize: 3 }, embedding: { inputDim: 5, outputDim: 2 },
     reshape: { targetShape: [2] }, permute: { dims: [1] }, spatialDropout1d: { rate: 0.5 }, spatialDropout2d: { rate: 0.5 },
     gaussianNoise: { stddev: 0.1 }, multiHeadAttention: { numHeads: 2, keyDim: 4 }, positionEmbedding: { sequenceLength: 4 },
-    timeDistributed: { layer: my.layers.dense({ units: 2 }) },
+    timeDistributed: { layer: my.layers.dense({ units: 2 }) }, lstm: { units: 2 }, gru: { units: 2 }, simpleRnn: { units: 2 }, bidirectional: { layer: my.layers.lstm({ units: 2 }) },
   };
   const factories = Object.entries(my.layers).filter(([name, f]) => typeof f === 'function' && /^[a-z]/.test(name) &&
     !['deserializeLayer', 'registerLayer', 'layerClassNames'].includes(name)) as [string, (a: unknown) => my.layers.Layer][];

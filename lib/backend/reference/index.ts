@@ -19,6 +19,7 @@ import * as layerNorm from './layer-norm';
 import * as noise from './noise';
 import * as optimizers from './optimizers';
 import * as pooling from './pooling';
+import * as recurrent from './recurrent';
 import * as reduce from './reduce';
 import * as sigmoidXent from './sigmoid-xent';
 import * as softmax from './softmax';
@@ -29,7 +30,7 @@ import * as softmax from './softmax';
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
   elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, noise, conv, pooling,
-  embedding, layerNorm, attention,
+  embedding, layerNorm, attention, recurrent,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

@@ -1,0 +1,108 @@
+/**
+ * Conformance of the recurrent step kernels: lstmStep, gruStep, rnnStep run over whole sequences (every step in
+ * order), then their gradients in reverse order (backpropagation through time), with and without a mask, with the
+ * default and the other cell activations; batch and unit counts cross the cuda block size and the small-GEMM path.
+ */
+import type { UnaryOp } from '../../lib/backend/kernel-ids';
+import { describeFamily } from './backends';
+import { accumulationTol } from './compare';
+import { checkAgainstReference } from './harness';
+import { Rng } from './prng';
+
+/** [steps, batch, units, features of x W + b per unit]. */
+const SIZES: Array<[number, number, number]> = [[1, 1, 1], [3, 2, 5], [7, 5, 17], [4, 33, 40]];
+const ACTIVATIONS: Array<[UnaryOp, UnaryOp]> = [['tanh', 'sigmoid'], ['relu', 'tanh'], ['linear', 'sigmoid']];
+
+/** A 0 / 1 mask [T, B] with about a third of the rows off (none off when `on` is false: all ones). */
+function maskOf(rng: Rng, T: number, B: number): Float32Array {
+  return Float32Array.from(rng.uniform(T * B, 0, 1), (u) => (u < 0.35 ? 0 : 1));
+}
+
+/** Tolerance for values that went through T recurrent GEMMs of inner size `inner`. */
+const tolFor = (T: number, inner: number) => accumulationTol(inner * (T + 1), 4);
+
+describeFamily('recurrent', () => {
+  describe.each(ACTIVATIONS)('activation %s, recurrentActivation %s', (act, rec) => {
+    test.each(SIZES)('lstmStep and lstmStepGrad, T %i B %i U %i, with and without mask', (T, B, U) => {
+      for (const masked of [false, true]) {
+        const rng = new Rng(T * 100 + B * 10 + U + (masked ? 7 : 0));
+        const row = B * U, slots = (T + 1) * row;
+        const states = new Float32Array(2 * slots);
+        states.set(rng.uniform(row, -1, 1), 0);
+        states.set(rng.uniform(row, -1, 1), slots);
+        const host = {
+          xw: rng.uniform(T * B * 4 * U, -2, 2), u: rng.uniform(U * 4 * U, -0.6 / Math.sqrt(U), 0.6 / Math.sqrt(U)), mask: maskOf(rng, T, B), states,
+          gates: new Float32Array(T * B * 4 * U), dStates: rng.uniform(2 * slots), carry: new Float32Array(2 * row),
+          dxw: new Float32Array(T * B * 4 * U),
+        };
+        const tol = tolFor(T, 4 * U);
+        checkAgainstReference(host, (be, x) => {
+          const m = masked ? x.mask : null;
+          for (let t = 0; t < T; t++) be.lstmStep(x.xw, x.u, m, x.states, x.gates, t, T, B, U, act, rec);
+          for (let t = T - 1; t >= 0; t--) be.lstmStepGrad(x.u, m, x.states, x.gates, x.dStates, x.carry, x.dxw, t, T, B, U, act, rec);
+        }, { states: tol, gates: tol, carry: tol, dxw: tol }, `lstm ${masked ? 'masked' : 'unmasked'}`);
+      }
+    });
+
+    test.each(SIZES)('gruStep and gruStepGrad, T %i B %i U %i, with and without mask', (T, B, U) => {
+      for (const masked of [false, true]) {
+        const rng = new Rng(T * 100 + B * 10 + U + (masked ? 7 : 0) + 3);
+        const row = B * U, slots = (T + 1) * row;
+        const states = new Float32Array(slots);
+        states.set(rng.uniform(row, -1, 1), 0);
+        const host = {
+          xw: rng.uniform(T * B * 3 * U, -2, 2), u: rng.uniform(U * 3 * U, -0.6 / Math.sqrt(U), 0.6 / Math.sqrt(U)), bias: rng.uniform(3 * U, -0.5, 0.5),
+          mask: maskOf(rng, T, B), states, gates: new Float32Array(T * 2 * B * 3 * U), dStates: rng.uniform(slots),
+          carry: new Float32Array(row), dxw: new Float32Array(T * B * 3 * U), dRec: new Float32Array(T * B * 3 * U),
+        };
+        const tol = tolFor(T, 3 * U);
+        checkAgainstReference(host, (be, x) => {
+          const m = masked ? x.mask : null;
+          for (let t = 0; t < T; t++) be.gruStep(x.xw, x.u, x.bias, m, x.states, x.gates, t, T, B, U, act, rec);
+          for (let t = T - 1; t >= 0; t--) {
+            be.gruStepGrad(x.u, m, x.states, x.gates, x.dStates, x.carry, x.dxw, x.dRec, t, T, B, U, act, rec);
+          }
+        }, { states: tol, gates: tol, carry: tol, dxw: tol, dRec: tol }, `gru ${masked ? 'masked' : 'unmasked'}`);
+      }
+    });
+
+    test.each(SIZES)('rnnStep and rnnStepGrad, T %i B %i U %i, with and without mask', (T, B, U) => {
+      for (const masked of [false, true]) {
+        const rng = new Rng(T * 100 + B * 10 + U + (masked ? 7 : 0) + 5);
+        const row = B * U, slots = (T + 1) * row;
+        const states = new Float32Array(slots);
+        states.set(rng.uniform(row, -1, 1), 0);
+        const host = {
+          xw: rng.uniform(T * row, -2, 2), u: rng.uniform(U * U, -0.6 / Math.sqrt(U), 0.6 / Math.sqrt(U)), mask: maskOf(rng, T, B), states,
+          dStates: rng.uniform(slots), carry: new Float32Array(row), dxw: new Float32Array(T * row),
+        };
+        const tol = tolFor(T, U);
+        checkAgainstReference(host, (be, x) => {
+          const m = masked ? x.mask : null;
+          for (let t = 0; t < T; t++) be.rnnStep(x.xw, x.u, m, x.states, t, T, B, U, act);
+          for (let t = T - 1; t >= 0; t--) be.rnnStepGrad(x.u, m, x.states, x.dStates, x.carry, x.dxw, t, T, B, U, act);
+        }, { states: tol, carry: tol, dxw: tol }, `rnn ${masked ? 'masked' : 'unmasked'}`);
+      }
+    });
+  });
+
+  test('a masked row keeps its state exactly and passes its gradient through', () => {
+    const T = 3, B = 2, U = 4, row = B * U, slots = (T + 1) * row;
+    const rng = new Rng(99);
+    const mask = Float32Array.from([1, 0, 0, 1, 1, 0]);  // row 1 is off at steps 0 and 2
+    const states = new Float32Array(2 * slots);
+    states.set(rng.uniform(row), 0);
+    states.set(rng.uniform(row), slots);
+    const host = { xw: rng.uniform(T * B * 4 * U), u: rng.uniform(16 * U), mask, states, gates: new Float32Array(T * B * 4 * U) };
+    const out = checkAgainstReference(host, (be, x) => {
+      for (let t = 0; t < T; t++) be.lstmStep(x.xw, x.u, x.mask, x.states, x.gates, t, T, B, U, 'tanh', 'sigmoid');
+    }, { states: tolFor(T, 4 * U) }, 'lstm mask').states;
+    for (const slab of [0, slots]) {
+      for (let j = 0; j < U; j++) {
+        expect(out[slab + row + U + j]).toBe(out[slab + U + j]);  // step 0 off: slot 1 = slot 0
+        expect(out[slab + 3 * row + U + j]).toBe(out[slab + 2 * row + U + j]);  // step 2 off
+        expect(out[slab + 2 * row + U + j]).not.toBe(out[slab + row + U + j]);  // step 1 on: it changes
+      }
+    }
+  });
+});

@@ -24,7 +24,7 @@ inline float fast_exp(float x) {
   x = x < -87.f ? -87.f : (x > 88.f ? 88.f : x);
   const float t = x * 1.44269504088896341f;
   const float n = static_cast<float>(static_cast<int32_t>(t + (t >= 0.f ? 0.5f : -0.5f)));  // round, SSE2-vectorizable
-  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;  // x - n ln 2 in two parts
+  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;                              // x - n ln 2 in two parts
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;

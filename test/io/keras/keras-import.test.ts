@@ -53,6 +53,11 @@ test.each([
   ['causal', 'functional: multi-head attention with a key keyword, a causal mask, value_dim and output_shape', 'Functional'],
   ['two_io', 'functional: two inputs, two outputs, trained in Keras (optimizer state in the file, not read)', 'Functional'],
   ['zoo', 'functional: zero padding, depthwise conv, leaky relu, spatial dropout 1D/2D, upsampling, silu, every merge, reshape, permute, noise, global max pooling', 'Functional'],
+  ['lstm_seq', 'Sequential: LSTM with return_sequences, dense on every step, LSTM giving the last step', 'Sequential'],
+  ['gru', 'Sequential: GRU (reset_after) with return_sequences, GRU without bias and with relu, dense', 'Sequential'],
+  ['bilstm', 'functional: Bidirectional LSTM (concat), GRU (sum), SimpleRNN (ave, mul)', 'Functional'],
+  ['masked', 'functional: Embedding(mask_zero) + LSTM + Bidirectional GRU on inputs padded at the end, middle and start', 'Functional'],
+  ['masking_rnn', 'Sequential: Masking over padded steps, SimpleRNN go_backwards with and without return_sequences', 'Sequential'],
 ])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
   const model = await my.io.importKeras(path.join(DIR, `${name}.keras`));
   try {

@@ -2,8 +2,8 @@
  * The masks of a Keras 3 functional config. Keras records the mask of an `Embedding(mask_zero=True)` as an op
  * node (`NotEqual(tokens, 0)`) and passes it to the layers after it as their `mask` call argument; myelin
  * carries the embedding's mask along the graph by itself. So a `mask` argument is accepted when it is exactly
- * that mask (a `NotEqual` of the embedding's own input with 0), and the `NotEqual` nodes it came from are left
- * out of the topology; any other mask tensor is refused.
+ * that mask (a `NotEqual` of the embedding's own input with 0). The `NotEqual(x, 0)` nodes are left out of the
+ * topology; a mask argument of another source (or a NotEqual output used as data) is refused.
  */
 import { ModelFormatError } from '../../errors';
 
@@ -44,9 +44,9 @@ export function maskSources(layers: unknown[]): MaskSources {
   return out;
 }
 
-/** Whether a layer entry is a NotEqual mask node that myelin leaves out (see the file comment). */
+/** Whether a layer entry is a `NotEqual(x, 0)` mask node, which myelin leaves out (see the file comment). */
 export function isMaskNode(className: string, name: string, sources: MaskSources): boolean {
-  return className === 'NotEqual' && sources.notEqualZero.has(name) && sources.maskedEmbeddingInputs.has(sources.notEqualZero.get(name)!);
+  return className === 'NotEqual' && sources.notEqualZero.has(name);
 }
 
 /**
@@ -55,7 +55,7 @@ export function isMaskNode(className: string, name: string, sources: MaskSources
  */
 export function checkMaskArgument(value: unknown, sources: MaskSources, at: string): void {
   const from = historyLayer(value);
-  if (from !== null && isMaskNode('NotEqual', from, sources)) return;
+  if (from !== null && isMaskNode('NotEqual', from, sources) && sources.maskedEmbeddingInputs.has(sources.notEqualZero.get(from)!)) return;
   throw new ModelFormatError(`${at}: the mask call argument must be the mask of an Embedding with mask_zero=True (myelin carries that mask along the graph); `
     + `got one from ${from === null ? 'a non-tensor value' : JSON.stringify(from)}. Use Embedding(mask_zero=True) or a Masking layer in a Sequential model`);
 }

@@ -81,6 +81,11 @@ const ACCEPTED_DEFAULTS: Readonly<Record<string, unknown>> = {
   activity_regularizer: null, ragged: false,
 };
 
+/** `describe`, with booleans and numbers shown as their value. */
+function shown(v: unknown): string {
+  return typeof v === 'boolean' || typeof v === 'number' ? String(v) : describe(v);
+}
+
 /** `kernelSize` -> `kernel_size`. */
 export function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -115,7 +120,7 @@ function convertWrapped(value: unknown, toTfjs: boolean, where: string, table: L
 function convertValue(key: string, value: unknown, toTfjs: boolean, where: string, className: string, table: LayerSpecTable): unknown {
   if (key === 'layer' && className === 'Bidirectional') return convertWrapped(value, toTfjs, where, table);
   if (!toTfjs && key === 'resetAfter' && value !== true) {
-    throw new ModelFormatError(`${where}: GRU option reset_after = ${describe(value)} is not supported: myelin computes the reset-after GRU (Keras 3's default); re-create the layer with reset_after=True and retrain it`);
+    throw new ModelFormatError(`${where}: GRU option reset_after = ${shown(value)} is not supported: myelin computes the reset-after GRU (Keras 3's default); re-create the layer with reset_after=True and retrain it`);
   }
   if (!toTfjs && RECURRENT_CLASSES.includes(className) && (key === 'activation' || key === 'recurrentActivation')) {
     const name = value === null || value === undefined ? 'linear' : value;
@@ -201,7 +206,7 @@ export function layerConfigFromTfjs(className: string, config: Record<string, un
     const isConstraint = key.endsWith('_constraint');
     if (accepted === undefined && !isConstraint) throw new ModelFormatError(`${where}: ${className} option ${key} is not one myelin has`);
     if (value !== null && value !== undefined && value !== (isConstraint ? null : accepted) && value !== camelCase(String(accepted))) {
-      throw new ModelFormatError(`${where}: ${className} option ${key} = ${describe(value)} is not supported (myelin computes with ${describe(isConstraint ? null : accepted)})`);
+      throw new ModelFormatError(`${where}: ${className} option ${key} = ${shown(value)} is not supported (myelin computes with ${shown(isConstraint ? null : accepted)})`);
     }
   }
   return out;

@@ -168,6 +168,10 @@ export function layerSpec(className: string, where: string, toTfjs: boolean, tab
  */
 export function layerConfigToTfjs(className: string, config: Record<string, unknown>, where: string): Record<string, unknown> {
   const spec = layerSpec(className, where, true);
+  if (className === 'GRU') {
+    throw new ModelFormatError(`${where}: TensorFlow.js's GRU computes only the reset-before form (reset_after=false) and myelin's the reset-after form, so tfjs would predict otherwise; `
+      + 'export the model with my.io.exportOnnx, or use an LSTM or SimpleRNN layer');
+  }
   const out: Record<string, unknown> = { name: config.name, trainable: config.trainable ?? true, dtype: 'float32' };
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name' || key === 'trainable' || key === 'inputShape' || spec.dropped?.includes(key)) continue;
@@ -208,6 +212,9 @@ export function layerConfigFromTfjs(className: string, config: Record<string, un
     if (value !== null && value !== undefined && value !== (isConstraint ? null : accepted) && value !== camelCase(String(accepted))) {
       throw new ModelFormatError(`${where}: ${className} option ${key} = ${shown(value)} is not supported (myelin computes with ${shown(isConstraint ? null : accepted)})`);
     }
+  }
+  if (className === 'GRU' && out.resetAfter !== true) {
+    throw new ModelFormatError(`${where}: GRU without reset_after = true is the reset-before GRU, which myelin does not compute; re-create the layer with reset_after=True (Keras 3's default) and retrain it`);
   }
   return out;
 }

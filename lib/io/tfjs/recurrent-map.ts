@@ -31,3 +31,23 @@ export const RECURRENT_SPECS: Readonly<Record<string, LayerSpec>> = {
   Bidirectional: { keys: ['layer', 'mergeMode'] },
   Masking: { keys: ['maskValue'] },
 };
+
+/**
+ * Where tfjs keeps the weights of each Bidirectional's two layers: myelin prefix -> tfjs prefix. myelin names
+ * them after the wrapped layer (`fw/kernel`, `backward_fw/kernel`), tfjs under the wrapper
+ * (`bi/forward_fw/kernel`, `bi/backward_fw/kernel`). `arch` is a myelin Sequential or graph config.
+ */
+export function wrapperWeightPrefixes(arch: { layers?: unknown }): Map<string, string> {
+  const out = new Map<string, string>();
+  type Entry = { className?: string; name?: string; config?: { name?: unknown; layer?: { config?: { name?: unknown } } } };
+  const layers = Array.isArray(arch.layers) ? arch.layers as Entry[] : [];
+  for (const l of layers) {
+    if (l.className !== 'Bidirectional') continue;
+    const outer = l.config?.name ?? l.name;
+    const inner = l.config?.layer?.config?.name;
+    if (typeof outer !== 'string' || typeof inner !== 'string') continue;
+    out.set(inner, `${outer}/forward_${inner}`);
+    out.set(`backward_${inner}`, `${outer}/backward_${inner}`);
+  }
+  return out;
+}

@@ -11,6 +11,9 @@
  *   `[layer, node, tensor]`; they become `[layer, node, tensor, {}]` references;
  * - options Keras 3 added (`lora_rank`, `quantization_config`, `groups`, `rms_scaling`, ...) are dropped when
  *   they hold the value myelin computes with, and refused by name otherwise;
+ * - `Bidirectional` writes its backward layer too: checked to mirror the forward one, then dropped
+ *   (lib/io/keras/keras-bidirectional.ts); the mask of an Embedding(mask_zero) or a Masking layer comes as op
+ *   nodes and a `mask` call argument: all dropped, as myelin carries those masks itself (lib/io/keras/keras-masks.ts);
  * - `MultiHeadAttention`, `LeakyReLU` (`negative_slope`), `SpatialDropout2D` and `Subtract`, which the
  *   TensorFlow.js format lacks, are added to the layer table.
  */

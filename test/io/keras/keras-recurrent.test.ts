@@ -43,6 +43,7 @@ test.each([
   ['bilstm', 'functional: Bidirectional LSTM (concat), GRU (sum), SimpleRNN (ave, mul)', 'Functional'],
   ['masked', 'functional: Embedding(mask_zero) + LSTM + Bidirectional GRU on inputs padded at the end, middle and start', 'Functional'],
   ['masking_rnn', 'Sequential: Masking over padded steps, SimpleRNN go_backwards with and without return_sequences', 'Sequential'],
+  ['masking_func', 'functional: Masking (its mask passed as NotEqual and Any nodes) + LSTM on padded steps', 'Functional'],
 ])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
   const model = await my.io.importKeras(path.join(KERAS_FIXTURES, `${name}.keras`));
   try {
@@ -66,6 +67,9 @@ test('the masks are carried: without mask_zero the padded predictions differ, an
   const model = await my.io.importKeras(rebuiltKeras('masked', { 'config.json': doc }));
   expect(difference(model, expected.models.masked)).toBeGreaterThan(1e-3);
   model.dispose();
+  // A Masking layer's mask with another mask_value than the layer's is not its mask.
+  const other = withLayer('masking_func', 'pad', (c) => { c.mask_value = 1; });
+  expect(await failure(other)).toMatch(/layer "lstm": the mask call argument must be the mask of an Embedding with mask_zero=True or of a Masking layer/);
 });
 
 test('recurrent weights of the wrong shape, or missing, are a ModelFormatError naming the layer', async () => {

@@ -164,8 +164,10 @@ export function topologyFromKeras(doc: unknown): { topology: Record<string, unkn
   const layers: KerasLayerRef[] = [];
   const functional = className === 'Functional' || className === 'Model';
   const masks = maskSources(functional ? top.layers : []);
-  const entries = top.layers.filter((e: unknown) => !(isObject(e) && typeof e.class_name === 'string' && typeof e.name === 'string' && isMaskNode(e.class_name, e.name, masks)));
-  const list = entries.map((entry: unknown, i: number) => {
+  const maskNode = (e: unknown): boolean => isObject(e) && typeof e.class_name === 'string' && typeof e.name === 'string' && isMaskNode(e.class_name, e.name, masks);
+  // Indexes in error messages are those of the file's list, mask nodes included.
+  const entries = top.layers.map((entry: unknown, i: number) => ({ entry, i })).filter(({ entry }) => !maskNode(entry));
+  const list = entries.map(({ entry, i }) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string') throw new ModelFormatError(`config.json: layers[${i}] must be { class_name, config }, got ${describe(entry)}`);
     const cls = entry.class_name;
     const name = isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : (entry.name as string);

@@ -43,6 +43,7 @@ test.each([
   ['bilstm', 'functional: Bidirectional LSTM (concat), GRU (sum), SimpleRNN (ave, mul)', 'Functional'],
   ['masked', 'functional: Embedding(mask_zero) + LSTM + Bidirectional GRU on inputs padded at the end, middle and start', 'Functional'],
   ['masking_rnn', 'Sequential: Masking over padded steps, SimpleRNN go_backwards with and without return_sequences', 'Sequential'],
+  ['lstm_state', 'functional: LSTM with return_state, its output and cell state joined', 'Functional'],
   ['masking_func', 'functional: Masking (its mask passed as NotEqual and Any nodes) + LSTM on padded steps', 'Functional'],
 ])('%s (%s) predicts what Keras predicted', async (name, _what, kind) => {
   const model = await my.io.importKeras(path.join(KERAS_FIXTURES, `${name}.keras`));

@@ -110,7 +110,8 @@ export async function withHdf5<T>(h5: H5wasmModule, bytes: Uint8Array, source: s
 /**
  * A myelin model from a Keras 3 `.keras` file (see the file comment): same architecture, the Keras
  * weights, uncompiled; predictions agree with Keras's to float32 rounding. `importKeras<my.Sequential>(f)`
- * types a Sequential. Layers: those of lib/io/tfjs/layer-map.ts plus MultiHeadAttention, channels-last.
+ * types a Sequential. Layers: those of lib/io/tfjs/layer-map.ts (recurrent ones included, with GRU's reset_after
+ * form) plus MultiHeadAttention, LeakyReLU, SpatialDropout2D and Subtract, channels-last.
  * Needs the optional package `h5wasm` (`npm install h5wasm`).
  * @param from the path of a `.keras` file, or its bytes.
  * @throws (rejects with) ModelFormatError naming the problem (and the layer) for a damaged or hostile zip, a

@@ -11,11 +11,16 @@
  *   `[layer, node, tensor]`; they become `[layer, node, tensor, {}]` references;
  * - options Keras 3 added (`lora_rank`, `quantization_config`, `groups`, `rms_scaling`, ...) are dropped when
  *   they hold the value myelin computes with, and refused by name otherwise;
+ * - `Bidirectional` writes its backward layer too: checked to mirror the forward one, then dropped
+ *   (lib/io/keras/keras-bidirectional.ts); the mask of an Embedding(mask_zero) or a Masking layer comes as op
+ *   nodes and a `mask` call argument: all dropped, as myelin carries those masks itself (lib/io/keras/keras-masks.ts);
  * - `MultiHeadAttention`, `LeakyReLU` (`negative_slope`), `SpatialDropout2D` and `Subtract`, which the
  *   TensorFlow.js format lacks, are added to the layer table.
  */
 import { ModelFormatError, describe } from '../../errors';
 import { LAYER_SPECS, type LayerSpecTable } from '../tfjs/layer-map';
+import { bidirectionalConfig, innerLayerName } from './keras-bidirectional';
+import { checkMaskArgument, isMaskNode, maskSources, type MaskSources } from './keras-masks';
 
 /** The layer classes read from Keras files: those of the tfjs format plus those TensorFlow.js lacks. */
 export const KERAS_LAYER_SPECS: LayerSpecTable = {
@@ -32,7 +37,7 @@ export const KERAS_LAYER_SPECS: LayerSpecTable = {
 /** Keras 3 layer options myelin has no place for, accepted only with these values (what myelin computes). */
 const KERAS3_DEFAULTS: Readonly<Record<string, unknown>> = {
   lora_rank: null, lora_alpha: null, quantization_config: null, groups: 1, synchronized: false, renorm: false, renorm_clipping: null,
-  rms_scaling: false, use_gate: false, sliding_window: null, optional: false, autocast: true, flash_attention: null, keepdims: false,
+  rms_scaling: false, use_gate: false, zero_output_for_mask: false, sliding_window: null, optional: false, autocast: true, flash_attention: null, keepdims: false,
 };
 /** Options that only matter when another one is not at its default (`renorm_momentum` without `renorm`). */
 const IGNORED = new Set(['renorm_momentum', 'build_config', 'compile_config']);
@@ -45,6 +50,8 @@ const MHA_TENSOR_KWARGS = ['key', 'attention_mask'];
 export interface KerasLayerRef {
   name: string;
   className: string;
+  /** The myelin layers whose weights this layer's group holds (Bidirectional: its forward and backward layers); default [name]. */
+  weightOwners?: string[];
 }
 
 /** `describe`, with booleans shown as their value. */
@@ -73,9 +80,10 @@ function plain(v: unknown): unknown {
 }
 
 /** A layer config without the Keras 3 options at their defaults. */
-function layerConfig(className: string, raw: unknown, at: string): Record<string, unknown> {
+export function layerConfig(className: string, raw: unknown, at: string): Record<string, unknown> {
   if (!isObject(raw)) throw new ModelFormatError(`${at}: config must be an object, got ${describe(raw)}`);
   const cfg = plain(raw) as Record<string, unknown>;
+  if (className === 'Bidirectional') return bidirectionalConfig(cfg, at, layerConfig);
   for (const [k, v] of Object.entries(cfg)) {
     if (IGNORED.has(k)) delete cfg[k];
     else if (Object.hasOwn(KERAS3_DEFAULTS, k)) {
@@ -101,7 +109,7 @@ function tensorRef(v: unknown): [string, number, number, Record<string, never>] 
 }
 
 /** The tfjs references of one Keras 3 inbound node; MultiHeadAttention's tensor call arguments become inputs. */
-function nodeRefs(node: unknown, className: string, cfg: Record<string, unknown>, at: string): unknown[] {
+function nodeRefs(node: unknown, className: string, cfg: Record<string, unknown>, at: string, masks: MaskSources): unknown[] {
   if (!isObject(node) || !Array.isArray(node.args)) throw new ModelFormatError(`${at}: an inbound node must be { args, kwargs }, got ${describe(node)}`);
   const refs: unknown[] = [];
   for (const arg of node.args) {
@@ -128,6 +136,10 @@ function nodeRefs(node: unknown, className: string, cfg: Record<string, unknown>
   }
   for (const [k, v] of Object.entries(kwargs)) {
     if (mha && MHA_TENSOR_KWARGS.includes(k) && tensorRef(v)) continue;
+    if (k === 'mask' && v !== null) {
+      checkMaskArgument(v, masks, at);
+      continue;
+    }
     if (mha && k === 'use_causal_mask' && typeof v === 'boolean') {
       if (v) cfg.use_causal_mask = true;
     } else if (v !== null && v !== false && k !== 'training') {
@@ -151,16 +163,21 @@ export function topologyFromKeras(doc: unknown): { topology: Record<string, unkn
   if (!Array.isArray(top.layers)) throw new ModelFormatError(`config.json (${className}): config.layers must be a list, got ${describe(top.layers)}`);
   const layers: KerasLayerRef[] = [];
   const functional = className === 'Functional' || className === 'Model';
-  const list = top.layers.map((entry: unknown, i: number) => {
+  const masks = maskSources(functional ? top.layers : []);
+  const maskNode = (e: unknown): boolean => isObject(e) && typeof e.class_name === 'string' && typeof e.name === 'string' && isMaskNode(e.class_name, e.name, masks);
+  // Indexes in error messages are those of the file's list, mask nodes included.
+  const entries = top.layers.map((entry: unknown, i: number) => ({ entry, i })).filter(({ entry }) => !maskNode(entry));
+  const list = entries.map(({ entry, i }) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string') throw new ModelFormatError(`config.json: layers[${i}] must be { class_name, config }, got ${describe(entry)}`);
     const cls = entry.class_name;
     const name = isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : (entry.name as string);
     const at = `layer ${JSON.stringify(name)}`;
     const cfg = layerConfig(cls, entry.config, at);
-    if (cls !== 'InputLayer' || functional) layers.push({ name, className: cls });
+    const owners = cls === 'Bidirectional' ? [innerLayerName(cfg), `backward_${innerLayerName(cfg)}`] : undefined;
+    if (cls !== 'InputLayer' || functional) layers.push({ name, className: cls, ...(owners ? { weightOwners: owners } : {}) });
     if (!functional) return { class_name: cls, config: cfg };
     if (!Array.isArray(entry.inbound_nodes)) throw new ModelFormatError(`${at}: inbound_nodes must be a list, got ${describe(entry.inbound_nodes)}`);
-    const inbound = entry.inbound_nodes.map((node) => nodeRefs(node, cls, cfg, at));
+    const inbound = entry.inbound_nodes.map((node) => nodeRefs(node, cls, cfg, at, masks));
     return { name: entry.name ?? name, class_name: cls, config: cfg, inbound_nodes: inbound };
   });
   if (!functional && list.length > 0 && list[0].class_name !== 'InputLayer' && Array.isArray(top.build_input_shape)) {

@@ -6,8 +6,9 @@
  * (`dense`, `dense_1`, `conv2d`, ...; a Sequential's InputLayer is not among them), its variables as the
  * datasets `vars/0`, `vars/1`, ... in the order the layer created them, and the layer's name as the `name`
  * attribute of `vars`. A layer built of sublayers keeps theirs in named subgroups (MultiHeadAttention:
- * `query_dense`, `key_dense`, `value_dense`, `output_dense`, each with kernel and bias). An `optimizer`
- * group, when present, is not read.
+ * `query_dense`, `key_dense`, `value_dense`, `output_dense`, each with kernel and bias; SimpleRNN, LSTM and
+ * GRU: `cell` with kernel, recurrent kernel and bias; Bidirectional: `forward_layer/cell` then
+ * `backward_layer/cell`). An `optimizer` group, when present, is not read.
  *
  * Layers are found by the `name` attribute, else by the numbered class name. Each layer's variables must be
  * exactly the weights myelin declares for it, in the same order, with the same shapes and as float32: each
@@ -21,7 +22,18 @@ import type { KerasLayerRef } from './keras-config';
 /** Sublayer groups whose variables follow the layer's own, in order. */
 const SUBLAYERS: Readonly<Record<string, readonly string[]>> = {
   MultiHeadAttention: ['query_dense', 'key_dense', 'value_dense', 'output_dense'],
+  SimpleRNN: ['cell'],
+  LSTM: ['cell'],
+  GRU: ['cell'],
+  Bidirectional: ['forward_layer/cell', 'backward_layer/cell'],
 };
+
+/** The group at `path` (`a/b`) under `g`, or null. */
+function subgroup(g: H5Group, path: string): H5Group | null {
+  let at: H5Group | null = g;
+  for (const part of path.split('/')) at = at ? group(at.get(part)) : null;
+  return at;
+}
 
 /** HDF5 type class of floating-point numbers (H5T_FLOAT). */
 const H5T_FLOAT = 1;
@@ -116,7 +128,8 @@ export function readKerasWeights(root: H5Group, layers: KerasLayerRef[], declare
     const n = counters.get(base);
     counters.set(base, n === undefined ? 0 : n + 1);
     const key = byName.get(layer.name) ?? (n === undefined ? base : `${base}_${n + 1}`);
-    const want = declared.filter((d) => d.name.startsWith(`${layer.name}/`));
+    const owners = layer.weightOwners ?? [layer.name];
+    const want = owners.flatMap((o) => declared.filter((d) => d.name.startsWith(`${o}/`)));
     const g = top ? group(top.get(key)) : null;
     const at = `layer ${JSON.stringify(layer.name)}`;
     if (!g) {
@@ -128,13 +141,13 @@ export function readKerasWeights(root: H5Group, layers: KerasLayerRef[], declare
     const found = varsOf(g, path, source);
     const subs = SUBLAYERS[layer.className] ?? [];
     for (const sub of subs) {
-      const s = group(g.get(sub));
+      const s = subgroup(g, sub);
       if (!s) throw new ModelFormatError(`${source}: ${at}: the file has no ${path}/${sub}`);
       found.push(...varsOf(s, `${path}/${sub}`, source));
     }
     for (const k of g.keys()) {
       const s = group(g.get(k));
-      if (k !== 'vars' && !subs.includes(k) && s && holdsWeights(s)) throw new ModelFormatError(`${source}: ${at}: ${path}/${k} holds weights that myelin's ${layer.className} does not have`);
+      if (k !== 'vars' && !subs.some((p) => p.split('/')[0] === k) && s && holdsWeights(s)) throw new ModelFormatError(`${source}: ${at}: ${path}/${k} holds weights that myelin's ${layer.className} does not have`);
     }
     if (found.length !== want.length) {
       throw new ModelFormatError(`${source}: ${at} (${layer.className}) has ${found.length} weights in the file, myelin's layer has ${want.length} (${want.map((w) => w.name).join(', ') || 'none'})`);

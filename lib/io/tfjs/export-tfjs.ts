@@ -11,6 +11,7 @@ import type { SequentialConfig } from '../../models/sequential';
 import { writeFolderAtomicAsync } from '../atomic-folder';
 import { packageVersion } from '../model-artifacts';
 import { weightName } from './layer-map';
+import { wrapperWeightPrefixes } from './recurrent-map';
 import { topologyToTfjs, type TfjsTopology } from './topology';
 import { joinWeights, type TfjsManifestGroup, type TfjsWeightSpec } from './tfjs-weights';
 
@@ -53,9 +54,12 @@ export function toTfjsArtifacts(model: Model): TfjsArtifacts {
   const version = packageVersion();
   const { topology, classes } = topologyToTfjs(arch, version);
   const weights = model.weights;
+  const wrapped = wrapperWeightPrefixes(arch);
   const weightSpecs: TfjsWeightSpec[] = weights.map((w) => {
     const cut = w.name.lastIndexOf('/');
     const layer = w.name.slice(0, cut);
+    const under = wrapped.get(layer);
+    if (under !== undefined) return { name: `${under}/${w.name.slice(cut + 1)}`, shape: w.shape.slice(), dtype: 'float32' };
     return { name: weightName(classes.get(layer) ?? '', layer, w.name.slice(cut + 1), true), shape: w.shape.slice(), dtype: 'float32' };
   });
   const bytes = joinWeights(weights.map((w) => w.dataSync() as Float32Array));

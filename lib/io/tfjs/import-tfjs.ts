@@ -16,6 +16,7 @@ import { declaredWeights, importedModel } from '../build-imported';
 import { readRegularFileAsync } from '../model-io-async';
 import { MAX_MODEL_JSON_BYTES } from '../model-io';
 import { weightName } from './layer-map';
+import { wrapperWeightPrefixes } from './recurrent-map';
 import { topologyFromTfjs, type Architecture } from './topology';
 import { checkManifest, checkWeightSpecs, specBytes, splitWeights, type TfjsWeightSpec } from './tfjs-weights';
 
@@ -98,9 +99,15 @@ function fromArtifacts(a: TfjsArtifactsInput): Loaded {
 function matchWeights(arch: Architecture, specs: TfjsWeightSpec[], source: string): Map<string, TfjsWeightSpec> {
   const declared = declaredWeights(arch.config, source);
   const byOwnName = new Map<string, TfjsWeightSpec>();
+  const wrapped = new Map([...wrapperWeightPrefixes(arch.config)].map(([own, tf]) => [tf, own]));
   for (const s of specs) {
     const cut = s.name.lastIndexOf('/');
     const layer = cut > 0 ? s.name.slice(0, cut) : '';
+    const inner = wrapped.get(layer);
+    if (inner !== undefined) {
+      byOwnName.set(`${inner}/${s.name.slice(cut + 1)}`, s);
+      continue;
+    }
     const cls = arch.classes.get(layer);
     if (cls === undefined) throw new ModelFormatError(`${source}: weight ${s.name} belongs to no layer of the model`);
     byOwnName.set(weightName(cls, layer, s.name.slice(cut + 1), false), s);

@@ -11,6 +11,7 @@
 import { ModelFormatError, describe } from '../../errors';
 import { ACTIVATION_NAMES } from '../../activations/activation';
 import { convertConstraint, convertInitializer, convertRegularizer } from './object-map';
+import { RECURRENT_ACTIVATIONS, RECURRENT_CLASSES, RECURRENT_IGNORED, RECURRENT_SPECS } from './recurrent-map';
 
 /** How one layer class maps. */
 export interface LayerSpec {
@@ -71,6 +72,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Average: NONE,
   Maximum: NONE,
   Minimum: NONE,
+  ...RECURRENT_SPECS,
 };
 
 /** tfjs keys accepted on import when they hold the value myelin computes with (or are absent). */
@@ -78,6 +80,11 @@ const ACCEPTED_DEFAULTS: Readonly<Record<string, unknown>> = {
   dtype: 'float32', data_format: 'channels_last', sparse: false, batch_size: null, noise_shape: null, seed: null,
   activity_regularizer: null, ragged: false,
 };
+
+/** `describe`, with booleans and numbers shown as their value. */
+function shown(v: unknown): string {
+  return typeof v === 'boolean' || typeof v === 'number' ? String(v) : describe(v);
+}
 
 /** `kernelSize` -> `kernel_size`. */
 export function snakeCase(key: string): string {
@@ -95,7 +102,34 @@ const ACTIVATIONS_TO_TFJS: Readonly<Record<string, string>> = {
   softplus: 'softplus', softmax: 'softmax',
 };
 
-function convertValue(key: string, value: unknown, toTfjs: boolean, where: string): unknown {
+/** A Bidirectional's wrapped layer `{ className, config }` <-> `{ class_name, config }`, converted in depth. */
+function convertWrapped(value: unknown, toTfjs: boolean, where: string, table: LayerSpecTable): unknown {
+  const v = value as Record<string, unknown> | null;
+  const cls = v !== null && typeof v === 'object' ? v[toTfjs ? 'className' : 'class_name'] : undefined;
+  const cfg = v !== null && typeof v === 'object' ? v.config : undefined;
+  if (typeof cls !== 'string' || !RECURRENT_CLASSES.includes(cls) || cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) {
+    throw new ModelFormatError(`${where}: layer must be { ${toTfjs ? 'className' : 'class_name'}, config } of ${RECURRENT_CLASSES.join(', ')}, got ${describe(value)}`);
+  }
+  const at = `${where}: wrapped ${cls}`;
+  const config = cfg as Record<string, unknown>;
+  return toTfjs
+    ? { class_name: cls, config: layerConfigToTfjs(cls, config, at) }
+    : { className: cls, config: layerConfigFromTfjs(cls, config, at, table) };
+}
+
+function convertValue(key: string, value: unknown, toTfjs: boolean, where: string, className: string, table: LayerSpecTable): unknown {
+  if (key === 'layer' && className === 'Bidirectional') return convertWrapped(value, toTfjs, where, table);
+  if (!toTfjs && key === 'resetAfter' && value !== true) {
+    throw new ModelFormatError(`${where}: GRU option reset_after = ${shown(value)} is not supported: myelin computes the reset-after GRU (Keras 3's default); re-create the layer with reset_after=True and retrain it`);
+  }
+  if (!toTfjs && RECURRENT_CLASSES.includes(className) && (key === 'activation' || key === 'recurrentActivation')) {
+    const name = value === null || value === undefined ? 'linear' : value;
+    if (!RECURRENT_ACTIVATIONS.includes(name as string)) {
+      throw new ModelFormatError(`${where}: ${className} option ${snakeCase(key)} = ${describe(value)} is not one a myelin recurrent cell computes (${RECURRENT_ACTIVATIONS.join(', ')})`);
+    }
+    return name;
+  }
+  if (key === 'recurrentActivation') return value;
   if (key.endsWith('Initializer')) return convertInitializer(value, toTfjs, `${where}: ${key}`);
   if (key.endsWith('Regularizer')) return convertRegularizer(value, toTfjs, `${where}: ${key}`);
   if (key.endsWith('Constraint')) return convertConstraint(value, toTfjs, `${where}: ${key}`);
@@ -134,11 +168,15 @@ export function layerSpec(className: string, where: string, toTfjs: boolean, tab
  */
 export function layerConfigToTfjs(className: string, config: Record<string, unknown>, where: string): Record<string, unknown> {
   const spec = layerSpec(className, where, true);
+  if (className === 'GRU') {
+    throw new ModelFormatError(`${where}: TensorFlow.js's GRU computes only the reset-before form (reset_after=false) and myelin's the reset-after form, so tfjs would predict otherwise; `
+      + 'export the model with my.io.exportOnnx, or use an LSTM or SimpleRNN layer');
+  }
   const out: Record<string, unknown> = { name: config.name, trainable: config.trainable ?? true, dtype: 'float32' };
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name' || key === 'trainable' || key === 'inputShape' || spec.dropped?.includes(key)) continue;
     if (!spec.keys.includes(key)) throw new ModelFormatError(`${where}: the option ${key} of ${className} has no place in the TensorFlow.js format`);
-    out[spec.renames?.[key] ?? snakeCase(key)] = convertValue(key, value, true, where);
+    out[spec.renames?.[key] ?? snakeCase(key)] = convertValue(key, value, true, where, className, LAYER_SPECS);
   }
   return { ...out, ...spec.fixed };
 }
@@ -162,17 +200,21 @@ export function layerConfigFromTfjs(className: string, config: Record<string, un
     if (own !== undefined) {
       // tfjs writes an unset option as null (seed, mask_zero, input_length): myelin's default then applies.
       if (value === null && !own.endsWith('Regularizer')) continue;
-      out[own] = convertValue(own, value, false, where);
+      out[own] = convertValue(own, value, false, where, className, table);
       continue;
     }
     if (key === 'batch_input_shape' || key === 'input_shape') continue;
+    if (RECURRENT_CLASSES.includes(className) && RECURRENT_IGNORED.includes(key)) continue;
     const fixed = spec.fixed && Object.hasOwn(spec.fixed, key) ? spec.fixed[key] : undefined;
     const accepted = fixed !== undefined ? fixed : Object.hasOwn(ACCEPTED_DEFAULTS, key) ? ACCEPTED_DEFAULTS[key] : undefined;
     const isConstraint = key.endsWith('_constraint');
     if (accepted === undefined && !isConstraint) throw new ModelFormatError(`${where}: ${className} option ${key} is not one myelin has`);
     if (value !== null && value !== undefined && value !== (isConstraint ? null : accepted) && value !== camelCase(String(accepted))) {
-      throw new ModelFormatError(`${where}: ${className} option ${key} = ${describe(value)} is not supported (myelin computes with ${describe(isConstraint ? null : accepted)})`);
+      throw new ModelFormatError(`${where}: ${className} option ${key} = ${shown(value)} is not supported (myelin computes with ${shown(isConstraint ? null : accepted)})`);
     }
+  }
+  if (className === 'GRU' && out.resetAfter !== true) {
+    throw new ModelFormatError(`${where}: GRU without reset_after = true is the reset-before GRU, which myelin does not compute; re-create the layer with reset_after=True (Keras 3's default) and retrain it`);
   }
   return out;
 }

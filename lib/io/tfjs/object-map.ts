@@ -11,13 +11,14 @@ type Spec = { className: string; config: Record<string, unknown> };
 const INITIALIZERS_TO_TFJS: Readonly<Record<string, string>> = {
   Zeros: 'Zeros', Ones: 'Ones', Constant: 'Constant', RandomNormal: 'RandomNormal', RandomUniform: 'RandomUniform',
   GlorotUniform: 'GlorotUniform', GlorotNormal: 'GlorotNormal', HeUniform: 'HeUniform', HeNormal: 'HeNormal',
-  LecunNormal: 'LeCunNormal', LecunUniform: 'LeCunUniform',
+  LecunNormal: 'LeCunNormal', LecunUniform: 'LeCunUniform', Orthogonal: 'Orthogonal',
 };
 
 /** The config keys each initializer takes. */
 const INITIALIZER_KEYS: Readonly<Record<string, readonly string[]>> = {
   Zeros: [], Ones: [], Constant: ['value'], RandomNormal: ['mean', 'stddev', 'seed'], RandomUniform: ['minval', 'maxval', 'seed'],
   GlorotUniform: ['seed'], GlorotNormal: ['seed'], HeUniform: ['seed'], HeNormal: ['seed'], LecunNormal: ['seed'], LecunUniform: ['seed'],
+  Orthogonal: ['gain', 'seed'],
 };
 
 /** VarianceScaling(scale, mode, distribution) -> the named initializer ('normal' is the truncated normal). */

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { importH5wasm } from '../../../lib/io/keras/h5wasm-load';
 import { openZip } from '../../../lib/io/keras/zip-read';
+import * as my from '../../../lib/index';
 import { buildZip } from '../../helpers/zip-build';
 
 export const KERAS_FIXTURES = path.join(__dirname, '../../fixtures/keras');
@@ -94,4 +95,37 @@ export async function rewriteH5(src: Uint8Array, edits: Record<string, H5Data | 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A model with one input and one output. */
+export interface Expected {
+  input_shape: number[];
+  input: number[];
+  output_shape: number[];
+  output: number[];
+}
+/** A model with several inputs or outputs. */
+export interface ExpectedLists {
+  inputs: Array<{ shape: number[]; values: number[] }>;
+  outputs: Array<{ shape: number[]; values: number[] }>;
+}
+/** The fixtures' inputs and Keras's predictions (test/fixtures/keras/expected.json). */
+export function kerasExpected(): { keras_version: string; models: Record<string, Expected & ExpectedLists> } {
+  return JSON.parse(fs.readFileSync(path.join(KERAS_FIXTURES, 'expected.json'), 'utf8'));
+}
+
+/** Largest |mine - keras| / (1 + |keras|) of the imported model's predictions on the fixture's inputs. */
+export function difference(model: my.Model, e: Expected | ExpectedLists): number {
+  const lists = 'inputs' in e ? e : { inputs: [{ shape: e.input_shape, values: e.input }], outputs: [{ shape: e.output_shape, values: e.output }] };
+  const xs = lists.inputs.map((x) => my.tensor(x.values, x.shape));
+  const out = model.predict(xs.length === 1 ? xs[0] : xs) as my.Tensor | my.Tensor[];
+  const ys = Array.isArray(out) ? out : [out];
+  expect(ys.map((y) => y.shape)).toEqual(lists.outputs.map((o) => o.shape));
+  let worst = 0;
+  ys.forEach((y, k) => {
+    const mine = y.dataSync();
+    lists.outputs[k].values.forEach((v, i) => { worst = Math.max(worst, Math.abs(mine[i] - v) / (1 + Math.abs(v))); });
+  });
+  [...xs, ...ys].forEach((t) => t.dispose());
+  return worst;
 }

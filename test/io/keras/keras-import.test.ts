@@ -6,39 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as my from '../../../lib/index';
-import { fixtureConfig, rebuiltKeras } from './keras-helpers';
+import { difference, fixtureConfig, kerasExpected, rebuiltKeras } from './keras-helpers';
 
 const DIR = path.join(__dirname, '../../fixtures/keras');
 const TOLERANCE = 1e-5;
 
-interface Expected {
-  input_shape: number[];
-  input: number[];
-  output_shape: number[];
-  output: number[];
-}
-/** A model with several inputs or outputs. */
-interface ExpectedLists {
-  inputs: Array<{ shape: number[]; values: number[] }>;
-  outputs: Array<{ shape: number[]; values: number[] }>;
-}
-const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { keras_version: string; models: Record<string, Expected & ExpectedLists> };
-
-/** Largest |mine - keras| / (1 + |keras|) of the imported model's predictions on the fixture's inputs. */
-function difference(model: my.Model, e: Expected | ExpectedLists): number {
-  const lists = 'inputs' in e ? e : { inputs: [{ shape: e.input_shape, values: e.input }], outputs: [{ shape: e.output_shape, values: e.output }] };
-  const xs = lists.inputs.map((x) => my.tensor(x.values, x.shape));
-  const out = model.predict(xs.length === 1 ? xs[0] : xs) as my.Tensor | my.Tensor[];
-  const ys = Array.isArray(out) ? out : [out];
-  expect(ys.map((y) => y.shape)).toEqual(lists.outputs.map((o) => o.shape));
-  let worst = 0;
-  ys.forEach((y, k) => {
-    const mine = y.dataSync();
-    lists.outputs[k].values.forEach((v, i) => { worst = Math.max(worst, Math.abs(mine[i] - v) / (1 + Math.abs(v))); });
-  });
-  [...xs, ...ys].forEach((t) => t.dispose());
-  return worst;
-}
+const expected = kerasExpected();
 
 test('the fixtures were written by Keras 3', () => {
   expect(expected.keras_version).toMatch(/^3\./);

@@ -30,7 +30,7 @@ function edited(edit: (a: Artifacts) => void): Artifacts {
 }
 
 const cases: [string, (a: Artifacts) => void, RegExp][] = [
-  ['an unknown layer class', (a) => { a.modelTopology.config.layers[1].class_name = 'SimpleRNN'; }, /layer "second": unknown layer class "SimpleRNN"/],
+  ['an unknown layer class', (a) => { a.modelTopology.config.layers[1].class_name = 'ConvLSTM2D'; }, /layer "second": unknown layer class "ConvLSTM2D"/],
   ['an activation myelin lacks', (a) => { a.modelTopology.config.layers[0].config.activation = 'selu'; }, /layer "first": activation "selu" is not one myelin has/],
   ['channels-first data', (a) => { a.modelTopology.config.layers[1].config.data_format = 'channels_first'; }, /layer "second": Dense option data_format = "channels_first" is not supported/],
   ['a constraint myelin lacks', (a) => { a.modelTopology.config.layers[0].config.kernel_constraint = { class_name: 'MinMaxNorm', config: {} }; }, /layer "first": kernelConstraint: the constraint "MinMaxNorm"/],

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import type { LayerArgs } from './layer';
+import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, cellActivation, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `gru()`. */
@@ -58,6 +59,10 @@ export class GRU extends RecurrentLayer {
 
   protected override project(rows: Tensor): Tensor {
     return denseOp(rows, this.kernel as Variable, this.bias ? this.biasRow(0) : null, 'linear', 0);
+  }
+
+  protected droppedCell(): DroppedCell {
+    return { kind: 'gru', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: this.bias ? this.biasRow(1) : this.zeroBias(), activation: this.activation, recurrentActivation: this.recurrentActivation };
   }
 
   protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null): CellRun {

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import type { LayerArgs } from './layer';
+import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, cellActivation, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `lstm()`. */
@@ -58,6 +59,10 @@ export class LSTM extends RecurrentLayer {
       },
       getConfig: () => base.getConfig(),
     };
+  }
+
+  protected droppedCell(): DroppedCell {
+    return { kind: 'lstm', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: null, activation: this.activation, recurrentActivation: this.recurrentActivation };
   }
 
   protected runCell(xw: Tensor, [h0, c0]: Tensor[], mask: Tensor | null): CellRun {

@@ -12,7 +12,7 @@ import { dense as denseOp } from '../ops/fused';
 import { gather } from '../ops/indexing';
 import { CELL_ACTIVATIONS, type CellActivation } from '../ops/recurrent';
 import { reshape, transpose } from '../ops/reshape';
-import { zeros } from '../ops/creation';
+import { ones, zeros } from '../ops/creation';
 import { getRegularizer } from '../regularizers/index';
 import type { Regularizer } from '../regularizers/regularizer';
 import { Tensor } from '../tensor/tensor';
@@ -20,6 +20,8 @@ import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
+import { Dropout } from './dropout';
+import { runDroppedCell, type DroppedCell } from './recurrent-dropout-cell';
 import { SpatialDropout1D } from './spatial-dropout';
 
 /** Options every recurrent layer takes. */
@@ -53,7 +55,14 @@ export interface RecurrentArgs extends LayerArgs {
    * steps and gates (Keras's RNN input dropout; scaled by 1 / (1 - rate)). In [0, 1); default 0.
    */
   dropout?: number;
-  /** Seed of the dropout masks (default: the global generator). */
+  /**
+   * Fraction of the previous state's units dropped where the state enters the recurrent product, in training:
+   * z_t = x_t W + (m h_{t-1}) U + b with one mask m [batch, units] ~ Bernoulli(1 - rate) / (1 - rate) per call,
+   * fixed over the time steps (Keras's recurrent_dropout; the GRU's blend z h_{t-1} keeps the undropped state).
+   * Inactive at inference. In [0, 1); default 0. Training with it runs the cell composed of ops, step by step.
+   */
+  recurrentDropout?: number;
+  /** Seed of the dropout masks (default: the global generator); the recurrent mask uses seed + 1. */
   seed?: number;
 }
 
@@ -61,7 +70,7 @@ export interface RecurrentArgs extends LayerArgs {
 export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, returnState: true,
-  goBackwards: true, dropout: true, seed: true,
+  goBackwards: true, dropout: true, recurrentDropout: true, seed: true,
 });
 
 /** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
@@ -94,9 +103,12 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly dropout: number;
+  readonly recurrentDropout: number;
   readonly seed: number | undefined;
   /** The input dropout (a mask per sample and feature, fixed over time: spatial dropout of the sequence). */
   private readonly inputDropout: SpatialDropout1D | null;
+  /** Draws the recurrent dropout mask (applied to ones [batch, units]); null when recurrentDropout is 0. */
+  private readonly stateDropout: Dropout | null;
   protected readonly kernelInitializer: Initializer;
   protected readonly recurrentInitializer: Initializer;
   protected readonly biasInitializer: Initializer;
@@ -136,6 +148,14 @@ export abstract class RecurrentLayer extends Layer {
     this.dropout = rate;
     this.seed = args.seed ?? undefined;
     this.inputDropout = rate > 0 ? new SpatialDropout1D({ rate, seed: this.seed, name: `${this.name}_dropout` }) : null;
+    const recRate = args.recurrentDropout ?? 0;
+    if (typeof recRate !== 'number' || !(recRate >= 0 && recRate < 1)) {
+      throw new ValueError(`${who}: recurrentDropout must be a number in [0, 1), got ${describe(recRate)}`);
+    }
+    this.recurrentDropout = recRate;
+    this.stateDropout = recRate > 0
+      ? new Dropout({ rate: recRate, seed: this.seed === undefined ? undefined : this.seed + 1, name: `${this.name}_recurrent_dropout` })
+      : null;
   }
 
   /** The bias: [k units] (the GRU with resetAfter: [2, 3 units]). */
@@ -158,6 +178,7 @@ export abstract class RecurrentLayer extends Layer {
     this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, k], this.recurrentInitializer, this.recurrentRegularizer);
     if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), this.initialBias(this.biasShape()), this.biasRegularizer);
     this.inputDropout?.build(inputShape);
+    this.stateDropout?.build([this.units]);
     super.build(inputShape);
   }
 
@@ -168,6 +189,9 @@ export abstract class RecurrentLayer extends Layer {
 
   /** Runs the cell over xw [T, B, k U] from the initial states, with the mask [T, B] (or null). */
   protected abstract runCell(xw: Tensor, initial: Tensor[], mask: Tensor | null, training: boolean): CellRun;
+
+  /** The cell as ops, for training with recurrent dropout. */
+  protected abstract droppedCell(): DroppedCell;
 
   computeOutputShape(inputShape: number[]): number[] {
     return this.returnSequences ? [inputShape[0], this.units] : [this.units];
@@ -251,7 +275,9 @@ export abstract class RecurrentLayer extends Layer {
     }
     const xw = reshape(this.project(reshape(xt, [T * B, x.shape[2]])), [T, B, this.gates * this.units]);
     const initial = xs.length > 1 ? xs.slice(1) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
-    const { sequence, finals } = this.runCell(xw, initial, mt, training);
+    const { sequence, finals } = this.stateDropout !== null && training
+      ? runDroppedCell(this.droppedCell(), xw, initial, mt, this.stateDropout.call(ones([B, this.units]), true))
+      : this.runCell(xw, initial, mt, training);
     const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }
@@ -264,7 +290,7 @@ export abstract class RecurrentLayer extends Layer {
       biasInitializer: configOf(this.biasInitializer), kernelRegularizer: configOf(this.kernelRegularizer),
       recurrentRegularizer: configOf(this.recurrentRegularizer), biasRegularizer: configOf(this.biasRegularizer),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
-      dropout: this.dropout, seed: this.seed ?? null,
+      dropout: this.dropout, recurrentDropout: this.recurrentDropout, seed: this.seed ?? null,
     };
   }
 
@@ -274,6 +300,7 @@ export abstract class RecurrentLayer extends Layer {
 
   override dispose(): void {
     this.inputDropout?.dispose();
+    this.stateDropout?.dispose();
     super.dispose();
   }
 }

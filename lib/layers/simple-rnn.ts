@@ -5,6 +5,7 @@ import { rnnSequence } from '../ops/recurrent';
 import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
+import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `simpleRnn()`. */
@@ -23,6 +24,10 @@ export class SimpleRNN extends RecurrentLayer {
 
   constructor(args: SimpleRNNArgs) {
     super(args, 'SimpleRNN', 'simpleRnn');
+  }
+
+  protected droppedCell(): DroppedCell {
+    return { kind: 'rnn', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: null, activation: this.activation, recurrentActivation: 'linear' };
   }
 
   protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null): CellRun {

@@ -15,6 +15,8 @@ import type { Graph } from './graph';
 export interface GraphPass {
   outputs: Tensor[];
   activity: Tensor[];
+  /** Each output's mask ([batch, time] of 0 / 1: returnSequences over a masked input), or null. */
+  masks: Array<Tensor | null>;
 }
 
 /**
@@ -68,5 +70,5 @@ export function runGraph(graph: Graph, inputs: Tensor[], training: boolean, logi
     if (mask !== null) masks.set(node.outputs[0].id, mask);
     activity.push(...r.activity);
   }
-  return { outputs: graph.outputs.map((t) => values.get(t.id) as Tensor), activity };
+  return { outputs: graph.outputs.map((t) => values.get(t.id) as Tensor), activity, masks: graph.outputs.map((t) => masks.get(t.id) ?? null) };
 }

@@ -175,12 +175,12 @@ export abstract class Model extends ModelLifecycle {
   }
 
   /**
-   * @internal The forward pass of a model of one output with the activity penalties. With `logits`, the final softmax
-   * or sigmoid is left out.
+   * @internal The forward pass of a model of one output with the activity penalties and the output's time mask (or
+   * null). With `logits`, the final softmax or sigmoid is left out.
    */
-  forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[] } {
+  forwardWithLosses(x: Tensor, training: boolean, logits: boolean): { output: Tensor; activity: Tensor[]; mask: Tensor | null } {
     const r = this.forwardOutputs(x, training, logits ? [true] : null);
-    return { output: r.outputs[0], activity: r.activity };
+    return { output: r.outputs[0], activity: r.activity, mask: r.masks[0] };
   }
 
   /** @internal The graph on one batch tensor per input (a model used as a layer). */

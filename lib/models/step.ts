@@ -3,7 +3,9 @@ import { averageGradients } from '../distributed/fit-sync';
 import { noGrad } from '../autograd/tape';
 import { withPrevalidatedLabels } from '../losses/categorical-crossentropy';
 import { isBuiltInLoss } from '../losses/checks';
-import { add, div, mul } from '../ops/binary';
+import { ShapeError } from '../errors';
+import { add, div, maximum, mul } from '../ops/binary';
+import { reshape } from '../ops/reshape';
 import { mean, sum } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
 import { sigmoid } from '../ops/unary';
@@ -31,13 +33,17 @@ export interface BatchLoss {
 export function batchLoss(model: Model, compiled: Compiled, x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
   if (compiled.heads) return headsLoss(model, compiled, compiled.heads, x, y, w, training);
   const fused = compiled.logitsLoss !== null;
-  const { output, activity } = model.forwardWithLosses(x, training, fused);
+  const { output, activity, mask } = model.forwardWithLosses(x, training, fused);
   const loss = fused ? (compiled.logitsLoss as NonNullable<Compiled['logitsLoss']>) : compiled.loss;
-  return { total: withPenalties(model, lossOf(loss, y, output, w), activity), output };
+  return { total: withPenalties(model, lossOf(loss, y, output, w, mask), activity), output };
 }
 
-/** sum_i w_i l_i / batch, or mean_i l_i without weights (a scalar loss as is). */
-function lossOf(loss: Loss, y: Tensor, output: Tensor, w: Tensor | null): Tensor {
+/**
+ * sum_i w_i l_i / batch, or mean_i l_i without weights (a scalar loss as is). With the output's time mask
+ * m [batch, time] (Keras): sum_{i,t} w_i m_it l_it / max(1, sum_{i,t} m_it), the mean over the unmasked steps.
+ */
+function lossOf(loss: Loss, y: Tensor, output: Tensor, w: Tensor | null, mask: Tensor | null): Tensor {
+  if (mask !== null) return maskedLoss(loss, y, output, w, mask);
   if (!w && loss.batchMean) return loss.batchMean(y, output);  // the mean folded into the loss's fused op
   const perSample = loss.perSample(y, output);
   if (perSample.rank === 0) return perSample;
@@ -45,15 +51,27 @@ function lossOf(loss: Loss, y: Tensor, output: Tensor, w: Tensor | null): Tensor
   return mean(perSample);
 }
 
+/** The loss weighted by the time mask m [batch, time]: sum w_i m_it l_it / max(1, sum m_it). */
+function maskedLoss(loss: Loss, y: Tensor, output: Tensor, w: Tensor | null, mask: Tensor): Tensor {
+  const perStep = loss.perSample(y, output);
+  if (perStep.rank !== 2 || perStep.shape[0] !== mask.shape[0] || perStep.shape[1] !== mask.shape[1]) {
+    throw new ShapeError(`${loss.name}: the output carries a time mask [${mask.shape.join(', ')}], so the loss must give one value per step ` +
+      `(shape [batch, time]), got [${perStep.shape.join(', ')}]; use a loss that reduces only the last axis`);
+  }
+  let weighted = mul(perStep, mask);
+  if (w) weighted = mul(weighted, reshape(w, [mask.shape[0], 1]));
+  return div(sum(weighted), maximum(sum(mask), 1));
+}
+
 /**
  * A model compiled with heads (lib/models/heads.ts): sum_h weight_h * loss_h(y_h, output_h) + penalties; y is the
  * targets packed side by side. The output returned is the outputs packed the same way when metrics read it.
  */
 function headsLoss(model: Model, compiled: Compiled, heads: Head[], x: Tensor, y: Tensor, w: Tensor | null, training: boolean): BatchLoss {
-  const { outputs, activity } = model.forwardOutputs(x, training, heads.map((h) => h.logitsLoss !== null));
+  const { outputs, activity, masks } = model.forwardOutputs(x, training, heads.map((h) => h.logitsLoss !== null));
   let total: Tensor | null = null;
   heads.forEach((h, k) => {
-    const l = lossOf(h.logitsLoss ?? h.loss, headTarget(h, y), outputs[k], w);
+    const l = lossOf(h.logitsLoss ?? h.loss, headTarget(h, y), outputs[k], w, masks[k]);
     const weighted = h.weight === 1 ? l : mul(l, h.weight);
     total = total === null ? weighted : add(total, weighted);
   });

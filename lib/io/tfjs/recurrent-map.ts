@@ -7,9 +7,9 @@ import { CELL_ACTIVATIONS } from '../../ops/recurrent';
 import type { LayerSpec } from './layer-map';
 
 const RNN_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'kernelRegularizer',
-  'recurrentRegularizer', 'biasRegularizer', 'returnSequences', 'returnState', 'goBackwards', 'dropout', 'seed'];
-/** Options myelin computes with one value only: a stateful layer or recurrent dropout are refused. */
-const RNN_FIXED = { stateful: false, recurrent_dropout: 0 };
+  'recurrentRegularizer', 'biasRegularizer', 'returnSequences', 'returnState', 'goBackwards', 'dropout', 'recurrentDropout', 'seed'];
+/** Options myelin computes with one value only: a stateful layer is refused. */
+const RNN_FIXED = { stateful: false };
 
 /** The recurrent layer classes (what Bidirectional may wrap). */
 export const RECURRENT_CLASSES: readonly string[] = ['SimpleRNN', 'LSTM', 'GRU'];

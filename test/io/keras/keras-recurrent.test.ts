@@ -87,6 +87,12 @@ test('recurrent weights of the wrong shape, or missing, are a ModelFormatError n
   expect(await failure(extra)).toMatch(/layer "lstm_seq" \(LSTM\) has 4 weights in the file, myelin's layer has 3/);
 });
 
+test('recurrent_dropout is carried into the layer (a training-only option: predictions are unchanged)', async () => {
+  const model = await my.io.importKeras(withLayer('lstm_seq', 'lstm_seq', (c) => { c.recurrent_dropout = 0.2; }));
+  const lstm = model.layers.find((l) => l.name === 'lstm_seq')!;
+  expect(lstm.getConfig().recurrentDropout).toBe(0.2);
+});
+
 test('options myelin does not compute are refused by name', async () => {
   expect(await failure(withLayer('gru', 'gru', (c) => { c.reset_after = false; })))
     .toMatch(/layer "gru": GRU option reset_after = false is not supported: myelin computes the reset-after GRU/);
@@ -94,8 +100,6 @@ test('options myelin does not compute are refused by name', async () => {
     .toMatch(/layer "lstm_seq": LSTM option recurrent_activation = "hard_sigmoid" is not one a myelin recurrent cell computes/);
   expect(await failure(withLayer('lstm_seq', 'lstm_seq', (c) => { c.stateful = true; })))
     .toMatch(/layer "lstm_seq": LSTM option stateful = true is not supported/);
-  expect(await failure(withLayer('lstm_seq', 'lstm_seq', (c) => { c.recurrent_dropout = 0.2; })))
-    .toMatch(/layer "lstm_seq": LSTM option recurrent_dropout = 0.2 is not supported/);
   expect(await failure(withLayer('lstm_seq', 'lstm_seq', (c) => { c.zero_output_for_mask = true; })))
     .toMatch(/layer "lstm_seq": LSTM option zero_output_for_mask = true is not supported/);
   expect(await failure(withLayer('bilstm', 'bi_sum', (c) => { c.merge_mode = null; })))

@@ -11,14 +11,14 @@ export interface LaunchInfo {
   localRank: number;
 }
 
-function intVar(env: NodeJS.ProcessEnv, name: string): number | null {
+function intVar(env: Readonly<Record<string, string | undefined>>, name: string): number | null {
   const v = env[name];
   if (v === undefined || !/^\d+$/.test(v.trim())) return null;
   return Number(v);
 }
 
 /** The launcher's world as the environment describes it, or null (no launcher: a world of size 1). */
-export function detectLauncher(env: NodeJS.ProcessEnv = process.env): LaunchInfo | null {
+export function detectLauncher(env: Readonly<Record<string, string | undefined>> = process.env): LaunchInfo | null {
   const ompiSize = intVar(env, 'OMPI_COMM_WORLD_SIZE');
   if (ompiSize !== null && ompiSize > 0) {
     const rank = intVar(env, 'OMPI_COMM_WORLD_RANK') ?? 0;

@@ -61,6 +61,11 @@ export class Dense extends KernelLayer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
+  /** Dense works per step on a sequence, so a time mask passes through it (as Keras's Dense supports masking). */
+  override get passesMask(): boolean {
+    return true;
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

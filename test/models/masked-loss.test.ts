@@ -33,6 +33,22 @@ describe.each(['reference', 'cpu'] as const)('on %s', (backend) => {
     expect(Math.abs(loss - unmasked / 8)).toBeGreaterThan(1);
   });
 
+  test('a dense head on the sequence keeps the mask (Keras Dense supports masking)', () => {
+    const m = my.sequential([
+      my.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, inputShape: [4] }),
+      my.layers.simpleRnn({ units: 3, returnSequences: true }),
+      my.layers.dense({ units: 1 }),
+    ]);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = my.tensor([1, 2, 0, 0, 3, 1, 2, 0], [2, 4]);
+    const yv = [0.5, -0.2, 9, 9, 0.1, 0.3, -0.4, 9];
+    const pred = (m.predict(x) as my.Tensor).dataSync();
+    const on = [1, 1, 0, 0, 1, 1, 1, 0];
+    let total = 0;
+    on.forEach((k, i) => { total += k * (pred[i] - yv[i]) ** 2; });
+    expect(m.evaluate(x, my.tensor(yv, [2, 4, 1])) as number).toBeCloseTo(total / 5, 5);
+  });
+
   test('fit on a padded sequence takes the same step as on the unpadded one', async () => {
     const padded = model(5), plain = model(3);
     for (const mdl of [padded, plain]) mdl.compile({ optimizer: my.optimizers.sgd({ learningRate: 0.5 }), loss: 'mse' });

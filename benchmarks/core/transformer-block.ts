@@ -10,13 +10,10 @@
  * Pythons: /usr/bin/python3 (Debian's PyTorch 1.13) and MYELIN_BENCH_PYTHON2 (a PyTorch 2.x), each skipped with a
  * line when it cannot import torch.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as my from '../../lib/index';
+import { peerRounds } from './torch-peer-rounds';
 
 const [BATCH, SEQ, D, HEADS, FF, BATCHES] = [32, 64, 128, 4, 256, 20];
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The encoder block as a functional model (post-norm, as PyTorch's default). */
 export function encoderBlock(seq: number, d: number, heads: number, ff: number): my.Model {
@@ -27,66 +24,19 @@ export function encoderBlock(seq: number, d: number, heads: number, ff: number):
   return my.model({ inputs: x, outputs: my.layers.layerNormalization({ epsilon: 1e-5 }).apply(my.layers.add().apply([h, f])) });
 }
 
-/** Training samples per second of one epoch of BATCHES batches (after a warm-up epoch of 3 batches). */
-async function myelinRound(model: my.Model, x: my.Tensor, y: my.Tensor, warm: { x: my.Tensor; y: my.Tensor }): Promise<number> {
-  await model.fit(warm.x, warm.y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
-  const t0 = process.hrtime.bigint();
-  await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
-  return (BATCHES * BATCH) / (Number(process.hrtime.bigint() - t0) / 1e9);
-}
-
-function torchRound(python: string): { version: string; samplesPerSecond: Record<string, number> } | string {
-  const script = path.join(__dirname, '..', '..', '..', 'benchmarks', 'python', 'transformer_block.py');
-  try {
-    return JSON.parse(execFileSync(python, [script, String(BATCHES), '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  } catch (err) {
-    return `${python}: ${(err as Error).message.split('\n').slice(-2).join(' ').trim()}`;
-  }
-}
-
 /** Runs the benchmark and prints its table; returns the Markdown. */
 export async function runTransformerBlock(rounds: number): Promise<string> {
-  const pythons = ['/usr/bin/python3', process.env.MYELIN_BENCH_PYTHON2].filter((p): p is string => p !== undefined && fs.existsSync(p));
   my.setSeed(0);
   const model = encoderBlock(SEQ, D, HEADS, FF);
   model.compile({ optimizer: my.optimizers.adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
   const x = my.randomNormal([BATCHES * BATCH, SEQ, D], { seed: 1 });
   const y = my.randomNormal([BATCHES * BATCH, SEQ, D], { seed: 2 });
   const warm = { x: my.randomNormal([3 * BATCH, SEQ, D], { seed: 3 }), y: my.randomNormal([3 * BATCH, SEQ, D], { seed: 4 }) };
-  const mine: number[] = [];
-  const peers = new Map<string, { version: string; sps: Record<string, number[]> }>();
-  const skipped: string[] = [];
-  for (let r = 0; r < rounds; r++) {
-    mine.push(await myelinRound(model, x, y, warm));
-    for (const python of pythons) {
-      const got = torchRound(python);
-      if (typeof got === 'string') { if (r === 0) skipped.push(got); continue; }
-      const entry = peers.get(python) ?? { version: got.version, sps: {} };
-      for (const [k, v] of Object.entries(got.samplesPerSecond)) (entry.sps[k] ??= []).push(v);
-      peers.set(python, entry);
-    }
-  }
-  const info = my.backendInfo();
-  const ours = median(mine);
-  const lines = [
-    `### Transformer encoder block training, d ${D}, ${HEADS} heads, feed-forward ${FF}, sequence ${SEQ}, batch ${BATCH}`,
-    '',
-    `myelin backend ${info.backend} (${info.device}); Adam, MSE; medians of ${rounds} rounds of ${BATCHES} batches; samples/s (higher is better).`,
-    '',
-    '| side | samples/s | myelin / side |',
-    '| --- | ---: | ---: |',
-    `| myelin (${info.backend}) | ${ours.toFixed(0)} | 1.00x |`,
-  ];
-  let best = 0;
-  for (const [python, entry] of peers) {
-    for (const [threads, v] of Object.entries(entry.sps)) {
-      const s = median(v);
-      best = Math.max(best, s);
-      lines.push(`| PyTorch ${entry.version} (${python}), ${threads} | ${s.toFixed(0)} | ${(ours / s).toFixed(2)}x |`);
-    }
-  }
-  if (best > 0) lines.push('', `myelin / best PyTorch: ${(ours / best).toFixed(2)}x (target >= 1.0x)`);
-  for (const s of skipped) lines.push('', `skipped: ${s}`);
+  const lines = await peerRounds(model, { x, y, warm, batch: BATCH, batches: BATCHES }, 'transformer_block.py', [String(BATCHES), '1'], rounds, {
+    title: `Transformer encoder block training, d ${D}, ${HEADS} heads, feed-forward ${FF}, sequence ${SEQ}, batch ${BATCH}`,
+    training: 'Adam, MSE',
+    target: '>= 1.0x',
+  });
   const text = lines.join('\n');
   console.log(text);
   return text;

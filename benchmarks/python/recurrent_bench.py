@@ -5,11 +5,11 @@ median over `rounds` timed epochs of `batches` steps after a warm-up of 3. Print
 
 Run: python3 benchmarks/python/recurrent_bench.py lstm|gru [batches] [rounds]
 """
-import json
 import sys
-import time
 
 import torch
+
+from torch_training_speed import print_samples_per_second
 
 
 class Classifier(torch.nn.Module):
@@ -24,11 +24,6 @@ class Classifier(torch.nn.Module):
         return self.out(seq[:, -1])
 
 
-def median(xs):
-    s = sorted(xs)
-    return s[len(s) // 2]
-
-
 def main():
     cell = sys.argv[1]
     batches = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -37,28 +32,7 @@ def main():
     torch.manual_seed(0)
     x = torch.randint(1, 20000, (batches * batch, seq))
     y = torch.randint(0, 2, (batches * batch, 1)).float()
-    results = {}
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        model = Classifier(cell)
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-        loss_fn = torch.nn.BCEWithLogitsLoss()
-
-        def epoch(n):
-            for i in range(n):
-                opt.zero_grad()
-                loss = loss_fn(model(x[i * batch:(i + 1) * batch]), y[i * batch:(i + 1) * batch])
-                loss.backward()
-                opt.step()
-
-        epoch(3)
-        times = []
-        for _ in range(rounds):
-            t0 = time.perf_counter()
-            epoch(batches)
-            times.append(time.perf_counter() - t0)
-        results[f'{threads}t'] = batches * batch / median(times)
-    print(json.dumps({'version': torch.__version__, 'samplesPerSecond': results}))
+    print_samples_per_second(lambda: Classifier(cell), torch.nn.BCEWithLogitsLoss(), x, y, batch, batches, rounds)
 
 
 main()

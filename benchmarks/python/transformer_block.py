@@ -5,16 +5,11 @@ Each figure is the median over `rounds` timed epochs of `batches` steps after wa
 
 Run: python3 benchmarks/python/transformer_block.py [batches] [rounds]
 """
-import json
 import sys
-import time
 
 import torch
 
-
-def median(xs):
-    s = sorted(xs)
-    return s[len(s) // 2]
+from torch_training_speed import print_samples_per_second
 
 
 def main():
@@ -24,29 +19,10 @@ def main():
     torch.manual_seed(0)
     x = torch.randn(batches * batch, seq, d)
     y = torch.randn(batches * batch, seq, d)
-    results = {}
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        layer = torch.nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, activation='relu',
-                                                 batch_first=True, norm_first=False)
-        opt = torch.optim.Adam(layer.parameters(), lr=1e-3, eps=1e-7)
-
-        def epoch(n):
-            for i in range(n):
-                xb, yb = x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]
-                opt.zero_grad()
-                loss = torch.nn.functional.mse_loss(layer(xb), yb)
-                loss.backward()
-                opt.step()
-
-        epoch(3)
-        times = []
-        for _ in range(rounds):
-            t0 = time.perf_counter()
-            epoch(batches)
-            times.append(time.perf_counter() - t0)
-        results[f'{threads}t'] = batches * batch / median(times)
-    print(json.dumps({'version': torch.__version__, 'samplesPerSecond': results}))
+    print_samples_per_second(
+        lambda: torch.nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, activation='relu',
+                                                 batch_first=True, norm_first=False),
+        torch.nn.functional.mse_loss, x, y, batch, batches, rounds)
 
 
 main()

@@ -13,6 +13,9 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <strings.h>
 
 #include "cpu.h"
 
@@ -68,12 +71,45 @@ std::string identify(void* h) {
 // GEMMs the addon runs its own threaded kernels, and spinning BLAS threads then take their cores (on 2
 // cores an mnist-sized training step ran 25% slower). OpenBLAS reads OPENBLAS_THREAD_TIMEOUT (log2 of the
 // spin in cycles) when it loads; unless the user set it, spin 2^16 cycles (tens of microseconds) instead.
-// The variable is removed again after the dlopen, so child processes do not inherit it.
-void* open_library(const char* file) {
+// `coreType` (when not null) is passed as OPENBLAS_CORETYPE the same way. The variables are removed again
+// after the dlopen, so child processes do not inherit them.
+void* open_library(const char* file, const char* coreType = nullptr) {
   const bool set = std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr && setenv("OPENBLAS_THREAD_TIMEOUT", "16", 0) == 0;
+  const bool setCore = coreType != nullptr && setenv("OPENBLAS_CORETYPE", coreType, 1) == 0;
   void* h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (set) unsetenv("OPENBLAS_THREAD_TIMEOUT");
+  if (setCore) unsetenv("OPENBLAS_CORETYPE");
   return h;
+}
+
+// A DYNAMIC_ARCH OpenBLAS picks its kernels by the processor's family and model, and a release older than the
+// processor falls back to its SSE3 "Prescott" kernels (OpenBLAS 0.3.21 on an Emerald Rapids Xeon, model 0xCF:
+// its sgemm ran 2.6x slower than the SkylakeX kernels on the transformer benchmark's GEMMs). The core type
+// this processor's instructions allow, when OpenBLAS chose a weaker one: "SkylakeX" with AVX-512 F/BW/DQ/VL,
+// "Haswell" with AVX2 and FMA; nullptr when its choice is fine, the user set OPENBLAS_CORETYPE, or the
+// library does not say what it chose.
+const char* better_openblas_core(void* h) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  auto corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
+  if (corename == nullptr || std::getenv("OPENBLAS_CORETYPE") != nullptr) return nullptr;
+  const std::string core = corename();
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  auto oneOf = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (strcasecmp(core.c_str(), n) == 0) return true;
+    return false;
+  };
+  if (avx512 && !oneOf({"SkylakeX", "Cooperlake", "SapphireRapids"})) return "SkylakeX";
+  if (!avx512 && avx2 && !oneOf({"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "Excavator"})) {
+    return "Haswell";
+  }
+#else
+  (void)h;
+#endif
+  return nullptr;
 }
 
 bool try_open(const char* file, int threads) {
@@ -87,6 +123,21 @@ bool try_open(const char* file, int threads) {
     g_blas.tried.push_back(std::string(file) + ": no cblas_sgemm");
     dlclose(h);
     return false;
+  }
+  if (const char* core = better_openblas_core(h)) {
+    // dlclose runs OpenBLAS's shutdown; the reopen runs its start-up again with the core type set.
+    auto corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
+    const std::string chose = corename();
+    dlclose(h);
+    h = open_library(file, core);
+    sgemm = h == nullptr ? nullptr : reinterpret_cast<CblasSgemm>(dlsym(h, "cblas_sgemm"));
+    if (sgemm == nullptr) {
+      g_blas.tried.push_back(std::string(file) + ": could not be reopened with OPENBLAS_CORETYPE=" + core);
+      return false;
+    }
+    corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
+    g_blas.tried.push_back(std::string(file) + ": OpenBLAS chose the " + chose + " kernels for this processor; " +
+                           "reopened with OPENBLAS_CORETYPE=" + core + " (" + (corename ? corename() : "?") + ")");
   }
   g_blas.tried.push_back(std::string(file) + ": loaded");
   g_blas.sgemm = sgemm;

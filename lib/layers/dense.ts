@@ -50,11 +50,12 @@ export class Dense extends KernelLayer {
   forward(x: Tensor, logits: boolean): Tensor {
     const kernel = this.kernel as Variable;
     const act = getActivation(this.activation);
-    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    // The dense op takes [..., features] as it is; only a single row [features] is made 2-D.
+    const rows = x.rank === 1 ? reshape(x, [1, x.shape[0]]) : x;
     const fusedAct = logits ? 'linear' : act.fused ?? 'linear';
-    let y = denseOp(flat, kernel, this.bias, fusedAct, fusedAct === 'linear' ? 0 : act.param);
+    let y = denseOp(rows, kernel, this.bias, fusedAct, fusedAct === 'linear' ? 0 : act.param);
     if (act.fused === null && !logits) y = act.apply(y);
-    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return x.rank === 1 ? reshape(y, [this.units]) : y;
   }
 
   computeOutputShape(inputShape: number[]): number[] {

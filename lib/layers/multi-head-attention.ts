@@ -255,11 +255,10 @@ export class MultiHeadAttention extends Layer {
     return this.scoresOut ? [out, probs] : [out];
   }
 
-  /** x [B, T, d] @ kernel (read as [d, width]) + bias: [B, T, width]. */
+  /** x [B, T, d] @ kernel (read as [d, width]) + bias: [B, T, width] (the dense op takes the 3-D x as it is). */
   private project(x: Tensor, kernel: Variable, bias: Variable | null, width: number): Tensor {
-    const [B, T, d] = x.shape;
-    const y = denseOp(reshape(x, [B * T, d]), reshape(kernel, [d, width]), bias ? reshape(bias, [width]) : null, 'linear');
-    return reshape(y, [B, T, width]);
+    const d = x.shape[2];
+    return denseOp(x, reshape(kernel, [d, width]), bias ? reshape(bias, [width]) : null, 'linear');
   }
 
   computeOutputShape(inputShape: number[]): number[] {

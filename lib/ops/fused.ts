@@ -3,49 +3,68 @@
  * but runs as one backend kernel forward and few kernels backward.
  */
 import { needsGradient, record, retainForGradient, willRecord } from '../autograd/tape';
+import type { Backend } from '../backend/backend';
 import type { UnaryOp } from '../backend/kernel-ids';
 import { ShapeError, ValueError, describe } from '../errors';
+import { sizeOf } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import { activationGrad } from './activation-grad';
 import { checkRank, checkTensor, commonBackend } from './checks';
 import { empty } from './creation';
-import { matmul } from './matmul';
-import { sum } from './reduce';
 
 /** Activations the fused dense op applies in its epilogue. */
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus'] as const;
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 
+/** A new tensor of `shape` = op(a) op(b) for a and b read as [m, k] and [k, n] matrices (transposed as asked). */
+function gemmInto(backend: Backend, a: Tensor, b: Tensor, shape: number[], m: number, n: number, k: number, transA: boolean, transB: boolean): Tensor {
+  const out = empty(shape, k === 0);
+  if (m > 0 && n > 0 && k > 0) backend.gemm(a.storage, b.storage, out.storage, m, n, k, transA, transB, 1, 0);
+  return out;
+}
+
+/** The sums over the m rows of x read as [m, n]: [n]. */
+function columnSums(backend: Backend, x: Tensor, m: number, n: number): Tensor {
+  const out = empty([n], m === 0);
+  if (m > 0 && n > 0) backend.reduce('sum', x.storage, out.storage, 1, m, n);
+  return out;
+}
+
 /**
- * activation(x @ w + bias): x [m, k], w [k, n], bias [n] or null. `param` is the activation's parameter
- * (leakyRelu / elu alpha). Backward: dz = dy * act'(z); dx = dz w^T; dw = x^T dz; dbias = sum_rows dz.
+ * activation(x @ w + bias): x [m, k] (or [..., k]: every leading axis is a row, as a dense layer applies to each
+ * step of a sequence, with no reshaped copy), w [k, n], bias [n] or null; the result is [m, n] (or [..., n]).
+ * `param` is the activation's parameter (leakyRelu / elu alpha).
+ * Backward: dz = dy * act'(z); dx = dz w^T; dw = x^T dz; dbias = sum_rows dz.
  */
 export function dense(x: Tensor, w: Tensor, bias: Tensor | null, activation: DenseActivation = 'linear', param = 0): Tensor {
   checkTensor(x, 'dense', 'x');
   checkTensor(w, 'dense', 'kernel');
   if (bias !== null) checkTensor(bias, 'dense', 'bias');
   if (!DENSE_ACTIVATIONS.includes(activation)) throw new ValueError(`dense: activation must be one of ${DENSE_ACTIVATIONS.join(', ')}, got ${describe(activation)}`);
-  checkRank(x, 2, 'dense', 'x');
+  if (x.rank < 2) throw new ShapeError(`dense: x must have rank 2 or more ([rows, features] or [..., features]), got shape [${x.shape.join(', ')}]`);
   checkRank(w, 2, 'dense', 'kernel');
   const backend = bias ? commonBackend('dense', x, w, bias) : commonBackend('dense', x, w);
-  const [m, k] = x.shape;
+  const k = x.shape[x.rank - 1];
+  const m = sizeOf(x.shape.slice(0, -1));
   const n = w.shape[1];
+  const outShape = [...x.shape.slice(0, -1), n];
   if (w.shape[0] !== k) throw new ShapeError(`dense: x has ${k} features per row but the kernel expects ${w.shape[0]} (kernel shape [${w.shape.join(', ')}])`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias must have shape [${n}], got [${bias.shape.join(', ')}]`);
   const op = activation as UnaryOp;
   const inputs = bias ? [x, w, bias] : [x, w];
-  const y = empty([m, n], k === 0);
+  const y = empty(outShape, k === 0);
   // The pre-activation is kept only for a gradient rule that needs it; otherwise the activation runs in place
   // (a GPU backend can then fuse it into the GEMM). ReLU's derivative reads as well from its output: y > 0
   // exactly where z > 0.
-  const z = op === 'linear' || op === 'relu' || !willRecord(inputs) ? y : empty([m, n], k === 0);
+  const z = op === 'linear' || op === 'relu' || !willRecord(inputs) ? y : empty(outShape.slice(), k === 0);
   if (m > 0 && n > 0) backend.denseForward(x.storage, w.storage, bias ? bias.storage : null, z.storage, y.storage, m, n, k, op, param);
   const wantDx = needsGradient(x);
   const recorded = record('dense', inputs, y, (dy) => {
     const { dz, dbias } = activationGrad(backend, op, z, y, dy, bias !== null, m, n, param);
     // No dx for an input that nothing differentiates (the batch itself): one GEMM of three saved.
-    const grads: (Tensor | null)[] = [wantDx ? matmul(dz, w, false, true) : null, matmul(x, dz, true, false)];
-    if (bias) grads.push(dbias ?? sum(dz, 0));
+    const grads: (Tensor | null)[] = [wantDx ? gemmInto(backend, dz, w, x.shape.slice(), m, k, n, false, true) : null,
+      gemmInto(backend, x, dz, [k, n], k, n, m, true, false)];
+    if (bias) grads.push(dbias ?? columnSums(backend, dz, m, n));
     return grads;
   });
   if (z !== y) {

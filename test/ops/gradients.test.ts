@@ -82,6 +82,10 @@ describeEachBackend('gradients', () => {
   test.each(['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'gelu', 'silu', 'softplus', 'leakyRelu'] as const)('fused dense (%s)', (act) => {
     checkGradients((x, w, b) => my.dense(x, w, b, act, 0.2), [v([4, 3], 39, -2, 2), v([3, 5], 40, -1, 1), v([5], 41, -1, 1)], { tol: 1e-2 });
   });
+  test('fused dense on [batch, time, features] rows (no reshape)', () => {
+    checkGradients((x, w, b) => my.dense(x, w, b, 'gelu'), [v([2, 3, 4], 45, -2, 2), v([4, 3], 46, -1, 1), v([3], 47, -1, 1)], { tol: 1e-2 });
+    checkGradients((x, w, b) => my.dense(x, w, b, 'linear'), [v([2, 2, 3], 48), v([3, 2], 49), v([2], 50)]);
+  });
   test('fused dense without bias', () => {
     checkGradients((x, w) => my.dense(x, w, null, 'tanh'), [v([2, 3], 42), v([3, 2], 43)]);
   });

@@ -125,6 +125,11 @@ describeEachBackend('op semantics', () => {
       const composed = (act === 'linear' ? z : (my as unknown as Record<string, (t: my.Tensor) => my.Tensor>)[act](z)).dataSync();
       fused.forEach((v, i) => expect(Math.abs(v - composed[i])).toBeLessThan(1e-5));
     }
+    // Rows of a [batch, time, features] input: the same values as the 2-D op on the reshaped rows.
+    const x3 = my.randomNormal([2, 5, 4], { seed: 5 });
+    const y3 = my.dense(x3, w, b, 'relu');
+    expect(y3.shape).toEqual([2, 5, 3]);
+    expect(Array.from(y3.dataSync())).toEqual(Array.from(my.dense(my.reshape(x3, [10, 4]), w, b, 'relu').dataSync()));
     const logits = my.randomNormal([4, 3], { seed: 4 });
     const labels = my.tensor([0, 2, 1, 2]);
     const oneHot = my.tensor([[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]]);

@@ -6,6 +6,7 @@
 #include "../common/args.h"
 #include "../common/attention_args.h"
 #include "../common/thread_pool.h"
+#include "cell_activations.h"
 #include "cpu.h"
 #include "kernel.h"
 
@@ -70,6 +71,59 @@ Kernel PrepareBatchedGemm(const Args& args) {
   };
 }
 
+namespace {
+
+// One row of the unmasked softmax over its first `last` entries (the causal prefix, or all): max, exp and sum
+// branch-free in float so that they run as SIMD (the cell kernels' polynomial exp, relative error ~2e-7); a NaN
+// entry makes the whole prefix NaN, as the masked path gives.
+// Compiled with the options of cell_activations.h (no trapping math), or its fast_exp is not inlined.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+MYELIN_CLONES void softmax_prefix(const float* xr, float* yr, size_t last) {
+  float mx = xr[0];
+#pragma omp simd reduction(max : mx)
+  for (size_t s = 0; s < last; ++s) mx = xr[s] > mx ? xr[s] : mx;
+  float sum = 0.f;
+#pragma omp simd reduction(+ : sum)
+  for (size_t s = 0; s < last; ++s) {
+    const float e = cell::fast_exp(xr[s] - mx);
+    yr[s] = e;
+    sum += e;
+  }
+  const float inv = 1.f / sum;
+#pragma omp simd
+  for (size_t s = 0; s < last; ++s) yr[s] *= inv;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+// One row with a mask row `mr` (entries where it is 0 take no part), over the first `last` entries; returns false
+// when no entry takes part (the caller then writes zeros).
+bool masked_softmax_prefix(const float* xr, const float* mr, float* yr, size_t last) {
+  float mx = -INFINITY;
+  bool any = false;
+  for (size_t s = 0; s < last; ++s) {
+    if (mr[s] == 0.f) continue;
+    mx = any ? (xr[s] > mx || xr[s] != xr[s] ? xr[s] : mx) : xr[s];
+    any = true;
+  }
+  if (!any) return false;
+  double sum = 0.0;
+  for (size_t s = 0; s < last; ++s) {
+    const float e = mr[s] != 0.f ? std::exp(xr[s] - mx) : 0.f;
+    yr[s] = e;
+    sum += e;
+  }
+  const float inv = static_cast<float>(1.0 / sum);
+  for (size_t s = 0; s < last; ++s) yr[s] *= inv;
+  return true;
+}
+
+}  // namespace
+
 // maskedSoftmax(x, mask, y, batch, heads, rows, cols, causal): softmax over the entries with mask[b, t, s] != 0
 // (and s <= t when causal), 0 elsewhere; a row with none is all 0.
 Kernel PrepareMaskedSoftmax(const Args& args) {
@@ -85,26 +139,13 @@ Kernel PrepareMaskedSoftmax(const Args& args) {
       for (size_t r = begin; r < end; ++r) {
         const size_t t = r % g.rows, b = r / (g.rows * g.heads);
         const float* xr = x.data + r * g.cols;
-        const float* mr = mask.data == nullptr ? nullptr : mask.data + (b * g.rows + t) * g.cols;
         float* yr = y.data + r * g.cols;
         size_t last = g.causal ? std::min(g.cols, t + 1) : g.cols;  // entries from `last` on never take part
-        float mx = -INFINITY;
-        bool any = false;
-        for (size_t s = 0; s < last; ++s) {
-          if (mr != nullptr && mr[s] == 0.f) continue;
-          mx = any ? (xr[s] > mx || xr[s] != xr[s] ? xr[s] : mx) : xr[s];
-          any = true;
+        if (mask.data == nullptr) {
+          softmax_prefix(xr, yr, last);
+        } else if (!masked_softmax_prefix(xr, mask.data + (b * g.rows + t) * g.cols, yr, last)) {
+          last = 0;
         }
-        if (!any) last = 0;
-        double sum = 0.0;
-        for (size_t s = 0; s < last; ++s) {
-          const bool on = mr == nullptr || mr[s] != 0.f;
-          const float e = on ? std::exp(xr[s] - mx) : 0.f;
-          yr[s] = e;
-          sum += e;
-        }
-        const float inv = any ? static_cast<float>(1.0 / sum) : 0.f;
-        for (size_t s = 0; s < last; ++s) yr[s] *= inv;
         for (size_t s = last; s < g.cols; ++s) yr[s] = 0.f;
       }
     });

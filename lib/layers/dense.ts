@@ -48,9 +48,8 @@ export class Dense extends KernelLayer {
    * model then applies the cross-entropy to the logits).
    */
   forward(x: Tensor, logits: boolean): Tensor {
-    const kernel = this.kernel as Variable;
     const act = getActivation(this.activation);
-    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    const [flat, kernel] = this.computeOperands(x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]), this.kernel as Variable);
     const fusedAct = logits ? 'linear' : act.fused ?? 'linear';
     let y = denseOp(flat, kernel, this.bias, fusedAct, fusedAct === 'linear' ? 0 : act.param);
     if (act.fused === null && !logits) y = act.apply(y);

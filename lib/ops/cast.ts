@@ -20,8 +20,10 @@ export const HALF_DTYPES: readonly HalfDtype[] = ['bfloat16', 'float16'];
  * high mantissa bits and float32's range; float16 keeps 11 significant bits, |x| >= 65520 becomes +-Infinity and
  * |x| < 2^-14 rounds to multiples of 2^-24; NaN stays NaN). `dtype` 'float32' returns x itself.
  *
- * Gradient: straight-through, dx = dy in float32 (as PyTorch's autocast casts and Keras's mixed policies are
- * differentiated: the rounding is treated as the identity).
+ * Gradient: straight-through (the rounding counts as the identity, as autocast's casts do), and the gradient of a
+ * 16-bit value is itself a 16-bit value: dx = roundToDtype(dy, dtype), widened to float32 exactly. So a float16
+ * gradient below 2^-25 in magnitude is 0, as on a GPU (the underflow that loss scaling prevents); bfloat16 keeps
+ * float32's range and only loses mantissa bits.
  */
 export function roundToDtype(x: Tensor, dtype: HalfDtype | 'float32'): Tensor {
   checkTensor(x, 'roundToDtype', 'x');
@@ -31,6 +33,6 @@ export function roundToDtype(x: Tensor, dtype: HalfDtype | 'float32'): Tensor {
   }
   const y = empty(x.shape);
   if (x.size > 0) x.backend.roundToHalf(x.storage, y.storage, x.size, dtype === 'float16');
-  record('roundToDtype', [x], y, (dy) => [dy]);
+  record('roundToDtype', [x], y, (dy) => [roundToDtype(dy, dtype)]);
   return y;
 }

@@ -15,7 +15,7 @@ const FACTORIES: Record<string, (cfg: Record<string, unknown>) => Optimizer> = {
   adamw: (c) => adamw(c as never),
   adagrad: (c) => adagrad(c as never),
   rmsprop: (c) => rmsprop(c as never),
-  losscaleoptimizer: (c) => {
+  lossscaleoptimizer: (c) => {
     const { innerOptimizer, ...options } = c;
     return lossScaleOptimizer(getOptimizer(innerOptimizer as never), options as never);
   },

@@ -31,6 +31,7 @@
         "native/cpu/reduce.cc",
         "native/cpu/run_batches.cc",
         "native/cpu/softmax.cc",
+        "native/cpu/cast.cc",
         "native/cpu/shuffle.cc",
         "native/cpu/sigmoid_xent.cc",
         "native/cpu/train_epochs.cc",

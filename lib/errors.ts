@@ -22,6 +22,18 @@ export class DisposedError extends MyelinError {}
 /** A backend cannot be loaded or cannot run the requested work. */
 export class BackendError extends MyelinError {}
 
+/**
+ * Training cannot go on because its numbers broke down: a dynamic loss scale that fell to 0 (every step's gradients
+ * were non-finite). `step` is the optimizer step at which it happened.
+ */
+export class NumericError extends MyelinError {
+  readonly step: number;
+  constructor(message: string, step: number) {
+    super(message);
+    this.step = step;
+  }
+}
+
 /** A saved model directory or weights file is malformed, truncated or hostile. */
 export class ModelFormatError extends MyelinError {}
 

@@ -14,6 +14,8 @@
 #      instead of cuBLAS) and PyTorch eager with
 #      fused Adam (torch_mlp.py), then a summary table
 #   4b. dropout-speed.js on cuda (the dropout target of the training engine) before the variants below
+#   4c. mixed precision (issue 21): mixed-fit.js (the wide MLP through fit in float32, TF32, mixed_bfloat16 and
+#       mixed_float16) and torch_mlp.py's float32, TF32 and bf16 autocast lines of it, tabled by summary.js
 #   5. diagnostics: fit-phases.js (the one-time cost of a fit of the large MLP, by phase and backend call) and,
 #      where Nsight Compute is installed, the kernel-by-kernel times of one 784-512-512-10 step (profile-step.js
 #      under ncu, tabled by kernel-table.js)
@@ -97,6 +99,15 @@ save
 step "dropout on the fast path: 64-256-256-10 with dropout(0.2) after each hidden layer vs without (target >= 0.8x)"
 if fits 100 "dropout-speed on cuda"; then
   timeout 100 node dist/benchmarks/core/dropout-speed.js cuda --runs 5 --epochs 3 2>&1 | tee "$OUT_DIR/dropout-cuda.txt" || { echo "dropout-speed on cuda failed"; status=1; }
+fi
+save
+
+step "mixed precision (issue 21): the 1024-4096-4096-1024 fit in float32, TF32, mixed_bfloat16, mixed_float16; PyTorch float32, TF32, bf16 autocast"
+if fits 90 "mixed precision (mixed-fit.js and torch_mlp.py on the wide MLP)"; then
+  timeout 50 node dist/benchmarks/gpu/mixed-fit.js cuda > "$OUT_DIR/mixed-fit.jsonl" 2>&1 || { echo "mixed-fit failed"; status=1; }
+  PYTHONUNBUFFERED=1 timeout 40 python3 benchmarks/gpu/torch_mlp.py "1024-4096-4096-1024" > "$OUT_DIR/torch-mixed.jsonl" 2>&1 || echo "(the PyTorch runner failed)"
+  cat "$OUT_DIR/mixed-fit.jsonl" "$OUT_DIR/torch-mixed.jsonl"
+  node benchmarks/gpu/summary.js "$OUT_DIR/mixed-fit.jsonl" "$OUT_DIR/torch-mixed.jsonl" | tee "$OUT_DIR/summary-mixed.txt"
 fi
 save
 

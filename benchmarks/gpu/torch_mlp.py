@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch peer of benchmarks/gpu/myelin-mlp.ts: the workloads of benchmarks/gpu/workloads.ts (same sizes,
-steps, learning rates; keep both lists in sync), eager mode, torch.optim.Adam(fused=True, eps=1e-7), data
+steps, learning rates; keep both lists in sync; the 'bf16 autocast' line is the peer of mixed-fit.ts's
+mixed_bfloat16, torch.autocast around the forward pass), eager mode, torch.optim.Adam(fused=True, eps=1e-7), data
 already on the GPU, loss read once per epoch. Prints one JSON line per workload, like the myelin runner.
 Usage: python3 benchmarks/gpu/torch_mlp.py [substring of a workload name]"""
 import json
@@ -18,6 +19,8 @@ WORKLOADS = [
      "samples": 1024 * 16, "steps": 50, "seed": 2, "lr": 1e-3, "tf32": False, "warmup": 5},
     {"name": "mlp 1024-4096-4096-1024, batch 1024, TF32", "layers": [1024, 4096, 4096, 1024], "batch": 1024,
      "samples": 1024 * 16, "steps": 50, "seed": 2, "lr": 1e-3, "tf32": True, "warmup": 5},
+    {"name": "mlp 1024-4096-4096-1024, batch 1024, bf16 autocast", "layers": [1024, 4096, 4096, 1024], "batch": 1024,
+     "samples": 1024 * 16, "steps": 50, "seed": 2, "lr": 1e-3, "tf32": False, "warmup": 5, "autocast": torch.bfloat16},
     {"name": "mlp 2-10-1, batch 32 (latency)", "layers": [2, 10, 1], "batch": 32, "samples": 3200, "steps": 1000,
      "seed": 3, "lr": 1e-2, "tf32": False, "warmup": 50},
 ]
@@ -46,11 +49,13 @@ def train(w, steps, loss_every):
     for step in range(steps):
         b = step % batches
         h = x[b * batch:(b + 1) * batch]
-        for i in range(0, len(params), 2):
-            h = torch.addmm(params[i + 1], h, params[i])
-            if i + 2 < len(params):
-                h = F.relu(h)
+        with torch.autocast("cuda", dtype=w.get("autocast") or torch.bfloat16, enabled="autocast" in w):
+            for i in range(0, len(params), 2):
+                h = torch.addmm(params[i + 1], h, params[i])
+                if i + 2 < len(params):
+                    h = F.relu(h)
         yb = y[b * batch:(b + 1) * batch]
+        h = h.float()  # autocast: the logits and the loss in float32
         loss = F.mse_loss(h, yb) if layers[-1] == 1 else F.cross_entropy(h, yb)
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -24,3 +24,10 @@ export const GPU_WORKLOADS: GpuWorkload[] = [
   { name: 'mlp 1024-4096-4096-1024, batch 1024, TF32', spec: big, tf32: true, warmupSteps: 5 },
   { name: 'mlp 2-10-1, batch 32 (latency)', spec: tiny, tf32: false, warmupSteps: 50 },
 ];
+
+/**
+ * The mixed-precision workload of issue 21 (benchmarks/gpu/mixed-fit.ts; torch_mlp.py's 'bf16 autocast' line is its
+ * peer): the large MLP of the float32 / TF32 workloads, trained in float32, TF32, mixed_bfloat16 and
+ * mixed_float16 in one process.
+ */
+export const MIXED_PRECISION_WORKLOAD: GpuWorkload = { name: 'mlp 1024-4096-4096-1024, batch 1024, mixed precision', spec: big, tf32: false, warmupSteps: 5 };

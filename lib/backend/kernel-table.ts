@@ -122,6 +122,16 @@ export const KERNELS = {
   softmaxGrad: kernel<(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, log: boolean) => void>(
     ['in', 'in', 'out', 'count', 'count', 'flag']),
 
+  // ---- rounding to 16-bit floats (mixed precision, lib/ops/cast.ts) ------------------------------------------
+  /**
+   * out[i] = x[i] rounded to the nearest bfloat16 value (float16 when `float16`), kept as float32: what a cast to the
+   * 16-bit type and back gives. Round to nearest, ties to even. bfloat16 keeps float32's exponent range (the 8 high
+   * mantissa bits stay); float16 has 11 significant bits, magnitudes >= 65520 become infinity and those below 2^-14
+   * round to multiples of 2^-24 (subnormals; 2^-25 and below give 0). NaN stays NaN, infinities and signed zeros
+   * are kept. x and out may be the same buffer.
+   */
+  roundToHalf: kernel<(x: Buf, out: Buf, n: number, float16: boolean) => void>(['in', 'out', 'count', 'flag']),
+
   // ---- linear algebra -----------------------------------------------------------------------------------
   /**
    * out[m, n] = alpha * op(a) @ op(b) + beta * out, op(a) of shape [m, k] (a is [k, m] when transA),

@@ -44,6 +44,8 @@ export interface FitNeeds {
   validation: boolean;
   /** Trainable weights with a constraint (projected by the optimizer in JavaScript after every step). */
   constraints?: boolean;
+  /** Dynamic loss scaling (a LossScaleOptimizer): whether each step is applied is decided in JavaScript. */
+  lossScaling?: boolean;
   /** Ranks of the distributed world (lib/distributed); > 1: gradients are averaged in JavaScript every step. Default 1. */
   worldSize?: number;
 }
@@ -63,6 +65,7 @@ export function chooseStrategy(needs: FitNeeds): StrategyChoice {
   if (needs.metrics) perBatch.push('metrics');
   if (needs.sampleWeights) perBatch.push('sample or class weights');
   if (needs.constraints) perBatch.push('weight constraints');
+  if (needs.lossScaling) perBatch.push('loss scaling (a step with non-finite gradients is skipped)');
   if ((needs.worldSize ?? 1) > 1) {
     return pick('compiled-replay', `a distributed world of ${needs.worldSize} ranks: gradients are all-reduced in JavaScript between backward and optimizer`, true);
   }

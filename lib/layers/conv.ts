@@ -115,14 +115,14 @@ export abstract class Conv extends KernelLayer {
     const act = getActivation(this.activation);
     const fused = logits ? 'linear' : act.fused ?? 'linear';
     const options = { padding: this.padding, activation: fused, param: fused === 'linear' ? 0 : act.param };
-    const kernel = this.kernel as Variable;
+    const [input, kernel] = this.computeOperands(x, this.kernel as Variable);
     let y: Tensor;
     if (this.rank === 2) {
-      y = this.convolve2d(x, kernel, this.bias, { ...options, strides: [this.strides[0], this.strides[1]], dilationRate: [this.dilationRate[0], this.dilationRate[1]] });
+      y = this.convolve2d(input, kernel, this.bias, { ...options, strides: [this.strides[0], this.strides[1]], dilationRate: [this.dilationRate[0], this.dilationRate[1]] });
     } else {
       // A 1-D convolution is a 2-D one over a single row.
       const [n, steps, channels] = x.shape;
-      const y4 = conv2dOp(reshape(x, [n, 1, steps, channels]), reshape(kernel, [1, ...kernel.shape]), this.bias,
+      const y4 = conv2dOp(reshape(input, [n, 1, steps, channels]), reshape(kernel, [1, ...kernel.shape]), this.bias,
         { ...options, strides: [1, this.strides[0]], dilationRate: [1, this.dilationRate[0]] });
       y = reshape(y4, [n, y4.shape[2], this.filters]);
     }

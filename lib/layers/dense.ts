@@ -48,10 +48,9 @@ export class Dense extends KernelLayer {
    * model then applies the cross-entropy to the logits).
    */
   forward(x: Tensor, logits: boolean): Tensor {
-    const kernel = this.kernel as Variable;
     const act = getActivation(this.activation);
     // The dense op takes [..., features] as it is; only a single row [features] is made 2-D.
-    const rows = x.rank === 1 ? reshape(x, [1, x.shape[0]]) : x;
+    const [rows, kernel] = this.computeOperands(x.rank === 1 ? reshape(x, [1, x.shape[0]]) : x, this.kernel as Variable);
     const fusedAct = logits ? 'linear' : act.fused ?? 'linear';
     let y = denseOp(rows, kernel, this.bias, fusedAct, fusedAct === 'linear' ? 0 : act.param);
     if (act.fused === null && !logits) y = act.apply(y);

@@ -6,6 +6,7 @@ import { ValueError, describe } from '../errors';
 import { getInitializer } from '../initializers/index';
 import type { Initializer } from '../initializers/initializer';
 import { getRegularizer, isBuiltInRegularizer } from '../regularizers/index';
+import { roundToDtype } from '../ops/cast';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import type { Regularizer } from '../regularizers/regularizer';
@@ -87,6 +88,16 @@ export abstract class KernelLayer extends Layer {
   protected addKernelAndBias(kernelShape: number[], units: number): void {
     this.kernel = this.addWeight('kernel', kernelShape, this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
     if (this.useBias) this.bias = this.addWeight('bias', [units], this.biasInitializer, this.biasRegularizer, true, this.biasConstraint);
+  }
+
+  /**
+   * The input and the kernel as the layer's matmul / convolution reads them: rounded to the policy's compute dtype
+   * (bfloat16 or float16: `roundToDtype`, gradients straight through) under a mixed policy, themselves under
+   * float32. The products then accumulate in float32.
+   */
+  protected computeOperands(x: Tensor, kernel: Tensor): [Tensor, Tensor] {
+    const dtype = this.dtypePolicy.computeDtype;
+    return [roundToDtype(x, dtype), roundToDtype(kernel, dtype)];
   }
 
   override activityLoss(output: Tensor): Tensor | null {

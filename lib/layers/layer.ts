@@ -15,6 +15,7 @@ import type { Regularizer } from '../regularizers/regularizer';
 import type { Constraint } from '../constraints/constraint';
 import { GraphNode, isSymbolic, type SymbolicTensor } from './symbolic';
 import { checkOptions, optionKeys } from '../options/strict';
+import { getGlobalPolicy, toPolicy, type Policy, type PolicySpec } from '../mixed-precision/policy';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -24,10 +25,15 @@ export interface LayerArgs {
   trainable?: boolean;
   /** Shape of one sample (no batch dimension); only needed on the first layer of a model. */
   inputShape?: number[];
+  /**
+   * Dtype policy (lib/mixed-precision/policy.ts): 'float32', 'mixed_bfloat16', 'mixed_float16', a Policy or
+   * `{ computeDtype, variableDtype }`. Default: the global policy when the layer is made (`setGlobalPolicy`).
+   */
+  dtype?: PolicySpec;
 }
 
 /** The keys every layer takes (LayerArgs). */
-export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, inputShape: true });
+export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, trainable: true, inputShape: true, dtype: true });
 
 /** The factory a layer class is made with: 'Dense' -> 'dense', 'Conv2D' -> 'conv2d', 'MaxPooling1D' -> 'maxPooling1d'. */
 function factoryName(className: string): string {
@@ -108,6 +114,8 @@ export abstract class Layer {
   inputShape: number[] | null;
   /** @internal The graph nodes where this layer was applied to symbolic tensors (one per application). */
   readonly inboundNodes: GraphNode[] = [];
+  /** The dtype policy: what the layer computes in (its variables are float32). */
+  readonly dtypePolicy: Policy;
   private _trainable: boolean;
   private readonly entries: WeightEntry[] = [];
 
@@ -121,6 +129,7 @@ export abstract class Layer {
     if (args.trainable !== undefined && typeof args.trainable !== 'boolean') throw new ValueError(`${className}: trainable must be a boolean, got ${describe(args.trainable)}`);
     this.name = args.name ?? defaultName(className);
     this._trainable = args.trainable ?? true;
+    this.dtypePolicy = args.dtype === undefined ? getGlobalPolicy() : toPolicy(args.dtype, `${className}: dtype`);
     this.inputShape = args.inputShape === undefined ? null : checkSampleShape(args.inputShape, `${className}: inputShape`);
   }
 
@@ -350,6 +359,7 @@ export abstract class Layer {
   getConfig(): Record<string, unknown> {
     const cfg: Record<string, unknown> = { name: this.name, trainable: this._trainable };
     if (this.inputShape) cfg.inputShape = this.inputShape.slice();
+    if (this.dtypePolicy.mixed) cfg.dtype = this.dtypePolicy.name;
     return cfg;
   }
 

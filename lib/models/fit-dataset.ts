@@ -4,6 +4,7 @@
  * steps); on the cpu backend consecutive batches go in groups to native jobs on a worker thread, so the JavaScript
  * thread reads and parses the next group meanwhile (lib/models/dataset-step-groups.ts).
  */
+import { LossScaleOptimizer, logLossScale } from '../optimizers/loss-scale-optimizer';
 import { ValueError, describe } from '../errors';
 import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
 import { chooseStrategy } from '../engine/strategy';
@@ -156,7 +157,8 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
           try {
             if (native === undefined) {
               syncWeightsAtFitStart(model.weights);  // a distributed world (the model is built now): rank 0's values
-              const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false, worldSize: distributedSize() });
+              const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false, worldSize: distributedSize(),
+                lossScaling: compiled.optimizer instanceof LossScaleOptimizer });
               native = (choice.strategy === 'native-epochs' || choice.strategy === 'native-steps') && choice.offThread ? new NativeSteps(p.x.backend, recorder, compiled.optimizer, yieldMs) : null;
               history.params = { ...history.params, strategy: native ? 'native-steps' : choice.strategy, strategyReason: `batches from a Dataset; ${choice.reason}`, offThread: native !== null };
               if (native) {
@@ -185,6 +187,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
         if (batchHooks) {
           const logs: Logs = { batch: b, size, loss: lossSum / seen };
           for (const m of compiled.metrics) logs[m.name] = m.result();
+          logLossScale(compiled.optimizer, logs);
           await callbacks.batchEnd(b, logs);
         }
         if (model.stopTraining) break;
@@ -199,6 +202,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
       checkStop();
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
+      logLossScale(compiled.optimizer, logs);
       let val = null;
       if (vd !== undefined && due(epoch)) {
         val = vd instanceof Dataset

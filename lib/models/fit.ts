@@ -1,4 +1,5 @@
 /** The training loop of `Model.fit` on arrays. */
+import { LossScaleOptimizer, logLossScale } from '../optimizers/loss-scale-optimizer';
 import { ValueError, describe } from '../errors';
 import type { AbortSignalLike } from '../engine/abort';
 import { chooseStrategy } from '../engine/strategy';
@@ -144,7 +145,8 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
     const backend = train.x.backend;
     const choice = chooseStrategy({ backend, batchCallbacks: batchHooks, callbacks: callbacks.callbacks.length > 0,
       metrics: compiled.metrics.length > 0, sampleWeights: weights !== null, validation: val !== null,
-      constraints: model.trainableWeights.some((v) => v.constraint !== null), worldSize: distributedSize() });
+      constraints: model.trainableWeights.some((v) => v.constraint !== null), worldSize: distributedSize(),
+      lossScaling: compiled.optimizer instanceof LossScaleOptimizer });
     history.params = { epochs, steps: stepsPerEpoch, samples: train.n, strategy: choice.strategy, strategyReason: choice.reason, offThread: choice.offThread };
     if (process.env.MYELIN_DEBUG_REPLAY === '1') console.error(`fit strategy: ${choice.strategy}${choice.offThread ? ' (off the JS thread)' : ''}: ${choice.reason}`);
 
@@ -242,6 +244,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
         if (batchHooks) {
           const logs: Logs = { batch: b, size: idx.length, loss: lossSum / seen };
           for (const m of compiled.metrics) logs[m.name] = m.result();
+          logLossScale(compiled.optimizer, logs);
           await callbacks.batchEnd(b, logs);
         }
         if (model.stopTraining) break;
@@ -252,6 +255,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
       checkStop();
       const logs: Logs = { loss: batchHooks ? lossSum / seen : deviceLoss.mean() };
       for (const m of compiled.metrics) logs[m.name] = m.result();
+      logLossScale(compiled.optimizer, logs);
       const r = val ? await evaluateCompiledAsync(model, compiled, val.x, val.y, batchSize, control, signal, 'fit') : null;
       checkStop();
       await closeEpoch(callbacks, history, epoch, logs, r);

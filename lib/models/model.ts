@@ -4,6 +4,7 @@
  * inputs or targets travels packed side by side in one [n, columns] tensor (lib/models/graph-data.ts), so that the
  * training engine (recorded, compiled and native steps) runs every model the same way.
  */
+import { withLossScaling } from '../optimizers/loss-scale-optimizer';
 import { DisposedError, ShapeError, ValueError, describe } from '../errors';
 import { clone } from '../ops/reshape';
 import { Tensor } from '../tensor/tensor';
@@ -152,7 +153,7 @@ export abstract class Model extends ModelLifecycle {
   compile(args: CompileArgs): void {
     this.alive('compile');
     if (this.isTraining) throw new ModelStateError('compile: cannot compile while fit() runs');
-    this.compiled = resolveModelCompile(args, this.outputInfo());
+    this.compiled = withLossScaling(resolveModelCompile(args, this.outputInfo()), this.layers);
   }
 
   /** @internal Checks the sample shape of (packed) x against the model. */

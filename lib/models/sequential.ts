@@ -2,6 +2,7 @@
  * The Sequential model: a stack of layers, a `Model` over a one-path graph (built when the input shape is known:
  * from the first layer's `inputShape`, `build`, or the first data), with compile / fit / evaluate / predict.
  */
+import { withLossScaling } from '../optimizers/loss-scale-optimizer';
 import { ShapeError, ValueError, describe } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { Layer } from '../layers/layer';
@@ -115,7 +116,7 @@ export class Sequential extends Model {
     this.alive('compile');
     if (this.isTraining) throw new ModelStateError('compile: cannot compile while fit() runs');
     if (this.layers.length === 0) throw new ModelStateError('compile: the model has no layers; add layers first');
-    this.compiled = resolveCompile(args, this.outputActivation);
+    this.compiled = withLossScaling(resolveCompile(args, this.outputActivation), this.layers);
   }
 
   /** @internal Builds from data when needed and checks the sample shape of x. */

@@ -18,6 +18,8 @@ import { packOutputs } from './graph-data';
 import type { Loss } from '../losses/loss';
 import { StepRecorder, type BatchRows, type StepTensors } from './step-program';
 import type { Variable } from '../tensor/variable';
+import { LossScaleOptimizer } from '../optimizers/loss-scale-optimizer';
+import { scaleGradient } from '../ops/scale-gradient';
 
 /** The total loss of a batch and the model's output (logits when the softmax is fused into the loss). */
 export interface BatchLoss {
@@ -102,7 +104,13 @@ export function metricInput(compiled: Compiled, output: Tensor): Tensor {
 export function stepRecorder(model: Model, compiled: Compiled): StepRecorder {
   const repeatable = model.layers.every((l) => l.repeatableStep()) && lossesBuiltIn(compiled);
   // fit validated every label before training (lib/models/fit-data.ts), so the loss need not read them again.
-  return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => batchLoss(model, compiled, x, y, w, true)), repeatable);
+  const optimizer = compiled.optimizer;
+  const lossScale = optimizer instanceof LossScaleOptimizer ? optimizer.scaleTensor() : null;
+  return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => {
+    const r = batchLoss(model, compiled, x, y, w, true);
+    // mixed_float16: the backward pass computes the gradients of S * loss (S read by every replay)
+    return lossScale === null ? r : { total: scaleGradient(r.total, lossScale), output: r.output };
+  }), repeatable);
 }
 
 /** True when every loss of `compiled` (each head's, and the fused forms) is a built-in one. */

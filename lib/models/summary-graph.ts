@@ -1,4 +1,5 @@
 /** The text table printed by `Model.summary` for a graph model: Keras's functional summary with "Connected to". */
+import { policySummaryLine } from '../mixed-precision/policy';
 import type { Layer } from '../layers/layer';
 import type { GraphNode } from '../layers/symbolic';
 import type { Graph } from './graph';
@@ -34,6 +35,8 @@ export function summarizeGraph(model: Model, graph: Graph): string[] {
   });
   const total = model.countParams();
   const trainable = model.trainableWeights.reduce((a, w) => a + w.size, 0);
+  const policy = policySummaryLine(model.layers);
+  if (policy !== null) lines.push(policy);
   lines.push(`Total params: ${groupDigits(total)}`, `Trainable params: ${groupDigits(trainable)}`, `Non-trainable params: ${groupDigits(total - trainable)}`, rule);
   return lines;
 }

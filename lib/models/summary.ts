@@ -1,4 +1,5 @@
 /** The text table printed by `Sequential.summary`. */
+import { policySummaryLine } from '../mixed-precision/policy';
 import type { Sequential } from './sequential';
 
 function row(cells: string[], widths: number[]): string {
@@ -26,6 +27,8 @@ export function summarize(model: Sequential): string[] {
   });
   const total = model.countParams();
   const trainable = model.trainableWeights.reduce((a, w) => a + w.size, 0);
+  const policy = policySummaryLine(model.layers);
+  if (policy !== null) lines.push(policy);
   lines.push(`Total params: ${groupDigits(total)}`, `Trainable params: ${groupDigits(trainable)}`, `Non-trainable params: ${groupDigits(total - trainable)}`, rule);
   return lines;
 }

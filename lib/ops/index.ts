@@ -7,6 +7,8 @@ export type { Operand } from './binary';
 export { sum, mean, max, min, argmax } from './reduce';
 export { softmax, logSoftmax } from './softmax';
 export { matmul } from './matmul';
+export { roundToDtype } from './cast';
+export type { HalfDtype } from './cast';
 export { clone, reshape, transpose, broadcastTo, expandDims, squeeze } from './reshape';
 export { slice, concat, gather, flatten } from './indexing';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalMaxPool } from './pooling';

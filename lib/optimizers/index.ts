@@ -12,6 +12,8 @@ export { Adagrad, adagrad } from './adagrad';
 export type { AdagradOptions } from './adagrad';
 export { RMSprop, rmsprop } from './rmsprop';
 export type { RmspropOptions } from './rmsprop';
+export { LossScaleOptimizer } from './loss-scale-optimizer';
+export type { LossScaleOptimizerOptions } from './loss-scale-optimizer';
 export { getOptimizer } from './registry';
 export * as schedules from './schedules-public';
 export type { LearningRate, LearningRateSchedule } from './schedules';

@@ -7,6 +7,7 @@ import { adamw } from './adamw';
 import { Optimizer } from './optimizer';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
+import { lossScaleOptimizer } from './loss-scale-optimizer';
 
 const FACTORIES: Record<string, (cfg: Record<string, unknown>) => Optimizer> = {
   sgd: (c) => sgd(c as never),
@@ -14,6 +15,10 @@ const FACTORIES: Record<string, (cfg: Record<string, unknown>) => Optimizer> = {
   adamw: (c) => adamw(c as never),
   adagrad: (c) => adagrad(c as never),
   rmsprop: (c) => rmsprop(c as never),
+  lossscaleoptimizer: (c) => {
+    const { innerOptimizer, ...options } = c;
+    return lossScaleOptimizer(getOptimizer(innerOptimizer as never), options as never);
+  },
 };
 
 /**
@@ -30,7 +35,7 @@ export function getOptimizer(id: string | Optimizer | { className: string; confi
   }
   if (id !== null && typeof id === 'object' && typeof (id as { className?: unknown }).className === 'string') {
     const make = ownValue(FACTORIES, id.className.toLowerCase());
-    if (!make) throw new ValueError(`getOptimizer: className must be one of SGD, Adam, AdamW, Adagrad, RMSprop, got ${describe(id.className)}`);
+    if (!make) throw new ValueError(`getOptimizer: className must be one of SGD, Adam, AdamW, Adagrad, RMSprop, LossScaleOptimizer, got ${describe(id.className)}`);
     const cfg = id.config ?? {};
     if (cfg === null || typeof cfg !== 'object') throw new ValueError(`getOptimizer: config must be an object, got ${describe(cfg)}`);
     return make(cfg);

@@ -24,6 +24,7 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(reduce, Reduce, 6)                                   \
   X(softmax, Softmax, 5)                                 \
   X(softmaxGrad, SoftmaxGrad, 6)                         \
+  X(roundToHalf, RoundToHalf, 4)                         \
   X(gemm, Gemm, 10)                                      \
   X(copyStrided, CopyStrided, 8)                         \
   X(gatherRows, GatherRows, 4)                           \

@@ -47,6 +47,10 @@ void launch_reduce(cudaStream_t s, int op, const float* x, float* out, size_t ou
 // of its sums: the fused bias gradient then reduces through launch_reduce too, so that both agree bit for bit.
 bool reduce_splits_columns(size_t outer, size_t mid, size_t inner, const void* scratch);
 
+// ---- cast.cu ------------------------------------------------------------------------------------------
+// out[i] = x[i] rounded to bfloat16 (float16 when `float16`) with the device's conversions, widened to float32.
+void launch_round_to_half(cudaStream_t s, const float* x, float* out, size_t n, bool float16);
+
 // ---- softmax.cu ---------------------------------------------------------------------------------------
 void launch_softmax(cudaStream_t s, const float* x, float* out, size_t rows, size_t cols, bool log);
 void launch_softmax_grad(cudaStream_t s, const float* y, const float* dy, float* dx, size_t rows, size_t cols,

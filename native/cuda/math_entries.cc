@@ -1,6 +1,6 @@
-// Entry points of the elementwise, reduction, softmax, cross-entropy, dropout and noise kernels: argument checks, then
-// one launch on the stream. Kernels are in elementwise.cu, reduce.cu, softmax.cu, sigmoid_xent.cu, dropout.cu and
-// noise.cu.
+// Entry points of the elementwise, rounding, reduction, softmax, cross-entropy, dropout and noise kernels: argument
+// checks, then one launch on the stream. Kernels are in elementwise.cu, cast.cu, reduce.cu, softmax.cu,
+// sigmoid_xent.cu, dropout.cu and noise.cu.
 #include <cmath>
 
 #include "../common/dropout_args.h"
@@ -105,6 +105,20 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   require_ready(info.Env(), "softmax");
   launch_softmax(stream(), x->ptr, out->ptr, rows, cols, log);
   check_launch(info.Env(), "softmax");
+  return info.Env().Undefined();
+}
+
+// roundToHalf(x, out, n, float16): out = x rounded to bfloat16 (float16 when `float16`), as float32
+Napi::Value RoundToHalf(const Napi::CallbackInfo& info) {
+  Args args(info, "roundToHalf", 4);
+  DeviceBuffer *x = buffer_arg(args, info, 0, "x"), *out = buffer_arg(args, info, 1, "out");
+  const size_t n = args.size(2, "n");
+  const bool float16 = args.flag(3, "float16");
+  need(args, x, n, "x");
+  need(args, out, n, "out");
+  require_ready(info.Env(), "roundToHalf");
+  launch_round_to_half(stream(), x->ptr, out->ptr, n, float16);
+  check_launch(info.Env(), "roundToHalf");
   return info.Env().Undefined();
 }
 

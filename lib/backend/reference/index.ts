@@ -8,6 +8,7 @@ import { withDispatch } from '../dispatch';
 import { HostBufferPool, hostMemoryMethods } from '../host-pool';
 import { KERNEL_NAMES, type KernelMethods } from '../kernel-table';
 import * as attention from './attention';
+import * as cast from './cast';
 import * as conv from './conv';
 import * as dataMovement from './data-movement';
 import * as dense from './dense';
@@ -30,7 +31,7 @@ import * as softmax from './softmax';
  */
 const FAMILIES: ReadonlyArray<Record<string, unknown>> = [
   elementwise, reduce, softmax, gemm, dense, dataMovement, optimizers, sigmoidXent, dropout, noise, conv, pooling,
-  embedding, layerNorm, attention, recurrent,
+  embedding, layerNorm, attention, recurrent, cast,
 ] satisfies ReadonlyArray<Partial<KernelMethods<Float32Array>>>;
 
 /** Every kernel of the table, taken from the family file that exports it (withDispatch names any missing one). */

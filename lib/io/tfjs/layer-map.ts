@@ -172,6 +172,10 @@ export function layerConfigToTfjs(className: string, config: Record<string, unkn
     throw new ModelFormatError(`${where}: TensorFlow.js's GRU computes only the reset-before form (reset_after=false) and myelin's the reset-after form, so tfjs would predict otherwise; `
       + 'export the model with my.io.exportOnnx, or use an LSTM or SimpleRNN layer');
   }
+  if (config.dtype !== undefined && config.dtype !== 'float32') {
+    throw new ModelFormatError(`${where}: the layer computes under the ${describe(config.dtype)} policy, which TensorFlow.js cannot hold (it `
+      + 'computes in float32 only, so it would predict otherwise); make the layers with dtype \'float32\' (or before setGlobalPolicy), copy the weights with setWeights, and export that model');
+  }
   const out: Record<string, unknown> = { name: config.name, trainable: config.trainable ?? true, dtype: 'float32' };
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name' || key === 'trainable' || key === 'inputShape' || spec.dropped?.includes(key)) continue;

@@ -131,6 +131,8 @@ test('layers, activations and nested models tfjs lacks are a ModelFormatError na
   const x = my.input({ shape: [3], name: 'x' });
   const outer = my.model({ inputs: x, outputs: inner.apply(x) as my.SymbolicTensor, name: 'outer' });
   expect(() => my.io.toTfjsArtifacts(outer)).toThrow(/layer "[^"]+": a model used as a layer \(Sequential\) is not supported/);
+  const mixed = my.sequential([my.layers.dense({ units: 2, inputShape: [3], name: 'bf', dtype: 'mixed_bfloat16' })]);
+  expect(() => my.io.toTfjsArtifacts(mixed)).toThrow(/layer "bf": the layer computes under the "mixed_bfloat16" policy, which TensorFlow\.js cannot hold/);
   const unbuilt = my.sequential([my.layers.dense({ units: 2 })]);
   expect(() => my.io.toTfjsArtifacts(unbuilt)).toThrow(my.ValueError);
   expect(fs.existsSync(path.join(tmp, 'sd2'))).toBe(false);

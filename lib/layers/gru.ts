@@ -9,7 +9,6 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import type { LayerArgs } from './layer';
-import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, cellActivation, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `gru()`. */
@@ -61,14 +60,10 @@ export class GRU extends RecurrentLayer {
     return denseOp(rows, this.kernel as Variable, this.bias ? this.biasRow(0) : null, 'linear', 0);
   }
 
-  protected droppedCell(): DroppedCell {
-    return { kind: 'gru', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: this.bias ? this.biasRow(1) : this.zeroBias(), activation: this.activation, recurrentActivation: this.recurrentActivation };
-  }
-
-  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null): CellRun {
+  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
     const recBias = this.bias ? this.biasRow(1) : this.zeroBias();
-    const states = gruSequence(xw, this.recurrentKernel as Variable, recBias, h0, mask, this.activation, this.recurrentActivation);
+    const states = gruSequence(xw, this.recurrentKernel as Variable, recBias, h0, mask, this.activation, this.recurrentActivation, recurrentMask);
     const sequence = reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]);
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };

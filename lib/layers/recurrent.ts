@@ -21,7 +21,6 @@ import { optionKeys } from '../options/strict';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
 import { Dropout } from './dropout';
-import { runDroppedCell, type DroppedCell } from './recurrent-dropout-cell';
 import { SpatialDropout1D } from './spatial-dropout';
 
 /** Options every recurrent layer takes. */
@@ -56,13 +55,14 @@ export interface RecurrentArgs extends LayerArgs {
    */
   dropout?: number;
   /**
-   * Fraction of the previous state's units dropped where the state enters the recurrent product, in training:
-   * z_t = x_t W + (m h_{t-1}) U + b with one mask m [batch, units] ~ Bernoulli(1 - rate) / (1 - rate) per call,
-   * fixed over the time steps (Keras's recurrent_dropout; the GRU's blend z h_{t-1} keeps the undropped state).
-   * Inactive at inference. In [0, 1); default 0. Training with it runs the cell composed of ops, step by step.
+   * Fraction of the previous state's units dropped where the state enters the recurrent product, in training, as
+   * Keras's recurrent_dropout: one mask per gate (LSTM 4, GRU 3, simple RNN 1), m_g [batch, units] ~
+   * Bernoulli(1 - rate) / (1 - rate), drawn once per call and fixed over the time steps; gate g takes
+   * x_t W_g + (m_g h_{t-1}) U_g + b_g (the GRU's blend z h_{t-1} keeps the undropped state). It runs inside the
+   * fused step kernels. Inactive at inference. In [0, 1); default 0.
    */
   recurrentDropout?: number;
-  /** Seed of the dropout masks (default: the global generator); the recurrent mask uses seed + 1. */
+  /** Seed of the dropout masks (default: the global generator); the recurrent masks use seed + 1. */
   seed?: number;
 }
 
@@ -107,7 +107,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly seed: number | undefined;
   /** The input dropout (a mask per sample and feature, fixed over time: spatial dropout of the sequence). */
   private readonly inputDropout: SpatialDropout1D | null;
-  /** Draws the recurrent dropout mask (applied to ones [batch, units]); null when recurrentDropout is 0. */
+  /** Draws the recurrent dropout masks (applied to ones [gates, batch, units]); null when recurrentDropout is 0. */
   private readonly stateDropout: Dropout | null;
   protected readonly kernelInitializer: Initializer;
   protected readonly recurrentInitializer: Initializer;
@@ -187,11 +187,11 @@ export abstract class RecurrentLayer extends Layer {
     return denseOp(rows, this.kernel as Variable, this.bias, 'linear', 0);
   }
 
-  /** Runs the cell over xw [T, B, k U] from the initial states, with the mask [T, B] (or null). */
-  protected abstract runCell(xw: Tensor, initial: Tensor[], mask: Tensor | null, training: boolean): CellRun;
-
-  /** The cell as ops, for training with recurrent dropout. */
-  protected abstract droppedCell(): DroppedCell;
+  /**
+   * Runs the cell over xw [T, B, k U] from the initial states, with the mask [T, B] (or null) and the recurrent
+   * dropout masks [k, B, U] (null: none).
+   */
+  protected abstract runCell(xw: Tensor, initial: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun;
 
   computeOutputShape(inputShape: number[]): number[] {
     return this.returnSequences ? [inputShape[0], this.units] : [this.units];
@@ -275,9 +275,8 @@ export abstract class RecurrentLayer extends Layer {
     }
     const xw = reshape(this.project(reshape(xt, [T * B, x.shape[2]])), [T, B, this.gates * this.units]);
     const initial = xs.length > 1 ? xs.slice(1) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
-    const { sequence, finals } = this.stateDropout !== null && training
-      ? runDroppedCell(this.droppedCell(), xw, initial, mt, this.stateDropout.call(ones([B, this.units]), true))
-      : this.runCell(xw, initial, mt, training);
+    const recurrentMask = this.stateDropout !== null && training ? this.stateDropout.call(ones([this.gates, B, this.units]), true) : null;
+    const { sequence, finals } = this.runCell(xw, initial, mt, recurrentMask);
     const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }

@@ -22,6 +22,7 @@ import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
 import { Dropout } from './dropout';
 import { SpatialDropout1D } from './spatial-dropout';
+import { CarriedStates } from './recurrent-state';
 
 /** Options every recurrent layer takes. */
 export interface RecurrentArgs extends LayerArgs {
@@ -64,13 +65,23 @@ export interface RecurrentArgs extends LayerArgs {
   recurrentDropout?: number;
   /** Seed of the dropout masks (default: the global generator); the recurrent masks use seed + 1. */
   seed?: number;
+  /**
+   * Carry the final states of each batch over as the initial states of the next one, for the sample at the same
+   * index (Keras's stateful); `resetStates()` (of the layer or the model) sets them to 0. Needs a fixed batch size
+   * (`batchSize` or `batchInputShape`); no gradient flows from one batch into the previous one. Default false.
+   */
+  stateful?: boolean;
+  /** The fixed number of samples per batch of a stateful layer (Keras's batch_size). */
+  batchSize?: number;
+  /** [batchSize, time, features]: the batch size and the sample shape at once (Keras's batch_input_shape). */
+  batchInputShape?: number[];
 }
 
 /** The option keys of RecurrentArgs besides LayerArgs'. */
 export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, returnState: true,
-  goBackwards: true, dropout: true, recurrentDropout: true, seed: true,
+  goBackwards: true, dropout: true, recurrentDropout: true, seed: true, stateful: true, batchSize: true, batchInputShape: true,
 });
 
 /** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
@@ -83,6 +94,30 @@ function flag(who: string, name: string, v: unknown, dflt: boolean): boolean {
   if (v === undefined) return dflt;
   if (typeof v !== 'boolean') throw new ValueError(`${who}: ${name} must be a boolean, got ${describe(v)}`);
   return v;
+}
+
+/** args with inputShape taken from batchInputShape [batch, ...sample] when that is given instead. */
+function withBatchInputShape(who: string, args: RecurrentArgs): RecurrentArgs {
+  const b = args.batchInputShape;
+  if (b === undefined || b === null) return args;
+  if (!Array.isArray(b) || b.length !== 3 || !b.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ValueError(`${who}: batchInputShape must be [batch, time, features] of positive integers, got ${describe(b)}`);
+  }
+  if (args.inputShape !== undefined && args.inputShape.join() !== b.slice(1).join()) {
+    throw new ValueError(`${who}: inputShape [${args.inputShape.join(', ')}] and batchInputShape [${b.join(', ')}] disagree; give one of them`);
+  }
+  return { ...args, inputShape: b.slice(1) };
+}
+
+/** The fixed batch size from batchSize or batchInputShape (null: none given). */
+function fixedBatchSize(who: string, args: RecurrentArgs): number | null {
+  const fromShape = args.batchInputShape ? args.batchInputShape[0] : null;
+  const b = args.batchSize ?? null;
+  if (b !== null && !(Number.isInteger(b) && b > 0)) throw new ValueError(`${who}: batchSize must be a positive integer, got ${describe(b)}`);
+  if (b !== null && fromShape !== null && b !== fromShape) {
+    throw new ValueError(`${who}: batchSize ${b} and batchInputShape [${(args.batchInputShape as number[]).join(', ')}] disagree; give one of them`);
+  }
+  return b ?? fromShape;
 }
 
 /** Checks a cell activation option. */
@@ -105,6 +140,11 @@ export abstract class RecurrentLayer extends Layer {
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | undefined;
+  readonly stateful: boolean;
+  /** The fixed batch size of a stateful layer (null: any). */
+  readonly batchSize: number | null;
+  /** The states a stateful layer carries between batches; null when not stateful. */
+  private carried: CarriedStates | null = null;
   /** The input dropout (a mask per sample and feature, fixed over time: spatial dropout of the sequence). */
   private readonly inputDropout: SpatialDropout1D | null;
   /** Draws the recurrent dropout masks (applied to ones [gates, batch, units]); null when recurrentDropout is 0. */
@@ -128,8 +168,13 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract readonly stateCount: number;
 
   protected constructor(args: RecurrentArgs, className: string, who: string) {
-    super(args, className);
+    super(withBatchInputShape(who, args), className);
     this.who = who;
+    this.stateful = flag(who, 'stateful', args.stateful, false);
+    this.batchSize = fixedBatchSize(who, args);
+    if (this.stateful && this.batchSize === null) {
+      throw new ValueError(`${who}: stateful needs a fixed batch size: give batchSize (e.g. batchSize: 32) or batchInputShape [batch, time, features]`);
+    }
     if (!Number.isInteger(args.units) || args.units <= 0) throw new ValueError(`${who}: units must be a positive integer, got ${describe(args.units)}`);
     this.units = args.units;
     this.activation = cellActivation(who, 'activation', args.activation, 'tanh');
@@ -274,9 +319,11 @@ export abstract class RecurrentLayer extends Layer {
       if (mt !== null) mt = gather(mt, order, 0);
     }
     const xw = reshape(this.project(reshape(xt, [T * B, x.shape[2]])), [T, B, this.gates * this.units]);
-    const initial = xs.length > 1 ? xs.slice(1) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
+    const initial = xs.length > 1 ? xs.slice(1)
+      : this.stateful ? this.carriedStates().initial(B) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
     const recurrentMask = this.stateDropout !== null && training ? this.stateDropout.call(ones([this.gates, B, this.units]), true) : null;
     const { sequence, finals } = this.runCell(xw, initial, mt, recurrentMask);
+    if (this.stateful && xs.length === 1) this.carriedStates().store(finals);
     const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }
@@ -290,7 +337,19 @@ export abstract class RecurrentLayer extends Layer {
       recurrentRegularizer: configOf(this.recurrentRegularizer), biasRegularizer: configOf(this.biasRegularizer),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
       dropout: this.dropout, recurrentDropout: this.recurrentDropout, seed: this.seed ?? null,
+      ...(this.stateful ? { stateful: true, batchSize: this.batchSize } : {}),
     };
+  }
+
+  /** The carried states of a stateful layer, made at the first call. */
+  private carriedStates(): CarriedStates {
+    this.carried ??= new CarriedStates(this.name, this.stateCount, this.batchSize as number, this.units);
+    return this.carried;
+  }
+
+  /** Sets the states a stateful layer carries to 0 (Keras `reset_states`); nothing for a layer that is not stateful. */
+  resetStates(): void {
+    this.carried?.reset();
   }
 
   override getConfig(): Record<string, unknown> {
@@ -298,6 +357,7 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   override dispose(): void {
+    this.carried?.dispose();
     this.inputDropout?.dispose();
     this.stateDropout?.dispose();
     super.dispose();

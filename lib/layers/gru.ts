@@ -1,7 +1,6 @@
 /** The GRU layer (Keras `GRU`, reset_after form): gates z, r, h on the fused `gruStep` kernels. */
 import { ValueError, describe } from '../errors';
 import { zeros } from '../ops/creation';
-import { dense as denseOp } from '../ops/fused';
 import { slice } from '../ops/indexing';
 import { gruSequence, type CellActivation } from '../ops/recurrent';
 import { reshape } from '../ops/reshape';
@@ -56,8 +55,8 @@ export class GRU extends RecurrentLayer {
     return reshape(slice(this.bias as Variable, [row, 0], [1, 3 * this.units]), [3 * this.units]);
   }
 
-  protected override project(rows: Tensor): Tensor {
-    return denseOp(rows, this.kernel as Variable, this.bias ? this.biasRow(0) : null, 'linear', 0);
+  protected override inputBias(): Tensor | null {
+    return this.bias ? this.biasRow(0) : null;
   }
 
   protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {

@@ -9,7 +9,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { getInitializer } from '../initializers/index';
 import type { Initializer } from '../initializers/initializer';
 import { dense as denseOp } from '../ops/fused';
-import { gather } from '../ops/indexing';
+import { concat, gather, slice } from '../ops/indexing';
 import { CELL_ACTIVATIONS, type CellActivation } from '../ops/recurrent';
 import { reshape, transpose } from '../ops/reshape';
 import { ones, zeros } from '../ops/creation';
@@ -52,7 +52,9 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /**
    * Fraction of the input features dropped in training, with one mask per sample and feature kept over all time
-   * steps and gates (Keras's RNN input dropout; scaled by 1 / (1 - rate)). In [0, 1); default 0.
+   * steps (Keras's RNN input dropout; scaled by 1 / (1 - rate)): one mask shared by the gates, or one per gate
+   * when recurrentDropout is on too (Keras's cells then switch to their per-gate implementation). In [0, 1);
+   * default 0.
    */
   dropout?: number;
   /**
@@ -227,9 +229,38 @@ export abstract class RecurrentLayer extends Layer {
     super.build(inputShape);
   }
 
-  /** x W + b over [T B, features] rows (the GRU with resetAfter takes the bias's input row). */
-  protected project(rows: Tensor): Tensor {
-    return denseOp(rows, this.kernel as Variable, this.bias, 'linear', 0);
+  /** The bias added to x W: [k units] (the GRU with resetAfter: the input row of its bias); null without bias. */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  /** x W + b over [T B, features] rows. */
+  private project(rows: Tensor): Tensor {
+    return denseOp(rows, this.kernel as Variable, this.inputBias(), 'linear', 0);
+  }
+
+  /** Gate g's columns of x W + b over [T B, features] rows: x W_g + b_g ([T B, units]). */
+  private projectGate(rows: Tensor, g: number): Tensor {
+    const U = this.units, kernel = this.kernel as Variable, bias = this.inputBias();
+    return denseOp(rows, slice(kernel, [0, g * U], [kernel.shape[0], U]), bias === null ? null : slice(bias, [g * U], [U]), 'linear', 0);
+  }
+
+  /**
+   * x W + b of every step, time-major [T, B, k U]. In training the input dropout masks x: one mask for all gates,
+   * or, with recurrent dropout on too, one mask per gate (x m_g) W_g + b_g, as Keras's per-gate cell computes.
+   */
+  private projectSequence(x: Tensor, training: boolean): Tensor {
+    const [B, T, F] = x.shape;
+    const rows = (v: Tensor): Tensor => {
+      let xt = transpose(v, [1, 0, 2]);
+      if (this.goBackwards) xt = gather(xt, Int32Array.from({ length: T }, (_, i) => T - 1 - i), 0);
+      return reshape(xt, [T * B, F]);
+    };
+    const drop = training ? this.inputDropout : null;
+    const projected = drop !== null && this.stateDropout !== null
+      ? concat(Array.from({ length: this.gates }, (_, g) => this.projectGate(rows(drop.call(x, true)), g)), 1)
+      : this.project(rows(drop !== null ? drop.call(x, true) : x));
+    return reshape(projected, [T, B, this.gates * this.units]);
   }
 
   /**
@@ -311,14 +342,9 @@ export abstract class RecurrentLayer extends Layer {
       throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got input of shape [${x.shape.join(', ')}]`);
     }
     if (!this.built) this.build(x.shape.slice(1));
-    let xt = transpose(this.inputDropout && training ? this.inputDropout.call(x, true) : x, [1, 0, 2]);
     let mt = mask === null ? null : transpose(mask, [1, 0]);
-    if (this.goBackwards) {
-      const order = Int32Array.from({ length: T }, (_, i) => T - 1 - i);
-      xt = gather(xt, order, 0);
-      if (mt !== null) mt = gather(mt, order, 0);
-    }
-    const xw = reshape(this.project(reshape(xt, [T * B, x.shape[2]])), [T, B, this.gates * this.units]);
+    if (this.goBackwards && mt !== null) mt = gather(mt, Int32Array.from({ length: T }, (_, i) => T - 1 - i), 0);
+    const xw = this.projectSequence(x, training);
     const initial = xs.length > 1 ? xs.slice(1)
       : this.stateful ? this.carriedStates().initial(B) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
     const recurrentMask = this.stateDropout !== null && training ? this.stateDropout.call(ones([this.gates, B, this.units]), true) : null;

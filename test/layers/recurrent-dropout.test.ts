@@ -20,8 +20,12 @@ const KINDS: Kind[] = ['simpleRnn', 'lstm', 'gru'];
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 const GATES: Record<Kind, number> = { simpleRnn: 1, lstm: 4, gru: 3 };
 
-/** The cell over x [B, T, F] in float64, h_{t-1} entering gate g's recurrent product as m[g] h_{t-1}. */
-function reference(kind: Kind, l: my.layers.RecurrentLayer, xs: Float32Array, B: number, T: number, F: number, m: Float32Array): number[] {
+/**
+ * The cell over x [B, T, F] in float64, h_{t-1} entering gate g's recurrent product as m[g] h_{t-1}, and x entering
+ * gate g's input product as d[g] x when the input masks d [k, B, F] are given.
+ */
+function reference(kind: Kind, l: my.layers.RecurrentLayer, xs: Float32Array, B: number, T: number, F: number, m: Float32Array,
+  d: Float32Array | null = null): number[] {
   const [W, K, bias] = l.weights.map((w) => w.dataSync());
   const U = l.units, k = GATES[kind];
   const out: number[] = [];
@@ -31,7 +35,8 @@ function reference(kind: Kind, l: my.layers.RecurrentLayer, xs: Float32Array, B:
     for (let t = 0; t < T; t++) {
       const xw = new Array<number>(k * U).fill(0), a = new Array<number>(k * U).fill(0);
       for (let j = 0; j < k * U; j++) {
-        for (let f = 0; f < F; f++) xw[j] += xs[(b * T + t) * F + f] * W[f * k * U + j];
+        const g = Math.floor(j / U);
+        for (let f = 0; f < F; f++) xw[j] += xs[(b * T + t) * F + f] * (d === null ? 1 : d[(g * B + b) * F + f]) * W[f * k * U + j];
         for (let u = 0; u < U; u++) a[j] += m[(Math.floor(j / U) * B + b) * U + u] * h[u] * K[u * k * U + j];
         xw[j] += bias[j];
         if (kind === 'gru') a[j] += bias[k * U + j];
@@ -81,6 +86,21 @@ describe.each(['reference', 'cpu'] as const)('on %s', (backend) => {
       // and it differs from the undropped computation
       const plain = reference(kind, l, xs, B, T, F, new Float32Array(k * B * U).fill(1));
       expect(plain.some((v, i) => Math.abs(v - y[i]) > 1e-3)).toBe(true);
+    });
+
+    test('with input dropout too, each gate takes its own input mask (Keras\'s per-gate cell)', () => {
+      const l = MAKE[kind]({ units: U, dropout: 0.3, recurrentDropout: 0.4, seed: 31, returnSequences: true, biasInitializer: 'glorotUniform' });
+      const y = l.apply(my.tensor(xs, [B, T, F]), true).dataSync();
+      const k = GATES[kind];
+      const inputDrop = my.layers.spatialDropout1d({ rate: 0.3, seed: 31 });
+      const d = new Float32Array(k * B * F);
+      for (let g = 0; g < k; g++) {
+        const drawn = inputDrop.apply(my.ones([B, T, F]), true).dataSync();  // [B, T, F], the same mask at every step
+        for (let b = 0; b < B; b++) for (let f = 0; f < F; f++) d[(g * B + b) * F + f] = drawn[(b * T) * F + f];
+      }
+      if (k > 1) expect(Array.from(d.subarray(B * F, 2 * B * F))).not.toEqual(Array.from(d.subarray(0, B * F)));
+      const m = my.layers.dropout({ rate: 0.4, seed: 32 }).apply(my.ones([k, B, U]), true).dataSync();
+      reference(kind, l, xs, B, T, F, m, d).forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5));
     });
 
     test('gradients through the fused kernels match central differences with the masks fixed', () => {

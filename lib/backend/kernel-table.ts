@@ -168,30 +168,36 @@ export const KERNELS = {
   // 0..steps ([steps + 1, batch, units] each, slot 0 the initial state, slot t + 1 the state after step t); a row
   // (t, b) with mask[t, b] == 0 (mask [steps, batch], null: none) keeps the previous state. f = activation,
   // s = recurrentActivation (tanh, sigmoid, relu or linear). A step kernel runs step t; the op loops over t.
+  // recurrentMask (null: none) is the recurrent dropout of training, [k, batch, units] for a cell of k gates (LSTM 4,
+  // GRU 3, simple RNN 1), already scaled (0 or 1 / (1 - rate)): gate g's recurrent product takes (h * mask[g]) U_g
+  // instead of h U_g, where U_g is the gate's column block of U; the gradients then carry
+  // dh += sum_g (dz_g U_g^T) * mask[g]. The GRU's blend z h and the carry of masked rows keep the undropped h.
   /**
    * One LSTM step (Keras gate order i, f, c, o): with h = states slot t (h slab) and c its cell slot,
    * z = xw[t] + h U, i = s(z_i), f = s(z_f), g = f(z_c), o = s(z_o), c' = f c + i g, h' = o f(c'), written to slot
    * t + 1 of both slabs; gates[t] keeps [i, f, g, o]. states is [2, steps + 1, batch, units] (h slab, c slab).
    */
   lstmStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, t: number, steps: number,
-    batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
-    ['in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+    batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp, recurrentMask: Buf | null) => void>(
+    ['in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp', 'in?'], { gemm: true }),
   /**
    * Backward of `lstmStep` t: carry [2, batch, units] holds dL/dh and dL/dc of slot t + 1 without the direct terms;
    * it adds dStates slot t + 1, writes dz (the gradient of xw[t]) into dxw[t] and leaves dL/dh, dL/dc of slot t:
    * dc_t = dc' f, dh_t = dz U^T (masked rows pass dh and dc through, dz = 0 there).
    */
   lstmStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
-    dxw: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
-    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+    dxw: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp,
+    recurrentMask: Buf | null) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp', 'in?'], { gemm: true }),
   /**
    * One GRU step, Keras reset_after form (gate order z, r, h): with h = states slot t, a = h U + recurrentBias,
    * z = s(xw_z + a_z), r = s(xw_r + a_r), n = f(xw_h + r a_h), h' = z h + (1 - z) n into slot t + 1;
    * gates[t] is [2, batch, 3 units]: [z, r, n] then a. states is [steps + 1, batch, units].
    */
   gruStep: kernel<(xw: Buf, recurrentKernel: Buf, recurrentBias: Buf, mask: Buf | null, states: Buf, gates: Buf,
-    t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
-    ['in', 'in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+    t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp,
+    recurrentMask: Buf | null) => void>(
+    ['in', 'in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp', 'in?'], { gemm: true }),
   /**
    * Backward of `gruStep` t: carry [batch, units] is dL/dh of slot t + 1 without dStates slot t + 1 (added here);
    * writes the gradient of xw[t] into dxw[t] and that of a into dRecurrent[t] ([steps, batch, 3 units]), and
@@ -199,18 +205,19 @@ export const KERNELS = {
    */
   gruStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
     dxw: Buf, dRecurrent: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp,
-    recurrentActivation: UnaryOp) => void>(
-    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+    recurrentActivation: UnaryOp, recurrentMask: Buf | null) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp', 'in?'], { gemm: true }),
   /** One simple RNN step: h' = f(xw[t] + h U) into slot t + 1 of states [steps + 1, batch, units]. */
   rnnStep: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, t: number, steps: number, batch: number,
-    units: number, activation: UnaryOp) => void>(['in', 'in', 'in?', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+    units: number, activation: UnaryOp, recurrentMask: Buf | null) => void>(
+    ['in', 'in', 'in?', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'in?'], { gemm: true }),
   /**
    * Backward of `rnnStep` t: carry (dL/dh of slot t + 1 without dStates slot t + 1, added here) gives
    * dz = dh' f'(h') into dxw[t] and dh_t = dz U^T in carry.
    */
   rnnStepGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, dStates: Buf, carry: Buf, dxw: Buf, t: number,
-    steps: number, batch: number, units: number, activation: UnaryOp) => void>(
-    ['in', 'in?', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp'], { gemm: true }),
+    steps: number, batch: number, units: number, activation: UnaryOp, recurrentMask: Buf | null) => void>(
+    ['in', 'in?', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'in?'], { gemm: true }),
 
   // ---- data movement ------------------------------------------------------------------------------------
   /**

@@ -107,17 +107,23 @@ export function batchJobs(n: number, batchSize: number): { rows: number; first: 
 export function compileInference(model: Model, compiled: Compiled | null, x: Tensor, y: Tensor | null, batch: number): InferenceProgram | null {
   const xIn = rowsLike(x, batch);
   const yIn = y === null ? null : rowsLike(y, batch);
+  let maskedMetrics = false;  // metrics weighted by the output's time mask: the batch-by-batch path serves them
   const program = compileCapture(x.backend, yIn === null ? [xIn] : [xIn, yIn], () => {
     if (compiled === null || yIn === null) {
       const out = model.callPacked(xIn, false);
       return [out === xIn ? mulScalar(out, 1) : out];
     }
     return withPrevalidatedLabels(() => {
-      const { total, output } = batchLoss(model, compiled, xIn, yIn, null, false);
+      const { total, output, mask } = batchLoss(model, compiled, xIn, yIn, null, false);
+      maskedMetrics = mask !== null && compiled.metrics.length > 0;
       return [compiled.metrics.length > 0 ? metricInput(compiled, output) : output, total];
     });
   });
   if (program === null) return null;
+  if (maskedMetrics) {
+    program.release();
+    return null;
+  }
   const [output, loss = null] = program.outputs;
   return { compiled: program.compiled, batch, xIn, yIn, output, loss, release: program.release };
 }

@@ -6,7 +6,7 @@
  */
 import { ModelFormatError } from '../errors';
 import { deserializeLayer } from '../layers/registry';
-import { recordWeightShapes, type DeclaredShape } from '../layers/layer';
+import { recordWeightShapes, type DeclaredShape, type Layer } from '../layers/layer';
 import { Model } from '../models/model';
 import type { GraphModelConfig } from '../models/graph-config';
 import type { LayerEntry } from './model-json';
@@ -26,13 +26,19 @@ export function declaredWeights(layers: LayerEntry[], inputShape: number[], sour
   let shape = inputShape.slice();
   layers.forEach((entry, i) => {
     try {
-      const layer = deserializeLayer(entry);
-      // The first layer's own inputShape must be the model's: the model builds from it (before comparing shapes).
-      if (i === 0 && layer.inputShape && layer.inputShape.join() !== shape.join()) {
-        throw new ModelFormatError(`declares inputShape [${layer.inputShape.join(', ')}]`);
-      }
-      // Every addWeight of the build records instead of allocating, a wrapper's inner layers' too (bidirectional).
-      const recorded = recordWeightShapes(() => layer.build(shape));
+      // Every addWeight of the build records instead of allocating, a wrapper's inner layers' too (bidirectional),
+      // and so does that of a model rebuilt while the layer is deserialized (timeDistributed of a Sequential).
+      const made: { layer?: Layer } = {};
+      const recorded = recordWeightShapes(() => {
+        const layer = deserializeLayer(entry);
+        made.layer = layer;
+        // The first layer's own inputShape must be the model's: the model builds from it (before comparing shapes).
+        if (i === 0 && layer.inputShape && layer.inputShape.join() !== shape.join()) {
+          throw new ModelFormatError(`declares inputShape [${layer.inputShape.join(', ')}]`);
+        }
+        layer.build(shape);
+      });
+      const layer = made.layer as Layer;
       const layerTrainable = layer.trainable;
       for (const w of recorded) out.push({ shape: w.shape, trainable: layerTrainable && w.trainable });
       shape = layer.computeOutputShape(shape);

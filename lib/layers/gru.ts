@@ -1,7 +1,6 @@
 /** The GRU layer (Keras `GRU`, reset_after form): gates z, r, h on the fused `gruStep` kernels. */
 import { ValueError, describe } from '../errors';
 import { zeros } from '../ops/creation';
-import { dense as denseOp } from '../ops/fused';
 import { slice } from '../ops/indexing';
 import { gruSequence, type CellActivation } from '../ops/recurrent';
 import { reshape } from '../ops/reshape';
@@ -9,7 +8,6 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import type { LayerArgs } from './layer';
-import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, cellActivation, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `gru()`. */
@@ -57,18 +55,14 @@ export class GRU extends RecurrentLayer {
     return reshape(slice(this.bias as Variable, [row, 0], [1, 3 * this.units]), [3 * this.units]);
   }
 
-  protected override project(rows: Tensor): Tensor {
-    return denseOp(rows, this.kernel as Variable, this.bias ? this.biasRow(0) : null, 'linear', 0);
+  protected override inputBias(): Tensor | null {
+    return this.bias ? this.biasRow(0) : null;
   }
 
-  protected droppedCell(): DroppedCell {
-    return { kind: 'gru', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: this.bias ? this.biasRow(1) : this.zeroBias(), activation: this.activation, recurrentActivation: this.recurrentActivation };
-  }
-
-  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null): CellRun {
+  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
     const recBias = this.bias ? this.biasRow(1) : this.zeroBias();
-    const states = gruSequence(xw, this.recurrentKernel as Variable, recBias, h0, mask, this.activation, this.recurrentActivation);
+    const states = gruSequence(xw, this.recurrentKernel as Variable, recBias, h0, mask, this.activation, this.recurrentActivation, recurrentMask);
     const sequence = reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]);
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };

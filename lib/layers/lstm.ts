@@ -9,7 +9,6 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { optionKeys } from '../options/strict';
 import type { LayerArgs } from './layer';
-import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, cellActivation, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `lstm()`. */
@@ -61,13 +60,9 @@ export class LSTM extends RecurrentLayer {
     };
   }
 
-  protected droppedCell(): DroppedCell {
-    return { kind: 'lstm', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: null, activation: this.activation, recurrentActivation: this.recurrentActivation };
-  }
-
-  protected runCell(xw: Tensor, [h0, c0]: Tensor[], mask: Tensor | null): CellRun {
+  protected runCell(xw: Tensor, [h0, c0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
-    const states = lstmSequence(xw, this.recurrentKernel as Variable, h0, c0, mask, this.activation, this.recurrentActivation);
+    const states = lstmSequence(xw, this.recurrentKernel as Variable, h0, c0, mask, this.activation, this.recurrentActivation, recurrentMask);
     const sequence = reshape(slice(states, [0, 1, 0, 0], [1, T, B, U]), [T, B, U]);
     const h = reshape(slice(states, [0, T, 0, 0], [1, 1, B, U]), [B, U]);
     const c = reshape(slice(states, [1, T, 0, 0], [1, 1, B, U]), [B, U]);

@@ -9,7 +9,7 @@ import { ShapeError, ValueError, describe } from '../errors';
 import { getInitializer } from '../initializers/index';
 import type { Initializer } from '../initializers/initializer';
 import { dense as denseOp } from '../ops/fused';
-import { gather } from '../ops/indexing';
+import { concat, gather, slice } from '../ops/indexing';
 import { CELL_ACTIVATIONS, type CellActivation } from '../ops/recurrent';
 import { reshape, transpose } from '../ops/reshape';
 import { ones, zeros } from '../ops/creation';
@@ -21,8 +21,8 @@ import { optionKeys } from '../options/strict';
 import { configOf, type Identifier } from './kernel-layer';
 import { Layer, type LayerArgs } from './layer';
 import { Dropout } from './dropout';
-import { runDroppedCell, type DroppedCell } from './recurrent-dropout-cell';
 import { SpatialDropout1D } from './spatial-dropout';
+import { CarriedStates } from './recurrent-state';
 
 /** Options every recurrent layer takes. */
 export interface RecurrentArgs extends LayerArgs {
@@ -52,25 +52,38 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /**
    * Fraction of the input features dropped in training, with one mask per sample and feature kept over all time
-   * steps and gates (Keras's RNN input dropout; scaled by 1 / (1 - rate)). In [0, 1); default 0.
+   * steps (Keras's RNN input dropout; scaled by 1 / (1 - rate)): one mask shared by the gates, or one per gate
+   * when recurrentDropout is on too (Keras's cells then switch to their per-gate implementation). In [0, 1);
+   * default 0.
    */
   dropout?: number;
   /**
-   * Fraction of the previous state's units dropped where the state enters the recurrent product, in training:
-   * z_t = x_t W + (m h_{t-1}) U + b with one mask m [batch, units] ~ Bernoulli(1 - rate) / (1 - rate) per call,
-   * fixed over the time steps (Keras's recurrent_dropout; the GRU's blend z h_{t-1} keeps the undropped state).
-   * Inactive at inference. In [0, 1); default 0. Training with it runs the cell composed of ops, step by step.
+   * Fraction of the previous state's units dropped where the state enters the recurrent product, in training, as
+   * Keras's recurrent_dropout: one mask per gate (LSTM 4, GRU 3, simple RNN 1), m_g [batch, units] ~
+   * Bernoulli(1 - rate) / (1 - rate), drawn once per call and fixed over the time steps; gate g takes
+   * x_t W_g + (m_g h_{t-1}) U_g + b_g (the GRU's blend z h_{t-1} keeps the undropped state). It runs inside the
+   * fused step kernels. Inactive at inference. In [0, 1); default 0.
    */
   recurrentDropout?: number;
-  /** Seed of the dropout masks (default: the global generator); the recurrent mask uses seed + 1. */
+  /** Seed of the dropout masks (default: the global generator); the recurrent masks use seed + 1. */
   seed?: number;
+  /**
+   * Carry the final states of each batch over as the initial states of the next one, for the sample at the same
+   * index (Keras's stateful); `resetStates()` (of the layer or the model) sets them to 0. Needs a fixed batch size
+   * (`batchSize` or `batchInputShape`); no gradient flows from one batch into the previous one. Default false.
+   */
+  stateful?: boolean;
+  /** The fixed number of samples per batch of a stateful layer (Keras's batch_size). */
+  batchSize?: number;
+  /** [batchSize, time, features]: the batch size and the sample shape at once (Keras's batch_input_shape). */
+  batchInputShape?: number[];
 }
 
 /** The option keys of RecurrentArgs besides LayerArgs'. */
 export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, returnState: true,
-  goBackwards: true, dropout: true, recurrentDropout: true, seed: true,
+  goBackwards: true, dropout: true, recurrentDropout: true, seed: true, stateful: true, batchSize: true, batchInputShape: true,
 });
 
 /** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
@@ -83,6 +96,30 @@ function flag(who: string, name: string, v: unknown, dflt: boolean): boolean {
   if (v === undefined) return dflt;
   if (typeof v !== 'boolean') throw new ValueError(`${who}: ${name} must be a boolean, got ${describe(v)}`);
   return v;
+}
+
+/** args with inputShape taken from batchInputShape [batch, ...sample] when that is given instead. */
+function withBatchInputShape(who: string, args: RecurrentArgs): RecurrentArgs {
+  const b = args.batchInputShape;
+  if (b === undefined || b === null) return args;
+  if (!Array.isArray(b) || b.length !== 3 || !b.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ValueError(`${who}: batchInputShape must be [batch, time, features] of positive integers, got ${describe(b)}`);
+  }
+  if (args.inputShape !== undefined && args.inputShape.join() !== b.slice(1).join()) {
+    throw new ValueError(`${who}: inputShape [${args.inputShape.join(', ')}] and batchInputShape [${b.join(', ')}] disagree; give one of them`);
+  }
+  return { ...args, inputShape: b.slice(1) };
+}
+
+/** The fixed batch size from batchSize or batchInputShape (null: none given). */
+function fixedBatchSize(who: string, args: RecurrentArgs): number | null {
+  const fromShape = args.batchInputShape ? args.batchInputShape[0] : null;
+  const b = args.batchSize ?? null;
+  if (b !== null && !(Number.isInteger(b) && b > 0)) throw new ValueError(`${who}: batchSize must be a positive integer, got ${describe(b)}`);
+  if (b !== null && fromShape !== null && b !== fromShape) {
+    throw new ValueError(`${who}: batchSize ${b} and batchInputShape [${(args.batchInputShape as number[]).join(', ')}] disagree; give one of them`);
+  }
+  return b ?? fromShape;
 }
 
 /** Checks a cell activation option. */
@@ -105,9 +142,14 @@ export abstract class RecurrentLayer extends Layer {
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | undefined;
+  readonly stateful: boolean;
+  /** The fixed batch size of a stateful layer (null: any). */
+  readonly batchSize: number | null;
+  /** The states a stateful layer carries between batches; null when not stateful. */
+  private carried: CarriedStates | null = null;
   /** The input dropout (a mask per sample and feature, fixed over time: spatial dropout of the sequence). */
   private readonly inputDropout: SpatialDropout1D | null;
-  /** Draws the recurrent dropout mask (applied to ones [batch, units]); null when recurrentDropout is 0. */
+  /** Draws the recurrent dropout masks (applied to ones [gates, batch, units]); null when recurrentDropout is 0. */
   private readonly stateDropout: Dropout | null;
   protected readonly kernelInitializer: Initializer;
   protected readonly recurrentInitializer: Initializer;
@@ -128,8 +170,13 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract readonly stateCount: number;
 
   protected constructor(args: RecurrentArgs, className: string, who: string) {
-    super(args, className);
+    super(withBatchInputShape(who, args), className);
     this.who = who;
+    this.stateful = flag(who, 'stateful', args.stateful, false);
+    this.batchSize = fixedBatchSize(who, args);
+    if (this.stateful && this.batchSize === null) {
+      throw new ValueError(`${who}: stateful needs a fixed batch size: give batchSize (e.g. batchSize: 32) or batchInputShape [batch, time, features]`);
+    }
     if (!Number.isInteger(args.units) || args.units <= 0) throw new ValueError(`${who}: units must be a positive integer, got ${describe(args.units)}`);
     this.units = args.units;
     this.activation = cellActivation(who, 'activation', args.activation, 'tanh');
@@ -182,16 +229,45 @@ export abstract class RecurrentLayer extends Layer {
     super.build(inputShape);
   }
 
-  /** x W + b over [T B, features] rows (the GRU with resetAfter takes the bias's input row). */
-  protected project(rows: Tensor): Tensor {
-    return denseOp(rows, this.kernel as Variable, this.bias, 'linear', 0);
+  /** The bias added to x W: [k units] (the GRU with resetAfter: the input row of its bias); null without bias. */
+  protected inputBias(): Tensor | null {
+    return this.bias;
   }
 
-  /** Runs the cell over xw [T, B, k U] from the initial states, with the mask [T, B] (or null). */
-  protected abstract runCell(xw: Tensor, initial: Tensor[], mask: Tensor | null, training: boolean): CellRun;
+  /** x W + b over [T B, features] rows. */
+  private project(rows: Tensor): Tensor {
+    return denseOp(rows, this.kernel as Variable, this.inputBias(), 'linear', 0);
+  }
 
-  /** The cell as ops, for training with recurrent dropout. */
-  protected abstract droppedCell(): DroppedCell;
+  /** Gate g's columns of x W + b over [T B, features] rows: x W_g + b_g ([T B, units]). */
+  private projectGate(rows: Tensor, g: number): Tensor {
+    const U = this.units, kernel = this.kernel as Variable, bias = this.inputBias();
+    return denseOp(rows, slice(kernel, [0, g * U], [kernel.shape[0], U]), bias === null ? null : slice(bias, [g * U], [U]), 'linear', 0);
+  }
+
+  /**
+   * x W + b of every step, time-major [T, B, k U]. In training the input dropout masks x: one mask for all gates,
+   * or, with recurrent dropout on too, one mask per gate (x m_g) W_g + b_g, as Keras's per-gate cell computes.
+   */
+  private projectSequence(x: Tensor, training: boolean): Tensor {
+    const [B, T, F] = x.shape;
+    const rows = (v: Tensor): Tensor => {
+      let xt = transpose(v, [1, 0, 2]);
+      if (this.goBackwards) xt = gather(xt, Int32Array.from({ length: T }, (_, i) => T - 1 - i), 0);
+      return reshape(xt, [T * B, F]);
+    };
+    const drop = training ? this.inputDropout : null;
+    const projected = drop !== null && this.stateDropout !== null
+      ? concat(Array.from({ length: this.gates }, (_, g) => this.projectGate(rows(drop.call(x, true)), g)), 1)
+      : this.project(rows(drop !== null ? drop.call(x, true) : x));
+    return reshape(projected, [T, B, this.gates * this.units]);
+  }
+
+  /**
+   * Runs the cell over xw [T, B, k U] from the initial states, with the mask [T, B] (or null) and the recurrent
+   * dropout masks [k, B, U] (null: none).
+   */
+  protected abstract runCell(xw: Tensor, initial: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun;
 
   computeOutputShape(inputShape: number[]): number[] {
     return this.returnSequences ? [inputShape[0], this.units] : [this.units];
@@ -266,18 +342,14 @@ export abstract class RecurrentLayer extends Layer {
       throw new ShapeError(`${this.name}: expected samples of shape [${this.inputShape.join(', ')}], got input of shape [${x.shape.join(', ')}]`);
     }
     if (!this.built) this.build(x.shape.slice(1));
-    let xt = transpose(this.inputDropout && training ? this.inputDropout.call(x, true) : x, [1, 0, 2]);
     let mt = mask === null ? null : transpose(mask, [1, 0]);
-    if (this.goBackwards) {
-      const order = Int32Array.from({ length: T }, (_, i) => T - 1 - i);
-      xt = gather(xt, order, 0);
-      if (mt !== null) mt = gather(mt, order, 0);
-    }
-    const xw = reshape(this.project(reshape(xt, [T * B, x.shape[2]])), [T, B, this.gates * this.units]);
-    const initial = xs.length > 1 ? xs.slice(1) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
-    const { sequence, finals } = this.stateDropout !== null && training
-      ? runDroppedCell(this.droppedCell(), xw, initial, mt, this.stateDropout.call(ones([B, this.units]), true))
-      : this.runCell(xw, initial, mt, training);
+    if (this.goBackwards && mt !== null) mt = gather(mt, Int32Array.from({ length: T }, (_, i) => T - 1 - i), 0);
+    const xw = this.projectSequence(x, training);
+    const initial = xs.length > 1 ? xs.slice(1)
+      : this.stateful ? this.carriedStates().initial(B) : Array.from({ length: this.stateCount }, () => zeros([B, this.units]));
+    const recurrentMask = this.stateDropout !== null && training ? this.stateDropout.call(ones([this.gates, B, this.units]), true) : null;
+    const { sequence, finals } = this.runCell(xw, initial, mt, recurrentMask);
+    if (this.stateful && xs.length === 1) this.carriedStates().store(finals);
     const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }
@@ -291,7 +363,19 @@ export abstract class RecurrentLayer extends Layer {
       recurrentRegularizer: configOf(this.recurrentRegularizer), biasRegularizer: configOf(this.biasRegularizer),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
       dropout: this.dropout, recurrentDropout: this.recurrentDropout, seed: this.seed ?? null,
+      ...(this.stateful ? { stateful: true, batchSize: this.batchSize } : {}),
     };
+  }
+
+  /** The carried states of a stateful layer, made at the first call. */
+  private carriedStates(): CarriedStates {
+    this.carried ??= new CarriedStates(this.name, this.stateCount, this.batchSize as number, this.units);
+    return this.carried;
+  }
+
+  /** Sets the states a stateful layer carries to 0 (Keras `reset_states`); nothing for a layer that is not stateful. */
+  resetStates(): void {
+    this.carried?.reset();
   }
 
   override getConfig(): Record<string, unknown> {
@@ -299,6 +383,7 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   override dispose(): void {
+    this.carried?.dispose();
     this.inputDropout?.dispose();
     this.stateDropout?.dispose();
     super.dispose();

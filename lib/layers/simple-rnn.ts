@@ -5,7 +5,6 @@ import { rnnSequence } from '../ops/recurrent';
 import { reshape } from '../ops/reshape';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
-import type { DroppedCell } from './recurrent-dropout-cell';
 import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentArgs } from './recurrent';
 
 /** Options of `simpleRnn()`. */
@@ -26,13 +25,9 @@ export class SimpleRNN extends RecurrentLayer {
     super(args, 'SimpleRNN', 'simpleRnn');
   }
 
-  protected droppedCell(): DroppedCell {
-    return { kind: 'rnn', recurrentKernel: this.recurrentKernel as Variable, recurrentBias: null, activation: this.activation, recurrentActivation: 'linear' };
-  }
-
-  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null): CellRun {
+  protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
-    const states = rnnSequence(xw, this.recurrentKernel as Variable, h0, mask, this.activation);
+    const states = rnnSequence(xw, this.recurrentKernel as Variable, h0, mask, this.activation, recurrentMask);
     const sequence = reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]);
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };

@@ -1,7 +1,8 @@
 /**
  * TimeDistributed (Keras): applies one layer to every step of a sequence by folding the time axis into the batch,
  * [batch, T, ...] -> [batch * T, ...] -> layer -> [batch, T, ...out]. The wrapped layer's weights are shared by the
- * steps and are the wrapper's weights.
+ * steps and are the wrapper's weights. The wrapped layer may be a model (a Sequential or a functional model of one
+ * input). A time mask [batch, T] on the input passes on to the output unchanged (Keras's supports_masking).
  */
 import { ShapeError, ValueError, describe } from '../errors';
 import { reshape } from '../ops/reshape';
@@ -10,10 +11,32 @@ import type { Variable } from '../tensor/variable';
 import { Layer, type LayerArgs } from './layer';
 import { optionKeys } from '../options/strict';
 
+/** A model that can stand as a layer (`Sequential`, a functional model): what `timeDistributed` accepts besides layers. */
+export interface LayerLike {
+  asLayer(): Layer;
+}
+
 /** Options of `timeDistributed()`. */
 export interface TimeDistributedArgs extends LayerArgs {
-  /** The layer applied to each step (a layer of one input), or its `{ className, config }`. Required. */
-  layer: Layer | { className: string; config: Record<string, unknown> };
+  /**
+   * The layer applied to each step (a layer of one input, or a model of one input such as a Sequential), or its
+   * `{ className, config }`. Required.
+   */
+  layer: Layer | LayerLike | { className: string; config: Record<string, unknown> };
+}
+
+function isLayerLike(x: unknown): x is LayerLike {
+  return x !== null && typeof x === 'object' && typeof (x as LayerLike).asLayer === 'function';
+}
+
+/** The layer of a `{ className, config }`: a nested model (Sequential, Functional) or a registered layer class. */
+function layerFromConfig(entry: { className: string; config: Record<string, unknown> }): Layer {
+  // Imported lazily: the registry and the models import this file.
+  const { NESTED_MODELS } = require('../models/model') as typeof import('../models/model');
+  const makeModel = NESTED_MODELS.get(entry.className);
+  if (makeModel) return makeModel(entry.config).asLayer();
+  const { deserializeLayer } = require('./registry') as typeof import('./registry');
+  return deserializeLayer(entry);
 }
 
 /**
@@ -30,12 +53,11 @@ export class TimeDistributed extends Layer {
     super(args, 'TimeDistributed');
     const inner = args.layer;
     if (inner instanceof Layer) this.layer = inner;
+    else if (isLayerLike(inner)) this.layer = inner.asLayer();
     else if (inner !== null && typeof inner === 'object' && typeof (inner as { className?: unknown }).className === 'string') {
-      // Imported lazily: the registry imports this file.
-      const { deserializeLayer } = require('./registry') as typeof import('./registry');
-      this.layer = deserializeLayer(inner);
+      this.layer = layerFromConfig(inner as { className: string; config: Record<string, unknown> });
     } else {
-      throw new ValueError(`timeDistributed: layer must be a Layer or its { className, config }, got ${describe(inner)}`);
+      throw new ValueError(`timeDistributed: layer must be a Layer, a model (Sequential or functional) or its { className, config }, got ${describe(inner)}`);
     }
   }
 
@@ -54,6 +76,17 @@ export class TimeDistributed extends Layer {
     if (steps === 0) throw new ShapeError(`${this.name}: sequence length 0 (input shape [${x.shape.join(', ')}])`);
     const y = this.layer.apply(reshape(x, [batch * steps, ...rest]), training);
     return reshape(y, [batch, steps, ...y.shape.slice(1)]);
+  }
+
+  /** The input's time mask [batch, T] passes on unchanged (Keras's TimeDistributed supports masking). */
+  override computeOutputMask(xs: Tensor[], masks: ReadonlyArray<Tensor | null>): Tensor | null {
+    const mask = masks[0] ?? null;
+    if (mask === null) return null;
+    const x = xs[0];
+    if (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+      throw new ShapeError(`${this.name}: the mask must have shape [${x.shape[0]}, ${x.shape[1]}] (batch, time), got [${mask.shape.join(', ')}]`);
+    }
+    return mask;
   }
 
   computeOutputShape(inputShape: number[]): number[] {

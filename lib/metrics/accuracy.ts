@@ -2,7 +2,7 @@
 import { ShapeError, ValueError, describe } from '../errors';
 import { checkLive } from '../losses/checks';
 import type { Tensor } from '../tensor/tensor';
-import { Mean, readBinaryPair, readPair } from './checks';
+import { Mean, readBinaryPair, readPair, valueWeights } from './checks';
 import type { Metric } from './metric';
 
 /** The index of the largest of x[off .. off + c) (the first one on ties). */
@@ -12,16 +12,16 @@ export function argmaxRow(x: Float32Array, off: number, c: number): number {
   return best;
 }
 
-/** Counts the correct predictions of a batch and how many were judged. */
-export type Counter = (yTrue: Tensor, yPred: Tensor) => { correct: number; count: number };
+/** Counts the correct predictions of a batch and how many were judged, each judgement weighted by `w` (or 1). */
+export type Counter = (yTrue: Tensor, yPred: Tensor, w: Tensor | null) => { correct: number; count: number };
 
 /** A metric that averages `correct / count` over every batch since the last reset. */
 export function streaming(name: string, counter: Counter): Metric {
   const acc = new Mean();
   return {
     name,
-    update(yTrue, yPred) {
-      const { correct, count } = counter(yTrue, yPred);
+    update(yTrue, yPred, sampleWeight) {
+      const { correct, count } = counter(yTrue, yPred, sampleWeight ?? null);
       acc.add(correct, count);
     },
     result: () => acc.value(),
@@ -29,23 +29,31 @@ export function streaming(name: string, counter: Counter): Metric {
   };
 }
 
+/** Sums the weights of the hits among `n` judgements (weights from `w`, else 1 each) and the weights of all. */
+export function tally(owner: string, n: number, w: Tensor | null, hit: (i: number) => boolean): { correct: number; count: number } {
+  const weights = valueWeights(owner, n, w);
+  let correct = 0, count = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = weights === null ? 1 : weights[i];
+    count += wi;
+    if (wi !== 0 && hit(i)) correct += wi;
+  }
+  return { correct, count };
+}
+
 function binaryCounter(owner: string, threshold: number): Counter {
-  return (yTrue, yPred) => {
+  return (yTrue, yPred, w) => {
     const { t, p } = readBinaryPair(owner, yTrue, yPred);
-    let correct = 0;
-    for (let i = 0; i < p.length; i++) if ((p[i] > threshold ? 1 : 0) === t[i]) correct++;
-    return { correct, count: p.length };
+    return tally(owner, p.length, w, (i) => (p[i] > threshold ? 1 : 0) === t[i]);
   };
 }
 
 function categoricalCounter(owner: string): Counter {
-  return (yTrue, yPred) => {
+  return (yTrue, yPred, w) => {
     const { t, p } = readPair(owner, yTrue, yPred);
     const c = yPred.shape[yPred.rank - 1];
     const rows = c === 0 ? 0 : p.length / c;
-    let correct = 0;
-    for (let r = 0; r < rows; r++) if (argmaxRow(t, r * c, c) === argmaxRow(p, r * c, c)) correct++;
-    return { correct, count: rows };
+    return tally(owner, rows, w, (r) => argmaxRow(t, r * c, c) === argmaxRow(p, r * c, c));
   };
 }
 
@@ -66,11 +74,9 @@ export function readSparsePair(owner: string, yTrue: Tensor, yPred: Tensor): { t
 }
 
 function sparseCounter(owner: string): Counter {
-  return (yTrue, yPred) => {
+  return (yTrue, yPred, w) => {
     const { t, p, rows, c } = readSparsePair(owner, yTrue, yPred);
-    let correct = 0;
-    for (let r = 0; r < rows; r++) if (argmaxRow(p, r * c, c) === t[r]) correct++;
-    return { correct, count: rows };
+    return tally(owner, rows, w, (r) => argmaxRow(p, r * c, c) === t[r]);
   };
 }
 
@@ -104,7 +110,7 @@ export function accuracy(name: string, lossName: string): Metric {
   if (lossName === 'categoricalCrossentropy') return categoricalAccuracy({ name });
   if (lossName === 'sparseCategoricalCrossentropy') return sparseCategoricalAccuracy({ name });
   let counter: Counter | null = null;
-  return streaming(name, (yTrue, yPred) => {
+  return streaming(name, (yTrue, yPred, w) => {
     if (counter === null) {
       checkLive(name, 'yTrue', yTrue);
       checkLive(name, 'yPred', yPred);
@@ -112,6 +118,6 @@ export function accuracy(name: string, lossName: string): Metric {
       const sparse = yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 && c > 1);
       counter = yPred.rank < 2 || c === 1 ? binaryCounter(name, 0.5) : sparse ? sparseCounter(name) : categoricalCounter(name);
     }
-    return counter(yTrue, yPred);
+    return counter(yTrue, yPred, w);
   });
 }

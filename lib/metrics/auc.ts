@@ -6,7 +6,7 @@
  * (sklearn.metrics.roc_auc_score) when no two scores of different labels share a bucket between thresholds.
  */
 import { ValueError, describe } from '../errors';
-import { readBinaryPair } from './checks';
+import { readBinaryPair, valueWeights } from './checks';
 import type { Metric } from './metric';
 
 /** Options of `auc`. */
@@ -38,11 +38,12 @@ export function auc(options?: AucOptions): Metric {
   };
   return {
     name,
-    update(yTrue, yPred) {
+    update(yTrue, yPred, sampleWeight) {
       const { t, p } = readBinaryPair(name, yTrue, yPred);
+      const w = valueWeights(name, p.length, sampleWeight);
       for (let i = 0; i < p.length; i++) {
         if (Number.isNaN(p[i])) throw new ValueError(`${name}: yPred[${i}] is NaN`);
-        (t[i] !== 0 ? pos : neg)[above(p[i])]++;
+        (t[i] !== 0 ? pos : neg)[above(p[i])] += w === null ? 1 : w[i];
       }
     },
     result() {

@@ -15,8 +15,11 @@ import { sparseTopKCategoricalAccuracy, topKCategoricalAccuracy } from './top-k'
 export interface Metric {
   /** The key in training history ('accuracy', 'mse', 'auc', ...). */
   readonly name: string;
-  /** Accumulates one batch (values are read on the host). */
-  update(yTrue: Tensor, yPred: Tensor): void;
+  /**
+   * Accumulates one batch (values are read on the host). `sampleWeight` (default none) weights the batch's values:
+   * a model whose output carries a time mask [batch, time] passes it, so that padded steps count 0 (Keras).
+   */
+  update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void;
   /** The value over every batch since the last reset (0 before any update). */
   result(): number;
   /** Forgets every batch. */

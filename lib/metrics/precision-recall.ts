@@ -1,6 +1,6 @@
 /** Streaming precision and recall at a threshold (Keras defaults). */
 import { ValueError, describe } from '../errors';
-import { readBinaryPair } from './checks';
+import { readBinaryPair, valueWeights } from './checks';
 import type { Metric } from './metric';
 
 function confusion(kind: 'precision' | 'recall', options?: { threshold?: number; name?: string }): Metric {
@@ -10,14 +10,16 @@ function confusion(kind: 'precision' | 'recall', options?: { threshold?: number;
   let tp = 0; let fp = 0; let fn = 0;
   return {
     name,
-    update(yTrue, yPred) {
+    update(yTrue, yPred, sampleWeight) {
       const { t, p } = readBinaryPair(name, yTrue, yPred);
+      const w = valueWeights(name, p.length, sampleWeight);
       for (let i = 0; i < p.length; i++) {
         const predicted = p[i] > threshold;
         const actual = t[i] !== 0;
-        if (predicted && actual) tp++;
-        else if (predicted) fp++;
-        else if (actual) fn++;
+        const wi = w === null ? 1 : w[i];
+        if (predicted && actual) tp += wi;
+        else if (predicted) fp += wi;
+        else if (actual) fn += wi;
       }
     },
     result() {

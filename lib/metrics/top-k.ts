@@ -5,7 +5,7 @@
  * fewer than k predictions are strictly larger than the target's.
  */
 import { ValueError, describe } from '../errors';
-import { argmaxRow, readSparsePair, streaming } from './accuracy';
+import { argmaxRow, readSparsePair, streaming, tally } from './accuracy';
 import { readPair } from './checks';
 import type { Metric } from './metric';
 
@@ -37,23 +37,19 @@ function inTopK(p: Float32Array, off: number, c: number, target: number, k: numb
 /** Fraction of rows whose one-hot target (argmax of yTrue) is among the k largest predictions. Default k 5. */
 export function topKCategoricalAccuracy(options?: TopKOptions): Metric {
   const { k, name } = checkK('topKCategoricalAccuracy', options);
-  return streaming(name, (yTrue, yPred) => {
+  return streaming(name, (yTrue, yPred, w) => {
     const { t, p } = readPair(name, yTrue, yPred);
     const c = yPred.shape[yPred.rank - 1];
     const rows = c === 0 ? 0 : p.length / c;
-    let correct = 0;
-    for (let r = 0; r < rows; r++) if (inTopK(p, r * c, c, argmaxRow(t, r * c, c), k)) correct++;
-    return { correct, count: rows };
+    return tally(name, rows, w, (r) => inTopK(p, r * c, c, argmaxRow(t, r * c, c), k));
   });
 }
 
 /** Fraction of rows whose class index (yTrue [batch] or [batch, 1]) is among the k largest predictions. Default k 5. */
 export function sparseTopKCategoricalAccuracy(options?: TopKOptions): Metric {
   const { k, name } = checkK('sparseTopKCategoricalAccuracy', options);
-  return streaming(name, (yTrue, yPred) => {
+  return streaming(name, (yTrue, yPred, w) => {
     const { t, p, rows, c } = readSparsePair(name, yTrue, yPred);
-    let correct = 0;
-    for (let r = 0; r < rows; r++) if (inTopK(p, r * c, c, t[r], k)) correct++;
-    return { correct, count: rows };
+    return tally(name, rows, w, (r) => inTopK(p, r * c, c, t[r], k));
   });
 }

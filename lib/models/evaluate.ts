@@ -61,10 +61,10 @@ export function evaluateBatch(model: Model, compiled: Compiled, x: Tensor, y: Te
   noGrad(() => tidy(() => withPrevalidatedLabels(() => {
     const xb = slice(x, start, count);
     const yb = slice(y, start, count);
-    const { total, output } = batchLoss(model, compiled, xb, yb, null, false);
+    const { total, output, mask } = batchLoss(model, compiled, xb, yb, null, false);
     if (compiled.metrics.length > 0) {
       const pred = metricInput(compiled, output);
-      for (const m of compiled.metrics) m.update(yb, pred);
+      for (const m of compiled.metrics) m.update(yb, pred, mask);
     }
     lossSum.add(total, count);
   })));

@@ -59,16 +59,16 @@ export function runGraph(graph: Graph, inputs: Tensor[], training: boolean, logi
   const activity: Tensor[] = [];
   for (const node of graph.nodes) {
     const xs = node.inputs.map((t) => values.get(t.id) as Tensor);
+    const inMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
     if (fused.has(node)) {
       values.set(node.outputs[0].id, logitsOf(node, xs[0]));
-      continue;
+    } else {
+      const r = node.layer.invokeWithLosses(xs, training, inMasks);
+      node.outputs.forEach((t, i) => values.set(t.id, r.outputs[i]));
+      activity.push(...r.activity);
     }
-    const inMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
-    const r = node.layer.invokeWithLosses(xs, training, inMasks);
-    node.outputs.forEach((t, i) => values.set(t.id, r.outputs[i]));
     const mask = node.layer.computeOutputMask(xs, inMasks);
-    if (mask !== null) masks.set(node.outputs[0].id, mask);
-    activity.push(...r.activity);
+    if (mask !== null) masks.set(node.outputs[0].id, mask);  // logits keep the layer's mask: the loss is weighted by it
   }
   return { outputs: graph.outputs.map((t) => values.get(t.id) as Tensor), activity, masks: graph.outputs.map((t) => masks.get(t.id) ?? null) };
 }

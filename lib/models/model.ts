@@ -184,6 +184,15 @@ export abstract class Model extends ModelLifecycle {
     return { output: r.outputs[0], activity: r.activity, mask: r.masks[0] };
   }
 
+  /**
+   * Sets the carried states of the model's stateful recurrent layers to 0 (Keras `reset_states`), e.g. between
+   * two independent sequences fed in chunks; other layers are left as they are.
+   */
+  resetStates(): void {
+    this.alive('resetStates');
+    for (const layer of this.layers) (layer as { resetStates?: () => void }).resetStates?.();
+  }
+
   /** @internal The graph on one batch tensor per input (a model used as a layer). */
   runOn(xs: Tensor[], training: boolean): GraphPass {
     this.alive('call');

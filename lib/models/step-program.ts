@@ -29,6 +29,8 @@ export interface StepTensors {
   value: Tensor;
   grads: Tensor[];
   output: Tensor;
+  /** The output's time mask [batch, time] (null: none), for the metrics. */
+  outputMask: Tensor | null;
 }
 
 interface Program {
@@ -57,8 +59,8 @@ export interface BatchStep {
 
 const NOTHING_TO_RELEASE = (): void => {};
 
-/** The forward pass of a step: the total loss (differentiated) and the model output (kept for metrics). */
-export type StepForward = (x: Tensor, y: Tensor, w: Tensor | null) => { total: Tensor; output: Tensor };
+/** The forward pass of a step: the total loss (differentiated), the model output and its mask (kept for metrics). */
+export type StepForward = (x: Tensor, y: Tensor, w: Tensor | null) => { total: Tensor; output: Tensor; mask: Tensor | null };
 
 function copyOf(t: Tensor): Tensor {
   return keep(clone(t));
@@ -83,7 +85,7 @@ function gatherInto(t: Tensor, idx: Int32Array, out: Tensor): void {
 }
 
 function disposeAll(t: StepTensors): void {
-  for (const x of [t.x, t.y, t.w, t.value, t.output, ...t.grads]) x?.dispose();
+  for (const x of [t.x, t.y, t.w, t.value, t.output, t.outputMask, ...t.grads]) x?.dispose();
 }
 
 function replayEnabled(): boolean {
@@ -312,14 +314,15 @@ export class StepRecorder {
 
   /** The ordinary path; its tensors live until the next step (or dispose). */
   private plain(vars: Variable[], x: Tensor, y: Tensor, w: Tensor | null): StepTensors {
-    let output: Tensor | null = null;
+    let output: Tensor | null = null, outputMask: Tensor | null = null;
     const { value, grads } = valueAndGrads(() => {
       const r = this.forward(x, y, w);
       output = keep(r.output);
+      outputMask = r.mask === null ? null : keep(r.mask);
       return r.total;
     }, vars);
-    const tensors = { x, y, w, value, grads, output: output as unknown as Tensor };
-    this.plainLast = [value, ...grads, tensors.output];
+    const tensors: StepTensors = { x, y, w, value, grads, output: output as unknown as Tensor, outputMask };
+    this.plainLast = [value, ...grads, tensors.output, ...(outputMask === null ? [] : [outputMask])];
     return tensors;
   }
 
@@ -329,23 +332,24 @@ export class StepRecorder {
    */
   private recordStep(vars: Variable[], px: Tensor, py: Tensor, w: Tensor | null, how: typeof record = record): Program {
     const pw = w ? copyOf(w) : null;
-    let output: Tensor | null = null;
+    let output: Tensor | null = null, outputMask: Tensor | null = null;
     let recorded: ReturnType<typeof record<ReturnType<typeof valueAndGrads>>>;
     scalarSeed();  // made outside the recording: the program reads the loss's seed gradient, it does not refill it
     try {
       recorded = how(px.backend, () => valueAndGrads(() => {
         const r = this.forward(px, py, pw);
         output = keep(r.output);
+        outputMask = r.mask === null ? null : keep(r.mask);
         return r.total;
       }, vars));
     } catch (err) {
-      for (const t of [pw, output as Tensor | null]) t?.dispose();  // px and py stay the caller's on failure
+      for (const t of [pw, output as Tensor | null, outputMask as Tensor | null]) t?.dispose();  // px and py stay the caller's on failure
       throw err;
     }
     const { result, recording } = recorded;
     keep(result.value);
     result.grads.forEach((g) => keep(g));
-    return { recording, tensors: { x: px, y: py, w: pw, value: result.value, grads: result.grads, output: output as unknown as Tensor } };
+    return { recording, tensors: { x: px, y: py, w: pw, value: result.value, grads: result.grads, output: output as unknown as Tensor, outputMask } };
   }
 
   private drop(p: Program): void {

@@ -21,10 +21,15 @@ import type { Variable } from '../tensor/variable';
 import { LossScaleOptimizer } from '../optimizers/loss-scale-optimizer';
 import { scaleGradient } from '../ops/scale-gradient';
 
-/** The total loss of a batch and the model's output (logits when the softmax is fused into the loss). */
+/**
+ * The total loss of a batch, the model's output (logits when the softmax is fused into the loss) and the output's
+ * time mask [batch, time] (null: none; a model with several outputs gives none), which weights the metrics as it
+ * weights the loss.
+ */
 export interface BatchLoss {
   total: Tensor;
   output: Tensor;
+  mask: Tensor | null;
 }
 
 /**
@@ -37,7 +42,7 @@ export function batchLoss(model: Model, compiled: Compiled, x: Tensor, y: Tensor
   const fused = compiled.logitsLoss !== null;
   const { output, activity, mask } = model.forwardWithLosses(x, training, fused);
   const loss = fused ? (compiled.logitsLoss as NonNullable<Compiled['logitsLoss']>) : compiled.loss;
-  return { total: withPenalties(model, lossOf(loss, y, output, w, mask), activity), output };
+  return { total: withPenalties(model, lossOf(loss, y, output, w, mask), activity), output, mask };
 }
 
 /**
@@ -78,7 +83,7 @@ function headsLoss(model: Model, compiled: Compiled, heads: Head[], x: Tensor, y
     total = total === null ? weighted : add(total, weighted);
   });
   const output = compiled.metrics.length > 0 && outputs.length > 1 ? packOutputs(outputs) : outputs[0];
-  return { total: withPenalties(model, total as unknown as Tensor, activity), output };
+  return { total: withPenalties(model, total as unknown as Tensor, activity), output, mask: null };
 }
 
 /** The loss plus the layers' weight penalties and the activity penalties. */
@@ -147,7 +152,7 @@ function finishStep(compiled: Compiled, vars: Variable[], step: StepTensors): Te
   if (compiled.metrics.length > 0) {
     tidy(() => noGrad(() => {
       const pred = metricInput(compiled, step.output);
-      for (const m of compiled.metrics) m.update(step.y, pred);
+      for (const m of compiled.metrics) m.update(step.y, pred, step.outputMask);
     }));
   }
   return step.value;

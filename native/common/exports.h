@@ -48,12 +48,12 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(pool2dGrad, Pool2dGrad, 6)                           \
   X(batchedGemm, BatchedGemm, 11)                        \
   X(maskedSoftmax, MaskedSoftmax, 8)                     \
-  X(lstmStep, LstmStep, 11)                              \
-  X(lstmStepGrad, LstmStepGrad, 13)                      \
-  X(gruStep, GruStep, 12)                                \
-  X(gruStepGrad, GruStepGrad, 14)                        \
-  X(rnnStep, RnnStep, 9)                                 \
-  X(rnnStepGrad, RnnStepGrad, 11)
+  X(lstmStep, LstmStep, 12)                              \
+  X(lstmStepGrad, LstmStepGrad, 14)                      \
+  X(gruStep, GruStep, 13)                                \
+  X(gruStepGrad, GruStepGrad, 15)                        \
+  X(rnnStep, RnnStep, 10)                                \
+  X(rnnStepGrad, RnnStepGrad, 12)
 
 #define MYELIN_OPTIMIZER_STEPS(X) \
   X(sgdStep, SgdStep, 8)          \

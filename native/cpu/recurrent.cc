@@ -13,6 +13,7 @@
 #include "cell_activations.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "recurrent_dropout.h"
 
 namespace myelin {
 
@@ -32,27 +33,44 @@ void step_gemm(bool tb, size_t m, size_t n, size_t k, const float* a, const floa
   sgemm_builtin(false, tb, m, n, k, 1.f, a, b, accumulate ? 1.f : 0.f, c);
 }
 
+// The step's recurrent product out = h U ([batch, k units]), or its recurrent-dropout form when drop is given.
+void recurrent_product(const RecurrentArgs& r, size_t k, const float* h, const float* uk, const F32& drop, float* out) {
+  if (drop.data != nullptr) return recurrent_dropout::product(r.batch, r.units, k, h, uk, drop.data, out);
+  step_gemm(false, r.batch, k * r.units, r.units, h, uk, false, out);
+}
+
+// dh += dz U^T for dz [batch, k units], or its recurrent-dropout form when drop is given.
+void recurrent_product_grad(const RecurrentArgs& r, size_t k, const float* dz, const float* uk, const F32& drop,
+                            float* dh) {
+  if (drop.data != nullptr) return recurrent_dropout::product_grad(r.batch, r.units, k, dz, uk, drop.data, dh);
+  step_gemm(true, r.batch, r.units, k * r.units, dz, uk, true, dh);
+}
+
 bool masked(const F32& mask, const RecurrentArgs& r, size_t b) {
   return mask.data != nullptr && mask.data[r.t * r.batch + b] == 0.f;
 }
 
-// Checks the buffers every step kernel shares: xw or dxw (k units wide), the recurrent kernel, mask and states.
+// Checks the buffers every step kernel shares: xw or dxw (k units wide), the recurrent kernel, mask, states and the
+// recurrent dropout mask [k, batch, units].
 void need_common(const Args& args, const RecurrentArgs& r, const F32& recurrent, const F32& mask, const F32& states,
-                 size_t k, size_t slabs) {
+                 size_t k, size_t slabs, const F32& drop) {
   args.need(recurrent, args.mul(r.units, k * r.units, "units * k units"), "recurrentKernel");
   if (mask.data != nullptr) args.need(mask, r.maskNeed, "mask");
+  if (drop.data != nullptr) args.need(drop, args.mul(k, r.row, "k * batch * units"), "recurrentMask");
   args.need(states, args.mul(r.slots, slabs, "states"), "states");
 }
 
 }  // namespace
 
-// lstmStep(xw, recurrentKernel, mask, states, gates, t, steps, batch, units, activation, recurrentActivation)
+// lstmStep(xw, recurrentKernel, mask, states, gates, t, steps, batch, units, activation, recurrentActivation,
+// recurrentMask)
 Kernel PrepareLstmStep(const Args& args) {
   const F32 xw = args.f32(0, "xw"), uk = args.f32(1, "recurrentKernel"), mask = args.f32OrNull(2, "mask");
   const F32 states = args.f32(3, "states"), gates = args.f32(4, "gates");
   const int act = args.op(9, "activation", kUnaryOpCount), rec = args.op(10, "recurrentActivation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 5, act, rec);
-  need_common(args, r, uk, mask, states, 4, 2);
+  const F32 drop = args.f32OrNull(11, "recurrentMask");
+  need_common(args, r, uk, mask, states, 4, 2, drop);
   const size_t g4 = args.mul(r.maskNeed, 4 * r.units, "steps * batch * 4 units");
   args.need(xw, g4, "xw");
   args.need(gates, g4, "gates");
@@ -65,7 +83,7 @@ Kernel PrepareLstmStep(const Args& args) {
     float* cn = states.data + r.slots + (r.t + 1) * r.row;
     float* g = gates.data + r.t * r.batch * w;
     const float* x = xw.data + r.t * r.batch * w;
-    step_gemm(false, r.batch, w, u, h, uk.data, false, g);
+    recurrent_product(r, 4, h, uk.data, drop, g);
     over_rows(r.batch, w, [&](size_t b) {
       float* gb = g + b * w;
       if (masked(mask, r, b)) {
@@ -89,14 +107,15 @@ Kernel PrepareLstmStep(const Args& args) {
 }
 
 // lstmStepGrad(recurrentKernel, mask, states, gates, dStates, carry, dxw, t, steps, batch, units, activation,
-// recurrentActivation)
+// recurrentActivation, recurrentMask)
 Kernel PrepareLstmStepGrad(const Args& args) {
   const F32 uk = args.f32(0, "recurrentKernel"), mask = args.f32OrNull(1, "mask"), states = args.f32(2, "states");
   const F32 gates = args.f32(3, "gates"), dStates = args.f32(4, "dStates"), carry = args.f32(5, "carry");
   const F32 dxw = args.f32(6, "dxw");
   const int act = args.op(11, "activation", kUnaryOpCount), rec = args.op(12, "recurrentActivation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 7, act, rec);
-  need_common(args, r, uk, mask, states, 4, 2);
+  const F32 drop = args.f32OrNull(13, "recurrentMask");
+  need_common(args, r, uk, mask, states, 4, 2, drop);
   args.need(dStates, 2 * r.slots, "dStates");
   args.need(carry, 2 * r.row, "carry");
   const size_t g4 = args.mul(r.maskNeed, 4 * r.units, "steps * batch * 4 units");
@@ -129,18 +148,19 @@ Kernel PrepareLstmStepGrad(const Args& args) {
         dh[o + j] = 0.f;
       }
     });
-    step_gemm(true, r.batch, u, w, dz, uk.data, true, dh);
+    recurrent_product_grad(r, 4, dz, uk.data, drop, dh);
   };
 }
 
 // gruStep(xw, recurrentKernel, recurrentBias, mask, states, gates, t, steps, batch, units, activation,
-// recurrentActivation)
+// recurrentActivation, recurrentMask)
 Kernel PrepareGruStep(const Args& args) {
   const F32 xw = args.f32(0, "xw"), uk = args.f32(1, "recurrentKernel"), bias = args.f32(2, "recurrentBias");
   const F32 mask = args.f32OrNull(3, "mask"), states = args.f32(4, "states"), gates = args.f32(5, "gates");
   const int act = args.op(10, "activation", kUnaryOpCount), rec = args.op(11, "recurrentActivation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 6, act, rec);
-  need_common(args, r, uk, mask, states, 3, 1);
+  const F32 drop = args.f32OrNull(12, "recurrentMask");
+  need_common(args, r, uk, mask, states, 3, 1, drop);
   const size_t g3 = args.mul(r.maskNeed, 3 * r.units, "steps * batch * 3 units");
   args.need(xw, g3, "xw");
   args.need(bias, 3 * r.units, "recurrentBias");
@@ -153,7 +173,7 @@ Kernel PrepareGruStep(const Args& args) {
     float* zrn = gates.data + r.t * r.batch * 2 * w;
     float* a = zrn + r.batch * w;
     const float* x = xw.data + r.t * r.batch * w;
-    step_gemm(false, r.batch, w, u, h, uk.data, false, a);
+    recurrent_product(r, 3, h, uk.data, drop, a);
     over_rows(r.batch, w, [&](size_t b) {
       if (masked(mask, r, b)) {
         std::memcpy(hn + b * u, h + b * u, u * sizeof(float));
@@ -176,14 +196,15 @@ Kernel PrepareGruStep(const Args& args) {
 }
 
 // gruStepGrad(recurrentKernel, mask, states, gates, dStates, carry, dxw, dRecurrent, t, steps, batch, units,
-// activation, recurrentActivation)
+// activation, recurrentActivation, recurrentMask)
 Kernel PrepareGruStepGrad(const Args& args) {
   const F32 uk = args.f32(0, "recurrentKernel"), mask = args.f32OrNull(1, "mask"), states = args.f32(2, "states");
   const F32 gates = args.f32(3, "gates"), dStates = args.f32(4, "dStates"), carry = args.f32(5, "carry");
   const F32 dxw = args.f32(6, "dxw"), dRec = args.f32(7, "dRecurrent");
   const int act = args.op(12, "activation", kUnaryOpCount), rec = args.op(13, "recurrentActivation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 8, act, rec);
-  need_common(args, r, uk, mask, states, 3, 1);
+  const F32 drop = args.f32OrNull(14, "recurrentMask");
+  need_common(args, r, uk, mask, states, 3, 1, drop);
   args.need(dStates, r.slots, "dStates");
   args.need(carry, r.row, "carry");
   const size_t g3 = args.mul(r.maskNeed, 3 * r.units, "steps * batch * 3 units");
@@ -213,17 +234,18 @@ Kernel PrepareGruStepGrad(const Args& args) {
                                   r.act, r.rec);
       }
     });
-    step_gemm(true, r.batch, u, w, da, uk.data, true, dh);
+    recurrent_product_grad(r, 3, da, uk.data, drop, dh);
   };
 }
 
-// rnnStep(xw, recurrentKernel, mask, states, t, steps, batch, units, activation)
+// rnnStep(xw, recurrentKernel, mask, states, t, steps, batch, units, activation, recurrentMask)
 Kernel PrepareRnnStep(const Args& args) {
   const F32 xw = args.f32(0, "xw"), uk = args.f32(1, "recurrentKernel"), mask = args.f32OrNull(2, "mask");
   const F32 states = args.f32(3, "states");
   const int act = args.op(8, "activation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 4, act, act);
-  need_common(args, r, uk, mask, states, 1, 1);
+  const F32 drop = args.f32OrNull(9, "recurrentMask");
+  need_common(args, r, uk, mask, states, 1, 1, drop);
   args.need(xw, args.mul(r.maskNeed, r.units, "steps * batch * units"), "xw");
   if (r.row == 0) return Kernel();
   return [=] {
@@ -231,7 +253,7 @@ Kernel PrepareRnnStep(const Args& args) {
     const float* h = states.data + r.t * r.row;
     float* hn = states.data + (r.t + 1) * r.row;
     const float* x = xw.data + r.t * r.row;
-    step_gemm(false, r.batch, u, u, h, uk.data, false, hn);
+    recurrent_product(r, 1, h, uk.data, drop, hn);
     over_rows(r.batch, u, [&](size_t b) {
       float* out = hn + b * u;
       if (masked(mask, r, b)) {
@@ -244,13 +266,14 @@ Kernel PrepareRnnStep(const Args& args) {
   };
 }
 
-// rnnStepGrad(recurrentKernel, mask, states, dStates, carry, dxw, t, steps, batch, units, activation)
+// rnnStepGrad(recurrentKernel, mask, states, dStates, carry, dxw, t, steps, batch, units, activation, recurrentMask)
 Kernel PrepareRnnStepGrad(const Args& args) {
   const F32 uk = args.f32(0, "recurrentKernel"), mask = args.f32OrNull(1, "mask"), states = args.f32(2, "states");
   const F32 dStates = args.f32(3, "dStates"), carry = args.f32(4, "carry"), dxw = args.f32(5, "dxw");
   const int act = args.op(10, "activation", kUnaryOpCount);
   const RecurrentArgs r = recurrent_args(args, 6, act, act);
-  need_common(args, r, uk, mask, states, 1, 1);
+  const F32 drop = args.f32OrNull(11, "recurrentMask");
+  need_common(args, r, uk, mask, states, 1, 1, drop);
   args.need(dStates, r.slots, "dStates");
   args.need(carry, r.row, "carry");
   args.need(dxw, args.mul(r.maskNeed, r.units, "steps * batch * units"), "dxw");
@@ -272,7 +295,7 @@ Kernel PrepareRnnStepGrad(const Args& args) {
         dh[o + j] = 0.f;
       }
     });
-    step_gemm(true, r.batch, u, u, dz, uk.data, true, dh);
+    recurrent_product_grad(r, 1, dz, uk.data, drop, dh);
   };
 }
 

@@ -177,6 +177,13 @@ void launch_gru_step_grad(cudaStream_t s, const RecurrentStep& p, const float* z
 void launch_rnn_step(cudaStream_t s, const RecurrentStep& p, const float* x, const float* h, float* hn);
 void launch_rnn_step_grad(cudaStream_t s, const RecurrentStep& p, const float* hn, const float* ds, float* dh,
                           float* dz);
+// Recurrent dropout (drop [k, batch, units], 0 or 1 / (1 - rate)): out [batch, k units] = the step's recurrent
+// product with h scaled per gate, out[b, g u + j] = sum_p h[b, p] drop[g, b, p] U[p, g u + j]; and its gradient,
+// dh[b, p] += sum_g drop[g, b, p] sum_j dz[b, g u + j] U[p, g u + j]. They stand in for the step GEMMs.
+void launch_dropped_product(cudaStream_t s, size_t batch, size_t units, size_t k, const float* h, const float* uk,
+                            const float* drop, float* out);
+void launch_dropped_product_grad(cudaStream_t s, size_t batch, size_t units, size_t k, const float* dz, const float* uk,
+                                 const float* drop, float* dh);
 
 // ---- gemm_tiled.cu ------------------------------------------------------------------------------------
 // Row-major C[m, n] = alpha op(A) op(B) + beta C; beta == 0 never reads C. `scratch` (kKernelScratchBytes, only

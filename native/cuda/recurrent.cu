@@ -1,6 +1,7 @@
 // Recurrent cell kernels: the per-element half of lstmStep, gruStep, rnnStep and their gradients (the recurrent
 // GEMMs run before or after them through cuBLAS or the tiled kernel, recurrent_entries.cc). One thread per
-// (batch row, unit), the math of native/common/recurrent_math.h.
+// (batch row, unit), the math of native/common/recurrent_math.h. Under recurrent dropout the step's product and its
+// gradient run as the dropped-product kernels here instead of the GEMMs.
 #include "../common/recurrent_math.h"
 #include "kernels.h"
 #include "launch.cuh"
@@ -91,7 +92,44 @@ __global__ void rnn_grad_kernel(RecurrentStep p, const float* hn, const float* d
   }
 }
 
+__global__ void dropped_product_kernel(size_t batch, size_t units, size_t k, const float* h, const float* uk,
+                                       const float* drop, float* out) {
+  const size_t u = units, w = k * u, n = batch * w;
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    const size_t b = i / w, col = i % w, g = col / u;
+    const float* d = drop + (g * batch + b) * u;
+    float acc = 0.f;
+    for (size_t p = 0; p < u; ++p) acc += h[b * u + p] * d[p] * uk[p * w + col];
+    out[i] = acc;
+  }
+}
+
+__global__ void dropped_product_grad_kernel(size_t batch, size_t units, size_t k, const float* dz, const float* uk,
+                                            const float* drop, float* dh) {
+  const size_t u = units, w = k * u, n = batch * u;
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    const size_t b = i / u, p = i % u;
+    float acc = 0.f;
+    for (size_t g = 0; g < k; ++g) {
+      float dot = 0.f;
+      for (size_t j = 0; j < u; ++j) dot += dz[b * w + g * u + j] * uk[p * w + g * u + j];
+      acc += dot * drop[(g * batch + b) * u + p];
+    }
+    dh[i] += acc;
+  }
+}
+
 }  // namespace
+
+void launch_dropped_product(cudaStream_t s, size_t batch, size_t units, size_t k, const float* h, const float* uk,
+                            const float* drop, float* out) {
+  dropped_product_kernel<<<grid_for(batch * k * units), kThreads, 0, s>>>(batch, units, k, h, uk, drop, out);
+}
+
+void launch_dropped_product_grad(cudaStream_t s, size_t batch, size_t units, size_t k, const float* dz, const float* uk,
+                                 const float* drop, float* dh) {
+  dropped_product_grad_kernel<<<grid_for(batch * units), kThreads, 0, s>>>(batch, units, k, dz, uk, drop, dh);
+}
 
 void launch_lstm_step(cudaStream_t s, const RecurrentStep& p, const float* x, float* g, const float* h, const float* c,
                       float* hn, float* cn) {

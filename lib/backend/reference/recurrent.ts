@@ -1,6 +1,7 @@
 /**
  * Reference recurrent step kernels (LSTM, GRU, simple RNN and their gradients), float64 inside: the layouts and
- * formulas of the kernel table (time-major xw, state slabs of steps + 1 slots, masked rows keep the state).
+ * formulas of the kernel table (time-major xw, state slabs of steps + 1 slots, masked rows keep the state, the
+ * recurrent dropout mask [gates, batch, units] scaling h where it enters gate g's recurrent product).
  */
 import type { UnaryOp } from '../kernel-ids';
 
@@ -25,21 +26,30 @@ function actGrad(op: UnaryOp, y: number): number {
   }
 }
 
-/** Row b of h [batch, units] at offset `h0` times U [units, n]: sum_p h[b, p] U[p, j] in float64. */
-function rowTimes(h: Float32Array, h0: number, u: Float32Array, units: number, n: number, j: number): number {
+/** The recurrent dropout factor of unit p of row b in column j's gate (1 without a mask). */
+function dropOf(drop: Float32Array | null, batch: number, units: number, b: number, j: number, p: number): number {
+  return drop === null ? 1 : drop[(Math.floor(j / units) * batch + b) * units + p];
+}
+
+/**
+ * Row b of h [batch, units] (at offset `h0`, row b of the step) times U [units, n], column j, with h scaled by the
+ * recurrent dropout of column j's gate: sum_p h[b, p] drop[g, b, p] U[p, j] in float64.
+ */
+function rowTimes(h: Float32Array, h0: number, u: Float32Array, units: number, n: number, j: number,
+  drop: Float32Array | null, batch: number, b: number): number {
   let acc = 0;
-  for (let p = 0; p < units; p++) acc += h[h0 + p] * u[p * n + j];
+  for (let p = 0; p < units; p++) acc += h[h0 + p] * dropOf(drop, batch, units, b, j, p) * u[p * n + j];
   return acc;
 }
 
-/** carry[b, :] += dz[b, :] U^T for the rows of dz (width n) at offset z0. */
+/** carry[b, p] += sum_j dz[b, j] U[p, j] drop[g(j), b, p] for the rows of dz (width n) at offset z0. */
 function addTimesTransposed(dz: Float32Array, z0: number, u: Float32Array, carry: Float32Array, batch: number,
-  units: number, n: number, c0 = 0): void {
+  units: number, n: number, drop: Float32Array | null): void {
   for (let b = 0; b < batch; b++) {
     for (let p = 0; p < units; p++) {
-      let acc = carry[c0 + b * units + p];
-      for (let j = 0; j < n; j++) acc += dz[z0 + b * n + j] * u[p * n + j];
-      carry[c0 + b * units + p] = acc;
+      let acc = carry[b * units + p];
+      for (let j = 0; j < n; j++) acc += dz[z0 + b * n + j] * u[p * n + j] * dropOf(drop, batch, units, b, j, p);
+      carry[b * units + p] = acc;
     }
   }
 }
@@ -50,7 +60,7 @@ const isMasked = (mask: Float32Array | null, t: number, batch: number, b: number
 /** One LSTM step t (see the kernel table): gates i, f, g, o; c' = f c + i g; h' = o f(c'). */
 export function lstmStep(xw: Float32Array, recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
   gates: Float32Array, t: number, steps: number, batch: number, units: number, activation: UnaryOp,
-  recurrentActivation: UnaryOp): void {
+  recurrentActivation: UnaryOp, recurrentMask: Float32Array | null = null): void {
   const row = batch * units, slots = (steps + 1) * row, w = 4 * units;
   for (let b = 0; b < batch; b++) {
     const h0 = t * row + b * units, c0 = slots + h0, g0 = (t * batch + b) * w;
@@ -59,7 +69,7 @@ export function lstmStep(xw: Float32Array, recurrentKernel: Float32Array, mask: 
       gates.fill(0, g0, g0 + w);
       continue;
     }
-    const z = (k: number): number => xw[g0 + k] + rowTimes(states, h0, recurrentKernel, units, w, k);
+    const z = (k: number): number => xw[g0 + k] + rowTimes(states, h0, recurrentKernel, units, w, k, recurrentMask, batch, b);
     for (let j = 0; j < units; j++) {
       const i = act(recurrentActivation, z(j)), f = act(recurrentActivation, z(units + j));
       const g = act(activation, z(2 * units + j)), o = act(recurrentActivation, z(3 * units + j));
@@ -74,7 +84,8 @@ export function lstmStep(xw: Float32Array, recurrentKernel: Float32Array, mask: 
 /** Backward of one LSTM step t (see the kernel table). */
 export function lstmStepGrad(recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
   gates: Float32Array, dStates: Float32Array, carry: Float32Array, dxw: Float32Array, t: number, steps: number,
-  batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp): void {
+  batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp,
+  recurrentMask: Float32Array | null = null): void {
   const row = batch * units, slots = (steps + 1) * row, w = 4 * units;
   for (let b = 0; b < batch; b++) {
     const o0 = b * units, s1 = (t + 1) * row + o0, g0 = (t * batch + b) * w;
@@ -96,19 +107,19 @@ export function lstmStepGrad(recurrentKernel: Float32Array, mask: Float32Array |
       carry[o0 + j] = 0;
     }
   }
-  addTimesTransposed(dxw, t * batch * w, recurrentKernel, carry, batch, units, w);
+  addTimesTransposed(dxw, t * batch * w, recurrentKernel, carry, batch, units, w, recurrentMask);
 }
 
 /** One GRU step t, reset_after form (see the kernel table). */
 export function gruStep(xw: Float32Array, recurrentKernel: Float32Array, recurrentBias: Float32Array,
   mask: Float32Array | null, states: Float32Array, gates: Float32Array, t: number, steps: number, batch: number,
-  units: number, activation: UnaryOp, recurrentActivation: UnaryOp): void {
+  units: number, activation: UnaryOp, recurrentActivation: UnaryOp, recurrentMask: Float32Array | null = null): void {
   const row = batch * units, w = 3 * units;
   const zrn0 = t * batch * 2 * w, a0 = zrn0 + batch * w;
   for (let b = 0; b < batch; b++) {
     const h0 = t * row + b * units, x0 = (t * batch + b) * w;
     const ab = a0 + b * w, gb = zrn0 + b * w;
-    for (let k = 0; k < w; k++) gates[ab + k] = rowTimes(states, h0, recurrentKernel, units, w, k) + recurrentBias[k];
+    for (let k = 0; k < w; k++) gates[ab + k] = rowTimes(states, h0, recurrentKernel, units, w, k, recurrentMask, batch, b) + recurrentBias[k];
     if (isMasked(mask, t, batch, b)) {
       for (let j = 0; j < units; j++) states[h0 + row + j] = states[h0 + j];
       gates.fill(0, gb, gb + w);
@@ -127,7 +138,8 @@ export function gruStep(xw: Float32Array, recurrentKernel: Float32Array, recurre
 /** Backward of one GRU step t (see the kernel table). */
 export function gruStepGrad(recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
   gates: Float32Array, dStates: Float32Array, carry: Float32Array, dxw: Float32Array, dRecurrent: Float32Array,
-  t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp): void {
+  t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp,
+  recurrentMask: Float32Array | null = null): void {
   const row = batch * units, w = 3 * units;
   const zrn0 = t * batch * 2 * w, a0 = zrn0 + batch * w;
   for (let b = 0; b < batch; b++) {
@@ -149,19 +161,19 @@ export function gruStepGrad(recurrentKernel: Float32Array, mask: Float32Array | 
       carry[o0 + j] = dh * z;
     }
   }
-  addTimesTransposed(dRecurrent, t * batch * w, recurrentKernel, carry, batch, units, w);
+  addTimesTransposed(dRecurrent, t * batch * w, recurrentKernel, carry, batch, units, w, recurrentMask);
 }
 
 /** One simple RNN step t: h' = f(xw[t] + h U). */
 export function rnnStep(xw: Float32Array, recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
-  t: number, steps: number, batch: number, units: number, activation: UnaryOp): void {
+  t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentMask: Float32Array | null = null): void {
   const row = batch * units;
   for (let b = 0; b < batch; b++) {
     const h0 = t * row + b * units;
     const next = new Float64Array(units);
     for (let j = 0; j < units; j++) {
       next[j] = isMasked(mask, t, batch, b) ? states[h0 + j]
-        : act(activation, xw[h0 + j] + rowTimes(states, h0, recurrentKernel, units, units, j));
+        : act(activation, xw[h0 + j] + rowTimes(states, h0, recurrentKernel, units, units, j, recurrentMask, batch, b));
     }
     for (let j = 0; j < units; j++) states[h0 + row + j] = next[j];
   }
@@ -170,7 +182,7 @@ export function rnnStep(xw: Float32Array, recurrentKernel: Float32Array, mask: F
 /** Backward of one simple RNN step t. */
 export function rnnStepGrad(recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
   dStates: Float32Array, carry: Float32Array, dxw: Float32Array, t: number, steps: number, batch: number, units: number,
-  activation: UnaryOp): void {
+  activation: UnaryOp, recurrentMask: Float32Array | null = null): void {
   const row = batch * units;
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < units; j++) {
@@ -180,5 +192,5 @@ export function rnnStepGrad(recurrentKernel: Float32Array, mask: Float32Array | 
       carry[i] = 0;
     }
   }
-  addTimesTransposed(dxw, t * row, recurrentKernel, carry, batch, units, units);
+  addTimesTransposed(dxw, t * row, recurrentKernel, carry, batch, units, units, recurrentMask);
 }

@@ -32,6 +32,7 @@
         "native/cpu/run_batches.cc",
         "native/cpu/softmax.cc",
         "native/cpu/shuffle.cc",
+        "native/cpu/csv_parse.cc",
         "native/cpu/sigmoid_xent.cc",
         "native/cpu/train_epochs.cc",
         "native/cpu/train_steps.cc"

@@ -38,14 +38,14 @@ inline bool is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
 
 // The decimal literal of b[i, end) up to the byte `stop` (spaces and tabs around it allowed), as scanDecimal of
 // lib/data/csv-fields.ts computes it: up to 15 significant digits and a power of ten up to 1e22 in one float64
-// rounding, longer literals correctly rounded by strtod (as Number(text)). Sets *next to the stop byte or end;
-// false when the field is not a decimal literal.
+// rounding (the digits gathered as an integer, exact, then converted), longer literals correctly rounded by strtod (as
+// Number(text)). Sets *next to the stop byte or end; false when the field is not a decimal literal.
 bool scan_decimal(const uint8_t* b, size_t i, size_t end, uint8_t stop, double* value, size_t* next) {
   while (i < end && is_blank(b[i])) ++i;
   const size_t first = i;
   bool negative = false;
   if (i < end && (b[i] == '-' || b[i] == '+')) negative = b[i++] == '-';
-  double m = 0;
+  uint64_t m = 0;  // at most 15 significant digits: exact, as the float64 of the TypeScript parser
   int digits = 0, mantissa_digits = 0;
   int64_t scale = 0;
   bool long_literal = false;
@@ -90,7 +90,8 @@ bool scan_decimal(const uint8_t* b, size_t i, size_t end, uint8_t stop, double* 
     *value = std::strtod(text.c_str(), nullptr);
     return true;
   }
-  const double v = scale >= 0 ? m * kPow10[scale] : m / kPow10[-scale];
+  const double md = static_cast<double>(m);
+  const double v = scale >= 0 ? md * kPow10[scale] : md / kPow10[-scale];
   *value = negative ? -v : v;
   return true;
 }
@@ -100,14 +101,14 @@ bool scan_decimal(const uint8_t* b, size_t i, size_t end, uint8_t stop, double* 
 inline bool plain_decimal(const uint8_t* b, size_t i, size_t end, uint8_t stop, double* value, size_t* next) {
   const bool negative = i < end && b[i] == '-';
   if (negative) ++i;
-  double m = 0;
+  uint64_t m = 0;  // exact up to 15 digits (wraps harmlessly beyond, where the literal is refused)
   int digits = 0, scale = 0;
   for (; i < end && is_digit(b[i]); ++i, ++digits) m = m * 10 + (b[i] - '0');
   if (i < end && b[i] == '.') {
     for (++i; i < end && is_digit(b[i]); ++i, ++digits, ++scale) m = m * 10 + (b[i] - '0');
   }
   if (digits == 0 || digits > 15 || (i < end && b[i] != stop)) return false;
-  const double v = scale == 0 ? m : m / kPow10[scale];
+  const double v = scale == 0 ? static_cast<double>(m) : static_cast<double>(m) / kPow10[scale];
   *value = negative ? -v : v;
   *next = i;
   return true;

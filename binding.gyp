@@ -33,6 +33,7 @@
         "native/cpu/softmax.cc",
         "native/cpu/cast.cc",
         "native/cpu/shuffle.cc",
+        "native/cpu/csv_parse.cc",
         "native/cpu/sigmoid_xent.cc",
         "native/cpu/train_epochs.cc",
         "native/cpu/train_steps.cc"

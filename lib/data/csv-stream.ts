@@ -1,12 +1,12 @@
 /**
  * fromCsv: a Dataset streamed from a CSV file (plain or gzip) that is never held in memory: blocks of lines are
- * read, parsed from their bytes (numbers without a string per field) and handed on as rows.
+ * read, parsed from their bytes (numbers without a string per field; off the JavaScript thread for numeric files,
+ * one block ahead of the consumer) and handed on as rows.
  */
 import { ValueError, describe } from '../errors';
 import { checkOptions, optionKeys } from '../options/strict';
-import { blockParser } from './csv-block-parser';
 import { csvBatches } from './csv-batches';
-import { lineBlocks } from './csv-lines';
+import { freshBuffers, parsedBlocks } from './csv-parsed-blocks';
 import { readCsvSchema, type CsvSchema, type FromCsvOptions } from './csv-schema';
 import { Dataset, checkBatchArgs, type BatchOptions } from './dataset';
 
@@ -49,20 +49,15 @@ export class CsvDataset extends Dataset<CsvRow> {
 
   private async *rows(): AsyncGenerator<CsvRow[], undefined> {
     const schema = await this.schema();
-    const parse = blockParser(schema, this.path);
     const features = schema.featureNames.length;
-    const target = schema.targetName !== null;
-    for await (const block of lineBlocks(this.path, this.options.blockBytes, 'fromCsv')) {
-      // one buffer for the features of every row of the block; each row's xs is a view of it
-      const xs = new Float32Array(block.lines * features);
-      const ys = target ? new Float32Array(block.lines) : null;
-      const n = parse(block, xs, ys);
+    // each block's rows get their own buffers: a row's xs is a view of them that the consumer may keep
+    for await (const { xs, ys, rows: n } of parsedBlocks(this.path, schema, this.options.blockBytes, freshBuffers(schema))) {
       const rows: CsvRow[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const v = xs.subarray(i * features, (i + 1) * features);
         rows[i] = ys ? { xs: v, ys: ys[i] } : { xs: v };
       }
-      if (n > 0) yield rows;
+      yield rows;
     }
     return undefined;
   }

@@ -94,6 +94,16 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
     outBuf: Float32Array | null, out: Float32Array | null, loss: Float32Array | null, losses: Float64Array | null,
     batch: number, firstRow: number, count: number, control: Int32Array): Promise<number>;
   /**
+   * The numeric rows of bytes[start, end) of a CSV block parsed into float32 on a worker thread
+   * (native/cpu/csv_parse.cc), with the values of lib/data/csv-block-parser.ts: column c's value goes to
+   * xs[row * features + offsets[c]] (to ys[row] for offset -1); line `headerLine` and blank lines are skipped. Stops at
+   * the first line it leaves to the TypeScript parser (quotes, a bad value, a wrong field count) and writes its byte
+   * offset and line number to stop[0], stop[1] (end and the line after the last: every line parsed). Resolves with
+   * the rows written. The arrays must not be touched from JavaScript until the promise settles.
+   */
+  parseCsvBlockAsync(bytes: Uint8Array, start: number, end: number, firstLine: number, headerLine: number, delimiter: number,
+    offsets: Int32Array, features: number, xs: Float32Array, ys: Float32Array | null, stop: Float64Array): Promise<number>;
+  /**
    * MPI through dlopen of Open MPI's libmpi.so.40 (native/cpu/mpi_comm.cc): MPI_Init once, then this process's
    * rank and the world size; `{ missing }` (what dlopen said) when no MPI library loads.
    */
@@ -237,7 +247,7 @@ type NoneLeft<T extends never> = T;
  */
 export const CPU_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
-  'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
+  'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'parseCsvBlockAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
   'mpiBarrier', 'mpiFinalize',
 ] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
 export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;

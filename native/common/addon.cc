@@ -16,6 +16,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"trainStepsAsync", myelin::TrainStepsAsync},
       {"trainEpochsAsync", myelin::TrainEpochsAsync},
       {"runBatchesAsync", myelin::RunBatchesAsync},
+      {"parseCsvBlockAsync", myelin::ParseCsvBlockAsync},
       {"mpiInit", myelin::MpiInit},
       {"mpiAllReduceSum", myelin::MpiAllReduceSum},
       {"mpiBroadcast", myelin::MpiBroadcast},

@@ -20,6 +20,8 @@ Napi::Value TrainEpochs(const Napi::CallbackInfo& info);
 Napi::Value TrainStepsAsync(const Napi::CallbackInfo& info);
 Napi::Value TrainEpochsAsync(const Napi::CallbackInfo& info);
 Napi::Value RunBatchesAsync(const Napi::CallbackInfo& info);
+// Numeric rows of a block of CSV lines parsed off the JS thread, for fromCsv (csv_parse.cc).
+Napi::Value ParseCsvBlockAsync(const Napi::CallbackInfo& info);
 // MPI collectives opened with dlopen, for lib/distributed (mpi_comm.cc).
 Napi::Value MpiInit(const Napi::CallbackInfo& info);
 Napi::Value MpiAllReduceSum(const Napi::CallbackInfo& info);

@@ -121,6 +121,33 @@ test('an optimizer without a fused kernel call (clipNorm) trains its groups on t
   ha.history.loss.forEach((l, i) => expect(hb.history.loss[i]).toBeCloseTo(l, 5));
 });
 
+describe('groups of batches (off-thread steps on cpu)', () => {
+  test('the first step runs before the source yields its second batch: a slow source never waits for a group to fill', async () => {
+    const fitted = (): [my.Sequential, my.optimizers.Optimizer] => {
+      my.setSeed(3);
+      const opt = my.optimizers.adam({ learningRate: 0.01 });
+      const m = my.sequential([my.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), my.layers.dense({ units: 3, activation: 'softmax' })]);
+      m.compile({ optimizer: opt, loss: 'sparseCategoricalCrossentropy' });
+      return [m, opt];
+    };
+    const [m, opt] = fitted();
+    const stepsBefore: number[] = [];
+    const source = my.data.fromGenerator(async function* () {
+      for (let b = 0; b < 6; b++) {
+        const deadline = Date.now() + 10000;  // a group that waited to fill would never start: give up after 10 s
+        while (opt.iterations < b && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+        stepsBefore.push(opt.iterations);
+        yield { xs: my.tensor(x.slice(b * 8, b * 8 + 8)), ys: my.tensor(y.slice(b * 8, b * 8 + 8)) };
+      }
+    });
+    await m.fit(source, { verbose: 0 });
+    expect(stepsBefore).toEqual([0, 1, 2, 3, 4, 5]);
+    const [a] = fitted();
+    await a.fit(x.slice(0, 48), y.slice(0, 48), { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+    expectSameWeights(a, m);
+  });
+});
+
 describe('control', () => {
   test('an abort signal rejects with AbortError; stopTraining resolves with the epochs so far; arrays as validationData', async () => {
     const m = model();

@@ -3,20 +3,24 @@
  *
  * - at fit start, `syncWeightsAtFitStart`: every rank's weights must have the same count and shapes (refused
  *   with a DistributedError naming the first weight and rank that differ), then rank 0's values are broadcast;
- * - every step, `averageGradients` between the backward pass and the optimizer: g = (sum over ranks of g_r) / size,
- *   where g_r is rank r's gradient (its loss's mean over its own batch). The sum runs in float64 (one
- *   MPI_Allreduce of every gradient concatenated in weight order), then is divided by size and rounded to float32
- *   once: for up to 2^29 ranks of float32 inputs of like magnitude it is exact, so the reduction order of the MPI
- *   algorithm does not change the result and every rank gets the same bits. With equal per-rank batches b this is
+ * - every step, the gradients are averaged between the backward pass and the optimizer: inside the compiled step
+ *   where the backend can (`averageGradientsInProgram`: cpu, native/cpu/gradient_sync.cc, buckets exchanged while
+ *   the backward pass runs, no return to JavaScript), else by `averageGradients` on the JavaScript thread (the
+ *   first, recorded steps, and backends without it). Both compute g = (sum over ranks of g_r) / size,
+ *   where g_r is rank r's gradient (its loss's mean over its own batch), summed in float64 in rank order 0..N-1,
+ *   divided by size and rounded to float32 once, so every rank gets the same bits whatever MPI's algorithms (the
+ *   JavaScript path sums with one float64 MPI_Allreduce, exact for up to 2^29 ranks of float32 inputs of like
+ *   magnitude, hence the same values). With equal per-rank batches b this is
  *   the gradient of one rank's mean over the size * b samples, up to float32 rounding of the per-rank means;
  * - at every epoch end, `averageLogs`: the loss and metrics that fit reports, averaged over ranks, so callbacks
  *   (early stopping, learning-rate schedules) decide alike everywhere; checkpoints are written by rank 0 only.
  */
+import type { Backend } from '../backend/backend';
 import { DistributedError } from '../errors';
 import { tensor as makeTensor } from '../ops/creation';
 import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
-import { activeTransport, checkSameShape } from './world';
+import { activeTransport, checkSameShape, syncSettings } from './world';
 
 /** Time spent in the gradient all-reduce of fit (copy out, MPI_Allreduce, average, copy in), for benchmarks. */
 const stats = { allReduceMs: 0, allReduceCalls: 0 };
@@ -26,6 +30,31 @@ export function allReduceStats(reset = false): { allReduceMs: number; allReduceC
   const out = { ...stats };
   if (reset) stats.allReduceMs = stats.allReduceCalls = 0;
   return out;
+}
+
+/**
+ * In a world of several ranks on a backend that can (cpu), makes the compiled step `compiled` average its gradients
+ * `grads` over the ranks itself, while its backward pass runs (Backend.attachGradientSync); true when it does
+ * (then no step run by it needs `averageGradients`).
+ */
+export function averageGradientsInProgram(backend: Backend, compiled: unknown, grads: readonly Tensor[]): boolean {
+  if (activeTransport() === null || backend.attachGradientSync === undefined) return false;
+  const { bucketBytes, timeoutMs } = syncSettings();
+  backend.attachGradientSync(compiled, grads.map((g) => g.storage), bucketBytes, timeoutMs);
+  return true;
+}
+
+/**
+ * A failure of a native step whose distributed peers did not deliver ("distributed: rank R ...") as a
+ * DistributedError naming rank R; any other error as it is.
+ */
+export function asDistributedError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof DistributedError) return err;
+  const at = err.message.indexOf('distributed: ');
+  if (at < 0) return err;
+  const message = err.message.slice(at);
+  const rank = /^distributed: rank (\d+)/.exec(message);
+  return new DistributedError(`fit: ${message}`, rank === null ? undefined : Number(rank[1]));
 }
 
 /** This process's rank in the current world (0 without a world of several ranks). */

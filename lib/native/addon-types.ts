@@ -107,6 +107,14 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
   mpiBarrier(): void;
   /** MPI_Finalize (once; later calls do nothing). */
   mpiFinalize(): void;
+  /**
+   * Makes a compiled training program average `grads` (its gradient buffers, weight order) over the MPI ranks as
+   * its backward pass runs, in buckets of at least `bucketBytes`, failing a step whose peers send nothing for
+   * `timeoutMs` (native/cpu/gradient_sync.cc). Returns the number of buckets.
+   */
+  attachGradientSync(program: NativeCpuProgram, grads: Float32Array[], bucketBytes: number, timeoutMs: number): number;
+  /** Totals of every synced step since the last reset: steps, exposed wait, pack/average/unpack, first send to last receive. */
+  gradientSyncStats(reset: boolean): { steps: number; waitMs: number; reduceMs: number; exchangeMs: number };
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */
@@ -238,7 +246,7 @@ type NoneLeft<T extends never> = T;
 export const CPU_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
   'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
-  'mpiBarrier', 'mpiFinalize',
+  'mpiBarrier', 'mpiFinalize', 'attachGradientSync', 'gradientSyncStats',
 ] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
 export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;
 

@@ -22,6 +22,8 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"mpiAllGather", myelin::MpiAllGather},
       {"mpiBarrier", myelin::MpiBarrier},
       {"mpiFinalize", myelin::MpiFinalize},
+      {"attachGradientSync", myelin::AttachGradientSync},
+      {"gradientSyncStats", myelin::GradientSyncStats},
   };
   return myelin::export_rows(env, exports, kTable);
 }

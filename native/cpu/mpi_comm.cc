@@ -20,13 +20,14 @@
 
 #include "../common/args.h"
 #include "exports_cpu.h"
+#include "mpi_comm.h"
 
 namespace myelin {
 
 namespace {
 
 using Handle = void*;  // MPI_Comm, MPI_Datatype, MPI_Op in Open MPI: pointers to predefined objects
-using InitFn = int (*)(int*, char***);
+using InitFn = int (*)(int*, char***, int, int*);
 using FlagFn = int (*)(int*);
 using CommIntFn = int (*)(Handle, int*);
 using AllreduceFn = int (*)(const void*, void*, int, Handle, Handle, Handle);
@@ -34,6 +35,10 @@ using BcastFn = int (*)(void*, int, Handle, int, Handle);
 using AllgatherFn = int (*)(const void*, int, Handle, void*, int, Handle, Handle);
 using CommFn = int (*)(Handle);
 using VoidFn = int (*)();
+using PointFn = int (*)(void*, int, Handle, int, int, Handle, mpi::Request*);  // MPI_Isend / MPI_Irecv
+using TestFn = int (*)(mpi::Request*, int*, void*);
+using RequestFn = int (*)(mpi::Request*);
+using ErrhandlerFn = int (*)(Handle, Handle);
 
 struct Mpi {
   void* lib = nullptr;
@@ -47,6 +52,13 @@ struct Mpi {
   AllgatherFn allgather = nullptr;
   CommFn barrier = nullptr;
   VoidFn finalize = nullptr;
+  PointFn isend = nullptr;
+  PointFn irecv = nullptr;
+  TestFn test = nullptr;
+  RequestFn cancel = nullptr;
+  RequestFn request_free = nullptr;
+  ErrhandlerFn set_errhandler = nullptr;
+  Handle errors_return = nullptr;
   Handle world = nullptr;
   Handle f32 = nullptr;
   Handle f64 = nullptr;
@@ -82,7 +94,7 @@ std::string open_mpi() {
   }
   if (g_mpi.lib == nullptr) return tried;
   std::string missing;
-  g_mpi.init = symbol<InitFn>(g_mpi.lib, "MPI_Init", &missing);
+  g_mpi.init = symbol<InitFn>(g_mpi.lib, "MPI_Init_thread", &missing);
   g_mpi.initialized = symbol<FlagFn>(g_mpi.lib, "MPI_Initialized", &missing);
   g_mpi.finalized = symbol<FlagFn>(g_mpi.lib, "MPI_Finalized", &missing);
   g_mpi.rank = symbol<CommIntFn>(g_mpi.lib, "MPI_Comm_rank", &missing);
@@ -92,6 +104,13 @@ std::string open_mpi() {
   g_mpi.allgather = symbol<AllgatherFn>(g_mpi.lib, "MPI_Allgather", &missing);
   g_mpi.barrier = symbol<CommFn>(g_mpi.lib, "MPI_Barrier", &missing);
   g_mpi.finalize = symbol<VoidFn>(g_mpi.lib, "MPI_Finalize", &missing);
+  g_mpi.isend = symbol<PointFn>(g_mpi.lib, "MPI_Isend", &missing);
+  g_mpi.irecv = symbol<PointFn>(g_mpi.lib, "MPI_Irecv", &missing);
+  g_mpi.test = symbol<TestFn>(g_mpi.lib, "MPI_Test", &missing);
+  g_mpi.cancel = symbol<RequestFn>(g_mpi.lib, "MPI_Cancel", &missing);
+  g_mpi.request_free = symbol<RequestFn>(g_mpi.lib, "MPI_Request_free", &missing);
+  g_mpi.set_errhandler = symbol<ErrhandlerFn>(g_mpi.lib, "MPI_Comm_set_errhandler", &missing);
+  g_mpi.errors_return = symbol<Handle>(g_mpi.lib, "ompi_mpi_errors_return", &missing);
   g_mpi.world = symbol<Handle>(g_mpi.lib, "ompi_mpi_comm_world", &missing);
   g_mpi.f32 = symbol<Handle>(g_mpi.lib, "ompi_mpi_float", &missing);
   g_mpi.f64 = symbol<Handle>(g_mpi.lib, "ompi_mpi_double", &missing);
@@ -131,6 +150,49 @@ int count_of(const Args& args, size_t len) {
 
 }  // namespace
 
+namespace mpi {
+
+bool ready() { return g_mpi.ready; }
+
+int rank() {
+  int r = 0;
+  g_mpi.rank(g_mpi.world, &r);
+  return r;
+}
+
+int size() {
+  int n = 1;
+  g_mpi.size(g_mpi.world, &n);
+  return n;
+}
+
+int isend_floats(const float* data, int count, int peer, int tag, Request* request) {
+  return g_mpi.isend(const_cast<float*>(data), count, g_mpi.f32, peer, tag, g_mpi.world, request);
+}
+
+int irecv_floats(float* data, int count, int peer, int tag, Request* request) {
+  return g_mpi.irecv(data, count, g_mpi.f32, peer, tag, g_mpi.world, request);
+}
+
+int test(Request* request, int* done) {
+  if (*request == nullptr) {
+    *done = 1;
+    return 0;
+  }
+  const int code = g_mpi.test(request, done, nullptr);  // MPI_STATUS_IGNORE
+  if (*done) *request = nullptr;
+  return code;
+}
+
+void abandon(Request* request) {
+  if (*request == nullptr) return;
+  g_mpi.cancel(request);
+  g_mpi.request_free(request);
+  *request = nullptr;
+}
+
+}  // namespace mpi
+
 Napi::Value MpiInit(const Napi::CallbackInfo& info) {
   Args args(info, "mpiInit", 0);
   Napi::Object out = Napi::Object::New(info.Env());
@@ -146,7 +208,10 @@ Napi::Value MpiInit(const Napi::CallbackInfo& info) {
     }
     int done = 0;
     check(args, g_mpi.initialized(&done), "MPI_Initialized");
-    if (!done) check(args, g_mpi.init(nullptr, nullptr), "MPI_Init");
+    // MPI_THREAD_SERIALIZED (2 in Open MPI): training jobs call MPI from a worker thread (mpi_comm.h).
+    int provided = 0;
+    if (!done) check(args, g_mpi.init(nullptr, nullptr, 2, &provided), "MPI_Init_thread");
+    check(args, g_mpi.set_errhandler(g_mpi.world, g_mpi.errors_return), "MPI_Comm_set_errhandler");
     g_mpi.ready = true;
   }
   int rank = 0;

@@ -56,8 +56,8 @@ uint64_t ns_since(Clock::time_point t) {
 struct Bucket {
   std::vector<size_t> grads;  // indices into the gradient list, in pack order
   size_t offset = 0, length = 0;
-  size_t readyAfter = 0;  // kernels that must have run before the bucket is final
-  int phase = 0;          // 0 not started, 1 chunks in flight, 2 averages in flight, 3 done
+  size_t readyAfter = 0;                   // kernels that must have run before the bucket is final
+  int phase = 0;                           // 0 not started, 1 chunks in flight, 2 averages in flight, 3 done
   std::vector<mpi::Request> recvs, sends;  // recvs[peer]; sends in any order
   std::vector<float> incoming;             // size * chunk floats: slot j holds rank j's copy of this rank's chunk
 };
@@ -123,9 +123,10 @@ class GradientSync {
       }
     }
     g_totals.reduceNs += ns_since(unpackFrom);
-    g_totals.waitNs += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(unpackFrom - waitFrom).count());
-    g_totals.exchangeNs += static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(unpackFrom - firstStart_).count());
+    g_totals.waitNs +=
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(unpackFrom - waitFrom).count());
+    g_totals.exchangeNs +=
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(unpackFrom - firstStart_).count());
     g_totals.steps++;
     begun_ = false;
   }

@@ -234,6 +234,19 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, Native
   /** Nodes (kernels and copies) in the graph. */
   graphNodes(graph: NativeCudaGraph): number;
   internals(): NativeCudaInternals;
+  /**
+   * NCCL through dlopen of libnccl.so.2 (native/cuda/nccl_comm.cc; MYELIN_NCCL_LIBRARY names another file): a new
+   * 128-byte unique id (rank 0), or `{ missing }` (what dlopen said) when NCCL does not load.
+   */
+  ncclUniqueId(): Uint8Array | { missing: string };
+  /** ncclCommInitRank on the current device with rank 0's id; `{ missing }` when NCCL does not load. */
+  ncclInitRank(id: Uint8Array, rank: number, size: number): undefined | { missing: string };
+  /** ncclAllReduce (float32 sum) of the first `count` floats of `buffer`, in place, on the flavour's stream. */
+  ncclAllReduceSum(buffer: NativeCudaBuffer, count: number): void;
+  /** ncclBroadcast of the first `count` floats of `buffer` from `root`, in place, on the flavour's stream. */
+  ncclBroadcast(buffer: NativeCudaBuffer, count: number, root: number): void;
+  /** ncclCommDestroy (later calls do nothing). */
+  ncclDestroy(): void;
 }
 
 /** Fails to compile unless T is never (names the keys left over). */
@@ -254,5 +267,6 @@ export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof Nati
 export const CUDA_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'alloc', 'upload', 'download', 'free', 'length', 'memoryInfo', 'synchronize', 'emptyCache',
   'profiler', 'graphBegin', 'graphEnd', 'graphLaunch', 'graphRelease', 'graphNodes', 'internals', 'markStream', 'markReached',
+  'ncclUniqueId', 'ncclInitRank', 'ncclAllReduceSum', 'ncclBroadcast', 'ncclDestroy',
 ] as const satisfies ReadonlyArray<keyof NativeCudaAddon>;
 export type CudaEntriesListed = NoneLeft<Exclude<keyof NativeCudaAddon, keyof NativeKernels<unknown> | typeof CUDA_RUNNER_ENTRIES[number]>>;

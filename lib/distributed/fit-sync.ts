@@ -23,6 +23,8 @@ import type { Tensor } from '../tensor/tensor';
 import type { Variable } from '../tensor/variable';
 import { activeTransport, checkSameShape, syncSettings } from './world';
 
+export { asDistributedError } from './transport';
+
 /** Time spent in the gradient all-reduce of fit (copy out, MPI_Allreduce, average, copy in), for benchmarks. */
 const stats = { allReduceMs: 0, allReduceCalls: 0 };
 
@@ -43,19 +45,6 @@ export function averageGradientsInProgram(backend: Backend, compiled: unknown, g
   const { bucketBytes, timeoutMs } = syncSettings();
   backend.attachGradientSync(compiled, grads.map((g) => g.storage), bucketBytes, timeoutMs);
   return true;
-}
-
-/**
- * A failure of a native step whose distributed peers did not deliver ("distributed: rank R ...") as a
- * DistributedError naming rank R; any other error as it is.
- */
-export function asDistributedError(err: unknown): unknown {
-  if (!(err instanceof Error) || err instanceof DistributedError) return err;
-  const at = err.message.indexOf('distributed: ');
-  if (at < 0) return err;
-  const message = err.message.slice(at);
-  const rank = /^distributed: rank (\d+)/.exec(message);
-  return new DistributedError(`fit: ${message}`, rank === null ? undefined : Number(rank[1]));
 }
 
 /** This process's rank in the current world (0 without a world of several ranks). */

@@ -169,7 +169,7 @@ export async function init(options: InitOptions = {}): Promise<World> {
     bucketBytes: Math.ceil(positiveSetting(options.bucketBytes, 'bucketBytes', 'MYELIN_DIST_BUCKET_BYTES', DEFAULT_BUCKET_BYTES)),
   };
   const launch = detectLauncher();
-  const transport = launch === null ? soloTransport() : mpiTransport(launch);
+  const transport = launch === null ? soloTransport() : mpiTransport(launch, settings.timeoutMs);
   state.transport = transport;
   state.settings = settings;
   state.world = makeWorld(transport, launch?.localRank ?? 0, launch === null ? 'solo' : 'mpi');

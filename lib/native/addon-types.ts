@@ -107,6 +107,8 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
   mpiBarrier(): void;
   /** MPI_Finalize (once; later calls do nothing). */
   mpiFinalize(): void;
+  /** How long a collective above may wait before it throws "distributed: ..." (a RangeError); default 600000. */
+  mpiSetTimeout(timeoutMs: number): void;
   /**
    * Makes a compiled training program average `grads` (its gradient buffers, weight order) over the MPI ranks as
    * its backward pass runs, in buckets of at least `bucketBytes`, failing a step whose peers send nothing for
@@ -259,7 +261,7 @@ type NoneLeft<T extends never> = T;
 export const CPU_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
   'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
-  'mpiBarrier', 'mpiFinalize', 'attachGradientSync', 'gradientSyncStats',
+  'mpiBarrier', 'mpiFinalize', 'attachGradientSync', 'gradientSyncStats', 'mpiSetTimeout',
 ] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
 export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;
 

@@ -22,6 +22,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"mpiAllGather", myelin::MpiAllGather},
       {"mpiBarrier", myelin::MpiBarrier},
       {"mpiFinalize", myelin::MpiFinalize},
+      {"mpiSetTimeout", myelin::MpiSetTimeout},
       {"attachGradientSync", myelin::AttachGradientSync},
       {"gradientSyncStats", myelin::GradientSyncStats},
   };

@@ -11,10 +11,17 @@
 //   mpiBroadcast(buf: Float32Array | Float64Array, root)              in place, from `root`
 //   mpiAllGather(send: Float64Array, recv: Float64Array)              recv = size * send.length doubles, rank order
 //   mpiBarrier(), mpiFinalize()
+//   mpiSetTimeout(ms)   how long a collective may wait (default 10 minutes) before a RangeError "distributed: ..."
+// The collectives run as their non-blocking forms polled with MPI_Test, so that a rank that died or stalls makes the
+// others fail after the timeout instead of waiting forever.
 #include <dlfcn.h>
 
+#include <sched.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <iterator>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -39,6 +46,10 @@ using PointFn = int (*)(void*, int, Handle, int, int, Handle, mpi::Request*);  /
 using TestFn = int (*)(mpi::Request*, int*, void*);
 using RequestFn = int (*)(mpi::Request*);
 using ErrhandlerFn = int (*)(Handle, Handle);
+using IallreduceFn = int (*)(const void*, void*, int, Handle, Handle, Handle, mpi::Request*);
+using IbcastFn = int (*)(void*, int, Handle, int, Handle, mpi::Request*);
+using IallgatherFn = int (*)(const void*, int, Handle, void*, int, Handle, Handle, mpi::Request*);
+using IbarrierFn = int (*)(Handle, mpi::Request*);
 
 struct Mpi {
   void* lib = nullptr;
@@ -59,6 +70,11 @@ struct Mpi {
   RequestFn request_free = nullptr;
   ErrhandlerFn set_errhandler = nullptr;
   Handle errors_return = nullptr;
+  IallreduceFn iallreduce = nullptr;
+  IbcastFn ibcast = nullptr;
+  IallgatherFn iallgather = nullptr;
+  IbarrierFn ibarrier = nullptr;
+  double timeoutMs = 600000;  // mpiSetTimeout
   Handle world = nullptr;
   Handle f32 = nullptr;
   Handle f64 = nullptr;
@@ -111,6 +127,10 @@ std::string open_mpi() {
   g_mpi.request_free = symbol<RequestFn>(g_mpi.lib, "MPI_Request_free", &missing);
   g_mpi.set_errhandler = symbol<ErrhandlerFn>(g_mpi.lib, "MPI_Comm_set_errhandler", &missing);
   g_mpi.errors_return = symbol<Handle>(g_mpi.lib, "ompi_mpi_errors_return", &missing);
+  g_mpi.iallreduce = symbol<IallreduceFn>(g_mpi.lib, "MPI_Iallreduce", &missing);
+  g_mpi.ibcast = symbol<IbcastFn>(g_mpi.lib, "MPI_Ibcast", &missing);
+  g_mpi.iallgather = symbol<IallgatherFn>(g_mpi.lib, "MPI_Iallgather", &missing);
+  g_mpi.ibarrier = symbol<IbarrierFn>(g_mpi.lib, "MPI_Ibarrier", &missing);
   g_mpi.world = symbol<Handle>(g_mpi.lib, "ompi_mpi_comm_world", &missing);
   g_mpi.f32 = symbol<Handle>(g_mpi.lib, "ompi_mpi_float", &missing);
   g_mpi.f64 = symbol<Handle>(g_mpi.lib, "ompi_mpi_double", &missing);
@@ -193,6 +213,34 @@ void abandon(Request* request) {
 
 }  // namespace mpi
 
+namespace {
+
+// Starts a non-blocking collective (`code` is what starting it returned) and polls it until done, yielding the core
+// between polls; past the timeout (mpiSetTimeout) a RangeError "distributed: <what> ..." (the request is left: MPI
+// cannot cancel a collective, so the world is unusable after it).
+void complete(const Args& args, int code, mpi::Request* request, const char* what) {
+  check(args, code, what);
+  const auto from = std::chrono::steady_clock::now();
+  for (size_t idle = 0;; ++idle) {
+    int done = 0;
+    check(args, mpi::test(request, &done), what);
+    if (done) return;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
+    if (ms > g_mpi.timeoutMs) {
+      args.rangeError(std::string("distributed: ") + what + " did not complete on rank " + std::to_string(mpi::rank()) +
+                      " within " + std::to_string(static_cast<long long>(g_mpi.timeoutMs)) +
+                      " ms (the timeout: init({ timeoutMs }) or MYELIN_DIST_TIMEOUT_MS): a rank died, stalled, or does "
+                      "not make the same call; this world cannot be used any more: end the process");
+    }
+    if (idle < 200)
+      sched_yield();
+    else
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+}  // namespace
+
 Napi::Value MpiInit(const Napi::CallbackInfo& info) {
   Args args(info, "mpiInit", 0);
   Napi::Object out = Napi::Object::New(info.Env());
@@ -228,9 +276,11 @@ Napi::Value MpiAllReduceSum(const Napi::CallbackInfo& info) {
   need_ready(args);
   const Buffer b = float_buffer(args, 0, "buffer");
   // MPI_IN_PLACE is ((void*)1) in Open MPI.
-  check(args,
-        g_mpi.allreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world),
-        "MPI_Allreduce");
+  mpi::Request request = nullptr;
+  complete(args,
+           g_mpi.iallreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world,
+                            &request),
+           &request, "MPI_Iallreduce");
   return info.Env().Undefined();
 }
 
@@ -239,7 +289,9 @@ Napi::Value MpiBroadcast(const Napi::CallbackInfo& info) {
   need_ready(args);
   const Buffer b = float_buffer(args, 0, "buffer");
   const int root = static_cast<int>(args.size(1, "root", 2147483647.0));
-  check(args, g_mpi.bcast(b.data, count_of(args, b.len), b.type, root, g_mpi.world), "MPI_Bcast");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.ibcast(b.data, count_of(args, b.len), b.type, root, g_mpi.world, &request), &request,
+           "MPI_Ibcast");
   return info.Env().Undefined();
 }
 
@@ -253,14 +305,25 @@ Napi::Value MpiAllGather(const Napi::CallbackInfo& info) {
   if (recv.len != send.len * static_cast<size_t>(size))
     args.rangeError("argument 'recv' must hold size * send.length doubles");
   const int n = count_of(args, send.len);
-  check(args, g_mpi.allgather(send.data, n, g_mpi.f64, recv.data, n, g_mpi.f64, g_mpi.world), "MPI_Allgather");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.iallgather(send.data, n, g_mpi.f64, recv.data, n, g_mpi.f64, g_mpi.world, &request), &request,
+           "MPI_Iallgather");
   return info.Env().Undefined();
 }
 
 Napi::Value MpiBarrier(const Napi::CallbackInfo& info) {
   Args args(info, "mpiBarrier", 0);
   need_ready(args);
-  check(args, g_mpi.barrier(g_mpi.world), "MPI_Barrier");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.ibarrier(g_mpi.world, &request), &request, "MPI_Ibarrier");
+  return info.Env().Undefined();
+}
+
+Napi::Value MpiSetTimeout(const Napi::CallbackInfo& info) {
+  const Args args(info, "mpiSetTimeout", 1);
+  const double ms = args.value(0).ToNumber().DoubleValue();
+  if (!(ms > 0)) args.rangeError("argument 'timeoutMs' must be a positive number of milliseconds");
+  g_mpi.timeoutMs = ms;
   return info.Env().Undefined();
 }
 

@@ -23,6 +23,7 @@
         "native/cpu/info.cc",
         "native/cpu/layer_norm.cc",
         "native/cpu/mpi_comm.cc",
+        "native/cpu/gradient_sync.cc",
         "native/cpu/noise.cc",
         "native/cpu/optimizers.cc",
         "native/cpu/pooling.cc",

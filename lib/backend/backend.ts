@@ -108,6 +108,13 @@ export interface Backend<S = unknown> extends KernelMethods<S> {
   /** Releases a unit from `compileCalls` now (otherwise the garbage collector does). Idempotent. */
   releaseCompiled?(compiled: unknown): void;
   /**
+   * Optional (cpu): makes a compiled training step (from `compileCalls`) average its gradient buffers `grads` over
+   * the ranks of the MPI world while its backward pass runs (buckets of at least `bucketBytes`; a step whose peers
+   * send nothing for `timeoutMs` fails naming them), so that every later run of it leaves averaged gradients for
+   * the optimizer (lib/distributed/fit-sync.ts). Returns the number of buckets.
+   */
+  attachGradientSync?(compiled: unknown, grads: S[], bucketBytes: number, timeoutMs: number): number;
+  /**
    * Optional (cpu, cuda): runs `plan.lrs.length` training steps back to back without returning in between. Per
    * step s: the rows plan.indices[s * batch ..] of x and y are copied into the program's inputs xIn and yIn,
    * the compiled program (from `compileCalls`) runs, lrs[s] is stored into the optimizer call's `hyper` buffer

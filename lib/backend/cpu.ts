@@ -93,6 +93,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): { backend: Ba
       addon.runProgram(program as NativeCpuProgram);
     },
     releaseCompiled: () => {},  // the program is freed with its handle
+    attachGradientSync: (program, grads, bucketBytes, timeoutMs) =>
+      addon.attachGradientSync(program as NativeCpuProgram, grads, bucketBytes, timeoutMs),
     reserveCores: (cores) => {
       const threads = Math.max(1, info.threads - Math.max(0, Math.floor(cores)));
       const options = threads === info.threads ? initOptions : { ...initOptions, threads };

@@ -33,8 +33,35 @@ export function soloTransport(): Transport {
   };
 }
 
-/** MPI_COMM_WORLD through Open MPI's libmpi.so.40, opened by the addon; typed errors when it cannot start. */
-export function mpiTransport(launch: LaunchInfo): Transport {
+/**
+ * A failure of a collective or of a native step whose distributed peers did not deliver ("distributed: ...", from
+ * native/cpu/mpi_comm.cc or gradient_sync.cc) as a DistributedError, with the rank the message names ("rank R"
+ * right after the prefix) when it names one; any other error as it is.
+ */
+export function asDistributedError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof DistributedError) return err;
+  const at = err.message.indexOf('distributed: ');
+  if (at < 0) return err;
+  const message = err.message.slice(at);
+  const rank = /^distributed: rank (\d+)/.exec(message);
+  const within = message.startsWith('distributed: MPI_') ? '' : 'fit: ';  // a collective, else a training step
+  return new DistributedError(`${within}${message}`, rank === null ? undefined : Number(rank[1]));
+}
+
+/** `f()`, its "distributed: ..." failures as DistributedErrors. */
+function typed<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw asDistributedError(err);
+  }
+}
+
+/**
+ * MPI_COMM_WORLD through Open MPI's libmpi.so.40, opened by the addon; typed errors when it cannot start. A
+ * collective that waits longer than `timeoutMs` throws a DistributedError.
+ */
+export function mpiTransport(launch: LaunchInfo, timeoutMs: number): Transport {
   const addon = loadCpuAddon();
   const got = addon.mpiInit();
   if ('missing' in got) {
@@ -45,17 +72,18 @@ export function mpiTransport(launch: LaunchInfo): Transport {
     throw new DistributedError(`distributed.init: MPI reports a world of ${got.size} processes but ${launch.source}=${launch.size}; ` +
       'start every process with the same launcher (mpirun -np N node script.js)', got.rank);
   }
+  addon.mpiSetTimeout(timeoutMs);
   return {
     rank: got.rank,
     size: got.size,
-    allReduceSum: (buffer) => addon.mpiAllReduceSum(buffer),
-    broadcast: (buffer, root) => addon.mpiBroadcast(buffer, root),
+    allReduceSum: (buffer) => typed(() => addon.mpiAllReduceSum(buffer)),
+    broadcast: (buffer, root) => typed(() => addon.mpiBroadcast(buffer, root)),
     allGather: (send) => {
       const recv = new Float64Array(send.length * got.size);
-      addon.mpiAllGather(send, recv);
+      typed(() => addon.mpiAllGather(send, recv));
       return recv;
     },
-    barrier: () => addon.mpiBarrier(),
+    barrier: () => typed(() => addon.mpiBarrier()),
     finalize: () => addon.mpiFinalize(),
   };
 }

@@ -13,6 +13,25 @@ import type { Tensor } from '../tensor/tensor';
 import { detectLauncher } from './launcher';
 import { mpiTransport, soloTransport, type Transport } from './transport';
 
+/** Options of `init`. */
+export interface InitOptions {
+  /**
+   * How long a rank waits for a peer's gradients in a training step before the fit fails with a DistributedError
+   * naming the peer (it died, stalled, or left fit early). Default: MYELIN_DIST_TIMEOUT_MS, else 600000 (10
+   * minutes, as NCCL's watchdog). Counted from the last progress of the exchange, so slow steps do not trip it.
+   */
+  timeoutMs?: number;
+  /**
+   * The least size of a bucket of gradients exchanged at once while the backward pass runs (the last bucket may be
+   * smaller). Default: MYELIN_DIST_BUCKET_BYTES, else 1 MiB (on CPUs the per-message latency is small: buckets of
+   * 1 to 4 MB start early enough to overlap the rest of the backward pass).
+   */
+  bucketBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 600000;
+const DEFAULT_BUCKET_BYTES = 1 << 20;
+
 /** How `allReduce` combines the ranks' tensors. */
 export type ReduceOp = 'mean' | 'sum';
 
@@ -44,9 +63,21 @@ interface State {
   world: World | null;
   transport: Transport | null;
   finalized: boolean;
+  settings: { timeoutMs: number; bucketBytes: number };
 }
 
-const state: State = { world: null, transport: null, finalized: false };
+const state: State = { world: null, transport: null, finalized: false, settings: { timeoutMs: DEFAULT_TIMEOUT_MS, bucketBytes: DEFAULT_BUCKET_BYTES } };
+
+/** A positive number from an option, else from the environment variable `name`, else `fallback`; ValueError when bad. */
+function positiveSetting(value: unknown, option: string, name: string, fallback: number): number {
+  const fromEnv = process.env[name];
+  const v = value !== undefined ? value : fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    const where = value !== undefined ? `init: ${option}` : `init: the environment variable ${name}`;
+    throw new ValueError(`${where} must be a positive number, got ${describe(value !== undefined ? value : fromEnv)}`);
+  }
+  return v;
+}
 
 /** The most dimensions a shape check compares one by one (the rest are compared by their product). */
 const SHAPE_SLOTS = 8;
@@ -126,14 +157,21 @@ function makeWorld(transport: Transport, localRank: number, backend: 'mpi' | 'so
 /**
  * Joins the world the launcher started (MPI when OMPI_COMM_WORLD_SIZE or PMI_SIZE is set), or makes a world of
  * one. Throws a DistributedError when called a second time, after finalize(), or when a launcher says there
- * are several processes and no MPI library loads (install `openmpi-bin libopenmpi-dev`).
+ * are several processes and no MPI library loads (install `openmpi-bin libopenmpi-dev`); a ValueError for a bad
+ * option (see InitOptions for the defaults).
  */
-export async function init(): Promise<World> {
+export async function init(options: InitOptions = {}): Promise<World> {
+  if (options === null || typeof options !== 'object') throw new ValueError(`distributed.init: options must be an object, got ${describe(options)}`);
   if (state.world !== null) throw new DistributedError('distributed.init: already called in this process; keep the world it returned (MPI starts once per process)');
   if (state.finalized) throw new DistributedError('distributed.init: the world was finalized; MPI cannot start again in the same process');
+  const settings = {
+    timeoutMs: positiveSetting(options.timeoutMs, 'timeoutMs', 'MYELIN_DIST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS),
+    bucketBytes: Math.ceil(positiveSetting(options.bucketBytes, 'bucketBytes', 'MYELIN_DIST_BUCKET_BYTES', DEFAULT_BUCKET_BYTES)),
+  };
   const launch = detectLauncher();
-  const transport = launch === null ? soloTransport() : mpiTransport(launch);
+  const transport = launch === null ? soloTransport() : mpiTransport(launch, settings.timeoutMs);
   state.transport = transport;
+  state.settings = settings;
   state.world = makeWorld(transport, launch?.localRank ?? 0, launch === null ? 'solo' : 'mpi');
   return state.world;
 }
@@ -141,4 +179,9 @@ export async function init(): Promise<World> {
 /** @internal The transport of the current world when it has more than one rank (fit synchronizes over it), else null. */
 export function activeTransport(): Transport | null {
   return state.transport !== null && state.transport.size > 1 ? state.transport : null;
+}
+
+/** @internal The bucket size and timeout of the gradient exchange inside compiled steps (InitOptions). */
+export function syncSettings(): { timeoutMs: number; bucketBytes: number } {
+  return state.settings;
 }

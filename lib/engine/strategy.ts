@@ -46,7 +46,10 @@ export interface FitNeeds {
   constraints?: boolean;
   /** Dynamic loss scaling (a LossScaleOptimizer): whether each step is applied is decided in JavaScript. */
   lossScaling?: boolean;
-  /** Ranks of the distributed world (lib/distributed); > 1: gradients are averaged in JavaScript every step. Default 1. */
+  /**
+   * Ranks of the distributed world (lib/distributed); > 1: gradients are averaged every step, inside the compiled
+   * step where the backend can (Backend.attachGradientSync), else in JavaScript. Default 1.
+   */
   worldSize?: number;
 }
 
@@ -66,8 +69,9 @@ export function chooseStrategy(needs: FitNeeds): StrategyChoice {
   if (needs.sampleWeights) perBatch.push('sample or class weights');
   if (needs.constraints) perBatch.push('weight constraints');
   if (needs.lossScaling) perBatch.push('loss scaling (a step with non-finite gradients is skipped)');
-  if ((needs.worldSize ?? 1) > 1) {
-    return pick('compiled-replay', `a distributed world of ${needs.worldSize} ranks: gradients are all-reduced in JavaScript between backward and optimizer`, true);
+  const world = needs.worldSize ?? 1;
+  if (world > 1 && backend.attachGradientSync === undefined) {
+    return pick('compiled-replay', `a distributed world of ${world} ranks: gradients are all-reduced in JavaScript between backward and optimizer`, true);
   }
   if (backend.runTrainingSteps === undefined) return pick('compiled-replay', `the ${backend.name} backend cannot run steps in one job`, true);
   if (env('MYELIN_NATIVE_STEPS') === '0') return pick('compiled-replay', 'MYELIN_NATIVE_STEPS=0', true);
@@ -76,6 +80,7 @@ export function chooseStrategy(needs: FitNeeds): StrategyChoice {
   if (needs.callbacks) perEpoch.push('callbacks (verbose > 0 logs progress)');
   if (needs.validation) perEpoch.push('validation');
   if (backend.runTrainingEpochs === undefined) perEpoch.push(`the ${backend.name} backend runs no whole epochs`);
+  if (world > 1) perEpoch.push(`a distributed world of ${world} ranks (gradients averaged inside the compiled step; the epoch's logs averaged over the ranks)`);
   if (perEpoch.length > 0) return pick('native-steps', `${perEpoch.join(', ')}: epochs go one by one`);
   return pick('native-epochs', 'no callbacks, metrics, weights or validation');
 }

@@ -6,7 +6,7 @@
  */
 import { LossScaleOptimizer, logLossScale } from '../optimizers/loss-scale-optimizer';
 import { ValueError, describe } from '../errors';
-import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
+import { checkModelsAtFitStart, distributedSize } from '../distributed/fit-sync';
 import { chooseStrategy } from '../engine/strategy';
 import { Dataset } from '../data/dataset';
 import { disposeElement } from '../data/batch-stack';
@@ -156,7 +156,7 @@ export async function fitDatasetModel(model: Model, dataset: Dataset, options: F
           }
           try {
             if (native === undefined) {
-              syncWeightsAtFitStart(model.weights);  // a distributed world (the model is built now): rank 0's values
+              checkModelsAtFitStart(model.weights);  // a distributed world (the model is built now): the same model everywhere
               const choice = chooseStrategy({ backend: p.x.backend, batchCallbacks: batchHooks, callbacks: false, metrics: compiled.metrics.length > 0, sampleWeights: false, validation: false, worldSize: distributedSize(),
                 lossScaling: compiled.optimizer instanceof LossScaleOptimizer });
               native = (choice.strategy === 'native-epochs' || choice.strategy === 'native-steps') && choice.offThread ? new NativeSteps(p.x.backend, recorder, compiled.optimizer, yieldMs) : null;

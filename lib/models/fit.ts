@@ -20,7 +20,7 @@ import { toSampleWeights, type InputData } from './input-data';
 import type { Model } from './model';
 import { checkOptions, optionKeys } from '../options/strict';
 import { stepRecorder, trainStep } from './step';
-import { distributedSize, syncWeightsAtFitStart } from '../distributed/fit-sync';
+import { checkModelsAtFitStart, distributedSize } from '../distributed/fit-sync';
 
 /** Options of `fit`. */
 export interface FitOptions {
@@ -132,7 +132,7 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
       if (weights) weights = weights.subarray(0, train.n);
     }
 
-    syncWeightsAtFitStart(model.weights);  // a distributed world: same shapes everywhere, rank 0's values
+    checkModelsAtFitStart(model.weights, Math.ceil(train.n / batchSize));  // a distributed world: the same model and steps everywhere
     const history = new History();
     const stepsPerEpoch = Math.ceil(train.n / batchSize);
     const extra = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];

@@ -4,6 +4,7 @@
  * `my.data.Dataset` routed to the dataset forms, the outputs unpacked to one tensor per output.
  */
 import { Dataset } from '../data/dataset';
+import { asDistributedError } from '../distributed/fit-sync';
 import type { Tensor } from '../tensor/tensor';
 import { evaluateDataset, predictDataset, type DatasetEvaluateOptions, type DatasetInferenceOptions } from './dataset-inference';
 import { evaluateModel, predictModel, type EvaluateOptions, type EvaluateResult, type PredictOptions } from './evaluate';
@@ -14,8 +15,15 @@ import type { History } from './history';
 import { evaluateModelAsync, predictModelAsync, type AsyncEvaluateOptions, type AsyncInferenceOptions } from './inference-async';
 import type { Model } from './model';
 
-/** `model.fit(x, y, options)` or `model.fit(dataset, options)`; packing errors reject the promise. */
+/**
+ * `model.fit(x, y, options)` or `model.fit(dataset, options)`; packing errors reject the promise, and a step whose
+ * distributed peers did not deliver rejects it with a DistributedError naming them.
+ */
 export function fitData(model: Model, x: ModelData | Dataset, y: ModelData | FitDatasetOptions | undefined, options: FitOptions): Promise<History> {
+  return fitAnyData(model, x, y, options).catch((err: unknown) => { throw asDistributedError(err); });
+}
+
+function fitAnyData(model: Model, x: ModelData | Dataset, y: ModelData | FitDatasetOptions | undefined, options: FitOptions): Promise<History> {
   if (x instanceof Dataset) return fitDatasetModel(model, x, (y ?? {}) as FitDatasetOptions);
   let data: ReturnType<typeof packData>;
   let val: ReturnType<typeof packData> | null = null;

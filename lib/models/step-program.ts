@@ -16,6 +16,7 @@
 import { CaptureRefused, capture, difference, discard, record, replay, type Recording } from '../backend/recorder';
 import { ReplayRefusals, batchShapes } from '../engine/replay-refusals';
 import { scalarSeed, valueAndGrads } from '../autograd/gradients';
+import { averageGradientsInProgram } from '../distributed/fit-sync';
 import { clone } from '../ops/reshape';
 import { keep } from '../tensor/scope';
 import { Tensor } from '../tensor/tensor';
@@ -31,6 +32,8 @@ export interface StepTensors {
   output: Tensor;
   /** The output's time mask [batch, time] (null: none), for the metrics. */
   outputMask: Tensor | null;
+  /** True once the compiled program averages `grads` over the ranks of a distributed world itself. */
+  gradsAveraged?: boolean;
 }
 
 interface Program {
@@ -262,7 +265,9 @@ export class StepRecorder {
   /** `compileReplay` of a program, its refusal noted under the program's batch shape. */
   private compile(program: Program): unknown | null {
     const t = program.tensors;
-    return compileReplay(program.recording, (reason) => this.refusals.add('compile', batchShapes(t.x.shape, t.y.shape, t.w?.shape ?? null), reason));
+    const compiled = compileReplay(program.recording, (reason) => this.refusals.add('compile', batchShapes(t.x.shape, t.y.shape, t.w?.shape ?? null), reason));
+    if (compiled !== null && averageGradientsInProgram(program.recording.backend, compiled, t.grads)) t.gradsAveraged = true;
+    return compiled;
   }
 
   /** The batch shapes of the recorded programs, for messages. */

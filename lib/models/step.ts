@@ -142,7 +142,8 @@ export function trainStep(vars: Variable[], compiled: Compiled, recorder: StepRe
 
 /** The optimizer update and the metrics of a step whose forward and backward pass ran; returns the loss. */
 function finishStep(compiled: Compiled, vars: Variable[], step: StepTensors): Tensor {
-  const averaged = averageGradients(step.grads);  // null outside a distributed world of several ranks
+  // null outside a distributed world of several ranks, or when the compiled program averaged them itself
+  const averaged = step.gradsAveraged ? null : averageGradients(step.grads);
   try {
     const grads = averaged ?? step.grads;
     compiled.optimizer.applyGradients(vars.map((variable, i) => ({ variable, grad: grads[i] })));

@@ -117,6 +117,16 @@ export interface NativeCpuAddon extends NativeKernels<Float32Array>, NativeTrain
   mpiBarrier(): void;
   /** MPI_Finalize (once; later calls do nothing). */
   mpiFinalize(): void;
+  /** How long a collective above may wait before it throws "distributed: ..." (a RangeError); default 600000. */
+  mpiSetTimeout(timeoutMs: number): void;
+  /**
+   * Makes a compiled training program average `grads` (its gradient buffers, weight order) over the MPI ranks as
+   * its backward pass runs, in buckets of at least `bucketBytes`, failing a step whose peers send nothing for
+   * `timeoutMs` (native/cpu/gradient_sync.cc). Returns the number of buckets.
+   */
+  attachGradientSync(program: NativeCpuProgram, grads: Float32Array[], bucketBytes: number, timeoutMs: number): number;
+  /** Totals of every synced step since the last reset: steps, exposed wait, pack/average/unpack, first send to last receive. */
+  gradientSyncStats(reset: boolean): { steps: number; waitMs: number; reduceMs: number; exchangeMs: number };
 }
 
 /** A compiled list of kernel calls of the CPU flavour (a napi External). */
@@ -236,6 +246,19 @@ export interface NativeCudaAddon extends NativeKernels<NativeCudaBuffer>, Native
   /** Nodes (kernels and copies) in the graph. */
   graphNodes(graph: NativeCudaGraph): number;
   internals(): NativeCudaInternals;
+  /**
+   * NCCL through dlopen of libnccl.so.2 (native/cuda/nccl_comm.cc; MYELIN_NCCL_LIBRARY names another file): a new
+   * 128-byte unique id (rank 0), or `{ missing }` (what dlopen said) when NCCL does not load.
+   */
+  ncclUniqueId(): Uint8Array | { missing: string };
+  /** ncclCommInitRank on the current device with rank 0's id; `{ missing }` when NCCL does not load. */
+  ncclInitRank(id: Uint8Array, rank: number, size: number): undefined | { missing: string };
+  /** ncclAllReduce (float32 sum) of the first `count` floats of `buffer`, in place, on the flavour's stream. */
+  ncclAllReduceSum(buffer: NativeCudaBuffer, count: number): void;
+  /** ncclBroadcast of the first `count` floats of `buffer` from `root`, in place, on the flavour's stream. */
+  ncclBroadcast(buffer: NativeCudaBuffer, count: number, root: number): void;
+  /** ncclCommDestroy (later calls do nothing). */
+  ncclDestroy(): void;
 }
 
 /** Fails to compile unless T is never (names the keys left over). */
@@ -248,7 +271,7 @@ type NoneLeft<T extends never> = T;
 export const CPU_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'binarySame', 'compileProgram', 'runProgram', 'shuffleIndices', 'trainEpochs',
   'trainStepsAsync', 'trainEpochsAsync', 'runBatchesAsync', 'parseCsvBlockAsync', 'mpiInit', 'mpiAllReduceSum', 'mpiBroadcast', 'mpiAllGather',
-  'mpiBarrier', 'mpiFinalize',
+  'mpiBarrier', 'mpiFinalize', 'attachGradientSync', 'gradientSyncStats', 'mpiSetTimeout',
 ] as const satisfies ReadonlyArray<keyof NativeCpuAddon>;
 export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof NativeKernels<unknown> | typeof CPU_RUNNER_ENTRIES[number]>>;
 
@@ -256,5 +279,6 @@ export type CpuEntriesListed = NoneLeft<Exclude<keyof NativeCpuAddon, keyof Nati
 export const CUDA_RUNNER_ENTRIES = [
   'init', 'trainSteps', 'alloc', 'upload', 'download', 'free', 'length', 'memoryInfo', 'synchronize', 'emptyCache',
   'profiler', 'graphBegin', 'graphEnd', 'graphLaunch', 'graphRelease', 'graphNodes', 'internals', 'markStream', 'markReached',
+  'ncclUniqueId', 'ncclInitRank', 'ncclAllReduceSum', 'ncclBroadcast', 'ncclDestroy',
 ] as const satisfies ReadonlyArray<keyof NativeCudaAddon>;
 export type CudaEntriesListed = NoneLeft<Exclude<keyof NativeCudaAddon, keyof NativeKernels<unknown> | typeof CUDA_RUNNER_ENTRIES[number]>>;

@@ -23,6 +23,9 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
       {"mpiAllGather", myelin::MpiAllGather},
       {"mpiBarrier", myelin::MpiBarrier},
       {"mpiFinalize", myelin::MpiFinalize},
+      {"mpiSetTimeout", myelin::MpiSetTimeout},
+      {"attachGradientSync", myelin::AttachGradientSync},
+      {"gradientSyncStats", myelin::GradientSyncStats},
   };
   return myelin::export_rows(env, exports, kTable);
 }

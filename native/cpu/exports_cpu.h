@@ -29,5 +29,9 @@ Napi::Value MpiBroadcast(const Napi::CallbackInfo& info);
 Napi::Value MpiAllGather(const Napi::CallbackInfo& info);
 Napi::Value MpiBarrier(const Napi::CallbackInfo& info);
 Napi::Value MpiFinalize(const Napi::CallbackInfo& info);
+Napi::Value MpiSetTimeout(const Napi::CallbackInfo& info);
+// Gradients averaged over the ranks inside a compiled training step (gradient_sync.cc).
+Napi::Value AttachGradientSync(const Napi::CallbackInfo& info);
+Napi::Value GradientSyncStats(const Napi::CallbackInfo& info);
 
 }  // namespace myelin

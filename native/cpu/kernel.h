@@ -6,6 +6,8 @@
 #include <napi.h>
 
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "../common/args.h"
@@ -45,5 +47,27 @@ MYELIN_OPTIMIZER_STEPS(MYELIN_DECLARE_PREPARE_OPTIMIZER)
 
 // The kernels of a program handle from compileProgram (program.cc); TypeError naming `args`' function otherwise.
 const std::vector<Kernel>& program_kernels(const Args& args, const Napi::Value& handle);
+
+// The memory a typed-array argument of a compiled kernel spans.
+struct MemorySpan {
+  const char* data;
+  size_t bytes;
+};
+
+// What code that wraps a program's kernels needs (gradient_sync.cc): the kernels (replaceable), per kernel the
+// memory its typed-array arguments span, and a slot whose object lives as long as the program.
+struct ProgramHooks {
+  std::vector<Kernel>* kernels;
+  const std::vector<std::vector<MemorySpan>>* spans;
+  std::shared_ptr<void>* attachment;
+};
+ProgramHooks program_hooks(const Args& args, const Napi::Value& handle);
+
+// Thrown by a kernel that cannot finish (a distributed peer that never came): runProgram turns it into a JS Error,
+// an off-thread job into a rejected Promise, both with this message.
+class ProgramFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace myelin

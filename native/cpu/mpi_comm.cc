@@ -11,22 +11,30 @@
 //   mpiBroadcast(buf: Float32Array | Float64Array, root)              in place, from `root`
 //   mpiAllGather(send: Float64Array, recv: Float64Array)              recv = size * send.length doubles, rank order
 //   mpiBarrier(), mpiFinalize()
+//   mpiSetTimeout(ms)   how long a collective may wait (default 10 minutes) before a RangeError "distributed: ..."
+// The collectives run as their non-blocking forms polled with MPI_Test, so that a rank that died or stalls makes the
+// others fail after the timeout instead of waiting forever.
 #include <dlfcn.h>
 
+#include <sched.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <iterator>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "../common/args.h"
 #include "exports_cpu.h"
+#include "mpi_comm.h"
 
 namespace myelin {
 
 namespace {
 
 using Handle = void*;  // MPI_Comm, MPI_Datatype, MPI_Op in Open MPI: pointers to predefined objects
-using InitFn = int (*)(int*, char***);
+using InitFn = int (*)(int*, char***, int, int*);
 using FlagFn = int (*)(int*);
 using CommIntFn = int (*)(Handle, int*);
 using AllreduceFn = int (*)(const void*, void*, int, Handle, Handle, Handle);
@@ -34,6 +42,14 @@ using BcastFn = int (*)(void*, int, Handle, int, Handle);
 using AllgatherFn = int (*)(const void*, int, Handle, void*, int, Handle, Handle);
 using CommFn = int (*)(Handle);
 using VoidFn = int (*)();
+using PointFn = int (*)(void*, int, Handle, int, int, Handle, mpi::Request*);  // MPI_Isend / MPI_Irecv
+using TestFn = int (*)(mpi::Request*, int*, void*);
+using RequestFn = int (*)(mpi::Request*);
+using ErrhandlerFn = int (*)(Handle, Handle);
+using IallreduceFn = int (*)(const void*, void*, int, Handle, Handle, Handle, mpi::Request*);
+using IbcastFn = int (*)(void*, int, Handle, int, Handle, mpi::Request*);
+using IallgatherFn = int (*)(const void*, int, Handle, void*, int, Handle, Handle, mpi::Request*);
+using IbarrierFn = int (*)(Handle, mpi::Request*);
 
 struct Mpi {
   void* lib = nullptr;
@@ -47,6 +63,18 @@ struct Mpi {
   AllgatherFn allgather = nullptr;
   CommFn barrier = nullptr;
   VoidFn finalize = nullptr;
+  PointFn isend = nullptr;
+  PointFn irecv = nullptr;
+  TestFn test = nullptr;
+  RequestFn cancel = nullptr;
+  RequestFn request_free = nullptr;
+  ErrhandlerFn set_errhandler = nullptr;
+  Handle errors_return = nullptr;
+  IallreduceFn iallreduce = nullptr;
+  IbcastFn ibcast = nullptr;
+  IallgatherFn iallgather = nullptr;
+  IbarrierFn ibarrier = nullptr;
+  double timeoutMs = 600000;  // mpiSetTimeout
   Handle world = nullptr;
   Handle f32 = nullptr;
   Handle f64 = nullptr;
@@ -82,7 +110,7 @@ std::string open_mpi() {
   }
   if (g_mpi.lib == nullptr) return tried;
   std::string missing;
-  g_mpi.init = symbol<InitFn>(g_mpi.lib, "MPI_Init", &missing);
+  g_mpi.init = symbol<InitFn>(g_mpi.lib, "MPI_Init_thread", &missing);
   g_mpi.initialized = symbol<FlagFn>(g_mpi.lib, "MPI_Initialized", &missing);
   g_mpi.finalized = symbol<FlagFn>(g_mpi.lib, "MPI_Finalized", &missing);
   g_mpi.rank = symbol<CommIntFn>(g_mpi.lib, "MPI_Comm_rank", &missing);
@@ -92,6 +120,17 @@ std::string open_mpi() {
   g_mpi.allgather = symbol<AllgatherFn>(g_mpi.lib, "MPI_Allgather", &missing);
   g_mpi.barrier = symbol<CommFn>(g_mpi.lib, "MPI_Barrier", &missing);
   g_mpi.finalize = symbol<VoidFn>(g_mpi.lib, "MPI_Finalize", &missing);
+  g_mpi.isend = symbol<PointFn>(g_mpi.lib, "MPI_Isend", &missing);
+  g_mpi.irecv = symbol<PointFn>(g_mpi.lib, "MPI_Irecv", &missing);
+  g_mpi.test = symbol<TestFn>(g_mpi.lib, "MPI_Test", &missing);
+  g_mpi.cancel = symbol<RequestFn>(g_mpi.lib, "MPI_Cancel", &missing);
+  g_mpi.request_free = symbol<RequestFn>(g_mpi.lib, "MPI_Request_free", &missing);
+  g_mpi.set_errhandler = symbol<ErrhandlerFn>(g_mpi.lib, "MPI_Comm_set_errhandler", &missing);
+  g_mpi.errors_return = symbol<Handle>(g_mpi.lib, "ompi_mpi_errors_return", &missing);
+  g_mpi.iallreduce = symbol<IallreduceFn>(g_mpi.lib, "MPI_Iallreduce", &missing);
+  g_mpi.ibcast = symbol<IbcastFn>(g_mpi.lib, "MPI_Ibcast", &missing);
+  g_mpi.iallgather = symbol<IallgatherFn>(g_mpi.lib, "MPI_Iallgather", &missing);
+  g_mpi.ibarrier = symbol<IbarrierFn>(g_mpi.lib, "MPI_Ibarrier", &missing);
   g_mpi.world = symbol<Handle>(g_mpi.lib, "ompi_mpi_comm_world", &missing);
   g_mpi.f32 = symbol<Handle>(g_mpi.lib, "ompi_mpi_float", &missing);
   g_mpi.f64 = symbol<Handle>(g_mpi.lib, "ompi_mpi_double", &missing);
@@ -131,6 +170,77 @@ int count_of(const Args& args, size_t len) {
 
 }  // namespace
 
+namespace mpi {
+
+bool ready() { return g_mpi.ready; }
+
+int rank() {
+  int r = 0;
+  g_mpi.rank(g_mpi.world, &r);
+  return r;
+}
+
+int size() {
+  int n = 1;
+  g_mpi.size(g_mpi.world, &n);
+  return n;
+}
+
+int isend_floats(const float* data, int count, int peer, int tag, Request* request) {
+  return g_mpi.isend(const_cast<float*>(data), count, g_mpi.f32, peer, tag, g_mpi.world, request);
+}
+
+int irecv_floats(float* data, int count, int peer, int tag, Request* request) {
+  return g_mpi.irecv(data, count, g_mpi.f32, peer, tag, g_mpi.world, request);
+}
+
+int test(Request* request, int* done) {
+  if (*request == nullptr) {
+    *done = 1;
+    return 0;
+  }
+  const int code = g_mpi.test(request, done, nullptr);  // MPI_STATUS_IGNORE
+  if (*done) *request = nullptr;
+  return code;
+}
+
+void abandon(Request* request) {
+  if (*request == nullptr) return;
+  g_mpi.cancel(request);
+  g_mpi.request_free(request);
+  *request = nullptr;
+}
+
+}  // namespace mpi
+
+namespace {
+
+// Starts a non-blocking collective (`code` is what starting it returned) and polls it until done, yielding the core
+// between polls; past the timeout (mpiSetTimeout) a RangeError "distributed: <what> ..." (the request is left: MPI
+// cannot cancel a collective, so the world is unusable after it).
+void complete(const Args& args, int code, mpi::Request* request, const char* what) {
+  check(args, code, what);
+  const auto from = std::chrono::steady_clock::now();
+  for (size_t idle = 0;; ++idle) {
+    int done = 0;
+    check(args, mpi::test(request, &done), what);
+    if (done) return;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
+    if (ms > g_mpi.timeoutMs) {
+      args.rangeError(std::string("distributed: ") + what + " did not complete on rank " + std::to_string(mpi::rank()) +
+                      " within " + std::to_string(static_cast<long long>(g_mpi.timeoutMs)) +
+                      " ms (the timeout: init({ timeoutMs }) or MYELIN_DIST_TIMEOUT_MS): a rank died, stalled, or does "
+                      "not make the same call; this world cannot be used any more: end the process");
+    }
+    if (idle < 200)
+      sched_yield();
+    else
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+}  // namespace
+
 Napi::Value MpiInit(const Napi::CallbackInfo& info) {
   Args args(info, "mpiInit", 0);
   Napi::Object out = Napi::Object::New(info.Env());
@@ -146,7 +256,10 @@ Napi::Value MpiInit(const Napi::CallbackInfo& info) {
     }
     int done = 0;
     check(args, g_mpi.initialized(&done), "MPI_Initialized");
-    if (!done) check(args, g_mpi.init(nullptr, nullptr), "MPI_Init");
+    // MPI_THREAD_SERIALIZED (2 in Open MPI): training jobs call MPI from a worker thread (mpi_comm.h).
+    int provided = 0;
+    if (!done) check(args, g_mpi.init(nullptr, nullptr, 2, &provided), "MPI_Init_thread");
+    check(args, g_mpi.set_errhandler(g_mpi.world, g_mpi.errors_return), "MPI_Comm_set_errhandler");
     g_mpi.ready = true;
   }
   int rank = 0;
@@ -163,9 +276,11 @@ Napi::Value MpiAllReduceSum(const Napi::CallbackInfo& info) {
   need_ready(args);
   const Buffer b = float_buffer(args, 0, "buffer");
   // MPI_IN_PLACE is ((void*)1) in Open MPI.
-  check(args,
-        g_mpi.allreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world),
-        "MPI_Allreduce");
+  mpi::Request request = nullptr;
+  complete(args,
+           g_mpi.iallreduce(reinterpret_cast<void*>(1), b.data, count_of(args, b.len), b.type, g_mpi.sum, g_mpi.world,
+                            &request),
+           &request, "MPI_Iallreduce");
   return info.Env().Undefined();
 }
 
@@ -174,7 +289,9 @@ Napi::Value MpiBroadcast(const Napi::CallbackInfo& info) {
   need_ready(args);
   const Buffer b = float_buffer(args, 0, "buffer");
   const int root = static_cast<int>(args.size(1, "root", 2147483647.0));
-  check(args, g_mpi.bcast(b.data, count_of(args, b.len), b.type, root, g_mpi.world), "MPI_Bcast");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.ibcast(b.data, count_of(args, b.len), b.type, root, g_mpi.world, &request), &request,
+           "MPI_Ibcast");
   return info.Env().Undefined();
 }
 
@@ -188,14 +305,25 @@ Napi::Value MpiAllGather(const Napi::CallbackInfo& info) {
   if (recv.len != send.len * static_cast<size_t>(size))
     args.rangeError("argument 'recv' must hold size * send.length doubles");
   const int n = count_of(args, send.len);
-  check(args, g_mpi.allgather(send.data, n, g_mpi.f64, recv.data, n, g_mpi.f64, g_mpi.world), "MPI_Allgather");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.iallgather(send.data, n, g_mpi.f64, recv.data, n, g_mpi.f64, g_mpi.world, &request), &request,
+           "MPI_Iallgather");
   return info.Env().Undefined();
 }
 
 Napi::Value MpiBarrier(const Napi::CallbackInfo& info) {
   Args args(info, "mpiBarrier", 0);
   need_ready(args);
-  check(args, g_mpi.barrier(g_mpi.world), "MPI_Barrier");
+  mpi::Request request = nullptr;
+  complete(args, g_mpi.ibarrier(g_mpi.world, &request), &request, "MPI_Ibarrier");
+  return info.Env().Undefined();
+}
+
+Napi::Value MpiSetTimeout(const Napi::CallbackInfo& info) {
+  const Args args(info, "mpiSetTimeout", 1);
+  const double ms = args.value(0).ToNumber().DoubleValue();
+  if (!(ms > 0)) args.rangeError("argument 'timeoutMs' must be a positive number of milliseconds");
+  g_mpi.timeoutMs = ms;
   return info.Env().Undefined();
 }
 

@@ -25,14 +25,22 @@ struct HeldBuffer {
   size_t bytes;
 };
 
+}  // namespace
+
 struct Program {
   napi_env env = nullptr;
   std::vector<Kernel> kernels;
   std::vector<HeldBuffer> buffers;
+  // Per kernel, the memory its typed-array arguments span (ProgramHooks: when a gradient is final).
+  std::vector<std::vector<MemorySpan>> spans;
+  // Work that wraps the kernels (GradientSync), kept alive with the program.
+  std::shared_ptr<void> attachment;
   ~Program() {
     for (const HeldBuffer& b : buffers) napi_delete_reference(env, b.ref);
   }
 };
+
+namespace {
 
 // The ArrayBuffer behind a typed array `v`, or nullptr when `v` is not one.
 bool buffer_of(napi_env env, napi_value v, napi_value* ab) {
@@ -44,11 +52,23 @@ bool buffer_of(napi_env env, napi_value v, napi_value* ab) {
   return napi_get_typedarray_info(env, v, &type, &length, &data, ab, &offset) == napi_ok;
 }
 
-// Holds every ArrayBuffer among the arguments of a call (typed arrays, and arrays of them: optimizer lists).
-void hold_buffers(napi_env env, const CallValue& call, std::vector<HeldBuffer>* out) {
+// Holds every ArrayBuffer among the arguments of a call (typed arrays, and arrays of them: optimizer lists) and
+// notes the memory each typed array spans.
+void hold_buffers(napi_env env, const CallValue& call, std::vector<HeldBuffer>* out, std::vector<MemorySpan>* spans) {
   auto hold = [&](napi_value v) {
     napi_value ab;
     if (!buffer_of(env, v, &ab)) return;
+    napi_typedarray_type type;
+    size_t length = 0, offset = 0;
+    void* view = nullptr;
+    napi_get_typedarray_info(env, v, &type, &length, &view, nullptr, &offset);
+    size_t width = 1;
+    napi_value bytes;
+    uint32_t perElement = 1;
+    if (napi_get_named_property(env, v, "BYTES_PER_ELEMENT", &bytes) == napi_ok &&
+        napi_get_value_uint32(env, bytes, &perElement) == napi_ok)
+      width = perElement;
+    spans->push_back({static_cast<const char*>(view), length * width});
     HeldBuffer h{nullptr, nullptr, 0};
     napi_get_arraybuffer_info(env, ab, &h.data, &h.bytes);
     napi_create_reference(env, ab, 1, &h.ref);
@@ -131,7 +151,8 @@ Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
     Kernel kernel = entry->second.prepare(Args(env, call.argv, call.argc, entry->first.c_str(), entry->second.count));
     if (!kernel) continue;
     program->kernels.push_back(std::move(kernel));
-    hold_buffers(env, call, &program->buffers);
+    program->spans.emplace_back();
+    hold_buffers(env, call, &program->buffers, &program->spans.back());
   }
   auto handle = Napi::External<Program>::New(env, program.release(), [](Napi::Env, Program* p) { delete p; });
   handle.TypeTag(&kProgramTag);
@@ -147,9 +168,19 @@ const std::vector<Kernel>& program_kernels(const Args& args, const Napi::Value& 
   return p.kernels;
 }
 
+ProgramHooks program_hooks(const Args& args, const Napi::Value& handle) {
+  program_kernels(args, handle);
+  Program* p = handle.As<Napi::External<Program>>().Data();
+  return {&p->kernels, &p->spans, &p->attachment};
+}
+
 Napi::Value RunProgram(const Napi::CallbackInfo& info) {
   const Args args(info, "runProgram", 1);
-  for (const Kernel& k : program_kernels(args, info[0])) k();
+  try {
+    for (const Kernel& k : program_kernels(args, info[0])) k();
+  } catch (const ProgramFailure& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   return info.Env().Undefined();
 }
 

@@ -148,7 +148,11 @@ std::unique_ptr<TrainEpochsJob> prepare_train_epochs(const Napi::CallbackInfo& i
 
 Napi::Value TrainEpochs(const Napi::CallbackInfo& info) {
   const Args args(info, "trainEpochs", 8);
-  prepare_train_epochs(info, args)->run();
+  try {
+    prepare_train_epochs(info, args)->run();
+  } catch (const ProgramFailure& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   return info.Env().Undefined();
 }
 

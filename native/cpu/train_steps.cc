@@ -89,7 +89,11 @@ std::unique_ptr<TrainStepsJob> prepare_train_steps(const Napi::CallbackInfo& inf
 
 Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
   const Args args(info, "trainSteps", 11);
-  prepare_train_steps(info, args)->run();
+  try {
+    prepare_train_steps(info, args)->run();
+  } catch (const ProgramFailure& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   return info.Env().Undefined();
 }
 

@@ -10,6 +10,11 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   static const myelin::ExportRow kTable[] = {
       MYELIN_SHARED_ENTRIES(MYELIN_EXPORT_ROW){"alloc", myelin::Alloc},
       {"upload", myelin::Upload},
+      {"ncclUniqueId", myelin::NcclUniqueId},
+      {"ncclInitRank", myelin::NcclInitRank},
+      {"ncclAllReduceSum", myelin::NcclAllReduceSum},
+      {"ncclBroadcast", myelin::NcclBroadcast},
+      {"ncclDestroy", myelin::NcclDestroy},
       {"download", myelin::Download},
       {"free", myelin::Free},
       {"length", myelin::Length},

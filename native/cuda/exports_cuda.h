@@ -25,6 +25,12 @@ Napi::Value GraphEnd(const Napi::CallbackInfo& info);
 Napi::Value GraphLaunch(const Napi::CallbackInfo& info);
 Napi::Value GraphRelease(const Napi::CallbackInfo& info);
 Napi::Value GraphNodes(const Napi::CallbackInfo& info);
+// NCCL opened at run time, for lib/distributed (nccl_comm.cc).
+Napi::Value NcclUniqueId(const Napi::CallbackInfo& info);
+Napi::Value NcclInitRank(const Napi::CallbackInfo& info);
+Napi::Value NcclAllReduceSum(const Napi::CallbackInfo& info);
+Napi::Value NcclBroadcast(const Napi::CallbackInfo& info);
+Napi::Value NcclDestroy(const Napi::CallbackInfo& info);
 // Host-side logic exposed for tests that run without a GPU (internals.cc).
 Napi::Value Internals(const Napi::CallbackInfo& info);
 

@@ -3,10 +3,11 @@
  * r, r + N, ... of the data, must end with the weights one process gets at batch N * b on all the data, in the
  * same order (no shuffle), after 100 steps of SGD (momentum 0.9) and of Adam, and of SGD fed by a Dataset
  * (`fromArrays(x, y).shard(N, r).batch(b)`). Tolerance: max |w_N - w_1| <=
- * 1e-5 * max |w_1| over each weight. Reduction order (lib/distributed/fit-sync.ts): each rank's gradient is the
- * mean over its b rows (float32); the ranks' gradients are summed in float64 by MPI_Allreduce, divided by N and
- * rounded to float32; the reference takes the float32 mean over the N * b rows directly. Both are the same
- * quantity up to float32 rounding.
+ * 1e-5 * max |w_1| over each weight. Reduction order (native/cpu/gradient_sync.cc, docs/distributed.md): each
+ * rank's gradient is the mean over its b rows (float32); the ranks' gradients are summed in float64 in rank order,
+ * divided by N and rounded to float32, inside the compiled step (the first, recorded step: one float64
+ * MPI_Allreduce in JavaScript); the reference takes the float32 mean over the N * b rows directly. Both are the
+ * same quantity up to float32 rounding. The ranks run native-steps (the averaging inside the step).
  *
  * Needs Open MPI (`mpirun`); without it the test fails and says what to install. The ranks load dist/ when it
  * is newer than every file of lib/ (npm install builds it), else the TypeScript sources (slower).
@@ -63,7 +64,7 @@ describe('distributed fit: N ranks at batch b equal one rank at batch N * b', ()
     for (const opt of ['sgd', 'adam', 'sgdDataset'] as const) {
       const rel = maxRelativeDifference(dist[opt].weights, ref[opt].weights);
       expect(rel).toBeLessThanOrEqual(1e-5);
-      expect(dist[opt].strategyReason).toMatch(new RegExp(`distributed world of ${size} ranks`));
+      expect(dist[opt].strategyReason).toMatch(new RegExp(`distributed world of ${size} ranks \\(gradients averaged inside the compiled step`));
       // The reported loss is averaged over the ranks: the mean of the same batches' losses.
       expect(dist[opt].loss.length).toBe(ref[opt].loss.length);
       dist[opt].loss.forEach((l, e) => expect(Math.abs(l - ref[opt].loss[e])).toBeLessThanOrEqual(1e-4 * Math.abs(ref[opt].loss[e]) + 1e-6));

@@ -35,6 +35,6 @@ describe('distributed.init without an MPI library', () => {
   it('says so when the library is not Open MPI', () => {
     const e = initWith('libm.so.6');
     expect(e.name).toBe('DistributedError');
-    expect(e.message).toMatch(/exports no MPI_Init .*apt-get install openmpi-bin libopenmpi-dev/);
+    expect(e.message).toMatch(/exports no MPI_Init_thread .*apt-get install openmpi-bin libopenmpi-dev/);
   });
 });

@@ -114,7 +114,7 @@ export function stepRecorder(model: Model, compiled: Compiled): StepRecorder {
   return new StepRecorder((x, y, w) => withPrevalidatedLabels(() => {
     const r = batchLoss(model, compiled, x, y, w, true);
     // mixed_float16: the backward pass computes the gradients of S * loss (S read by every replay)
-    return lossScale === null ? r : { total: scaleGradient(r.total, lossScale), output: r.output };
+    return lossScale === null ? r : { ...r, total: scaleGradient(r.total, lossScale) };
   }), repeatable);
 }
 

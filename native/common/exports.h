@@ -49,6 +49,8 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(maskedSoftmax, MaskedSoftmax, 8)                     \
   X(lstmStep, LstmStep, 11)                              \
   X(lstmStepGrad, LstmStepGrad, 13)                      \
+  X(lstmSequence, LstmSequence, 10)                      \
+  X(lstmSequenceGrad, LstmSequenceGrad, 12)              \
   X(gruStep, GruStep, 12)                                \
   X(gruStepGrad, GruStepGrad, 14)                        \
   X(rnnStep, RnnStep, 9)                                 \

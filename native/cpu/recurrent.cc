@@ -13,6 +13,7 @@
 #include "cell_activations.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "lstm_rows.h"
 
 namespace myelin {
 
@@ -48,88 +49,25 @@ void need_common(const Args& args, const RecurrentArgs& r, const F32& recurrent,
 
 // lstmStep(xw, recurrentKernel, mask, states, gates, t, steps, batch, units, activation, recurrentActivation)
 Kernel PrepareLstmStep(const Args& args) {
-  const F32 xw = args.f32(0, "xw"), uk = args.f32(1, "recurrentKernel"), mask = args.f32OrNull(2, "mask");
-  const F32 states = args.f32(3, "states"), gates = args.f32(4, "gates");
   const int act = args.op(9, "activation", kUnaryOpCount), rec = args.op(10, "recurrentActivation", kUnaryOpCount);
-  const RecurrentArgs r = recurrent_args(args, 5, act, rec);
-  need_common(args, r, uk, mask, states, 4, 2);
-  const size_t g4 = args.mul(r.maskNeed, 4 * r.units, "steps * batch * 4 units");
-  args.need(xw, g4, "xw");
-  args.need(gates, g4, "gates");
-  if (r.row == 0) return Kernel();
+  const LstmBuffers s = lstm_forward_args(args, true, act, rec);
+  if (s.r.row == 0) return Kernel();
   return [=] {
-    const size_t u = r.units, w = 4 * u;
-    const float* h = states.data + r.t * r.row;
-    const float* c = states.data + r.slots + r.t * r.row;
-    float* hn = states.data + (r.t + 1) * r.row;
-    float* cn = states.data + r.slots + (r.t + 1) * r.row;
-    float* g = gates.data + r.t * r.batch * w;
-    const float* x = xw.data + r.t * r.batch * w;
-    step_gemm(false, r.batch, w, u, h, uk.data, false, g);
-    over_rows(r.batch, w, [&](size_t b) {
-      float* gb = g + b * w;
-      if (masked(mask, r, b)) {
-        std::memcpy(hn + b * u, h + b * u, u * sizeof(float));
-        std::memcpy(cn + b * u, c + b * u, u * sizeof(float));
-        std::memset(gb, 0, w * sizeof(float));
-        return;
-      }
-      const float* xb = x + b * w;
-      for (size_t k = 0; k < w; ++k) gb[k] += xb[k];
-      cell::activate(r.rec, gb, gb, 2 * u);  // i, f
-      cell::activate(r.act, gb + 2 * u, gb + 2 * u, u);
-      cell::activate(r.rec, gb + 3 * u, gb + 3 * u, u);
-      const float* cb = c + b * u;
-      float *cnb = cn + b * u, *hnb = hn + b * u;
-      for (size_t j = 0; j < u; ++j) cnb[j] = gb[u + j] * cb[j] + gb[j] * gb[2 * u + j];  // c' = f c + i g
-      cell::activate(r.act, cnb, hnb, u);
-      for (size_t j = 0; j < u; ++j) hnb[j] *= gb[3 * u + j];  // h' = o f(c')
-    });
+    lstm_recurrent_rows(s, s.r.t, 0, s.r.batch);
+    over_rows(s.r.batch, 4 * s.r.units, [&](size_t b) { lstm_cell_row(s, s.r.t, b); });
   };
 }
 
 // lstmStepGrad(recurrentKernel, mask, states, gates, dStates, carry, dxw, t, steps, batch, units, activation,
 // recurrentActivation)
 Kernel PrepareLstmStepGrad(const Args& args) {
-  const F32 uk = args.f32(0, "recurrentKernel"), mask = args.f32OrNull(1, "mask"), states = args.f32(2, "states");
-  const F32 gates = args.f32(3, "gates"), dStates = args.f32(4, "dStates"), carry = args.f32(5, "carry");
-  const F32 dxw = args.f32(6, "dxw");
   const int act = args.op(11, "activation", kUnaryOpCount), rec = args.op(12, "recurrentActivation", kUnaryOpCount);
-  const RecurrentArgs r = recurrent_args(args, 7, act, rec);
-  need_common(args, r, uk, mask, states, 4, 2);
-  args.need(dStates, 2 * r.slots, "dStates");
-  args.need(carry, 2 * r.row, "carry");
-  const size_t g4 = args.mul(r.maskNeed, 4 * r.units, "steps * batch * 4 units");
-  args.need(gates, g4, "gates");
-  args.need(dxw, g4, "dxw");
-  if (r.row == 0) return Kernel();
+  const LstmBuffers s = lstm_backward_args(args, true, act, rec);
+  if (s.r.row == 0) return Kernel();
   return [=] {
-    const size_t u = r.units, w = 4 * u;
-    const float* c = states.data + r.slots + r.t * r.row;
-    const float* cn = c + r.row;
-    const float* dsh = dStates.data + (r.t + 1) * r.row;
-    const float* dsc = dStates.data + r.slots + (r.t + 1) * r.row;
-    float* dh = carry.data;
-    float* dc = carry.data + r.row;
-    const float* g = gates.data + r.t * r.batch * w;
-    float* dz = dxw.data + r.t * r.batch * w;
-    std::vector<float> tc(r.row);  // f(c') of every row
-    over_rows(r.batch, w, [&](size_t b) {
-      const size_t o = b * u;
-      if (masked(mask, r, b)) {
-        for (size_t j = 0; j < u; ++j) dh[o + j] += dsh[o + j], dc[o + j] += dsc[o + j];
-        std::memset(dz + b * w, 0, w * sizeof(float));
-        return;
-      }
-      float* t = tc.data() + o;
-      cell::activate(r.act, cn + o, t, u);
-      for (size_t j = 0; j < u; ++j) {
-        dc[o + j] = lstm_cell_grad(g + b * w, u, j, c[o + j], t[j], dh[o + j] + dsh[o + j], dc[o + j] + dsc[o + j],
-                                   dz + b * w, r.act, r.rec);
-        dh[o + j] = 0.f;
-      }
-    });
-    step_gemm(true, r.batch, u, w, dz, uk.data, true, dh);
+    std::vector<float> tc(s.r.row);  // f(c') of every row
+    over_rows(s.r.batch, 4 * s.r.units, [&](size_t b) { lstm_cell_grad_row(s, s.r.t, b, tc.data() + b * s.r.units); });
+    lstm_carry_rows(s, s.r.t, 0, s.r.batch);
   };
 }
 

@@ -73,9 +73,12 @@ export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   goBackwards: true, dropout: true, recurrentDropout: true, seed: true,
 });
 
-/** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
+/**
+ * What one run of the cell gives: the outputs of every step [T, B, U] (null when the layer does not return
+ * sequences: the copy out of the state slots is skipped) and the final states (each [B, U]).
+ */
 export interface CellRun {
-  sequence: Tensor;
+  sequence: Tensor | null;
   finals: Tensor[];
 }
 
@@ -278,7 +281,7 @@ export abstract class RecurrentLayer extends Layer {
     const { sequence, finals } = this.stateDropout !== null && training
       ? runDroppedCell(this.droppedCell(), xw, initial, mt, this.stateDropout.call(ones([B, this.units]), true))
       : this.runCell(xw, initial, mt, training);
-    const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
+    const output = this.returnSequences && sequence !== null ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }
 

@@ -119,10 +119,16 @@ inline void lstm_cell_grad_row(const LstmBuffers& s, size_t t, size_t b, float* 
   }
 }
 
-// carry's dh rows [b0, b1) += dz U^T with dz = dxw[t] rows [b0, b1).
-inline void lstm_carry_rows(const LstmBuffers& s, size_t t, size_t b0, size_t b1) {
+// carry's dh rows [b0, b1) += dz U^T with dz = dxw[t] rows [b0, b1). `ukT`: U^T [4 units, units] made once by a
+// caller that runs many steps (the GEMM then packs contiguous rows), or null to read U transposed.
+inline void lstm_carry_rows(const LstmBuffers& s, size_t t, size_t b0, size_t b1, const float* ukT = nullptr) {
   const size_t u = s.r.units, w = 4 * u;
-  sgemm_builtin(false, true, b1 - b0, u, w, 1.f, s.dxw + (t * s.r.batch + b0) * w, s.uk, 1.f, s.carry + b0 * u);
+  const float* dz = s.dxw + (t * s.r.batch + b0) * w;
+  if (ukT != nullptr) {
+    sgemm_builtin(false, false, b1 - b0, u, w, 1.f, dz, ukT, 1.f, s.carry + b0 * u);
+  } else {
+    sgemm_builtin(false, true, b1 - b0, u, w, 1.f, dz, s.uk, 1.f, s.carry + b0 * u);
+  }
 }
 
 }  // namespace myelin

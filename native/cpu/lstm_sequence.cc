@@ -44,11 +44,15 @@ Kernel PrepareLstmSequenceGrad(const Args& args) {
   const LstmBuffers s = lstm_backward_args(args, false, act, rec);
   if (s.r.row == 0) return Kernel();
   return [=] {
+    const size_t u = s.r.units, w = 4 * u;
+    std::vector<float> ukT(w * u);  // U^T, so that no step packs U transposed (a strided gather per step)
+    for (size_t p = 0; p < u; ++p)
+      for (size_t j = 0; j < w; ++j) ukT[j * u + p] = s.uk[p * w + j];
     parallel_for(s.r.batch, rows_per_thread(s.r), [&](size_t b0, size_t b1) {
-      std::vector<float> tc(s.r.units);  // f(c') of one row
+      std::vector<float> tc(u);  // f(c') of one row
       for (size_t t = s.r.steps; t-- > 0;) {
         for (size_t b = b0; b < b1; ++b) lstm_cell_grad_row(s, t, b, tc.data());
-        lstm_carry_rows(s, t, b0, b1);
+        lstm_carry_rows(s, t, b0, b1, ukT.data());
       }
     });
   };

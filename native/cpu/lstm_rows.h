@@ -98,6 +98,19 @@ inline void lstm_cell_row(const LstmBuffers& s, size_t t, size_t b) {
   for (size_t j = 0; j < u; ++j) hn[j] *= g[3 * u + j];  // h' = o f(c')
 }
 
+// dc[j] = the cell gradient of unit j (recurrent_math.h) for j < u, dh[j] = 0; with the activations as template
+// arguments (ACT, REC >= 0) the switches fold and the loop vectorizes, else (-1) they come from act and rec.
+template <int ACT, int REC>
+MYELIN_CLONES void lstm_cell_grad_units(const float* g, size_t u, const float* c, const float* tc, float* dh,
+                                        const float* dsh, float* dc, const float* dsc, float* dz, int act, int rec) {
+  const int a = ACT >= 0 ? ACT : act, r = REC >= 0 ? REC : rec;
+#pragma omp simd
+  for (size_t j = 0; j < u; ++j) {
+    dc[j] = lstm_cell_grad(g, u, j, c[j], tc[j], dh[j] + dsh[j], dc[j] + dsc[j], dz, a, r);
+    dh[j] = 0.f;
+  }
+}
+
 // The backward cell of row b at step t: adds dStates slot t + 1 to carry's dh, dc of the row, writes dz into
 // dxw[t, b], leaves dc of slot t and dh = 0 (the caller adds dz U^T). tc: u floats of scratch.
 inline void lstm_cell_grad_row(const LstmBuffers& s, size_t t, size_t b, float* tc) {
@@ -113,9 +126,11 @@ inline void lstm_cell_grad_row(const LstmBuffers& s, size_t t, size_t b, float* 
   const float* c = s.states + s.r.slots + t * s.r.row + o;
   cell::activate(s.r.act, c + s.r.row, tc, u);  // f(c')
   const float* g = s.gates + (t * s.r.batch + b) * w;
-  for (size_t j = 0; j < u; ++j) {
-    dc[j] = lstm_cell_grad(g, u, j, c[j], tc[j], dh[j] + dsh[j], dc[j] + dsc[j], dz, s.r.act, s.r.rec);
-    dh[j] = 0.f;
+  constexpr int kTanh = static_cast<int>(UnaryOp::tanh), kSigmoid = static_cast<int>(UnaryOp::sigmoid);
+  if (s.r.act == kTanh && s.r.rec == kSigmoid) {  // the default cell
+    lstm_cell_grad_units<kTanh, kSigmoid>(g, u, c, tc, dh, dsh, dc, dsc, dz, s.r.act, s.r.rec);
+  } else {
+    lstm_cell_grad_units<-1, -1>(g, u, c, tc, dh, dsh, dc, dsc, dz, s.r.act, s.r.rec);
   }
 }
 

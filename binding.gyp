@@ -29,6 +29,7 @@
         "native/cpu/pooling.cc",
         "native/cpu/program.cc",
         "native/cpu/recurrent.cc",
+        "native/cpu/lstm_sequence.cc",
         "native/cpu/reduce.cc",
         "native/cpu/run_batches.cc",
         "native/cpu/softmax.cc",

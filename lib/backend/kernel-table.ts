@@ -167,7 +167,8 @@ export const KERNELS = {
   // Time-major buffers: xw [steps, batch, k units] holds x W + b of every step; states holds the state slots
   // 0..steps ([steps + 1, batch, units] each, slot 0 the initial state, slot t + 1 the state after step t); a row
   // (t, b) with mask[t, b] == 0 (mask [steps, batch], null: none) keeps the previous state. f = activation,
-  // s = recurrentActivation (tanh, sigmoid, relu or linear). A step kernel runs step t; the op loops over t.
+  // s = recurrentActivation (tanh, sigmoid, relu or linear). A step kernel runs step t; the op loops over t, or calls
+  // a sequence kernel (lstmSequence) that runs every step.
   // recurrentMask (null: none) is the recurrent dropout of training, [k, batch, units] for a cell of k gates (LSTM 4,
   // GRU 3, simple RNN 1), already scaled (0 or 1 / (1 - rate)): gate g's recurrent product takes (h * mask[g]) U_g
   // instead of h U_g, where U_g is the gate's column block of U; the gradients then carry
@@ -189,6 +190,21 @@ export const KERNELS = {
     dxw: Buf, t: number, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp,
     recurrentMask: Buf | null) => void>(
     ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'count', 'unaryOp', 'unaryOp', 'in?'], { gemm: true }),
+  /**
+   * Every step of an LSTM sequence in one call: the same as `lstmStep` for t = 0, 1, ..., steps - 1 (same buffers,
+   * no t). Batch rows are independent within a step, so a backend may run blocks of rows through all the steps
+   * in parallel (the cpu backend: one block per thread).
+   */
+  lstmSequence: kernel<(xw: Buf, recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, steps: number,
+    batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in', 'in?', 'inout', 'inout', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
+  /**
+   * Backpropagation through a whole LSTM sequence in one call: the same as `lstmStepGrad` for
+   * t = steps - 1, ..., 1, 0 (same buffers, no t); carry ends with dL/dh and dL/dc of slot 0 without dStates slot 0.
+   */
+  lstmSequenceGrad: kernel<(recurrentKernel: Buf, mask: Buf | null, states: Buf, gates: Buf, dStates: Buf, carry: Buf,
+    dxw: Buf, steps: number, batch: number, units: number, activation: UnaryOp, recurrentActivation: UnaryOp) => void>(
+    ['in', 'in?', 'in', 'in', 'in', 'inout', 'inout', 'count', 'count', 'count', 'unaryOp', 'unaryOp'], { gemm: true }),
   /**
    * One GRU step, Keras reset_after form (gate order z, r, h): with h = states slot t, a = h U + recurrentBias,
    * z = s(xw_z + a_z), r = s(xw_r + a_r), n = f(xw_h + r a_h), h' = z h + (1 - z) n into slot t + 1;

@@ -63,7 +63,7 @@ export class GRU extends RecurrentLayer {
     const [T, B] = xw.shape, U = this.units;
     const recBias = this.bias ? this.biasRow(1) : this.zeroBias();
     const states = gruSequence(xw, this.recurrentKernel as Variable, recBias, h0, mask, this.activation, this.recurrentActivation, recurrentMask);
-    const sequence = reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]);
+    const sequence = this.returnSequences ? reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]) : null;
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };
   }

@@ -63,7 +63,7 @@ export class LSTM extends RecurrentLayer {
   protected runCell(xw: Tensor, [h0, c0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
     const states = lstmSequence(xw, this.recurrentKernel as Variable, h0, c0, mask, this.activation, this.recurrentActivation, recurrentMask);
-    const sequence = reshape(slice(states, [0, 1, 0, 0], [1, T, B, U]), [T, B, U]);
+    const sequence = this.returnSequences ? reshape(slice(states, [0, 1, 0, 0], [1, T, B, U]), [T, B, U]) : null;
     const h = reshape(slice(states, [0, T, 0, 0], [1, 1, B, U]), [B, U]);
     const c = reshape(slice(states, [1, T, 0, 0], [1, 1, B, U]), [B, U]);
     return { sequence, finals: [h, c] };

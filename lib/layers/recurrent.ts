@@ -86,9 +86,12 @@ export const RECURRENT_KEYS = optionKeys<Omit<RecurrentArgs, keyof LayerArgs>>({
   goBackwards: true, dropout: true, recurrentDropout: true, seed: true, stateful: true, batchSize: true, batchInputShape: true,
 });
 
-/** What one run of the cell gives: the outputs of every step [T, B, U] and the final states (each [B, U]). */
+/**
+ * What one run of the cell gives: the outputs of every step [T, B, U] (null when the layer does not return
+ * sequences: the copy out of the state slots is skipped) and the final states (each [B, U]).
+ */
 export interface CellRun {
-  sequence: Tensor;
+  sequence: Tensor | null;
   finals: Tensor[];
 }
 
@@ -350,7 +353,7 @@ export abstract class RecurrentLayer extends Layer {
     const recurrentMask = this.stateDropout !== null && training ? this.stateDropout.call(ones([this.gates, B, this.units]), true) : null;
     const { sequence, finals } = this.runCell(xw, initial, mt, recurrentMask);
     if (this.stateful && xs.length === 1) this.carriedStates().store(finals);
-    const output = this.returnSequences ? transpose(sequence, [1, 0, 2]) : finals[0];
+    const output = this.returnSequences && sequence !== null ? transpose(sequence, [1, 0, 2]) : finals[0];
     return this.returnState ? [output, ...finals] : [output];
   }
 

@@ -28,7 +28,7 @@ export class SimpleRNN extends RecurrentLayer {
   protected runCell(xw: Tensor, [h0]: Tensor[], mask: Tensor | null, recurrentMask: Tensor | null): CellRun {
     const [T, B] = xw.shape, U = this.units;
     const states = rnnSequence(xw, this.recurrentKernel as Variable, h0, mask, this.activation, recurrentMask);
-    const sequence = reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]);
+    const sequence = this.returnSequences ? reshape(slice(states, [1, 0, 0], [T, B, U]), [T, B, U]) : null;
     const h = reshape(slice(states, [T, 0, 0], [1, B, U]), [B, U]);
     return { sequence, finals: [h] };
   }

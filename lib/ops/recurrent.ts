@@ -1,8 +1,9 @@
 /**
- * The recurrent sequence ops (LSTM, GRU, simple RNN) on the fused step kernels of the kernel table: the forward
- * pass is one `*Step` call per time step (the step's recurrent GEMM and the cell math in one native call); the
- * backward pass runs the `*StepGrad` kernels in reverse order (backpropagation through time), then one GEMM over
- * all steps for the recurrent kernel's gradient.
+ * The recurrent sequence ops (LSTM, GRU, simple RNN) on the fused cell kernels of the kernel table. The LSTM runs
+ * its whole sequence in one `lstmSequence` call and backpropagation through time in one `lstmSequenceGrad` call;
+ * the GRU and the simple RNN make one `*Step` call per time step (the step's recurrent GEMM and the cell math in
+ * one native call) and run the `*StepGrad` kernels in reverse order. The recurrent kernel's gradient is then one
+ * GEMM over all steps.
  *
  * Everything is time-major: xw [T, B, k U] is x W + b of every step (computed by the caller with one GEMM), the
  * result holds the state slots 0..T (slot 0 the initial state, slot t + 1 the state after step t). A mask
@@ -156,13 +157,19 @@ export function lstmSequence(xw: Tensor, recurrentKernel: Tensor, h0: Tensor, c0
   const gates = empty([T, B, 4 * U]);
   writeInitial(backend, states, [h0, c0], d);
   const m = maskStorage(mask), dm = maskStorage(recurrentMask);
-  for (let t = 0; t < T; t++) backend.lstmStep(xw.storage, recurrentKernel.storage, m, states.storage, gates.storage, t, T, B, U, act, rec, dm);
+  // One call for the whole sequence; recurrent dropout (training only) goes step by step through the step kernel.
+  if (dm === null) backend.lstmSequence(xw.storage, recurrentKernel.storage, m, states.storage, gates.storage, T, B, U, act, rec);
+  else for (let t = 0; t < T; t++) backend.lstmStep(xw.storage, recurrentKernel.storage, m, states.storage, gates.storage, t, T, B, U, act, rec, dm);
   const wantK = needsGradient(recurrentKernel);
   const recorded = record(op, inputs, states, (dy) => {
     const carry = empty([2, B, U], true);
     const dxw = empty([T, B, 4 * U]);
-    for (let t = T - 1; t >= 0; t--) {
-      backend.lstmStepGrad(recurrentKernel.storage, m, states.storage, gates.storage, dy.storage, carry.storage, dxw.storage, t, T, B, U, act, rec, dm);
+    if (dm === null) {
+      backend.lstmSequenceGrad(recurrentKernel.storage, m, states.storage, gates.storage, dy.storage, carry.storage, dxw.storage, T, B, U, act, rec);
+    } else {
+      for (let t = T - 1; t >= 0; t--) {
+        backend.lstmStepGrad(recurrentKernel.storage, m, states.storage, gates.storage, dy.storage, carry.storage, dxw.storage, t, T, B, U, act, rec, dm);
+      }
     }
     const [dh0, dc0] = initialGrads(backend, carry, dy, 2, d);
     carry.dispose();

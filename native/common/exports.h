@@ -50,6 +50,8 @@ using Entry = Napi::Value (*)(const Napi::CallbackInfo&);
   X(maskedSoftmax, MaskedSoftmax, 8)                     \
   X(lstmStep, LstmStep, 12)                              \
   X(lstmStepGrad, LstmStepGrad, 14)                      \
+  X(lstmSequence, LstmSequence, 10)                      \
+  X(lstmSequenceGrad, LstmSequenceGrad, 12)              \
   X(gruStep, GruStep, 13)                                \
   X(gruStepGrad, GruStepGrad, 15)                        \
   X(rnnStep, RnnStep, 10)                                \

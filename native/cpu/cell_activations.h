@@ -41,13 +41,20 @@ inline float fast_exp(float x) {
 inline float fast_sigmoid(float x) { return 1.f / (1.f + fast_exp(-x)); }
 
 inline float fast_tanh(float x) {
-  const float a = x < 0.f ? -x : x;
+  const float a = __builtin_fabsf(x);
   const float e = fast_exp(-2.f * a);
   const float big = (1.f - e) / (1.f + e);
   const float x2 = a * a;  // tanh a = a - a^3/3 + 2a^5/15 - 17a^7/315 for small a
   const float small = a * (1.f + x2 * (-0.333333333f + x2 * (0.133333333f - x2 * 0.0539682540f)));
-  const float t = a < 0.0625f ? small : big;
-  return x < 0.f ? -t : t;
+  // t = a < 1/16 ? small : big as a bit blend (a select next to the division kept the loop scalar).
+  const int32_t use_small = -static_cast<int32_t>(a < 0.0625f);
+  int32_t bs, bb;
+  std::memcpy(&bs, &small, sizeof bs);
+  std::memcpy(&bb, &big, sizeof bb);
+  const int32_t bt = (bs & use_small) | (bb & ~use_small);
+  float t;
+  std::memcpy(&t, &bt, sizeof t);
+  return __builtin_copysignf(t, x);
 }
 
 // y[i] = f(x[i]) for i < n (x and y may be the same row); f one of tanh, sigmoid, relu, linear. Compiled for AVX-512,

@@ -41,6 +41,96 @@ void recurrent_product_grad(Napi::Env env, const RecurrentArgs& r, size_t k, con
 
 }  // namespace
 
+namespace {
+
+// The buffers of an LSTM entry (those it does not take stay null) and its sizes.
+struct LstmDeviceArgs {
+  DeviceBuffer *xw = nullptr, *uk = nullptr, *mask = nullptr, *states = nullptr, *gates = nullptr;
+  DeviceBuffer *dStates = nullptr, *carry = nullptr, *dxw = nullptr;
+  RecurrentArgs r;
+};
+
+// Reads and checks lstmStep's (with t: `step`) or lstmSequence's arguments: xw, recurrentKernel, mask, states, gates,
+// [t,] steps, batch, units, activation, recurrentActivation (the op ids act and rec, read by the caller).
+LstmDeviceArgs lstm_forward_args(const Args& args, const Napi::CallbackInfo& info, bool step, int act, int rec) {
+  LstmDeviceArgs d;
+  d.xw = buffer_arg(args, info, 0, "xw"), d.uk = buffer_arg(args, info, 1, "recurrentKernel");
+  d.mask = buffer_or_null_arg(args, info, 2, "mask"), d.states = buffer_arg(args, info, 3, "states");
+  d.gates = buffer_arg(args, info, 4, "gates");
+  d.r = step ? recurrent_args(args, 5, act, rec) : recurrent_sequence_args(args, 5, act, rec);
+  common(args, d.r, d.uk, d.mask, d.states, 4, 2, nullptr);
+  const size_t g4 = args.mul(d.r.maskNeed, 4 * d.r.units, "steps * batch * 4 units");
+  need(args, d.xw, g4, "xw");
+  need(args, d.gates, g4, "gates");
+  return d;
+}
+
+// Reads and checks lstmStepGrad's (with t: `step`) or lstmSequenceGrad's arguments: recurrentKernel, mask, states,
+// gates, dStates, carry, dxw, [t,] steps, batch, units, activation, recurrentActivation (act and rec, read by the
+// caller).
+LstmDeviceArgs lstm_backward_args(const Args& args, const Napi::CallbackInfo& info, bool step, int act, int rec) {
+  LstmDeviceArgs d;
+  d.uk = buffer_arg(args, info, 0, "recurrentKernel"), d.mask = buffer_or_null_arg(args, info, 1, "mask");
+  d.states = buffer_arg(args, info, 2, "states"), d.gates = buffer_arg(args, info, 3, "gates");
+  d.dStates = buffer_arg(args, info, 4, "dStates"), d.carry = buffer_arg(args, info, 5, "carry");
+  d.dxw = buffer_arg(args, info, 6, "dxw");
+  d.r = step ? recurrent_args(args, 7, act, rec) : recurrent_sequence_args(args, 7, act, rec);
+  common(args, d.r, d.uk, d.mask, d.states, 4, 2, nullptr);
+  need(args, d.dStates, 2 * d.r.slots, "dStates");
+  need(args, d.carry, 2 * d.r.row, "carry");
+  const size_t g4 = args.mul(d.r.maskNeed, 4 * d.r.units, "steps * batch * 4 units");
+  need(args, d.gates, g4, "gates");
+  need(args, d.dxw, g4, "dxw");
+  return d;
+}
+
+RecurrentStep lstm_launch_params(const LstmDeviceArgs& d, size_t t) {
+  return RecurrentStep{d.r.batch, d.r.units, d.r.act, d.r.rec,
+                       d.mask == nullptr ? nullptr : d.mask->ptr + t * d.r.batch};
+}
+
+// Step t of the forward pass: the recurrent GEMM into gates[t], then the cell.
+void lstm_forward_step(Napi::Env env, const LstmDeviceArgs& d, size_t t) {
+  const RecurrentArgs& r = d.r;
+  const size_t w = 4 * r.units;
+  float* h = d.states->ptr + t * r.row;
+  float* c = d.states->ptr + r.slots + t * r.row;
+  float* g = d.gates->ptr + t * r.batch * w;
+  gemm(env, false, false, r.batch, w, r.units, 1.f, h, d.uk->ptr, 0.f, g);
+  launch_lstm_step(stream(), lstm_launch_params(d, t), d.xw->ptr + t * r.batch * w, g, h, c, h + r.row, c + r.row);
+}
+
+// Step t of backpropagation through time: the cell's gradient into dxw[t], then carry's dh += dz U^T.
+void lstm_backward_step(Napi::Env env, const LstmDeviceArgs& d, size_t t) {
+  const RecurrentArgs& r = d.r;
+  const size_t w = 4 * r.units, s1 = (t + 1) * r.row;
+  const float* c = d.states->ptr + r.slots + t * r.row;
+  float* dz = d.dxw->ptr + t * r.batch * w;
+  launch_lstm_step_grad(stream(), lstm_launch_params(d, t), d.gates->ptr + t * r.batch * w, c, c + r.row,
+                        d.dStates->ptr + s1, d.dStates->ptr + r.slots + s1, d.carry->ptr, d.carry->ptr + r.row, dz);
+  gemm(env, false, true, r.batch, r.units, w, 1.f, dz, d.uk->ptr, 1.f, d.carry->ptr);
+}
+
+// Runs an LSTM entry on its checked arguments: step d.r.t alone (`step`) or every step, forward (in order) or
+// backward (in reverse order); the steps go in stream order, as each step's GEMM needs the whole previous state.
+Napi::Value run_lstm(const Napi::CallbackInfo& info, const char* name, const LstmDeviceArgs& d, bool forward,
+                     bool step) {
+  if (d.r.row == 0) return info.Env().Undefined();
+  require_ready(info.Env(), name);
+  const size_t first = step ? d.r.t : 0, end = step ? d.r.t + 1 : d.r.steps;
+  for (size_t i = first; i < end; ++i) {
+    if (forward) {
+      lstm_forward_step(info.Env(), d, i);
+    } else {
+      lstm_backward_step(info.Env(), d, first + end - 1 - i);
+    }
+  }
+  check_launch(info.Env(), name);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
 // lstmStep(xw, recurrentKernel, mask, states, gates, t, steps, batch, units, activation, recurrentActivation,
 // recurrentMask)
 Napi::Value LstmStep(const Napi::CallbackInfo& info) {
@@ -94,6 +184,21 @@ Napi::Value LstmStepGrad(const Napi::CallbackInfo& info) {
   check_launch(info.Env(), "lstmStepGrad");
   recurrent_product_grad(info.Env(), r, 4, dz, uk->ptr, drop, carry->ptr);
   return info.Env().Undefined();
+}
+
+// lstmSequence(xw, recurrentKernel, mask, states, gates, steps, batch, units, activation, recurrentActivation)
+Napi::Value LstmSequence(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmSequence", 10);
+  const int act = args.op(8, "activation", kUnaryOpCount), rec = args.op(9, "recurrentActivation", kUnaryOpCount);
+  return run_lstm(info, "lstmSequence", lstm_forward_args(args, info, false, act, rec), true, false);
+}
+
+// lstmSequenceGrad(recurrentKernel, mask, states, gates, dStates, carry, dxw, steps, batch, units, activation,
+// recurrentActivation)
+Napi::Value LstmSequenceGrad(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmSequenceGrad", 12);
+  const int act = args.op(10, "activation", kUnaryOpCount), rec = args.op(11, "recurrentActivation", kUnaryOpCount);
+  return run_lstm(info, "lstmSequenceGrad", lstm_backward_args(args, info, false, act, rec), false, false);
 }
 
 // gruStep(xw, recurrentKernel, recurrentBias, mask, states, gates, t, steps, batch, units, activation,

@@ -1,6 +1,7 @@
 /**
  * Conformance of the recurrent step kernels: lstmStep, gruStep, rnnStep run over whole sequences (every step in
- * order), then their gradients in reverse order (backpropagation through time), with and without a mask, with the
+ * order), then their gradients in reverse order (backpropagation through time), and of the LSTM's sequence kernels
+ * (lstmSequence, lstmSequenceGrad: every step in one call), with and without a mask, with the
  * default and the other cell activations; batch and unit counts cross the cuda block size and the small-GEMM path.
  * The recurrent dropout masks [gates, batch, units] run through the same kernels, alone and with a step mask.
  */
@@ -28,6 +29,26 @@ function dropOf(rng: Rng, k: number, B: number, U: number): Float32Array {
 const VARIANTS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
 const variantName = (masked: boolean, dropped: boolean) => `${masked ? 'masked' : 'unmasked'}${dropped ? ', dropped' : ''}`;
 
+/**
+ * Sizes whose batch the cpu sequence kernels split over threads (rows of a thread block run through every step
+ * alone): an odd batch that leaves blocks of unequal size.
+ */
+const SEQUENCE_SIZES: Array<[number, number, number]> = [[40, 13, 32], [20, 7, 64]];
+
+/** The buffers of an LSTM case: random xw, recurrent kernel, initial h and c, dStates; a mask with a third off. */
+function lstmHost(T: number, B: number, U: number, masked: boolean) {
+  const rng = new Rng(T * 100 + B * 10 + U + (masked ? 7 : 0));
+  const row = B * U, slots = (T + 1) * row;
+  const states = new Float32Array(2 * slots);
+  states.set(rng.uniform(row, -1, 1), 0);
+  states.set(rng.uniform(row, -1, 1), slots);
+  return {
+    xw: rng.uniform(T * B * 4 * U, -2, 2), u: rng.uniform(U * 4 * U, -0.6 / Math.sqrt(U), 0.6 / Math.sqrt(U)), mask: maskOf(rng, T, B), states,
+    gates: new Float32Array(T * B * 4 * U), dStates: rng.uniform(2 * slots), carry: new Float32Array(2 * row),
+    dxw: new Float32Array(T * B * 4 * U),
+  };
+}
+
 /** Tolerance for values that went through T recurrent GEMMs of inner size `inner`. */
 const tolFor = (T: number, inner: number) => accumulationTol(inner * (T + 1), 4);
 
@@ -51,6 +72,17 @@ describeFamily('recurrent', () => {
           for (let t = 0; t < T; t++) be.lstmStep(x.xw, x.u, m, x.states, x.gates, t, T, B, U, act, rec, d);
           for (let t = T - 1; t >= 0; t--) be.lstmStepGrad(x.u, m, x.states, x.gates, x.dStates, x.carry, x.dxw, t, T, B, U, act, rec, d);
         }, { states: tol, gates: tol, carry: tol, dxw: tol }, `lstm ${variantName(masked, dropped)}`);
+      }
+    });
+
+    test.each([...SIZES, ...SEQUENCE_SIZES])('lstmSequence and lstmSequenceGrad, T %i B %i U %i, with and without mask', (T, B, U) => {
+      for (const masked of [false, true]) {
+        const tol = tolFor(T, 4 * U);
+        checkAgainstReference(lstmHost(T, B, U, masked), (be, x) => {
+          const m = masked ? x.mask : null;
+          be.lstmSequence(x.xw, x.u, m, x.states, x.gates, T, B, U, act, rec);
+          be.lstmSequenceGrad(x.u, m, x.states, x.gates, x.dStates, x.carry, x.dxw, T, B, U, act, rec);
+        }, { states: tol, gates: tol, carry: tol, dxw: tol }, `lstm sequence ${masked ? 'masked' : 'unmasked'}`);
       }
     });
 

@@ -110,6 +110,22 @@ export function lstmStepGrad(recurrentKernel: Float32Array, mask: Float32Array |
   addTimesTransposed(dxw, t * batch * w, recurrentKernel, carry, batch, units, w, recurrentMask);
 }
 
+/** Every LSTM step in order (see the kernel table): `lstmStep` for t = 0 .. steps - 1. */
+export function lstmSequence(xw: Float32Array, recurrentKernel: Float32Array, mask: Float32Array | null,
+  states: Float32Array, gates: Float32Array, steps: number, batch: number, units: number, activation: UnaryOp,
+  recurrentActivation: UnaryOp): void {
+  for (let t = 0; t < steps; t++) lstmStep(xw, recurrentKernel, mask, states, gates, t, steps, batch, units, activation, recurrentActivation);
+}
+
+/** Backpropagation through every LSTM step (see the kernel table): `lstmStepGrad` for t = steps - 1 .. 0. */
+export function lstmSequenceGrad(recurrentKernel: Float32Array, mask: Float32Array | null, states: Float32Array,
+  gates: Float32Array, dStates: Float32Array, carry: Float32Array, dxw: Float32Array, steps: number, batch: number,
+  units: number, activation: UnaryOp, recurrentActivation: UnaryOp): void {
+  for (let t = steps - 1; t >= 0; t--) {
+    lstmStepGrad(recurrentKernel, mask, states, gates, dStates, carry, dxw, t, steps, batch, units, activation, recurrentActivation);
+  }
+}
+
 /** One GRU step t, reset_after form (see the kernel table). */
 export function gruStep(xw: Float32Array, recurrentKernel: Float32Array, recurrentBias: Float32Array,
   mask: Float32Array | null, states: Float32Array, gates: Float32Array, t: number, steps: number, batch: number,

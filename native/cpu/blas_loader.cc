@@ -9,11 +9,13 @@
 //   3. BLIS: libblis.so.4, libblis.so
 //   4. system CBLAS: libcblas.so.3, libblas.so.3 (macOS: Accelerate.framework)
 // MYELIN_BLAS=<path> (init option `blas`) loads only that file; MYELIN_BLAS=builtin uses no library.
-// Every try is recorded in BlasLibrary::tried ("<file>: loaded" / "not found" / "no cblas_sgemm").
-#include <dlfcn.h>
+// Every try is recorded in BlasLibrary::tried ("<file>: loaded" / "<file>: dlopen failed: ..." / "<file>: exports
+// no cblas_sgemm", native/common/dynamic_library.h).
+#include <iterator>
+#include <string>
+#include <vector>
 
-#include <cstdlib>
-
+#include "../common/dynamic_library.h"
 #include "cpu.h"
 
 namespace myelin {
@@ -46,21 +48,27 @@ const char* const kCandidates[] = {
 #endif
 };
 
-// Caps the library's own threads; each library names this differently.
-void set_blas_threads(void* h, int threads) {
-  using SetInt = void (*)(int);
-  using SetIntPtr = void (*)(const int*);
-  if (auto f = reinterpret_cast<SetInt>(dlsym(h, "openblas_set_num_threads"))) f(threads);
-  if (auto f = reinterpret_cast<SetInt>(dlsym(h, "MKL_Set_Num_Threads"))) f(threads);
-  if (auto f = reinterpret_cast<SetIntPtr>(dlsym(h, "mkl_set_num_threads"))) f(&threads);
-  if (auto f = reinterpret_cast<void (*)(long)>(dlsym(h, "bli_thread_set_num_threads"))) f(threads);
+// The thread setters, one per library family (each names it differently); those a library lacks stay null.
+struct ThreadSetters {
+  void (*openblas)(int) = nullptr;
+  void (*mklUpper)(int) = nullptr;
+  void (*mklLower)(const int*) = nullptr;
+  void (*blis)(long) = nullptr;  // NOLINT(runtime/int): BLIS's signature
+};
+
+// Caps the library's own threads.
+void set_blas_threads(const ThreadSetters& t, int threads) {
+  if (t.openblas != nullptr) t.openblas(threads);
+  if (t.mklUpper != nullptr) t.mklUpper(threads);
+  if (t.mklLower != nullptr) t.mklLower(&threads);
+  if (t.blis != nullptr) t.blis(threads);
 }
 
 // What a loaded library is, judged by the symbols it exports (libblas.so.3 may be any of them).
-std::string identify(void* h) {
-  if (dlsym(h, "openblas_set_num_threads")) return "openblas";
-  if (dlsym(h, "MKL_Set_Num_Threads") || dlsym(h, "mkl_set_num_threads")) return "mkl";
-  if (dlsym(h, "bli_thread_set_num_threads")) return "blis";
+std::string identify(const ThreadSetters& t) {
+  if (t.openblas != nullptr) return "openblas";
+  if (t.mklUpper != nullptr || t.mklLower != nullptr) return "mkl";
+  if (t.blis != nullptr) return "blis";
   return "cblas";
 }
 
@@ -68,33 +76,26 @@ std::string identify(void* h) {
 // GEMMs the addon runs its own threaded kernels, and spinning BLAS threads then take their cores (on 2
 // cores an mnist-sized training step ran 25% slower). OpenBLAS reads OPENBLAS_THREAD_TIMEOUT (log2 of the
 // spin in cycles) when it loads; unless the user set it, spin 2^16 cycles (tens of microseconds) instead.
-// The variable is removed again after the dlopen, so child processes do not inherit it.
-void* open_library(const char* file) {
-  const bool set = std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr && setenv("OPENBLAS_THREAD_TIMEOUT", "16", 0) == 0;
-  void* h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
-  if (set) unsetenv("OPENBLAS_THREAD_TIMEOUT");
-  return h;
-}
-
-bool try_open(const char* file, int threads) {
-  void* h = open_library(file);
-  if (h == nullptr) {
-    g_blas.tried.push_back(std::string(file) + ": not found");
-    return false;
-  }
-  auto sgemm = reinterpret_cast<CblasSgemm>(dlsym(h, "cblas_sgemm"));
-  if (sgemm == nullptr) {
-    g_blas.tried.push_back(std::string(file) + ": no cblas_sgemm");
-    dlclose(h);
-    return false;
-  }
-  g_blas.tried.push_back(std::string(file) + ": loaded");
+// Opens the first of `files` that exports cblas_sgemm (native/common/dynamic_library.h records each try).
+bool try_open(const std::vector<std::string>& files, int threads) {
+  CblasSgemm sgemm = nullptr;
+  ThreadSetters t;
+  LibraryOptions options;
+  options.loadEnvName = "OPENBLAS_THREAD_TIMEOUT";
+  options.loadEnvValue = "16";
+  const OpenedLibrary lib = open_library(
+      files,
+      {library_symbol("cblas_sgemm", &sgemm), library_symbol("openblas_set_num_threads", &t.openblas, false),
+       library_symbol("MKL_Set_Num_Threads", &t.mklUpper, false),
+       library_symbol("mkl_set_num_threads", &t.mklLower, false),
+       library_symbol("bli_thread_set_num_threads", &t.blis, false)},
+      &g_blas.tried, options);
+  if (lib.handle == nullptr) return false;
   g_blas.sgemm = sgemm;
-  g_blas.library = identify(h);
-  Dl_info where;
-  g_blas.path = dladdr(reinterpret_cast<void*>(sgemm), &where) && where.dli_fname ? where.dli_fname : file;
-  set_blas_threads(h, threads);
-  g_handle = h;  // kept open for the life of the process
+  g_blas.library = identify(t);
+  g_blas.path = library_path_of(reinterpret_cast<void*>(sgemm), lib.file);
+  set_blas_threads(t, threads);
+  g_handle = lib.handle;  // kept open for the life of the process
   return true;
 }
 
@@ -110,15 +111,14 @@ bool load_blas(const std::string& request, int threads, std::string* error) {
     return true;
   }
   if (!request.empty()) {
-    if (try_open(request.c_str(), threads)) return true;
-    *error = "the BLAS library '" + request + "' cannot be used (" + g_blas.tried.back() +
-             "); set MYELIN_BLAS to a CBLAS library path or to 'builtin'";
+    if (try_open({request}, threads)) return true;
+    *error =
+        library_error("the BLAS library '" + request + "'", g_blas.tried,
+                      "set MYELIN_BLAS to a CBLAS library path (Debian: apt-get install libopenblas0) or to 'builtin'");
     return false;
   }
-  for (const char* file : kCandidates) {
-    if (try_open(file, threads)) return true;
-  }
-  return true;  // nothing found: the built-in GEMM serves
+  try_open(std::vector<std::string>(std::begin(kCandidates), std::end(kCandidates)), threads);
+  return true;  // when nothing was found, the built-in GEMM serves
 }
 
 }  // namespace myelin

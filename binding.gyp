@@ -5,6 +5,7 @@
       "sources": [
         "native/common/addon.cc",
         "native/common/args.cc",
+        "native/common/dynamic_library.cc",
         "native/common/thread_pool.cc",
         "native/common/train_steps_args.cc",
         "native/cpu/async_job.cc",

@@ -103,10 +103,11 @@ export function labelsPrevalidated(): boolean {
 
 /**
  * Throws a ValueError naming the first label outside [0, 1] (0/1 classes and probabilities in between
- * are fine): the labels of binary and categorical cross-entropy and of the binary metrics.
+ * are fine): the labels of binary and categorical cross-entropy and of the binary metrics. Only values[from, to)
+ * are read (default: all of them), so that a long check can be split into parts.
  */
-export function checkUnitLabels(owner: string, arg: string, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
+export function checkUnitLabels(owner: string, arg: string, values: ArrayLike<number>, from = 0, to = values.length): void {
+  for (let i = from; i < to; i++) {
     const v = values[i];
     if (!(v >= 0 && v <= 1)) throw new ValueError(`${owner}: ${arg}[${i}] = ${describe(v)} is not a label in [0, 1] (a 0/1 class or a probability)`);
   }

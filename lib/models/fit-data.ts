@@ -8,11 +8,19 @@ import type { Compiled } from './compile';
 import { checkSameRows, toTensor } from './input-data';
 import type { Model } from './model';
 
+/**
+ * Throws the ValueError of the first value of values[from, to) that is not a valid label (the row is named);
+ * a check of label values that can run in parts (lib/engine/label-check.ts).
+ */
+export type LabelRangeCheck = (values: ArrayLike<number>, from: number, to: number) => void;
+
 /** Validated x and y tensors of one data set; `dispose()` frees what was created for them. */
 export interface Prepared {
   x: Tensor;
   y: Tensor;
   n: number;
+  /** The check of y's values left to the caller (prepareXY's `deferValues`), or null when none is due. */
+  labelCheck?: LabelRangeCheck | null;
   dispose(): void;
 }
 
@@ -24,14 +32,16 @@ const BUILTIN_DENSE_TARGETS = [
 /**
  * Converts x and y, builds the model from x when needed, and checks them against the model: sample shape
  * of x, rows of y, y's shape against the output for the built-in losses, and sparse labels (integers in
- * [0, classes), reported with their row). With `deferFiniteX` the check that x is finite is left to the caller
- * (lib/engine/finite-check.ts `checkFiniteAsync`, off the JavaScript thread).
+ * [0, classes), reported with their row). With `deferValues` the checks that read every value (x finite, the
+ * labels' range) are left to the caller, which runs them in parts with turns of the event loop in between
+ * (lib/engine/finite-check.ts `checkFiniteAsync` on x, lib/engine/label-check.ts `checkLabelsAsync` with
+ * `labelCheck`).
  */
-export function prepareXY(model: Model, compiled: Compiled, xIn: unknown, yIn: unknown, op: string, deferFiniteX = false): Prepared {
+export function prepareXY(model: Model, compiled: Compiled, xIn: unknown, yIn: unknown, op: string, deferValues = false): Prepared {
   const owned: Tensor[] = [];
   const disposeAll = () => { for (const t of owned) t.dispose(); };
   try {
-    const cx = toTensor(xIn, `${op}: x`, deferFiniteX);
+    const cx = toTensor(xIn, `${op}: x`, deferValues);
     if (cx.owned) owned.push(cx.tensor);
     const cy = toTensor(yIn, `${op}: y`);
     if (cy.owned) owned.push(cy.tensor);
@@ -40,11 +50,14 @@ export function prepareXY(model: Model, compiled: Compiled, xIn: unknown, yIn: u
     checkSameRows([[`${op}: x`, x], [`${op}: y`, y]]);
     model.ensureBuilt(x, op);
     const n = x.shape[0];
+    let labelCheck: LabelRangeCheck | null = null;
     if (compiled.heads === null) {
-      const checked = checkTarget(y, model.outputShape as number[], compiled.loss.name, `${op}: y`);
+      const out = model.outputShape as number[];
+      const checked = checkTarget(y, out, compiled.loss.name, `${op}: y`, deferValues);
       if (checked !== y) owned.push(y = checked);
+      if (deferValues) labelCheck = labelValueCheck(compiled.loss.name, out, `${op}: y`);
     }
-    return { x, y, n, dispose: disposeAll };
+    return { x, y, n, labelCheck, dispose: disposeAll };
   } catch (err) {
     disposeAll();
     throw err;
@@ -52,24 +65,43 @@ export function prepareXY(model: Model, compiled: Compiled, xIn: unknown, yIn: u
 }
 
 /**
+ * The check of every label value that the built-in loss `lossName` needs, for a model output of sample shape
+ * `out`: sparse labels are integers in [0, classes); the cross-entropies' labels lie in [0, 1]. Null when the
+ * loss accepts any finite value.
+ */
+export function labelValueCheck(lossName: string, out: number[], arg: string): LabelRangeCheck | null {
+  if (lossName === 'sparseCategoricalCrossentropy') {
+    const classes = out[out.length - 1];
+    return (labels, from, to) => {
+      for (let i = from; i < to; i++) {
+        const v = labels[i];
+        if (!Number.isInteger(v) || v < 0 || v >= classes) {
+          throw new ValueError(`${arg}[${i}] = ${v} is not a class index; labels must be integers in [0, ${classes - 1}] for a model with ${classes} outputs`);
+        }
+      }
+    };
+  }
+  if (lossName === 'binaryCrossentropy' || lossName === 'categoricalCrossentropy') {
+    const owner = arg.replace(/: y$/, '') + ` (${lossName})`;
+    return (labels, from, to) => checkUnitLabels(owner, 'y', labels, from, to);
+  }
+  return null;
+}
+
+/**
  * Checks a target y against a model output of sample shape `out` for the built-in losses (shape; sparse labels:
  * integers in [0, classes), reported with their row; 0/1-range labels for the cross-entropies). Returns y, or a
- * reshaped view the caller owns: [n] for sparse labels given as [n, 1], [n, 1] for targets given as [n].
+ * reshaped view the caller owns: [n] for sparse labels given as [n, 1], [n, 1] for targets given as [n]. With
+ * `deferValues` only shapes are checked (the values: `labelValueCheck`).
  */
-export function checkTarget(y: Tensor, out: number[], lossName: string, arg: string): Tensor {
+export function checkTarget(y: Tensor, out: number[], lossName: string, arg: string, deferValues = false): Tensor {
   const n = y.shape[0];
+  const values = labelValueCheck(lossName, out, arg);
   if (lossName === 'sparseCategoricalCrossentropy') {
     if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === 1))) {
       throw new ShapeError(`${arg} must hold one class index per sample for sparseCategoricalCrossentropy, shape [${n}] or [${n}, 1], got [${y.shape.join(', ')}]`);
     }
-    const classes = out[out.length - 1];
-    const labels = y.dataSync();
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i];
-      if (!Number.isInteger(v) || v < 0 || v >= classes) {
-        throw new ValueError(`${arg}[${i}] = ${v} is not a class index; labels must be integers in [0, ${classes - 1}] for a model with ${classes} outputs`);
-      }
-    }
+    if (!deferValues && values) values(y.dataSync(), 0, y.size);
     return y.rank === 2 ? reshape(y, [n]) : y;
   }
   if (BUILTIN_DENSE_TARGETS.includes(lossName)) {
@@ -79,7 +111,7 @@ export function checkTarget(y: Tensor, out: number[], lossName: string, arg: str
       if (t !== y) t.dispose();
       throw new ShapeError(`${arg} must have shape [${n}, ${out.join(', ')}] to match the model's output for ${lossName}, got [${y.shape.join(', ')}]`);
     }
-    if (lossName === 'binaryCrossentropy' || lossName === 'categoricalCrossentropy') checkUnitLabels(arg.replace(/: y$/, '') + ` (${lossName})`, 'y', t.dataSync());
+    if (!deferValues && values) values(t.dataSync(), 0, t.size);
     return t;
   }
   return y;
@@ -98,7 +130,7 @@ export function splitTail(p: Prepared, fraction: number): { train: Prepared; val
   const part = (begin: number, count: number): Prepared => {
     const x = slice(p.x, begin, count);
     const y = slice(p.y, begin, count);
-    return { x, y, n: count, dispose: () => { x.dispose(); y.dispose(); } };
+    return { x, y, n: count, labelCheck: p.labelCheck ?? null, dispose: () => { x.dispose(); y.dispose(); } };
   };
   return { train: part(0, nTrain), val: part(nTrain, nVal) };
 }

@@ -4,6 +4,7 @@ import { ValueError, describe } from '../errors';
 import type { AbortSignalLike } from '../engine/abort';
 import { chooseStrategy } from '../engine/strategy';
 import { checkFiniteAsync } from '../engine/finite-check';
+import { checkLabelsAsync } from '../engine/label-check';
 import { tensor } from '../ops/creation';
 import { generatorFor, Random } from '../tensor/random';
 import type { Tensor } from '../tensor/tensor';
@@ -110,6 +111,8 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
     cleanups.push(all.dispose);
     await checkFiniteAsync(all.x, 'fit: x', control);  // off the JS thread where the backend can
     checkStop();
+    await checkLabelsAsync(all.y, all.labelCheck, control);  // in parts, with turns of the event loop between
+    checkStop();
     let weights = toSampleWeights(options.sampleWeight, all.n, 'fit: sampleWeight');
     if (compiled.heads && options.classWeight !== undefined) throw new ValueError('fit: classWeight applies to a model of one output; weight the outputs with compile({ lossWeights }) or pass sampleWeight');
     const cw = classWeights(options.classWeight, all.y, compiled.loss.name);
@@ -123,6 +126,8 @@ export async function fitModel(model: Model, x: InputData, y: InputData, options
       val = prepareXY(model, compiled, vd[0], vd[1], 'fit: validationData', true);
       cleanups.push(val.dispose);
       await checkFiniteAsync(val.x, 'fit: validationData: x', control);
+      checkStop();
+      await checkLabelsAsync(val.y, val.labelCheck, control);
       checkStop();
     } else if (split > 0) {
       const parts = splitTail(all, split);

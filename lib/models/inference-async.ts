@@ -15,6 +15,7 @@ import { Tensor } from '../tensor/tensor';
 import type { Compiled } from './compile';
 import { checkBatchSize, checkReturnDict, evaluateBatch, evaluateCompiled, evaluationValue, metricResults, ownCopy, predictModel, type EvaluateResult, type EvaluationResult } from './evaluate';
 import { prepareXY } from './fit-data';
+import { checkLabelsAsync } from '../engine/label-check';
 import { toTensor, type InputData } from './input-data';
 import { DeviceLossSum } from './loss-sum';
 import type { Model } from './model';
@@ -173,6 +174,7 @@ export async function evaluateModelAsync(model: Model, x: InputData, y: InputDat
   const control = new StepControl(signal);
   try {
     if (!(await checkFiniteAsync(data.x, 'evaluateAsync: x', control))) throw abortError('evaluateAsync', signal as AbortSignalLike);
+    if (!(await checkLabelsAsync(data.y, data.labelCheck, control))) throw abortError('evaluateAsync', signal as AbortSignalLike);
     return evaluationValue(compiled, await evaluateCompiledAsync(model, compiled, data.x, data.y, batchSize, control, signal, 'evaluateAsync'), returnDict);
   } finally {
     control.dispose();

@@ -17,7 +17,7 @@ export interface NativeCpuInfo {
   simd: string;
   /** The BLAS library in use: `library` is 'openblas' | 'mkl' | 'blis' | 'cblas' | 'builtin'. */
   blas: { library: string; path: string | null };
-  /** Every BLAS file the loader tried, with the outcome ("not found", "no cblas_sgemm", "loaded"). */
+  /** Every BLAS file the loader tried, with the outcome ("dlopen failed: ...", "exports no cblas_sgemm", "loaded"). */
   tried: string[];
 }
 

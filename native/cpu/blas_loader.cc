@@ -9,14 +9,16 @@
 //   3. BLIS: libblis.so.4, libblis.so
 //   4. system CBLAS: libcblas.so.3, libblas.so.3 (macOS: Accelerate.framework)
 // MYELIN_BLAS=<path> (init option `blas`) loads only that file; MYELIN_BLAS=builtin uses no library.
-// Every try is recorded in BlasLibrary::tried ("<file>: loaded" / "not found" / "no cblas_sgemm").
-#include <dlfcn.h>
-
+// Every try is recorded in BlasLibrary::tried ("<file>: loaded" / "<file>: dlopen failed: ..." / "<file>: exports
+// no cblas_sgemm", native/common/dynamic_library.h).
+#include <iterator>
+#include <string>
+#include <vector>
 #include <cstdlib>
-#include <cstring>
 #include <initializer_list>
 #include <strings.h>
 
+#include "../common/dynamic_library.h"
 #include "cpu.h"
 
 namespace myelin {
@@ -49,38 +51,31 @@ const char* const kCandidates[] = {
 #endif
 };
 
-// Caps the library's own threads; each library names this differently.
-void set_blas_threads(void* h, int threads) {
-  using SetInt = void (*)(int);
-  using SetIntPtr = void (*)(const int*);
-  if (auto f = reinterpret_cast<SetInt>(dlsym(h, "openblas_set_num_threads"))) f(threads);
-  if (auto f = reinterpret_cast<SetInt>(dlsym(h, "MKL_Set_Num_Threads"))) f(threads);
-  if (auto f = reinterpret_cast<SetIntPtr>(dlsym(h, "mkl_set_num_threads"))) f(&threads);
-  if (auto f = reinterpret_cast<void (*)(long)>(dlsym(h, "bli_thread_set_num_threads"))) f(threads);
+// The thread setters, one per library family (each names it differently); those a library lacks stay null.
+struct ThreadSetters {
+  void (*openblas)(int) = nullptr;
+  void (*mklUpper)(int) = nullptr;
+  void (*mklLower)(const int*) = nullptr;
+  void (*blis)(long) = nullptr;  // NOLINT(runtime/int): BLIS's signature
+};
+
+// Caps the library's own threads.
+void set_blas_threads(const ThreadSetters& t, int threads) {
+  if (t.openblas != nullptr) t.openblas(threads);
+  if (t.mklUpper != nullptr) t.mklUpper(threads);
+  if (t.mklLower != nullptr) t.mklLower(&threads);
+  if (t.blis != nullptr) t.blis(threads);
 }
 
 // What a loaded library is, judged by the symbols it exports (libblas.so.3 may be any of them).
-std::string identify(void* h) {
-  if (dlsym(h, "openblas_set_num_threads")) return "openblas";
-  if (dlsym(h, "MKL_Set_Num_Threads") || dlsym(h, "mkl_set_num_threads")) return "mkl";
-  if (dlsym(h, "bli_thread_set_num_threads")) return "blis";
+std::string identify(const ThreadSetters& t) {
+  if (t.openblas != nullptr) return "openblas";
+  if (t.mklUpper != nullptr || t.mklLower != nullptr) return "mkl";
+  if (t.blis != nullptr) return "blis";
   return "cblas";
 }
 
-// OpenBLAS worker threads spin for 2^28 cycles (about 0.1 s) after each call before they sleep. Between
-// GEMMs the addon runs its own threaded kernels, and spinning BLAS threads then take their cores (on 2
-// cores an mnist-sized training step ran 25% slower). OpenBLAS reads OPENBLAS_THREAD_TIMEOUT (log2 of the
-// spin in cycles) when it loads; unless the user set it, spin 2^16 cycles (tens of microseconds) instead.
-// `coreType` (when not null) is passed as OPENBLAS_CORETYPE the same way. The variables are removed again
-// after the dlopen, so child processes do not inherit them.
-void* open_library(const char* file, const char* coreType = nullptr) {
-  const bool set = std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr && setenv("OPENBLAS_THREAD_TIMEOUT", "16", 0) == 0;
-  const bool setCore = coreType != nullptr && setenv("OPENBLAS_CORETYPE", coreType, 1) == 0;
-  void* h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
-  if (set) unsetenv("OPENBLAS_THREAD_TIMEOUT");
-  if (setCore) unsetenv("OPENBLAS_CORETYPE");
-  return h;
-}
+using CoreName = const char* (*)();
 
 // A DYNAMIC_ARCH OpenBLAS picks its kernels by the processor's family and model, and a release older than the
 // processor falls back to its SSE3 "Prescott" kernels (OpenBLAS 0.3.21 on an Emerald Rapids Xeon, model 0xCF:
@@ -88,9 +83,8 @@ void* open_library(const char* file, const char* coreType = nullptr) {
 // this processor's instructions allow, when OpenBLAS chose a weaker one: "SkylakeX" with AVX-512 F/BW/DQ/VL,
 // "Haswell" with AVX2 and FMA; nullptr when its choice is fine, the user set OPENBLAS_CORETYPE, or the
 // library does not say what it chose.
-const char* better_openblas_core(void* h) {
+const char* better_openblas_core(CoreName corename) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  auto corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
   if (corename == nullptr || std::getenv("OPENBLAS_CORETYPE") != nullptr) return nullptr;
   const std::string core = corename();
   __builtin_cpu_init();
@@ -107,45 +101,49 @@ const char* better_openblas_core(void* h) {
     return "Haswell";
   }
 #else
-  (void)h;
+  (void)corename;
 #endif
   return nullptr;
 }
 
-bool try_open(const char* file, int threads) {
-  void* h = open_library(file);
-  if (h == nullptr) {
-    g_blas.tried.push_back(std::string(file) + ": not found");
-    return false;
-  }
-  auto sgemm = reinterpret_cast<CblasSgemm>(dlsym(h, "cblas_sgemm"));
-  if (sgemm == nullptr) {
-    g_blas.tried.push_back(std::string(file) + ": no cblas_sgemm");
-    dlclose(h);
-    return false;
-  }
-  if (const char* core = better_openblas_core(h)) {
-    // dlclose runs OpenBLAS's shutdown; the reopen runs its start-up again with the core type set.
-    auto corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
+// Opens the first of `files` that exports cblas_sgemm (native/common/dynamic_library.h records each try); an
+// OpenBLAS that chose kernels weaker than the processor allows is closed and opened again with OPENBLAS_CORETYPE.
+bool try_open(const std::vector<std::string>& files, int threads) {
+  CblasSgemm sgemm = nullptr;
+  ThreadSetters t;
+  CoreName corename = nullptr;
+  LibraryOptions options;
+  // OpenBLAS worker threads spin for 2^28 cycles (about 0.1 s) after each call before they sleep. Between
+  // GEMMs the addon runs its own threaded kernels, and spinning BLAS threads then take their cores (on 2
+  // cores an mnist-sized training step ran 25% slower). OpenBLAS reads OPENBLAS_THREAD_TIMEOUT (log2 of the
+  // spin in cycles) when it loads; unless the user set it, spin 2^16 cycles (tens of microseconds) instead.
+  options.loadEnv.push_back({"OPENBLAS_THREAD_TIMEOUT", "16"});
+  auto symbols = [&] {
+    return std::vector<LibrarySymbol>{library_symbol("cblas_sgemm", &sgemm),
+                                      library_symbol("openblas_set_num_threads", &t.openblas, false),
+                                      library_symbol("MKL_Set_Num_Threads", &t.mklUpper, false),
+                                      library_symbol("mkl_set_num_threads", &t.mklLower, false),
+                                      library_symbol("bli_thread_set_num_threads", &t.blis, false),
+                                      library_symbol("openblas_get_corename", &corename, false)};
+  };
+  OpenedLibrary lib = open_library(files, symbols(), &g_blas.tried, options);
+  if (lib.handle == nullptr) return false;
+  if (const char* core = better_openblas_core(corename)) {
+    // Closing runs OpenBLAS's shutdown; the reopening runs its start-up again with the core type set.
     const std::string chose = corename();
-    dlclose(h);
-    h = open_library(file, core);
-    sgemm = h == nullptr ? nullptr : reinterpret_cast<CblasSgemm>(dlsym(h, "cblas_sgemm"));
-    if (sgemm == nullptr) {
-      g_blas.tried.push_back(std::string(file) + ": could not be reopened with OPENBLAS_CORETYPE=" + core);
-      return false;
-    }
-    corename = reinterpret_cast<const char* (*)()>(dlsym(h, "openblas_get_corename"));
-    g_blas.tried.push_back(std::string(file) + ": OpenBLAS chose the " + chose + " kernels for this processor; " +
+    const std::string file = lib.file;
+    close_library(lib.handle);
+    options.loadEnv.push_back({"OPENBLAS_CORETYPE", core});
+    lib = open_library({file}, symbols(), &g_blas.tried, options);
+    if (lib.handle == nullptr) return false;
+    g_blas.tried.push_back(file + ": OpenBLAS chose the " + chose + " kernels for this processor; " +
                            "reopened with OPENBLAS_CORETYPE=" + core + " (" + (corename ? corename() : "?") + ")");
   }
-  g_blas.tried.push_back(std::string(file) + ": loaded");
   g_blas.sgemm = sgemm;
-  g_blas.library = identify(h);
-  Dl_info where;
-  g_blas.path = dladdr(reinterpret_cast<void*>(sgemm), &where) && where.dli_fname ? where.dli_fname : file;
-  set_blas_threads(h, threads);
-  g_handle = h;  // kept open for the life of the process
+  g_blas.library = identify(t);
+  g_blas.path = library_path_of(reinterpret_cast<void*>(sgemm), lib.file);
+  set_blas_threads(t, threads);
+  g_handle = lib.handle;  // kept open for the life of the process
   return true;
 }
 
@@ -161,15 +159,14 @@ bool load_blas(const std::string& request, int threads, std::string* error) {
     return true;
   }
   if (!request.empty()) {
-    if (try_open(request.c_str(), threads)) return true;
-    *error = "the BLAS library '" + request + "' cannot be used (" + g_blas.tried.back() +
-             "); set MYELIN_BLAS to a CBLAS library path or to 'builtin'";
+    if (try_open({request}, threads)) return true;
+    *error =
+        library_error("the BLAS library '" + request + "'", g_blas.tried,
+                      "set MYELIN_BLAS to a CBLAS library path (Debian: apt-get install libopenblas0) or to 'builtin'");
     return false;
   }
-  for (const char* file : kCandidates) {
-    if (try_open(file, threads)) return true;
-  }
-  return true;  // nothing found: the built-in GEMM serves
+  try_open(std::vector<std::string>(std::begin(kCandidates), std::end(kCandidates)), threads);
+  return true;  // when nothing was found, the built-in GEMM serves
 }
 
 }  // namespace myelin

@@ -14,8 +14,6 @@
 //   mpiSetTimeout(ms)   how long a collective may wait (default 10 minutes) before a RangeError "distributed: ..."
 // The collectives run as their non-blocking forms polled with MPI_Test, so that a rank that died or stalls makes the
 // others fail after the timeout instead of waiting forever.
-#include <dlfcn.h>
-
 #include <sched.h>
 
 #include <chrono>
@@ -26,6 +24,7 @@
 #include <vector>
 
 #include "../common/args.h"
+#include "../common/dynamic_library.h"
 #include "exports_cpu.h"
 #include "mpi_comm.h"
 
@@ -86,56 +85,46 @@ Mpi g_mpi;
 
 const char* const kLibraries[] = {"libmpi.so.40", "libmpi.so"};
 
-template <typename T>
-T symbol(void* lib, const char* name, std::string* missing) {
-  void* s = dlsym(lib, name);
-  if (s == nullptr && missing->empty())
-    *missing = std::string("the MPI library exports no ") + name + " (an Open MPI libmpi.so.40 is needed)";
-  return reinterpret_cast<T>(s);
-}
-
-// Opens the library and resolves every symbol; "" on success, else what went wrong.
+// Opens the library and resolves every symbol (native/common/dynamic_library.h); "" on success, else every
+// file tried and why it failed.
 std::string open_mpi() {
-  std::string tried;
   // MYELIN_MPI_LIBRARY=<path>: only that file (another Open MPI install; tests of a missing library).
   const char* chosen = std::getenv("MYELIN_MPI_LIBRARY");
-  const char* const only[] = {chosen};
-  for (const char* name : chosen != nullptr && *chosen != '\0'
-                              ? std::vector<const char*>(only, only + 1)
-                              : std::vector<const char*>(std::begin(kLibraries), std::end(kLibraries))) {
-    g_mpi.lib = dlopen(name, RTLD_NOW | RTLD_GLOBAL);
-    if (g_mpi.lib != nullptr) break;
-    const char* why = dlerror();
-    tried += std::string(tried.empty() ? "" : "; ") + (why != nullptr ? why : name);
-  }
-  if (g_mpi.lib == nullptr) return tried;
-  std::string missing;
-  g_mpi.init = symbol<InitFn>(g_mpi.lib, "MPI_Init_thread", &missing);
-  g_mpi.initialized = symbol<FlagFn>(g_mpi.lib, "MPI_Initialized", &missing);
-  g_mpi.finalized = symbol<FlagFn>(g_mpi.lib, "MPI_Finalized", &missing);
-  g_mpi.rank = symbol<CommIntFn>(g_mpi.lib, "MPI_Comm_rank", &missing);
-  g_mpi.size = symbol<CommIntFn>(g_mpi.lib, "MPI_Comm_size", &missing);
-  g_mpi.allreduce = symbol<AllreduceFn>(g_mpi.lib, "MPI_Allreduce", &missing);
-  g_mpi.bcast = symbol<BcastFn>(g_mpi.lib, "MPI_Bcast", &missing);
-  g_mpi.allgather = symbol<AllgatherFn>(g_mpi.lib, "MPI_Allgather", &missing);
-  g_mpi.barrier = symbol<CommFn>(g_mpi.lib, "MPI_Barrier", &missing);
-  g_mpi.finalize = symbol<VoidFn>(g_mpi.lib, "MPI_Finalize", &missing);
-  g_mpi.isend = symbol<PointFn>(g_mpi.lib, "MPI_Isend", &missing);
-  g_mpi.irecv = symbol<PointFn>(g_mpi.lib, "MPI_Irecv", &missing);
-  g_mpi.test = symbol<TestFn>(g_mpi.lib, "MPI_Test", &missing);
-  g_mpi.cancel = symbol<RequestFn>(g_mpi.lib, "MPI_Cancel", &missing);
-  g_mpi.request_free = symbol<RequestFn>(g_mpi.lib, "MPI_Request_free", &missing);
-  g_mpi.set_errhandler = symbol<ErrhandlerFn>(g_mpi.lib, "MPI_Comm_set_errhandler", &missing);
-  g_mpi.errors_return = symbol<Handle>(g_mpi.lib, "ompi_mpi_errors_return", &missing);
-  g_mpi.iallreduce = symbol<IallreduceFn>(g_mpi.lib, "MPI_Iallreduce", &missing);
-  g_mpi.ibcast = symbol<IbcastFn>(g_mpi.lib, "MPI_Ibcast", &missing);
-  g_mpi.iallgather = symbol<IallgatherFn>(g_mpi.lib, "MPI_Iallgather", &missing);
-  g_mpi.ibarrier = symbol<IbarrierFn>(g_mpi.lib, "MPI_Ibarrier", &missing);
-  g_mpi.world = symbol<Handle>(g_mpi.lib, "ompi_mpi_comm_world", &missing);
-  g_mpi.f32 = symbol<Handle>(g_mpi.lib, "ompi_mpi_float", &missing);
-  g_mpi.f64 = symbol<Handle>(g_mpi.lib, "ompi_mpi_double", &missing);
-  g_mpi.sum = symbol<Handle>(g_mpi.lib, "ompi_mpi_op_sum", &missing);
-  return missing;
+  const std::vector<std::string> files = chosen != nullptr && *chosen != '\0'
+                                             ? std::vector<std::string>{chosen}
+                                             : std::vector<std::string>(std::begin(kLibraries), std::end(kLibraries));
+  std::vector<std::string> tried;
+  LibraryOptions options;
+  options.global = true;
+  g_mpi.lib = open_library(files,
+                           {library_symbol("MPI_Init_thread", &g_mpi.init),
+                            library_symbol("MPI_Initialized", &g_mpi.initialized),
+                            library_symbol("MPI_Finalized", &g_mpi.finalized),
+                            library_symbol("MPI_Comm_rank", &g_mpi.rank),
+                            library_symbol("MPI_Comm_size", &g_mpi.size),
+                            library_symbol("MPI_Allreduce", &g_mpi.allreduce),
+                            library_symbol("MPI_Bcast", &g_mpi.bcast),
+                            library_symbol("MPI_Allgather", &g_mpi.allgather),
+                            library_symbol("MPI_Barrier", &g_mpi.barrier),
+                            library_symbol("MPI_Finalize", &g_mpi.finalize),
+                            library_symbol("MPI_Isend", &g_mpi.isend),
+                            library_symbol("MPI_Irecv", &g_mpi.irecv),
+                            library_symbol("MPI_Test", &g_mpi.test),
+                            library_symbol("MPI_Cancel", &g_mpi.cancel),
+                            library_symbol("MPI_Request_free", &g_mpi.request_free),
+                            library_symbol("MPI_Comm_set_errhandler", &g_mpi.set_errhandler),
+                            library_symbol("ompi_mpi_errors_return", &g_mpi.errors_return),
+                            library_symbol("MPI_Iallreduce", &g_mpi.iallreduce),
+                            library_symbol("MPI_Ibcast", &g_mpi.ibcast),
+                            library_symbol("MPI_Iallgather", &g_mpi.iallgather),
+                            library_symbol("MPI_Ibarrier", &g_mpi.ibarrier),
+                            library_symbol("ompi_mpi_comm_world", &g_mpi.world),
+                            library_symbol("ompi_mpi_float", &g_mpi.f32),
+                            library_symbol("ompi_mpi_double", &g_mpi.f64),
+                            library_symbol("ompi_mpi_op_sum", &g_mpi.sum)},
+                           &tried, options)
+                  .handle;
+  return g_mpi.lib != nullptr ? std::string() : tries_text(tried) + " (an Open MPI libmpi.so.40 is needed)";
 }
 
 void need_ready(const Args& args) {
@@ -248,8 +237,6 @@ Napi::Value MpiInit(const Napi::CallbackInfo& info) {
     if (g_mpi.lib == nullptr) {
       const std::string why = open_mpi();
       if (!why.empty()) {
-        if (g_mpi.lib != nullptr) dlclose(g_mpi.lib);
-        g_mpi.lib = nullptr;
         out.Set("missing", why);
         return out;
       }

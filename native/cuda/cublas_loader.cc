@@ -2,14 +2,14 @@
 // Search order: an explicit path; else libcublas.so.13 then .12 by the dynamic loader's own path
 // (LD_LIBRARY_PATH, ldconfig), then in $CUDA_HOME/lib64, $CUDA_PATH/lib64, /usr/local/cuda/lib64 and
 // /usr/local/cuda/targets/x86_64-linux/lib. The symbols are resolved with dlsym against prototypes declared
-// here (no cuBLAS header is needed). TF32 tensor-core math only when asked (init option tf32 / MYELIN_TF32).
-#include <dlfcn.h>
-
+// here (no cuBLAS header is needed), through native/common/dynamic_library.h. TF32 tensor-core math only when asked
+// (init option tf32 / MYELIN_TF32).
 #include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "../common/dynamic_library.h"
 #include "cuda.h"
 
 namespace myelin {
@@ -58,38 +58,6 @@ std::string env_dir(const char* name) {
   return v != nullptr && *v != '\0' ? std::string(v) : std::string();
 }
 
-// Opens `file` and resolves every symbol; on failure returns false with the reason.
-bool open_api(const std::string& file, Api* api, std::string* why) {
-  void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (h == nullptr) {
-    const char* e = dlerror();
-    *why = std::string("dlopen failed: ") + (e ? e : "unknown error");
-    return false;
-  }
-  Api a;
-  a.lib = h;
-  a.create = reinterpret_cast<CreateFn>(dlsym(h, "cublasCreate_v2"));
-  a.setStream = reinterpret_cast<SetStreamFn>(dlsym(h, "cublasSetStream_v2"));
-  a.sgemm = reinterpret_cast<SgemmFn>(dlsym(h, "cublasSgemm_v2"));
-  a.setMathMode = reinterpret_cast<SetMathModeFn>(dlsym(h, "cublasSetMathMode"));
-  a.getVersion = reinterpret_cast<GetVersionFn>(dlsym(h, "cublasGetVersion_v2"));
-  a.getProperty = reinterpret_cast<GetPropertyFn>(dlsym(h, "cublasGetProperty"));
-  a.setWorkspace = reinterpret_cast<SetWorkspaceFn>(dlsym(h, "cublasSetWorkspace_v2"));
-  const char* missing = !a.create        ? "cublasCreate_v2"
-                        : !a.setStream   ? "cublasSetStream_v2"
-                        : !a.sgemm       ? "cublasSgemm_v2"
-                        : !a.setMathMode ? "cublasSetMathMode"
-                        : !a.getVersion  ? "cublasGetVersion_v2"
-                                         : nullptr;
-  if (missing != nullptr) {
-    dlclose(h);
-    *why = std::string("no ") + missing;
-    return false;
-  }
-  *api = a;
-  return true;
-}
-
 // major * 10000 + minor * 100 + patch from cublasGetProperty (works without a device), else 0.
 int library_version(const Api& a) {
   if (a.getProperty == nullptr) return 0;
@@ -110,17 +78,20 @@ void probe(const std::string& request, CublasInfo* info, Api* api) {
   info->tried.push_back("cuBLAS not used: this is the host emulator build (native/cuda-emu)");
   return;
 #endif
-  for (const std::string& file : cublas_candidates(request)) {
-    std::string why;
-    if (open_api(file, api, &why)) {
-      info->loaded = true;
-      info->path = file;
-      info->version = library_version(*api);
-      info->tried.push_back(file + ": loaded");
-      return;
-    }
-    info->tried.push_back(file + ": " + why);
-  }
+  Api a;
+  const OpenedLibrary lib = open_library(
+      cublas_candidates(request),
+      {library_symbol("cublasCreate_v2", &a.create), library_symbol("cublasSetStream_v2", &a.setStream),
+       library_symbol("cublasSgemm_v2", &a.sgemm), library_symbol("cublasSetMathMode", &a.setMathMode),
+       library_symbol("cublasGetVersion_v2", &a.getVersion), library_symbol("cublasGetProperty", &a.getProperty, false),
+       library_symbol("cublasSetWorkspace_v2", &a.setWorkspace, false)},
+      &info->tried);
+  if (lib.handle == nullptr) return;
+  a.lib = lib.handle;
+  *api = a;
+  info->loaded = true;
+  info->path = lib.file;
+  info->version = library_version(a);
 }
 
 }  // namespace
@@ -166,7 +137,7 @@ CublasInfo cublas_probe(const std::string& request) {
   CublasInfo info;
   Api api;
   probe(request, &info, &api);
-  if (info.loaded) dlclose(api.lib);
+  if (info.loaded) close_library(api.lib);
   return info;
 }
 

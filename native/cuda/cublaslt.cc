@@ -6,14 +6,14 @@
 // MYELIN_CUBLASLT=relu also runs ReLU layers through the RELU_BIAS epilogue, which is off by default because a
 // max(x, 0) epilogue turns NaN into 0 where PyTorch and the other flavours keep NaN (a diverged layer would
 // then go unnoticed).
-#include <dlfcn.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
+#include "../common/dynamic_library.h"
 #include "cuda.h"
 
 namespace myelin {
@@ -86,12 +86,6 @@ struct State {
 };
 State& g = *new State;  // never destroyed: plans may be in use while the process exits
 
-template <class F>
-bool resolve(void* lib, const char* name, F* out) {
-  *out = reinterpret_cast<F>(dlsym(lib, name));
-  return *out != nullptr;
-}
-
 // MYELIN_CUBLASLT as it was when first read ("" when unset): "0" turns cuBLASLt off, "relu" takes ReLU layers too.
 const std::string& cublaslt_setting() {
   static const std::string setting = [] {
@@ -108,20 +102,24 @@ void open_once() {
   if (file.empty()) return;
   g.tried = true;
   if (cublaslt_setting() == "0") return;
-  void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) return;
   Api a;
-  const bool all =
-      resolve(lib, "cublasLtCreate", &a.create) && resolve(lib, "cublasLtMatmulDescCreate", &a.descCreate) &&
-      resolve(lib, "cublasLtMatmulDescSetAttribute", &a.descSet) &&
-      resolve(lib, "cublasLtMatrixLayoutCreate", &a.layoutCreate) &&
-      resolve(lib, "cublasLtMatmulPreferenceCreate", &a.prefCreate) &&
-      resolve(lib, "cublasLtMatmulPreferenceDestroy", &a.prefDestroy) &&
-      resolve(lib, "cublasLtMatmulPreferenceSetAttribute", &a.prefSet) &&
-      resolve(lib, "cublasLtMatmulAlgoGetHeuristic", &a.heuristic) && resolve(lib, "cublasLtMatmul", &a.matmul);
+  std::vector<std::string> tried;  // cuBLASLt is optional: a failure only leaves the plain GEMM path
+  void* lib =
+      open_library(
+          {file},
+          {library_symbol("cublasLtCreate", &a.create), library_symbol("cublasLtMatmulDescCreate", &a.descCreate),
+           library_symbol("cublasLtMatmulDescSetAttribute", &a.descSet),
+           library_symbol("cublasLtMatrixLayoutCreate", &a.layoutCreate),
+           library_symbol("cublasLtMatmulPreferenceCreate", &a.prefCreate),
+           library_symbol("cublasLtMatmulPreferenceDestroy", &a.prefDestroy),
+           library_symbol("cublasLtMatmulPreferenceSetAttribute", &a.prefSet),
+           library_symbol("cublasLtMatmulAlgoGetHeuristic", &a.heuristic), library_symbol("cublasLtMatmul", &a.matmul)},
+          &tried)
+          .handle;
+  if (lib == nullptr) return;
   Handle h = nullptr;
-  if (!all || a.create(&h) != 0) {
-    dlclose(lib);
+  if (a.create(&h) != 0) {
+    close_library(lib);
     return;
   }
   g.api = a;

@@ -1,7 +1,7 @@
 // Device discovery and init(options): finds a CUDA device, creates the one stream, opens cuBLAS and reports
 // what the flavour uses. No device (cudaGetDeviceCount failing or returning 0), a device older than this
 // build supports, or a kernel that cannot launch all give a JS exception with the reason, never an abort.
-#include <dlfcn.h>
+#include "../common/dynamic_library.h"
 
 #include <string>
 
@@ -32,10 +32,8 @@ constexpr int kMinMajor = 8, kMinMinor = 0;
 
 // A hint for the most common failure: the NVIDIA driver library is not there at all.
 std::string driver_hint() {
-  void* h = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
-  if (h == nullptr) return " (the NVIDIA driver library libcuda.so.1 could not be opened: is a driver installed?)";
-  dlclose(h);
-  return "";
+  if (library_present("libcuda.so.1")) return "";
+  return " (the NVIDIA driver library libcuda.so.1 could not be opened: is a driver installed?)";
 }
 
 }  // namespace

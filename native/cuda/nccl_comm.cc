@@ -10,13 +10,14 @@
 //   ncclBroadcast(buffer, count, root)                 in place, from `root`, on the flavour's stream
 //   ncclDestroy()                                      ncclCommDestroy (later calls do nothing)
 // Errors name the NCCL call and ncclGetErrorString's text.
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "../common/args.h"
+#include "../common/dynamic_library.h"
 #include "cuda.h"
 #include "exports_cuda.h"
 
@@ -45,35 +46,24 @@ struct Nccl {
 
 Nccl g_nccl;
 
-// Opens NCCL and resolves every symbol the entries use; "" on success, else what went wrong. Kept apart from the
-// entries so that it can move to a loader shared by every dlopen'ed library.
+// Opens NCCL and resolves every symbol the entries use (native/common/dynamic_library.h); "" on success, else
+// every file tried and why it failed.
 std::string load_nccl(Nccl* n) {
   if (n->lib != nullptr) return "";
   const char* chosen = std::getenv("MYELIN_NCCL_LIBRARY");
-  const char* file = chosen != nullptr && *chosen != '\0' ? chosen : "libnccl.so.2";
-  void* lib = dlopen(file, RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = dlerror();
-    return why != nullptr ? why : file;
-  }
+  const std::string file = chosen != nullptr && *chosen != '\0' ? chosen : "libnccl.so.2";
   Nccl loaded;
-  loaded.lib = lib;
-  const char* absent = nullptr;
-  auto get = [&](const char* name) {
-    void* s = dlsym(lib, name);
-    if (s == nullptr && absent == nullptr) absent = name;
-    return s;
-  };
-  loaded.getUniqueId = reinterpret_cast<decltype(loaded.getUniqueId)>(get("ncclGetUniqueId"));
-  loaded.commInitRank = reinterpret_cast<decltype(loaded.commInitRank)>(get("ncclCommInitRank"));
-  loaded.allReduce = reinterpret_cast<decltype(loaded.allReduce)>(get("ncclAllReduce"));
-  loaded.broadcast = reinterpret_cast<decltype(loaded.broadcast)>(get("ncclBroadcast"));
-  loaded.commDestroy = reinterpret_cast<decltype(loaded.commDestroy)>(get("ncclCommDestroy"));
-  loaded.getErrorString = reinterpret_cast<decltype(loaded.getErrorString)>(get("ncclGetErrorString"));
-  if (absent != nullptr) {
-    dlclose(lib);
-    return std::string(file) + " exports no " + absent + " (NCCL 2 is needed)";
-  }
+  std::vector<std::string> tried;
+  loaded.lib =
+      open_library(
+          {file},
+          {library_symbol("ncclGetUniqueId", &loaded.getUniqueId),
+           library_symbol("ncclCommInitRank", &loaded.commInitRank), library_symbol("ncclAllReduce", &loaded.allReduce),
+           library_symbol("ncclBroadcast", &loaded.broadcast), library_symbol("ncclCommDestroy", &loaded.commDestroy),
+           library_symbol("ncclGetErrorString", &loaded.getErrorString)},
+          &tried)
+          .handle;
+  if (loaded.lib == nullptr) return tries_text(tried) + " (NCCL 2 is needed)";
   *n = loaded;
   return "";
 }

@@ -37,9 +37,9 @@ run('cuda flavour: NCCL opened at run time (no GPU needed)', () => {
 
   it('a library that is not NCCL: the first symbol it lacks', async () => {
     const got = uniqueIdWith('libm.so.6') as { missing: string };
-    expect(got).toEqual({ missing: 'libm.so.6 exports no ncclGetUniqueId (NCCL 2 is needed)' });
+    expect(got).toEqual({ missing: 'libm.so.6: exports no ncclGetUniqueId (NCCL 2 is needed)' });
     const flavour = { ncclUniqueId: () => got, ncclInitRank: () => got };
-    await expect(ncclJoin(flavour, 1, 2, async () => new Uint8Array(128))).rejects.toThrow(/libm\.so\.6 exports no ncclGetUniqueId/);
+    await expect(ncclJoin(flavour, 1, 2, async () => new Uint8Array(128))).rejects.toThrow(/libm\.so\.6: exports no ncclGetUniqueId/);
   });
 
   it('refuses a malformed id, a bad rank, and collectives before ncclInitRank', () => {

@@ -32,7 +32,9 @@ describe('cpu info and BLAS selection', () => {
   });
 
   it('an explicit path that cannot load is an error naming it', () => {
-    expect(() => addon.init({ blas: '/nonexistent/libfoo.so' })).toThrow(/libfoo\.so.*not found/);
+    expect(() => addon.init({ blas: '/nonexistent/libfoo.so' })).toThrow(/libfoo\.so.*dlopen failed.*No such file.*MYELIN_BLAS/);
+    // A library that loads but is no CBLAS (the C math library): named with the symbol it lacks.
+    expect(() => addon.init({ blas: 'libm.so.6' })).toThrow(/libm\.so\.6: exports no cblas_sgemm\); set MYELIN_BLAS to a CBLAS library path \(Debian: apt-get install libopenblas0\)/);
   });
 
   it('rejects bad options with a TypeError / RangeError', () => {
